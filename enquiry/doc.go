@@ -1,0 +1,12 @@
+// Package enquiry is the desk: channels, enquiries and their lifecycle,
+// transcripts, and the Store that keeps them.
+//
+// Every customer conversation on a channel becomes an enquiry that one
+// staff member attends one-on-one. A connector (package line) hands
+// customer messages to Desk.Receive and implements Sender; the host
+// provides staff presence (Directory), and may provide a Sink to follow
+// changes live and a BlobStore for media.
+//
+//	desk, err := enquiry.New(enquiry.Config{Store: enquiry.NewMemStore(), Sender: connector, Directory: staff})
+//	go desk.Run(ctx) // ring timeouts, auto-close, delivery retries
+package enquiry

@@ -1,0 +1,137 @@
+package enquiry
+
+import (
+	"time"
+
+	"github.com/socialdesk/socialdesk/media"
+)
+
+// Direction is which way a message went.
+type Direction string
+
+// Directions.
+const (
+	In  Direction = "in"  // from the customer
+	Out Direction = "out" // to the customer
+)
+
+// AuthorKind is who wrote a message.
+type AuthorKind string
+
+// Author kinds.
+const (
+	AuthorCustomer AuthorKind = "customer"
+	AuthorStaff    AuthorKind = "staff"
+	// AuthorBot marks auto-messages (Welcome, Away, Close) and the
+	// channel's custom info posted in a missed enquiry.
+	AuthorBot AuthorKind = "bot"
+	// AuthorSystem marks notes about events (the customer blocked the
+	// account, unsent a message, …). They are never sent to the customer.
+	AuthorSystem AuthorKind = "system"
+)
+
+// Author is who wrote a message.
+type Author struct {
+	Kind AuthorKind `json:"kind"`
+	ID   string     `json:"id,omitempty"` // staff ID or customer ID; for bots, what it is: "welcome", "away", "close", "custom-info", "warning"
+}
+
+// ContentKind is what a message holds.
+type ContentKind string
+
+// Content kinds.
+const (
+	Text    ContentKind = "text"
+	Image   ContentKind = "image"
+	Video   ContentKind = "video"
+	Audio   ContentKind = "audio"
+	Sticker ContentKind = "sticker"
+	// Unsupported content is recorded, never dropped, so staff know the
+	// customer sent something; Content.Unsupported says what and why.
+	Unsupported ContentKind = "unsupported"
+	// Note is a system note for staff (never sent).
+	Note ContentKind = "note"
+)
+
+// Content is a message's payload; Kind says which field is set.
+type Content struct {
+	Kind        ContentKind      `json:"kind"`
+	Text        string           `json:"text,omitempty"`
+	Media       *MediaRef        `json:"media,omitempty"`
+	Sticker     *StickerRef      `json:"sticker,omitempty"`
+	Unsupported *UnsupportedNote `json:"unsupported,omitempty"`
+}
+
+// MediaRef points at media content kept in the host's blob storage.
+type MediaRef struct {
+	Kind   media.Kind   `json:"kind"`
+	Format media.Format `json:"format"`
+	Size   int64        `json:"size"`
+	// Key names the content in the host's BlobStore.
+	Key string `json:"key,omitempty"`
+	// URL is where a platform or browser can fetch it, when known.
+	URL string `json:"url,omitempty"`
+	// PreviewURL is a preview image (images and videos), when known.
+	PreviewURL string `json:"previewUrl,omitempty"`
+	// Duration of audio and video, when known.
+	Duration time.Duration `json:"duration,omitempty"`
+}
+
+// StickerRef identifies a platform sticker. Sticker images are not
+// downloaded.
+type StickerRef struct {
+	Package  string   `json:"package"`
+	ID       string   `json:"id"`
+	Keywords []string `json:"keywords,omitempty"`
+}
+
+// UnsupportedNote says what was received and why it is not shown.
+type UnsupportedNote struct {
+	Kind   string `json:"kind"`           // the platform's kind, e.g. "file", "location"
+	Code   string `json:"code,omitempty"` // a media refusal code, when media caused it
+	Reason string `json:"reason"`         // a sentence for staff
+}
+
+// DeliveryState is where an outbound message is on its way out.
+type DeliveryState string
+
+// Delivery states.
+const (
+	Pending DeliveryState = "pending"
+	Sent    DeliveryState = "sent"
+	Failed  DeliveryState = "failed"
+)
+
+// Delivery is an outbound message's state; inbound messages have none.
+type Delivery struct {
+	State DeliveryState `json:"state"`
+	// Reason says why it failed, in the platform's words.
+	Reason string `json:"reason,omitempty"`
+	// RequestID is the platform's ID for the request that sent (or
+	// refused) it, for support tickets.
+	RequestID string    `json:"requestId,omitempty"`
+	At        time.Time `json:"at,omitzero"`
+	Attempts  int       `json:"attempts,omitempty"`
+	// LeaseUntil is set while a desk instance is sending it.
+	LeaseUntil time.Time `json:"-"`
+}
+
+// Message is one entry of an enquiry's transcript.
+type Message struct {
+	ID        string    `json:"id"` // a UUID; also the platform retry key
+	Enquiry   string    `json:"enquiry"`
+	Channel   string    `json:"channel"`
+	Seq       int64     `json:"seq"` // order within the enquiry, from 1
+	Direction Direction `json:"direction"`
+	Author    Author    `json:"author"`
+	Time      time.Time `json:"time"`
+	Content   Content   `json:"content"`
+	// ExternalID is the platform's message ID (inbound); unique per channel.
+	ExternalID string `json:"externalId,omitempty"`
+	// Batch groups outbound messages sent in one request: the ID of the
+	// batch's first message, which is also the request's retry key.
+	Batch    string    `json:"batch,omitempty"`
+	Delivery *Delivery `json:"delivery,omitempty"`
+	// Unsent is set when the customer unsent the message on the platform.
+	Unsent bool `json:"unsent,omitempty"`
+}

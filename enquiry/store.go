@@ -1,0 +1,158 @@
+package enquiry
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the desk's persistence. Every method is atomic, and an
+// implementation is safe for concurrent use by many goroutines and, for a
+// shared database, by many desk instances at once. MemStore is the default;
+// enquiry/postgres serves several replicas. Every implementation must pass
+// the suite in enquiry/storetest.
+type Store interface {
+	ChannelStore
+	EventStore
+	EnquiryStore
+	MessageStore
+}
+
+// ChannelStore keeps channels.
+type ChannelStore interface {
+	// CreateChannel stores a new channel: ErrChannelExists if the ID is
+	// taken, *AccountTakenError if another channel holds (Kind, Account).
+	CreateChannel(ctx context.Context, ch Channel) error
+	// UpdateChannel replaces a channel: ErrNotFound, *AccountTakenError.
+	UpdateChannel(ctx context.Context, ch Channel) error
+	// DeleteChannel removes a channel and everything of it: ErrNotFound.
+	// The desk refuses to call it while enquiries are open.
+	DeleteChannel(ctx context.Context, id string) error
+	// Channel returns a channel by ID: ErrNotFound.
+	Channel(ctx context.Context, id string) (Channel, error)
+	// ChannelByAccount returns the channel holding (kind, account): ErrNotFound.
+	ChannelByAccount(ctx context.Context, kind, account string) (Channel, error)
+	// Channels returns every channel, ordered by ID.
+	Channels(ctx context.Context) ([]Channel, error)
+}
+
+// Event is a platform event recorded durably before the webhook answers,
+// so an event is never lost once accepted: Payload is its raw JSON.
+type Event struct {
+	Channel string `json:"channel"`
+	// ID is the platform's event ID (for LINE: webhookEventId), unique per channel.
+	ID string `json:"id"`
+	// Key orders and groups processing: events with one key (one
+	// customer) are processed in order; different keys in parallel.
+	Key      string    `json:"key"`
+	Received time.Time `json:"received"`
+	Payload  []byte    `json:"payload"`
+	// Seq is the store's arrival order, assigned by AppendEvents.
+	Seq int64 `json:"seq"`
+}
+
+// EventStore is the webhook's durable inbox.
+type EventStore interface {
+	// AppendEvents records events in order and returns the ones not seen
+	// before (by Channel and ID) with Seq set; a redelivered event is
+	// dropped. It fails as a whole or succeeds as a whole.
+	AppendEvents(ctx context.Context, events []Event) ([]Event, error)
+	// EventDone marks an event processed.
+	EventDone(ctx context.Context, channel, id string) error
+	// PendingEvents returns unprocessed events received before
+	// `before`, oldest first, at most limit: what a restarted process
+	// must still do.
+	PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error)
+}
+
+// Arrival is an inbound message on its way into the store.
+type Arrival struct {
+	// Enquiry is the enquiry to open if (Channel, Customer.ID) has none
+	// open; its ID is used only then.
+	Enquiry Enquiry
+	// Message is appended to the open enquiry. Its ExternalID, when set,
+	// de-duplicates: a message seen before changes nothing.
+	Message Message
+}
+
+// Received is what Receive did.
+type Received struct {
+	Enquiry   Enquiry
+	Message   Message
+	Opened    bool // a new enquiry was opened for this message
+	Duplicate bool // the message was seen before; nothing changed
+}
+
+// Change is a conditional update of one enquiry.
+type Change struct {
+	// Enquiry is the new value. The update applies only if the stored
+	// version equals Enquiry.Version; the store then increments it.
+	Enquiry Enquiry
+	// Transition, when set, is recorded with the change.
+	Transition *Transition
+	// Append are messages added to the transcript with the change (Seq is
+	// assigned by the store, in order).
+	Append []Message
+}
+
+// Filter selects enquiries. Zero fields do not filter.
+type Filter struct {
+	Channel  string
+	Customer string
+	Staff    string
+	States   []State
+	// Before pages: only enquiries opened before it (newest first).
+	Before time.Time
+	Limit  int // 0 means 100
+}
+
+// EnquiryStore keeps enquiries, their transitions and timers.
+type EnquiryStore interface {
+	// Receive atomically de-duplicates the message, finds or opens the
+	// one open enquiry of (channel, customer), and appends the message:
+	// never two open enquiries for one customer of a channel.
+	Receive(ctx context.Context, a Arrival) (Received, error)
+	// Open atomically opens e unless (channel, customer) has one open,
+	// in which case it returns that one and false. Used when staff start
+	// a conversation.
+	Open(ctx context.Context, e Enquiry) (Enquiry, bool, error)
+	// Update applies c if the enquiry's version is still c.Enquiry.Version
+	// (ErrConflict otherwise) and returns the stored enquiry and messages.
+	Update(ctx context.Context, c Change) (Enquiry, []Message, error)
+	// Enquiry returns an enquiry by ID: ErrNotFound.
+	Enquiry(ctx context.Context, id string) (Enquiry, error)
+	// Enquiries returns enquiries matching f, newest opened first.
+	Enquiries(ctx context.Context, f Filter) ([]Enquiry, error)
+	// Transitions returns an enquiry's transitions, oldest first.
+	Transitions(ctx context.Context, id string) ([]Transition, error)
+	// ClaimDue returns up to limit open enquiries whose Deadline is at or
+	// before now and not claimed by anyone else, and claims them for
+	// lease: another caller cannot claim them until the lease ends. A
+	// claimant that dies loses nothing: the lease ends and another claims.
+	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Enquiry, error)
+	// TakeReplyToken returns the enquiry's unused reply token, if any,
+	// and clears it, atomically: a reply token is used at most once.
+	TakeReplyToken(ctx context.Context, id string) (token string, at time.Time, err error)
+	// LastServed returns the staff member who attended the customer's
+	// most recent enquiry on the channel, and when it ended ("" if none).
+	LastServed(ctx context.Context, channel, customer string) (staff string, at time.Time, err error)
+	// Engage records that staff started a conversation with the customer.
+	Engage(ctx context.Context, channel, customer, staff string, at time.Time) error
+	// Engagement returns who last started a conversation with the
+	// customer, and when ("" if nobody).
+	Engagement(ctx context.Context, channel, customer string) (staff string, at time.Time, err error)
+}
+
+// MessageStore keeps transcripts.
+type MessageStore interface {
+	// Messages returns an enquiry's messages with Seq > after, in order,
+	// at most limit (0 means 100): keyset pagination.
+	Messages(ctx context.Context, enquiry string, after int64, limit int) ([]Message, error)
+	// SetDelivery records an outbound message's delivery state: ErrNotFound.
+	SetDelivery(ctx context.Context, id string, d Delivery) error
+	// ClaimPending returns up to limit outbound messages still pending
+	// whose lease has ended, oldest first, and leases them for lease.
+	ClaimPending(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Message, error)
+	// Unsend marks the inbound message with the channel's externalID as
+	// unsent by the customer: ErrNotFound.
+	Unsend(ctx context.Context, channel, externalID string) (Message, error)
+}
