@@ -55,9 +55,15 @@ func (d *Desk) start(ctx context.Context, c *deskChannel, e Enquiry) (Enquiry, e
 	if e.State == Attending {
 		tr.Note = "auto-assigned"
 	}
+	if tr.To == tr.From {
+		tr = nil // ringing as opened
+	}
 	n, msgs, err := d.store.Update(ctx, Change{Enquiry: e, Transition: tr, Append: out})
 	if err != nil {
 		return e, err
+	}
+	if lt, ok := d.dir.(LoadTracker); ok && n.State == Attending {
+		lt.Assigned(n.Staff, now)
 	}
 	d.after(ctx, c, n, msgs, botStep)
 	return n, nil
@@ -343,7 +349,10 @@ func (d *Desk) check(ctx context.Context, c *Content) error {
 		c.Media.Kind, c.Media.Format, c.Media.Size = v.Kind, v.Format, v.Size
 		return nil
 	default:
-		return media.CheckKind(string(c.Kind))
+		if err := media.CheckKind(string(c.Kind)); err != nil {
+			return err
+		}
+		return &media.Error{Code: "unsupported_kind", Reason: "Messages of kind " + string(c.Kind) + " cannot be sent."}
 	}
 }
 

@@ -31,14 +31,14 @@ type MemStore struct {
 
 type memEnquiry struct {
 	e           Enquiry
-	msgs        []Message
+	msgs        []*Message // pointers: appends copy 8 bytes, not whole messages
 	transitions []Transition
 	lease       time.Time
 }
 
 type msgRef struct {
 	e *memEnquiry
-	i int
+	m *Message
 }
 
 type stamp struct {
@@ -249,7 +249,7 @@ func (s *MemStore) Receive(ctx context.Context, a Arrival) (Received, error) {
 	ext := [2]string{a.Enquiry.Channel, a.Message.ExternalID}
 	if a.Message.ExternalID != "" {
 		if ref, seen := s.external[ext]; seen {
-			return Received{Enquiry: ref.e.e.clone(), Message: ref.e.msgs[ref.i], Duplicate: true}, nil
+			return Received{Enquiry: ref.e.e.clone(), Message: ref.m.clone(), Duplicate: true}, nil
 		}
 	}
 	m, opened := s.findOrOpen(a.Enquiry)
@@ -264,9 +264,9 @@ func (s *MemStore) Receive(ctx context.Context, a Arrival) (Received, error) {
 	if a.Enquiry.LastActivity.After(e.LastActivity) {
 		e.LastActivity = a.Enquiry.LastActivity
 	}
-	msg := s.appendMessage(m, a.Message)
+	msg, ref := s.appendMessage(m, a.Message)
 	if a.Message.ExternalID != "" {
-		s.external[ext] = s.messages[msg.ID]
+		s.external[ext] = ref
 	}
 	return Received{Enquiry: e.clone(), Message: msg, Opened: opened}, nil
 }
@@ -288,7 +288,7 @@ func (s *MemStore) findOrOpen(e Enquiry) (*memEnquiry, bool) {
 	return m, true
 }
 
-func (s *MemStore) appendMessage(m *memEnquiry, msg Message) Message {
+func (s *MemStore) appendMessage(m *memEnquiry, msg Message) (Message, msgRef) {
 	msg.Enquiry = m.e.ID
 	msg.Channel = m.e.Channel
 	msg.Seq = int64(len(m.msgs)) + 1
@@ -296,13 +296,16 @@ func (s *MemStore) appendMessage(m *memEnquiry, msg Message) Message {
 		d := *msg.Delivery
 		msg.Delivery = &d
 	}
-	m.msgs = append(m.msgs, msg)
-	ref := msgRef{m, len(m.msgs) - 1}
-	s.messages[msg.ID] = ref
-	if msg.Delivery != nil && msg.Delivery.State == Pending {
-		s.outbox[msg.ID] = ref
+	stored := &msg
+	m.msgs = append(m.msgs, stored)
+	ref := msgRef{m, stored}
+	if msg.Delivery != nil { // only outbound messages are looked up by ID
+		s.messages[msg.ID] = ref
+		if msg.Delivery.State == Pending {
+			s.outbox[msg.ID] = ref
+		}
 	}
-	return msg.clone()
+	return msg.clone(), ref
 }
 
 // Open implements EnquiryStore.
@@ -352,7 +355,8 @@ func (s *MemStore) Update(ctx context.Context, c Change) (Enquiry, []Message, er
 	}
 	var msgs []Message
 	for _, msg := range c.Append {
-		msgs = append(msgs, s.appendMessage(m, msg))
+		stored, _ := s.appendMessage(m, msg)
+		msgs = append(msgs, stored)
 	}
 	return n.clone(), msgs, nil
 }
@@ -498,7 +502,7 @@ func (s *MemStore) SetDelivery(ctx context.Context, id string, d Delivery) error
 	if !ok {
 		return ErrNotFound
 	}
-	ref.e.msgs[ref.i].Delivery = &d
+	ref.m.Delivery = &d
 	if d.State == Pending {
 		s.outbox[id] = ref
 	} else {
@@ -513,12 +517,12 @@ func (s *MemStore) ClaimPending(ctx context.Context, now time.Time, lease time.D
 	defer s.mu.Unlock()
 	var refs []msgRef
 	for _, ref := range s.outbox {
-		if d := ref.e.msgs[ref.i].Delivery; !d.LeaseUntil.After(now) {
+		if d := ref.m.Delivery; !d.LeaseUntil.After(now) {
 			refs = append(refs, ref)
 		}
 	}
 	sort.Slice(refs, func(i, j int) bool {
-		a, b := &refs[i].e.msgs[refs[i].i], &refs[j].e.msgs[refs[j].i]
+		a, b := refs[i].m, refs[j].m
 		if !a.Time.Equal(b.Time) {
 			return a.Time.Before(b.Time)
 		}
@@ -532,7 +536,7 @@ func (s *MemStore) ClaimPending(ctx context.Context, now time.Time, lease time.D
 	}
 	out := make([]Message, len(refs))
 	for i, ref := range refs {
-		msg := &ref.e.msgs[ref.i]
+		msg := ref.m
 		d := *msg.Delivery
 		d.LeaseUntil = now.Add(lease)
 		msg.Delivery = &d
@@ -549,8 +553,8 @@ func (s *MemStore) Unsend(ctx context.Context, channel, externalID string) (Mess
 	if !ok {
 		return Message{}, ErrNotFound
 	}
-	ref.e.msgs[ref.i].Unsent = true
-	return ref.e.msgs[ref.i].clone(), nil
+	ref.m.Unsent = true
+	return ref.m.clone(), nil
 }
 
 // clone returns a copy of e that shares no slices with it.
