@@ -61,7 +61,9 @@ func DaysOf(days ...time.Weekday) Days {
 }
 
 // Has reports whether w is in the set.
-func (d Days) Has(w time.Weekday) bool { return w >= time.Sunday && w <= time.Saturday && d&(1<<w) != 0 }
+func (d Days) Has(w time.Weekday) bool {
+	return w >= time.Sunday && w <= time.Saturday && d&(1<<w) != 0
+}
 
 // weekOrder lists the days Monday first, as the JSON form does.
 var weekOrder = [7]time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
