@@ -2,7 +2,6 @@ package routing
 
 import (
 	"encoding/json"
-	"errors"
 	"slices"
 	"strconv"
 	"sync"
@@ -83,14 +82,6 @@ type team struct {
 }
 
 func compile(r *Rule) (*state, error) {
-	canon, err := json.Marshal(r)
-	if err != nil {
-		var re *RuleError
-		if errors.As(err, &re) {
-			return nil, re
-		}
-		return nil, invalid("", ErrJSON, "rule cannot be written as JSON: %v", err)
-	}
 	c := compiler{teams: make(map[string]*team, len(r.Teams)), defs: make(map[string]*Team, len(r.Teams))}
 	for i := range r.Teams {
 		if err := c.team(&r.Teams[i], "teams["+strconv.Itoa(i)+"]"); err != nil {
@@ -100,6 +91,10 @@ func compile(r *Rule) (*state, error) {
 	root, err := c.node(&r.Node, "", 0)
 	if err != nil {
 		return nil, err
+	}
+	canon, err := json.Marshal(r)
+	if err != nil { // cannot happen for a rule that passed the checks above
+		return nil, invalid("", ErrJSON, "rule cannot be written as JSON: %v", err)
 	}
 	return &state{canon: canon, root: root, teams: c.teams}, nil
 }

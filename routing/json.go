@@ -23,8 +23,10 @@ func (r Rule) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes and validates a rule. On error it leaves r
-// unchanged and returns a [*RuleError], or an error wrapping [ErrJSON] for
-// malformed JSON.
+// unchanged and returns a [*RuleError], or an error wrapping [ErrJSON] (and
+// the json package's error) for wrong types and unknown fields. Through
+// json.Unmarshal, malformed syntax is reported by encoding/json itself as a
+// *json.SyntaxError before the rule sees its bytes.
 func (r *Rule) UnmarshalJSON(b []byte) error {
 	var v ruleJSON
 	if err := decode(b, &v); err != nil {
