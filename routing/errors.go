@@ -43,6 +43,8 @@ var (
 )
 
 // RuleError reports what is wrong with a rule and where.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type RuleError struct {
 	// Path locates the problem in the rule's JSON form, for example
 	// "time.conditions[1].then.percentage[0]"; empty for the whole rule.

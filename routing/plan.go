@@ -13,12 +13,16 @@ const DefaultRingTimeout = 60 * time.Second
 // missed. An empty plan means the enquiry is missed at once. A Plan is plain
 // data with a JSON form, so a store can persist it and another process can
 // continue it.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Plan struct {
 	Steps []Step `json:"steps"`
 }
 
 // Step is one destination of a plan. Exactly one of Staff, Team and Bot is
 // set.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Step struct {
 	// Staff is the one staff member to ring.
 	Staff string

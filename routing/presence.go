@@ -7,6 +7,8 @@ import (
 
 // Presence is a staff member's availability as the host reports it. Only
 // Available staff are offered enquiries. The zero value is Offline.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Presence int
 
 // The presences a staff member may have. Their JSON form is the lower-case
@@ -51,6 +53,8 @@ func (p *Presence) UnmarshalText(b []byte) error {
 
 // Staff is what the host knows about one staff member at the moment of a
 // decision.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Staff struct {
 	// Presence says whether the staff member receives enquiries.
 	Presence Presence `json:"presence"`
@@ -79,7 +83,8 @@ type Directory interface {
 	Staff(id string) (Staff, bool)
 }
 
-// DirectoryFunc adapts a function to a [Directory].
+// DirectoryFunc adapts a function to a [Directory]. It is safe for
+// concurrent use if the function is.
 type DirectoryFunc func(id string) (Staff, bool)
 
 // Staff calls f(id).

@@ -24,6 +24,8 @@ type Rule struct {
 
 // Node is one rule of the decision tree. Exactly one of its fields is set;
 // each kind is usable alone and may nest the others.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Node struct {
 	// Alternative rings its destinations in order, each for its own
 	// timeout, then the next.
@@ -47,6 +49,8 @@ type Node struct {
 
 // Destination is where an enquiry may go: a staff member, a team, a bot, or
 // a nested rule. Exactly one of Staff, Team, Bot and Rule is set.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Destination struct {
 	Staff string
 	Team  string
@@ -74,6 +78,8 @@ func ToRule(n Node) Destination { return Destination{Rule: &n} }
 // Share is a destination of a Percentage rule with its weight. A weight of 0
 // is never chosen but is still tried when the chosen destination falls
 // through. The JSON form is the destination's with a "weight" field.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Share struct {
 	Weight int
 	Destination
@@ -82,6 +88,8 @@ type Share struct {
 // Sticky offers a returning customer first to the staff member who last
 // served them (Request.LastStaff), if that was within Window and they can take
 // the enquiry now; then the plan continues with Then.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Sticky struct {
 	// Window is how long after LastServed the customer stays with that
 	// staff member; it must be positive.
@@ -96,6 +104,8 @@ type Sticky struct {
 // Engagement offers an answer first to the staff member who started the
 // conversation (Request.EngagedBy) — an outbound message to a customer with no
 // open enquiry — if they can take it now; then the plan continues with Then.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Engagement struct {
 	// Timeout is how long the engaging staff member rings; zero means
 	// DefaultRingTimeout.
@@ -105,6 +115,8 @@ type Engagement struct {
 }
 
 // Request is what a routing decision knows about a new enquiry.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Request struct {
 	// Customer identifies the customer; rules do not need it, but it is
 	// there for hosts that wrap Route.

@@ -7,6 +7,8 @@ import (
 
 // Method is how a team distributes an enquiry among its available members.
 // The zero value is Simultaneous.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Method int
 
 // The distribution methods, as call-centre and desk products offer them.
@@ -60,6 +62,8 @@ func (m *Method) UnmarshalText(b []byte) error {
 
 // Team is a named service group of staff with a distribution method. A rule
 // defines its teams once, at its root, and destinations name them.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Team struct {
 	// Name identifies the team within the rule; destinations refer to it.
 	Name string

@@ -9,6 +9,8 @@ import (
 // Time routes by the wall clock in a time zone: office hours per weekday,
 // holidays, and everything else. Wall-clock times are read in Zone, so
 // daylight-saving changes move the hours with the local clock.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Time struct {
 	// Zone is an IANA time zone name such as "Asia/Tokyo" or "UTC".
 	Zone string `json:"zone"`
@@ -30,6 +32,8 @@ type Time struct {
 // including) To, wall-clock time in the rule's zone. From and To are "15:04"
 // times; To may be "24:00" for the end of the day. Hours across midnight are
 // written as two conditions.
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Condition struct {
 	Days Days   `json:"days"`
 	From string `json:"from"`
@@ -40,6 +44,8 @@ type Condition struct {
 
 // Days is a set of weekdays. Its JSON form is a list of three-letter
 // lower-case names in week order from Monday: ["mon","tue"].
+//
+// It is a plain value: safe for concurrent use while nobody modifies it.
 type Days uint8
 
 // Common sets of days.
