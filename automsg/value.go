@@ -1,0 +1,230 @@
+package automsg
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxValueUnits is the most UTF-16 units one substituted name takes in a
+// rendered message, counting the ellipsis of a shortened name and the two
+// bidi isolation marks around a right-to-left name. Compile reserves this
+// much for every placeholder, which is how a rendered message is proven to
+// stay within MaxUnits.
+const MaxValueUnits = 100
+
+const (
+	ellipsis = "…"      // U+2026, one UTF-16 unit
+	fsi      = "\u2068" // FIRST STRONG ISOLATE
+	pdi      = "\u2069" // POP DIRECTIONAL ISOLATE
+)
+
+// Staff is the staff member a message may name. The zero value means the
+// staff member is unknown (a Welcome before anyone attends, a close by the
+// system). It is a plain value, safe for concurrent use.
+type Staff struct {
+	First string // first (given) name
+	Last  string // last (family) name
+}
+
+// Vars are the values a message's placeholders are replaced by: {customer},
+// {staff} and {channel}. An empty or blank field is unknown: {if …}
+// sections testing it are skipped and its placeholder renders a neutral
+// fallback. It is a plain value, safe for concurrent use.
+type Vars struct {
+	Customer string // the customer's display name
+	Staff    Staff  // the staff member, formatted by Settings.NameFormat
+	Channel  string // the channel's name
+}
+
+// value is a name ready to be written: up to three pieces (first name,
+// separator, last name) so that "First Last" needs no allocation.
+type value struct {
+	parts    [3]string
+	known    bool // has some visible content
+	filter   bool // contains bidi embedding controls, dropped when written
+	isolate  bool // contains right-to-left text: written between FSI and PDI
+	ellipsis bool // was shortened
+	size     int  // bytes written by writeTo
+}
+
+// staffValue formats s in format f.
+func staffValue(s Staff, f NameFormat) value {
+	switch f {
+	case NameFirst:
+		if strings.TrimSpace(s.First) != "" {
+			return newValue(s.First, "")
+		}
+		return newValue(s.Last, "")
+	case NameFull:
+		return newValue(s.First, s.Last)
+	}
+	return value{}
+}
+
+// newValue prepares a (and b, joined with one space, if both are present),
+// trimmed of surrounding white space, without bidi embedding controls, and
+// shortened to fit MaxValueUnits.
+func newValue(a, b string) value {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	v := value{parts: [3]string{a, " ", b}}
+	switch {
+	case a == "":
+		v.parts = [3]string{b}
+	case b == "":
+		v.parts = [3]string{a}
+	}
+	units := 0
+	for _, p := range v.parts {
+		for _, r := range p {
+			switch {
+			case isBidiControl(r):
+				v.filter = true
+				continue
+			case isRTL(r):
+				v.isolate = true
+			}
+			if !unicode.IsSpace(r) {
+				v.known = true
+			}
+			units += utf16RuneLen(r)
+		}
+	}
+	if !v.known {
+		return value{}
+	}
+	budget := MaxValueUnits
+	if v.isolate {
+		budget -= 2
+	}
+	if units > budget {
+		v.clip(budget - 1) // leave one unit for the ellipsis
+		v.ellipsis = true
+	}
+	v.size = v.measure()
+	return v
+}
+
+// clip shortens the value to at most max units, cutting only where a cut
+// leaves no surrogate half, no dangling combining mark, no broken emoji
+// sequence and no half flag, and then drops trailing white space.
+func (v *value) clip(max int) {
+	cutPart, cutAt := 0, 0
+	units := 0
+	var prev rune
+	ri := 0 // regional indicators in a row just before the cut point
+scan:
+	for pi, p := range v.parts {
+		for i, r := range p {
+			if isBidiControl(r) {
+				continue
+			}
+			if units > max {
+				break scan
+			}
+			if !extends(r) && prev != zwj && !(isRegionalIndicator(r) && ri%2 == 1) {
+				cutPart, cutAt = pi, i
+			}
+			if isRegionalIndicator(r) {
+				ri++
+			} else {
+				ri = 0
+			}
+			prev = r
+			units += utf16RuneLen(r)
+		}
+	}
+	v.parts[cutPart] = v.parts[cutPart][:cutAt]
+	for i := cutPart + 1; i < len(v.parts); i++ {
+		v.parts[i] = ""
+	}
+	for i := len(v.parts) - 1; i >= 0; i-- {
+		v.parts[i] = strings.TrimRightFunc(v.parts[i], unicode.IsSpace)
+		if v.parts[i] != "" {
+			break
+		}
+	}
+}
+
+// measure returns the bytes writeTo writes.
+func (v *value) measure() int {
+	n := 0
+	for _, p := range v.parts {
+		if !v.filter {
+			n += len(p)
+			continue
+		}
+		for _, r := range p {
+			if !isBidiControl(r) {
+				n += utf8.RuneLen(r)
+			}
+		}
+	}
+	if v.ellipsis {
+		n += len(ellipsis)
+	}
+	if v.isolate {
+		n += len(fsi) + len(pdi)
+	}
+	return n
+}
+
+func (v *value) writeTo(b *strings.Builder) {
+	if v.isolate {
+		b.WriteString(fsi)
+	}
+	for _, p := range v.parts {
+		if !v.filter {
+			b.WriteString(p)
+			continue
+		}
+		for _, r := range p {
+			if !isBidiControl(r) {
+				b.WriteRune(r)
+			}
+		}
+	}
+	if v.ellipsis {
+		b.WriteString(ellipsis)
+	}
+	if v.isolate {
+		b.WriteString(pdi)
+	}
+}
+
+const zwj = '\u200D'
+
+// extends reports whether r belongs to the character before it: a
+// combining mark, a joiner, a variation selector, an emoji skin-tone
+// modifier or an emoji tag. A cut is never made just before such a rune.
+func extends(r rune) bool {
+	switch {
+	case r < 0x300:
+		return false
+	case r == zwj, r == '\u200C':
+		return true
+	case r >= 0x1F3FB && r <= 0x1F3FF: // skin tones
+		return true
+	case r >= 0xE0020 && r <= 0xE007F: // emoji tags
+		return true
+	}
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc)
+}
+
+func isRegionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
+
+// isBidiControl reports the explicit embedding, override and isolate
+// controls, which a name could use to reorder the message around it.
+func isBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// isRTL reports runes of the right-to-left blocks (Hebrew, Arabic, Syriac,
+// Thaana, N'Ko and others).
+func isRTL(r rune) bool {
+	return (r >= 0x0590 && r <= 0x08FF) ||
+		(r >= 0xFB1D && r <= 0xFDFF) ||
+		(r >= 0xFE70 && r <= 0xFEFE) ||
+		(r >= 0x10800 && r <= 0x10FFF) ||
+		(r >= 0x1E800 && r <= 0x1EFFF)
+}
