@@ -69,14 +69,36 @@ func newValue(a, b string) value {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	v := value{parts: [3]string{a, " ", b}}
 	switch {
+	case a == "" && b == "":
+		return value{}
 	case a == "":
 		v.parts = [3]string{b}
 	case b == "":
 		v.parts = [3]string{a}
 	}
-	units := 0
-	for _, p := range v.parts {
-		for _, r := range p {
+	if n := len(a) + len(b); n <= MaxValueUnits-1 && isASCII(a) && isASCII(b) {
+		// The common case: trimmed, so not blank; one unit a byte.
+		v.known = true
+		v.size = n + len(v.parts[1])
+		return v
+	}
+	// One pass, only as far as the reserve (whatever lies beyond it is cut
+	// off), finding the last safe cut within the two possible budgets: a
+	// cut leaves no surrogate half, no dangling combining mark, no broken
+	// emoji sequence and no half flag.
+	const (
+		plain    = MaxValueUnits - 1     // units before the ellipsis
+		isolated = MaxValueUnits - 2 - 1 // … and the two isolation marks
+	)
+	var (
+		units int
+		prev  rune
+		ri    int    // regional indicators in a row before the rune
+		cuts  [2]cut // the last safe cut within plain and isolated units
+	)
+scan:
+	for pi, p := range v.parts {
+		for i, r := range p {
 			switch {
 			case isBidiControl(r):
 				v.filter = true
@@ -84,66 +106,74 @@ func newValue(a, b string) value {
 			case isRTL(r):
 				v.isolate = true
 			}
-			if !unicode.IsSpace(r) {
-				v.known = true
-			}
-			units += utf16RuneLen(r)
-		}
-	}
-	if !v.known {
-		return value{}
-	}
-	budget := MaxValueUnits
-	if v.isolate {
-		budget -= 2
-	}
-	if units > budget {
-		v.clip(budget - 1) // leave one unit for the ellipsis
-		v.ellipsis = true
-	}
-	v.size = v.measure()
-	return v
-}
-
-// clip shortens the value to at most max units, cutting only where a cut
-// leaves no surrogate half, no dangling combining mark, no broken emoji
-// sequence and no half flag, and then drops trailing white space.
-func (v *value) clip(max int) {
-	cutPart, cutAt := 0, 0
-	units := 0
-	var prev rune
-	ri := 0 // regional indicators in a row just before the cut point
-scan:
-	for pi, p := range v.parts {
-		for i, r := range p {
-			if isBidiControl(r) {
-				continue
-			}
-			if units > max {
-				break scan
-			}
-			if !extends(r) && prev != zwj && !(isRegionalIndicator(r) && ri%2 == 1) {
-				cutPart, cutAt = pi, i
+			if units <= plain && !extends(r) && prev != zwj && (!isRegionalIndicator(r) || ri%2 == 0) {
+				cuts[0] = cut{pi, i}
+				if units <= isolated {
+					cuts[1] = cut{pi, i}
+				}
 			}
 			if isRegionalIndicator(r) {
 				ri++
 			} else {
 				ri = 0
 			}
+			if !isSpace(r) {
+				v.known = true
+			}
 			prev = r
 			units += utf16RuneLen(r)
+			if units > MaxValueUnits {
+				break scan
+			}
 		}
 	}
-	v.parts[cutPart] = v.parts[cutPart][:cutAt]
-	for i := cutPart + 1; i < len(v.parts); i++ {
+	if !v.known {
+		return value{}
+	}
+	budget, c := MaxValueUnits, cuts[0]
+	if v.isolate {
+		budget, c = MaxValueUnits-2, cuts[1]
+	}
+	if units > budget {
+		v.cutAt(c)
+	}
+	v.size = v.measure()
+	return v
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || ('\t' <= r && r <= '\r')
+	}
+	return unicode.IsSpace(r)
+}
+
+// cut is a place in a value: before byte off of part.
+type cut struct{ part, off int }
+
+// cutAt shortens the value to what lies before c, drops the white space
+// that then ends it, and marks it shortened.
+func (v *value) cutAt(c cut) {
+	v.parts[c.part] = v.parts[c.part][:c.off]
+	for i := c.part + 1; i < len(v.parts); i++ {
 		v.parts[i] = ""
 	}
 	for i := len(v.parts) - 1; i >= 0; i-- {
-		v.parts[i] = strings.TrimRightFunc(v.parts[i], unicode.IsSpace)
+		v.parts[i] = strings.TrimRightFunc(v.parts[i], isSpace)
 		if v.parts[i] != "" {
 			break
 		}
 	}
+	v.ellipsis = true
 }
 
 // measure returns the bytes writeTo writes.
@@ -207,8 +237,10 @@ func extends(r rune) bool {
 		return true
 	case r >= 0xE0020 && r <= 0xE007F: // emoji tags
 		return true
+	case r >= 0x3100 && r <= 0xD7FF: // CJK, Hangul syllables: no marks
+		return false
 	}
-	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc)
+	return unicode.Is(unicode.M, r)
 }
 
 func isRegionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
