@@ -10,32 +10,33 @@ import (
 // Sentinel errors. Compile, Preview and the text decoders wrap them, so
 // callers test for them with errors.Is.
 var (
-	// ErrUnknownPlaceholder: a {name} that is not {customer}, {staff},
-	// {channel}, {if name}, {else} or {end}.
+	// ErrUnknownPlaceholder means a tag is not {customer}, {staff},
+	// {channel}, {if NAME}, {else} or {end}.
 	ErrUnknownPlaceholder = errors.New("automsg: unknown placeholder (known: {customer}, {staff}, {channel}, {if …}, {else}, {end})")
-	// ErrUnclosedBrace: a '{' with no '}' after it on the same line.
+	// ErrUnclosedBrace means a '{' has no '}' after it on the same line.
 	ErrUnclosedBrace = errors.New("automsg: '{' is not closed by '}' on the same line; write '{{' for a literal '{'")
-	// ErrStrayBrace: a '}' that closes nothing.
+	// ErrStrayBrace means a '}' closes nothing.
 	ErrStrayBrace = errors.New("automsg: '}' has no matching '{'; write '}}' for a literal '}'")
-	// ErrUnclosedSection: an {if name} with no {end}.
+	// ErrUnclosedSection means an {if NAME} has no {end}.
 	ErrUnclosedSection = errors.New("automsg: {if …} has no matching {end}")
-	// ErrStraySection: an {else} or {end} outside any {if name} section.
+	// ErrStraySection means an {else} or {end} is outside any section.
 	ErrStraySection = errors.New("automsg: {else} or {end} without a matching {if …}")
-	// ErrDuplicateElse: a section with two {else}.
+	// ErrDuplicateElse means a section has two {else}.
 	ErrDuplicateElse = errors.New("automsg: a section has more than one {else}")
-	// ErrTooDeep: sections nested more than MaxDepth deep.
+	// ErrTooDeep means sections are nested more than MaxDepth deep.
 	ErrTooDeep = errors.New("automsg: {if …} sections are nested too deep (at most 8)")
-	// ErrInvalidUTF8: the text is not valid UTF-8.
+	// ErrInvalidUTF8 means a message's text is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("automsg: text is not valid UTF-8")
-	// ErrBlank: with some names unknown the message would render as
-	// nothing but white space, which LINE refuses.
+	// ErrBlank means that, with some names unknown, a message would render
+	// as nothing but white space, which LINE refuses.
 	ErrBlank = errors.New("automsg: message may render blank; put some text outside the {if …} sections")
-	// ErrTooLong: with the longest names the message could exceed
-	// MaxUnits UTF-16 units.
+	// ErrTooLong means that, with the longest names, a message could
+	// exceed MaxUnits UTF-16 units.
 	ErrTooLong = errors.New("automsg: message may exceed 4,999 UTF-16 units")
-	// ErrUnknownKind: a Kind that is not Welcome, Away or Close.
+	// ErrUnknownKind means a Kind is not Welcome, Away or Close.
 	ErrUnknownKind = errors.New("automsg: unknown message kind")
-	// ErrUnknownNameFormat: a NameFormat that is not NameNone, NameFirst or NameFull.
+	// ErrUnknownNameFormat means a NameFormat is not NameNone, NameFirst
+	// or NameFull.
 	ErrUnknownNameFormat = errors.New("automsg: unknown name format")
 )
 

@@ -40,12 +40,12 @@ type Vars struct {
 // value is a name ready to be written: up to three pieces (first name,
 // separator, last name) so that "First Last" needs no allocation.
 type value struct {
-	parts    [3]string
-	known    bool // has some visible content
-	filter   bool // contains bidi embedding controls, dropped when written
-	isolate  bool // contains right-to-left text: written between FSI and PDI
-	ellipsis bool // was shortened
-	size     int  // bytes written by writeTo
+	parts     [3]string
+	known     bool // has some visible content
+	filter    bool // contains bidi embedding controls, dropped when written
+	isolate   bool // contains right-to-left text: written between FSI and PDI
+	shortened bool // cut short: an ellipsis follows the parts
+	size      int  // bytes written by writeTo
 }
 
 // staffValue formats s in format f.
@@ -173,7 +173,7 @@ func (v *value) cutAt(c cut) {
 			break
 		}
 	}
-	v.ellipsis = true
+	v.shortened = true
 }
 
 // measure returns the bytes writeTo writes.
@@ -190,7 +190,7 @@ func (v *value) measure() int {
 			}
 		}
 	}
-	if v.ellipsis {
+	if v.shortened {
 		n += len(ellipsis)
 	}
 	if v.isolate {
@@ -214,7 +214,7 @@ func (v *value) writeTo(b *strings.Builder) {
 			}
 		}
 	}
-	if v.ellipsis {
+	if v.shortened {
 		b.WriteString(ellipsis)
 	}
 	if v.isolate {
