@@ -151,8 +151,11 @@ func isASCII(s string) bool {
 }
 
 func isSpace(r rune) bool {
-	if r < utf8.RuneSelf {
+	switch {
+	case r < utf8.RuneSelf:
 		return r == ' ' || ('\t' <= r && r <= '\r')
+	case r > '\u3000': // the last white space character
+		return false
 	}
 	return unicode.IsSpace(r)
 }
