@@ -74,8 +74,9 @@ func FuzzCompile(f *testing.F) {
 	})
 }
 
-// FuzzName feeds the name shortener arbitrary names: it never panics, and
-// a rendered name stays within MaxValueUnits.
+// FuzzName feeds the name shortener arbitrary names: it never panics, a
+// rendered name stays within MaxValueUnits, and a shortened one is cut at a
+// safe place.
 func FuzzName(f *testing.F) {
 	for _, s := range []string{"Bob", "דנה", "👩‍👩‍👧‍👦", "e\u0301", "🇯🇵", "\u202e", "  ", "\xff\xfe"} {
 		f.Add(s, 1)
@@ -95,6 +96,9 @@ func FuzzName(f *testing.F) {
 		}
 		if v.known != (strings.TrimSpace(got) != "") {
 			t.Fatalf("known = %v for %q", v.known, got)
+		}
+		if v.shortened && !v.filter && utf8.ValidString(in) {
+			checkClip(t, strings.TrimSpace(in), got)
 		}
 	})
 }

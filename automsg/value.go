@@ -76,10 +76,14 @@ func newValue(a, b string) value {
 	case b == "":
 		v.parts = [3]string{a}
 	}
-	if n := len(a) + len(b); n <= MaxValueUnits-1 && isASCII(a) && isASCII(b) {
-		// The common case: trimmed, so not blank; one unit a byte.
+	if v.asciiHead() {
+		// The common case: ASCII as far as the reserve reaches. Trimmed,
+		// so not blank; one unit a byte; any cut there is safe.
 		v.known = true
-		v.size = n + len(v.parts[1])
+		if n := len(v.parts[0]) + len(v.parts[1]) + len(v.parts[2]); n > MaxValueUnits {
+			v.cutAt(v.byteCut(MaxValueUnits - 1))
+		}
+		v.size = v.measure()
 		return v
 	}
 	// One pass, only as far as the reserve (whatever lies beyond it is cut
@@ -99,25 +103,29 @@ func newValue(a, b string) value {
 scan:
 	for pi, p := range v.parts {
 		for i, r := range p {
+			// Latin, Greek, Cyrillic letters and CJK need none of the
+			// checks for controls, right-to-left text, marks and flags.
+			simple := r < 0x300 || (r >= 0x3100 && r <= 0xD7FF)
 			switch {
+			case simple:
 			case isBidiControl(r):
 				v.filter = true
 				continue
 			case isRTL(r):
 				v.isolate = true
 			}
-			if units <= plain && !extends(r) && prev != zwj && (!isRegionalIndicator(r) || ri%2 == 0) {
+			if units <= plain && prev != zwj && (simple || !extends(r) && (!isRegionalIndicator(r) || ri%2 == 0)) {
 				cuts[0] = cut{pi, i}
 				if units <= isolated {
 					cuts[1] = cut{pi, i}
 				}
 			}
-			if isRegionalIndicator(r) {
+			if !simple && isRegionalIndicator(r) {
 				ri++
 			} else {
 				ri = 0
 			}
-			if !isSpace(r) {
+			if !v.known && !isSpace(r) {
 				v.known = true
 			}
 			prev = r
@@ -141,13 +149,30 @@ scan:
 	return v
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// asciiHead reports whether the value is ASCII up to its first
+// MaxValueUnits+1 bytes: as far as a rendering or a cut can reach.
+func (v *value) asciiHead() bool {
+	n := MaxValueUnits + 1
+	for _, p := range v.parts {
+		for i := 0; i < len(p) && n > 0; i++ {
+			if p[i] >= utf8.RuneSelf {
+				return false
+			}
+			n--
 		}
 	}
 	return true
+}
+
+// byteCut returns the place n bytes into the value.
+func (v *value) byteCut(n int) cut {
+	for pi, p := range v.parts {
+		if n <= len(p) {
+			return cut{pi, n}
+		}
+		n -= len(p)
+	}
+	return cut{len(v.parts) - 1, len(v.parts[len(v.parts)-1])}
 }
 
 func isSpace(r rune) bool {
@@ -160,18 +185,21 @@ func isSpace(r rune) bool {
 	return unicode.IsSpace(r)
 }
 
+func isSpaceOrJoiner(r rune) bool { return r == zwj || r == zwnj || isSpace(r) }
+
 // cut is a place in a value: before byte off of part.
 type cut struct{ part, off int }
 
 // cutAt shortens the value to what lies before c, drops the white space
-// that then ends it, and marks it shortened.
+// (and any joiner it exposes, which would join nothing) that then ends it,
+// and marks it shortened.
 func (v *value) cutAt(c cut) {
 	v.parts[c.part] = v.parts[c.part][:c.off]
 	for i := c.part + 1; i < len(v.parts); i++ {
 		v.parts[i] = ""
 	}
 	for i := len(v.parts) - 1; i >= 0; i-- {
-		v.parts[i] = strings.TrimRightFunc(v.parts[i], isSpace)
+		v.parts[i] = strings.TrimRightFunc(v.parts[i], isSpaceOrJoiner)
 		if v.parts[i] != "" {
 			break
 		}
@@ -225,7 +253,10 @@ func (v *value) writeTo(b *strings.Builder) {
 	}
 }
 
-const zwj = '\u200D'
+const (
+	zwj  = '\u200D' // ZERO WIDTH JOINER
+	zwnj = '\u200C' // ZERO WIDTH NON-JOINER
+)
 
 // extends reports whether r belongs to the character before it: a
 // combining mark, a joiner, a variation selector, an emoji skin-tone
@@ -234,7 +265,7 @@ func extends(r rune) bool {
 	switch {
 	case r < 0x300:
 		return false
-	case r == zwj, r == '\u200C':
+	case r == zwj, r == zwnj:
 		return true
 	case r >= 0x1F3FB && r <= 0x1F3FF: // skin tones
 		return true
