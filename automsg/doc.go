@@ -63,7 +63,8 @@
 // shortened with an ellipsis "…", cut only between whole characters: never
 // inside a surrogate pair, before a combining mark, inside an emoji
 // sequence joined by U+200D or modified by a skin tone, or between the two
-// halves of a flag.
+// halves of a flag; white space (and a joiner) left before the ellipsis is
+// dropped.
 //
 // # Names in any script
 //
