@@ -279,26 +279,48 @@ func (c *Client) roundTrip(ctx context.Context, k *call) (*response, error) {
 	}
 	defer cancel()
 	defer res.Body.Close()
-	e := &Error{Op: k.op, Status: res.StatusCode, RequestID: rid}
+	b, _ := io.ReadAll(io.LimitReader(res.Body, maxErrorBody))
+	return nil, parseError(k.op, res.StatusCode, res.Header, b, c.clock.Now())
+}
+
+// maxErrorBody bounds how much of an error answer is read.
+const maxErrorBody = 64 << 10
+
+// parseError turns a refusal from LINE into an *Error: LINE's message and
+// details from the JSON body ({"message":…,"details":[…]}), the request ID
+// and Retry-After from the headers. A body that is not LINE's JSON leaves
+// the status text as the message; the body itself is never kept.
+func parseError(op string, status int, h http.Header, body []byte, now time.Time) *Error {
+	e := &Error{Op: op, Status: status, RequestID: h.Get("X-Line-Request-Id")}
 	var eb struct {
 		Message string   `json:"message"`
 		Details []Detail `json:"details"`
 	}
-	if b, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10)); json.Unmarshal(b, &eb) == nil {
+	if json.Unmarshal(body, &eb) == nil {
 		e.Message, e.Details = eb.Message, eb.Details
 	}
-	if e.Message == "" {
-		e.Message = http.StatusText(res.StatusCode)
+	if len(e.Details) > maxDetails {
+		e.Details = e.Details[:maxDetails]
 	}
-	if ra := res.Header.Get("Retry-After"); ra != "" {
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
+	if ra := h.Get("Retry-After"); ra != "" {
 		if s, err := strconv.Atoi(ra); err == nil && s >= 0 {
-			e.RetryAfter = time.Duration(s) * time.Second
+			e.RetryAfter = time.Duration(min(s, maxRetryAfter)) * time.Second
 		} else if t, err := http.ParseTime(ra); err == nil {
-			e.RetryAfter = max(t.Sub(c.clock.Now()), 0)
+			e.RetryAfter = min(max(t.Sub(now), 0), maxRetryAfter*time.Second)
 		}
 	}
-	return nil, e.classify()
+	return e.classify()
 }
+
+// Bounds on what an error keeps: LINE lists at most a few details, and
+// asks for waits of seconds, not days.
+const (
+	maxDetails    = 20
+	maxRetryAfter = 3600
+)
 
 // cancelBody ends the request's context when the body is closed.
 type cancelBody struct {
