@@ -235,7 +235,8 @@ type response struct {
 func (c *Client) roundTrip(ctx context.Context, k *call) (*response, error) {
 	if k.endpoint != "" {
 		if err := c.limits.wait(ctx, c, k.channel, k.endpoint); err != nil {
-			return nil, err
+			// Nothing was sent: the caller may try again later.
+			return nil, &Error{Op: k.op, Message: "gave up waiting for the rate limit", Err: err, retryable: true}
 		}
 	}
 	timeout := k.timeout
@@ -264,14 +265,21 @@ func (c *Client) roundTrip(ctx context.Context, k *call) (*response, error) {
 	res, err := c.hc.Do(req)
 	if err != nil {
 		cancel()
-		if ctx.Err() != nil { // the caller gave up: not ours to retry
-			return nil, ctx.Err()
-		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // drop the URL: it may carry a signed query
 		}
-		return nil, (&Error{Op: k.op, Err: err}).classify()
+		e := (&Error{Op: k.op, Err: err}).classify()
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Op == "dial" {
+			e.ambiguous = false // never reached LINE
+		}
+		if ctx.Err() != nil {
+			// The caller gave up (shutdown, its own deadline): the request
+			// may or may not have gone; a later attempt may succeed.
+			e.Err = ctx.Err()
+		}
+		return nil, e
 	}
 	rid := res.Header.Get("X-Line-Request-Id")
 	if res.StatusCode/100 == 2 && res.StatusCode != http.StatusAccepted || containsInt(k.ok, res.StatusCode) {

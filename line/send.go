@@ -55,6 +55,16 @@ var errFallback = errors.New("line: reply not possible; push instead")
 // MaxAttempts, RetryDeadline); other refusals are not. The error is an
 // *Error whose Retryable says whether a later Send may succeed.
 func (c *Client) Send(ctx context.Context, out enquiry.Outbound) (enquiry.Receipt, error) {
+	rec, err := c.send(ctx, out)
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "line: send failed",
+			slog.String("channel", out.Channel.ID), slog.String("retry_key", out.RetryKey),
+			slog.Bool("retryable", retryable(err)), slog.String("error", err.Error()))
+	}
+	return rec, err
+}
+
+func (c *Client) send(ctx context.Context, out enquiry.Outbound) (enquiry.Receipt, error) {
 	if err := checkOutbound(&out); err != nil {
 		return enquiry.Receipt{}, err
 	}
