@@ -118,6 +118,12 @@ type Client struct {
 
 var _ enquiry.Sender = (*Client)(nil)
 
+// Requests are made with net/http rather than the SDK's messaging_api
+// clients, whose calls take no per-request context (their WithContext
+// changes a shared client), read error bodies without bound and echo them
+// in errors, and take a 202 from the content API for success. The SDK's
+// message and request types are used for the JSON.
+
 type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -54,11 +55,8 @@ func (c *Client) FetchContent(ctx context.Context, ch enquiry.Channel, src Conte
 		return enquiry.MediaRef{}, err
 	}
 	defer res.body.Close()
-	if n := res.header.Get("Content-Length"); n != "" && len(n) > 0 {
-		var size int64
-		if _, err := fmt.Sscan(n, &size); err == nil && size > limit {
-			return enquiry.MediaRef{}, tooLarge(src, limit)
-		}
+	if size, err := strconv.ParseInt(res.header.Get("Content-Length"), 10, 64); err == nil && size > limit {
+		return enquiry.MediaRef{}, tooLarge(src, limit) // refused before a byte is read
 	}
 	v, size, err := c.store(ctx, res.body, blobs, key, limit)
 	if errors.Is(err, errCapped) {
@@ -67,7 +65,7 @@ func (c *Client) FetchContent(ctx context.Context, ch enquiry.Channel, src Conte
 	if err != nil {
 		return enquiry.MediaRef{}, err
 	}
-	ref := enquiry.MediaRef{Kind: v.Kind, Format: v.Format, Size: size, Key: key, Duration: src.Duration}
+	ref := enquiry.MediaRef{Kind: v.Kind, Format: v.Format, Size: size, Key: key, PreviewURL: src.PreviewURL, Duration: src.Duration}
 	if ref.Kind == "" {
 		ref.Kind = kind
 	}

@@ -38,12 +38,15 @@ var (
 	// ErrContentFailed: LINE failed to prepare the content; it will never
 	// be available.
 	ErrContentFailed = errors.New("line: content preparation failed")
-	// ErrDeliveryUncertain: a reply attempt got no clear answer and the
-	// reply token can no longer tell whether it went through. The message
-	// is not sent again (it may have been delivered); staff may resend it.
-	ErrDeliveryUncertain = errors.New("line: delivery uncertain: LINE gave no answer to the reply and the reply token expired")
+	// ErrDeliveryUncertain: a reply got no clear answer (5xx, timeout)
+	// and the single-use reply token can no longer tell whether it went
+	// through. The messages are not sent again, since they may have been
+	// delivered; staff may resend them.
+	ErrDeliveryUncertain = errors.New("line: delivery uncertain: LINE gave no clear answer to the reply; not sent again")
 	// ErrNoRecipient: the outbound request names no customer.
 	ErrNoRecipient = errors.New("line: outbound request has no customer")
+	// ErrNotLINE: the channel is of another connector kind.
+	ErrNotLINE = errors.New(`line: channel is not a LINE channel (Kind must be "line")`)
 	// ErrNoToken: the channel has no access token.
 	ErrNoToken = errors.New("line: channel has no access token")
 	// ErrNoRetryKey: the outbound request has no valid retry key (a UUID),

@@ -65,3 +65,24 @@ func TestProfileErrors(t *testing.T) {
 	is.ErrIs(err, line.ErrServer)
 	is.True(retryableErr(err))
 }
+
+func TestProfileIsSafeForConcurrentUse(t *testing.T) {
+	f := newFixture(t, line.Config{})
+	f.p.AddUser(linetest.User{ID: customer, DisplayName: "Aiko"})
+	done := make(chan error, 20)
+	for i := range 20 {
+		go func() {
+			id := customer
+			if i%2 == 1 {
+				id = "Ustranger"
+			}
+			_, err := f.c.Profile(context.Background(), f.ch, id)
+			done <- err
+		}()
+	}
+	for range 20 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -93,6 +93,8 @@ func (c *Client) send(ctx context.Context, out enquiry.Outbound) (enquiry.Receip
 
 func checkOutbound(out *enquiry.Outbound) error {
 	switch {
+	case out.Channel.Kind != "" && out.Channel.Kind != "line":
+		return ErrNotLINE
 	case out.Channel.State == enquiry.Suspended:
 		return enquiry.ErrSuspended
 	case out.Channel.Credentials.Token.IsZero():

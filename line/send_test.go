@@ -1,9 +1,11 @@
 package line_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -179,6 +181,7 @@ func TestSendRefusesBadRequestsBeforeCallingLINE(t *testing.T) {
 		"no messages":     {func(o *enquiry.Outbound) { o.Messages = nil }, line.ErrNoMessages},
 		"no retry key":    {func(o *enquiry.Outbound) { o.RetryKey = "" }, line.ErrNoRetryKey},
 		"a bad retry key": {func(o *enquiry.Outbound) { o.RetryKey = "abc" }, line.ErrNoRetryKey},
+		"another kind":    {func(o *enquiry.Outbound) { o.Channel.Kind = "whatsapp" }, line.ErrNotLINE},
 		"suspended":       {func(o *enquiry.Outbound) { o.Channel.State = enquiry.Suspended }, enquiry.ErrSuspended},
 		"a note":          {func(o *enquiry.Outbound) { o.Messages[0].Content = enquiry.Content{Kind: enquiry.Note, Text: "x"} }, line.ErrUnsendable},
 		"image without url": {func(o *enquiry.Outbound) {
@@ -396,4 +399,22 @@ func TestSendHonoursTheCallersContext(t *testing.T) {
 func retryableErr(err error) bool {
 	var r interface{ Retryable() bool }
 	return errors.As(err, &r) && r.Retryable()
+}
+
+func TestSendLogsFailuresWithoutTheToken(t *testing.T) {
+	is := outCheck(t)
+	var buf bytes.Buffer
+	f := newFixture(t, line.Config{MaxAttempts: 2, Logger: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	f.p.SetFaults(linetest.Faults{ServerErrors: 1})
+	_, err := f.c.Send(context.Background(), f.outbound(text("x")))
+	is.True(err != nil)
+	out := f.outbound(text("y"))
+	out.Channel.Credentials.Token = "another-SECRET-token"
+	f.p.SetFaults(linetest.Faults{})
+	_, err = f.c.Send(context.Background(), out)
+	is.ErrIs(err, line.ErrUnauthorized)
+	logs := buf.String()
+	is.True(strings.Contains(logs, `"msg":"line: retrying"`) && strings.Contains(logs, `"msg":"line: send failed"`), logs)
+	is.True(strings.Contains(logs, `"channel":"ch1"`), "logs name the channel")
+	is.True(!strings.Contains(logs, "SECRET") && !strings.Contains(logs, token), "a token is in the logs: ", logs)
 }
