@@ -3,6 +3,7 @@ package line_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -28,11 +29,11 @@ func BenchmarkSend(b *testing.B) {
 			}
 			b.SetParallelism(16)
 			b.ResetTimer()
+			var next atomic.Int64
 			b.RunParallel(func(pb *testing.PB) {
-				i := 0
 				for pb.Next() {
-					i++
-					out := enquiry.Outbound{Channel: chs[i%channels], Customer: enquiry.Customer{ID: customer}, RetryKey: uuid.New(),
+					i := next.Add(1)
+					out := enquiry.Outbound{Channel: chs[i%int64(channels)], Customer: enquiry.Customer{ID: customer}, RetryKey: uuid.New(),
 						Messages: []enquiry.Message{text("benchmark message")}}
 					if _, err := f.c.Send(context.Background(), out); err != nil {
 						b.Error(err)
