@@ -2,6 +2,7 @@ package line_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -65,4 +66,49 @@ func TestSendDeliversEveryMessageExactlyOnceUnderFaults(t *testing.T) {
 	}
 	t.Logf("%d requests for %d sends; faults: %v", len(f.p.Calls()), sends, faults)
 	is.True(faults["5xx"] > 50 && faults["429"] > 20 && faults["timeout"] > 0, "the faults were injected: ", faults)
+}
+
+// Replies under the same faults are never delivered twice: a reply LINE
+// may have carried out is not pushed again, but reported uncertain.
+func TestSendNeverDeliversARepliedMessageTwiceUnderFaults(t *testing.T) {
+	is := outCheck(t)
+	f := newFixture(t, line.Config{RequestTimeout: time.Second, MaxAttempts: 12})
+	f.p.SetFaults(linetest.Faults{ServerErrors: 0.10, RateLimits: 0.05, Timeouts: 0.01, Accepted: 0.5, Delay: 2 * time.Second, Seed: 7})
+
+	const sends = 300
+	var wg sync.WaitGroup
+	errs := make([]error, sends)
+	sem := make(chan struct{}, 16)
+	for i := range sends {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out := f.outbound(text(fmt.Sprint("reply ", i)))
+			out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), time.Now()
+			_, errs[i] = f.c.Send(context.Background(), out)
+		})
+	}
+	wg.Wait()
+
+	got := map[string]int{}
+	for _, m := range f.p.Received(customer) {
+		got[m.Text]++
+	}
+	uncertain := 0
+	for i, err := range errs {
+		want := fmt.Sprint("reply ", i)
+		switch {
+		case err == nil && got[want] != 1:
+			t.Errorf("%q sent, delivered %d times", want, got[want])
+		case err != nil && !errors.Is(err, line.ErrDeliveryUncertain):
+			t.Errorf("%q: %v", want, err)
+		case err != nil:
+			uncertain++
+			if got[want] > 1 {
+				t.Errorf("%q delivered %d times", want, got[want])
+			}
+		}
+	}
+	t.Logf("%d replies, %d pushes, %d reported uncertain", len(f.p.Replies()), len(f.p.Pushes()), uncertain)
+	is.True(uncertain < sends/5, "most sends are clear")
 }
