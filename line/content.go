@@ -41,7 +41,7 @@ const (
 func (c *Client) FetchContent(ctx context.Context, ch enquiry.Channel, src ContentSource, blobs enquiry.BlobStore, key string) (enquiry.MediaRef, error) {
 	kind := media.Kind(src.Kind)
 	limit := c.sizeLimit(kind)
-	if limit == 0 {
+	if limit < 0 {
 		return enquiry.MediaRef{}, fmt.Errorf("line: content of kind %q is not downloaded: %w", src.Kind, ErrUnsendable)
 	}
 	var res *response
@@ -76,13 +76,19 @@ func tooLarge(src ContentSource, limit int64) error {
 	return fmt.Errorf("line: %s content of message %s is larger than %d bytes: %w", src.Kind, src.MessageID, limit, media.ErrTooLarge)
 }
 
+// sizeLimit returns the most bytes content of kind k may have, as media
+// counts: a zero Policy field means LINE's limit, a negative one allows
+// nothing. It returns -1 for kinds that are not downloaded.
 func (c *Client) sizeLimit(k media.Kind) int64 {
 	p := c.cfg.MediaPolicy
 	pick := func(v, def int64) int64 {
-		if v > 0 {
-			return v
+		switch {
+		case v == 0:
+			return def
+		case v < 0:
+			return 0
 		}
-		return def
+		return v
 	}
 	switch k {
 	case media.KindImage:
@@ -92,7 +98,7 @@ func (c *Client) sizeLimit(k media.Kind) int64 {
 	case media.KindAudio:
 		return pick(p.MaxAudioBytes, defaultMaxAVBytes)
 	}
-	return 0
+	return -1
 }
 
 // openContent asks LINE for a message's content: for video and audio it

@@ -16,8 +16,8 @@ func ExampleClient_FetchContent() {
 	p := linetest.New()
 	defer p.Close()
 	p.AddChannel(linetest.Channel{Token: "access-token", BotUserID: "Ubot"})
-	p.AddContent("468789577898262530", linetest.Content{Data: []byte("\xff\xd8\xff\xe0 a jpeg"), ContentType: "image/jpeg"})
-	p.AddContent("468789577898262531", linetest.Content{Data: []byte("an mp4"), Transcoding: "processing"})
+	p.AddContent("468789577898262530", linetest.Content{Data: pngBytes(32, 32), ContentType: "image/png"})
+	p.AddContent("468789577898262531", linetest.Content{Data: []byte("an mp4 being prepared"), Transcoding: "processing"})
 
 	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL()})
 	ch := enquiry.Channel{ID: "support", Kind: "line", State: enquiry.Active,
@@ -26,12 +26,12 @@ func ExampleClient_FetchContent() {
 
 	ref, err := client.FetchContent(context.Background(), ch,
 		line.ContentSource{MessageID: "468789577898262530", Kind: "image"}, blobs, "support/468789577898262530")
-	fmt.Println(ref.Kind, ref.Size, ref.Key, err)
+	fmt.Println(ref.Kind, ref.Size > 0, ref.Key, err)
 
 	_, err = client.FetchContent(context.Background(), ch,
 		line.ContentSource{MessageID: "468789577898262531", Kind: "video"}, blobs, "support/468789577898262531")
 	fmt.Println(errors.Is(err, line.ErrNotReady))
 	// Output:
-	// image 11 support/468789577898262530 <nil>
+	// image true support/468789577898262530 <nil>
 	// true
 }

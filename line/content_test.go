@@ -3,7 +3,11 @@ package line_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"image"
+	"image/png"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -58,8 +62,8 @@ func (s *outBlobs) get(key string) ([]byte, bool) {
 func TestFetchContentStoresAnImage(t *testing.T) {
 	is := outCheck(t)
 	f := newFixture(t, line.Config{})
-	data := bytes.Repeat([]byte{0xff, 0xd8, 0xff, 0xe0}, 10_000)
-	f.p.AddContent("m1", linetest.Content{Data: data, ContentType: "image/jpeg"})
+	data := pngBytes(64, 64)
+	f.p.AddContent("m1", linetest.Content{Data: data, ContentType: "image/png"})
 	blobs := &outBlobs{}
 	ref, err := f.c.FetchContent(context.Background(), f.ch, line.ContentSource{MessageID: "m1", Kind: "image"}, blobs, "blob/m1")
 	is.NoErr(err)
@@ -76,9 +80,9 @@ func TestFetchContentStoresAnImage(t *testing.T) {
 func TestFetchContentWaitsForTranscoding(t *testing.T) {
 	is := outCheck(t)
 	f := newFixture(t, line.Config{})
-	f.p.AddContent("v1", linetest.Content{Data: []byte("video bytes"), ContentType: "video/mp4", Transcoding: "processing"})
+	f.p.AddContent("v1", linetest.Content{Data: wavBytes(48_000), ContentType: "audio/wav", Transcoding: "processing"})
 	blobs := &outBlobs{}
-	src := line.ContentSource{MessageID: "v1", Kind: "video", Duration: 3 * time.Second}
+	src := line.ContentSource{MessageID: "v1", Kind: "audio", Duration: 3 * time.Second}
 	_, err := f.c.FetchContent(context.Background(), f.ch, src, blobs, "v1")
 	is.ErrIs(err, line.ErrNotReady)
 	is.True(retryableErr(err), "not ready is retryable")
@@ -89,10 +93,10 @@ func TestFetchContentWaitsForTranscoding(t *testing.T) {
 	ref, err := f.c.FetchContent(context.Background(), f.ch, src, blobs, "v1")
 	is.NoErr(err)
 	is.Eq(ref.Duration, 3*time.Second)
-	is.Eq(ref.Kind, media.KindVideo)
+	is.Eq(ref.Kind, media.KindAudio)
 
 	f.p.AddContent("v2", linetest.Content{Transcoding: "failed"})
-	_, err = f.c.FetchContent(context.Background(), f.ch, line.ContentSource{MessageID: "v2", Kind: "audio"}, blobs, "v2")
+	_, err = f.c.FetchContent(context.Background(), f.ch, line.ContentSource{MessageID: "v2", Kind: "video"}, blobs, "v2")
 	is.ErrIs(err, line.ErrContentFailed)
 	is.True(!retryableErr(err), "failed preparation is final")
 }
@@ -116,7 +120,9 @@ func TestFetchContentTreats202AsNotReady(t *testing.T) {
 func TestFetchContentRefusesContentOverTheLimit(t *testing.T) {
 	is := outCheck(t)
 	f := newFixture(t, line.Config{MediaPolicy: media.Policy{MaxImageBytes: 1000}})
-	f.p.AddContent("big", linetest.Content{Data: make([]byte, 5000)})
+	big := pngBytes(200, 200)
+	is.True(len(big) > 5000, "the picture is over the limit")
+	f.p.AddContent("big", linetest.Content{Data: big})
 	blobs := &outBlobs{}
 	_, err := f.c.FetchContent(context.Background(), f.ch, line.ContentSource{MessageID: "big", Kind: "image"}, blobs, "big")
 	is.ErrIs(err, media.ErrTooLarge)
@@ -125,8 +131,8 @@ func TestFetchContentRefusesContentOverTheLimit(t *testing.T) {
 
 	// Without a Content-Length the download is cut at the limit as it streams.
 	ext := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for range 10 {
-			w.Write(make([]byte, 300))
+		for i := 0; i < len(big); i += 300 {
+			w.Write(big[i:min(i+300, len(big))])
 			w.(http.Flusher).Flush()
 		}
 	}))
@@ -143,13 +149,13 @@ func TestFetchContentFromAnExternalProviderNeverSendsTheToken(t *testing.T) {
 	var auth []string
 	ext := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		auth = append(auth, r.Header.Get("Authorization"))
-		w.Write([]byte("external audio"))
+		w.Write(wavBytes(1000))
 	}))
 	defer ext.Close()
 	blobs := &outBlobs{}
 	ref, err := f.c.FetchContent(context.Background(), f.ch, line.ContentSource{MessageID: "a1", Kind: "audio", ExternalURL: ext.URL + "/a.m4a?sig=xyz"}, blobs, "a1")
 	is.NoErr(err)
-	is.Eq(ref.Size, int64(len("external audio")))
+	is.Eq(ref.Size, int64(len(wavBytes(1000))))
 	is.Eq(auth, []string{""})
 	is.Len(len(f.p.Calls()), 0, "LINE was not asked")
 }
@@ -181,11 +187,11 @@ func TestFetchContentRetriesServerErrors(t *testing.T) {
 	is := outCheck(t)
 	f := newFixture(t, line.Config{MaxAttempts: 10})
 	f.p.SetFaults(linetest.Faults{ServerErrors: 0.5, Seed: 7})
-	data := []byte("retry me")
+	data := wavBytes(4000)
 	for _, id := range []string{"r1", "r2", "r3", "r4"} {
 		f.p.AddContent(id, linetest.Content{Data: data, Transcoding: "succeeded"})
 		blobs := &outBlobs{}
-		ref, err := f.c.FetchContent(context.Background(), f.ch, line.ContentSource{MessageID: id, Kind: "video"}, blobs, id)
+		ref, err := f.c.FetchContent(context.Background(), f.ch, line.ContentSource{MessageID: id, Kind: "audio"}, blobs, id)
 		is.NoErr(err)
 		is.Eq(ref.Size, int64(len(data)))
 	}
@@ -195,15 +201,47 @@ func TestFetchContentRetriesServerErrors(t *testing.T) {
 // A large download goes through a small, fixed amount of memory.
 func BenchmarkFetchContent(b *testing.B) {
 	f := newFixture(b, line.Config{})
-	const size = 20_000_000
-	f.p.AddContent("big", linetest.Content{Data: make([]byte, size), ContentType: "video/mp4", Transcoding: "succeeded"})
+	data := wavBytes(20_000_000)
+	size := int64(len(data))
+	f.p.AddContent("big", linetest.Content{Data: data, ContentType: "audio/wav", Transcoding: "succeeded"})
 	blobs := &outBlobs{discard: true}
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {
-		ref, err := f.c.FetchContent(context.Background(), f.ch, line.ContentSource{MessageID: "big", Kind: "video"}, blobs, "big")
+		ref, err := f.c.FetchContent(context.Background(), f.ch, line.ContentSource{MessageID: "big", Kind: "audio"}, blobs, "big")
 		if err != nil || ref.Size != size {
 			b.Fatal(ref, err)
 		}
 	}
+}
+
+// pngBytes returns a real PNG of w×h noisy pixels, so media accepts it.
+func pngBytes(w, h int) []byte {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	rng := rand.New(rand.NewPCG(uint64(w), uint64(h)))
+	for i := range img.Pix {
+		img.Pix[i] = byte(rng.Uint32())
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return buf.Bytes()
+}
+
+// wavBytes returns a real WAV file (PCM, 8 kHz, mono, 16-bit) with n bytes
+// of samples, so media accepts it as audio.
+func wavBytes(n int) []byte {
+	b := make([]byte, 44+n)
+	copy(b, "RIFF")
+	binary.LittleEndian.PutUint32(b[4:], uint32(36+n))
+	copy(b[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(b[16:], 16)
+	binary.LittleEndian.PutUint16(b[20:], 1) // PCM
+	binary.LittleEndian.PutUint16(b[22:], 1) // mono
+	binary.LittleEndian.PutUint32(b[24:], 8000)
+	binary.LittleEndian.PutUint32(b[28:], 16000)
+	binary.LittleEndian.PutUint16(b[32:], 2)
+	binary.LittleEndian.PutUint16(b[34:], 16)
+	copy(b[36:], "data")
+	binary.LittleEndian.PutUint32(b[40:], uint32(n))
+	return b
 }
