@@ -22,7 +22,9 @@ import (
 
 // LINE's API hosts.
 const (
-	DefaultAPIBase     = "https://api.line.me"
+	// DefaultAPIBase is the Messaging API's host.
+	DefaultAPIBase = "https://api.line.me"
+	// DefaultDataAPIBase is the host of the content (Data) API.
 	DefaultDataAPIBase = "https://api-data.line.me"
 )
 
@@ -35,13 +37,20 @@ const (
 	// used. LINE accepts a reply token for about a minute; this keeps a
 	// margin for the request's own time.
 	DefaultReplyFreshness = 50 * time.Second
-	DefaultMaxAttempts    = 5
-	DefaultRetryDeadline  = 30 * time.Second
-	DefaultBackoffBase    = 250 * time.Millisecond
-	DefaultBackoffMax     = 8 * time.Second
+	// DefaultMaxAttempts bounds the attempts of one request.
+	DefaultMaxAttempts = 5
+	// DefaultRetryDeadline bounds the time spent retrying one request.
+	DefaultRetryDeadline = 30 * time.Second
+	// DefaultBackoffBase is the first wait between attempts; it doubles.
+	DefaultBackoffBase = 250 * time.Millisecond
+	// DefaultBackoffMax caps the wait between attempts.
+	DefaultBackoffMax = 8 * time.Second
+	// DefaultRequestTimeout bounds one API request.
 	DefaultRequestTimeout = 15 * time.Second
+	// DefaultContentTimeout bounds one content download.
 	DefaultContentTimeout = 10 * time.Minute
-	DefaultProfileTTL     = time.Hour
+	// DefaultProfileTTL is how long a profile is cached.
+	DefaultProfileTTL = time.Hour
 )
 
 // Config configures a Client. Its zero value means the documented defaults.

@@ -111,10 +111,14 @@ type CheckStatus string
 
 // Check outcomes.
 const (
+	// Pass: the check found nothing wrong.
 	Pass CheckStatus = "pass"
-	Warn CheckStatus = "warn" // works, but something needs a look by hand
+	// Warn: it works, but something needs a look by hand.
+	Warn CheckStatus = "warn"
+	// Fail: something is wrong; Detail says what to do.
 	Fail CheckStatus = "fail"
-	Skip CheckStatus = "skip" // not run: an earlier check failed
+	// Skip: not run, because an earlier check failed.
+	Skip CheckStatus = "skip"
 )
 
 // Check is one diagnostic: what was checked, the outcome, and in words
@@ -127,11 +131,17 @@ type Check struct {
 
 // Names of Doctor's checks, in the order it runs them.
 const (
-	CheckToken    = "access token"
-	CheckSecret   = "channel secret"
-	CheckAccount  = "account"
+	// CheckToken: the channel access token works (GET /v2/bot/info).
+	CheckToken = "access token"
+	// CheckSecret: a channel secret is saved and has LINE's form.
+	CheckSecret = "channel secret"
+	// CheckAccount: the LINE Official Account is connected to no other channel.
+	CheckAccount = "account"
+	// CheckEndpoint: the webhook URL is set and "Use webhook" is on.
 	CheckEndpoint = "webhook endpoint"
-	CheckTest     = "webhook test"
+	// CheckTest: LINE's test request reaches the webhook and verifies.
+	CheckTest = "webhook test"
+	// CheckResponse: response settings that would answer customers too.
 	CheckResponse = "response settings"
 )
 

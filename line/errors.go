@@ -88,6 +88,7 @@ type Error struct {
 	ambiguous bool
 }
 
+// Error says what failed, with LINE's status, message, details and request ID.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("line: ")
@@ -172,6 +173,7 @@ type MessageError struct {
 	Err    error
 }
 
+// Error says which message cannot be sent and why.
 func (e *MessageError) Error() string {
 	return fmt.Sprintf("line: message %d (%s) cannot be sent: %s", e.Index, e.ID, e.Reason)
 }
