@@ -70,6 +70,11 @@ func (c *checker) mpegAudio() error {
 		if k == 0 {
 			first = f
 		}
+		// The frame must be whole.
+		var x [1]byte
+		if err := c.in.read(x[:], off+f.length-1); err != nil {
+			return err
+		}
 		off += f.length
 	}
 	switch {
@@ -79,11 +84,6 @@ func (c *checker) mpegAudio() error {
 		c.v.Format, c.v.AudioCodec = FormatMP3, "mp3"
 	default:
 		c.v.Format, c.v.AudioCodec = FormatMPEGAudio, "mp"+string(rune('0'+first.layer))
-	}
-	// The last frame checked must be whole.
-	var x [1]byte
-	if err := c.in.read(x[:], off-1); err != nil {
-		return err
 	}
 	return c.accept(KindAudio)
 }

@@ -33,17 +33,18 @@ type input struct {
 	r     io.Reader
 	size  int64 // content length; -1 while a stream's end is not reached
 	limit int64
+	stop  int64 // an io.ReaderAt is not read ahead past stop (at least what is asked is read)
 	win   *[windowSize]byte
 	off   int64 // content offset of win[0]
 	n     int   // valid bytes in win
 }
 
 func (in *input) initAt(r io.ReaderAt, size int64) {
-	*in = input{ra: r, size: size, limit: math.MaxInt64, win: windowPool.Get().(*[windowSize]byte)}
+	*in = input{ra: r, size: size, limit: math.MaxInt64, stop: math.MaxInt64, win: windowPool.Get().(*[windowSize]byte)}
 }
 
 func (in *input) initStream(r io.Reader) {
-	*in = input{r: r, size: -1, limit: math.MaxInt64, win: windowPool.Get().(*[windowSize]byte)}
+	*in = input{r: r, size: -1, limit: math.MaxInt64, stop: math.MaxInt64, win: windowPool.Get().(*[windowSize]byte)}
 }
 
 func (in *input) release() {
@@ -79,6 +80,9 @@ func (in *input) fillAt(off int64, need int) error {
 	if rest := in.size - off; rest < m {
 		m = rest
 	}
+	if s := in.stop - off; s < m {
+		m = min(max(s, int64(need)), m)
+	}
 	k, err := in.ra.ReadAt(in.win[:m], off)
 	in.off, in.n = off, k
 	if int64(k) < m {
@@ -101,12 +105,7 @@ func (in *input) fillStream(off int64, need int) error {
 	if off < in.off {
 		return errBackward
 	}
-	end := in.off + int64(in.n)
-	if off <= end {
-		// Keep the bytes from off on; move them to the front.
-		in.n = copy(in.win[:], in.win[off-in.off:in.n])
-		in.off = off
-	} else {
+	if end := in.off + int64(in.n); off > end {
 		// Drop the bytes between the window's end and off.
 		skip := off - end
 		in.off, in.n = end, 0
@@ -126,18 +125,23 @@ func (in *input) fillStream(off int64, need int) error {
 				return err
 			}
 		}
+	} else if off+int64(need) > in.off+windowSize {
+		// Make room: keep the bytes from off on, at the front.
+		in.n = copy(in.win[:], in.win[off-in.off:in.n])
+		in.off = off
 	}
-	if in.n >= need || in.size >= 0 {
-		if in.n >= need {
-			return nil
-		}
-		return shortErr(in.n)
+	at := int(off - in.off)
+	if in.n >= at+need {
+		return nil
 	}
-	k, err := io.ReadAtLeast(in.r, in.win[in.n:], need-in.n)
+	if in.size >= 0 {
+		return shortErr(in.n - at)
+	}
+	k, err := io.ReadAtLeast(in.r, in.win[in.n:], at+need-in.n)
 	in.n += k
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		in.size = in.off + int64(in.n)
-		return shortErr(in.n)
+		return shortErr(in.n - at)
 	}
 	return err
 }
@@ -204,7 +208,9 @@ func (in *input) peek(off int64) ([]byte, error) {
 
 // head returns the first bytes of the content, up to max (<= windowSize).
 func (in *input) head(max int) ([]byte, error) {
+	in.stop = int64(max)
 	err := in.fill(0, max)
+	in.stop = math.MaxInt64
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, err
 	}

@@ -59,6 +59,10 @@ type track struct {
 // marks a box at file level, the only place size 0 is allowed.
 func (c *checker) boxAt(off, parentEnd int64, top bool) (box, error) {
 	var h [16]byte
+	if top {
+		// Read no further than the header: this may be mdat.
+		c.in.stop = off + 8
+	}
 	if err := c.in.read(h[:8], off); err != nil {
 		return box{}, err
 	}
@@ -70,6 +74,9 @@ func (c *checker) boxAt(off, parentEnd int64, top bool) (box, error) {
 		}
 		b.end = -1
 	case 1:
+		if top {
+			c.in.stop = off + 16
+		}
 		if err := c.in.read(h[8:16], off+8); err != nil {
 			return box{}, err
 		}
@@ -110,6 +117,7 @@ func (c *checker) isobmff() error {
 		if err != nil {
 			return err
 		}
+		c.in.stop = b.end // a box that is parsed may be read ahead
 		switch {
 		case b.typ == boxFtyp && off == 0:
 			if err := c.ftyp(b); err != nil {

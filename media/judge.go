@@ -6,14 +6,17 @@ import (
 	"unicode/utf8"
 )
 
-// sniffLen is how much of the start is looked at to recognise a format.
+// sniffLen is how much of the start is looked at to recognise text and
+// Matroska's document type.
 const sniffLen = 512
 
 // judge recognises the format from the first bytes and hands over to the
 // parser of that format.
 func (c *checker) judge() error {
 	defer c.in.release()
-	h, err := c.in.head(sniffLen)
+	// Most formats show in 16 bytes; reading no more keeps an io.ReaderAt
+	// out of the sample data of an MP4 whose mdat comes first.
+	h, err := c.in.head(16)
 	if err != nil {
 		return err
 	}
@@ -21,6 +24,12 @@ func (c *checker) judge() error {
 		return refuse(CodeMalformed, "The file is empty.")
 	}
 	f := sniff(h)
+	if f == FormatUnknown || f == FormatText || f == FormatMatroska {
+		if h, err = c.in.head(sniffLen); err != nil {
+			return err
+		}
+		f = sniff(h)
+	}
 	c.v.Format = f
 	c.v.Kind = kindOf[f]
 	switch f {
