@@ -182,3 +182,5 @@ func bigMovie(size int64, moovFirst bool) *sparse {
 	}
 	return &sparse{prefix: cat(head, mdatHdr), suffix: mv, size: size}
 }
+
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
