@@ -33,19 +33,24 @@ func (c *checker) mpegAudio() error {
 			off += 10
 		}
 	}
-	// Padding may follow a tag: look for the first frame in the next window.
-	b, err := c.in.peek(off)
-	if err == io.EOF {
-		return c.malformed("it holds a tag but no audio")
+	// Zero padding may follow a tag: skip it.
+	for {
+		b, err := c.in.peek(off)
+		if err == io.EOF {
+			return c.malformed("it holds a tag but no audio")
+		}
+		if err != nil {
+			return err
+		}
+		i := 0
+		for i < len(b) && b[i] == 0 {
+			i++
+		}
+		off += int64(i)
+		if i < len(b) {
+			break
+		}
 	}
-	if err != nil {
-		return err
-	}
-	i := 0
-	for i < len(b) && b[i] == 0 {
-		i++
-	}
-	off += int64(i)
 
 	var first frame
 	for k := 0; k < framesToCheck; k++ {
