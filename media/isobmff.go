@@ -412,40 +412,43 @@ func (c *checker) esds(b box) (byte, error) {
 	if err := c.in.read(p, b.body); err != nil {
 		return 0, err
 	}
-	bad := c.malformed("an audio stream's codec description (esds) is damaged")
 	if len(p) < 4 {
-		return 0, bad
+		return 0, c.badEsds()
 	}
 	p = p[4:] // version, flags
 	p, ok := descriptor(p, 0x03)
 	if !ok || len(p) < 3 {
-		return 0, bad
+		return 0, c.badEsds()
 	}
 	flags := p[2]
 	p = p[3:] // ES_ID, flags
 	if flags&0x80 != 0 {
 		if len(p) < 2 {
-			return 0, bad
+			return 0, c.badEsds()
 		}
 		p = p[2:]
 	}
 	if flags&0x40 != 0 {
 		if len(p) < 1 || len(p) < 1+int(p[0]) {
-			return 0, bad
+			return 0, c.badEsds()
 		}
 		p = p[1+int(p[0]):]
 	}
 	if flags&0x20 != 0 {
 		if len(p) < 2 {
-			return 0, bad
+			return 0, c.badEsds()
 		}
 		p = p[2:]
 	}
 	p, ok = descriptor(p, 0x04)
 	if !ok || len(p) < 1 || p[0] == 0 {
-		return 0, bad
+		return 0, c.badEsds()
 	}
 	return p[0], nil
+}
+
+func (c *checker) badEsds() error {
+	return c.malformed("an audio stream's codec description (esds) is damaged")
 }
 
 // descriptor checks that p starts with an MPEG-4 descriptor of the tag and

@@ -186,8 +186,12 @@ func (c *checker) tooLarge() *Error {
 		k = KindVideo
 	}
 	lim := c.pol.limit(k)
+	who := "LINE accepts"
+	if lim != (Policy{}).limit(k) {
+		who = "allowed here"
+	}
 	return &Error{Code: CodeTooLarge, Kind: c.v.Kind, Format: c.v.Format,
-		Reason: fmt.Sprintf("The %s file is larger than %s, the most LINE accepts for %s.", c.name(), megabytes(lim), plural(k))}
+		Reason: fmt.Sprintf("The %s file is larger than %s, the most %s for %s.", c.name(), megabytes(lim), who, plural(k))}
 }
 
 func plural(k Kind) string {

@@ -40,7 +40,11 @@ func (p Policy) CheckText(s string) error {
 		max = DefaultMaxTextUnits
 	}
 	if n := UTF16Len(s); n > max {
-		return &Error{Code: CodeTextTooLong, Reason: fmt.Sprintf("The message is %d characters long; LINE allows at most %d. Shorten it or split it into several messages.", n, max)}
+		who := "LINE allows"
+		if max != DefaultMaxTextUnits {
+			who = "the limit here is"
+		}
+		return &Error{Code: CodeTextTooLong, Reason: fmt.Sprintf("The message is %d characters long; %s at most %d. Shorten it or split it into several messages.", n, who, max)}
 	}
 	return nil
 }
