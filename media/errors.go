@@ -3,10 +3,19 @@ package media
 import "errors"
 
 // Code is the stable, machine-readable reason for a refusal. Programs switch
-// on it; people read Error.Reason.
+// on it; people read Error.Reason. It is a plain value, safe for concurrent
+// use.
 type Code string
 
 // The refusal codes. They never change meaning once released.
+//
+//   - CodeTooLarge: over the size limit of the content's kind.
+//   - CodeUnsupportedFormat: a format LINE does not carry (GIF, Ogg, WebM, text, ...).
+//   - CodeUnsupportedCodec: an allowed container holding another codec than H.264/AAC (or PCM in WAV).
+//   - CodeMultipleAudio: a video with more than one audio stream.
+//   - CodeMalformed: empty, damaged or cut-short content.
+//   - CodeTextTooLong, CodeEmptyText: text over the limit, or empty.
+//   - CodeUnsupportedKind: a message kind the desk never sends or downloads.
 const (
 	CodeTooLarge          Code = "too_large"
 	CodeUnsupportedFormat Code = "unsupported_format"
@@ -18,7 +27,7 @@ const (
 	CodeUnsupportedKind   Code = "unsupported_kind"
 )
 
-// Sentinel errors, one per Code. Every *Error matches the sentinel of its
+// Sentinel errors, one per Code; they are never returned themselves. Every *Error matches the sentinel of its
 // code with errors.Is, so callers can write errors.Is(err, media.ErrTooLarge).
 var (
 	ErrTooLarge          = errors.New("media: content is larger than allowed")

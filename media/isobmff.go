@@ -187,7 +187,7 @@ func (c *checker) ftyp(b box) error {
 			f = brandFormat(p[i : i+4])
 		}
 	}
-	c.v.Format = f
+	c.v.Format, c.v.Kind = f, kindOf[f]
 	switch f {
 	case FormatMP4, Format3GP, FormatM4A:
 		return nil

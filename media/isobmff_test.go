@@ -2,6 +2,8 @@ package media_test
 
 import (
 	"encoding/binary"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/socialdesk/socialdesk/media"
@@ -62,8 +64,8 @@ func TestISOBMFFRules(t *testing.T) {
 		{"two AAC streams in audio-only MP4 are refused", movie(aacTrak, aacTrak), media.CodeMultipleAudio, "", media.FormatMP4},
 		{"QuickTime brand is refused", cat(ftyp("qt  ", "qt  "), moov(videoTrak, aacTrak), mdat(10)), media.CodeUnsupportedFormat, media.KindVideo, media.FormatQuickTime},
 		{"QuickTime without ftyp is refused", cat(moov(videoTrak, aacTrak), mdat(10)), media.CodeUnsupportedFormat, media.KindVideo, media.FormatQuickTime},
-		{"HEIC images are refused", cat(ftyp("heic", "mif1", "heic"), fullbox("meta", zeros(30)), mdat(10)), media.CodeUnsupportedFormat, media.KindVideo, media.FormatHEIF},
-		{"an unknown brand is refused", cat(ftyp("crx ", "crx "), moov(videoTrak), mdat(10)), media.CodeUnsupportedFormat, media.KindVideo, media.FormatUnknown},
+		{"HEIC images are refused", cat(ftyp("heic", "mif1", "heic"), fullbox("meta", zeros(30)), mdat(10)), media.CodeUnsupportedFormat, media.KindImage, media.FormatHEIF},
+		{"an unknown brand is refused", cat(ftyp("crx ", "crx "), moov(videoTrak), mdat(10)), media.CodeUnsupportedFormat, "", media.FormatUnknown},
 		{"no moov is malformed", cat(ftypMP4, mdat(100)), media.CodeMalformed, media.KindVideo, media.FormatMP4},
 		{"two moovs are malformed", cat(ftypMP4, moov(videoTrak), moov(videoTrak), mdat(100)), media.CodeMalformed, media.KindVideo, media.FormatMP4},
 		{"a moov without tracks is malformed", cat(ftypMP4, moov(), mdat(100)), media.CodeMalformed, media.KindVideo, media.FormatMP4},
@@ -141,6 +143,13 @@ func TestISOBMFFSizeLimits(t *testing.T) {
 			}
 		})
 	}
+	t.Run("an M4A passing the limit mid-file is refused as audio", func(t *testing.T) {
+		_, err := judge(t, media.Policy{MaxAudioBytes: 50, MaxVideoBytes: 50}, cat(ftyp("M4A "), mdat(100), moov(aacTrak)))
+		var e *media.Error
+		if !errors.As(err, &e) || e.Code != media.CodeTooLarge || e.Kind != media.KindAudio || !strings.Contains(e.Reason, "M4A") {
+			t.Fatalf("got %v", err)
+		}
+	})
 }
 
 // A 190 MB MP4 is judged from its headers: Check never reads inside mdat,

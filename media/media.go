@@ -7,6 +7,7 @@ import (
 )
 
 // Kind is what a piece of content is to LINE: an image, audio or video.
+// Like every type here that is a plain value, it is safe for concurrent use.
 type Kind string
 
 // The kinds of media LINE carries.
@@ -16,10 +17,13 @@ const (
 	KindVideo Kind = "video"
 )
 
-// Format is the container or file format recognised from the bytes.
+// Format is the container or file format recognised from the bytes, never
+// from a file name or a Content-Type.
 type Format string
 
-// The formats the package recognises. Only some are allowed (see Policy).
+// The formats the package recognises. Only PNG, JPEG, AAC, MP3, WAV, MPEG
+// audio, M4A, MP4 and 3GP can be accepted (see Policy); the others are
+// recognised so that a refusal can name them.
 const (
 	FormatPNG       Format = "png"
 	FormatJPEG      Format = "jpeg"
@@ -44,7 +48,9 @@ const (
 )
 
 // Verdict describes accepted content. When Check refuses content it still
-// returns what it learned (Kind and Format may be empty).
+// returns what it learned (Kind and Format may be empty). An MP4-family
+// file is of KindVideo when it has a video track and of KindAudio when it
+// has only audio.
 type Verdict struct {
 	// Kind is image, audio or video.
 	Kind Kind
@@ -60,7 +66,8 @@ type Verdict struct {
 	AudioCodec string
 }
 
-// LINE's limits, used where a Policy field is zero.
+// LINE's limits, used where a Policy field is zero. 1 MB is 1,000,000 bytes
+// here, as LINE counts, so nothing the platform may refuse is accepted.
 const (
 	DefaultMaxImageBytes = 10_000_000
 	DefaultMaxAudioBytes = 200_000_000
@@ -72,7 +79,7 @@ const (
 // LINE's rules: images (PNG, JPEG) up to 10,000,000 bytes; audio (AAC, M4A,
 // MP3, WAV, MPEG audio) and video (MP4, 3GP with H.264 and at most one AAC
 // stream) up to 200,000,000 bytes; text up to 4,999 UTF-16 code units.
-// A zero field means LINE's value; a negative field is treated as zero.
+// A zero field means LINE's value; a negative field allows nothing.
 // A Policy is a plain value and safe for concurrent use.
 type Policy struct {
 	MaxImageBytes int64
@@ -108,7 +115,8 @@ func (p Policy) limit(k Kind) int64 {
 // (match it with errors.Is against ErrTooLarge and the other sentinels, or
 // errors.As to read Code and Reason). A failure of r itself is returned
 // wrapped, and is not an *Error. When content breaks several rules, the one
-// found first reading from the start is reported.
+// found first reading from the start is reported. size must be the length
+// of the content: parts that are skipped are taken to be there.
 //
 // Check is safe for concurrent use if r is.
 func (p Policy) Check(r io.ReaderAt, size int64) (Verdict, error) {
@@ -136,11 +144,12 @@ func (p Policy) CheckReader(r io.Reader) (Verdict, error) {
 	return p.run(&c)
 }
 
-// Check judges content under LINE's rules; see Policy.Check.
+// Check judges content under LINE's rules; see Policy.Check. It is safe
+// for concurrent use if r is.
 func Check(r io.ReaderAt, size int64) (Verdict, error) { return Policy{}.Check(r, size) }
 
 // CheckReader judges streamed content under LINE's rules; see
-// Policy.CheckReader.
+// Policy.CheckReader. It is safe for concurrent use on distinct readers.
 func CheckReader(r io.Reader) (Verdict, error) { return Policy{}.CheckReader(r) }
 
 // checker carries one judgement.

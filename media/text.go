@@ -30,7 +30,8 @@ func UTF16Len(s string) int {
 
 // CheckText returns nil if s may be sent as one LINE text message: not
 // empty and at most MaxTextUnits UTF-16 code units. Otherwise it returns a
-// *Error with CodeEmptyText or CodeTextTooLong.
+// *Error with CodeEmptyText or CodeTextTooLong. It is safe for concurrent
+// use.
 func (p Policy) CheckText(s string) error {
 	if s == "" {
 		return &Error{Code: CodeEmptyText, Reason: "The message is empty; type something to send."}
@@ -49,7 +50,8 @@ func (p Policy) CheckText(s string) error {
 	return nil
 }
 
-// CheckText judges text under LINE's rules; see Policy.CheckText.
+// CheckText judges text under LINE's rules; see Policy.CheckText. It is
+// safe for concurrent use.
 func CheckText(s string) error { return Policy{}.CheckText(s) }
 
 var kindRefusals = map[string]string{
