@@ -54,8 +54,8 @@ func (in *input) release() {
 	}
 }
 
-// fill makes the window start at off and hold at least need bytes
-// (need <= windowSize). It returns io.EOF if the content ends exactly at
+// fill makes the window hold the need bytes from off (need <= windowSize),
+// reading ahead where it may. It returns io.EOF if the content ends exactly at
 // off and io.ErrUnexpectedEOF if it ends before off+need; the window then
 // holds what there is.
 func (in *input) fill(off int64, need int) error {
