@@ -1,0 +1,10 @@
+package line
+
+import (
+	"context"
+	"time"
+)
+
+// SetSleep replaces how w waits between attempts, so tests need not
+// sleep. Call it before Run.
+func SetSleep(w *Webhook, f func(ctx context.Context, d time.Duration) error) { w.sleep = f }
