@@ -225,7 +225,7 @@ func (f *fakeContent) Profile(ctx context.Context, ch enquiry.Channel, userID st
 	f.mu.Lock()
 	f.profiles++
 	f.mu.Unlock()
-	return "Name of " + userID[:5], nil
+	return "Name of " + userID[:min(5, len(userID))], nil
 }
 
 // blobs is a do-nothing BlobStore (the fake content client stores nothing).
