@@ -142,7 +142,7 @@ type fakeDesk struct {
 	ch    chan call
 }
 
-func newFakeDesk() *fakeDesk { return &fakeDesk{ch: make(chan call, 100_000)} }
+func newFakeDesk() *fakeDesk { return &fakeDesk{ch: make(chan call, 4096)} }
 
 func (d *fakeDesk) record(c call) error {
 	if d.hook != nil {

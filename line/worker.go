@@ -201,7 +201,9 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 	p.stranded = false
 	p.mu.Unlock()
 
-	pending, err := p.store.PendingEvents(ctx, p.clock.Now().Add(time.Second), room)
+	// Read as many as the pool holds: the oldest pending events are
+	// often the ones already queued, which add skips.
+	pending, err := p.store.PendingEvents(ctx, p.clock.Now().Add(time.Second), p.limit)
 	if err != nil {
 		p.mu.Lock()
 		p.stranded = true
@@ -212,13 +214,15 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	// Everything held back is released now: it is in pending, in order,
-	// or it was left behind after the read and set p.stranded again.
+	// or it was left behind after the read and set p.stranded again. Once
+	// the pool is full, add leaves the rest (overflow), so nothing that
+	// follows overtakes what is left.
 	clear(p.blocked)
 	p.overflow = false
 	for _, ev := range pending {
 		p.add(ev)
 	}
-	if len(pending) == room {
+	if len(pending) == p.limit {
 		p.stranded = true // there may be more
 		p.overflow = true // and it must not be overtaken
 	}
