@@ -15,25 +15,25 @@ import (
 
 func TestParseEvents(t *testing.T) {
 	b, err := line.ParseEvents(linetest.WebhookBody(linetest.Destination,
-		fixture(t, "text"), fixture(t, "standby-text"), fixture(t, "group-text"), fixture(t, "room-text"), fixture(t, "redelivered-text")))
-	noErr(t, err)
-	eq(t, linetest.Destination, b.Destination)
-	mustEq(t, 5, len(b.Events))
+		eventFixture(t, "text"), eventFixture(t, "standby-text"), eventFixture(t, "group-text"), eventFixture(t, "room-text"), eventFixture(t, "redelivered-text")))
+	needNoErr(t, err)
+	wantEq(t, linetest.Destination, b.Destination)
+	needEq(t, 5, len(b.Events))
 	text := b.Events[0]
-	eq(t, "message", text.Type)
-	eq(t, "01HZZZZZZZZZZZZZZZZZZZZ001", text.ID)
-	eq(t, time.UnixMilli(1700000000001), text.Time)
-	eq(t, line.ModeActive, text.Mode)
-	eq(t, line.EventSource{Type: line.SourceUser, UserID: userA}, text.Source)
-	eq(t, "U4af4980629a0e4ea1c0a1b2c3d4e5f60", text.Key())
-	check(t, text.ReplyToken != "", "reply token kept")
-	check(t, json.Valid(text.Raw) && strings.Contains(string(text.Raw), "help with my order"), "raw JSON kept")
+	wantEq(t, "message", text.Type)
+	wantEq(t, "01HZZZZZZZZZZZZZZZZZZZZ001", text.ID)
+	wantEq(t, time.UnixMilli(1700000000001), text.Time)
+	wantEq(t, line.ModeActive, text.Mode)
+	wantEq(t, line.EventSource{Type: line.SourceUser, UserID: hookUser}, text.Source)
+	wantEq(t, "U4af4980629a0e4ea1c0a1b2c3d4e5f60", text.Key())
+	wantTrue(t, text.ReplyToken != "", "reply token kept")
+	wantTrue(t, json.Valid(text.Raw) && strings.Contains(string(text.Raw), "help with my order"), "raw JSON kept")
 
-	check(t, b.Events[1].Standby(), "standby")
-	eq(t, "", b.Events[1].ReplyToken)
-	eq(t, "group:Ca56f94637c0c0e0c0b0a0908070605", b.Events[2].Key())
-	eq(t, "room:Ra8dbf4673c4c812cd491258042226c99", b.Events[3].Key())
-	check(t, b.Events[4].Redelivery, "redelivery flag")
+	wantTrue(t, b.Events[1].Standby(), "standby")
+	wantEq(t, "", b.Events[1].ReplyToken)
+	wantEq(t, "group:Ca56f94637c0c0e0c0b0a0908070605", b.Events[2].Key())
+	wantEq(t, "room:Ra8dbf4673c4c812cd491258042226c99", b.Events[3].Key())
+	wantTrue(t, b.Events[4].Redelivery, "redelivery flag")
 }
 
 func TestParseEventsKeepsWhatItDoesNotUnderstand(t *testing.T) {
@@ -41,48 +41,48 @@ func TestParseEventsKeepsWhatItDoesNotUnderstand(t *testing.T) {
 		`{"webhookEventId":"B","message":{"type":"text"}},{"type":7,"webhookEventId":"C"},"just a string",null,` +
 		`{"type":"message","message":{"type":"hologram","id":"9"}}]}`
 	b, err := line.ParseEvents([]byte(body))
-	noErr(t, err)
-	mustEq(t, 6, len(b.Events))
+	needNoErr(t, err)
+	needEq(t, 6, len(b.Events))
 	want := []struct{ typ, id string }{{"brandNew", "A"}, {"", "B"}, {"", "C"}, {"", ""}, {"", ""}, {"message", ""}}
 	for i, w := range want {
-		eq(t, w.typ, b.Events[i].Type, "type of event ", i)
+		wantEq(t, w.typ, b.Events[i].Type, "type of event ", i)
 		if w.id != "" {
-			eq(t, w.id, b.Events[i].ID, "ID of event ", i)
+			wantEq(t, w.id, b.Events[i].ID, "ID of event ", i)
 		} else {
-			check(t, strings.HasPrefix(b.Events[i].ID, "sha256:"), "derived ID for event ", i, ": ", b.Events[i].ID)
+			wantTrue(t, strings.HasPrefix(b.Events[i].ID, "sha256:"), "derived ID for event ", i, ": ", b.Events[i].ID)
 		}
-		check(t, json.Valid(b.Events[i].Raw), "raw kept")
+		wantTrue(t, json.Valid(b.Events[i].Raw), "raw kept")
 	}
-	check(t, b.Events[3].ID != b.Events[4].ID, "different content, different derived IDs")
+	wantTrue(t, b.Events[3].ID != b.Events[4].ID, "different content, different derived IDs")
 }
 
 func TestParseEventsVerification(t *testing.T) {
 	for _, body := range []string{`{"destination":"U1","events":[]}`, `{"destination":"U1"}`, ` {}`} {
 		b, err := line.ParseEvents([]byte(body))
-		noErr(t, err)
-		eq(t, 0, len(b.Events), body)
+		needNoErr(t, err)
+		wantEq(t, 0, len(b.Events), body)
 	}
 }
 
 func TestParseEventsSeparatesRepeatedIDs(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join("testdata", "sdk-sample-events.json"))
-	noErr(t, err)
+	needNoErr(t, err)
 	b, err := line.ParseEvents(raw)
-	noErr(t, err)
-	mustEq(t, 32, len(b.Events))
+	needNoErr(t, err)
+	needEq(t, 32, len(b.Events))
 	ids := map[string]bool{}
 	for _, e := range b.Events {
-		check(t, !ids[e.ID], "unique ID ", e.ID)
+		wantTrue(t, !ids[e.ID], "unique ID ", e.ID)
 		ids[e.ID] = true
 	}
-	eq(t, "01FZ74ASS536FW97EX38NKCZQK", b.Events[0].ID)
-	eq(t, "01FZ74ASS536FW97EX38NKCZQK#1", b.Events[1].ID)
+	wantEq(t, "01FZ74ASS536FW97EX38NKCZQK", b.Events[0].ID)
+	wantEq(t, "01FZ74ASS536FW97EX38NKCZQK#1", b.Events[1].ID)
 
 	// The same event twice in one batch is one event.
-	ev := linetest.TextEvent(userA, "twice")
+	ev := linetest.TextEvent(hookUser, "twice")
 	b, err = line.ParseEvents(linetest.WebhookBody("U1", ev, ev))
-	noErr(t, err)
-	eq(t, b.Events[0].ID, b.Events[1].ID)
+	needNoErr(t, err)
+	wantEq(t, b.Events[0].ID, b.Events[1].ID)
 }
 
 func TestParseEventsRefusesWhatIsNotAWebhookBody(t *testing.T) {
@@ -96,17 +96,17 @@ func TestParseEventsRefusesWhatIsNotAWebhookBody(t *testing.T) {
 			t.Errorf("%q: no error", body)
 			continue
 		}
-		check(t, errors.Is(err, line.ErrMalformed), "errors.Is ErrMalformed: ", err)
+		wantTrue(t, errors.Is(err, line.ErrMalformed), "errors.Is ErrMalformed: ", err)
 		var me *line.MalformedError
-		check(t, errors.As(err, &me), "a *MalformedError")
-		notContains(t, err.Error(), "s3cr3t")
-		notContains(t, err.Error(), "}")
+		wantTrue(t, errors.As(err, &me), "a *MalformedError")
+		wantNotIn(t, err.Error(), "s3cr3t")
+		wantNotIn(t, err.Error(), "}")
 	}
 }
 
 func FuzzParseEvents(f *testing.F) {
 	f.Add([]byte(`{"destination":"U1","events":[]}`))
-	f.Add(linetest.WebhookBody("U1", linetest.TextEvent(userA, "hi"), linetest.StickerEvent(userA, "1", "2", nil)))
+	f.Add(linetest.WebhookBody("U1", linetest.TextEvent(hookUser, "hi"), linetest.StickerEvent(hookUser, "1", "2", nil)))
 	f.Add([]byte(`{"events":[{"type":7},"x",null,{"webhookEventId":"A"},{"webhookEventId":"A","type":"x"}]}`))
 	if raw, err := os.ReadFile(filepath.Join("testdata", "sdk-sample-events.json")); err == nil {
 		f.Add(raw)

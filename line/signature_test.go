@@ -9,7 +9,7 @@ import (
 
 func TestVerifySignature(t *testing.T) {
 	body := []byte(`{"destination":"U1","events":[]}`)
-	good := linetest.SignBody(secret, body)
+	good := linetest.SignBody(hookSecret, body)
 	tests := []struct {
 		name      string
 		secret    string
@@ -17,21 +17,21 @@ func TestVerifySignature(t *testing.T) {
 		signature string
 		want      bool
 	}{
-		{"LINE's signature of the body", secret, body, good, true},
+		{"LINE's signature of the body", hookSecret, body, good, true},
 		// Computed independently: printf '%s' "$body" | openssl dgst -sha256 -hmac secret -binary | base64
 		{"a known vector", "secret", []byte("hello"), "iKqz7ejTrflNJquQ07r9SiCDBww7zOnAFO4EpEOEfAs=", true},
-		{"no signature", secret, body, "", false},
+		{"no signature", hookSecret, body, "", false},
 		{"another secret", "other", body, good, false},
-		{"another body", secret, []byte(`{"destination":"U1","events":[ ]}`), good, false},
+		{"another body", hookSecret, []byte(`{"destination":"U1","events":[ ]}`), good, false},
 		{"no secret", "", body, linetest.SignBody("", body), false},
-		{"not base64", secret, body, "!!!!" + good[4:], false},
-		{"truncated", secret, body, good[:40], false},
-		{"extended", secret, body, good + "AAAA", false},
-		{"URL-safe alphabet", secret, body, urlSafe(good), urlSafe(good) == good},
+		{"not base64", hookSecret, body, "!!!!" + good[4:], false},
+		{"truncated", hookSecret, body, good[:40], false},
+		{"extended", hookSecret, body, good + "AAAA", false},
+		{"URL-safe alphabet", hookSecret, body, urlSafe(good), urlSafe(good) == good},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			eq(t, tt.want, line.VerifySignature(tt.secret, tt.body, tt.signature))
+			wantEq(t, tt.want, line.VerifySignature(tt.secret, tt.body, tt.signature))
 		})
 	}
 }
@@ -50,10 +50,10 @@ func urlSafe(s string) string {
 }
 
 func BenchmarkVerifySignature(b *testing.B) {
-	body := linetest.WebhookBody(linetest.Destination, linetest.TextEvent(userA, "hello"))
-	sig := linetest.SignBody(secret, body)
+	body := linetest.WebhookBody(linetest.Destination, linetest.TextEvent(hookUser, "hello"))
+	sig := linetest.SignBody(hookSecret, body)
 	for b.Loop() {
-		if !line.VerifySignature(secret, body, sig) {
+		if !line.VerifySignature(hookSecret, body, sig) {
 			b.Fatal("bad signature")
 		}
 	}

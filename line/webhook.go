@@ -105,8 +105,13 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 
-// NewWebhook returns a Webhook for cfg. It does no I/O.
+// NewWebhook returns a Webhook for cfg. It does no I/O. It panics if
+// cfg.Channels, cfg.Events or cfg.Desk is nil: that is a wiring mistake,
+// better found at start than on LINE's first request.
 func NewWebhook(cfg WebhookConfig) *Webhook {
+	if cfg.Channels == nil || cfg.Events == nil || cfg.Desk == nil {
+		panic("line: NewWebhook needs WebhookConfig.Channels, Events and Desk")
+	}
 	w := &Webhook{
 		channels:  cfg.Channels,
 		events:    cfg.Events,

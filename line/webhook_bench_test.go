@@ -21,23 +21,23 @@ import (
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
 
-// discardWriter is an http.ResponseWriter that keeps nothing but the status.
-type discardWriter struct {
+// nullWriter is an http.ResponseWriter that keeps nothing but the status.
+type nullWriter struct {
 	h    http.Header
 	code int
 }
 
-func (w *discardWriter) Header() http.Header         { return w.h }
-func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (w *discardWriter) WriteHeader(code int)        { w.code = code }
+func (w *nullWriter) Header() http.Header         { return w.h }
+func (w *nullWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *nullWriter) WriteHeader(code int)        { w.code = code }
 
 // benchBodies returns n signed one-event bodies with distinct event IDs, as
 // LINE sends them (a text message from one customer).
 func benchBodies(n int) (bodies [][]byte, sigs []string) {
 	for i := range n {
-		b := linetest.WebhookBody(linetest.Destination, linetest.TextEvent(user(i%16), "Hello, I would like to change my delivery address please"))
+		b := linetest.WebhookBody(linetest.Destination, linetest.TextEvent(customer(i%16), "Hello, I would like to change my delivery address please"))
 		bodies = append(bodies, b)
-		sigs = append(sigs, linetest.SignBody(secret, b))
+		sigs = append(sigs, linetest.SignBody(hookSecret, b))
 	}
 	return bodies, sigs
 }
@@ -51,7 +51,7 @@ type benchRequest struct {
 
 func newBenchRequest() *benchRequest {
 	br := &benchRequest{r: httptest.NewRequest(http.MethodPost, hookURL, nil)}
-	br.r.SetPathValue("channel", chanID)
+	br.r.SetPathValue("channel", hookChannel)
 	br.buf = io.NopCloser(&br.rd)
 	return br
 }
@@ -72,15 +72,15 @@ func (br *benchRequest) set(body []byte, sig string) *http.Request {
 func BenchmarkWebhook(b *testing.B) {
 	const ring = 1024
 	bodies, sigs := benchBodies(ring)
-	chans := testChannels()
+	chans := hookChannelSet()
 	var hook *line.Webhook
 	renew := func() {
 		hook = line.NewWebhook(line.WebhookConfig{Channels: chans, Events: enquiry.NewMemStore(), Desk: newFakeDesk(),
-			Logger: discardLogger(), QueueSize: 2 * ring})
+			Logger: quietLogger(), QueueSize: 2 * ring})
 	}
 	renew()
 	br := newBenchRequest()
-	w := &discardWriter{h: http.Header{}}
+	w := &nullWriter{h: http.Header{}}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -108,7 +108,7 @@ func BenchmarkSDKParseRequest(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := webhook.ParseRequest(secret, br.set(bodies[i%ring], sigs[i%ring])); err != nil {
+		if _, err := webhook.ParseRequest(hookSecret, br.set(bodies[i%ring], sigs[i%ring])); err != nil {
 			b.Fatal(err)
 		}
 		i++
@@ -140,8 +140,8 @@ func TestWebhookLoad(t *testing.T) {
 	total := rate * seconds
 
 	store := enquiry.NewMemStore()
-	desk := &fakeDesk{ch: make(chan call, total+10)}
-	hook := line.NewWebhook(line.WebhookConfig{Channels: testChannels(), Events: store, Desk: desk, Logger: discardLogger()})
+	desk := &fakeDesk{ch: make(chan deskCall, total+10)}
+	hook := line.NewWebhook(line.WebhookConfig{Channels: hookChannelSet(), Events: store, Desk: desk, Logger: quietLogger()})
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhook/line/{channel}", hook)
 	srv := httptest.NewServer(mux)
@@ -155,8 +155,8 @@ func TestWebhookLoad(t *testing.T) {
 	// generator shares the machine's cores with the server.
 	bodies, sigs := make([][]byte, total), make([]string, total)
 	for i := range total {
-		bodies[i] = linetest.WebhookBody(linetest.Destination, linetest.TextEvent(user(i%500), "Hello, I would like to change my delivery address please"))
-		sigs[i] = linetest.SignBody(secret, bodies[i])
+		bodies[i] = linetest.WebhookBody(linetest.Destination, linetest.TextEvent(customer(i%500), "Hello, I would like to change my delivery address please"))
+		sigs[i] = linetest.SignBody(hookSecret, bodies[i])
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 10 * time.Second}
 	url := srv.URL + hookURL

@@ -24,16 +24,16 @@ var (
 func TestWebhookIntoTheDesk(t *testing.T) {
 	ctx := context.Background()
 	store := enquiry.NewMemStore()
-	desk, err := enquiry.New(enquiry.Config{Store: store, Logger: discardLogger(),
+	desk, err := enquiry.New(enquiry.Config{Store: store, Logger: quietLogger(),
 		Sender: enquiry.SenderFunc(func(context.Context, enquiry.Outbound) (enquiry.Receipt, error) {
 			return enquiry.Receipt{}, nil
 		})})
-	noErr(t, err)
-	_, err = desk.CreateChannel(ctx, enquiry.Channel{ID: chanID, Name: "Shop", Kind: "line", State: enquiry.Active,
-		Credentials: enquiry.Credentials{Secret: secret, Token: "token"}})
-	noErr(t, err)
+	needNoErr(t, err)
+	_, err = desk.CreateChannel(ctx, enquiry.Channel{ID: hookChannel, Name: "Shop", Kind: "line", State: enquiry.Active,
+		Credentials: enquiry.Credentials{Secret: hookSecret, Token: "token"}})
+	needNoErr(t, err)
 
-	hook := line.NewWebhook(line.WebhookConfig{Channels: desk, Events: store, Desk: desk, Logger: discardLogger()})
+	hook := line.NewWebhook(line.WebhookConfig{Channels: desk, Events: store, Desk: desk, Logger: quietLogger()})
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhook/line/{channel}", hook)
 	runCtx, cancel := context.WithCancel(ctx)
@@ -41,25 +41,25 @@ func TestWebhookIntoTheDesk(t *testing.T) {
 	go func() { stopped <- hook.Run(runCtx) }()
 	defer func() { cancel(); <-stopped }()
 
-	hello := linetest.TextEvent(userA, "hello", linetest.WithMessageID("m1"))
+	hello := linetest.TextEvent(hookUser, "hello", linetest.WithMessageID("m1"))
 	for _, ev := range [][]byte{
 		hello,
-		linetest.TextEvent(userA, "hello", linetest.WithMessageID("m1"), linetest.Redelivered()), // LINE resends: new event ID, same message
-		linetest.StickerEvent(userA, "446", "1988", []string{"hi"}),
-		linetest.FileEvent(userA, "a.pdf", 10),
-		linetest.UnsendEvent(userA, "m1"),
-		linetest.TextEvent(userA, "in a group", linetest.InGroup("Cgroup")),
-		linetest.UnfollowEvent(userA),
+		linetest.TextEvent(hookUser, "hello", linetest.WithMessageID("m1"), linetest.Redelivered()), // LINE resends: new event ID, same message
+		linetest.StickerEvent(hookUser, "446", "1988", []string{"hi"}),
+		linetest.FileEvent(hookUser, "a.pdf", 10),
+		linetest.UnsendEvent(hookUser, "m1"),
+		linetest.TextEvent(hookUser, "in a group", linetest.InGroup("Cgroup")),
+		linetest.UnfollowEvent(hookUser),
 	} {
 		rec := httptest.NewRecorder()
-		mux.ServeHTTP(rec, linetest.NewWebhookRequest(secret, hookURL, ev))
-		mustEq(t, 200, rec.Code)
+		mux.ServeHTTP(rec, linetest.NewWebhookRequest(hookSecret, hookURL, ev))
+		needEq(t, 200, rec.Code)
 	}
 	// Wait until every recorded event is done.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		left, err := store.PendingEvents(ctx, time.Now().Add(time.Hour), 100)
-		noErr(t, err)
+		needNoErr(t, err)
 		if len(left) == 0 {
 			break
 		}
@@ -68,11 +68,11 @@ func TestWebhookIntoTheDesk(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	open, err := desk.Enquiries(ctx, enquiry.Filter{Channel: chanID, Customer: userA})
-	noErr(t, err)
-	mustEq(t, 1, len(open), "one enquiry for the customer")
+	open, err := desk.Enquiries(ctx, enquiry.Filter{Channel: hookChannel, Customer: hookUser})
+	needNoErr(t, err)
+	needEq(t, 1, len(open), "one enquiry for the customer")
 	msgs, err := desk.Transcript(ctx, open[0].ID, 0, 100)
-	noErr(t, err)
+	needNoErr(t, err)
 	var got []string
 	for _, m := range msgs {
 		if m.Author.Kind != enquiry.AuthorCustomer && m.Author.Kind != enquiry.AuthorSystem {
@@ -90,7 +90,7 @@ func TestWebhookIntoTheDesk(t *testing.T) {
 		}
 		got = append(got, s)
 	}
-	eq(t, []string{
+	wantEq(t, []string{
 		"text:hello (unsent)",
 		"sticker",
 		"unsupported:file",

@@ -18,10 +18,10 @@ import (
 )
 
 const (
-	secret  = "8f8a5ab1e6d4c6b9a3f0d2c1b4e7a9c3"
-	chanID  = "ch1"
-	userA   = "U4af4980629a0e4ea1c0a1b2c3d4e5f60"
-	hookURL = "/webhook/line/" + chanID
+	hookSecret  = "8f8a5ab1e6d4c6b9a3f0d2c1b4e7a9c3"
+	hookChannel = "ch1"
+	hookUser    = "U4af4980629a0e4ea1c0a1b2c3d4e5f60"
+	hookURL     = "/webhook/line/" + hookChannel
 )
 
 // memEvents is an in-memory enquiry.EventStore for these tests.
@@ -105,27 +105,27 @@ func (m *memEvents) pending() int {
 	return n
 }
 
-// channels is a ChannelLookup over a fixed set.
-type channels map[string]enquiry.Channel
+// hookChannels is a ChannelLookup over a fixed set.
+type hookChannels map[string]enquiry.Channel
 
-func (c channels) Channel(ctx context.Context, id string) (enquiry.Channel, error) {
+func (c hookChannels) Channel(ctx context.Context, id string) (enquiry.Channel, error) {
 	if ch, ok := c[id]; ok {
 		return ch, nil
 	}
 	return enquiry.Channel{}, fmt.Errorf("channel %q: %w", id, enquiry.ErrNotFound)
 }
 
-func testChannels() channels {
-	return channels{
-		chanID: {ID: chanID, Name: "Shop", Kind: "line", State: enquiry.Active,
-			Credentials: enquiry.Credentials{Secret: secret, Token: "token"}},
+func hookChannelSet() hookChannels {
+	return hookChannels{
+		hookChannel: {ID: hookChannel, Name: "Shop", Kind: "line", State: enquiry.Active,
+			Credentials: enquiry.Credentials{Secret: hookSecret, Token: "token"}},
 		"paused": {ID: "paused", Name: "Paused", Kind: "line", State: enquiry.Suspended,
-			Credentials: enquiry.Credentials{Secret: secret, Token: "token"}},
+			Credentials: enquiry.Credentials{Secret: hookSecret, Token: "token"}},
 	}
 }
 
-// call is one call the fake desk received.
-type call struct {
+// deskCall is one call the fake desk received.
+type deskCall struct {
 	Op         string // "receive", "unsend" or "notice"
 	In         enquiry.Inbound
 	Channel    string
@@ -137,14 +137,14 @@ type call struct {
 // fakeDesk records calls. hook, when set, runs first and may block or fail.
 type fakeDesk struct {
 	mu    sync.Mutex
-	calls []call
-	hook  func(call) error
-	ch    chan call
+	calls []deskCall
+	hook  func(deskCall) error
+	ch    chan deskCall
 }
 
-func newFakeDesk() *fakeDesk { return &fakeDesk{ch: make(chan call, 4096)} }
+func newFakeDesk() *fakeDesk { return &fakeDesk{ch: make(chan deskCall, 4096)} }
 
-func (d *fakeDesk) record(c call) error {
+func (d *fakeDesk) record(c deskCall) error {
 	if d.hook != nil {
 		if err := d.hook(c); err != nil {
 			return err
@@ -158,27 +158,27 @@ func (d *fakeDesk) record(c call) error {
 }
 
 func (d *fakeDesk) Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Received, error) {
-	return enquiry.Received{}, d.record(call{Op: "receive", In: in, Channel: in.Channel, Customer: in.Customer.ID, ExternalID: in.ExternalID})
+	return enquiry.Received{}, d.record(deskCall{Op: "receive", In: in, Channel: in.Channel, Customer: in.Customer.ID, ExternalID: in.ExternalID})
 }
 
 func (d *fakeDesk) Unsend(ctx context.Context, channel, externalID string) error {
-	return d.record(call{Op: "unsend", Channel: channel, ExternalID: externalID})
+	return d.record(deskCall{Op: "unsend", Channel: channel, ExternalID: externalID})
 }
 
 func (d *fakeDesk) Notice(ctx context.Context, channel, customer, text string) error {
-	return d.record(call{Op: "notice", Channel: channel, Customer: customer, Text: text})
+	return d.record(deskCall{Op: "notice", Channel: channel, Customer: customer, Text: text})
 }
 
-func (d *fakeDesk) all() []call {
+func (d *fakeDesk) all() []deskCall {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return slices.Clone(d.calls)
 }
 
 // wait returns the next n calls, failing the test if they do not come.
-func (d *fakeDesk) wait(t testing.TB, n int) []call {
+func (d *fakeDesk) wait(t testing.TB, n int) []deskCall {
 	t.Helper()
-	var got []call
+	var got []deskCall
 	deadline := time.After(10 * time.Second)
 	for len(got) < n {
 		select {
@@ -200,10 +200,10 @@ type fakeContent struct {
 	result func(src line.ContentSource, attempt int) (enquiry.MediaRef, error)
 }
 
-type retryLater struct{}
+type stillProcessing struct{}
 
-func (retryLater) Error() string   { return "content is still being processed" }
-func (retryLater) Retryable() bool { return true }
+func (stillProcessing) Error() string   { return "content is still being processed" }
+func (stillProcessing) Retryable() bool { return true }
 
 func (f *fakeContent) FetchContent(ctx context.Context, ch enquiry.Channel, src line.ContentSource, blobs enquiry.BlobStore, key string) (enquiry.MediaRef, error) {
 	f.mu.Lock()
@@ -229,18 +229,18 @@ func (f *fakeContent) Profile(ctx context.Context, ch enquiry.Channel, userID st
 }
 
 // blobs is a do-nothing BlobStore (the fake content client stores nothing).
-type blobs struct{}
+type nullBlobs struct{}
 
-func (blobs) Put(ctx context.Context, key string, r io.Reader) (int64, error) {
+func (nullBlobs) Put(ctx context.Context, key string, r io.Reader) (int64, error) {
 	return io.Copy(io.Discard, r)
 }
 
-func (blobs) Open(ctx context.Context, key string) (enquiry.Blob, error) {
+func (nullBlobs) Open(ctx context.Context, key string) (enquiry.Blob, error) {
 	return nil, enquiry.ErrNotFound
 }
 
-// harness is a running webhook with fakes around it.
-type harness struct {
+// hookHarness is a running webhook with fakes around it.
+type hookHarness struct {
 	hook    *line.Webhook
 	store   *memEvents
 	desk    *fakeDesk
@@ -251,17 +251,17 @@ type harness struct {
 
 // newHarness builds a webhook; change edits the config first. It does not
 // start Run: call start.
-func newHarness(t testing.TB, change func(*line.WebhookConfig)) *harness {
+func newHookHarness(t testing.TB, change func(*line.WebhookConfig)) *hookHarness {
 	t.Helper()
-	h := &harness{store: newMemEvents(), desk: newFakeDesk(), content: &fakeContent{}, mux: http.NewServeMux(),
+	h := &hookHarness{store: newMemEvents(), desk: newFakeDesk(), content: &fakeContent{}, mux: http.NewServeMux(),
 		sleeps: make(chan time.Duration, 1000)}
 	cfg := line.WebhookConfig{
-		Channels: testChannels(),
+		Channels: hookChannelSet(),
 		Events:   h.store,
 		Desk:     h.desk,
 		Content:  h.content,
-		Blobs:    blobs{},
-		Logger:   discardLogger(),
+		Blobs:    nullBlobs{},
+		Logger:   quietLogger(),
 	}
 	if change != nil {
 		change(&cfg)
@@ -279,7 +279,7 @@ func newHarness(t testing.TB, change func(*line.WebhookConfig)) *harness {
 }
 
 // start runs the workers until the test ends.
-func (h *harness) start(t testing.TB) {
+func (h *hookHarness) start(t testing.TB) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan error, 1)
 	go func() { stopped <- h.hook.Run(ctx) }()
@@ -292,7 +292,7 @@ func (h *harness) start(t testing.TB) {
 }
 
 // post sends r through the mux and returns the response.
-func (h *harness) post(r *http.Request) *http.Response {
+func (h *hookHarness) post(r *http.Request) *http.Response {
 	rec := httptest.NewRecorder()
 	h.mux.ServeHTTP(rec, r)
 	return rec.Result()

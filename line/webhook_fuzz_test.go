@@ -17,9 +17,9 @@ import (
 // answer is 200 or 400, a 400 never quotes it, and nothing panics.
 func FuzzWebhook(f *testing.F) {
 	f.Add(linetest.WebhookBody("U1"))
-	f.Add(linetest.WebhookBody("U1", linetest.TextEvent(userA, "hi"), linetest.ImageEvent(userA),
-		linetest.VideoEvent(userA, 0, linetest.ExternalContent("https://x/y.mp4", "")), linetest.UnsendEvent(userA, "1"),
-		linetest.PostbackEvent(userA, "a=b"), linetest.FollowEvent(userA, true)))
+	f.Add(linetest.WebhookBody("U1", linetest.TextEvent(hookUser, "hi"), linetest.ImageEvent(hookUser),
+		linetest.VideoEvent(hookUser, 0, linetest.ExternalContent("https://x/y.mp4", "")), linetest.UnsendEvent(hookUser, "1"),
+		linetest.PostbackEvent(hookUser, "a=b"), linetest.FollowEvent(hookUser, true)))
 	f.Add([]byte(`{"events":[{"type":"message","source":{"type":"user","userId":"U1"},"message":{"type":"image","id":"1","contentProvider":7}}]}`))
 	f.Add([]byte(`{"events":[{"type":"postback","source":{"type":"user","userId":"U1"},"postback":{"data":1}}]}`))
 	f.Add([]byte(`{"events":[{"type":"message","source":{"userId":"U1"},"message":{"type":""}}]}`))
@@ -27,9 +27,9 @@ func FuzzWebhook(f *testing.F) {
 		f.Add(raw)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		h := newHarness(t, nil)
+		h := newHookHarness(t, nil)
 		rec := httptest.NewRecorder()
-		h.mux.ServeHTTP(rec, linetest.NewSignedRequest(secret, hookURL, body))
+		h.mux.ServeHTTP(rec, linetest.NewSignedRequest(hookSecret, hookURL, body))
 		switch rec.Code {
 		case 200:
 		case 400:

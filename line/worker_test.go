@@ -18,10 +18,10 @@ import (
 	"github.com/socialdesk/socialdesk/media"
 )
 
-func user(i int) string { return fmt.Sprintf("U%032x", i+1) }
+func customer(i int) string { return fmt.Sprintf("U%032x", i+1) }
 
 // inOrder checks that each customer's texts arrived as "0", "1", … once each.
-func inOrder(t *testing.T, calls []call, customers, per int) {
+func inOrder(t *testing.T, calls []deskCall, customers, per int) {
 	t.Helper()
 	next := map[string]int{}
 	for _, c := range calls {
@@ -31,16 +31,16 @@ func inOrder(t *testing.T, calls []call, customers, per int) {
 		}
 		next[c.Customer]++
 	}
-	eq(t, customers, len(next), "customers")
+	wantEq(t, customers, len(next), "customers")
 	for u, n := range next {
-		eq(t, per, n, u)
+		wantEq(t, per, n, u)
 	}
 }
 
 func TestWorkersKeepEachCustomersOrder(t *testing.T) {
 	const customers, per = 8, 40
-	h := newHarness(t, func(c *line.WebhookConfig) { c.Workers = 4 })
-	h.desk.hook = func(call) error {
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 4 })
+	h.desk.hook = func(deskCall) error {
 		if rand.IntN(3) == 0 {
 			runtime.Gosched() // shake the interleaving
 		}
@@ -51,7 +51,7 @@ func TestWorkersKeepEachCustomersOrder(t *testing.T) {
 	for u := range customers {
 		wg.Go(func() {
 			for i := range per {
-				res := h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(user(u), strconv.Itoa(i))))
+				res := h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(customer(u), strconv.Itoa(i))))
 				if res.StatusCode != 200 {
 					t.Errorf("status %d", res.StatusCode)
 				}
@@ -63,47 +63,47 @@ func TestWorkersKeepEachCustomersOrder(t *testing.T) {
 }
 
 func TestWorkersKeepOrderWithinOneBatch(t *testing.T) {
-	h := newHarness(t, func(c *line.WebhookConfig) { c.Workers = 8 })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 8 })
 	h.start(t)
 	var events []json.RawMessage
 	for i := range 20 {
-		events = append(events, linetest.TextEvent(user(i%2), strconv.Itoa(i/2)))
+		events = append(events, linetest.TextEvent(customer(i%2), strconv.Itoa(i/2)))
 	}
-	h.post(linetest.NewWebhookRequest(secret, hookURL, events...))
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, events...))
 	inOrder(t, h.desk.wait(t, 20), 2, 10)
 }
 
 func TestWorkersServeCustomersInParallel(t *testing.T) {
 	release := make(chan struct{})
-	h := newHarness(t, func(c *line.WebhookConfig) { c.Workers = 2 })
-	h.desk.hook = func(c call) error {
-		if c.Customer == user(0) {
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 2 })
+	h.desk.hook = func(c deskCall) error {
+		if c.Customer == customer(0) {
 			<-release
 		}
 		return nil
 	}
 	h.start(t)
-	h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(user(0), "slow")))
-	h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(user(1), "fast")))
-	eq(t, user(1), h.desk.wait(t, 1)[0].Customer, "the second customer is not held up by the first")
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(customer(0), "slow")))
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(customer(1), "fast")))
+	wantEq(t, customer(1), h.desk.wait(t, 1)[0].Customer, "the second customer is not held up by the first")
 	close(release)
-	eq(t, user(0), h.desk.wait(t, 1)[0].Customer)
+	wantEq(t, customer(0), h.desk.wait(t, 1)[0].Customer)
 }
 
 func TestWorkersHandleConcurrentDeliveriesAndRedeliveriesOnce(t *testing.T) {
 	const senders, per = 8, 30
-	h := newHarness(t, func(c *line.WebhookConfig) { c.Workers = 4; c.QueueSize = 16 })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 4; c.QueueSize = 16 })
 	h.start(t)
 	var wg sync.WaitGroup
 	for s := range senders {
 		wg.Go(func() {
 			var sent []json.RawMessage
 			for i := range per {
-				ev := linetest.TextEvent(user(s), strconv.Itoa(i))
+				ev := linetest.TextEvent(customer(s), strconv.Itoa(i))
 				sent = append(sent, ev)
-				h.post(linetest.NewWebhookRequest(secret, hookURL, ev))
+				h.post(linetest.NewWebhookRequest(hookSecret, hookURL, ev))
 				if i%3 == 0 { // LINE redelivers an earlier event
-					h.post(linetest.NewWebhookRequest(secret, hookURL, sent[rand.IntN(len(sent))]))
+					h.post(linetest.NewWebhookRequest(hookSecret, hookURL, sent[rand.IntN(len(sent))]))
 				}
 			}
 		})
@@ -113,7 +113,7 @@ func TestWorkersHandleConcurrentDeliveriesAndRedeliveriesOnce(t *testing.T) {
 	inOrder(t, calls, senders, per)
 	seen := map[string]bool{}
 	for _, c := range calls {
-		check(t, !seen[c.ExternalID], "message handed to the desk twice: ", c.ExternalID)
+		wantTrue(t, !seen[c.ExternalID], "message handed to the desk twice: ", c.ExternalID)
 		seen[c.ExternalID] = true
 	}
 }
@@ -121,42 +121,42 @@ func TestWorkersHandleConcurrentDeliveriesAndRedeliveriesOnce(t *testing.T) {
 func TestWorkersOverflowWaitsInTheStoreAndKeepsOrder(t *testing.T) {
 	const customers, per = 3, 10
 	release := make(chan struct{})
-	h := newHarness(t, func(c *line.WebhookConfig) { c.Workers = 2; c.QueueSize = 4 })
-	h.desk.hook = func(call) error { <-release; return nil }
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 2; c.QueueSize = 4 })
+	h.desk.hook = func(deskCall) error { <-release; return nil }
 	h.start(t)
 	for i := range per {
 		for u := range customers {
-			res := h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(user(u), strconv.Itoa(i))))
-			mustEq(t, 200, res.StatusCode, "a full queue never refuses LINE")
+			res := h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(customer(u), strconv.Itoa(i))))
+			needEq(t, 200, res.StatusCode, "a full queue never refuses LINE")
 		}
 	}
-	eq(t, customers*per, h.store.pending())
+	wantEq(t, customers*per, h.store.pending())
 	close(release)
 	inOrder(t, h.desk.wait(t, customers*per), customers, per)
 }
 
 func TestWorkersReplayPendingEventsOnStart(t *testing.T) {
-	h := newHarness(t, nil)
+	h := newHookHarness(t, nil)
 	// A previous process recorded these and crashed before handling them.
 	var recs []enquiry.Event
 	for i := range 5 {
-		recs = append(recs, enquiry.Event{Channel: chanID, ID: fmt.Sprint("old-", i), Key: userA,
-			Received: time.Now().Add(-time.Hour), Payload: linetest.TextEvent(userA, strconv.Itoa(i))})
+		recs = append(recs, enquiry.Event{Channel: hookChannel, ID: fmt.Sprint("old-", i), Key: hookUser,
+			Received: time.Now().Add(-time.Hour), Payload: linetest.TextEvent(hookUser, strconv.Itoa(i))})
 	}
 	_, err := h.store.AppendEvents(context.Background(), recs)
-	noErr(t, err)
+	needNoErr(t, err)
 	h.start(t)
 	inOrder(t, h.desk.wait(t, 5), 1, 5)
 	h.store.mu.Lock()
 	defer h.store.mu.Unlock()
-	eq(t, 5, len(h.store.done))
+	wantEq(t, 5, len(h.store.done))
 }
 
 func TestWorkersRetryWhenTheDeskFailsForNow(t *testing.T) {
 	var mu sync.Mutex
 	failures := 4 // more than one worker's attempts in a row
-	h := newHarness(t, func(c *line.WebhookConfig) { c.RetryInterval = 5 * time.Millisecond })
-	h.desk.hook = func(c call) error {
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.RetryInterval = 5 * time.Millisecond })
+	h.desk.hook = func(c deskCall) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if c.In.Content.Text == "0" && failures > 0 {
@@ -166,60 +166,60 @@ func TestWorkersRetryWhenTheDeskFailsForNow(t *testing.T) {
 		return nil
 	}
 	h.start(t)
-	h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(userA, "0")))
-	h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(userA, "1")))
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "0")))
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "1")))
 	inOrder(t, h.desk.wait(t, 2), 1, 2)
-	eq(t, 0, failures)
+	wantEq(t, 0, failures)
 }
 
 func TestWorkersDoNotRetryWhatCannotSucceed(t *testing.T) {
 	var mu sync.Mutex
 	attempts := 0
-	h := newHarness(t, nil)
+	h := newHookHarness(t, nil)
 	h.store.doneCh = make(chan string, 1)
-	h.desk.hook = func(c call) error {
+	h.desk.hook = func(c deskCall) error {
 		mu.Lock()
 		attempts++
 		mu.Unlock()
 		return &enquiry.ValidationError{Field: "customer", Reason: "bad"}
 	}
 	h.start(t)
-	h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(userA, "x")))
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "x")))
 	<-h.store.doneCh
 	mu.Lock()
 	defer mu.Unlock()
-	eq(t, 1, attempts)
+	wantEq(t, 1, attempts)
 }
 
 func TestWorkersWaitForContentLINEIsStillProcessing(t *testing.T) {
-	h := newHarness(t, nil)
+	h := newHookHarness(t, nil)
 	h.content.result = func(src line.ContentSource, attempt int) (enquiry.MediaRef, error) {
 		if attempt <= 3 {
-			return enquiry.MediaRef{}, fmt.Errorf("video: %w", retryLater{})
+			return enquiry.MediaRef{}, fmt.Errorf("video: %w", stillProcessing{})
 		}
 		return enquiry.MediaRef{Kind: media.KindVideo, Format: "mp4", Size: 99}, nil
 	}
 	h.start(t)
-	h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.VideoEvent(userA, 5*time.Second)))
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.VideoEvent(hookUser, 5*time.Second)))
 	c := h.desk.wait(t, 1)[0].In.Content
-	mustEq(t, enquiry.Video, c.Kind)
-	eq(t, int64(99), c.Media.Size)
-	eq(t, 5*time.Second, c.Media.Duration)
-	eq(t, 4, len(h.content.fetches))
-	eq(t, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}, drain(h.sleeps))
+	needEq(t, enquiry.Video, c.Kind)
+	wantEq(t, int64(99), c.Media.Size)
+	wantEq(t, 5*time.Second, c.Media.Duration)
+	wantEq(t, 4, len(h.content.fetches))
+	wantEq(t, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}, drainChan(h.sleeps))
 }
 
 func TestWorkersGiveUpOnContentThatNeverComes(t *testing.T) {
-	h := newHarness(t, nil)
-	h.content.result = func(line.ContentSource, int) (enquiry.MediaRef, error) { return enquiry.MediaRef{}, retryLater{} }
+	h := newHookHarness(t, nil)
+	h.content.result = func(line.ContentSource, int) (enquiry.MediaRef, error) { return enquiry.MediaRef{}, stillProcessing{} }
 	h.start(t)
-	h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.AudioEvent(userA, time.Second)))
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.AudioEvent(hookUser, time.Second)))
 	c := h.desk.wait(t, 1)[0].In.Content
-	mustEq(t, enquiry.Unsupported, c.Kind)
-	eq(t, "audio", c.Unsupported.Kind)
-	contains(t, c.Unsupported.Reason, "in time")
+	needEq(t, enquiry.Unsupported, c.Kind)
+	wantEq(t, "audio", c.Unsupported.Kind)
+	wantIn(t, c.Unsupported.Reason, "in time")
 	// 1+2+4+8+16 s, then 30 s steps until 3 minutes have passed.
-	eq(t, 11, len(h.content.fetches))
+	wantEq(t, 11, len(h.content.fetches))
 }
 
 func TestWorkersRecordRefusedContent(t *testing.T) {
@@ -233,38 +233,38 @@ func TestWorkersRecordRefusedContent(t *testing.T) {
 		{"download failed", errors.New("gone"), "", "could not be downloaded"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, nil)
+			h := newHookHarness(t, nil)
 			h.content.result = func(line.ContentSource, int) (enquiry.MediaRef, error) { return enquiry.MediaRef{}, tt.err }
 			h.start(t)
-			h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.ImageEvent(userA)))
+			h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.ImageEvent(hookUser)))
 			c := h.desk.wait(t, 1)[0].In.Content
-			mustEq(t, enquiry.Unsupported, c.Kind)
-			eq(t, tt.code, c.Unsupported.Code)
-			contains(t, c.Unsupported.Reason, tt.reason)
-			eq(t, 1, len(h.content.fetches))
+			needEq(t, enquiry.Unsupported, c.Kind)
+			wantEq(t, tt.code, c.Unsupported.Code)
+			wantIn(t, c.Unsupported.Reason, tt.reason)
+			wantEq(t, 1, len(h.content.fetches))
 		})
 	}
 }
 
 func TestWorkersLookUpEachCustomersNameOnce(t *testing.T) {
-	h := newHarness(t, nil)
+	h := newHookHarness(t, nil)
 	h.start(t)
 	for i := range 3 {
-		h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(userA, strconv.Itoa(i))))
+		h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, strconv.Itoa(i))))
 	}
 	for _, c := range h.desk.wait(t, 3) {
-		eq(t, "Name of U4af4", c.In.Customer.Name)
+		wantEq(t, "Name of U4af4", c.In.Customer.Name)
 	}
-	eq(t, 1, h.content.profiles)
+	wantEq(t, 1, h.content.profiles)
 }
 
 func TestShutdownFinishesQueuedWorkAndTakesNoMore(t *testing.T) {
 	release := make(chan struct{})
-	h := newHarness(t, func(c *line.WebhookConfig) { c.Workers = 1 })
-	h.desk.hook = func(call) error { <-release; return nil }
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 1 })
+	h.desk.hook = func(deskCall) error { <-release; return nil }
 	h.start(t)
 	for i := range 3 {
-		h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(userA, strconv.Itoa(i))))
+		h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, strconv.Itoa(i))))
 	}
 	shut := make(chan error, 1)
 	go func() { shut <- h.hook.Shutdown(context.Background()) }()
@@ -276,36 +276,36 @@ func TestShutdownFinishesQueuedWorkAndTakesNoMore(t *testing.T) {
 	}
 	close(release)
 	inOrder(t, h.desk.wait(t, 3), 1, 3)
-	noErr(t, <-shut)
+	needNoErr(t, <-shut)
 	// Still answered and recorded; processed by the next start.
-	res := h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(userA, "3")))
-	eq(t, 200, res.StatusCode)
-	eq(t, 1, h.store.pending())
+	res := h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "3")))
+	wantEq(t, 200, res.StatusCode)
+	wantEq(t, 1, h.store.pending())
 }
 
 func TestShutdownGivesUpWhenItsContextEnds(t *testing.T) {
-	h := newHarness(t, nil)
-	h.desk.hook = func(call) error { select {} }
-	h.post(linetest.NewWebhookRequest(secret, hookURL, linetest.TextEvent(userA, "stuck")))
+	h := newHookHarness(t, nil)
+	h.desk.hook = func(deskCall) error { select {} }
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "stuck")))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	check(t, errors.Is(h.hook.Shutdown(ctx), context.Canceled), "Shutdown returns the context's error")
+	wantTrue(t, errors.Is(h.hook.Shutdown(ctx), context.Canceled), "Shutdown returns the context's error")
 }
 
 func TestRunTwiceIsAnError(t *testing.T) {
-	h := newHarness(t, nil)
+	h := newHookHarness(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	results := make(chan error, 2)
 	for range 2 {
 		go func() { results <- h.hook.Run(ctx) }()
 	}
-	check(t, errors.Is(<-results, line.ErrRunning), "the second Run returns ErrRunning at once")
+	wantTrue(t, errors.Is(<-results, line.ErrRunning), "the second Run returns ErrRunning at once")
 	cancel()
-	noErr(t, <-results)
+	needNoErr(t, <-results)
 }
 
-func drain[T any](ch chan T) []T {
+func drainChan[T any](ch chan T) []T {
 	var out []T
 	for {
 		select {
