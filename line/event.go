@@ -239,7 +239,7 @@ func (w *Webhook) fetch(ctx context.Context, log *slog.Logger, ch enquiry.Channe
 		if me, ok := errors.AsType[*media.Error](err); ok {
 			return bad(string(me.Code), me.Reason)
 		}
-		if !retryable(err) {
+		if !wantsRetry(err) {
 			log.WarnContext(ctx, "line webhook: content download failed", "message", messageID, "err", err)
 			return bad("", reasonFailed)
 		}
@@ -291,7 +291,7 @@ func contentKind(kind string) enquiry.ContentKind {
 	return enquiry.Audio
 }
 
-func retryable(err error) bool {
+func wantsRetry(err error) bool {
 	var r interface{ Retryable() bool }
 	return errors.As(err, &r) && r.Retryable()
 }

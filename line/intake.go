@@ -2,7 +2,6 @@ package line
 
 import (
 	"context"
-	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 )
@@ -41,19 +40,4 @@ type ContentFetcher interface {
 	FetchContent(ctx context.Context, ch enquiry.Channel, src ContentSource, blobs enquiry.BlobStore, key string) (enquiry.MediaRef, error)
 	// Profile returns the customer's display name, "" when unknown.
 	Profile(ctx context.Context, ch enquiry.Channel, userID string) (name string, err error)
-}
-
-// ContentSource says where a message's content is.
-type ContentSource struct {
-	// MessageID is LINE's message ID, for the data API.
-	MessageID string
-	// Kind is "image", "video" or "audio".
-	Kind string
-	// ExternalURL is set when the content provider is "external": the
-	// content is at this URL instead of LINE's data API.
-	ExternalURL string
-	// PreviewURL is the external preview image, if any.
-	PreviewURL string
-	// Duration of video and audio, when LINE gave it.
-	Duration time.Duration
 }

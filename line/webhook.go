@@ -101,9 +101,9 @@ type Webhook struct {
 // ErrRunning is returned by Run when the webhook is already running.
 var ErrRunning = errors.New("line: webhook is already running")
 
-type realClock struct{}
+type hookClock struct{}
 
-func (realClock) Now() time.Time { return time.Now() }
+func (hookClock) Now() time.Time { return time.Now() }
 
 // NewWebhook returns a Webhook for cfg. It does no I/O. It panics if
 // cfg.Channels, cfg.Events or cfg.Desk is nil: that is a wiring mistake,
@@ -125,7 +125,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		log:       cfg.Logger,
 		clock:     cfg.Clock,
 		names:     newNameCache(4096, time.Hour),
-		sleep:     sleepCtx,
+		sleep:     hookSleep,
 		shutdown:  make(chan struct{}),
 	}
 	if w.channelID == nil {
@@ -144,7 +144,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		w.log = slog.Default()
 	}
 	if w.clock == nil {
-		w.clock = realClock{}
+		w.clock = hookClock{}
 	}
 	queue := cfg.QueueSize
 	if queue <= 0 {
@@ -291,7 +291,7 @@ func (w *Webhook) Shutdown(ctx context.Context) error {
 	return err
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+func hookSleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -163,7 +163,7 @@ func build(e *event, opts []EventOption) json.RawMessage {
 	e.Mode = "active"
 	e.Source.Type = "user"
 	if !e.noReply {
-		e.ReplyToken = randomHex(16)
+		e.ReplyToken = hexToken(16)
 	}
 	for _, o := range opts {
 		o(e)
@@ -178,7 +178,7 @@ func build(e *event, opts []EventOption) json.RawMessage {
 func message(userID string, m map[string]any, opts []EventOption) json.RawMessage {
 	m["id"] = NewMessageID()
 	if _, ok := m["quoteToken"]; !ok && m["type"] != "audio" && m["type"] != "file" && m["type"] != "location" {
-		m["quoteToken"] = randomHex(16)
+		m["quoteToken"] = hexToken(16)
 	}
 	e := &event{Type: "message", Message: m}
 	e.Source.UserID = userID
@@ -270,7 +270,7 @@ func PostbackEvent(userID, data string, opts ...EventOption) json.RawMessage {
 
 var (
 	counter  atomic.Uint64
-	instance = randomHex(3) // tells processes apart in IDs
+	instance = hexToken(3) // tells processes apart in IDs
 )
 
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -302,7 +302,7 @@ func NewMessageID() string {
 	return strconv.FormatUint(500_000_000_000_000_000+counter.Add(1), 10)
 }
 
-func randomHex(n int) string {
+func hexToken(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
