@@ -35,7 +35,7 @@ func (w *nullWriter) WriteHeader(code int)        { w.code = code }
 // LINE sends them (a text message from one customer).
 func benchBodies(n int) (bodies [][]byte, sigs []string) {
 	for i := range n {
-		b := linetest.WebhookBody(linetest.Destination, linetest.TextEvent(customer(i%16), "Hello, I would like to change my delivery address please"))
+		b := linetest.WebhookBody(linetest.Destination, linetest.TextEvent(hookCustomer(i%16), "Hello, I would like to change my delivery address please"))
 		bodies = append(bodies, b)
 		sigs = append(sigs, linetest.SignBody(hookSecret, b))
 	}
@@ -155,7 +155,7 @@ func TestWebhookLoad(t *testing.T) {
 	// generator shares the machine's cores with the server.
 	bodies, sigs := make([][]byte, total), make([]string, total)
 	for i := range total {
-		bodies[i] = linetest.WebhookBody(linetest.Destination, linetest.TextEvent(customer(i%500), "Hello, I would like to change my delivery address please"))
+		bodies[i] = linetest.WebhookBody(linetest.Destination, linetest.TextEvent(hookCustomer(i%500), "Hello, I would like to change my delivery address please"))
 		sigs[i] = linetest.SignBody(hookSecret, bodies[i])
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 10 * time.Second}

@@ -18,7 +18,7 @@ import (
 	"github.com/socialdesk/socialdesk/media"
 )
 
-func customer(i int) string { return fmt.Sprintf("U%032x", i+1) }
+func hookCustomer(i int) string { return fmt.Sprintf("U%032x", i+1) }
 
 // inOrder checks that each customer's texts arrived as "0", "1", … once each.
 func inOrder(t *testing.T, calls []deskCall, customers, per int) {
@@ -51,7 +51,7 @@ func TestWorkersKeepEachCustomersOrder(t *testing.T) {
 	for u := range customers {
 		wg.Go(func() {
 			for i := range per {
-				res := h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(customer(u), strconv.Itoa(i))))
+				res := h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookCustomer(u), strconv.Itoa(i))))
 				if res.StatusCode != 200 {
 					t.Errorf("status %d", res.StatusCode)
 				}
@@ -67,7 +67,7 @@ func TestWorkersKeepOrderWithinOneBatch(t *testing.T) {
 	h.start(t)
 	var events []json.RawMessage
 	for i := range 20 {
-		events = append(events, linetest.TextEvent(customer(i%2), strconv.Itoa(i/2)))
+		events = append(events, linetest.TextEvent(hookCustomer(i%2), strconv.Itoa(i/2)))
 	}
 	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, events...))
 	inOrder(t, h.desk.wait(t, 20), 2, 10)
@@ -77,17 +77,17 @@ func TestWorkersServeCustomersInParallel(t *testing.T) {
 	release := make(chan struct{})
 	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 2 })
 	h.desk.hook = func(c deskCall) error {
-		if c.Customer == customer(0) {
+		if c.Customer == hookCustomer(0) {
 			<-release
 		}
 		return nil
 	}
 	h.start(t)
-	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(customer(0), "slow")))
-	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(customer(1), "fast")))
-	wantEq(t, customer(1), h.desk.wait(t, 1)[0].Customer, "the second customer is not held up by the first")
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookCustomer(0), "slow")))
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookCustomer(1), "fast")))
+	wantEq(t, hookCustomer(1), h.desk.wait(t, 1)[0].Customer, "the second customer is not held up by the first")
 	close(release)
-	wantEq(t, customer(0), h.desk.wait(t, 1)[0].Customer)
+	wantEq(t, hookCustomer(0), h.desk.wait(t, 1)[0].Customer)
 }
 
 func TestWorkersHandleConcurrentDeliveriesAndRedeliveriesOnce(t *testing.T) {
@@ -99,7 +99,7 @@ func TestWorkersHandleConcurrentDeliveriesAndRedeliveriesOnce(t *testing.T) {
 		wg.Go(func() {
 			var sent []json.RawMessage
 			for i := range per {
-				ev := linetest.TextEvent(customer(s), strconv.Itoa(i))
+				ev := linetest.TextEvent(hookCustomer(s), strconv.Itoa(i))
 				sent = append(sent, ev)
 				h.post(linetest.NewWebhookRequest(hookSecret, hookURL, ev))
 				if i%3 == 0 { // LINE redelivers an earlier event
@@ -126,7 +126,7 @@ func TestWorkersOverflowWaitsInTheStoreAndKeepsOrder(t *testing.T) {
 	h.start(t)
 	for i := range per {
 		for u := range customers {
-			res := h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(customer(u), strconv.Itoa(i))))
+			res := h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookCustomer(u), strconv.Itoa(i))))
 			needEq(t, 200, res.StatusCode, "a full queue never refuses LINE")
 		}
 	}
