@@ -145,11 +145,13 @@ func TestWorkersReplayPendingEventsOnStart(t *testing.T) {
 	}
 	_, err := h.store.AppendEvents(context.Background(), recs)
 	needNoErr(t, err)
+	h.store.doneCh = make(chan string, 5)
 	h.start(t)
 	inOrder(t, h.desk.wait(t, 5), 1, 5)
-	h.store.mu.Lock()
-	defer h.store.mu.Unlock()
-	wantEq(t, 5, len(h.store.done))
+	for range 5 {
+		<-h.store.doneCh
+	}
+	wantEq(t, 0, h.store.pending())
 }
 
 func TestWorkersRetryWhenTheDeskFailsForNow(t *testing.T) {
