@@ -48,7 +48,8 @@ const (
 )
 
 // Batch is one webhook request body: the bot user ID it was sent to and its
-// events, in the order LINE sent them.
+// events, in the order LINE sent them. Like Event, it is a plain value,
+// safe to read from many goroutines once parsed.
 type Batch struct {
 	// Destination is the user ID of the bot that received the events (the
 	// channel's LINE Official Account).

@@ -30,7 +30,7 @@ func SignBody(secret string, body []byte) string {
 
 // WebhookBody returns a webhook request body with the events in order, as
 // LINE sends it: {"destination":…,"events":[…]}. With no events it is
-// LINE's verification request.
+// LINE's verification request. It is safe for concurrent use.
 func WebhookBody(destination string, events ...json.RawMessage) []byte {
 	if events == nil {
 		events = []json.RawMessage{}
@@ -47,15 +47,16 @@ func WebhookBody(destination string, events ...json.RawMessage) []byte {
 
 // NewWebhookRequest returns a POST request to target (a path such as
 // "/webhook/line/ch1", or a full URL) carrying the events to Destination,
-// signed with secret, for an http.Handler or, with http.DefaultClient
-// after setting RequestURI to "", a server.
+// signed with secret, for an http.Handler — or for a server, with
+// http.DefaultClient after setting RequestURI to "". It is safe for
+// concurrent use.
 func NewWebhookRequest(secret, target string, events ...json.RawMessage) *http.Request {
 	return NewSignedRequest(secret, target, WebhookBody(Destination, events...))
 }
 
 // NewSignedRequest returns a POST request to target with body, signed with
 // secret as LINE signs it. To test a bad signature, change the
-// X-Line-Signature header afterwards.
+// X-Line-Signature header afterwards. It is safe for concurrent use.
 func NewSignedRequest(secret, target string, body []byte) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json; charset=utf-8")
@@ -64,7 +65,11 @@ func NewSignedRequest(secret, target string, body []byte) *http.Request {
 	return r
 }
 
-// EventOption changes an event built by one of the event constructors.
+// EventOption changes an event built by one of the event constructors
+// (TextEvent, ImageEvent, …). The constructors return LINE-shaped JSON
+// with a new unique webhookEventId (and message ID, and reply token where
+// LINE sends one), timestamp now, mode active and a user source; options
+// change that. The constructors and options are safe for concurrent use.
 type EventOption func(*event)
 
 // event is the shape of a LINE webhook event.
