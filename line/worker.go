@@ -28,9 +28,13 @@ type pool struct {
 	lanes map[string]*lane // lanes with events (queued or in progress)
 	ready []*lane          // lanes with events that no worker holds, FIFO
 	held  map[ref]struct{} // events in a lane
-	// recent are events finished since the current sweep began: a sweep
-	// that read them as pending just before they finished skips them.
+	// recent are events finished that a sweep may still see as pending:
+	// those finished while a sweep runs, and those a sweep queued (the
+	// webhook request that recorded one may offer it late). Each sweep
+	// starts it afresh, so it stays small.
 	recent   map[ref]struct{}
+	swept    map[ref]struct{} // events in lanes that a sweep queued
+	sweeping bool
 	blocked  map[string]struct{} // keys whose events wait for the next sweep
 	queued   int                 // events in lanes
 	overflow bool                // the pool filled up: everything waits for a sweep
@@ -66,6 +70,7 @@ func newPool(store enquiry.EventStore, clock enquiry.Clock, limit int, work func
 		lanes:   make(map[string]*lane),
 		held:    make(map[ref]struct{}),
 		recent:  make(map[ref]struct{}),
+		swept:   make(map[ref]struct{}),
 		blocked: make(map[string]struct{}),
 		kick:    make(chan struct{}, 1),
 	}
@@ -83,13 +88,13 @@ func (p *pool) offer(events []enquiry.Event) {
 		return // recorded; the next start replays them
 	}
 	for i := range events {
-		p.add(events[i])
+		p.add(events[i], false)
 	}
 }
 
 // add queues one event unless it is queued already, just finished, or
 // must wait for a sweep. p.mu is held.
-func (p *pool) add(ev enquiry.Event) {
+func (p *pool) add(ev enquiry.Event, fromSweep bool) {
 	r := ref{ev.Channel, ev.ID}
 	if _, ok := p.held[r]; ok {
 		return
@@ -116,6 +121,9 @@ func (p *pool) add(ev enquiry.Event) {
 	}
 	l.events = append(l.events, ev)
 	p.held[r] = struct{}{}
+	if fromSweep {
+		p.swept[r] = struct{}{}
+	}
 	p.queued++
 }
 
@@ -164,11 +172,12 @@ func (p *pool) finish(l *lane, o outcome) {
 		n = len(l.events)
 		p.blocked[l.key] = struct{}{}
 		p.stranded = true
-	} else {
+	} else if _, swept := p.swept[r]; swept || p.sweeping {
 		p.recent[r] = struct{}{}
 	}
 	for _, ev := range l.events[:n] {
 		delete(p.held, ref{ev.Channel, ev.ID})
+		delete(p.swept, ref{ev.Channel, ev.ID})
 	}
 	clear(l.events[:n])
 	l.events = l.events[n:]
@@ -199,6 +208,7 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 	}
 	clear(p.recent)
 	p.stranded = false
+	p.sweeping = true
 	p.mu.Unlock()
 
 	// Read as many as the pool holds: the oldest pending events are
@@ -207,12 +217,14 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 	if err != nil {
 		p.mu.Lock()
 		p.stranded = true
+		p.sweeping = false
 		p.mu.Unlock()
 		return false, err
 	}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.sweeping = false
 	// Everything held back is released now: it is in pending, in order,
 	// or it was left behind after the read and set p.stranded again. Once
 	// the pool is full, add leaves the rest (overflow), so nothing that
@@ -220,7 +232,7 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 	clear(p.blocked)
 	p.overflow = false
 	for _, ev := range pending {
-		p.add(ev)
+		p.add(ev, true)
 	}
 	if len(pending) == p.limit {
 		p.stranded = true // there may be more
