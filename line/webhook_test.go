@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
@@ -355,4 +356,24 @@ func TestNewWebhookNeedsItsParts(t *testing.T) {
 		wantTrue(t, r != nil && strings.Contains(fmt.Sprint(r), "Channels, Events and Desk"), "a clear panic: ", r)
 	}()
 	line.NewWebhook(line.WebhookConfig{Events: newMemEvents(), Desk: newFakeDesk()})
+}
+
+func TestWebhookAnswersBeforeAnySlowWork(t *testing.T) {
+	release := make(chan struct{})
+	h := newHookHarness(t, nil)
+	h.desk.hook = func(deskCall) error { <-release; return nil }
+	h.content.result = func(line.ContentSource, int) (enquiry.MediaRef, error) { <-release; return enquiry.MediaRef{}, nil }
+	h.start(t)
+	defer close(release)
+	answered := make(chan int)
+	go func() {
+		res := h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.ImageEvent(hookUser), linetest.TextEvent(hookUser, "hi")))
+		answered <- res.StatusCode
+	}()
+	select {
+	case code := <-answered:
+		wantEq(t, 200, code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the webhook waited for the download or the desk before answering")
+	}
 }
