@@ -264,7 +264,8 @@ func (w *Webhook) name(ctx context.Context, log *slog.Logger, ch enquiry.Channel
 	if n, ok := w.names.get(ch.ID, user, w.clock.Now()); ok {
 		return n
 	}
-	n, err := w.content.Profile(ctx, ch, user)
+	p, err := w.content.Profile(ctx, ch, user)
+	n := p.DisplayName
 	if err != nil {
 		log.DebugContext(ctx, "line webhook: profile lookup failed", "err", err)
 		return ""

@@ -38,6 +38,6 @@ type ContentFetcher interface {
 	// content was refused; an error with a Retryable() method returning
 	// true (e.g. a video LINE is still processing) means try again later.
 	FetchContent(ctx context.Context, ch enquiry.Channel, src ContentSource, blobs enquiry.BlobStore, key string) (enquiry.MediaRef, error)
-	// Profile returns the customer's display name, "" when unknown.
-	Profile(ctx context.Context, ch enquiry.Channel, userID string) (name string, err error)
+	// Profile returns the customer's profile (only UserID when LINE has none).
+	Profile(ctx context.Context, ch enquiry.Channel, userID string) (Profile, error)
 }

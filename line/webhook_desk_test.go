@@ -17,6 +17,8 @@ var (
 	_ line.Desk          = (*enquiry.Desk)(nil)
 	_ line.ChannelLookup = (*enquiry.Desk)(nil)
 	_ line.ChannelLookup = enquiry.Store(nil)
+	// And the LINE client is what it fetches content and names with.
+	_ line.ContentFetcher = (*line.Client)(nil)
 )
 
 // TestWebhookIntoTheDesk runs LINE events through the webhook into a real

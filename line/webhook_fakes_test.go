@@ -221,11 +221,11 @@ func (f *fakeContent) FetchContent(ctx context.Context, ch enquiry.Channel, src 
 	return enquiry.MediaRef{Kind: "image", Format: "jpeg", Size: 1234, Key: key}, nil
 }
 
-func (f *fakeContent) Profile(ctx context.Context, ch enquiry.Channel, userID string) (string, error) {
+func (f *fakeContent) Profile(ctx context.Context, ch enquiry.Channel, userID string) (line.Profile, error) {
 	f.mu.Lock()
 	f.profiles++
 	f.mu.Unlock()
-	return "Name of " + userID[:min(5, len(userID))], nil
+	return line.Profile{UserID: userID, DisplayName: "Name of " + userID[:min(5, len(userID))]}, nil
 }
 
 // blobs is a do-nothing BlobStore (the fake content client stores nothing).
