@@ -1,19 +1,3 @@
-// The webhook intake of package line (prose for the package documentation):
-//
-// A Webhook is the http.Handler that LINE posts events to, one path per
-// channel. It answers within LINE's 2-second budget by doing only what
-// must happen before the answer: it limits the body, verifies the
-// X-Line-Signature with the channel's secret, parses the events, and
-// records them durably in an enquiry.EventStore, which drops redeliveries
-// by webhookEventId. Everything slow — the customer's profile, downloading
-// and judging content, the desk — happens after the answer, in a bounded
-// pool of workers that keeps each customer's events in order. An event
-// recorded is never lost: after a crash, Run replays what the store still
-// has pending.
-//
-//	hook := line.NewWebhook(line.WebhookConfig{Channels: store, Events: store, Desk: desk, Content: client, Blobs: blobs})
-//	mux.Handle("POST /webhook/line/{channel}", hook); go hook.Run(ctx)
-
 package line
 
 import (
