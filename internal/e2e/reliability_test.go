@@ -1,0 +1,215 @@
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line/linetest"
+)
+
+// apiFaults are the Messaging API's (and content API's) failures: 10%
+// answered 500, 5% 429, 5% hang until the client gives up; half of the
+// 500s and hangs happen after LINE carried the request out.
+func apiFaults() linetest.Faults {
+	return linetest.Faults{
+		ServerErrors: 0.10, RateLimits: 0.05, Timeouts: 0.05, Delay: requestTimeout * 3 / 2,
+		Accepted: 0.5, Seed: *seed,
+	}
+}
+
+// TestCustomersInParallelUnderFaults is the main scenario: many customers
+// at once, each sending messages (text, and images from a slow content
+// API) in a redelivery storm while the Messaging API fails; staff then
+// answer and close each enquiry, and the customer writes again, which
+// opens a second enquiry.
+func TestCustomersInParallelUnderFaults(t *testing.T) {
+	t.Parallel()
+	nCustomers, nFirst, nSecond := size(40, 200), size(6, 20), size(2, 5)
+	r := newRig(t, rigConfig{Faults: apiFaults(), ContentDelay: 40 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	customers := make([]*customer, nCustomers)
+	for i := range customers {
+		customers[i] = newCustomer(r, i)
+	}
+	var requests atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, nCustomers)
+	for _, c := range customers {
+		wg.Go(func() {
+			if err := c.conversation(ctx, r, nFirst, nSecond, &requests); err != nil {
+				errs <- fmt.Errorf("%s: %w", c.id, err)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	snap := r.settle(ctx, nCustomers*(nFirst+nSecond))
+	t.Logf("%d customers, %d messages, %d webhook requests; %s", nCustomers, nCustomers*(nFirst+nSecond), requests.Load(), faultStats(r))
+	verify(t, r, snap, customers, want{enquiries: 2, ordered: true, staff: 1})
+}
+
+// conversation is one customer's part: messages in a storm, staff
+// answer and close, more messages.
+func (c *customer) conversation(ctx context.Context, r *rig, first, second int, requests *atomic.Int64) error {
+	n, err := c.storm(ctx, r, c.compose(r, first, 3))
+	requests.Add(int64(n))
+	if err != nil {
+		return err
+	}
+	e, err := c.waitFor(ctx, r, first)
+	if err != nil {
+		return err
+	}
+	d := r.desk()
+	if _, err := d.Attend(ctx, e.ID, "staff-1"); err != nil {
+		return fmt.Errorf("attend: %w", err)
+	}
+	if _, err := d.Send(ctx, e.ID, "staff-1", enquiry.Content{Kind: enquiry.Text, Text: "Staff answer for " + c.name}); err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	if _, err := d.Close(ctx, e.ID, "staff-1"); err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	n, err = c.storm(ctx, r, c.compose(r, second, 0))
+	requests.Add(int64(n))
+	return err
+}
+
+// waitFor waits until the customer's open enquiry holds n of their messages.
+func (c *customer) waitFor(ctx context.Context, r *rig, n int) (enquiry.Enquiry, error) {
+	for {
+		list, err := r.store.Enquiries(ctx, enquiry.Filter{Channel: channelID, Customer: c.id, States: []enquiry.State{enquiry.Ringing, enquiry.Attending, enquiry.Missed}})
+		if err != nil {
+			return enquiry.Enquiry{}, err
+		}
+		if len(list) == 1 {
+			msgs, err := r.store.Messages(ctx, list[0].ID, 0, 1000)
+			if err != nil {
+				return enquiry.Enquiry{}, err
+			}
+			in := 0
+			for _, m := range msgs {
+				if m.Direction == enquiry.In {
+					in++
+				}
+			}
+			// Missed: routed, Welcome and Away recorded.
+			if in >= n && list[0].State == enquiry.Missed {
+				return list[0], nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return enquiry.Enquiry{}, fmt.Errorf("waiting for %d messages in one open enquiry: %w", n, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// TestThousandConcurrentWebhooksFromOneCustomer sends one customer's
+// messages all at once, each in its own request, some of them twice,
+// while the Messaging API fails: one enquiry, each message once, one
+// Welcome.
+func TestThousandConcurrentWebhooksFromOneCustomer(t *testing.T) {
+	// Not in parallel with the other tests: a thousand requests at once
+	// load the machine enough to make requests time out of themselves,
+	// beyond the injected faults.
+	requests := 1000
+	distinct := size(750, 750)
+	r := newRig(t, rigConfig{Faults: apiFaults()})
+	r.lineHTTP.MaxConnsPerHost = 0 // all at once
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	c := newCustomer(r, 0)
+	msgs := c.compose(r, distinct, 0)
+	bodies := make([]json.RawMessage, 0, requests)
+	for _, m := range msgs {
+		bodies = append(bodies, c.event(m, false))
+	}
+	for len(bodies) < requests {
+		bodies = append(bodies, c.event(msgs[c.rng.IntN(len(msgs))], true))
+	}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for _, b := range bodies {
+		wg.Go(func() {
+			<-start
+			if err := r.deliver(ctx, b); err != nil {
+				failed.Add(1)
+				t.Error(err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if failed.Load() > 0 {
+		t.FailNow()
+	}
+	snap := r.settle(ctx, distinct)
+	t.Logf("%d requests for %d messages; %s", requests, distinct, faultStats(r))
+	verify(t, r, snap, []*customer{c}, want{enquiries: 1})
+}
+
+// TestDeskRestartMidRun stops the desk in the middle of a storm and
+// starts another instance on the same store, as a process restart does:
+// gracefully (the webhook finishes its queue) and abruptly (work is cut
+// off mid-way and left pending). While no instance serves, the webhook
+// answers 503 and LINE redelivers. The store is the shared MemStore; the
+// same run against enquiry/postgres is the multi-replica case.
+func TestDeskRestartMidRun(t *testing.T) {
+	t.Parallel()
+	for _, graceful := range []bool{true, false} {
+		name := map[bool]string{true: "graceful shutdown", false: "abrupt stop"}[graceful]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			nCustomers, nMsgs := size(12, 100), size(8, 20)
+			r := newRig(t, rigConfig{Faults: apiFaults()})
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+
+			customers := make([]*customer, nCustomers)
+			for i := range customers {
+				customers[i] = newCustomer(r, i)
+				customers[i].compose(r, nMsgs, 0)
+			}
+			// The restart comes when about a third of the requests are in.
+			threshold := int64(nCustomers * nMsgs)
+			restarted := make(chan struct{})
+			go func() {
+				defer close(restarted)
+				for r.delivered.Load() < threshold && ctx.Err() == nil {
+					time.Sleep(5 * time.Millisecond)
+				}
+				r.stop(graceful)
+				time.Sleep(100 * time.Millisecond) // down: LINE gets 503s
+				r.start("B", true)
+			}()
+			var wg sync.WaitGroup
+			for _, c := range customers {
+				wg.Go(func() {
+					if _, err := c.storm(ctx, r, c.msgs); err != nil {
+						t.Errorf("%s: %v", c.id, err)
+					}
+				})
+			}
+			wg.Wait()
+			<-restarted
+			snap := r.settle(ctx, nCustomers*nMsgs)
+			t.Logf("%s; %s", name, faultStats(r))
+			verify(t, r, snap, customers, want{enquiries: 1, ordered: true, uncertainOK: !graceful})
+		})
+	}
+}
