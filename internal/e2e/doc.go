@@ -19,8 +19,8 @@
 //
 //	go test ./internal/e2e
 //
-// The long form uses the full numbers (200 customers, 20 messages each,
-// 1,000 concurrent webhooks from one customer, several rounds):
+// The long form uses the full numbers (200 customers in parallel with 25
+// messages each, 100 customers through the restart):
 //
 //	go test ./internal/e2e -long -timeout 20m
 //
