@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -65,6 +66,11 @@ type rigConfig struct {
 	// ReadTimeout and MaxHeaderBytes are the webhook server's.
 	ReadTimeout    time.Duration
 	MaxHeaderBytes int
+	// SendDelay makes replies and pushes slow: each is forwarded to the
+	// platform after it.
+	SendDelay time.Duration
+	// Lease is the desks' (default 12 s, longer than any send).
+	Lease time.Duration
 }
 
 // rig is one host: an HTTP server whose /webhook/line/{channel} is served
@@ -75,7 +81,9 @@ type rigConfig struct {
 // and LINE (the test) redelivers.
 type rig struct {
 	t        testing.TB
+	cfg      rigConfig
 	platform *linetest.Platform
+	apiURL   string
 	store    *enquiry.MemStore
 	events   *eventLog
 	blobs    *enquiry.MemBlobs
@@ -112,18 +120,22 @@ func newRig(t testing.TB, cfg rigConfig) *rig {
 	p.SetFaults(cfg.Faults)
 
 	r := &rig{
-		t: t, platform: p, store: enquiry.NewMemStore(), blobs: &enquiry.MemBlobs{}, roster: &enquiry.Roster{},
-		logs: &syncBuffer{}, dataURL: p.DataURL(),
+		t: t, cfg: cfg, platform: p, store: enquiry.NewMemStore(), blobs: &enquiry.MemBlobs{}, roster: &enquiry.Roster{},
+		logs: &syncBuffer{}, apiURL: p.URL(), dataURL: p.DataURL(),
 		lineHTTP: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256},
 	}
 	r.events = &eventLog{EventStore: r.store, fresh: map[string]int{}}
 	r.log = slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	r.roster.Add("staff-1", automsg.Staff{First: "Sam", Last: "Staff"}, 0)
 
-	var content *httptest.Server
+	var content, api *httptest.Server
 	if cfg.ContentDelay > 0 {
 		content = httptest.NewServer(slowProxy(p.DataURL(), cfg.ContentDelay))
 		r.dataURL = content.URL
+	}
+	if cfg.SendDelay > 0 {
+		api = httptest.NewServer(delaySends(p.URL(), cfg.SendDelay))
+		r.apiURL = api.URL
 	}
 
 	mux := http.NewServeMux()
@@ -153,8 +165,10 @@ func newRig(t testing.TB, cfg rigConfig) *rig {
 	t.Cleanup(func() {
 		r.stop(true)
 		srv.Close()
-		if content != nil {
-			content.Close()
+		for _, s := range []*httptest.Server{content, api} {
+			if s != nil {
+				s.Close()
+			}
 		}
 		p.Close()
 		r.lineHTTP.CloseIdleConnections()
@@ -178,16 +192,20 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 	tr := &http.Transport{MaxIdleConnsPerHost: 256, ResponseHeaderTimeout: 5 * time.Second}
 	log := r.log.With("instance", name)
 	client := line.NewClient(line.Config{
-		APIBase: r.platform.URL(), DataAPIBase: r.dataURL, HTTPClient: &http.Client{Transport: tr},
+		APIBase: r.apiURL, DataAPIBase: r.dataURL, HTTPClient: &http.Client{Transport: tr},
 		Logger: log, RequestTimeout: requestTimeout, RetryDeadline: 10 * time.Second, ContentTimeout: 5 * time.Second,
 		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond,
 	})
+	lease := r.cfg.Lease
+	if lease <= 0 {
+		lease = 12 * time.Second
+	}
 	desk, err := enquiry.New(enquiry.Config{
 		Store: r.store, Sender: client, Directory: r.roster, Blobs: r.blobs, Logger: log,
 		// The lease outlasts the client's longest send (RetryDeadline
 		// plus one RequestTimeout), so no other instance takes over a
 		// send still in progress.
-		TickInterval: 50 * time.Millisecond, Lease: 12 * time.Second,
+		TickInterval: 50 * time.Millisecond, Lease: lease,
 	})
 	if err != nil {
 		r.t.Fatal(err)
@@ -467,6 +485,25 @@ func slowProxy(target string, delay time.Duration) http.Handler {
 				return
 			}
 		}
+	})
+}
+
+// delaySends forwards to the Messaging API, holding replies and pushes
+// for delay first.
+func delaySends(target string, delay time.Duration) http.Handler {
+	u, err := url.Parse(target)
+	if err != nil {
+		panic(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.Transport = &http.Transport{DisableKeepAlives: true}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v2/bot/message/reply" || r.URL.Path == "/v2/bot/message/push" {
+			if !pause(r.Context(), delay) {
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
 	})
 }
 

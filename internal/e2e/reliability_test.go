@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -212,4 +213,32 @@ func TestDeskRestartMidRun(t *testing.T) {
 			verify(t, r, snap, customers, want{enquiries: 1, ordered: true, uncertainOK: !graceful})
 		})
 	}
+}
+
+// TestSendOutlastingTheLeaseIsNotRepeated: a send that takes longer than
+// the desk's Lease (here a slow Messaging API and a short lease; with the
+// defaults, a LINE outage: the client may retry for RetryDeadline 30 s
+// plus a RequestTimeout 15 s, the Lease is 30 s) must still deliver the
+// Welcome once. It fails today: Run's Tick claims the still-pending
+// message once its lease ends, waits for the per-enquiry send lock while
+// the first send finishes, and then sends its stale copy again — by push,
+// since the reply token is spent — so the customer gets the Welcome
+// twice (Desk.deliver does not re-read the messages' state after taking
+// the lock). It is skipped unless SOCIALDESK_E2E_KNOWN=1, until fixed.
+func TestSendOutlastingTheLeaseIsNotRepeated(t *testing.T) {
+	if os.Getenv("SOCIALDESK_E2E_KNOWN") != "1" {
+		t.Skip("known duplicate delivery when a send outlasts the desk's lease; SOCIALDESK_E2E_KNOWN=1 runs it")
+	}
+	t.Parallel()
+	r := newRig(t, rigConfig{SendDelay: 600 * time.Millisecond, Lease: 200 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c := newCustomer(r, 0)
+	if _, err := c.storm(ctx, r, c.compose(r, 1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	r.settle(ctx, 1)
+	time.Sleep(time.Second) // let a second send, if any, land
+	snap := r.snapshot(ctx)
+	verify(t, r, snap, []*customer{c}, want{enquiries: 1, ordered: true})
 }
