@@ -335,6 +335,15 @@ type eventLog struct {
 	enquiry.EventStore
 	mu    sync.Mutex
 	fresh map[string]int // event ID → times accepted as new
+	// slowReads delays PendingEvents, as a busy database would.
+	slowReads atomic.Int64
+}
+
+func (l *eventLog) PendingEvents(ctx context.Context, before time.Time, limit int) ([]enquiry.Event, error) {
+	if d := time.Duration(l.slowReads.Load()); d > 0 {
+		pause(ctx, d)
+	}
+	return l.EventStore.PendingEvents(ctx, before, limit)
 }
 
 func (l *eventLog) AppendEvents(ctx context.Context, events []enquiry.Event) ([]enquiry.Event, error) {

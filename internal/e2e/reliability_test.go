@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
 
@@ -241,4 +242,52 @@ func TestSendOutlastingTheLeaseIsNotRepeated(t *testing.T) {
 	time.Sleep(time.Second) // let a second send, if any, land
 	snap := r.snapshot(ctx)
 	verify(t, r, snap, []*customer{c}, want{enquiries: 1, ordered: true})
+}
+
+// TestReplayAfterRestartKeepsOrder: events a stopped instance recorded
+// but never processed are replayed by the next one; a customer's new
+// event that arrives while the new instance's first sweep is still
+// reading the store (here a store slow to read) must wait behind them.
+// It fails today: the webhook queues the new event at once, the sweep
+// then appends the older ones behind it, and the customer's messages
+// reach the transcript out of order. (TestDeskRestartMidRun works round
+// it by serving only after the replay.) It is skipped unless
+// SOCIALDESK_E2E_KNOWN=1, until fixed.
+func TestReplayAfterRestartKeepsOrder(t *testing.T) {
+	if os.Getenv("SOCIALDESK_E2E_KNOWN") != "1" {
+		t.Skip("known: a new event overtakes a customer's events left pending by a stopped instance; SOCIALDESK_E2E_KNOWN=1 runs it")
+	}
+	t.Parallel()
+	r := newRig(t, rigConfig{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c := newCustomer(r, 0)
+	msgs := c.compose(r, 4, 0)
+
+	// Instance A recorded the first three and stopped before processing them.
+	r.stop(true)
+	raw := make([]json.RawMessage, 3)
+	for i := range raw {
+		raw[i] = c.event(msgs[i], false)
+	}
+	batch, err := line.ParseEvents(linetest.WebhookBody(bot, raw...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var records []enquiry.Event
+	for _, e := range batch.Events {
+		records = append(records, enquiry.Event{Channel: channelID, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw})
+	}
+	if _, err := r.events.AppendEvents(ctx, records); err != nil {
+		t.Fatal(err)
+	}
+
+	// Instance B starts on a store slow to read, and LINE sends the fourth.
+	r.events.slowReads.Store(int64(300 * time.Millisecond))
+	r.start("B", false)
+	if err := r.deliver(ctx, c.event(msgs[3], false)); err != nil {
+		t.Fatal(err)
+	}
+	r.events.slowReads.Store(0)
+	verify(t, r, r.settle(ctx, 4), []*customer{c}, want{enquiries: 1, ordered: true})
 }
