@@ -1,0 +1,91 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/socialdesk/socialdesk/enquiry/postgres"
+)
+
+// dsnVar names the environment variable with the test database's DSN.
+const dsnVar = "SOCIALDESK_TEST_POSTGRES"
+
+// testDSN returns the test database's DSN or skips the test.
+func testDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv(dsnVar)
+	if dsn == "" {
+		tb.Skip("set " + dsnVar + " to a PostgreSQL DSN (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests")
+	}
+	return dsn
+}
+
+// newSchema creates a schema of its own for the test, dropped when it ends,
+// so tests and test packages running at once never meet.
+func newSchema(tb testing.TB) string {
+	tb.Helper()
+	dsn := testDSN(tb)
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "sdtest_" + hex.EncodeToString(b[:])
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("connecting to %s: %v", dsnVar, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			tb.Error(err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			tb.Error(err)
+		}
+	})
+	return schema
+}
+
+// newPool returns a pool whose search_path is schema, closed when the test ends.
+func newPool(tb testing.TB, schema string) *pgxpool.Pool {
+	tb.Helper()
+	cfg, err := pgxpool.ParseConfig(testDSN(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(pool.Close)
+	return pool
+}
+
+// newStore returns a migrated store in a schema of its own.
+func newStore(tb testing.TB) *postgres.Store {
+	tb.Helper()
+	return newStoreIn(tb, newSchema(tb), postgres.Options{})
+}
+
+// newStoreIn returns a migrated store on its own pool in schema: two
+// stores in one schema are two desk replicas sharing a database.
+func newStoreIn(tb testing.TB, schema string, opts postgres.Options) *postgres.Store {
+	tb.Helper()
+	s := postgres.New(newPool(tb, schema), opts)
+	if err := s.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}

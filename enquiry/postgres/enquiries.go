@@ -1,0 +1,365 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+// receiveSQL calls the function socialdesk_receive (migrations/0001) and
+// spreads the enquiry and message it returns into columns.
+var receiveSQL = "SELECT " + qualify(enquiryColumns, "(r.r_enquiry).") + ", " +
+	qualify(messageColumns, "(r.r_message).") + ", r.r_opened, r.r_duplicate" +
+	" FROM socialdesk_receive(" + placeholders(1, 35) + ") r"
+
+// placeholders returns "$from, …, $to".
+func placeholders(from, to int) string {
+	var b strings.Builder
+	for i := from; i <= to; i++ {
+		if i > from {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", i)
+	}
+	return b.String()
+}
+
+// Receive atomically de-duplicates the message, finds or opens the one
+// open enquiry of (channel, customer), and appends the message, in one
+// round trip to the database.
+func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Received, error) {
+	e, m := &a.Enquiry, &a.Message
+	args := make([]any, 0, 35)
+	args = append(args, e.ID, m.Channel)
+	args = append(args, enquiryArgs(e)...)
+	args = append(args, m.ID)
+	args = append(args, messageArgs(m)...)
+	if m.Channel == "" {
+		args[1] = e.Channel
+	}
+
+	var (
+		er enquiryRow
+		mr messageRow
+		r  enquiry.Received
+	)
+	dest := append(er.dest(), mr.dest()...)
+	dest = append(dest, &r.Opened, &r.Duplicate)
+	err := s.retry(ctx, func() error { return s.pool.QueryRow(ctx, receiveSQL, args...).Scan(dest...) })
+	if err != nil {
+		return r, wrap(err, "receiving a message")
+	}
+	r.Enquiry, r.Message = er.value(), mr.value()
+	return r, nil
+}
+
+// retry runs fn again, a few times, when PostgreSQL aborted it to resolve
+// a deadlock or serialization failure.
+func (s *Store) retry(ctx context.Context, fn func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := fn()
+		code, _ := pgCode(err)
+		if (code != deadlockDetected && code != serializationFailure) || attempt == 4 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+}
+
+const insertEnquirySQL = "INSERT INTO enquiries (id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, standby, reply_token, reply_token_at, opened, updated, closed, last_activity, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1) ON CONFLICT (channel, customer) WHERE state <> 'closed' DO NOTHING RETURNING " + enquiryColumns
+
+// Open atomically opens e unless (channel, customer) has one open, in
+// which case it returns that one and false. The new enquiry's Version is 1.
+func (s *Store) Open(ctx context.Context, e enquiry.Enquiry) (enquiry.Enquiry, bool, error) {
+	args := append([]any{e.ID, e.Channel}, enquiryArgs(&e)...)
+	for {
+		var r enquiryRow
+		err := s.pool.QueryRow(ctx, insertEnquirySQL, args...).Scan(r.dest()...)
+		if err == nil {
+			return r.value(), true, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return e, false, wrap(err, "opening an enquiry")
+		}
+		// One is open: return it, unless it closed meanwhile; then try again.
+		err = s.pool.QueryRow(ctx, "SELECT "+enquiryColumns+" FROM enquiries WHERE channel = $1 AND customer = $2 AND state <> 'closed'",
+			e.Channel, e.Customer.ID).Scan(r.dest()...)
+		if err == nil {
+			return r.value(), false, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return e, false, wrap(err, "opening an enquiry")
+		}
+		if err := ctx.Err(); err != nil {
+			return e, false, err
+		}
+	}
+}
+
+// updateEnquirySQL applies a Change: $1 id, $2 expected version, $3…$18
+// the columns of updateArgs, $19 how many messages are appended. The reply
+// token is not written here: only Receive sets it and only TakeReplyToken
+// clears it, so a change computed from a stale read can never bring back
+// a used token.
+var updateEnquirySQL = `UPDATE enquiries SET customer = $3, customer_name = $4, state = $5,
+	staff = $6, invited = $7, direct = $8, plan = $9, step = $10, ringing = $11,
+	deadline = $12, timer = $13, standby = $14, opened = $15, updated = $16,
+	closed = $17, last_activity = $18, version = version + 1, last_seq = last_seq + $19,
+	lease_until = CASE WHEN deadline IS NOT DISTINCT FROM $12 AND timer = $13 THEN lease_until END
+	WHERE id = $1 AND version = $2
+	RETURNING last_seq, ` + enquiryColumns
+
+// updateArgs are the arguments of updateEnquirySQL.
+func updateArgs(c *enquiry.Change) []any {
+	e := &c.Enquiry
+	args := append([]any{e.ID, e.Version}, enquiryArgs(e)...)
+	args = append(args[:14], args[16:]...) // not reply_token, reply_token_at
+	return append(args, len(c.Append))
+}
+
+// Update applies c if the enquiry's version is still c.Enquiry.Version
+// (enquiry.ErrConflict otherwise, enquiry.ErrNotFound if there is no such
+// enquiry) and returns the stored enquiry and the appended messages.
+// Changing the deadline or timer ends a ClaimDue lease.
+func (s *Store) Update(ctx context.Context, c enquiry.Change) (enquiry.Enquiry, []enquiry.Message, error) {
+	e := &c.Enquiry
+	var (
+		stored   enquiry.Enquiry
+		appended []enquiry.Message
+	)
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var (
+			r       enquiryRow
+			lastSeq int64
+		)
+		err := tx.QueryRow(ctx, updateEnquirySQL, updateArgs(&c)...).Scan(append([]any{&lastSeq}, r.dest()...)...)
+		if errors.Is(err, pgx.ErrNoRows) {
+			var exists bool
+			if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM enquiries WHERE id = $1)", e.ID).Scan(&exists); err != nil {
+				return err
+			}
+			if !exists {
+				return enquiry.ErrNotFound
+			}
+			return enquiry.ErrConflict
+		}
+		if code, constraint := pgCode(err); code == uniqueViolation && constraint == "enquiries_open" {
+			return enquiry.ErrConflict // reopening while another is open
+		}
+		if err != nil {
+			return err
+		}
+		stored = r.value()
+
+		b := &pgx.Batch{}
+		if t := c.Transition; t != nil {
+			b.Queue("INSERT INTO transitions (enquiry, from_state, to_state, actor, at, note) VALUES ($1, $2, $3, $4, $5, $6)",
+				e.ID, string(t.From), string(t.To), t.By, tz(t.At), t.Note)
+		}
+		appended = make([]enquiry.Message, len(c.Append))
+		for i, m := range c.Append {
+			m.Enquiry, m.Channel = stored.ID, stored.Channel
+			m.Seq = lastSeq - int64(len(c.Append)) + int64(i) + 1
+			appended[i] = m
+			queueInsertMessage(b, &appended[i])
+		}
+		if b.Len() == 0 {
+			return nil
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return enquiry.Enquiry{}, nil, wrap(err, "updating an enquiry")
+	}
+	for i := range appended {
+		appended[i].Time = roundTrip(appended[i].Time)
+		if d := appended[i].Delivery; d != nil {
+			dd := *d
+			dd.At, dd.LeaseUntil = roundTrip(d.At), roundTrip(d.LeaseUntil)
+			appended[i].Delivery = &dd
+		}
+	}
+	return stored, appended, nil
+}
+
+// roundTrip returns t as the database gives it back: in UTC, to the
+// microsecond.
+func roundTrip(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Truncate(time.Microsecond).UTC()
+}
+
+// Enquiry returns an enquiry by ID: enquiry.ErrNotFound.
+func (s *Store) Enquiry(ctx context.Context, id string) (enquiry.Enquiry, error) {
+	var r enquiryRow
+	err := s.pool.QueryRow(ctx, "SELECT "+enquiryColumns+" FROM enquiries WHERE id = $1", id).Scan(r.dest()...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return enquiry.Enquiry{}, enquiry.ErrNotFound
+	}
+	if err != nil {
+		return enquiry.Enquiry{}, wrap(err, "reading an enquiry")
+	}
+	return r.value(), nil
+}
+
+// Enquiries returns enquiries matching f, newest opened first.
+func (s *Store) Enquiries(ctx context.Context, f enquiry.Filter) ([]enquiry.Enquiry, error) {
+	var (
+		where []string
+		args  []any
+	)
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.Channel != "" {
+		add("channel = $%d", f.Channel)
+	}
+	if f.Customer != "" {
+		add("customer = $%d", f.Customer)
+	}
+	if f.Staff != "" {
+		add("staff = $%d", f.Staff)
+	}
+	if len(f.States) > 0 {
+		states := make([]string, len(f.States))
+		for i, st := range f.States {
+			states[i] = string(st)
+		}
+		add("state = ANY($%d)", states)
+	}
+	if !f.Before.IsZero() {
+		add("opened < $%d", f.Before)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	q := "SELECT " + enquiryColumns + " FROM enquiries"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	args = append(args, limit)
+	q += fmt.Sprintf(` ORDER BY opened DESC NULLS LAST, id COLLATE "C" DESC LIMIT $%d`, len(args))
+	return s.enquiries(ctx, q, args...)
+}
+
+func (s *Store) enquiries(ctx context.Context, q string, args ...any) ([]enquiry.Enquiry, error) {
+	rows, _ := s.pool.Query(ctx, q, args...)
+	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (enquiry.Enquiry, error) {
+		var r enquiryRow
+		err := row.Scan(r.dest()...)
+		return r.value(), err
+	})
+	return es, wrap(err, "reading enquiries")
+}
+
+// Transitions returns an enquiry's transitions, oldest first.
+func (s *Store) Transitions(ctx context.Context, id string) ([]enquiry.Transition, error) {
+	rows, _ := s.pool.Query(ctx, "SELECT enquiry, from_state, to_state, actor, at, note FROM transitions WHERE enquiry = $1 ORDER BY n", id)
+	ts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (enquiry.Transition, error) {
+		var (
+			t  enquiry.Transition
+			at pgtype.Timestamptz
+		)
+		err := row.Scan(&t.Enquiry, &t.From, &t.To, &t.By, &at, &t.Note)
+		t.At = goTime(at)
+		return t, err
+	})
+	return ts, wrap(err, "reading transitions")
+}
+
+// ClaimDue returns up to limit open enquiries whose Deadline is at or
+// before now and not claimed by anyone else, earliest deadline first, and
+// claims them until now+lease. Rows another caller is claiming at the same
+// moment are skipped (FOR UPDATE SKIP LOCKED), never waited for.
+func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]enquiry.Enquiry, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	es, err := s.enquiries(ctx, `UPDATE enquiries SET lease_until = $2 WHERE id IN (
+			SELECT id FROM enquiries
+			WHERE state <> 'closed' AND deadline <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+			ORDER BY deadline LIMIT $3 FOR UPDATE SKIP LOCKED)
+		RETURNING `+enquiryColumns, now, now.Add(lease), limit)
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Deadline.Before(es[j].Deadline) })
+	return es, err
+}
+
+// TakeReplyToken returns the enquiry's unused reply token, if any, and
+// clears it, atomically: a reply token is used at most once.
+// enquiry.ErrNotFound if there is no such enquiry.
+func (s *Store) TakeReplyToken(ctx context.Context, id string) (string, time.Time, error) {
+	var (
+		token string
+		at    pgtype.Timestamptz
+	)
+	err := s.pool.QueryRow(ctx, `UPDATE enquiries e SET reply_token = '', reply_token_at = NULL
+		FROM (SELECT id, reply_token, reply_token_at FROM enquiries WHERE id = $1 FOR UPDATE) old
+		WHERE e.id = old.id RETURNING old.reply_token, old.reply_token_at`, id).Scan(&token, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", time.Time{}, enquiry.ErrNotFound
+	}
+	if err != nil || token == "" {
+		return "", time.Time{}, wrap(err, "taking a reply token")
+	}
+	return token, goTime(at), nil
+}
+
+// LastServed returns the staff member who attended the customer's most
+// recent closed enquiry on the channel, and when it closed ("" if none).
+func (s *Store) LastServed(ctx context.Context, channel, customer string) (string, time.Time, error) {
+	var (
+		staff string
+		at    pgtype.Timestamptz
+	)
+	err := s.pool.QueryRow(ctx, `SELECT staff, closed FROM enquiries
+		WHERE channel = $1 AND customer = $2 AND state = 'closed' AND staff <> ''
+		ORDER BY closed DESC NULLS LAST, opened DESC NULLS LAST LIMIT 1`, channel, customer).Scan(&staff, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, wrap(err, "reading who served a customer")
+	}
+	return staff, goTime(at), nil
+}
+
+// Engage records that staff started a conversation with the customer.
+func (s *Store) Engage(ctx context.Context, channel, customer, staff string, at time.Time) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO engagements (channel, customer, staff, at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (channel, customer) DO UPDATE SET staff = EXCLUDED.staff, at = EXCLUDED.at`,
+		channel, customer, staff, tz(at))
+	return wrap(err, "recording an engagement")
+}
+
+// Engagement returns who last started a conversation with the customer,
+// and when ("" if nobody).
+func (s *Store) Engagement(ctx context.Context, channel, customer string) (string, time.Time, error) {
+	var (
+		staff string
+		at    pgtype.Timestamptz
+	)
+	err := s.pool.QueryRow(ctx, "SELECT staff, at FROM engagements WHERE channel = $1 AND customer = $2", channel, customer).Scan(&staff, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, wrap(err, "reading an engagement")
+	}
+	return staff, goTime(at), nil
+}
