@@ -60,11 +60,20 @@ func newSchema(tb testing.TB) string {
 // newPool returns a pool whose search_path is schema, closed when the test ends.
 func newPool(tb testing.TB, schema string) *pgxpool.Pool {
 	tb.Helper()
+	return newPoolSize(tb, schema, 0)
+}
+
+// newPoolSize is newPool with at most maxConns connections (0: pgxpool's default).
+func newPoolSize(tb testing.TB, schema string, maxConns int32) *pgxpool.Pool {
+	tb.Helper()
 	cfg, err := pgxpool.ParseConfig(testDSN(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		tb.Fatal(err)

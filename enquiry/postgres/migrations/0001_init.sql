@@ -64,7 +64,7 @@ CREATE TABLE enquiries (
 	-- lease_until is set by ClaimDue while one desk instance handles the
 	-- due deadline; nobody else claims it before then.
 	lease_until    timestamptz
-);
+) WITH (fillfactor = 80); -- room for HOT updates: Receive updates the row for every message
 -- Never two open enquiries for one customer of a channel.
 CREATE UNIQUE INDEX enquiries_open ON enquiries (channel, customer) WHERE state <> 'closed';
 CREATE INDEX enquiries_due ON enquiries (deadline) WHERE state <> 'closed' AND deadline IS NOT NULL;
@@ -138,26 +138,31 @@ CREATE FUNCTION socialdesk_receive(
 ) RETURNS TABLE (r_enquiry enquiries, r_message messages, r_opened boolean, r_duplicate boolean)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_enquiry text;
-	v_message text;
-	v_seq     bigint;
-	v_opened  boolean := false;
+	v_e enquiries;
+	v_m messages;
+	v_seq bigint;
 BEGIN
+	r_opened := false;
+	r_duplicate := false;
 	IF m_external_id <> '' THEN
-		SELECT m.id, m.enquiry INTO v_message, v_enquiry
-		FROM messages m WHERE m.channel = p_channel AND m.external_id = m_external_id;
+		SELECT * INTO v_m FROM messages m
+		WHERE m.channel = p_channel AND m.external_id = m_external_id;
 		IF FOUND THEN
-			RETURN QUERY SELECT e, m, false, true FROM enquiries e, messages m
-				WHERE e.id = v_enquiry AND m.id = v_message;
+			SELECT * INTO v_e FROM enquiries e WHERE e.id = v_m.enquiry;
+			r_enquiry := v_e; r_message := v_m; r_duplicate := true;
+			RETURN NEXT;
 			RETURN;
 		END IF;
 	END IF;
 
 	LOOP
-		SELECT e.id, e.last_seq + 1 INTO v_enquiry, v_seq FROM enquiries e
+		SELECT * INTO v_e FROM enquiries e
 		WHERE e.channel = p_channel AND e.customer = p_customer AND e.state <> 'closed'
 		FOR UPDATE;
-		EXIT WHEN FOUND;
+		IF FOUND THEN
+			v_seq := v_e.last_seq + 1;
+			EXIT;
+		END IF;
 		-- A concurrent opener makes this wait for its commit, then do
 		-- nothing; the next turn of the loop finds and locks its enquiry.
 		INSERT INTO enquiries AS e (id, channel, customer, customer_name, state, staff,
@@ -169,9 +174,9 @@ BEGIN
 			p_reply_token, p_reply_token_at, p_opened, p_updated, p_closed, p_last_activity,
 			1, 1)
 		ON CONFLICT (channel, customer) WHERE state <> 'closed' DO NOTHING
-		RETURNING e.id INTO v_enquiry;
+		RETURNING * INTO v_e;
 		IF FOUND THEN
-			v_opened := true;
+			r_opened := true;
 			v_seq := 1;
 			EXIT;
 		END IF;
@@ -180,22 +185,26 @@ BEGIN
 	INSERT INTO messages (id, enquiry, channel, seq, direction, author_kind, author_id,
 		at, content, external_id, batch, delivery_state, delivery_reason,
 		delivery_request_id, delivery_at, delivery_attempts, lease_until, unsent)
-	VALUES (m_id, v_enquiry, p_channel, v_seq, m_direction, m_author_kind, m_author_id,
+	VALUES (m_id, v_e.id, p_channel, v_seq, m_direction, m_author_kind, m_author_id,
 		m_at, m_content, m_external_id, m_batch, m_delivery_state, m_delivery_reason,
 		m_delivery_request_id, m_delivery_at, m_delivery_attempts, m_lease_until, m_unsent)
-	ON CONFLICT (channel, external_id) WHERE external_id <> '' DO NOTHING;
+	ON CONFLICT (channel, external_id) WHERE external_id <> '' DO NOTHING
+	RETURNING * INTO v_m;
 	IF NOT FOUND THEN
 		-- A concurrent delivery of the same message committed first:
 		-- undo what this call did and report the duplicate.
-		IF v_opened THEN
-			DELETE FROM enquiries WHERE id = v_enquiry;
+		IF r_opened THEN
+			DELETE FROM enquiries WHERE id = v_e.id;
 		END IF;
-		RETURN QUERY SELECT e, m, false, true FROM messages m JOIN enquiries e ON e.id = m.enquiry
-			WHERE m.channel = p_channel AND m.external_id = m_external_id;
+		SELECT * INTO v_m FROM messages m
+		WHERE m.channel = p_channel AND m.external_id = m_external_id;
+		SELECT * INTO v_e FROM enquiries e WHERE e.id = v_m.enquiry;
+		r_enquiry := v_e; r_message := v_m; r_opened := false; r_duplicate := true;
+		RETURN NEXT;
 		RETURN;
 	END IF;
 
-	IF NOT v_opened THEN
+	IF NOT r_opened THEN
 		UPDATE enquiries SET
 			last_seq = v_seq,
 			customer_name = CASE WHEN p_customer_name <> '' THEN p_customer_name ELSE customer_name END,
@@ -205,10 +214,10 @@ BEGIN
 			last_activity = GREATEST(last_activity, p_last_activity),
 			updated = GREATEST(updated, p_updated),
 			version = version + 1
-		WHERE id = v_enquiry;
+		WHERE id = v_e.id
+		RETURNING * INTO v_e;
 	END IF;
-
-	RETURN QUERY SELECT e, m, v_opened, false FROM enquiries e, messages m
-		WHERE e.id = v_enquiry AND m.id = m_id;
+	r_enquiry := v_e; r_message := v_m;
+	RETURN NEXT;
 END
 $$;
