@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -660,4 +661,46 @@ func TestEnquiriesFiltersAndPagesNewestFirst(t *testing.T) {
 	none, err := s.Enquiries(ctx, enquiry.Filter{States: []enquiry.State{enquiry.Closed}})
 	require.NoError(t, err)
 	assert.Empty(t, none)
+}
+
+func TestOpenConnectsAndCloseClosesItsPool(t *testing.T) {
+	ctx := context.Background()
+	schema := newSchema(t)
+	dsn := testDSN(t)
+	if strings.Contains(dsn, "?") {
+		dsn += "&search_path=" + schema
+	} else {
+		dsn += "?search_path=" + schema
+	}
+	s, err := postgres.Open(ctx, dsn, postgres.Options{})
+	require.NoError(t, err)
+	require.NoError(t, s.Migrate(ctx))
+	_, err = s.Receive(ctx, arrival("c", "u", "m1", t0))
+	require.NoError(t, err)
+	s.Close()
+	_, err = s.Enquiries(ctx, enquiry.Filter{})
+	assert.Error(t, err, "the pool is closed")
+
+	_, err = postgres.Open(ctx, "postgres://desk:hunter2@127.0.0.1:5432/x?sslmode=bogus", postgres.Options{})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2", "a DSN's password never appears in an error")
+}
+
+func TestPruneEventsKeepsPendingAndRecentEvents(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	_, err := s.AppendEvents(ctx, []enquiry.Event{
+		{Channel: "c", ID: "old-done", Received: t0}, {Channel: "c", ID: "old-pending", Received: t0},
+		{Channel: "c", ID: "new-done", Received: t0.Add(48 * time.Hour)},
+	})
+	require.NoError(t, err)
+	require.NoError(t, s.EventDone(ctx, "c", "old-done"))
+	require.NoError(t, s.EventDone(ctx, "c", "new-done"))
+	n, err := s.PruneEvents(ctx, t0.Add(24*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n)
+	fresh, err := s.AppendEvents(ctx, []enquiry.Event{{Channel: "c", ID: "old-done"}, {Channel: "c", ID: "new-done"}})
+	require.NoError(t, err)
+	require.Len(t, fresh, 1, "a pruned event is no longer remembered; a recent one is")
+	assert.Equal(t, "old-done", fresh[0].ID)
 }
