@@ -73,3 +73,14 @@ func (c *Compiled) Render(k Kind, v Vars) (string, bool) {
 	}
 	return strings.ReplaceAll(t, "{customer}", v.Customer), true
 }
+
+// Preview renders k even if off.
+func Preview(s Settings, k Kind, v Vars) (string, error) {
+	s.Welcome.On, s.Away.On, s.Close.On = true, true, true
+	c, err := s.Compile()
+	if err != nil {
+		return "", err
+	}
+	t, _ := c.Render(k, v)
+	return t, nil
+}

@@ -30,10 +30,11 @@ type Timer string
 
 // Timers.
 const (
-	NoTimer   Timer = ""
-	RingTimer Timer = "ring"  // the current routing step times out
-	WarnTimer Timer = "warn"  // auto-close: send the warning
-	IdleTimer Timer = "close" // auto-close: close the silent enquiry
+	NoTimer    Timer = ""
+	RouteTimer Timer = "route" // a new enquiry not yet routed (its desk may have died)
+	RingTimer  Timer = "ring"  // the current routing step times out
+	WarnTimer  Timer = "warn"  // auto-close: send the warning
+	IdleTimer  Timer = "close" // auto-close: close the silent enquiry
 )
 
 // Customer is the person on the platform side.

@@ -67,7 +67,10 @@ type EventStore interface {
 // Arrival is an inbound message on its way into the store.
 type Arrival struct {
 	// Enquiry is the enquiry to open if (Channel, Customer.ID) has none
-	// open; its ID is used only then.
+	// open; its ID, State and other fields are used only then. Whether
+	// the enquiry is new or found, Receive also records from it, without
+	// changing the version: ReplyToken and ReplyTokenAt (when the token is
+	// set), Standby, Customer.Name (when set) and LastActivity.
 	Enquiry Enquiry
 	// Message is appended to the open enquiry. Its ExternalID, when set,
 	// de-duplicates: a message seen before changes nothing.
@@ -85,7 +88,12 @@ type Received struct {
 // Change is a conditional update of one enquiry.
 type Change struct {
 	// Enquiry is the new value. The update applies only if the stored
-	// version equals Enquiry.Version; the store then increments it.
+	// version equals Enquiry.Version; the store then increments it. Update
+	// writes the lifecycle fields (State, Staff, Invited, Direct, Plan,
+	// Step, Ringing, Deadline, Timer, Updated, Closed) and LastActivity
+	// when later than the stored one; it never writes the fields Receive
+	// owns (Customer, ReplyToken, ReplyTokenAt, Standby). A change
+	// clears any ClaimDue lease.
 	Enquiry Enquiry
 	// Transition, when set, is recorded with the change.
 	Transition *Transition
@@ -133,7 +141,8 @@ type EnquiryStore interface {
 	// and clears it, atomically: a reply token is used at most once.
 	TakeReplyToken(ctx context.Context, id string) (token string, at time.Time, err error)
 	// LastServed returns the staff member who attended the customer's
-	// most recent enquiry on the channel, and when it ended ("" if none).
+	// most recently closed enquiry on the channel, and when it closed
+	// ("" if none).
 	LastServed(ctx context.Context, channel, customer string) (staff string, at time.Time, err error)
 	// Engage records that staff started a conversation with the customer.
 	Engage(ctx context.Context, channel, customer, staff string, at time.Time) error

@@ -79,3 +79,9 @@ func CheckReader(r io.Reader) (Verdict, error) { return Verdict{}, nil }
 
 // CheckKind refuses never-sendable kinds.
 func CheckKind(kind string) error { return nil }
+
+// CheckText checks text under p.
+func (p Policy) CheckText(s string) error { return CheckText(s) }
+
+// Check judges content under p.
+func (p Policy) Check(r io.ReaderAt, size int64) (Verdict, error) { return Check(r, size) }

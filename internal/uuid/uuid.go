@@ -3,15 +3,29 @@
 package uuid
 
 import (
-	"crypto/rand"
+	crand "crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"math/rand/v2"
+	"sync"
 )
+
+// sources are ChaCha8 generators seeded from crypto/rand: as unpredictable
+// as the seed, and an order of magnitude cheaper than a system call per ID.
+var sources = sync.Pool{New: func() any {
+	var seed [32]byte
+	crand.Read(seed[:])
+	return rand.NewChaCha8(seed)
+}}
 
 // New returns a new random version 4 UUID in its canonical 36-character form.
 // It is safe for concurrent use.
 func New() string {
 	var b [16]byte
-	rand.Read(b[:]) // never fails (crypto/rand panics on broken systems)
+	src := sources.Get().(*rand.ChaCha8)
+	binary.LittleEndian.PutUint64(b[0:8], src.Uint64())
+	binary.LittleEndian.PutUint64(b[8:16], src.Uint64())
+	sources.Put(src)
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	var s [36]byte

@@ -1,0 +1,276 @@
+package enquiry
+
+import (
+	"context"
+	"errors"
+	"hash/maphash"
+	"time"
+	"unicode/utf8"
+
+	"github.com/socialdesk/socialdesk/media"
+)
+
+// maxBatch is the most messages one platform request carries (LINE: 5).
+const maxBatch = 5
+
+// deliver sends e's new pending outbound messages, in order, batch by
+// batch. Failures are recorded on the messages; retryable ones stay
+// pending for Run.
+func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Message) {
+	var pending []Message
+	for _, m := range msgs {
+		if m.Direction == Out && m.Delivery != nil && m.Delivery.State == Pending {
+			pending = append(pending, m)
+		}
+	}
+	if len(pending) == 0 {
+		return
+	}
+	lock := &d.sendLocks[maphash.String(d.seed, e.ID)%uint64(len(d.sendLocks))]
+	lock.Lock()
+	defer lock.Unlock()
+	for len(pending) > 0 {
+		n := 1
+		for n < len(pending) && n < maxBatch && pending[n].Batch == pending[0].Batch {
+			n++
+		}
+		d.sendBatch(ctx, c, e, pending[:n])
+		pending = pending[n:]
+	}
+}
+
+// retryable reports whether err says to try again later.
+func retryable(err error) bool {
+	var r interface{ Retryable() bool }
+	return errors.As(err, &r) && r.Retryable() || errors.Is(err, context.DeadlineExceeded)
+}
+
+func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch []Message) {
+	var rcpt Receipt
+	var err error
+	switch {
+	case c.ch.State == Suspended:
+		err = ErrSuspended
+	case e.Standby:
+		err = ErrStandby
+	default:
+		out := Outbound{Channel: c.ch, Customer: e.Customer, Messages: batch, RetryKey: batch[0].Batch}
+		if out.RetryKey == "" {
+			out.RetryKey = batch[0].ID
+		}
+		out.ReplyToken, out.ReplyTokenAt, err = d.store.TakeReplyToken(ctx, e.ID)
+		if err == nil {
+			rcpt, err = d.sender.Send(ctx, out)
+		}
+	}
+	now := d.clock.Now()
+	for _, m := range batch {
+		del := *m.Delivery
+		del.Attempts++
+		del.At = now
+		switch {
+		case err == nil:
+			del.State, del.Reason, del.RequestID, del.LeaseUntil = Sent, "", rcpt.RequestID, time.Time{}
+		case retryable(err) && del.Attempts < d.maxAttempts:
+			del.State, del.Reason = Pending, err.Error()
+			del.LeaseUntil = now.Add(backoff(del.Attempts))
+		default:
+			del.State, del.Reason, del.LeaseUntil = Failed, err.Error(), time.Time{}
+			var rid interface{ RequestID() string }
+			if errors.As(err, &rid) {
+				del.RequestID = rid.RequestID()
+			}
+		}
+		if serr := d.store.SetDelivery(ctx, m.ID, del); serr != nil {
+			d.log.ErrorContext(ctx, "recording a delivery failed", "channel", e.Channel, "enquiry", e.ID, "message", m.ID, "err", serr)
+			continue
+		}
+		m.Delivery = &del
+		d.publish(MessageUpdated, e.Channel, nil, &m)
+	}
+	if err != nil {
+		d.log.WarnContext(ctx, "sending failed", "channel", e.Channel, "enquiry", e.ID, "messages", len(batch), "retryable", retryable(err), "err", err)
+	}
+}
+
+// backoff is the wait before delivery attempt n+1: 2s, 4s, 8s … capped
+// at 5 minutes. (The connector retries quickly within one attempt; this
+// is the slow retry across Run ticks.)
+func backoff(attempts int) time.Duration {
+	d := 2 * time.Second << min(attempts-1, 8)
+	return min(d, 5*time.Minute)
+}
+
+func maxTextUnits(p media.Policy) int {
+	if p.MaxTextUnits > 0 {
+		return p.MaxTextUnits
+	}
+	return 4999
+}
+
+// splitText cuts s into parts of at most max UTF-16 units, at rune
+// boundaries, preferring to cut after a newline or a space.
+func splitText(s string, max int) []string {
+	var parts []string
+	for s != "" {
+		units, cut, soft := 0, len(s), -1
+		for i, r := range s {
+			w := 1
+			if r > 0xFFFF {
+				w = 2
+			}
+			if units+w > max {
+				cut = i
+				break
+			}
+			units += w
+			if r == '\n' || r == ' ' {
+				soft = i + utf8.RuneLen(r)
+			}
+		}
+		if cut < len(s) && soft > 0 {
+			cut = soft
+		}
+		parts = append(parts, s[:cut])
+		s = s[cut:]
+	}
+	return parts
+}
+
+// Run drives the desk's timers (ring timeouts, auto-close) and retries
+// pending deliveries, every TickInterval, until ctx ends. It returns nil
+// when ctx ends. Several desk instances may Run on one shared Store: each
+// claims due work with a lease, so none is done twice and none is lost
+// when an instance dies.
+func (d *Desk) Run(ctx context.Context) error {
+	t := time.NewTicker(d.tick)
+	defer t.Stop()
+	for {
+		if err := d.Tick(ctx); err != nil && ctx.Err() == nil {
+			d.log.ErrorContext(ctx, "desk tick failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// Tick does one round of Run's work at the clock's current time: due
+// timers, then pending deliveries. Tests with a fake clock call it
+// directly.
+func (d *Desk) Tick(ctx context.Context) error {
+	now := d.clock.Now()
+	due, err := d.store.ClaimDue(ctx, now, d.lease, 100)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range due {
+		if err := d.fire(ctx, e); err != nil && !errors.Is(err, ErrConflict) {
+			errs = append(errs, err)
+		}
+	}
+	pending, err := d.store.ClaimPending(ctx, now, d.lease, 100)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for len(pending) > 0 {
+		n := 1
+		for n < len(pending) && pending[n].Enquiry == pending[0].Enquiry {
+			n++
+		}
+		if err := d.redeliver(ctx, pending[:n]); err != nil {
+			errs = append(errs, err)
+		}
+		pending = pending[n:]
+	}
+	return errors.Join(errs...)
+}
+
+func (d *Desk) redeliver(ctx context.Context, msgs []Message) error {
+	e, err := d.store.Enquiry(ctx, msgs[0].Enquiry)
+	if err != nil {
+		return err
+	}
+	c, err := d.channel(ctx, e.Channel)
+	if err != nil {
+		return err
+	}
+	d.deliver(ctx, c, e, msgs)
+	return nil
+}
+
+// fire handles one due timer. It works on the claimed copy: if anything
+// changed meanwhile the conditional update fails and the timer is left
+// to the new state.
+func (d *Desk) fire(ctx context.Context, e Enquiry) error {
+	c, err := d.channel(ctx, e.Channel)
+	if err != nil {
+		return err
+	}
+	now := d.clock.Now()
+	switch e.Timer {
+	case RouteTimer:
+		_, err := d.start(ctx, c, e)
+		return err
+	case RingTimer:
+		from := e.State
+		bot, exhausted := d.ring(c, &e, e.Step+1, now)
+		var out []Message
+		tr := &Transition{From: from, To: e.State, By: BySystem, At: now, Note: "ring timeout"}
+		if exhausted {
+			out = d.missed(out, c, &e, now)
+		} else if e.State == from {
+			tr = nil // the next step rings: same state
+		}
+		n, msgs, err := d.store.Update(ctx, Change{Enquiry: e, Transition: tr, Append: out})
+		if err != nil {
+			return err
+		}
+		d.after(ctx, c, n, msgs, bot)
+		return nil
+	case WarnTimer, IdleTimer:
+		return d.idle(ctx, c, e, now)
+	}
+	return nil
+}
+
+// idle handles the auto-close timers of an attended enquiry.
+func (d *Desk) idle(ctx context.Context, c *deskChannel, e Enquiry, now time.Time) error {
+	ac := d.autoClose
+	if e.State != Attending || ac.After <= 0 {
+		e.Timer, e.Deadline = NoTimer, time.Time{}
+		_, _, err := d.store.Update(ctx, Change{Enquiry: e})
+		return err
+	}
+	var out []Message
+	spokeSince := now.Before(e.LastActivity.Add(ac.After - ac.Before)) // warning (or close) not yet due
+	if e.Timer == IdleTimer && ac.Before > 0 {
+		spokeSince = e.LastActivity.After(e.Deadline.Add(-ac.Before)) // someone spoke after the warning
+	}
+	switch {
+	case spokeSince:
+		// Someone spoke since the timer was armed: re-arm from then.
+		e.Timer, e.Deadline = d.idleTimer(&e, e.LastActivity)
+	case e.Timer == WarnTimer:
+		if c.ch.State == Active && !e.Standby {
+			out = append(out, d.outMessage(Author{Kind: AuthorBot, ID: "warning"}, Content{Kind: Text, Text: ac.Warning}, now))
+		}
+		e.Timer, e.Deadline = IdleTimer, now.Add(ac.Before)
+	default:
+		_, err := d.Close(ctx, e.ID, BySystem)
+		if errors.Is(err, ErrClosed) {
+			return nil
+		}
+		return err
+	}
+	e.Updated = now
+	n, msgs, err := d.store.Update(ctx, Change{Enquiry: e, Append: out})
+	if err != nil {
+		return err
+	}
+	d.after(ctx, c, n, msgs, "")
+	return nil
+}

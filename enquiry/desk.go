@@ -1,0 +1,261 @@
+package enquiry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/internal/uuid"
+	"github.com/socialdesk/socialdesk/media"
+	"github.com/socialdesk/socialdesk/routing"
+)
+
+// Config configures a Desk. The zero value of every field but Sender
+// means the documented default.
+type Config struct {
+	// Store keeps everything. Default: NewMemStore().
+	Store Store
+	// Sender sends to customers (the LINE connector). Required.
+	Sender Sender
+	// Directory gives staff presence, load and names. Default: nobody is
+	// available, so every enquiry is missed.
+	Directory Directory
+	// Sink receives desk events for live UIs. Default: none.
+	Sink Sink
+	// Blobs keeps media; needed for staff to send media. Default: none.
+	Blobs BlobStore
+	// Clock tells the time. Default: the real time.
+	Clock Clock
+	// Logger logs with channel and enquiry IDs. Default: slog.Default().
+	Logger *slog.Logger
+	// MediaPolicy judges what staff send. Default: LINE's rules.
+	MediaPolicy media.Policy
+	// AutoAssign gives a new enquiry to the first staff member of the
+	// routing step at once ("auto pick-up"), without ringing.
+	AutoAssign bool
+	// AutoClose closes attended enquiries after a silence. Default: off
+	// (LINE has no idle limit: an enquiry stays open until closed).
+	AutoClose AutoClose
+	// Bot is called when a routing step hands an enquiry to a bot. The
+	// bot answers through Send with a staff ID of its own choosing and
+	// calls Handover to pass the enquiry on; if it does not within the
+	// step's timeout, routing continues. Default: bot steps are skipped.
+	Bot func(ctx context.Context, bot string, e Enquiry) error
+	// TickInterval is how often Run checks timers and retries
+	// deliveries. Default: 1s.
+	TickInterval time.Duration
+	// Lease is how long a desk instance holds a claimed timer or delivery
+	// before another instance may take it over. Default: 30s.
+	Lease time.Duration
+	// MaxAttempts bounds delivery attempts of one message before it is
+	// marked failed. Default: 10.
+	MaxAttempts int
+}
+
+// AutoClose closes an attended enquiry after After of silence (no message
+// either way), sending Warning's text Before the close. Zero After means off.
+type AutoClose struct {
+	After   time.Duration
+	Before  time.Duration // when to warn, before closing; 0 means no warning
+	Warning string        // default: DefaultAutoCloseWarning
+}
+
+// DefaultAutoCloseWarning is the text sent before an auto-close.
+const DefaultAutoCloseWarning = "This conversation will be closed soon because there has been no reply. Send us a message to keep it open."
+
+// Desk runs enquiries: it receives customer messages, routes them to
+// staff, drives ring timeouts, sends auto-messages and staff messages, and
+// records everything in the Store. It is safe for concurrent use, and
+// several Desk instances (in one process or many) may share one Store.
+type Desk struct {
+	store       Store
+	sender      Sender
+	dir         Directory
+	sink        Sink
+	blobs       BlobStore
+	clock       Clock
+	log         *slog.Logger
+	policy      media.Policy
+	autoAssign  bool
+	autoClose   AutoClose
+	bot         func(ctx context.Context, bot string, e Enquiry) error
+	tick        time.Duration
+	lease       time.Duration
+	maxAttempts int
+
+	chmu  sync.Mutex
+	chans map[string]*deskChannel
+
+	seed      maphash.Seed
+	sendLocks [64]sync.Mutex // per-enquiry delivery order, striped
+}
+
+// deskChannel is a channel with its compiled settings; the routing rule
+// value is kept between decisions so round-robin and percentage counters
+// carry on.
+type deskChannel struct {
+	ch      Channel
+	msgs    *automsg.Compiled
+	fetched time.Time
+}
+
+const (
+	channelCacheTTL = time.Second
+	// routeGrace is how long a new enquiry waits for the desk that opened
+	// it to route it before any desk instance's timer loop does.
+	routeGrace = 5 * time.Second
+)
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+type nobody struct{}
+
+func (nobody) Staff(string) (routing.Staff, bool) { return routing.Staff{}, false }
+func (nobody) Name(string) (automsg.Staff, bool)  { return automsg.Staff{}, false }
+func (nobody) Publish(DeskEvent)                  {}
+
+// ErrNoSender is returned by New when Config.Sender is nil.
+var ErrNoSender = errors.New("enquiry: Config.Sender is required")
+
+// New returns a desk. It does no I/O; call Run to drive timers.
+func New(cfg Config) (*Desk, error) {
+	if cfg.Sender == nil {
+		return nil, ErrNoSender
+	}
+	d := &Desk{
+		store: cfg.Store, sender: cfg.Sender, dir: cfg.Directory, sink: cfg.Sink, blobs: cfg.Blobs,
+		clock: cfg.Clock, log: cfg.Logger, policy: cfg.MediaPolicy, autoAssign: cfg.AutoAssign,
+		autoClose: cfg.AutoClose, bot: cfg.Bot, tick: cfg.TickInterval, lease: cfg.Lease,
+		maxAttempts: cfg.MaxAttempts, chans: map[string]*deskChannel{}, seed: maphash.MakeSeed(),
+	}
+	if d.store == nil {
+		d.store = NewMemStore()
+	}
+	if d.dir == nil {
+		d.dir = nobody{}
+	}
+	if d.sink == nil {
+		d.sink = nobody{}
+	}
+	if d.clock == nil {
+		d.clock = realClock{}
+	}
+	if d.log == nil {
+		d.log = slog.Default()
+	}
+	if d.tick <= 0 {
+		d.tick = time.Second
+	}
+	if d.lease <= 0 {
+		d.lease = 30 * time.Second
+	}
+	if d.maxAttempts <= 0 {
+		d.maxAttempts = 10
+	}
+	if d.autoClose.Warning == "" {
+		d.autoClose.Warning = DefaultAutoCloseWarning
+	}
+	return d, nil
+}
+
+// Store returns the desk's store, for queries the desk does not wrap.
+func (d *Desk) Store() Store { return d.store }
+
+// channel returns a channel with its compiled auto-messages, from a
+// short-lived cache so the hot path does not reread it for every message.
+func (d *Desk) channel(ctx context.Context, id string) (*deskChannel, error) {
+	now := time.Now()
+	d.chmu.Lock()
+	c := d.chans[id]
+	d.chmu.Unlock()
+	if c != nil && now.Sub(c.fetched) < channelCacheTTL {
+		return c, nil
+	}
+	ch, err := d.store.Channel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil && c.ch.Updated.Equal(ch.Updated) && c.ch.State == ch.State {
+		ch.Routing = c.ch.Routing // keep the rule value and its counters
+	}
+	msgs, err := ch.AutoMessages.Compile()
+	if err != nil {
+		return nil, fmt.Errorf("enquiry: channel %s has invalid auto-messages: %w", id, err)
+	}
+	n := &deskChannel{ch: ch, msgs: msgs, fetched: now}
+	d.chmu.Lock()
+	d.chans[id] = n
+	d.chmu.Unlock()
+	return n, nil
+}
+
+func (d *Desk) forget(id string) {
+	d.chmu.Lock()
+	delete(d.chans, id)
+	d.chmu.Unlock()
+}
+
+func (d *Desk) publish(kind EventKind, channel string, e *Enquiry, m *Message) {
+	d.sink.Publish(DeskEvent{Kind: kind, Channel: channel, Enquiry: e, Message: m, At: d.clock.Now()})
+}
+
+// Receive records a customer message. It finds or opens the one open
+// enquiry of (channel, customer) atomically; a new enquiry gets the Welcome
+// message (if on) and is routed to staff. A message seen before (same
+// ExternalID) changes nothing and is reported as Duplicate.
+//
+// On a suspended channel the message is recorded and a new enquiry goes
+// straight to the missed queue; nothing is sent and nobody is rung.
+func (d *Desk) Receive(ctx context.Context, in Inbound) (Received, error) {
+	if in.Customer.ID == "" {
+		return Received{}, invalid("customer", "a message needs a customer ID", nil)
+	}
+	c, err := d.channel(ctx, in.Channel)
+	if err != nil {
+		return Received{}, err
+	}
+	now := d.clock.Now()
+	at := in.Time
+	if at.IsZero() {
+		at = now
+	}
+	tmpl := Enquiry{
+		ID: uuid.New(), Channel: in.Channel, Customer: in.Customer, State: Ringing,
+		Opened: now, Updated: now, LastActivity: at, Standby: in.Standby,
+		// Should this desk fail before routing it, another takes over.
+		Timer: RouteTimer, Deadline: now.Add(routeGrace),
+	}
+	if in.ReplyToken != "" && !in.Standby {
+		tmpl.ReplyToken, tmpl.ReplyTokenAt = in.ReplyToken, at
+	}
+	msg := Message{
+		ID: uuid.New(), Direction: In, Author: Author{Kind: AuthorCustomer, ID: in.Customer.ID},
+		Time: at, Content: in.Content, ExternalID: in.ExternalID,
+	}
+	r, err := d.store.Receive(ctx, Arrival{Enquiry: tmpl, Message: msg})
+	if err != nil || r.Duplicate {
+		return r, err
+	}
+	if r.Opened {
+		d.publish(EnquiryOpened, in.Channel, &r.Enquiry, nil)
+	}
+	d.publish(MessageAdded, in.Channel, &r.Enquiry, &r.Message)
+	if r.Opened {
+		e, err := d.start(ctx, c, r.Enquiry)
+		if err != nil {
+			// The message is recorded; the route timer lets any desk
+			// instance finish the job, so the caller need not retry.
+			d.log.ErrorContext(ctx, "routing a new enquiry failed", "channel", in.Channel, "enquiry", r.Enquiry.ID, "err", err)
+			return r, nil
+		}
+		r.Enquiry = e
+	}
+	return r, nil
+}

@@ -1,0 +1,575 @@
+package enquiry
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+)
+
+// MemStore is a Store in memory: the default for demos, tests and
+// single-process hosts that can afford to lose everything on restart. It
+// is safe for concurrent use. The zero value is not usable; call
+// NewMemStore.
+type MemStore struct {
+	mu        sync.Mutex
+	channels  map[string]Channel
+	accounts  map[[2]string]string // (kind, account) → channel ID
+	events    map[[2]string]*Event // (channel, id) → event; nil once processed… kept to de-duplicate
+	pending   map[int64]*Event     // seq → unprocessed event
+	eventSeq  int64
+	enquiries map[string]*memEnquiry
+	order     []*memEnquiry        // by opening, oldest first
+	open      map[[2]string]string // (channel, customer) → open enquiry ID
+	external  map[[2]string]msgRef // (channel, external ID) → message
+	messages  map[string]msgRef    // message ID → message
+	outbox    map[string]msgRef    // pending outbound messages
+	served    map[[2]string]stamp  // (channel, customer) → last closed enquiry's staff
+	engaged   map[[2]string]stamp
+}
+
+type memEnquiry struct {
+	e           Enquiry
+	msgs        []*Message // pointers: appends copy 8 bytes, not whole messages
+	transitions []Transition
+	lease       time.Time
+}
+
+type msgRef struct {
+	e *memEnquiry
+	m *Message
+}
+
+type stamp struct {
+	staff string
+	at    time.Time
+}
+
+var _ Store = (*MemStore)(nil)
+
+// NewMemStore returns an empty in-memory store.
+func NewMemStore() *MemStore {
+	return &MemStore{
+		channels:  map[string]Channel{},
+		accounts:  map[[2]string]string{},
+		events:    map[[2]string]*Event{},
+		pending:   map[int64]*Event{},
+		enquiries: map[string]*memEnquiry{},
+		open:      map[[2]string]string{},
+		external:  map[[2]string]msgRef{},
+		messages:  map[string]msgRef{},
+		outbox:    map[string]msgRef{},
+		served:    map[[2]string]stamp{},
+		engaged:   map[[2]string]stamp{},
+	}
+}
+
+// CreateChannel implements ChannelStore.
+func (s *MemStore) CreateChannel(ctx context.Context, ch Channel) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.channels[ch.ID]; ok {
+		return ErrChannelExists
+	}
+	if err := s.claimAccount(ch); err != nil {
+		return err
+	}
+	s.channels[ch.ID] = ch
+	return nil
+}
+
+// UpdateChannel implements ChannelStore.
+func (s *MemStore) UpdateChannel(ctx context.Context, ch Channel) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.channels[ch.ID]
+	if !ok {
+		return ErrNotFound
+	}
+	if err := s.claimAccount(ch); err != nil {
+		return err
+	}
+	if old.Account != "" && (old.Account != ch.Account || old.Kind != ch.Kind) {
+		delete(s.accounts, [2]string{old.Kind, old.Account})
+	}
+	s.channels[ch.ID] = ch
+	return nil
+}
+
+func (s *MemStore) claimAccount(ch Channel) error {
+	if ch.Account == "" {
+		return nil
+	}
+	k := [2]string{ch.Kind, ch.Account}
+	if holder, ok := s.accounts[k]; ok && holder != ch.ID {
+		return &AccountTakenError{Kind: ch.Kind, Account: ch.Account, Channel: holder}
+	}
+	s.accounts[k] = ch.ID
+	return nil
+}
+
+// DeleteChannel implements ChannelStore.
+func (s *MemStore) DeleteChannel(ctx context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.channels[id]
+	if !ok {
+		return ErrNotFound
+	}
+	delete(s.channels, id)
+	if ch.Account != "" {
+		delete(s.accounts, [2]string{ch.Kind, ch.Account})
+	}
+	s.order = slices.DeleteFunc(s.order, func(m *memEnquiry) bool {
+		if m.e.Channel != id {
+			return false
+		}
+		delete(s.enquiries, m.e.ID)
+		delete(s.open, [2]string{id, m.e.Customer.ID})
+		for _, msg := range m.msgs {
+			delete(s.messages, msg.ID)
+			delete(s.outbox, msg.ID)
+			if msg.ExternalID != "" {
+				delete(s.external, [2]string{id, msg.ExternalID})
+			}
+		}
+		return true
+	})
+	for k, ev := range s.events {
+		if k[0] == id {
+			delete(s.events, k)
+			delete(s.pending, ev.Seq)
+		}
+	}
+	for k := range s.served {
+		if k[0] == id {
+			delete(s.served, k)
+		}
+	}
+	for k := range s.engaged {
+		if k[0] == id {
+			delete(s.engaged, k)
+		}
+	}
+	return nil
+}
+
+// Channel implements ChannelStore.
+func (s *MemStore) Channel(ctx context.Context, id string) (Channel, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.channels[id]
+	if !ok {
+		return Channel{}, ErrNotFound
+	}
+	return ch, nil
+}
+
+// ChannelByAccount implements ChannelStore.
+func (s *MemStore) ChannelByAccount(ctx context.Context, kind, account string) (Channel, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.accounts[[2]string{kind, account}]
+	if !ok {
+		return Channel{}, ErrNotFound
+	}
+	return s.channels[id], nil
+}
+
+// Channels implements ChannelStore.
+func (s *MemStore) Channels(ctx context.Context) ([]Channel, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Channel, 0, len(s.channels))
+	for _, ch := range s.channels {
+		out = append(out, ch)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// AppendEvents implements EventStore.
+func (s *MemStore) AppendEvents(ctx context.Context, events []Event) ([]Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var fresh []Event
+	for _, ev := range events {
+		k := [2]string{ev.Channel, ev.ID}
+		if _, seen := s.events[k]; seen {
+			continue
+		}
+		s.eventSeq++
+		ev.Seq = s.eventSeq
+		ev.Payload = slices.Clone(ev.Payload)
+		stored := ev
+		s.events[k] = &stored
+		s.pending[ev.Seq] = &stored
+		fresh = append(fresh, ev)
+	}
+	return fresh, nil
+}
+
+// EventDone implements EventStore.
+func (s *MemStore) EventDone(ctx context.Context, channel, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev, ok := s.events[[2]string{channel, id}]
+	if !ok {
+		return ErrNotFound
+	}
+	delete(s.pending, ev.Seq)
+	return nil
+}
+
+// PendingEvents implements EventStore.
+func (s *MemStore) PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Event
+	for _, ev := range s.pending {
+		if ev.Received.Before(before) {
+			out = append(out, *ev)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Receive implements EnquiryStore.
+func (s *MemStore) Receive(ctx context.Context, a Arrival) (Received, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.channels[a.Enquiry.Channel]; !ok {
+		return Received{}, ErrNotFound
+	}
+	ext := [2]string{a.Enquiry.Channel, a.Message.ExternalID}
+	if a.Message.ExternalID != "" {
+		if ref, seen := s.external[ext]; seen {
+			return Received{Enquiry: ref.e.e.clone(), Message: ref.m.clone(), Duplicate: true}, nil
+		}
+	}
+	m, opened := s.findOrOpen(a.Enquiry)
+	e := &m.e
+	if t := a.Enquiry.ReplyToken; t != "" {
+		e.ReplyToken, e.ReplyTokenAt = t, a.Enquiry.ReplyTokenAt
+	}
+	e.Standby = a.Enquiry.Standby
+	if n := a.Enquiry.Customer.Name; n != "" {
+		e.Customer.Name = n
+	}
+	if a.Enquiry.LastActivity.After(e.LastActivity) {
+		e.LastActivity = a.Enquiry.LastActivity
+	}
+	msg, ref := s.appendMessage(m, a.Message)
+	if a.Message.ExternalID != "" {
+		s.external[ext] = ref
+	}
+	return Received{Enquiry: e.clone(), Message: msg, Opened: opened}, nil
+}
+
+func (s *MemStore) findOrOpen(e Enquiry) (*memEnquiry, bool) {
+	k := [2]string{e.Channel, e.Customer.ID}
+	if id, ok := s.open[k]; ok {
+		return s.enquiries[id], false
+	}
+	e = e.clone()
+	e.Version = 1
+	m := &memEnquiry{e: e}
+	s.enquiries[e.ID] = m
+	s.order = append(s.order, m)
+	s.open[k] = e.ID
+	if e.State != "" {
+		m.transitions = append(m.transitions, Transition{Enquiry: e.ID, To: e.State, By: ByCustomer, At: e.Opened, Note: "opened"})
+	}
+	return m, true
+}
+
+func (s *MemStore) appendMessage(m *memEnquiry, msg Message) (Message, msgRef) {
+	msg.Enquiry = m.e.ID
+	msg.Channel = m.e.Channel
+	msg.Seq = int64(len(m.msgs)) + 1
+	if msg.Delivery != nil {
+		d := *msg.Delivery
+		msg.Delivery = &d
+	}
+	stored := &msg
+	m.msgs = append(m.msgs, stored)
+	ref := msgRef{m, stored}
+	if msg.Delivery != nil { // only outbound messages are looked up by ID
+		s.messages[msg.ID] = ref
+		if msg.Delivery.State == Pending {
+			s.outbox[msg.ID] = ref
+		}
+	}
+	return msg.clone(), ref
+}
+
+// Open implements EnquiryStore.
+func (s *MemStore) Open(ctx context.Context, e Enquiry) (Enquiry, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.channels[e.Channel]; !ok {
+		return Enquiry{}, false, ErrNotFound
+	}
+	m, opened := s.findOrOpen(e)
+	return m.e.clone(), opened, nil
+}
+
+// Update implements EnquiryStore.
+func (s *MemStore) Update(ctx context.Context, c Change) (Enquiry, []Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.enquiries[c.Enquiry.ID]
+	if !ok {
+		return Enquiry{}, nil, ErrNotFound
+	}
+	if m.e.Version != c.Enquiry.Version {
+		return Enquiry{}, nil, ErrConflict
+	}
+	n, old := c.Enquiry.clone(), m.e
+	// Fields Receive owns stay as stored.
+	n.Customer, n.ReplyToken, n.ReplyTokenAt, n.Standby = old.Customer, old.ReplyToken, old.ReplyTokenAt, old.Standby
+	n.Channel, n.Opened = old.Channel, old.Opened
+	if old.LastActivity.After(n.LastActivity) {
+		n.LastActivity = old.LastActivity
+	}
+	n.Version = old.Version + 1
+	m.e, m.lease = n, time.Time{}
+	k := [2]string{n.Channel, n.Customer.ID}
+	if n.State == Closed && old.State != Closed {
+		if s.open[k] == n.ID {
+			delete(s.open, k)
+		}
+		if n.Staff != "" {
+			s.served[k] = stamp{n.Staff, n.Closed}
+		}
+	}
+	if c.Transition != nil {
+		t := *c.Transition
+		t.Enquiry = n.ID
+		m.transitions = append(m.transitions, t)
+	}
+	var msgs []Message
+	for _, msg := range c.Append {
+		stored, _ := s.appendMessage(m, msg)
+		msgs = append(msgs, stored)
+	}
+	return n.clone(), msgs, nil
+}
+
+// Enquiry implements EnquiryStore.
+func (s *MemStore) Enquiry(ctx context.Context, id string) (Enquiry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.enquiries[id]
+	if !ok {
+		return Enquiry{}, ErrNotFound
+	}
+	return m.e.clone(), nil
+}
+
+// Enquiries implements EnquiryStore.
+func (s *MemStore) Enquiries(ctx context.Context, f Filter) ([]Enquiry, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Enquiry
+	for i := len(s.order) - 1; i >= 0 && len(out) < limit; i-- {
+		e := &s.order[i].e
+		if f.matches(e) {
+			out = append(out, e.clone())
+		}
+	}
+	return out, nil
+}
+
+func (f *Filter) matches(e *Enquiry) bool {
+	return (f.Channel == "" || e.Channel == f.Channel) &&
+		(f.Customer == "" || e.Customer.ID == f.Customer) &&
+		(f.Staff == "" || e.Staff == f.Staff) &&
+		(len(f.States) == 0 || slices.Contains(f.States, e.State)) &&
+		(f.Before.IsZero() || e.Opened.Before(f.Before))
+}
+
+// Transitions implements EnquiryStore.
+func (s *MemStore) Transitions(ctx context.Context, id string) ([]Transition, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.enquiries[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return slices.Clone(m.transitions), nil
+}
+
+// ClaimDue implements EnquiryStore.
+func (s *MemStore) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Enquiry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var due []*memEnquiry
+	for _, id := range s.open {
+		m := s.enquiries[id]
+		if m.e.Timer != NoTimer && !m.e.Deadline.After(now) && !m.lease.After(now) {
+			due = append(due, m)
+		}
+	}
+	sort.Slice(due, func(i, j int) bool { return due[i].e.Deadline.Before(due[j].e.Deadline) })
+	if limit > 0 && len(due) > limit {
+		due = due[:limit]
+	}
+	out := make([]Enquiry, len(due))
+	for i, m := range due {
+		m.lease = now.Add(lease)
+		out[i] = m.e.clone()
+	}
+	return out, nil
+}
+
+// TakeReplyToken implements EnquiryStore.
+func (s *MemStore) TakeReplyToken(ctx context.Context, id string) (string, time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.enquiries[id]
+	if !ok {
+		return "", time.Time{}, ErrNotFound
+	}
+	t, at := m.e.ReplyToken, m.e.ReplyTokenAt
+	m.e.ReplyToken, m.e.ReplyTokenAt = "", time.Time{}
+	return t, at, nil
+}
+
+// LastServed implements EnquiryStore.
+func (s *MemStore) LastServed(ctx context.Context, channel, customer string) (string, time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.served[[2]string{channel, customer}]
+	return st.staff, st.at, nil
+}
+
+// Engage implements EnquiryStore.
+func (s *MemStore) Engage(ctx context.Context, channel, customer, staff string, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.engaged[[2]string{channel, customer}] = stamp{staff, at}
+	return nil
+}
+
+// Engagement implements EnquiryStore.
+func (s *MemStore) Engagement(ctx context.Context, channel, customer string) (string, time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.engaged[[2]string{channel, customer}]
+	return st.staff, st.at, nil
+}
+
+// Messages implements MessageStore.
+func (s *MemStore) Messages(ctx context.Context, enquiry string, after int64, limit int) ([]Message, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.enquiries[enquiry]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	if after < 0 {
+		after = 0
+	}
+	if after >= int64(len(m.msgs)) {
+		return nil, nil
+	}
+	page := m.msgs[after:min(int64(len(m.msgs)), after+int64(limit))]
+	out := make([]Message, len(page))
+	for i := range page {
+		out[i] = page[i].clone()
+	}
+	return out, nil
+}
+
+// SetDelivery implements MessageStore.
+func (s *MemStore) SetDelivery(ctx context.Context, id string, d Delivery) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ref, ok := s.messages[id]
+	if !ok {
+		return ErrNotFound
+	}
+	ref.m.Delivery = &d
+	if d.State == Pending {
+		s.outbox[id] = ref
+	} else {
+		delete(s.outbox, id)
+	}
+	return nil
+}
+
+// ClaimPending implements MessageStore.
+func (s *MemStore) ClaimPending(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var refs []msgRef
+	for _, ref := range s.outbox {
+		if d := ref.m.Delivery; !d.LeaseUntil.After(now) {
+			refs = append(refs, ref)
+		}
+	}
+	sort.Slice(refs, func(i, j int) bool {
+		a, b := refs[i].m, refs[j].m
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		if a.Enquiry != b.Enquiry {
+			return a.Enquiry < b.Enquiry
+		}
+		return a.Seq < b.Seq
+	})
+	if limit > 0 && len(refs) > limit {
+		refs = refs[:limit]
+	}
+	out := make([]Message, len(refs))
+	for i, ref := range refs {
+		msg := ref.m
+		d := *msg.Delivery
+		d.LeaseUntil = now.Add(lease)
+		msg.Delivery = &d
+		out[i] = msg.clone()
+	}
+	return out, nil
+}
+
+// Unsend implements MessageStore.
+func (s *MemStore) Unsend(ctx context.Context, channel, externalID string) (Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ref, ok := s.external[[2]string{channel, externalID}]
+	if !ok {
+		return Message{}, ErrNotFound
+	}
+	ref.m.Unsent = true
+	return ref.m.clone(), nil
+}
+
+// clone returns a copy of e that shares no slices with it.
+func (e Enquiry) clone() Enquiry {
+	e.Invited = slices.Clone(e.Invited)
+	e.Ringing = slices.Clone(e.Ringing)
+	e.Plan.Steps = slices.Clone(e.Plan.Steps)
+	return e
+}
+
+// clone returns a copy of m whose delivery state is its own.
+func (m Message) clone() Message {
+	if m.Delivery != nil {
+		d := *m.Delivery
+		m.Delivery = &d
+	}
+	return m
+}

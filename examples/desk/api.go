@@ -1,0 +1,619 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/media"
+	"github.com/socialdesk/socialdesk/routing"
+)
+
+// api is the staff JSON API under /api.
+type api struct {
+	desk   *enquiry.Desk
+	feed   *enquiry.Feed
+	roster *enquiry.Roster
+	blobs  enquiry.BlobStore
+	log    *slog.Logger
+	// closing ends event streams when the server shuts down.
+	closing chan struct{}
+	// connect fills in what a new LINE channel needs from LINE (its bot
+	// user ID); nil in tests.
+	connect func(r *http.Request, ch *enquiry.Channel) error
+}
+
+func (a *api) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/enquiries", a.listEnquiries)
+	mux.HandleFunc("GET /api/enquiries/{id}", a.getEnquiry)
+	mux.HandleFunc("POST /api/enquiries/{id}/attend", a.attend)
+	mux.HandleFunc("POST /api/enquiries/{id}/messages", a.send)
+	mux.HandleFunc("POST /api/enquiries/{id}/close", a.close)
+	mux.HandleFunc("POST /api/enquiries/{id}/transfer", a.transfer)
+	mux.HandleFunc("POST /api/enquiries/{id}/invite", a.invite)
+	mux.HandleFunc("GET /api/channels", a.listChannels)
+	mux.HandleFunc("POST /api/channels", a.createChannel)
+	mux.HandleFunc("GET /api/channels/{id}", a.getChannel)
+	mux.HandleFunc("PUT /api/channels/{id}", a.editChannel)
+	mux.HandleFunc("PATCH /api/channels/{id}", a.editChannel)
+	mux.HandleFunc("POST /api/channels/{id}/suspend", a.suspendChannel)
+	mux.HandleFunc("POST /api/channels/{id}/resume", a.resumeChannel)
+	mux.HandleFunc("DELETE /api/channels/{id}", a.deleteChannel)
+	mux.HandleFunc("POST /api/preview", a.preview)
+	mux.HandleFunc("GET /api/staff", a.listStaff)
+	mux.HandleFunc("POST /api/staff/{id}/presence", a.setPresence)
+	mux.HandleFunc("GET /api/media/{key...}", a.getMedia)
+	mux.HandleFunc("GET /api/events", a.events)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
+	})
+}
+
+// enquiryJSON is an enquiry as the API shows it.
+type enquiryJSON struct {
+	ID         string           `json:"id"`
+	Channel    string           `json:"channel"`
+	State      enquiry.State    `json:"state"`
+	Staff      string           `json:"staff"`
+	Customer   enquiry.Customer `json:"customer"`
+	Ringing    []string         `json:"ringing"`
+	Invited    []string         `json:"invited"`
+	Direct     bool             `json:"direct"`
+	Standby    bool             `json:"standby"`
+	Opened     time.Time        `json:"opened"`
+	Updated    time.Time        `json:"updated"`
+	Closed     *time.Time       `json:"closed,omitempty"`
+	Deadline   *time.Time       `json:"deadline,omitempty"`
+	LastActive time.Time        `json:"lastActivity"`
+}
+
+func enquiryView(e enquiry.Enquiry) enquiryJSON {
+	v := enquiryJSON{
+		ID: e.ID, Channel: e.Channel, State: e.State, Staff: e.Staff, Customer: e.Customer,
+		Ringing: nonNil(e.Ringing), Invited: nonNil(e.Invited), Direct: e.Direct, Standby: e.Standby,
+		Opened: e.Opened, Updated: e.Updated, LastActive: e.LastActivity,
+	}
+	if !e.Closed.IsZero() {
+		v.Closed = &e.Closed
+	}
+	if !e.Deadline.IsZero() {
+		v.Deadline = &e.Deadline
+	}
+	return v
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// messageJSON is a transcript entry as the API shows it.
+type messageJSON struct {
+	ID          string                   `json:"id"`
+	Enquiry     string                   `json:"enquiry"`
+	Seq         int64                    `json:"seq"`
+	Direction   enquiry.Direction        `json:"direction"`
+	Author      enquiry.AuthorKind       `json:"author"`
+	AuthorID    string                   `json:"authorId,omitempty"`
+	Staff       string                   `json:"staff,omitempty"`
+	Kind        enquiry.ContentKind      `json:"kind"`
+	Text        string                   `json:"text,omitempty"`
+	Media       *enquiry.MediaRef        `json:"media,omitempty"`
+	MediaURL    string                   `json:"mediaUrl,omitempty"`
+	Sticker     *enquiry.StickerRef      `json:"sticker,omitempty"`
+	Unsupported *enquiry.UnsupportedNote `json:"unsupported,omitempty"`
+	Unsent      bool                     `json:"unsent,omitempty"`
+	Time        time.Time                `json:"time"`
+	Delivery    enquiry.DeliveryState    `json:"delivery,omitempty"`
+	Reason      string                   `json:"deliveryReason,omitempty"`
+	RequestID   string                   `json:"requestId,omitempty"`
+}
+
+func messageView(m enquiry.Message) messageJSON {
+	v := messageJSON{
+		ID: m.ID, Enquiry: m.Enquiry, Seq: m.Seq, Direction: m.Direction, Author: m.Author.Kind, AuthorID: m.Author.ID,
+		Kind: m.Content.Kind, Text: m.Content.Text, Media: m.Content.Media, Sticker: m.Content.Sticker,
+		Unsupported: m.Content.Unsupported, Unsent: m.Unsent, Time: m.Time,
+	}
+	if m.Author.Kind == enquiry.AuthorStaff {
+		v.Staff = m.Author.ID
+	}
+	if m.Content.Media != nil && m.Content.Media.Key != "" {
+		v.MediaURL = "/api/media/" + m.Content.Media.Key
+	}
+	if d := m.Delivery; d != nil {
+		v.Delivery, v.Reason, v.RequestID = d.State, d.Reason, d.RequestID
+	}
+	return v
+}
+
+func (a *api) listEnquiries(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := enquiry.Filter{Channel: q.Get("channel"), Staff: q.Get("staff"), Customer: q.Get("customer")}
+	for _, s := range q["state"] {
+		for _, s := range strings.Split(s, ",") {
+			switch st := enquiry.State(s); st {
+			case enquiry.Ringing, enquiry.Attending, enquiry.Missed, enquiry.Closed:
+				f.States = append(f.States, st)
+			case "open":
+				f.States = append(f.States, enquiry.Ringing, enquiry.Attending, enquiry.Missed)
+			default:
+				writeError(w, http.StatusBadRequest, "bad_state", fmt.Sprintf("unknown state %q: use ringing, attending, missed, closed or open", s))
+				return
+			}
+		}
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 1000 {
+			writeError(w, http.StatusBadRequest, "bad_limit", "limit must be a number from 1 to 1000")
+			return
+		}
+		f.Limit = n
+	}
+	list, err := a.desk.Enquiries(r.Context(), f)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := make([]enquiryJSON, len(list))
+	for i, e := range list {
+		out[i] = enquiryView(e)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"enquiries": out})
+}
+
+func (a *api) getEnquiry(w http.ResponseWriter, r *http.Request) {
+	e, err := a.desk.Enquiry(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var after int64
+	if s := r.URL.Query().Get("after"); s != "" {
+		after, _ = strconv.ParseInt(s, 10, 64)
+	}
+	msgs, err := a.desk.Transcript(r.Context(), e.ID, after, 500)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := make([]messageJSON, len(msgs))
+	for i, m := range msgs {
+		out[i] = messageView(m)
+	}
+	ch, _ := a.desk.Channel(r.Context(), e.Channel)
+	view := enquiryView(e)
+	// The enquiry's fields at the top level, and again under "enquiry",
+	// with its messages and the channel's custom info for staff.
+	body := map[string]any{"enquiry": view, "messages": out}
+	raw, _ := json.Marshal(view)
+	json.Unmarshal(raw, &body)
+	body["enquiry"], body["messages"] = view, out
+	if !e.Direct {
+		body["customInfo"] = ch.CustomInfo
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+type staffBody struct {
+	Staff string `json:"staff"`
+}
+
+func (a *api) attend(w http.ResponseWriter, r *http.Request) {
+	var b staffBody
+	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+		return
+	}
+	e, err := a.desk.Attend(r.Context(), r.PathValue("id"), b.Staff)
+	a.reply(w, r, e, err)
+}
+
+func (a *api) close(w http.ResponseWriter, r *http.Request) {
+	var b staffBody
+	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+		return
+	}
+	e, err := a.desk.Close(r.Context(), r.PathValue("id"), b.Staff)
+	a.reply(w, r, e, err)
+}
+
+func (a *api) transfer(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Staff string       `json:"staff"`
+		To    routing.Step `json:"to"`
+	}
+	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+		return
+	}
+	e, err := a.desk.Transfer(r.Context(), r.PathValue("id"), b.Staff, b.To)
+	a.reply(w, r, e, err)
+}
+
+func (a *api) invite(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Staff     string `json:"staff"`
+		Colleague string `json:"colleague"`
+	}
+	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+		return
+	}
+	e, err := a.desk.Invite(r.Context(), r.PathValue("id"), b.Staff, b.Colleague)
+	a.reply(w, r, e, err)
+}
+
+func (a *api) reply(w http.ResponseWriter, r *http.Request, e enquiry.Enquiry, err error) {
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"enquiry": enquiryView(e)})
+}
+
+func (a *api) send(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Staff   string              `json:"staff"`
+		Text    string              `json:"text"`
+		Kind    enquiry.ContentKind `json:"kind"`
+		Media   *enquiry.MediaRef   `json:"media"`
+		Sticker *enquiry.StickerRef `json:"sticker"`
+	}
+	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+		return
+	}
+	c := enquiry.Content{Kind: b.Kind, Text: b.Text, Media: b.Media, Sticker: b.Sticker}
+	if c.Kind == "" {
+		c.Kind = enquiry.Text
+	}
+	m, err := a.desk.Send(r.Context(), r.PathValue("id"), b.Staff, c)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if m.Delivery != nil && m.Delivery.State == enquiry.Pending {
+		status = http.StatusAccepted // recorded; delivery is being retried
+	}
+	writeJSON(w, status, map[string]any{"message": messageView(m)})
+}
+
+func needStaff(w http.ResponseWriter, staff string) bool {
+	if staff == "" {
+		writeError(w, http.StatusUnprocessableEntity, "missing_staff", `say which staff member acts: {"staff":"alice"}`)
+		return false
+	}
+	return true
+}
+
+// channelJSON is a channel as the API shows and takes it. Credentials
+// are write-only: responses say only whether they are set.
+type channelJSON struct {
+	ID           string               `json:"id"`
+	Name         string               `json:"name"`
+	Kind         string               `json:"kind"`
+	Account      string               `json:"account,omitempty"`
+	Secret       string               `json:"secret,omitempty"`
+	Token        string               `json:"token,omitempty"`
+	HasSecret    bool                 `json:"hasSecret"`
+	HasToken     bool                 `json:"hasToken"`
+	Routing      *routing.Rule        `json:"routing,omitempty"`
+	AutoMessages automsg.Settings     `json:"autoMessages"`
+	CustomInfo   string               `json:"customInfo"`
+	CustomInfoOn bool                 `json:"customInfoOn"`
+	State        enquiry.ChannelState `json:"state"`
+	Webhook      string               `json:"webhook"`
+	Created      time.Time            `json:"created"`
+	Updated      time.Time            `json:"updated"`
+}
+
+func channelView(ch enquiry.Channel) channelJSON {
+	return channelJSON{
+		ID: ch.ID, Name: ch.Name, Kind: ch.Kind, Account: ch.Account,
+		HasSecret: !ch.Credentials.Secret.IsZero(), HasToken: !ch.Credentials.Token.IsZero(),
+		Routing: ch.Routing, AutoMessages: ch.AutoMessages, CustomInfo: ch.CustomInfo, CustomInfoOn: ch.CustomInfoOn,
+		State: ch.State, Webhook: "/webhook/line/" + ch.ID, Created: ch.Created, Updated: ch.Updated,
+	}
+}
+
+func (a *api) listChannels(w http.ResponseWriter, r *http.Request) {
+	list, err := a.desk.Channels(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := make([]channelJSON, len(list))
+	for i, ch := range list {
+		out[i] = channelView(ch)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"channels": out})
+}
+
+func (a *api) getChannel(w http.ResponseWriter, r *http.Request) {
+	ch, err := a.desk.Channel(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"channel": channelView(ch)})
+}
+
+func (a *api) createChannel(w http.ResponseWriter, r *http.Request) {
+	var b channelJSON
+	if !readJSON(w, r, &b) {
+		return
+	}
+	if b.Kind == "" {
+		b.Kind = "line"
+	}
+	if b.ID == "" {
+		b.ID = slug(b.Name)
+	}
+	ch := enquiry.Channel{
+		ID: b.ID, Name: b.Name, Kind: b.Kind, Account: b.Account,
+		Credentials: enquiry.Credentials{Secret: enquiry.Secret(b.Secret), Token: enquiry.Secret(b.Token)},
+		Routing:     b.Routing, AutoMessages: b.AutoMessages, CustomInfo: b.CustomInfo, CustomInfoOn: b.CustomInfoOn, State: b.State,
+	}
+	if ch.Credentials.Secret.IsZero() || ch.Credentials.Token.IsZero() {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", "a LINE channel needs its channel secret and channel access token (LINE Developers console → your channel → Basic settings / Messaging API)")
+		return
+	}
+	if err := ch.Validate(); err == nil && a.connect != nil {
+		if err := a.connect(r, &ch); err != nil {
+			writeError(w, http.StatusUnprocessableEntity, "line_check_failed", err.Error())
+			return
+		}
+	}
+	ch, err := a.desk.CreateChannel(r.Context(), ch)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"channel": channelView(ch)})
+}
+
+// editChannel applies the fields present in the body (PUT and PATCH alike:
+// a field left out keeps its value; credentials change only when given).
+func (a *api) editChannel(w http.ResponseWriter, r *http.Request) {
+	ch, err := a.desk.Channel(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var b struct {
+		Name         *string               `json:"name"`
+		Secret       *string               `json:"secret"`
+		Token        *string               `json:"token"`
+		Routing      json.RawMessage       `json:"routing"`
+		AutoMessages *automsg.Settings     `json:"autoMessages"`
+		CustomInfo   *string               `json:"customInfo"`
+		CustomInfoOn *bool                 `json:"customInfoOn"`
+		State        *enquiry.ChannelState `json:"state"`
+	}
+	if !readJSON(w, r, &b) {
+		return
+	}
+	set(&ch.Name, b.Name)
+	set(&ch.CustomInfo, b.CustomInfo)
+	set(&ch.CustomInfoOn, b.CustomInfoOn)
+	set(&ch.State, b.State)
+	set(&ch.AutoMessages, b.AutoMessages)
+	if b.Secret != nil {
+		ch.Credentials.Secret = enquiry.Secret(*b.Secret)
+	}
+	if b.Token != nil {
+		ch.Credentials.Token = enquiry.Secret(*b.Token)
+	}
+	if len(b.Routing) > 0 {
+		if string(b.Routing) == "null" {
+			ch.Routing = nil
+		} else {
+			var rule routing.Rule
+			if err := json.Unmarshal(b.Routing, &rule); err != nil {
+				writeError(w, http.StatusUnprocessableEntity, "invalid_routing", "routing: "+err.Error())
+				return
+			}
+			ch.Routing = &rule
+		}
+	}
+	ch, err = a.desk.UpdateChannel(r.Context(), ch)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"channel": channelView(ch)})
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func (a *api) suspendChannel(w http.ResponseWriter, r *http.Request) {
+	ch, err := a.desk.SuspendChannel(r.Context(), r.PathValue("id"))
+	a.channelReply(w, r, ch, err)
+}
+
+func (a *api) resumeChannel(w http.ResponseWriter, r *http.Request) {
+	ch, err := a.desk.ResumeChannel(r.Context(), r.PathValue("id"))
+	a.channelReply(w, r, ch, err)
+}
+
+func (a *api) channelReply(w http.ResponseWriter, r *http.Request, ch enquiry.Channel, err error) {
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"channel": channelView(ch)})
+}
+
+func (a *api) deleteChannel(w http.ResponseWriter, r *http.Request) {
+	force := r.URL.Query().Get("force") == "true"
+	if err := a.desk.DeleteChannel(r.Context(), r.PathValue("id"), force); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deleted": r.PathValue("id")})
+}
+
+// preview renders an auto-message for the settings editor.
+func (a *api) preview(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Settings automsg.Settings `json:"settings"`
+		Kind     automsg.Kind     `json:"kind"`
+		Customer string           `json:"customer"`
+		Staff    automsg.Staff    `json:"staff"`
+		Channel  string           `json:"channel"`
+	}
+	if !readJSON(w, r, &b) {
+		return
+	}
+	text, err := automsg.Preview(b.Settings, b.Kind, automsg.Vars{Customer: b.Customer, Staff: b.Staff, Channel: b.Channel})
+	if err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "invalid_template", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"text": text, "units": media.UTF16Len(text)})
+}
+
+func (a *api) listStaff(w http.ResponseWriter, r *http.Request) {
+	type staffJSON struct {
+		ID       string `json:"id"`
+		First    string `json:"first"`
+		Last     string `json:"last"`
+		Presence string `json:"presence"`
+		Open     int    `json:"open"`
+	}
+	var out []staffJSON
+	for _, id := range a.roster.IDs() {
+		n, _ := a.roster.Name(id)
+		st, _ := a.roster.Staff(id)
+		out = append(out, staffJSON{ID: id, First: n.First, Last: n.Last, Presence: presenceName(st.Presence), Open: st.Open})
+	}
+	sortBy(out, func(s staffJSON) string { return s.ID })
+	writeJSON(w, http.StatusOK, map[string]any{"staff": out})
+}
+
+func (a *api) setPresence(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Presence string `json:"presence"`
+	}
+	if !readJSON(w, r, &b) {
+		return
+	}
+	p, ok := map[string]routing.Presence{"available": routing.Available, "busy": routing.Busy, "idle": routing.Idle, "offline": routing.Offline}[b.Presence]
+	if !ok {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", "presence is available, busy, idle or offline")
+		return
+	}
+	if !a.roster.SetPresence(r.PathValue("id"), p) {
+		writeError(w, http.StatusNotFound, "not_found", "no such staff member")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": r.PathValue("id"), "presence": b.Presence})
+}
+
+func presenceName(p routing.Presence) string {
+	switch p {
+	case routing.Available:
+		return "available"
+	case routing.Busy:
+		return "busy"
+	case routing.Idle:
+		return "idle"
+	}
+	return "offline"
+}
+
+func (a *api) getMedia(w http.ResponseWriter, r *http.Request) {
+	b, err := a.blobs.Open(r.Context(), r.PathValue("key"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer b.Close()
+	head := make([]byte, 512)
+	n, _ := b.ReadAt(head, 0)
+	w.Header().Set("Content-Type", http.DetectContentType(head[:n]))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", time.Time{}, readSeeker(b))
+}
+
+// fail maps desk errors to status codes and a JSON error body.
+func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		me *media.Error
+		ve *enquiry.ValidationError
+		at *enquiry.AttendedError
+		tk *enquiry.AccountTakenError
+	)
+	switch {
+	case errors.As(err, &me):
+		writeError(w, http.StatusUnprocessableEntity, string(me.Code), me.Reason)
+	case errors.As(err, &ve):
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]string{"code": "invalid", "field": ve.Field, "message": ve.Field + ": " + ve.Reason}})
+	case errors.As(err, &at):
+		writeError(w, http.StatusConflict, "already_attended", "already attended by "+at.Staff)
+	case errors.As(err, &tk):
+		writeError(w, http.StatusConflict, "account_taken", fmt.Sprintf("this LINE account is already connected to channel %q", tk.Channel))
+	case errors.Is(err, enquiry.ErrNotFound):
+		writeError(w, http.StatusNotFound, "not_found", "not found")
+	case errors.Is(err, enquiry.ErrClosed):
+		writeError(w, http.StatusConflict, "closed", "the enquiry is closed")
+	case errors.Is(err, enquiry.ErrNotOwner):
+		writeError(w, http.StatusForbidden, "not_owner", "attend the enquiry first: only the staff member attending it (or invited) may do that")
+	case errors.Is(err, enquiry.ErrChannelExists):
+		writeError(w, http.StatusConflict, "channel_exists", "a channel with that ID exists")
+	case errors.Is(err, enquiry.ErrOpenEnquiries):
+		writeError(w, http.StatusConflict, "open_enquiries", "the channel has open enquiries: close them or delete with ?force=true")
+	case errors.Is(err, enquiry.ErrSuspended):
+		writeError(w, http.StatusConflict, "suspended", "the channel is suspended: resume it to send")
+	case errors.Is(err, enquiry.ErrStandby):
+		writeError(w, http.StatusConflict, "standby", "LINE says another app is active on this channel (standby): nothing may be sent")
+	case errors.Is(err, enquiry.ErrInvalid):
+		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
+	default:
+		a.log.ErrorContext(r.Context(), "API request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+// readJSON decodes a JSON body of at most 1 MiB into v, answering 400 or
+// 413 itself when it cannot.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			writeError(w, http.StatusRequestEntityTooLarge, "too_large", "request body over 1 MiB")
+		case errors.Is(err, io.EOF):
+			writeError(w, http.StatusBadRequest, "bad_json", "empty request body: send JSON")
+		default:
+			writeError(w, http.StatusBadRequest, "bad_json", "request body is not the expected JSON")
+		}
+		return false
+	}
+	return true
+}
