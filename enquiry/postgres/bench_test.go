@@ -59,6 +59,7 @@ func BenchmarkStoreReceive(b *testing.B) {
 			if err := s.Migrate(context.Background()); err != nil {
 				b.Fatal(err)
 			}
+			createChannels(b, s, "c")
 			run := time.Now().UnixNano()
 			benchReceive(b, callers, func(ctx context.Context, i int) error {
 				a := arrival("c", fmt.Sprint("u", i%50), fmt.Sprint(run, "-", i), t0.Add(time.Duration(i)*time.Millisecond))

@@ -140,9 +140,10 @@ func (s *Store) DeleteChannel(ctx context.Context, id string) error {
 		if tag.RowsAffected() == 0 {
 			return enquiry.ErrNotFound
 		}
-		// Messages and transitions go with their enquiries (ON DELETE CASCADE).
+		// Enquiries go with it, and messages and transitions with them
+		// (ON DELETE CASCADE); events and engagements are not tied to a
+		// channel row, as they may be recorded before it exists.
 		for _, q := range []string{
-			"DELETE FROM enquiries WHERE channel = $1",
 			"DELETE FROM events WHERE channel = $1",
 			"DELETE FROM engagements WHERE channel = $1",
 		} {

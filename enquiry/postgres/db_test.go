@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/enquiry/postgres"
 )
 
@@ -82,10 +83,24 @@ func newPoolSize(tb testing.TB, schema string, maxConns int32) *pgxpool.Pool {
 	return pool
 }
 
-// newStore returns a migrated store in a schema of its own.
-func newStore(tb testing.TB) *postgres.Store {
+// newStore returns a migrated store in a schema of its own, with the
+// channels given.
+func newStore(tb testing.TB, channels ...string) *postgres.Store {
 	tb.Helper()
-	return newStoreIn(tb, newSchema(tb), postgres.Options{})
+	s := newStoreIn(tb, newSchema(tb), postgres.Options{})
+	createChannels(tb, s, channels...)
+	return s
+}
+
+// createChannels creates active LINE channels with the given IDs.
+func createChannels(tb testing.TB, s *postgres.Store, ids ...string) {
+	tb.Helper()
+	for _, id := range ids {
+		ch := enquiry.Channel{ID: id, Name: "Channel " + id, Kind: "line", Account: "U" + id, State: enquiry.Active}
+		if err := s.CreateChannel(context.Background(), ch); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 // newStoreIn returns a migrated store on its own pool in schema: two

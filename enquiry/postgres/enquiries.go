@@ -38,13 +38,10 @@ func placeholders(from, to int) string {
 func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Received, error) {
 	e, m := &a.Enquiry, &a.Message
 	args := make([]any, 0, 35)
-	args = append(args, e.ID, m.Channel)
+	args = append(args, e.ID, e.Channel)
 	args = append(args, enquiryArgs(e)...)
 	args = append(args, m.ID)
 	args = append(args, messageArgs(m)...)
-	if m.Channel == "" {
-		args[1] = e.Channel
-	}
 
 	var (
 		er enquiryRow
@@ -54,6 +51,9 @@ func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Receive
 	dest := append(er.dest(), mr.dest()...)
 	dest = append(dest, &r.Opened, &r.Duplicate)
 	err := s.retry(ctx, func() error { return s.pool.QueryRow(ctx, receiveSQL, args...).Scan(dest...) })
+	if code, _ := pgCode(err); code == foreignKeyViolation {
+		return r, enquiry.ErrNotFound // no such channel
+	}
 	if err != nil {
 		return r, wrap(err, "receiving a message")
 	}
@@ -78,17 +78,32 @@ func (s *Store) retry(ctx context.Context, fn func() error) error {
 	}
 }
 
-const insertEnquirySQL = "INSERT INTO enquiries (id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, standby, reply_token, reply_token_at, opened, updated, closed, last_activity, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1) ON CONFLICT (channel, customer) WHERE state <> 'closed' DO NOTHING RETURNING " + enquiryColumns
+// openSQL inserts an enquiry unless its customer has one open, and
+// records its opening as the first transition, as Receive does.
+const openSQL = `WITH e AS (
+		INSERT INTO enquiries (id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, standby, reply_token, reply_token_at, opened, updated, closed, last_activity, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1)
+		ON CONFLICT (channel, customer) WHERE state <> 'closed' DO NOTHING
+		RETURNING ` + enquiryColumns + `
+	), t AS (
+		INSERT INTO transitions (enquiry, to_state, actor, at, note)
+		SELECT id, state, 'customer', opened, 'opened' FROM e WHERE state <> ''
+	)
+	SELECT ` + enquiryColumns + ` FROM e`
 
 // Open atomically opens e unless (channel, customer) has one open, in
-// which case it returns that one and false. The new enquiry's Version is 1.
+// which case it returns that one and false: enquiry.ErrNotFound if there
+// is no such channel. The new enquiry's Version is 1.
 func (s *Store) Open(ctx context.Context, e enquiry.Enquiry) (enquiry.Enquiry, bool, error) {
 	args := append([]any{e.ID, e.Channel}, enquiryArgs(&e)...)
 	for {
 		var r enquiryRow
-		err := s.pool.QueryRow(ctx, insertEnquirySQL, args...).Scan(r.dest()...)
+		err := s.pool.QueryRow(ctx, openSQL, args...).Scan(r.dest()...)
 		if err == nil {
 			return r.value(), true, nil
+		}
+		if code, _ := pgCode(err); code == foreignKeyViolation {
+			return e, false, enquiry.ErrNotFound
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return e, false, wrap(err, "opening an enquiry")
@@ -108,31 +123,30 @@ func (s *Store) Open(ctx context.Context, e enquiry.Enquiry) (enquiry.Enquiry, b
 	}
 }
 
-// updateEnquirySQL applies a Change: $1 id, $2 expected version, $3…$18
-// the columns of updateArgs, $19 how many messages are appended. The reply
-// token is not written here: only Receive sets it and only TakeReplyToken
-// clears it, so a change computed from a stale read can never bring back
-// a used token.
-var updateEnquirySQL = `UPDATE enquiries SET customer = $3, customer_name = $4, state = $5,
-	staff = $6, invited = $7, direct = $8, plan = $9, step = $10, ringing = $11,
-	deadline = $12, timer = $13, standby = $14, opened = $15, updated = $16,
-	closed = $17, last_activity = $18, version = version + 1, last_seq = last_seq + $19,
-	lease_until = CASE WHEN deadline IS NOT DISTINCT FROM $12 AND timer = $13 THEN lease_until END
+// updateEnquirySQL applies a Change. It writes the fields the desk
+// decides; the ones Receive owns (customer, reply token, standby) and the
+// ones fixed at opening (channel, opened) stay as stored, and
+// last_activity only moves forward, so a change computed from a read that
+// a message has since overtaken undoes nothing of it. The update ends any
+// ClaimDue lease: whatever was due has been handled.
+const updateEnquirySQL = `UPDATE enquiries SET state = $3, staff = $4, invited = $5,
+	direct = $6, plan = $7, step = $8, ringing = $9, deadline = $10, timer = $11,
+	updated = $12, closed = $13, last_activity = GREATEST(last_activity, $14),
+	version = version + 1, last_seq = last_seq + $15, lease_until = NULL
 	WHERE id = $1 AND version = $2
 	RETURNING last_seq, ` + enquiryColumns
 
 // updateArgs are the arguments of updateEnquirySQL.
 func updateArgs(c *enquiry.Change) []any {
 	e := &c.Enquiry
-	args := append([]any{e.ID, e.Version}, enquiryArgs(e)...)
-	args = append(args[:14], args[16:]...) // not reply_token, reply_token_at
-	return append(args, len(c.Append))
+	return []any{e.ID, e.Version, string(e.State), e.Staff, e.Invited, e.Direct, e.Plan, e.Step,
+		e.Ringing, tz(e.Deadline), string(e.Timer), tz(e.Updated), tz(e.Closed), tz(e.LastActivity),
+		len(c.Append)}
 }
 
 // Update applies c if the enquiry's version is still c.Enquiry.Version
 // (enquiry.ErrConflict otherwise, enquiry.ErrNotFound if there is no such
 // enquiry) and returns the stored enquiry and the appended messages.
-// Changing the deadline or timer ends a ClaimDue lease.
 func (s *Store) Update(ctx context.Context, c enquiry.Change) (enquiry.Enquiry, []enquiry.Message, error) {
 	e := &c.Enquiry
 	var (
@@ -254,7 +268,7 @@ func (s *Store) Enquiries(ctx context.Context, f enquiry.Filter) ([]enquiry.Enqu
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	args = append(args, limit)
-	q += fmt.Sprintf(` ORDER BY opened DESC NULLS LAST, id COLLATE "C" DESC LIMIT $%d`, len(args))
+	q += fmt.Sprintf(` ORDER BY opened DESC NULLS LAST, n DESC LIMIT $%d`, len(args))
 	return s.enquiries(ctx, q, args...)
 }
 
@@ -280,22 +294,24 @@ func (s *Store) Transitions(ctx context.Context, id string) ([]enquiry.Transitio
 		t.At = goTime(at)
 		return t, err
 	})
+	if err == nil && len(ts) == 0 {
+		err = s.mustExist(ctx, id)
+	}
 	return ts, wrap(err, "reading transitions")
 }
 
-// ClaimDue returns up to limit open enquiries whose Deadline is at or
-// before now and not claimed by anyone else, earliest deadline first, and
-// claims them until now+lease. Rows another caller is claiming at the same
-// moment are skipped (FOR UPDATE SKIP LOCKED), never waited for.
+// ClaimDue returns up to limit (0: all) open enquiries with a Timer whose
+// Deadline is at or before now and not claimed by anyone else, earliest
+// deadline first, and claims them until now+lease. Rows another caller is
+// claiming at the same moment are skipped (FOR UPDATE SKIP LOCKED), never
+// waited for.
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]enquiry.Enquiry, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
 	es, err := s.enquiries(ctx, `UPDATE enquiries SET lease_until = $2 WHERE id IN (
 			SELECT id FROM enquiries
-			WHERE state <> 'closed' AND deadline <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+			WHERE state <> 'closed' AND timer <> '' AND deadline <= $1
+				AND (lease_until IS NULL OR lease_until <= $1)
 			ORDER BY deadline LIMIT $3 FOR UPDATE SKIP LOCKED)
-		RETURNING `+enquiryColumns, now, now.Add(lease), limit)
+		RETURNING `+enquiryColumns, now, now.Add(lease), limitArg(limit))
 	sort.SliceStable(es, func(i, j int) bool { return es[i].Deadline.Before(es[j].Deadline) })
 	return es, err
 }
@@ -318,6 +334,26 @@ func (s *Store) TakeReplyToken(ctx context.Context, id string) (string, time.Tim
 		return "", time.Time{}, wrap(err, "taking a reply token")
 	}
 	return token, goTime(at), nil
+}
+
+// limitArg is a LIMIT argument: NULL, no limit, for limit <= 0.
+func limitArg(limit int) any {
+	if limit <= 0 {
+		return nil
+	}
+	return limit
+}
+
+// mustExist returns enquiry.ErrNotFound unless the enquiry exists.
+func (s *Store) mustExist(ctx context.Context, id string) error {
+	var exists bool
+	if err := s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM enquiries WHERE id = $1)", id).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		return enquiry.ErrNotFound
+	}
+	return nil
 }
 
 // LastServed returns the staff member who attended the customer's most

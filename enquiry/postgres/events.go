@@ -65,13 +65,10 @@ func (s *Store) EventDone(ctx context.Context, channel, id string) error {
 }
 
 // PendingEvents returns unprocessed events received before `before`,
-// oldest first, at most limit (0 means 100).
+// oldest first, at most limit (0: all).
 func (s *Store) PendingEvents(ctx context.Context, before time.Time, limit int) ([]enquiry.Event, error) {
-	if limit <= 0 {
-		limit = 100
-	}
 	rows, _ := s.pool.Query(ctx, `SELECT channel, id, key, received, payload, seq FROM events
-		WHERE NOT done AND received < $1 ORDER BY seq LIMIT $2`, before, limit)
+		WHERE NOT done AND received < $1 ORDER BY seq LIMIT $2`, before, limitArg(limit))
 	evs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (enquiry.Event, error) {
 		var (
 			ev       enquiry.Event

@@ -30,21 +30,26 @@ func (s *Store) messages(ctx context.Context, doing, q string, args ...any) ([]e
 
 // Messages returns an enquiry's messages with Seq > after, in order, at
 // most limit (0 means 100): keyset pagination on (enquiry, seq).
-func (s *Store) Messages(ctx context.Context, enquiry string, after int64, limit int) ([]enquiry.Message, error) {
+// enquiry.ErrNotFound if there is no such enquiry.
+func (s *Store) Messages(ctx context.Context, id string, after int64, limit int) ([]enquiry.Message, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	return s.messages(ctx, "reading a transcript",
+	ms, err := s.messages(ctx, "reading a transcript",
 		"SELECT "+messageColumns+" FROM messages WHERE enquiry = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-		enquiry, after, limit)
+		id, after, limit)
+	if err == nil && len(ms) == 0 {
+		err = s.mustExist(ctx, id)
+	}
+	return ms, err
 }
 
 // SetDelivery records an outbound message's delivery state, lease
-// included: enquiry.ErrNotFound.
+// included: enquiry.ErrNotFound if there is no such outbound message.
 func (s *Store) SetDelivery(ctx context.Context, id string, d enquiry.Delivery) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE messages SET delivery_state = $2, delivery_reason = $3,
 		delivery_request_id = $4, delivery_at = $5, delivery_attempts = $6, lease_until = $7
-		WHERE id = $1`, id, string(d.State), d.Reason, d.RequestID, tz(d.At), d.Attempts, tz(d.LeaseUntil))
+		WHERE id = $1 AND delivery_state <> ''`, id, string(d.State), d.Reason, d.RequestID, tz(d.At), d.Attempts, tz(d.LeaseUntil))
 	if err != nil {
 		return wrap(err, "recording a delivery")
 	}
@@ -54,20 +59,17 @@ func (s *Store) SetDelivery(ctx context.Context, id string, d enquiry.Delivery) 
 	return nil
 }
 
-// ClaimPending returns up to limit outbound messages still pending whose
-// lease has ended, oldest first, and leases them until now+lease. Rows
-// another caller is claiming at the same moment are skipped.
+// ClaimPending returns up to limit (0: all) outbound messages still
+// pending whose lease has ended, oldest first, and leases them until
+// now+lease. Rows another caller is claiming at the same moment are skipped.
 func (s *Store) ClaimPending(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]enquiry.Message, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
 	return s.messages(ctx, "claiming pending messages", `WITH claimed AS (
 			UPDATE messages SET lease_until = $2 WHERE id IN (
 				SELECT id FROM messages
 				WHERE delivery_state = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
 				ORDER BY at, enquiry, seq LIMIT $3 FOR UPDATE SKIP LOCKED)
 			RETURNING `+messageColumns+`)
-		SELECT `+messageColumns+` FROM claimed ORDER BY at, enquiry, seq`, now, now.Add(lease), limit)
+		SELECT `+messageColumns+` FROM claimed ORDER BY at, enquiry, seq`, now, now.Add(lease), limitArg(limit))
 }
 
 // Unsend marks the inbound message with the channel's externalID as

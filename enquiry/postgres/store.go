@@ -75,6 +75,7 @@ func (s *Store) Close() {
 // SQLSTATE codes the store acts on.
 const (
 	uniqueViolation      = "23505"
+	foreignKeyViolation  = "23503"
 	serializationFailure = "40001"
 	deadlockDetected     = "40P01"
 )

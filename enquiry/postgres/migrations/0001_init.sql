@@ -38,7 +38,10 @@ CREATE INDEX events_pending ON events (seq) WHERE NOT done;
 
 CREATE TABLE enquiries (
 	id             text PRIMARY KEY,
-	channel        text NOT NULL,
+	-- n is the order of opening, for listing.
+	n              bigint GENERATED ALWAYS AS IDENTITY,
+	-- A channel's enquiries, transcripts and transitions go with it.
+	channel        text NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
 	customer       text NOT NULL,
 	customer_name  text NOT NULL DEFAULT '',
 	state          text NOT NULL,
@@ -67,8 +70,8 @@ CREATE TABLE enquiries (
 ) WITH (fillfactor = 80); -- room for HOT updates: Receive updates the row for every message
 -- Never two open enquiries for one customer of a channel.
 CREATE UNIQUE INDEX enquiries_open ON enquiries (channel, customer) WHERE state <> 'closed';
-CREATE INDEX enquiries_due ON enquiries (deadline) WHERE state <> 'closed' AND deadline IS NOT NULL;
-CREATE INDEX enquiries_opened ON enquiries (opened DESC, id DESC);
+CREATE INDEX enquiries_due ON enquiries (deadline) WHERE state <> 'closed' AND timer <> '';
+CREATE INDEX enquiries_opened ON enquiries (opened DESC, n DESC);
 CREATE INDEX enquiries_channel ON enquiries (channel, customer, opened DESC);
 CREATE INDEX enquiries_staff ON enquiries (staff, opened DESC) WHERE staff <> '';
 
@@ -178,6 +181,10 @@ BEGIN
 		IF FOUND THEN
 			r_opened := true;
 			v_seq := 1;
+			IF p_state <> '' THEN
+				INSERT INTO transitions (enquiry, to_state, actor, at, note)
+				VALUES (p_id, p_state, 'customer', p_opened, 'opened');
+			END IF;
 			EXIT;
 		END IF;
 	END LOOP;
@@ -205,15 +212,15 @@ BEGIN
 	END IF;
 
 	IF NOT r_opened THEN
+		-- The fields Receive owns; Update leaves them alone, so this does
+		-- not change the version.
 		UPDATE enquiries SET
 			last_seq = v_seq,
 			customer_name = CASE WHEN p_customer_name <> '' THEN p_customer_name ELSE customer_name END,
 			standby = p_standby,
-			reply_token = p_reply_token,
-			reply_token_at = p_reply_token_at,
-			last_activity = GREATEST(last_activity, p_last_activity),
-			updated = GREATEST(updated, p_updated),
-			version = version + 1
+			reply_token = CASE WHEN p_reply_token <> '' THEN p_reply_token ELSE reply_token END,
+			reply_token_at = CASE WHEN p_reply_token <> '' THEN p_reply_token_at ELSE reply_token_at END,
+			last_activity = GREATEST(last_activity, p_last_activity)
 		WHERE id = v_e.id
 		RETURNING * INTO v_e;
 	END IF;
