@@ -70,4 +70,38 @@ func BenchmarkStoreReceive(b *testing.B) {
 	}
 }
 
-var _ enquiry.Store = (*postgres.Store)(nil)
+// BenchmarkDeskReceive measures enquiry.Desk.Receive on this store, as a
+// webhook worker calls it: 50 customers whose enquiries are open (the
+// first message of each, which routes and welcomes, is not timed), with
+// 1, 8 and 32 concurrent callers and as many pooled connections.
+func BenchmarkDeskReceive(b *testing.B) {
+	for _, callers := range []int{1, 8, 32} {
+		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
+			ctx := context.Background()
+			s := postgres.New(newPoolSize(b, newSchema(b), int32(callers)), postgres.Options{})
+			if err := s.Migrate(ctx); err != nil {
+				b.Fatal(err)
+			}
+			d, err := enquiry.New(enquiry.Config{Store: s, Sender: &sender{}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := d.CreateChannel(ctx, supportChannel()); err != nil {
+				b.Fatal(err)
+			}
+			in := func(customer int, external string) enquiry.Inbound {
+				return enquiry.Inbound{Channel: "main", Customer: enquiry.Customer{ID: fmt.Sprint("U", customer)},
+					ExternalID: external, Content: enquiry.Content{Kind: enquiry.Text, Text: "hello"}}
+			}
+			for c := range 50 {
+				if _, err := d.Receive(ctx, in(c, fmt.Sprint("open-", c))); err != nil {
+					b.Fatal(err)
+				}
+			}
+			benchReceive(b, callers, func(ctx context.Context, i int) error {
+				_, err := d.Receive(ctx, in(i%50, fmt.Sprint("m", i)))
+				return err
+			})
+		})
+	}
+}
