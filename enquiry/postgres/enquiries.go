@@ -51,6 +51,11 @@ func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Receive
 	dest := append(er.dest(), mr.dest()...)
 	dest = append(dest, &r.Opened, &r.Duplicate)
 	err := s.retry(ctx, func() error { return s.pool.QueryRow(ctx, receiveSQL, args...).Scan(dest...) })
+	if code, constraint := pgCode(err); code == uniqueViolation && constraint == "messages_external" {
+		// Another delivery of this message committed first (and this
+		// call was rolled back): now it is found as a duplicate.
+		err = s.pool.QueryRow(ctx, receiveSQL, args...).Scan(dest...)
+	}
 	if code, _ := pgCode(err); code == foreignKeyViolation {
 		return r, enquiry.ErrNotFound // no such channel
 	}

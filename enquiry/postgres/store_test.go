@@ -721,3 +721,50 @@ func assertSameChannel(t *testing.T, want, got enquiry.Channel) {
 	want.Routing, got.Routing = nil, nil
 	assert.Equal(t, want, got)
 }
+
+func TestReceiveOfOneMessageByTwoBlockedCallersRecordsItOnce(t *testing.T) {
+	// Both deliveries pass the duplicate check before either appends: a
+	// transaction holding the enquiry's row lock keeps them waiting there.
+	ctx := context.Background()
+	schema := newSchema(t)
+	s := newStoreIn(t, schema, postgres.Options{})
+	createChannels(t, s, "c")
+	first, err := s.Receive(ctx, arrival("c", "u", "m1", t0))
+	require.NoError(t, err)
+
+	pool := newPool(t, schema)
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	_, err = tx.Exec(ctx, "SELECT 1 FROM enquiries WHERE id = $1 FOR UPDATE", first.Enquiry.ID)
+	require.NoError(t, err)
+
+	results := make(chan enquiry.Received, 2)
+	for range 2 {
+		go func() {
+			r, err := s.Receive(ctx, arrival("c", "u", "m2", t0))
+			assert.NoError(t, err)
+			results <- r
+		}()
+	}
+	require.Eventually(t, func() bool {
+		var waiting int
+		err := pool.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%socialdesk_receive%'").Scan(&waiting)
+		return err == nil && waiting == 2
+	}, 10*time.Second, 10*time.Millisecond, "both deliveries wait for the enquiry")
+	require.NoError(t, tx.Commit(ctx))
+
+	a, b := <-results, <-results
+	assert.True(t, a.Duplicate != b.Duplicate, "one delivery records the message, the other is a duplicate: %v %v", a.Duplicate, b.Duplicate)
+	assert.Equal(t, a.Message.ID, b.Message.ID)
+	msgs, err := s.Messages(ctx, first.Enquiry.ID, 0, 0)
+	require.NoError(t, err)
+	require.Len(t, msgs, 2)
+	assert.Equal(t, int64(2), msgs[1].Seq)
+	e, err := s.Enquiry(ctx, first.Enquiry.ID)
+	require.NoError(t, err)
+	assert.Equal(t, first.Enquiry.Version, e.Version)
+	var lastSeq int64
+	require.NoError(t, pool.QueryRow(ctx, "SELECT last_seq FROM enquiries WHERE id = $1", e.ID).Scan(&lastSeq))
+	assert.Equal(t, int64(2), lastSeq, "the losing delivery left no trace")
+}

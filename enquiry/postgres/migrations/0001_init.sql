@@ -122,10 +122,17 @@ CREATE TABLE engagements (
 );
 
 -- socialdesk_receive is enquiry.Store.Receive in one round trip: it
--- de-duplicates the message by (channel, external_id), finds and locks the
--- customer's open enquiry or opens p_* as a new one, and appends the
--- message with the next seq. The partial unique index enquiries_open makes
--- a concurrent opener wait and then join the winner's enquiry.
+-- drops a message seen before (by channel and external_id), finds and
+-- updates the customer's open enquiry or opens p_* as a new one, and
+-- appends the message with the enquiry's next seq.
+--
+-- Concurrent calls for one customer queue on the enquiry's row lock, and
+-- concurrent openers on the partial unique index enquiries_open: the loser
+-- waits for the winner's commit, then joins its enquiry. Two deliveries of
+-- one message at once both pass the first check; the second then fails on
+-- messages_external with unique_violation, which rolls the whole call
+-- back, and the store calls again to report the duplicate. An unknown
+-- channel fails on the foreign key.
 CREATE FUNCTION socialdesk_receive(
 	p_id text, p_channel text, p_customer text, p_customer_name text,
 	p_state text, p_staff text, p_invited text[], p_direct boolean,
@@ -143,7 +150,6 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_e enquiries;
 	v_m messages;
-	v_seq bigint;
 BEGIN
 	r_opened := false;
 	r_duplicate := false;
@@ -159,15 +165,21 @@ BEGIN
 	END IF;
 
 	LOOP
-		SELECT * INTO v_e FROM enquiries e
+		-- Join the open enquiry: the fields Receive owns. Update leaves
+		-- them alone, so this does not change the version.
+		UPDATE enquiries e SET
+			last_seq = e.last_seq + 1,
+			customer_name = CASE WHEN p_customer_name <> '' THEN p_customer_name ELSE e.customer_name END,
+			standby = p_standby,
+			reply_token = CASE WHEN p_reply_token <> '' THEN p_reply_token ELSE e.reply_token END,
+			reply_token_at = CASE WHEN p_reply_token <> '' THEN p_reply_token_at ELSE e.reply_token_at END,
+			last_activity = GREATEST(e.last_activity, p_last_activity)
 		WHERE e.channel = p_channel AND e.customer = p_customer AND e.state <> 'closed'
-		FOR UPDATE;
-		IF FOUND THEN
-			v_seq := v_e.last_seq + 1;
-			EXIT;
-		END IF;
-		-- A concurrent opener makes this wait for its commit, then do
-		-- nothing; the next turn of the loop finds and locks its enquiry.
+		RETURNING * INTO v_e;
+		EXIT WHEN FOUND;
+
+		-- Or open one. A concurrent opener makes this wait for its commit,
+		-- then do nothing; the next turn of the loop joins its enquiry.
 		INSERT INTO enquiries AS e (id, channel, customer, customer_name, state, staff,
 			invited, direct, plan, step, ringing, deadline, timer, standby,
 			reply_token, reply_token_at, opened, updated, closed, last_activity,
@@ -180,7 +192,6 @@ BEGIN
 		RETURNING * INTO v_e;
 		IF FOUND THEN
 			r_opened := true;
-			v_seq := 1;
 			IF p_state <> '' THEN
 				INSERT INTO transitions (enquiry, to_state, actor, at, note)
 				VALUES (p_id, p_state, 'customer', p_opened, 'opened');
@@ -192,38 +203,11 @@ BEGIN
 	INSERT INTO messages (id, enquiry, channel, seq, direction, author_kind, author_id,
 		at, content, external_id, batch, delivery_state, delivery_reason,
 		delivery_request_id, delivery_at, delivery_attempts, lease_until, unsent)
-	VALUES (m_id, v_e.id, p_channel, v_seq, m_direction, m_author_kind, m_author_id,
+	VALUES (m_id, v_e.id, p_channel, v_e.last_seq, m_direction, m_author_kind, m_author_id,
 		m_at, m_content, m_external_id, m_batch, m_delivery_state, m_delivery_reason,
 		m_delivery_request_id, m_delivery_at, m_delivery_attempts, m_lease_until, m_unsent)
-	ON CONFLICT (channel, external_id) WHERE external_id <> '' DO NOTHING
 	RETURNING * INTO v_m;
-	IF NOT FOUND THEN
-		-- A concurrent delivery of the same message committed first:
-		-- undo what this call did and report the duplicate.
-		IF r_opened THEN
-			DELETE FROM enquiries WHERE id = v_e.id;
-		END IF;
-		SELECT * INTO v_m FROM messages m
-		WHERE m.channel = p_channel AND m.external_id = m_external_id;
-		SELECT * INTO v_e FROM enquiries e WHERE e.id = v_m.enquiry;
-		r_enquiry := v_e; r_message := v_m; r_opened := false; r_duplicate := true;
-		RETURN NEXT;
-		RETURN;
-	END IF;
 
-	IF NOT r_opened THEN
-		-- The fields Receive owns; Update leaves them alone, so this does
-		-- not change the version.
-		UPDATE enquiries SET
-			last_seq = v_seq,
-			customer_name = CASE WHEN p_customer_name <> '' THEN p_customer_name ELSE customer_name END,
-			standby = p_standby,
-			reply_token = CASE WHEN p_reply_token <> '' THEN p_reply_token ELSE reply_token END,
-			reply_token_at = CASE WHEN p_reply_token <> '' THEN p_reply_token_at ELSE reply_token_at END,
-			last_activity = GREATEST(last_activity, p_last_activity)
-		WHERE id = v_e.id
-		RETURNING * INTO v_e;
-	END IF;
 	r_enquiry := v_e; r_message := v_m;
 	RETURN NEXT;
 END
