@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -20,6 +21,9 @@ var migrationFiles embed.FS
 // migrationLock is the key of the advisory lock that serializes Migrate
 // across processes: any value no other part of the host uses.
 const migrationLock int64 = 0x736f6369616c6465 // "socialde"
+
+// ownSchema is the advice when the desk's tables meet another's.
+const ownSchema = "give the desk a schema of its own (set search_path on the pool's connections)"
 
 // migration is one file of migrations/.
 type migration struct {
@@ -81,11 +85,19 @@ func (s *Store) Migrate(ctx context.Context) error {
 		)`); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, "SELECT version FROM schema_migrations")
-		if err != nil {
-			return err
+		// Selecting name too tells this table from another tool's.
+		rows, _ := tx.Query(ctx, "SELECT version, name FROM schema_migrations")
+		applied, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (int, error) {
+			var (
+				v    int
+				name string
+			)
+			err := row.Scan(&v, &name)
+			return v, err
+		})
+		if code, _ := pgCode(err); code == undefinedColumn {
+			return errors.New("the table schema_migrations belongs to another tool; " + ownSchema)
 		}
-		applied, err := pgx.CollectRows(rows, pgx.RowTo[int])
 		if err != nil {
 			return err
 		}
@@ -98,6 +110,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 				continue
 			}
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
+				if code, _ := pgCode(err); code == duplicateTable || code == duplicateFunction {
+					return fmt.Errorf("applying %s: %w; %s", m.name, err, ownSchema)
+				}
 				return fmt.Errorf("applying %s: %w", m.name, err)
 			}
 			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {

@@ -76,6 +76,9 @@ func (s *Store) Close() {
 const (
 	uniqueViolation      = "23505"
 	foreignKeyViolation  = "23503"
+	undefinedColumn      = "42703"
+	duplicateTable       = "42P07"
+	duplicateFunction    = "42723"
 	serializationFailure = "40001"
 	deadlockDetected     = "40P01"
 )

@@ -768,3 +768,26 @@ func TestReceiveOfOneMessageByTwoBlockedCallersRecordsItOnce(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, "SELECT last_seq FROM enquiries WHERE id = $1", e.ID).Scan(&lastSeq))
 	assert.Equal(t, int64(2), lastSeq, "the losing delivery left no trace")
 }
+
+func TestMigrateRefusesASchemaThatIsNotItsOwn(t *testing.T) {
+	ctx := context.Background()
+	schema := newSchema(t)
+	pool := newPool(t, schema)
+	// Another tool's migrations table, as golang-migrate makes it.
+	_, err := pool.Exec(ctx, "CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL)")
+	require.NoError(t, err)
+	err = postgres.New(pool, postgres.Options{}).Migrate(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "schema of its own")
+
+	other := newSchema(t)
+	pool = newPool(t, other)
+	_, err = pool.Exec(ctx, "CREATE TABLE messages (id int)")
+	require.NoError(t, err)
+	err = postgres.New(pool, postgres.Options{}).Migrate(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "schema of its own")
+	var tables int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = $1", other).Scan(&tables))
+	assert.Equal(t, 1, tables, "a failed migration leaves the schema as it was")
+}
