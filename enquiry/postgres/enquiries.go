@@ -34,7 +34,10 @@ func placeholders(from, to int) string {
 
 // Receive atomically de-duplicates the message, finds or opens the one
 // open enquiry of (channel, customer), and appends the message, in one
-// round trip to the database.
+// round trip to the database: enquiry.ErrNotFound if there is no such
+// channel. Joining an open enquiry updates only the fields Receive owns
+// (customer name, reply token when the message has one, standby, last
+// activity), which leaves its Version as it was.
 func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Received, error) {
 	e, m := &a.Enquiry, &a.Message
 	args := make([]any, 0, 35)
@@ -151,7 +154,9 @@ func updateArgs(c *enquiry.Change) []any {
 
 // Update applies c if the enquiry's version is still c.Enquiry.Version
 // (enquiry.ErrConflict otherwise, enquiry.ErrNotFound if there is no such
-// enquiry) and returns the stored enquiry and the appended messages.
+// enquiry) and returns the stored enquiry and the appended messages. The
+// fields Receive owns and those fixed at opening are kept as stored (see
+// updateEnquirySQL), and any ClaimDue lease ends.
 func (s *Store) Update(ctx context.Context, c enquiry.Change) (enquiry.Enquiry, []enquiry.Message, error) {
 	e := &c.Enquiry
 	var (
@@ -287,7 +292,9 @@ func (s *Store) enquiries(ctx context.Context, q string, args ...any) ([]enquiry
 	return es, wrap(err, "reading enquiries")
 }
 
-// Transitions returns an enquiry's transitions, oldest first.
+// Transitions returns an enquiry's transitions, oldest first, the opening
+// recorded by Receive or Open first: enquiry.ErrNotFound if there is no
+// such enquiry.
 func (s *Store) Transitions(ctx context.Context, id string) ([]enquiry.Transition, error) {
 	rows, _ := s.pool.Query(ctx, "SELECT enquiry, from_state, to_state, actor, at, note FROM transitions WHERE enquiry = $1 ORDER BY n", id)
 	ts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (enquiry.Transition, error) {
