@@ -155,8 +155,9 @@ func updateArgs(c *enquiry.Change) []any {
 // Update applies c if the enquiry's version is still c.Enquiry.Version
 // (enquiry.ErrConflict otherwise, enquiry.ErrNotFound if there is no such
 // enquiry) and returns the stored enquiry and the appended messages. The
-// fields Receive owns and those fixed at opening are kept as stored (see
-// updateEnquirySQL), and any ClaimDue lease ends.
+// fields Receive owns (customer, reply token, standby) and those fixed at
+// opening (channel, opened) stay as stored, LastActivity only moves
+// forward, and any ClaimDue lease ends.
 func (s *Store) Update(ctx context.Context, c enquiry.Change) (enquiry.Enquiry, []enquiry.Message, error) {
 	e := &c.Enquiry
 	var (
