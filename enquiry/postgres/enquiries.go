@@ -147,7 +147,7 @@ const updateEnquirySQL = `UPDATE enquiries SET state = $3, staff = $4, invited =
 // updateArgs are the arguments of updateEnquirySQL.
 func updateArgs(c *enquiry.Change) []any {
 	e := &c.Enquiry
-	return []any{e.ID, e.Version, string(e.State), e.Staff, e.Invited, e.Direct, e.Plan, e.Step,
+	return []any{e.ID, e.Version, string(e.State), e.Staff, e.Invited, e.Direct, jsonb(e.Plan), e.Step,
 		e.Ringing, tz(e.Deadline), string(e.Timer), tz(e.Updated), tz(e.Closed), tz(e.LastActivity),
 		len(c.Append)}
 }
@@ -193,39 +193,35 @@ func (s *Store) Update(ctx context.Context, c enquiry.Change) (enquiry.Enquiry, 
 			b.Queue("INSERT INTO transitions (enquiry, from_state, to_state, actor, at, note) VALUES ($1, $2, $3, $4, $5, $6)",
 				e.ID, string(t.From), string(t.To), t.By, tz(t.At), t.Note)
 		}
-		appended = make([]enquiry.Message, len(c.Append))
 		for i, m := range c.Append {
 			m.Enquiry, m.Channel = stored.ID, stored.Channel
 			m.Seq = lastSeq - int64(len(c.Append)) + int64(i) + 1
-			appended[i] = m
-			queueInsertMessage(b, &appended[i])
+			queueInsertMessage(b, &m)
 		}
 		if b.Len() == 0 {
 			return nil
 		}
-		return tx.SendBatch(ctx, b).Close()
+		res := tx.SendBatch(ctx, b)
+		defer res.Close()
+		if c.Transition != nil {
+			if _, err := res.Exec(); err != nil {
+				return err
+			}
+		}
+		appended = make([]enquiry.Message, len(c.Append))
+		for i := range appended {
+			var r messageRow
+			if err := res.QueryRow().Scan(r.dest()...); err != nil {
+				return err
+			}
+			appended[i] = r.value()
+		}
+		return res.Close()
 	})
 	if err != nil {
 		return enquiry.Enquiry{}, nil, wrap(err, "updating an enquiry")
 	}
-	for i := range appended {
-		appended[i].Time = roundTrip(appended[i].Time)
-		if d := appended[i].Delivery; d != nil {
-			dd := *d
-			dd.At, dd.LeaseUntil = roundTrip(d.At), roundTrip(d.LeaseUntil)
-			appended[i].Delivery = &dd
-		}
-	}
 	return stored, appended, nil
-}
-
-// roundTrip returns t as the database gives it back: in UTC, to the
-// microsecond.
-func roundTrip(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.Truncate(time.Microsecond).UTC()
 }
 
 // Enquiry returns an enquiry by ID: enquiry.ErrNotFound.

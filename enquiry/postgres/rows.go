@@ -62,8 +62,8 @@ func (r *enquiryRow) value() enquiry.Enquiry {
 // enquiryArgs are e's values for the columns of enquiryColumns from
 // customer to last_activity (all but id, channel and version), in order.
 func enquiryArgs(e *enquiry.Enquiry) []any {
-	return []any{e.Customer.ID, e.Customer.Name, string(e.State), e.Staff, e.Invited, e.Direct,
-		e.Plan, e.Step, e.Ringing, tz(e.Deadline), string(e.Timer), e.Standby, e.ReplyToken,
+	return []any{e.Customer.ID, cleanText(e.Customer.Name), string(e.State), e.Staff, e.Invited, e.Direct,
+		jsonb(e.Plan), e.Step, e.Ringing, tz(e.Deadline), string(e.Timer), e.Standby, e.ReplyToken,
 		tz(e.ReplyTokenAt), tz(e.Opened), tz(e.Updated), tz(e.Closed), tz(e.LastActivity)}
 }
 
@@ -101,7 +101,7 @@ func messageArgs(m *enquiry.Message) []any {
 	if m.Delivery != nil {
 		d = *m.Delivery
 	}
-	return []any{string(m.Direction), string(m.Author.Kind), m.Author.ID, tz(m.Time), m.Content,
+	return []any{string(m.Direction), string(m.Author.Kind), m.Author.ID, tz(m.Time), jsonb(m.Content),
 		m.ExternalID, m.Batch, string(d.State), d.Reason, d.RequestID, tz(d.At), d.Attempts,
 		tz(d.LeaseUntil), m.Unsent}
 }

@@ -791,3 +791,20 @@ func TestMigrateRefusesASchemaThatIsNotItsOwn(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = $1", other).Scan(&tables))
 	assert.Equal(t, 1, tables, "a failed migration leaves the schema as it was")
 }
+
+func TestReceiveStoresTextPostgreSQLCannotHold(t *testing.T) {
+	// PostgreSQL text and jsonb cannot hold U+0000; a customer who sends
+	// it must not lose the message.
+	ctx := context.Background()
+	s := newStore(t, "c")
+	a := arrival("c", "u", "m1", t0)
+	a.Enquiry.Customer.Name = "Y\x00ui"
+	a.Message.Content.Text = `a` + "\x00" + `b \u0000 \\u0000 \` + "\x00"
+	r, err := s.Receive(ctx, a)
+	require.NoError(t, err)
+	msgs, err := s.Messages(ctx, r.Enquiry.ID, 0, 0)
+	require.NoError(t, err)
+	assert.Equal(t, `a`+"\uFFFD"+`b \u0000 \\u0000 \`+"\uFFFD", msgs[0].Content.Text, "NUL replaced, look-alike text kept")
+	assert.Equal(t, r.Message.Content, msgs[0].Content, "Receive returns what is stored")
+	assert.Equal(t, "Y\uFFFDui", r.Enquiry.Customer.Name)
+}
