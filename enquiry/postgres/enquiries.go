@@ -60,30 +60,13 @@ func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Receive
 		err = s.pool.QueryRow(ctx, receiveSQL, args...).Scan(dest...)
 	}
 	if code, _ := pgCode(err); code == foreignKeyViolation {
-		return r, enquiry.ErrNotFound // no such channel
+		return enquiry.Received{}, enquiry.ErrNotFound // no such channel
 	}
 	if err != nil {
-		return r, wrap(err, "receiving a message")
+		return enquiry.Received{}, wrap(err, "receiving a message")
 	}
 	r.Enquiry, r.Message = er.value(), mr.value()
 	return r, nil
-}
-
-// retry runs fn again, a few times, when PostgreSQL aborted it to resolve
-// a deadlock or serialization failure.
-func (s *Store) retry(ctx context.Context, fn func() error) error {
-	for attempt := 0; ; attempt++ {
-		err := fn()
-		code, _ := pgCode(err)
-		if (code != deadlockDetected && code != serializationFailure) || attempt == 4 {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
-		}
-	}
 }
 
 // openSQL inserts an enquiry unless its customer has one open, and
@@ -111,10 +94,10 @@ func (s *Store) Open(ctx context.Context, e enquiry.Enquiry) (enquiry.Enquiry, b
 			return r.value(), true, nil
 		}
 		if code, _ := pgCode(err); code == foreignKeyViolation {
-			return e, false, enquiry.ErrNotFound
+			return enquiry.Enquiry{}, false, enquiry.ErrNotFound
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
-			return e, false, wrap(err, "opening an enquiry")
+			return enquiry.Enquiry{}, false, wrap(err, "opening an enquiry")
 		}
 		// One is open: return it, unless it closed meanwhile; then try again.
 		err = s.pool.QueryRow(ctx, "SELECT "+enquiryColumns+" FROM enquiries WHERE channel = $1 AND customer = $2 AND state <> 'closed'",
@@ -123,10 +106,10 @@ func (s *Store) Open(ctx context.Context, e enquiry.Enquiry) (enquiry.Enquiry, b
 			return r.value(), false, nil
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
-			return e, false, wrap(err, "opening an enquiry")
+			return enquiry.Enquiry{}, false, wrap(err, "opening an enquiry")
 		}
 		if err := ctx.Err(); err != nil {
-			return e, false, err
+			return enquiry.Enquiry{}, false, err
 		}
 	}
 }

@@ -92,20 +92,25 @@ func pgCode(err error) (code, constraint string) {
 	return "", ""
 }
 
-// inTx runs fn in a transaction and commits it. A deadlock or
-// serialization failure, which PostgreSQL resolves by aborting one of the
-// transactions involved, is retried a few times.
+// inTx runs fn in a transaction and commits it, with retry.
 func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	for attempt := 0; ; attempt++ {
-		err := pgx.BeginFunc(ctx, s.pool, fn)
+	return s.retry(ctx, func() error { return pgx.BeginFunc(ctx, s.pool, fn) })
+}
+
+// retry runs fn, and runs it again, up to four times, when PostgreSQL
+// aborted it to resolve a deadlock or serialization failure: the other
+// transactions involved went ahead, so the next attempt usually succeeds.
+func (s *Store) retry(ctx context.Context, fn func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn()
 		code, _ := pgCode(err)
-		if (code != deadlockDetected && code != serializationFailure) || attempt == 4 {
+		if (code != deadlockDetected && code != serializationFailure) || attempt == 5 {
 			return err
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		case <-time.After(time.Duration(attempt) * 5 * time.Millisecond):
 		}
 	}
 }
