@@ -2,6 +2,11 @@ package postgres_test
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"errors"
+	"fmt"
 	"log"
 	"os"
 
@@ -43,4 +48,39 @@ func ExampleOpen() {
 	if err := store.Migrate(ctx); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// Credentials sealed with AES-GCM before they reach the database. In
+// production the key comes from a KMS or secret manager, never from code.
+func ExampleOptions() {
+	key := make([]byte, 32) // AES-256; load it, e.g. from your secret manager
+	rand.Read(key)
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		log.Fatal(err)
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		log.Fatal(err)
+	}
+	opts := postgres.Options{
+		Encrypt: func(plain []byte) ([]byte, error) {
+			nonce := make([]byte, gcm.NonceSize())
+			rand.Read(nonce)
+			return gcm.Seal(nonce, nonce, plain, nil), nil
+		},
+		Decrypt: func(sealed []byte) ([]byte, error) {
+			if len(sealed) < gcm.NonceSize() {
+				return nil, errors.New("sealed credentials too short")
+			}
+			nonce, box := sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():]
+			return gcm.Open(nil, nonce, box, nil)
+		},
+	}
+	// store := postgres.New(pool, opts)
+
+	sealed, _ := opts.Encrypt([]byte(`{"secret":"s","token":"t"}`))
+	plain, _ := opts.Decrypt(sealed)
+	fmt.Println(string(plain))
+	// Output: {"secret":"s","token":"t"}
 }
