@@ -5,9 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -27,31 +27,29 @@ func testDSN(tb testing.TB) string {
 	return dsn
 }
 
+// admin is the connection pool that creates and drops the tests' schemas,
+// shared by the package's tests (connecting is slow) and left open.
+var admin = sync.OnceValues(func() (*pgxpool.Pool, error) {
+	return pgxpool.New(context.Background(), os.Getenv(dsnVar))
+})
+
 // newSchema creates a schema of its own for the test, dropped when it ends,
 // so tests and test packages running at once never meet.
 func newSchema(tb testing.TB) string {
 	tb.Helper()
-	dsn := testDSN(tb)
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "sdtest_" + hex.EncodeToString(b[:])
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
+	testDSN(tb)
+	pool, err := admin()
 	if err != nil {
 		tb.Fatalf("connecting to %s: %v", dsnVar, err)
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "sdtest_" + hex.EncodeToString(b[:])
+	if _, err := pool.Exec(context.Background(), "CREATE SCHEMA "+schema); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		if _, err := pool.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			tb.Error(err)
 		}
 	})
