@@ -70,6 +70,7 @@ func newPoolSize(tb testing.TB, schema string, maxConns int32) *pgxpool.Pool {
 		tb.Fatal(err)
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	cfg.ConnConfig.RuntimeParams["application_name"] = schema // to find the test's sessions
 	if maxConns > 0 {
 		cfg.MaxConns = maxConns
 	}

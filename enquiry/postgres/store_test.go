@@ -749,7 +749,8 @@ func TestReceiveOfOneMessageByTwoBlockedCallersRecordsItOnce(t *testing.T) {
 	}
 	require.Eventually(t, func() bool {
 		var waiting int
-		err := pool.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%socialdesk_receive%'").Scan(&waiting)
+		err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE application_name = $1 AND wait_event_type = 'Lock' AND query LIKE '%socialdesk_receive%'`, schema).Scan(&waiting)
 		return err == nil && waiting == 2
 	}, 10*time.Second, 10*time.Millisecond, "both deliveries wait for the enquiry")
 	require.NoError(t, tx.Commit(ctx))
