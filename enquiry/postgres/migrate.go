@@ -83,6 +83,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 			name    text NOT NULL,
 			applied timestamptz NOT NULL DEFAULT now()
 		)`); err != nil {
+			if code, _ := pgCode(err); code == invalidSchemaName {
+				return errors.New("no schema on the connection's search_path exists; create it first (CREATE SCHEMA …) or fix search_path")
+			}
 			return err
 		}
 		// Selecting name too tells this table from another tool's.

@@ -79,6 +79,7 @@ const (
 	undefinedColumn      = "42703"
 	duplicateTable       = "42P07"
 	duplicateFunction    = "42723"
+	invalidSchemaName    = "3F000"
 	serializationFailure = "40001"
 	deadlockDetected     = "40P01"
 )

@@ -781,6 +781,11 @@ func TestMigrateRefusesASchemaThatIsNotItsOwn(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "schema of its own")
 
+	missing := newPool(t, "no_such_schema")
+	err = postgres.New(missing, postgres.Options{}).Migrate(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "CREATE SCHEMA")
+
 	other := newSchema(t)
 	pool = newPool(t, other)
 	_, err = pool.Exec(ctx, "CREATE TABLE messages (id int)")
