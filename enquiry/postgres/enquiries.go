@@ -298,12 +298,15 @@ func (s *Store) Transitions(ctx context.Context, id string) ([]enquiry.Transitio
 // claiming at the same moment are skipped (FOR UPDATE SKIP LOCKED), never
 // waited for.
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]enquiry.Enquiry, error) {
-	es, err := s.enquiries(ctx, `UPDATE enquiries SET lease_until = $2 WHERE id IN (
+	// The claim is chosen once, in a materialized CTE, so the LIMIT and
+	// the row locks apply to exactly the rows updated.
+	es, err := s.enquiries(ctx, `WITH due AS MATERIALIZED (
 			SELECT id FROM enquiries
 			WHERE state <> 'closed' AND timer <> '' AND deadline <= $1
 				AND (lease_until IS NULL OR lease_until <= $1)
 			ORDER BY deadline LIMIT $3 FOR UPDATE SKIP LOCKED)
-		RETURNING `+enquiryColumns, now, now.Add(lease), limitArg(limit))
+		UPDATE enquiries e SET lease_until = $2 FROM due WHERE e.id = due.id
+		RETURNING `+qualify(enquiryColumns, "e."), now, now.Add(lease), limitArg(limit))
 	sort.SliceStable(es, func(i, j int) bool { return es[i].Deadline.Before(es[j].Deadline) })
 	return es, err
 }

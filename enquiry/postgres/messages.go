@@ -63,12 +63,13 @@ func (s *Store) SetDelivery(ctx context.Context, id string, d enquiry.Delivery) 
 // pending whose lease has ended, oldest first, and leases them until
 // now+lease. Rows another caller is claiming at the same moment are skipped.
 func (s *Store) ClaimPending(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]enquiry.Message, error) {
-	return s.messages(ctx, "claiming pending messages", `WITH claimed AS (
-			UPDATE messages SET lease_until = $2 WHERE id IN (
-				SELECT id FROM messages
-				WHERE delivery_state = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
-				ORDER BY at, enquiry, seq LIMIT $3 FOR UPDATE SKIP LOCKED)
-			RETURNING `+messageColumns+`)
+	return s.messages(ctx, "claiming pending messages", `WITH due AS MATERIALIZED (
+			SELECT id FROM messages
+			WHERE delivery_state = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
+			ORDER BY at, enquiry, seq LIMIT $3 FOR UPDATE SKIP LOCKED
+		), claimed AS (
+			UPDATE messages m SET lease_until = $2 FROM due WHERE m.id = due.id
+			RETURNING `+qualify(messageColumns, "m.")+`)
 		SELECT `+messageColumns+` FROM claimed ORDER BY at, enquiry, seq`, now, now.Add(lease), limitArg(limit))
 }
 
