@@ -814,3 +814,44 @@ func TestReceiveStoresTextPostgreSQLCannotHold(t *testing.T) {
 	assert.Equal(t, r.Message.Content, msgs[0].Content, "Receive returns what is stored")
 	assert.Equal(t, "Y\uFFFDui", r.Enquiry.Customer.Name)
 }
+
+func TestClaimPendingFromTwoReplicasNeverHandsOutOneMessageTwice(t *testing.T) {
+	ctx := context.Background()
+	schema := newSchema(t)
+	a, b := newStoreIn(t, schema, postgres.Options{}), newStoreIn(t, schema, postgres.Options{})
+	createChannels(t, a, "c")
+	const n = 40
+	for i := range n / 4 {
+		r, err := a.Receive(ctx, arrival("c", fmt.Sprint("u", i), fmt.Sprint("m", i), t0))
+		require.NoError(t, err)
+		var out []enquiry.Message
+		for j := range 4 {
+			out = append(out, enquiry.Message{ID: uuid.New(), Direction: enquiry.Out, Time: t0.Add(time.Duration(j) * time.Second),
+				Author: enquiry.Author{Kind: enquiry.AuthorStaff, ID: "s1"}, Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"},
+				Delivery: &enquiry.Delivery{State: enquiry.Pending}})
+		}
+		_, _, err = a.Update(ctx, enquiry.Change{Enquiry: r.Enquiry, Append: out})
+		require.NoError(t, err)
+	}
+	now := t0.Add(time.Minute)
+	var mu sync.Mutex
+	claims := map[string]int{}
+	parallel(4, func(i int) {
+		s := []*postgres.Store{a, b}[i%2]
+		for {
+			ms, err := s.ClaimPending(ctx, now, time.Minute, 3)
+			if !assert.NoError(t, err) || len(ms) == 0 {
+				return
+			}
+			mu.Lock()
+			for _, m := range ms {
+				claims[m.ID]++
+			}
+			mu.Unlock()
+		}
+	})
+	assert.Len(t, claims, n, "every pending message is claimed")
+	for id, k := range claims {
+		assert.Equal(t, 1, k, "message %s claimed %d times within one lease", id, k)
+	}
+}
