@@ -202,8 +202,22 @@ func (d *Desk) forget(id string) {
 	d.chmu.Unlock()
 }
 
+// publish sends an event with copies of e and m: the sink's readers must
+// never share memory with the desk's working values.
 func (d *Desk) publish(kind EventKind, channel string, e *Enquiry, m *Message) {
-	d.sink.Publish(DeskEvent{Kind: kind, Channel: channel, Enquiry: e, Message: m, At: d.clock.Now()})
+	if d.sink == (nobody{}) {
+		return
+	}
+	ev := DeskEvent{Kind: kind, Channel: channel, At: d.clock.Now()}
+	if e != nil {
+		c := e.clone()
+		ev.Enquiry = &c
+	}
+	if m != nil {
+		c := m.clone()
+		ev.Message = &c
+	}
+	d.sink.Publish(ev)
 }
 
 // Receive records a customer message. It finds or opens the one open
