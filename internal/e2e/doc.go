@@ -26,4 +26,10 @@
 //
 // (SOCIALDESK_E2E_LONG=1 does the same, for runners that cannot pass
 // flags.) The fault draws are seeded; -seed N picks another sequence.
+// The restart scenario also runs on PostgreSQL (enquiry/postgres) when
+// SOCIALDESK_TEST_POSTGRES holds a DSN, e.g.
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable; each test
+// uses a schema of its own and drops it. SOCIALDESK_E2E_LOGS=dir keeps
+// the full logs of a failing test; SOCIALDESK_E2E_KNOWN=1 runs the
+// reproductions of known defects, which fail until they are fixed.
 package e2e

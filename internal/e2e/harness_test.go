@@ -71,6 +71,10 @@ type rigConfig struct {
 	SendDelay time.Duration
 	// Lease is the desks' (default 12 s, longer than any send).
 	Lease time.Duration
+	// Postgres puts the store in PostgreSQL (enquiry/postgres), in a
+	// schema of the test's own, at the DSN in SOCIALDESK_TEST_POSTGRES;
+	// the test is skipped when that is not set. Default: enquiry.MemStore.
+	Postgres bool
 }
 
 // rig is one host: an HTTP server whose /webhook/line/{channel} is served
@@ -84,7 +88,7 @@ type rig struct {
 	cfg      rigConfig
 	platform *linetest.Platform
 	apiURL   string
-	store    *enquiry.MemStore
+	store    enquiry.Store
 	events   *eventLog
 	blobs    *enquiry.MemBlobs
 	roster   *enquiry.Roster
@@ -115,12 +119,16 @@ type instance struct {
 
 func newRig(t testing.TB, cfg rigConfig) *rig {
 	t.Helper()
+	var store enquiry.Store = enquiry.NewMemStore()
+	if cfg.Postgres {
+		store = newPostgresStore(t)
+	}
 	p := linetest.New()
 	p.AddChannel(linetest.Channel{Token: token, Secret: secret, BotUserID: bot, DisplayName: "E2E Shop", WebhookActive: true})
 	p.SetFaults(cfg.Faults)
 
 	r := &rig{
-		t: t, cfg: cfg, platform: p, store: enquiry.NewMemStore(), blobs: &enquiry.MemBlobs{}, roster: &enquiry.Roster{},
+		t: t, cfg: cfg, platform: p, store: store, blobs: &enquiry.MemBlobs{}, roster: &enquiry.Roster{},
 		logs: &syncBuffer{}, apiURL: p.URL(), dataURL: p.DataURL(),
 		lineHTTP: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256},
 	}
