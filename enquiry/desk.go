@@ -202,8 +202,19 @@ func (d *Desk) forget(id string) {
 	d.chmu.Unlock()
 }
 
+// publish sends an event with its own copies of e and m: subscribers read
+// them on other goroutines while the caller goes on changing its values.
 func (d *Desk) publish(kind EventKind, channel string, e *Enquiry, m *Message) {
-	d.sink.Publish(DeskEvent{Kind: kind, Channel: channel, Enquiry: e, Message: m, At: d.clock.Now()})
+	ev := DeskEvent{Kind: kind, Channel: channel, At: d.clock.Now()}
+	if e != nil {
+		c := *e
+		ev.Enquiry = &c
+	}
+	if m != nil {
+		c := *m
+		ev.Message = &c
+	}
+	d.sink.Publish(ev)
 }
 
 // Receive records a customer message. It finds or opens the one open
