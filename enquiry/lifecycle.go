@@ -145,22 +145,11 @@ func (d *Desk) botMessage(out []Message, c *deskChannel, e *Enquiry, k automsg.K
 	if !on || text == "" {
 		return out
 	}
-	m := d.outMessage(Author{Kind: AuthorBot, ID: kindName(k)}, Content{Kind: Text, Text: text}, now)
+	m := d.outMessage(Author{Kind: AuthorBot, ID: k.String()}, Content{Kind: Text, Text: text}, now)
 	if len(out) > 0 {
 		m.Batch = out[len(out)-1].Batch
 	}
 	return append(out, m)
-}
-
-func kindName(k automsg.Kind) string {
-	switch k {
-	case automsg.Welcome:
-		return "welcome"
-	case automsg.Away:
-		return "away"
-	default:
-		return "close"
-	}
 }
 
 func (d *Desk) vars(c *deskChannel, e *Enquiry) automsg.Vars {

@@ -12,6 +12,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -67,8 +68,20 @@ func channel(id string) enquiry.Channel {
 	return enquiry.Channel{
 		ID: id, Name: "Channel " + id, Kind: "line", Account: "U" + id,
 		Credentials: enquiry.Credentials{Secret: "secret-" + enquiry.Secret(id), Token: "token-" + enquiry.Secret(id)},
-		Routing:     &routing.Rule{}, State: enquiry.Active, Created: t0, Updated: t0,
+		Routing:     rule(), State: enquiry.Active, Created: t0, Updated: t0,
 	}
+}
+
+// rule is a valid routing rule: alice, then the sales team.
+func rule() *routing.Rule {
+	r := &routing.Rule{
+		Teams: []routing.Team{{Name: "sales", Method: routing.RoundRobin, Members: []string{"bob", "carol"}}},
+		Node:  routing.Node{Alternative: []routing.Destination{routing.ToStaff("alice"), routing.ToTeam("sales")}},
+	}
+	if err := r.Validate(); err != nil {
+		panic(err)
+	}
+	return r
 }
 
 func mustCreate(t *testing.T, s enquiry.Store, ids ...string) {
@@ -143,6 +156,11 @@ func testChannels(t *testing.T, s enquiry.Store) {
 	if got.ID != want.ID || got.Name != want.Name || got.Kind != want.Kind || got.Account != want.Account ||
 		got.State != want.State || !got.Created.Equal(t0) || !got.Updated.Equal(t0) || got.Routing == nil {
 		t.Fatalf("Channel(a) = %+v, want %+v", got, want)
+	}
+	gotRule, _ := json.Marshal(got.Routing)
+	wantRule, _ := json.Marshal(want.Routing)
+	if string(gotRule) != string(wantRule) {
+		t.Fatalf("routing rule did not round-trip:\n got %s\nwant %s", gotRule, wantRule)
 	}
 	list, err := s.Channels(ctx(t))
 	if err != nil || len(list) != 2 || list[0].ID != "a" || list[1].ID != "b" {

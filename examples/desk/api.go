@@ -24,6 +24,8 @@ type api struct {
 	roster *enquiry.Roster
 	blobs  enquiry.BlobStore
 	log    *slog.Logger
+	// closing ends event streams when the server shuts down.
+	closing chan struct{}
 	// connect fills in what a new LINE channel needs from LINE (its bot
 	// user ID); nil in tests.
 	connect func(r *http.Request, ch *enquiry.Channel) error

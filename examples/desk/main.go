@@ -2,14 +2,124 @@
 // JSON API, live events and a web console, over the library's packages.
 //
 // Without LINE credentials it runs a demo: an embedded fake LINE platform
-// with a customer simulator, an in-memory store and two demo staff.
+// with a customer simulator, an in-memory store and two demo staff. See
+// the README for the environment variables.
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
+	"time"
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "socialdesk demo desk: being wired (see README)")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "desk:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the desk's configuration, from the environment.
+type config struct {
+	Addr        string // DESK_ADDR
+	Token       string // DESK_TOKEN: bearer token every /api request needs
+	Secret      string // LINE_CHANNEL_SECRET
+	AccessToken string // LINE_CHANNEL_ACCESS_TOKEN
+	APIBase     string // LINE_API_BASE
+	DataAPIBase string // LINE_DATA_API_BASE
+	DatabaseURL string // DESK_DATABASE_URL: use PostgreSQL
+	Demo        bool   // no LINE credentials: run the embedded fake platform
+}
+
+func configFrom(getenv func(string) string) (config, error) {
+	c := config{
+		Addr: getenv("DESK_ADDR"), Token: getenv("DESK_TOKEN"),
+		Secret: getenv("LINE_CHANNEL_SECRET"), AccessToken: getenv("LINE_CHANNEL_ACCESS_TOKEN"),
+		APIBase: getenv("LINE_API_BASE"), DataAPIBase: getenv("LINE_DATA_API_BASE"),
+		DatabaseURL: getenv("DESK_DATABASE_URL"),
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	switch {
+	case c.Secret == "" && c.AccessToken == "":
+		c.Demo = true
+	case c.Secret == "" || c.AccessToken == "":
+		return c, errors.New("set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN (or neither, for the demo)")
+	}
+	if c.Token == "" && !loopback(c.Addr) {
+		return c, fmt.Errorf("refusing to listen on %s without DESK_TOKEN: the staff API would be open to the network; set DESK_TOKEN or use a loopback address such as 127.0.0.1:8080", c.Addr)
+	}
+	return c, nil
+}
+
+// loopback reports whether addr (host:port) listens on loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := configFrom(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv, err := newServer(ctx, cfg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv.baseURL = "http://" + ln.Addr().String()
+	if err := srv.start(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs.RegisterOnShutdown(srv.endStreams) // event streams never go idle on their own
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	mode := "LINE channel main, webhook " + srv.baseURL + "/webhook/line/main"
+	if cfg.Demo {
+		mode = "demo: fake LINE platform and customer phone built in"
+	}
+	fmt.Fprintf(stdout, "socialdesk desk (%s)\nopen %s/\n", mode, srv.baseURL)
+
+	select {
+	case err := <-served:
+		srv.Close()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: no new webhooks; finishing queued work")
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err = hs.Shutdown(shutdown)
+	if cerr := srv.Shutdown(shutdown); err == nil {
+		err = cerr
+	}
+	srv.Close()
+	return err
 }

@@ -64,6 +64,8 @@ func (a *api) events(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-a.closing:
+			return
 		case <-ping.C:
 			fmt.Fprint(w, ": ping\n\n")
 		case ev, ok := <-sub.C:

@@ -1,0 +1,296 @@
+package automsg
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxValueUnits is the most UTF-16 units one substituted name takes in a
+// rendered message, counting the ellipsis of a shortened name and the two
+// bidi isolation marks around a right-to-left name. Compile reserves this
+// much for every placeholder, which is how a rendered message is proven to
+// stay within MaxUnits.
+const MaxValueUnits = 100
+
+const (
+	ellipsis = "…"      // U+2026, one UTF-16 unit
+	fsi      = "\u2068" // FIRST STRONG ISOLATE
+	pdi      = "\u2069" // POP DIRECTIONAL ISOLATE
+)
+
+// Staff is the staff member a message may name. The zero value means the
+// staff member is unknown (a Welcome before anyone attends, a close by the
+// system). It is a plain value, safe for concurrent use.
+type Staff struct {
+	First string // first (given) name
+	Last  string // last (family) name
+}
+
+// Vars are the values a message's placeholders are replaced by: {customer},
+// {staff} and {channel}. An empty or blank field is unknown: {if …}
+// sections testing it are skipped and its placeholder renders a neutral
+// fallback. It is a plain value, safe for concurrent use.
+type Vars struct {
+	Customer string // the customer's display name
+	Staff    Staff  // the staff member, formatted by Settings.NameFormat
+	Channel  string // the channel's name
+}
+
+// value is a name ready to be written: up to three pieces (first name,
+// separator, last name) so that "First Last" needs no allocation.
+type value struct {
+	parts     [3]string
+	known     bool // has some visible content
+	filter    bool // contains bidi embedding controls, dropped when written
+	isolate   bool // contains right-to-left text: written between FSI and PDI
+	shortened bool // cut short: an ellipsis follows the parts
+	size      int  // bytes written by writeTo
+}
+
+// staffValue formats s in format f.
+func staffValue(s Staff, f NameFormat) value {
+	switch f {
+	case NameFirst:
+		if strings.TrimSpace(s.First) != "" {
+			return newValue(s.First, "")
+		}
+		return newValue(s.Last, "")
+	case NameFull:
+		return newValue(s.First, s.Last)
+	}
+	return value{}
+}
+
+// newValue prepares a (and b, joined with one space, if both are present),
+// trimmed of surrounding white space, without bidi embedding controls, and
+// shortened to fit MaxValueUnits.
+func newValue(a, b string) value {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	v := value{parts: [3]string{a, " ", b}}
+	switch {
+	case a == "" && b == "":
+		return value{}
+	case a == "":
+		v.parts = [3]string{b}
+	case b == "":
+		v.parts = [3]string{a}
+	}
+	if v.asciiHead() {
+		// The common case: ASCII as far as the reserve reaches. Trimmed,
+		// so not blank; one unit a byte; any cut there is safe.
+		v.known = true
+		if n := len(v.parts[0]) + len(v.parts[1]) + len(v.parts[2]); n > MaxValueUnits {
+			v.cutAt(v.byteCut(MaxValueUnits - 1))
+		}
+		v.size = v.measure()
+		return v
+	}
+	// One pass, only as far as the reserve (whatever lies beyond it is cut
+	// off), finding the last safe cut within the two possible budgets: a
+	// cut leaves no surrogate half, no dangling combining mark, no broken
+	// emoji sequence and no half flag.
+	const (
+		plain    = MaxValueUnits - 1     // units before the ellipsis
+		isolated = MaxValueUnits - 2 - 1 // … and the two isolation marks
+	)
+	var (
+		units int
+		prev  rune
+		ri    int    // regional indicators in a row before the rune
+		cuts  [2]cut // the last safe cut within plain and isolated units
+	)
+scan:
+	for pi, p := range v.parts {
+		for i, r := range p {
+			// Latin, Greek, Cyrillic letters and CJK need none of the
+			// checks for controls, right-to-left text, marks and flags.
+			simple := r < 0x300 || (r >= 0x3100 && r <= 0xD7FF)
+			switch {
+			case simple:
+			case isBidiControl(r):
+				v.filter = true
+				continue
+			case isRTL(r):
+				v.isolate = true
+			}
+			if units <= plain && prev != zwj && (simple || !extends(r) && (!isRegionalIndicator(r) || ri%2 == 0)) {
+				cuts[0] = cut{pi, i}
+				if units <= isolated {
+					cuts[1] = cut{pi, i}
+				}
+			}
+			if !simple && isRegionalIndicator(r) {
+				ri++
+			} else {
+				ri = 0
+			}
+			if !v.known && !isSpace(r) {
+				v.known = true
+			}
+			prev = r
+			units += utf16RuneLen(r)
+			if units > MaxValueUnits {
+				break scan
+			}
+		}
+	}
+	if !v.known {
+		return value{}
+	}
+	budget, c := MaxValueUnits, cuts[0]
+	if v.isolate {
+		budget, c = MaxValueUnits-2, cuts[1]
+	}
+	if units > budget {
+		v.cutAt(c)
+	}
+	v.size = v.measure()
+	return v
+}
+
+// asciiHead reports whether the value is ASCII up to its first
+// MaxValueUnits+1 bytes: as far as a rendering or a cut can reach.
+func (v *value) asciiHead() bool {
+	n := MaxValueUnits + 1
+	for _, p := range v.parts {
+		for i := 0; i < len(p) && n > 0; i++ {
+			if p[i] >= utf8.RuneSelf {
+				return false
+			}
+			n--
+		}
+	}
+	return true
+}
+
+// byteCut returns the place n bytes into the value.
+func (v *value) byteCut(n int) cut {
+	for pi, p := range v.parts {
+		if n <= len(p) {
+			return cut{pi, n}
+		}
+		n -= len(p)
+	}
+	return cut{len(v.parts) - 1, len(v.parts[len(v.parts)-1])}
+}
+
+func isSpace(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return r == ' ' || ('\t' <= r && r <= '\r')
+	case r > '\u3000': // the last white space character
+		return false
+	}
+	return unicode.IsSpace(r)
+}
+
+func isSpaceOrJoiner(r rune) bool { return r == zwj || r == zwnj || isSpace(r) }
+
+// cut is a place in a value: before byte off of part.
+type cut struct{ part, off int }
+
+// cutAt shortens the value to what lies before c, drops the white space
+// (and any joiner it exposes, which would join nothing) that then ends it,
+// and marks it shortened.
+func (v *value) cutAt(c cut) {
+	v.parts[c.part] = v.parts[c.part][:c.off]
+	for i := c.part + 1; i < len(v.parts); i++ {
+		v.parts[i] = ""
+	}
+	for i := len(v.parts) - 1; i >= 0; i-- {
+		v.parts[i] = strings.TrimRightFunc(v.parts[i], isSpaceOrJoiner)
+		if v.parts[i] != "" {
+			break
+		}
+	}
+	v.shortened = true
+}
+
+// measure returns the bytes writeTo writes.
+func (v *value) measure() int {
+	n := 0
+	for _, p := range v.parts {
+		if !v.filter {
+			n += len(p)
+			continue
+		}
+		for _, r := range p {
+			if !isBidiControl(r) {
+				n += utf8.RuneLen(r)
+			}
+		}
+	}
+	if v.shortened {
+		n += len(ellipsis)
+	}
+	if v.isolate {
+		n += len(fsi) + len(pdi)
+	}
+	return n
+}
+
+func (v *value) writeTo(b *strings.Builder) {
+	if v.isolate {
+		b.WriteString(fsi)
+	}
+	for _, p := range v.parts {
+		if !v.filter {
+			b.WriteString(p)
+			continue
+		}
+		for _, r := range p {
+			if !isBidiControl(r) {
+				b.WriteRune(r)
+			}
+		}
+	}
+	if v.shortened {
+		b.WriteString(ellipsis)
+	}
+	if v.isolate {
+		b.WriteString(pdi)
+	}
+}
+
+const (
+	zwj  = '\u200D' // ZERO WIDTH JOINER
+	zwnj = '\u200C' // ZERO WIDTH NON-JOINER
+)
+
+// extends reports whether r belongs to the character before it: a
+// combining mark, a joiner, a variation selector, an emoji skin-tone
+// modifier or an emoji tag. A cut is never made just before such a rune.
+func extends(r rune) bool {
+	switch {
+	case r < 0x300:
+		return false
+	case r == zwj, r == zwnj:
+		return true
+	case r >= 0x1F3FB && r <= 0x1F3FF: // skin tones
+		return true
+	case r >= 0xE0020 && r <= 0xE007F: // emoji tags
+		return true
+	case r >= 0x3100 && r <= 0xD7FF: // CJK, Hangul syllables: no marks
+		return false
+	}
+	return unicode.Is(unicode.M, r)
+}
+
+func isRegionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
+
+// isBidiControl reports the explicit embedding, override and isolate
+// controls, which a name could use to reorder the message around it.
+func isBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// isRTL reports runes of the right-to-left blocks (Hebrew, Arabic, Syriac,
+// Thaana, N'Ko and others).
+func isRTL(r rune) bool {
+	return (r >= 0x0590 && r <= 0x08FF) ||
+		(r >= 0xFB1D && r <= 0xFDFF) ||
+		(r >= 0xFE70 && r <= 0xFEFE) ||
+		(r >= 0x10800 && r <= 0x10FFF) ||
+		(r >= 0x1E800 && r <= 0x1EFFF)
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/routing"
+)
+
+// server is the desk host: the desk, its connector, the HTTP handlers and
+// (in demo mode) the fake LINE platform.
+type server struct {
+	cfg     config
+	log     *slog.Logger
+	desk    *enquiry.Desk
+	store   enquiry.Store
+	feed    *enquiry.Feed
+	roster  *enquiry.Roster
+	blobs   enquiry.BlobStore
+	api     *api
+	mux     *http.ServeMux
+	baseURL string // where the server listens, once known
+
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closers   []func()
+}
+
+// demoStaff are the staff of the demo and of channel main.
+var demoStaff = []struct {
+	id   string
+	name automsg.Staff
+}{
+	{"alice", automsg.Staff{First: "Alice", Last: "Chen"}},
+	{"bob", automsg.Staff{First: "Bob", Last: "Tanaka"}},
+}
+
+func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, error) {
+	s := &server{cfg: cfg, log: log, feed: &enquiry.Feed{}, roster: &enquiry.Roster{}, blobs: &enquiry.MemBlobs{}, mux: http.NewServeMux()}
+	for _, st := range demoStaff {
+		s.roster.Add(st.id, st.name, 0)
+		s.roster.SetPresence(st.id, routing.Available)
+	}
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	s.store = store
+	sender, err := s.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.desk, err = enquiry.New(enquiry.Config{Store: store, Sender: sender, Directory: s.roster, Sink: s.feed, Blobs: s.blobs, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{})}
+	s.api.routes(s.mux)
+	s.mux.HandleFunc("GET /api/config", s.config)
+	return s, nil
+}
+
+func (s *server) config(w http.ResponseWriter, r *http.Request) {
+	ids := make([]string, len(demoStaff))
+	for i, st := range demoStaff {
+		ids[i] = st.id
+	}
+	channel := "main"
+	if s.cfg.Demo {
+		channel = demoChannel
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"demo": s.cfg.Demo, "staff": ids, "channel": channel})
+}
+
+// Handler returns the server's HTTP handler: /api needs the bearer token
+// when one is configured.
+func (s *server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Token != "" && strings.HasPrefix(r.URL.Path, "/api/") && !s.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="socialdesk"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", "send Authorization: Bearer <DESK_TOKEN>")
+			return
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+func (s *server) authorized(r *http.Request) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		// EventSource cannot set headers: the console passes the token in the query.
+		got = r.URL.Query().Get("access_token")
+	}
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) == 1
+}
+
+// start begins the background work: the desk's timers and the webhook
+// workers. It returns once they run.
+func (s *server) start(ctx context.Context) error {
+	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.desk.Run(ctx)
+	}()
+	return s.startConnector(ctx)
+}
+
+// endStreams ends the live event streams, so a shutdown need not wait for them.
+func (s *server) endStreams() {
+	select {
+	case <-s.api.closing:
+	default:
+		close(s.api.closing)
+	}
+}
+
+// Shutdown finishes queued webhook work and stops the background work.
+func (s *server) Shutdown(ctx context.Context) error {
+	s.endStreams()
+	err := s.shutdownConnector(ctx)
+	if s.cancel != nil {
+		s.cancel()
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return err
+}
+
+// Close releases everything; it is safe to call twice.
+func (s *server) Close() {
+	s.closeOnce.Do(func() {
+		s.endStreams()
+		if s.cancel != nil {
+			s.cancel()
+		}
+		s.wg.Wait()
+		for i := len(s.closers) - 1; i >= 0; i-- {
+			s.closers[i]()
+		}
+	})
+}

@@ -1,0 +1,169 @@
+package routing
+
+import (
+	"slices"
+	"time"
+)
+
+// walk appends the steps of n for req. advance is false in the fall-through
+// part of a Percentage, whose nested Percentages must not count a decision
+// they did not make.
+func (n *node) walk(steps []Step, req *Request, dir Directory, advance bool) []Step {
+	switch n.kind {
+	case kindAlternative:
+		for i := range n.dests {
+			steps = n.dests[i].walk(steps, req, dir, advance)
+		}
+	case kindPercentage:
+		first := n.pick(advance)
+		steps = n.dests[first].walk(steps, req, dir, advance)
+		for i := range n.dests {
+			if i != first {
+				steps = n.dests[i].walk(steps, req, dir, false)
+			}
+		}
+	case kindTime:
+		if b := n.branch(req.Now); b != nil {
+			steps = b.walk(steps, req, dir, advance)
+		}
+	case kindSticky:
+		if req.LastStaff != "" && !req.LastServed.IsZero() && req.Now.Sub(req.LastServed) <= n.window {
+			if _, ok := lookup(dir, req.LastStaff); ok {
+				steps = append(steps, Step{Staff: req.LastStaff, Timeout: n.timeout})
+			}
+		}
+		steps = n.then.walk(steps, req, dir, advance)
+	case kindEngagement:
+		if req.EngagedBy != "" {
+			if _, ok := lookup(dir, req.EngagedBy); ok {
+				steps = append(steps, Step{Staff: req.EngagedBy, Timeout: n.timeout})
+			}
+		}
+		steps = n.then.walk(steps, req, dir, advance)
+	}
+	return steps
+}
+
+func (d *dest) walk(steps []Step, req *Request, dir Directory, advance bool) []Step {
+	if d.sub != nil {
+		return d.sub.walk(steps, req, dir, advance)
+	}
+	return append(steps, d.step)
+}
+
+// pick returns the index of the destination smooth weighted round robin
+// chooses: every destination gains its weight, the one with the most is
+// chosen and pays the total. After N picks each destination i has been
+// chosen within ±1 of N·weight(i)/total times, and the picks are spread
+// evenly (5,1,1 gives a a b a c a a, not a a a a a b c). Without advance it
+// only says which would be chosen next.
+func (n *node) pick(advance bool) int {
+	n.mu.Lock()
+	best := 0
+	for i, w := range n.weights {
+		if n.current[i]+w > n.current[best]+n.weights[best] {
+			best = i
+		}
+	}
+	if advance {
+		for i, w := range n.weights {
+			n.current[i] += w
+		}
+		n.current[best] -= n.total
+	}
+	n.mu.Unlock()
+	return best
+}
+
+// branch returns the rule of a Time node that routes the moment now, or nil
+// for nobody.
+func (n *node) branch(now time.Time) *node {
+	t := now.In(n.loc)
+	if len(n.holidays) > 0 {
+		y, m, d := t.Date()
+		if _, found := slices.BinarySearch(n.holidays, y*10000+int(m)*100+d); found {
+			if n.onHoliday != nil {
+				return n.onHoliday
+			}
+			return n.other
+		}
+	}
+	h, m, _ := t.Clock()
+	minute := h*60 + m
+	day := Days(1) << t.Weekday()
+	for i := range n.conds {
+		c := &n.conds[i]
+		if c.days&day != 0 && minute >= c.from && minute < c.to {
+			return c.then
+		}
+	}
+	return n.other
+}
+
+// ring returns who of the team to ring now; see Rule.Ring.
+func (t *team) ring(dir Directory) []string {
+	switch t.method {
+	case Simultaneous:
+		var out []string
+		for i, id := range t.members {
+			if _, ok := lookup(dir, id); ok {
+				if out == nil {
+					out = make([]string, 0, len(t.members)-i)
+				}
+				out = append(out, id)
+			}
+		}
+		return out
+	case FixedOrder:
+		for _, id := range t.members {
+			if _, ok := lookup(dir, id); ok {
+				return []string{id}
+			}
+		}
+	case RoundRobin:
+		n := int64(len(t.members))
+		for {
+			start := t.next.Load()
+			chosen := int64(-1)
+			for k := range n {
+				i := (start + k) % n
+				if _, ok := lookup(dir, t.members[i]); ok {
+					chosen = i
+					break
+				}
+			}
+			if chosen < 0 {
+				return nil
+			}
+			// Remember where we stopped; if another decision moved the
+			// position meanwhile, decide again from the new one.
+			if t.next.CompareAndSwap(start, (chosen+1)%n) {
+				return []string{t.members[chosen]}
+			}
+		}
+	case MostIdle, FewestOpen:
+		best, found := -1, Staff{}
+		for i, id := range t.members {
+			s, ok := lookup(dir, id)
+			if !ok {
+				continue
+			}
+			if best < 0 || t.better(s, found) {
+				best, found = i, s
+			}
+		}
+		if best >= 0 {
+			return []string{t.members[best]}
+		}
+	}
+	return nil
+}
+
+// better reports whether a should be rung rather than b, who comes earlier
+// in the list, by the team's method.
+func (t *team) better(a, b Staff) bool {
+	if t.method == FewestOpen && a.Open != b.Open {
+		return a.Open < b.Open
+	}
+	return a.LastAssigned.Before(b.LastAssigned)
+}
