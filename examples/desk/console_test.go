@@ -152,7 +152,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	srvCtx, stopServer := context.WithCancel(context.Background())
 	defer stopServer()
-	s, err := newServer(srvCtx, config{Demo: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := newFakeServer(srvCtx, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,8 @@
 package main
 
-// TEMPORARY: a stand-in for the lead's newServer (main.go, demo mode) so
-// the console's browser test can run before the real wiring lands on main.
-// Delete this file when main has newServer.
+// TEMPORARY: a stand-in for the demo server (newServer in demo mode, with
+// the customer simulator of demo.go) so the console's browser test can run
+// before that lands on main. Delete this file when it has.
 
 import (
 	"bytes"
@@ -19,8 +19,6 @@ import (
 	"github.com/socialdesk/socialdesk/routing"
 )
 
-type config struct{ Demo bool }
-
 type phoneMsg struct {
 	From string    `json:"from"`
 	Kind string    `json:"kind"`
@@ -28,7 +26,7 @@ type phoneMsg struct {
 	Time time.Time `json:"time"`
 }
 
-type server struct {
+type fakeServer struct {
 	mux    *http.ServeMux
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -38,8 +36,8 @@ type server struct {
 	seq   int
 }
 
-func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, error) {
-	s := &server{mux: http.NewServeMux(), done: make(chan struct{}), phone: map[string][]phoneMsg{}}
+func newFakeServer(ctx context.Context, log *slog.Logger) (*fakeServer, error) {
+	s := &fakeServer{mux: http.NewServeMux(), done: make(chan struct{}), phone: map[string][]phoneMsg{}}
 	roster := &enquiry.Roster{}
 	roster.Add("alice", automsg.Staff{First: "Alice", Last: "Tanaka"}, 5)
 	roster.Add("bob", automsg.Staff{First: "Bob", Last: "Suzuki"}, 5)
@@ -64,7 +62,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	_, err = desk.CreateChannel(ctx, enquiry.Channel{
 		ID: "demo", Name: "Demo shop", Kind: "line", Account: "Udemo",
 		Credentials:  enquiry.Credentials{Secret: "s", Token: "t"},
-		Routing:      &routing.Rule{Staff: []string{"alice", "bob"}},
+		Routing:      &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{routing.ToStaff("alice"), routing.ToStaff("bob")}}},
 		AutoMessages: automsg.Settings{Welcome: automsg.Message{On: true}, Away: automsg.Message{On: true}, Close: automsg.Message{On: true}},
 		CustomInfo:   "Opening hours: 9:00–18:00 JST.\nReturns within 30 days with receipt.",
 		CustomInfoOn: true,
@@ -72,10 +70,10 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	a := &api{desk: desk, feed: feed, roster: roster, blobs: blobs, log: log}
+	a := &api{desk: desk, feed: feed, roster: roster, blobs: blobs, log: log, closing: make(chan struct{})}
 	a.routes(s.mux)
 	s.mux.HandleFunc("GET /api/config", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"demo": cfg.Demo, "staff": []string{"alice", "bob"}, "channel": "demo"})
+		writeJSON(w, 200, map[string]any{"demo": true, "staff": []string{"alice", "bob"}, "channel": "demo"})
 	})
 	customers := map[string]string{"U-demo-yui": "Yui Sato", "U-demo-ken": "Ken Ito"}
 	s.mux.HandleFunc("GET /demo/customers", func(w http.ResponseWriter, r *http.Request) {
@@ -134,6 +132,6 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	return s, nil
 }
 
-func (s *server) Handler() http.Handler { return s.mux }
+func (s *fakeServer) Handler() http.Handler { return s.mux }
 
-func (s *server) Close() error { s.cancel(); <-s.done; return nil }
+func (s *fakeServer) Close() error { s.cancel(); <-s.done; return nil }
