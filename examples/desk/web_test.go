@@ -17,7 +17,7 @@ func TestConsoleHandler(t *testing.T) {
 		ctype, contains    string
 	}{
 		{"the console is served at the root", "GET", "/", 200, "text/html", `<script src="app.js" defer></script>`},
-		{"its script is JavaScript", "GET", "/app.js", 200, "text/javascript", "EventSource('/api/events')"},
+		{"its script is JavaScript", "GET", "/app.js", 200, "text/javascript", "new EventSource(withToken('/api/events'))"},
 		{"its style sheet is CSS", "GET", "/app.css", 200, "text/css", ".transcript"},
 		{"the customer phone is a page of its own", "GET", "/phone.html", 200, "text/html", `<script src="phone.js" defer></script>`},
 		{"the phone's script is JavaScript", "GET", "/phone.js", 200, "text/javascript", "/demo/customers/"},

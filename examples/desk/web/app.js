@@ -46,8 +46,18 @@
     }
   }
 
+  // The desk may require its access token (DESK_TOKEN) on /api: fetch
+  // sends it as a bearer token; the event stream and media URLs, which
+  // cannot set headers, carry it in the query.
+  let token = sessionStorage.getItem('socialdesk.token') || '';
+
+  function withToken(url) {
+    return token ? url + (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(token) : url;
+  }
+
   async function api(method, path, body) {
     const opt = { method, headers: { Accept: 'application/json' } };
+    if (token) opt.headers.Authorization = 'Bearer ' + token;
     if (body !== undefined) {
       opt.headers['Content-Type'] = 'application/json';
       opt.body = JSON.stringify(body);
@@ -147,11 +157,34 @@
 
   // ---- start ----
 
+  // askToken shows the token dialog and resolves when a token is entered.
+  function askToken(again) {
+    const d = $('token-dialog');
+    setText($('token-error'), again ? 'The desk did not accept that token.' : '');
+    $('token').value = '';
+    d.oncancel = (ev) => ev.preventDefault(); // nothing works without it
+    return new Promise((resolve) => {
+      $('token-form').addEventListener('submit', () => {
+        token = $('token').value.trim();
+        sessionStorage.setItem('socialdesk.token', token);
+        resolve();
+      }, { once: true });
+      d.showModal();
+    });
+  }
+
   async function start() {
-    const [config, staff] = await Promise.all([
-      api('GET', '/api/config').catch(() => ({})),
-      api('GET', '/api/staff').catch(() => ({ staff: [] })),
-    ]);
+    let config;
+    for (let tries = 0; ; tries++) {
+      try {
+        config = await api('GET', '/api/config');
+        break;
+      } catch (e) {
+        if (e.status !== 401) throw e;
+        await askToken(tries > 0 || token !== '');
+      }
+    }
+    const staff = await api('GET', '/api/staff').catch(() => ({ staff: [] }));
     S.config = Object.assign({ demo: false, staff: [], channel: '' }, config);
     for (const s of staff.staff || []) S.staff.set(s.id, s);
     const ids = S.config.staff && S.config.staff.length ? S.config.staff : [...S.staff.keys()];
@@ -303,7 +336,7 @@
   function follow() {
     const live = $('live');
     let broken = false;
-    source = new EventSource('/api/events');
+    source = new EventSource(withToken('/api/events'));
     source.addEventListener('open', () => {
       live.textContent = 'live';
       live.className = 'live on';
@@ -461,10 +494,14 @@
     if (old) {
       old.replaceWith(li);
     } else {
-      // Keep transcript order by seq even if events arrive out of order.
+      // Keep transcript order by seq even if events arrive out of order;
+      // the common case, a new last message, needs no search.
       let before = null;
-      for (const n of list.children) {
-        if (Number(n.dataset.seq) > m.seq) { before = n; break; }
+      const last = list.lastElementChild;
+      if (last && Number(last.dataset.seq) > m.seq) {
+        for (const n of list.children) {
+          if (Number(n.dataset.seq) > m.seq) { before = n; break; }
+        }
       }
       list.insertBefore(li, before);
     }
@@ -504,16 +541,16 @@
         return el('p', { class: 'note', text: m.text || '' });
       case 'image':
         return m.mediaUrl
-          ? el('a', { href: m.mediaUrl, target: '_blank', rel: 'noopener', class: 'media' },
-            el('img', { src: m.mediaUrl, alt: 'Image from ' + from, loading: 'lazy' }))
+          ? el('a', { href: withToken(m.mediaUrl), target: '_blank', rel: 'noopener', class: 'media' },
+            el('img', { src: withToken(m.mediaUrl), alt: 'Image from ' + from }))
           : el('p', { class: 'note', text: 'An image (not stored on the desk).' });
       case 'video':
         return m.mediaUrl
-          ? el('video', { src: m.mediaUrl, controls: true, preload: 'metadata', 'aria-label': 'Video from ' + from })
+          ? el('video', { src: withToken(m.mediaUrl), controls: true, preload: 'metadata', 'aria-label': 'Video from ' + from })
           : el('p', { class: 'note', text: 'A video (not stored on the desk).' });
       case 'audio':
         return m.mediaUrl
-          ? el('audio', { src: m.mediaUrl, controls: true, preload: 'metadata', 'aria-label': 'Audio from ' + from })
+          ? el('audio', { src: withToken(m.mediaUrl), controls: true, preload: 'metadata', 'aria-label': 'Audio from ' + from })
           : el('p', { class: 'note', text: 'An audio message (not stored on the desk).' });
       case 'sticker': {
         const s = m.sticker || {};
@@ -797,7 +834,7 @@
     const st = $('routing-status');
     st.classList.toggle('error', !!r.error);
     $('routing-json').setAttribute('aria-invalid', r.error ? 'true' : 'false');
-    if (r.error) st.textContent = r.error;
+    if (r.error) st.textContent = r.error.charAt(0).toUpperCase() + r.error.slice(1);
     else if (!r.rule) st.textContent = 'No rule: every new enquiry goes straight to the missed queue.';
     else st.textContent = 'Looks right; the desk checks it fully when you save.';
     return r;
