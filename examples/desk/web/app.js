@@ -220,6 +220,7 @@
       }
     });
     $('phone-toggle').addEventListener('click', togglePhone);
+    $('transcript').addEventListener('scroll', () => { pinned = nearEnd(); }, { passive: true });
     setupChannelForm();
 
     selectTab(S.tab, false);
@@ -400,6 +401,7 @@
     if (!S.room || S.room.id !== id) {
       S.room = { id, enquiry: S.enquiries.get(id) || null, messages: new Map(), customInfo: '' };
       $('transcript').replaceChildren();
+      pinned = true;
       $('reply').value = '';
       countReply();
       setText($('room-error'), '');
@@ -485,12 +487,24 @@
     setText($('custom-info-text'), text);
   }
 
+  // The transcript follows new messages while it is scrolled to its end;
+  // once staff scroll up to read, it stays where they are.
+  let pinned = true;
+
+  function nearEnd() {
+    const list = $('transcript');
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  }
+
+  function keepAtEnd() {
+    if (pinned) $('transcript').scrollTop = $('transcript').scrollHeight;
+  }
+
   function upsertMessage(m) {
     S.room.messages.set(m.id, m);
     const li = messageItem(m);
     const old = document.getElementById('m-' + m.id);
     const list = $('transcript');
-    const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     if (old) {
       old.replaceWith(li);
     } else {
@@ -505,7 +519,11 @@
       }
       list.insertBefore(li, before);
     }
-    if (atEnd || m.direction === 'out') list.scrollTop = list.scrollHeight;
+    if (m.author === 'staff' && m.staff === S.me && !old) pinned = true; // one's own reply
+    keepAtEnd();
+    for (const media of li.querySelectorAll('img, video')) {
+      media.addEventListener(media.tagName === 'IMG' ? 'load' : 'loadedmetadata', keepAtEnd, { once: true });
+    }
   }
 
   const BOTS = { welcome: 'Welcome message', away: 'Away message', close: 'Close message', 'custom-info': 'Custom info', warning: 'Auto-close warning' };

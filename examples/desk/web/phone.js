@@ -192,7 +192,7 @@
     let body;
     switch (m.kind) {
       case 'text': body = el('p', { class: 'text', text: m.text || '' }); break;
-      case 'sticker': body = el('p', { class: 'sticker', text: '🙂 Sticker' }); break;
+      case 'sticker': body = el('p', { class: 'sticker', text: '☺ Sticker' }); break;
       case 'image': body = el('p', { class: 'note', text: '📷 Photo' }); break;
       case 'video': body = el('p', { class: 'note', text: '🎬 Video' }); break;
       case 'audio': body = el('p', { class: 'note', text: '🎤 Voice message' }); break;
