@@ -1,0 +1,33 @@
+package line_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/line/linetest"
+)
+
+// Doctor tells a user what is wrong with a channel's set-up, in words.
+func ExampleClient_Doctor() {
+	p := linetest.New()
+	defer p.Close()
+	p.AddChannel(linetest.Channel{Token: "access-token", Secret: "0123456789abcdef0123456789abcdef", BotUserID: "Ubot", BasicID: "@shop", DisplayName: "Shop"})
+
+	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL()})
+	ch := enquiry.Channel{ID: "support", Kind: "line", State: enquiry.Active,
+		Credentials: enquiry.Credentials{Token: "access-token", Secret: "0123456789abcdef0123456789abcdef"}}
+	owner := func(botUserID string) (string, bool) { return "", false } // from the host's store
+
+	for _, c := range client.Doctor(context.Background(), ch, owner) {
+		if c.Status == line.Fail || c.Status == line.Pass {
+			fmt.Printf("%s: %s: %s\n", c.Name, c.Status, c.Detail)
+		}
+	}
+	// Output:
+	// access token: pass: The token works for the LINE Official Account "Shop" (@shop, bot user ID Ubot).
+	// channel secret: pass: The channel secret has the right form; the webhook test below shows whether it matches.
+	// account: pass: Bot user ID Ubot is connected to no other channel.
+	// webhook endpoint: fail: No webhook URL is set, so LINE sends no messages here. Set the desk's webhook URL in the LINE Developers Console (Messaging API tab).
+}

@@ -1,0 +1,196 @@
+package line
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Sentinel errors of the outbound half. Match them with errors.Is; the
+// *Error values the client returns wrap the one that fits.
+var (
+	// ErrUnauthorized: LINE refused the channel access token (401). Issue
+	// a new token in the LINE Developers Console and save it on the channel.
+	ErrUnauthorized = errors.New("line: channel access token refused")
+	// ErrForbidden: the token may not use this API (403), e.g. a plan limit.
+	ErrForbidden = errors.New("line: not allowed for this channel")
+	// ErrNotFound: LINE has no such user, message or content (404, 410).
+	ErrNotFound = errors.New("line: not found")
+	// ErrRateLimited: LINE answered 429 because too many requests were
+	// sent; it is retryable.
+	ErrRateLimited = errors.New("line: rate limit exceeded")
+	// ErrMonthlyLimit: the account's monthly message quota is used up
+	// (429 that no retry cures). Raise the plan or wait for next month.
+	ErrMonthlyLimit = errors.New("line: monthly message limit reached")
+	// ErrInvalidReplyToken: the reply token was used or expired.
+	ErrInvalidReplyToken = errors.New("line: invalid reply token")
+	// ErrBadRequest: LINE refused the request as malformed (400, 413, 415).
+	ErrBadRequest = errors.New("line: request refused as invalid")
+	// ErrServer: LINE failed (5xx); it is retryable.
+	ErrServer = errors.New("line: platform error")
+	// ErrTransport: no answer from LINE (timeout, connection failure);
+	// it is retryable.
+	ErrTransport = errors.New("line: no answer from the platform")
+	// ErrNotReady: video or audio content is still being prepared
+	// (transcoding "processing", or 202); retry later.
+	ErrNotReady = errors.New("line: content is still being prepared")
+	// ErrContentFailed: LINE failed to prepare the content; it will never
+	// be available.
+	ErrContentFailed = errors.New("line: content preparation failed")
+	// ErrDeliveryUncertain: a reply got no clear answer (5xx, timeout)
+	// and the single-use reply token can no longer tell whether it went
+	// through. The messages are not sent again, since they may have been
+	// delivered; staff may resend them.
+	ErrDeliveryUncertain = errors.New("line: delivery uncertain: LINE gave no clear answer to the reply; not sent again")
+	// ErrNoRecipient: the outbound request names no customer.
+	ErrNoRecipient = errors.New("line: outbound request has no customer")
+	// ErrNotLINE: the channel is of another connector kind.
+	ErrNotLINE = errors.New(`line: channel is not a LINE channel (Kind must be "line")`)
+	// ErrNoToken: the channel has no access token.
+	ErrNoToken = errors.New("line: channel has no access token")
+	// ErrNoRetryKey: the outbound request has no valid retry key (a UUID),
+	// so a retried push could be delivered twice.
+	ErrNoRetryKey = errors.New("line: outbound request needs a UUID retry key")
+	// ErrNoMessages: the outbound request has no messages.
+	ErrNoMessages = errors.New("line: outbound request has no messages")
+	// ErrUnsendable: a message cannot be sent on LINE (see MessageError).
+	ErrUnsendable = errors.New("line: message cannot be sent")
+)
+
+// Detail is one item of the details LINE gives with an error: which
+// property of the request was wrong and why.
+type Detail struct {
+	Message  string `json:"message,omitempty"`
+	Property string `json:"property,omitempty"`
+}
+
+// Error is a failed call to the LINE platform. It carries LINE's status,
+// message, details and request ID, never the access token or the request
+// body. Retryable reports whether trying again later may succeed.
+type Error struct {
+	// Op is the operation: "reply", "push", "profile", "content", "bot info", …
+	Op string
+	// Status is the HTTP status; 0 when no answer came (see Err).
+	Status int
+	// Message and Details are LINE's words.
+	Message string
+	Details []Detail
+	// RequestID is LINE's x-line-request-id, for support tickets.
+	RequestID string
+	// RetryAfter is the wait LINE asked for with Retry-After, if any.
+	RetryAfter time.Duration
+	// Err is the cause: a transport error, or the sentinel that fits.
+	Err error
+
+	retryable bool
+	// ambiguous: the request may have been carried out (5xx, no answer).
+	ambiguous bool
+}
+
+// Error says what failed, with LINE's status, message, details and request ID.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("line: ")
+	b.WriteString(e.Op)
+	if e.Status != 0 {
+		fmt.Fprintf(&b, ": %d", e.Status)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	} else if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	for i, d := range e.Details {
+		if i == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString("; ")
+		}
+		if d.Property != "" {
+			b.WriteString(d.Property)
+			b.WriteString(": ")
+		}
+		b.WriteString(d.Message)
+		if i == len(e.Details)-1 {
+			b.WriteString(")")
+		}
+	}
+	if e.RequestID != "" {
+		b.WriteString(" [request ")
+		b.WriteString(e.RequestID)
+		b.WriteString("]")
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause: the sentinel for the status, or the transport error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Retryable reports whether the same request may succeed later: 5xx,
+// rate limits (but not the monthly limit), timeouts and content not yet
+// prepared are retryable; every other refusal is permanent.
+func (e *Error) Retryable() bool { return e.retryable }
+
+// classify sets Err, retryable and ambiguous from the status and message.
+func (e *Error) classify() *Error {
+	switch s := e.Status; {
+	case s == 0:
+		e.retryable, e.ambiguous = true, true
+		e.Err = fmt.Errorf("%w: %w", ErrTransport, e.Err)
+	case s == 202:
+		e.retryable, e.Err = true, ErrNotReady
+	case s == 401:
+		e.Err = ErrUnauthorized
+	case s == 403:
+		e.Err = ErrForbidden
+	case s == 404 || s == 410:
+		e.Err = ErrNotFound
+	case s == 429 && strings.Contains(strings.ToLower(e.Message), "monthly limit"):
+		e.Err = ErrMonthlyLimit
+	case s == 429:
+		e.retryable, e.Err = true, ErrRateLimited
+	case s == 400 && strings.EqualFold(strings.TrimSpace(e.Message), "Invalid reply token"):
+		e.Err = ErrInvalidReplyToken
+	case s >= 500:
+		e.retryable, e.ambiguous, e.Err = true, true, ErrServer
+	case s >= 400:
+		e.Err = ErrBadRequest
+	}
+	return e
+}
+
+// MessageError says which message of an outbound request cannot be sent
+// and why. It matches ErrUnsendable with errors.Is, and the media refusal
+// that caused it (a *media.Error) with errors.As. Nothing of the request
+// was sent.
+type MessageError struct {
+	Index  int    // index in Outbound.Messages
+	ID     string // the message's ID
+	Reason string
+	Err    error
+}
+
+// Error says which message cannot be sent and why.
+func (e *MessageError) Error() string {
+	return fmt.Sprintf("line: message %d (%s) cannot be sent: %s", e.Index, e.ID, e.Reason)
+}
+
+// Unwrap returns ErrUnsendable and the cause, if any.
+func (e *MessageError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrUnsendable, e.Err}
+	}
+	return []error{ErrUnsendable}
+}
+
+// Retryable reports false: the message itself must change.
+func (e *MessageError) Retryable() bool { return false }
+
+// retryable reports whether err says to try again.
+func retryable(err error) bool {
+	var r interface{ Retryable() bool }
+	return errors.As(err, &r) && r.Retryable()
+}

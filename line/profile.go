@@ -1,0 +1,98 @@
+package line
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+const (
+	endpointProfile    = "GET /v2/bot/profile/{userId}"
+	maxProfilesCached  = 100_000
+	negativeTTLDivisor = 10
+)
+
+// Profile is what LINE tells about a user. A zero DisplayName means LINE
+// gives no profile: the user blocked the account, is not a friend, or
+// does not exist.
+type Profile struct {
+	UserID      string `json:"userId"`
+	DisplayName string `json:"displayName"`
+	PictureURL  string `json:"pictureUrl,omitempty"`
+	Language    string `json:"language,omitempty"`
+}
+
+// Profile returns the user's profile as the channel sees it, from a cache
+// kept for Config.ProfileTTL. A user LINE gives no profile for (404) is
+// not an error: the profile has only UserID, and is cached for a tenth of
+// the TTL. Profile is safe for concurrent use.
+func (c *Client) Profile(ctx context.Context, ch enquiry.Channel, userID string) (Profile, error) {
+	if userID == "" {
+		return Profile{}, ErrNoRecipient
+	}
+	if ch.Credentials.Token.IsZero() {
+		return Profile{}, ErrNoToken
+	}
+	key := ch.ID + "\x00" + userID
+	now := c.clock.Now()
+	if p, ok := c.profiles.get(key, now); ok {
+		return p, nil
+	}
+	var p Profile
+	k := &call{op: "profile", endpoint: endpointProfile, method: http.MethodGet,
+		url: c.cfg.APIBase + "/v2/bot/profile/" + url.PathEscape(userID), channel: ch.ID, token: ch.Credentials.Token}
+	_, err := c.getJSON(ctx, k, &p)
+	ttl := c.cfg.ProfileTTL
+	var le *Error
+	switch {
+	case errors.As(err, &le) && le.Status == http.StatusNotFound:
+		p, ttl = Profile{UserID: userID}, ttl/negativeTTLDivisor
+	case err != nil:
+		return Profile{}, err
+	}
+	p.UserID = userID
+	c.profiles.put(key, p, c.clock.Now().Add(ttl))
+	return p, nil
+}
+
+// profileCache maps channel and user to a profile until it expires. It is
+// safe for concurrent use and holds at most maxProfilesCached entries.
+type profileCache struct {
+	mu sync.Mutex
+	m  map[string]profileEntry
+}
+
+type profileEntry struct {
+	p       Profile
+	expires time.Time
+}
+
+func (pc *profileCache) get(key string, now time.Time) (Profile, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e, ok := pc.m[key]
+	if !ok || !now.Before(e.expires) {
+		return Profile{}, false
+	}
+	return e.p, true
+}
+
+func (pc *profileCache) put(key string, p Profile, expires time.Time) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if len(pc.m) >= maxProfilesCached {
+		// Full: drop a tenth, chosen at random by map order.
+		for k := range pc.m {
+			delete(pc.m, k)
+			if len(pc.m) < maxProfilesCached*9/10 {
+				break
+			}
+		}
+	}
+	pc.m[key] = profileEntry{p, expires}
+}

@@ -1,0 +1,314 @@
+package line
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/internal/uuid"
+	"github.com/socialdesk/socialdesk/media"
+)
+
+// MaxMessagesPerRequest is how many messages LINE takes in one reply or push.
+const MaxMessagesPerRequest = 5
+
+const (
+	maxURLLen        = 2000
+	maxPreviewBytes  = 1_000_000
+	endpointReply    = "POST /v2/bot/message/reply"
+	endpointPush     = "POST /v2/bot/message/push"
+	headerRetryKey   = "X-Line-Retry-Key"
+	headerAcceptedID = "X-Line-Accepted-Request-Id"
+)
+
+// errFallback ends the reply attempts: push instead.
+var errFallback = errors.New("line: reply not possible; push instead")
+
+// Send sends out's messages to its customer and returns once LINE accepted
+// or refused them. It implements enquiry.Sender and is safe for concurrent
+// use.
+//
+// Every message is checked first (text by media.CheckText; media need an
+// https URL, from the MediaRef or Config.MediaURL, and images and videos a
+// preview, audio a duration): if one fails, nothing is sent and the error
+// is a *MessageError. Messages go in order, at most five per request.
+//
+// A reply token that is set and younger than Config.ReplyFreshness is
+// used when the messages fit in one request; a reply LINE refuses because
+// the token is used or expired falls back to one push. Otherwise the
+// messages are pushed with X-Line-Retry-Key: out.RetryKey for the first
+// five, and keys derived from it for the next ones, the same on every
+// retry and every later Send of the same Outbound, so LINE accepts each
+// request at most once; a 409 naming the accepted request counts as sent.
+//
+// 5xx answers, timeouts and 429s are retried with backoff (Config
+// MaxAttempts, RetryDeadline); other refusals are not. The error is an
+// *Error whose Retryable says whether a later Send may succeed.
+func (c *Client) Send(ctx context.Context, out enquiry.Outbound) (enquiry.Receipt, error) {
+	rec, err := c.send(ctx, out)
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "line: send failed",
+			slog.String("channel", out.Channel.ID), slog.String("retry_key", out.RetryKey),
+			slog.Bool("retryable", retryable(err)), slog.String("error", err.Error()))
+	}
+	return rec, err
+}
+
+func (c *Client) send(ctx context.Context, out enquiry.Outbound) (enquiry.Receipt, error) {
+	if err := checkOutbound(&out); err != nil {
+		return enquiry.Receipt{}, err
+	}
+	msgs, err := c.messages(ctx, out.Messages)
+	if err != nil {
+		return enquiry.Receipt{}, err
+	}
+	if len(msgs) <= MaxMessagesPerRequest && out.ReplyToken != "" && c.fresh(out) {
+		rec, err := c.reply(ctx, out, msgs)
+		if !errors.Is(err, errFallback) {
+			return rec, err
+		}
+		c.log.LogAttrs(ctx, slog.LevelInfo, "line: reply token unusable; pushing instead", slog.String("channel", out.Channel.ID))
+	}
+	var rec enquiry.Receipt
+	for i := 0; i < len(msgs); i += MaxMessagesPerRequest {
+		batch := msgs[i:min(i+MaxMessagesPerRequest, len(msgs))]
+		rid, err := c.push(ctx, out, batch, batchKey(out.RetryKey, i/MaxMessagesPerRequest))
+		if err != nil {
+			return rec, err
+		}
+		rec.RequestID = rid
+	}
+	return rec, nil
+}
+
+func checkOutbound(out *enquiry.Outbound) error {
+	switch {
+	case out.Channel.Kind != "" && out.Channel.Kind != "line":
+		return ErrNotLINE
+	case out.Channel.State == enquiry.Suspended:
+		return enquiry.ErrSuspended
+	case out.Channel.Credentials.Token.IsZero():
+		return ErrNoToken
+	case out.Customer.ID == "":
+		return ErrNoRecipient
+	case len(out.Messages) == 0:
+		return ErrNoMessages
+	case !uuid.Valid(out.RetryKey):
+		return ErrNoRetryKey
+	}
+	return nil
+}
+
+// fresh reports whether out's reply token is young enough to try.
+func (c *Client) fresh(out enquiry.Outbound) bool {
+	if out.ReplyTokenAt.IsZero() {
+		return false
+	}
+	return c.clock.Now().Sub(out.ReplyTokenAt) < c.cfg.ReplyFreshness
+}
+
+// batchKey returns the retry key of the i-th request of a send: the send's
+// key for the first, and for later ones a UUID derived from it, so every
+// desk instance retrying the send uses the same keys.
+func batchKey(key string, i int) string {
+	if i == 0 {
+		return key
+	}
+	sum := sha256.Sum256([]byte(strings.ToLower(key) + "/" + strconv.Itoa(i)))
+	sum[6] = sum[6]&0x0f | 0x50 // version 5 style: name-based
+	sum[8] = sum[8]&0x3f | 0x80
+	h := hex.EncodeToString(sum[:16])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// reply sends msgs with out's reply token. It returns errFallback when
+// the token cannot be used and nothing was sent, so the caller pushes.
+func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messaging_api.MessageInterface) (enquiry.Receipt, error) {
+	body, err := json.Marshal(&messaging_api.ReplyMessageRequest{ReplyToken: out.ReplyToken, Messages: msgs})
+	if err != nil {
+		return enquiry.Receipt{}, err
+	}
+	k := &call{
+		op: "reply", endpoint: endpointReply, method: http.MethodPost,
+		url: c.cfg.APIBase + "/v2/bot/message/reply", channel: out.Channel.ID,
+		token: out.Channel.Credentials.Token, body: body,
+	}
+	var (
+		rid       string
+		uncertain *Error // the last attempt LINE may have carried out
+	)
+	err = c.retry(ctx, k, func(ctx context.Context) error {
+		if !c.fresh(out) {
+			if uncertain != nil {
+				return uncertainError(uncertain)
+			}
+			return errFallback
+		}
+		res, err := c.roundTrip(ctx, k)
+		if err == nil {
+			rid = res.requestID
+			drain(res.body)
+			return nil
+		}
+		var le *Error
+		if errors.As(err, &le) {
+			switch {
+			case errors.Is(le, ErrInvalidReplyToken) && uncertain != nil:
+				// Used up: perhaps by the attempt that got no answer.
+				return uncertainError(uncertain)
+			case errors.Is(le, ErrInvalidReplyToken):
+				return errFallback
+			case le.ambiguous:
+				uncertain = le
+			}
+		}
+		return err
+	})
+	if err != nil && uncertain != nil && retryable(err) {
+		// Out of attempts after an unclear answer: a later push could
+		// deliver the messages twice.
+		err = uncertainError(uncertain)
+	}
+	if err != nil {
+		return enquiry.Receipt{}, err
+	}
+	return enquiry.Receipt{RequestID: rid, Replied: true}, nil
+}
+
+func uncertainError(last *Error) *Error {
+	return &Error{Op: "reply", Status: last.Status, Message: ErrDeliveryUncertain.Error()[len("line: "):], RequestID: last.RequestID, Err: ErrDeliveryUncertain}
+}
+
+// push sends one batch with its retry key and returns LINE's request ID
+// (the accepted request's ID after a 409).
+func (c *Client) push(ctx context.Context, out enquiry.Outbound, msgs []messaging_api.MessageInterface, key string) (string, error) {
+	body, err := json.Marshal(&messaging_api.PushMessageRequest{To: out.Customer.ID, Messages: msgs})
+	if err != nil {
+		return "", err
+	}
+	k := &call{
+		op: "push", endpoint: endpointPush, method: http.MethodPost,
+		url: c.cfg.APIBase + "/v2/bot/message/push", channel: out.Channel.ID,
+		token: out.Channel.Credentials.Token, body: body,
+		header: map[string]string{headerRetryKey: key}, ok: []int{http.StatusConflict},
+	}
+	var rid string
+	err = c.retry(ctx, k, func(ctx context.Context) error {
+		res, err := c.roundTrip(ctx, k)
+		if err != nil {
+			return err
+		}
+		drain(res.body)
+		if res.status == http.StatusConflict {
+			acc := res.header.Get(headerAcceptedID)
+			if acc == "" { // the key is in use by a request still in flight
+				return &Error{Op: "push", Status: res.status, Message: "retry key in use by a request in progress", RequestID: res.requestID, Err: ErrServer, retryable: true}
+			}
+			rid = acc
+			return nil
+		}
+		rid = res.requestID
+		return nil
+	})
+	return rid, err
+}
+
+// drain reads what is left of a small answer and closes it, so the
+// connection can be reused.
+func drain(body io.ReadCloser) {
+	io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	body.Close()
+}
+
+// messages turns the desk's messages into LINE message objects, checking
+// each; nothing is sent when one fails.
+func (c *Client) messages(ctx context.Context, ms []enquiry.Message) ([]messaging_api.MessageInterface, error) {
+	out := make([]messaging_api.MessageInterface, 0, len(ms))
+	for i, m := range ms {
+		bad := func(reason string, err error) error {
+			return &MessageError{Index: i, ID: m.ID, Reason: reason, Err: err}
+		}
+		switch ct := m.Content; ct.Kind {
+		case enquiry.Text:
+			if err := media.CheckText(ct.Text); err != nil {
+				reason := err.Error()
+				var me *media.Error
+				if errors.As(err, &me) && me.Reason != "" {
+					reason = me.Reason
+				}
+				return nil, bad(reason, err)
+			}
+			out = append(out, &messaging_api.TextMessage{Text: ct.Text})
+		case enquiry.Image, enquiry.Video, enquiry.Audio:
+			if ct.Media == nil {
+				return nil, bad("the message has no media", nil)
+			}
+			ref := *ct.Media
+			original, preview, err := c.mediaURLs(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			if !httpsURL(original) {
+				return nil, bad("media must be at an https URL of at most 2,000 characters (set Config.MediaURL)", nil)
+			}
+			switch ct.Kind {
+			case enquiry.Image:
+				if preview == "" && ref.Size > 0 && ref.Size <= maxPreviewBytes {
+					preview = original // small enough to be its own preview
+				}
+				if !httpsURL(preview) {
+					return nil, bad("an image needs an https preview image of at most 1 MB", nil)
+				}
+				out = append(out, &messaging_api.ImageMessage{OriginalContentUrl: original, PreviewImageUrl: preview})
+			case enquiry.Video:
+				if !httpsURL(preview) {
+					return nil, bad("a video needs an https preview image", nil)
+				}
+				out = append(out, &messaging_api.VideoMessage{OriginalContentUrl: original, PreviewImageUrl: preview})
+			case enquiry.Audio:
+				if ref.Duration <= 0 {
+					return nil, bad("audio needs its duration", nil)
+				}
+				out = append(out, &messaging_api.AudioMessage{OriginalContentUrl: original, Duration: ref.Duration.Milliseconds()})
+			}
+		case enquiry.Sticker:
+			if ct.Sticker == nil || ct.Sticker.Package == "" || ct.Sticker.ID == "" {
+				return nil, bad("the sticker has no package or ID", nil)
+			}
+			out = append(out, &messaging_api.StickerMessage{PackageId: ct.Sticker.Package, StickerId: ct.Sticker.ID})
+		default:
+			return nil, bad("LINE cannot carry "+string(ct.Kind)+" messages", nil)
+		}
+	}
+	return out, nil
+}
+
+// mediaURLs returns the URLs LINE fetches ref from: its own when it has an
+// https URL, else Config.MediaURL's.
+func (c *Client) mediaURLs(ctx context.Context, ref enquiry.MediaRef) (original, preview string, err error) {
+	if httpsURL(ref.URL) || c.cfg.MediaURL == nil {
+		return ref.URL, ref.PreviewURL, nil
+	}
+	original, preview, err = c.cfg.MediaURL(ctx, ref)
+	if err != nil {
+		return "", "", err
+	}
+	if preview == "" {
+		preview = ref.PreviewURL
+	}
+	return original, preview, nil
+}
+
+func httpsURL(u string) bool {
+	return len(u) > len("https://") && len(u) <= maxURLLen && strings.HasPrefix(u, "https://")
+}
