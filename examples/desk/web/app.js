@@ -193,9 +193,11 @@
     const saved = localStorage.getItem('socialdesk.me');
     S.me = ids.includes(saved) ? saved : ids[0] || '';
     me.value = S.me;
+    showPresence();
     me.addEventListener('change', () => {
       S.me = me.value;
       localStorage.setItem('socialdesk.me', S.me);
+      showPresence();
       renderList();
       if (S.room) renderRoomHead();
       if (S.channel) schedulePreview();
@@ -220,6 +222,7 @@
       }
     });
     $('phone-toggle').addEventListener('click', togglePhone);
+    $('presence').addEventListener('change', guard(setPresence));
     $('transcript').addEventListener('scroll', () => { pinned = nearEnd(); }, { passive: true });
     setupChannelForm();
 
@@ -230,6 +233,27 @@
     follow();
     await route();
     setInterval(renderList, 30000); // keep "3 min ago" honest
+  }
+
+  // ---- presence: only available staff are offered new enquiries ----
+
+  function showPresence() {
+    const s = S.staff.get(S.me);
+    $('presence').value = (s && s.presence) || 'offline';
+    $('presence').disabled = !s;
+  }
+
+  async function setPresence() {
+    const presence = $('presence').value;
+    try {
+      await api('POST', '/api/staff/' + encodeURIComponent(S.me) + '/presence', { presence });
+    } catch (e) {
+      showPresence(); // as it was
+      throw e;
+    }
+    const s = S.staff.get(S.me);
+    if (s) s.presence = presence;
+    announce(staffName(S.me) + ' is now ' + presence + (presence === 'available' ? ' and is offered new enquiries.' : ' and is not offered new enquiries.'));
   }
 
   // ---- navigation ----
