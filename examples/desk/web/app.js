@@ -32,7 +32,6 @@
     room: null, // {id, enquiry, messages: Map id → message, customInfo}
     channels: [],
     channel: null, // the channel being edited, as loaded
-    loadedOnce: false,
   };
 
   // ---- small helpers ----
@@ -228,9 +227,8 @@
 
     selectTab(S.tab, false);
     window.addEventListener('hashchange', () => guard(route)());
-    await loadEnquiries();
-    S.loadedOnce = true;
     follow();
+    await loadEnquiries();
     await route();
     setInterval(renderList, 30000); // keep "3 min ago" honest
   }
@@ -357,21 +355,19 @@
 
   // ---- live events ----
 
+  // follow subscribes to the desk's events. Each time the stream opens
+  // (first or again) the page reloads what it shows, since changes made
+  // before it was subscribed were never sent to it.
   let source = null;
   function follow() {
     const live = $('live');
-    let broken = false;
     source = new EventSource(withToken('/api/events'));
     source.addEventListener('open', () => {
       live.textContent = 'live';
       live.className = 'live on';
-      if (broken) {
-        broken = false;
-        resync();
-      }
+      resync();
     });
     source.addEventListener('error', () => {
-      broken = true;
       live.textContent = 'reconnecting…';
       live.className = 'live off';
     });
@@ -1088,8 +1084,9 @@
       await api('DELETE', path + '?force=true');
     }
     S.channel = null;
-    location.hash = '#/channels';
     announce('Deleted ' + c.name + '.');
+    if (location.hash === '#/channels') await route(); // no hashchange
+    else location.hash = '#/channels';
   }
 
   document.addEventListener('DOMContentLoaded', () => {
