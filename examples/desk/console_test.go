@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -212,7 +213,35 @@ func browserTest(t *testing.T) (url string, browser context.Context, dir string)
 	if err := chromedp.Do(browser); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	setUpDemoChannel(t, ts.URL)
 	return ts.URL, browser, dir
+}
+
+// setUpDemoChannel gives the demo channel what the tests expect, whatever
+// the demo's defaults: alice then bob are rung, Welcome and Close are on,
+// and staff see custom info.
+func setUpDemoChannel(t *testing.T, url string) {
+	t.Helper()
+	body := `{
+		"routing": {"alternative": [{"staff": "alice"}, {"staff": "bob"}]},
+		"autoMessages": {"welcome": {"on": true}, "away": {"on": true}, "close": {"on": true}, "nameFormat": "none"},
+		"customInfo": "Opening hours: 9:00–18:00 JST.\nReturns within 30 days with the receipt.",
+		"customInfoOn": true
+	}`
+	req, err := http.NewRequest(http.MethodPatch, url+"/api/channels/demo", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(res.Body)
+		t.Fatalf("set up the demo channel: %s: %s", res.Status, msg)
+	}
 }
 
 // TestConsoleInBrowser drives the staff console and the demo customer
