@@ -358,6 +358,10 @@ func TestConsoleInBrowser(t *testing.T) {
 	console.screenshot("11-console-with-phone-panel.png")
 	console.do("hide the panel", chromedp.Click(chromedp.ID("phone-toggle")), chromedp.EmulateViewport(390, 844))
 	console.screenshot("12-console-phone-width.png")
+	console.do("go back to the list", chromedp.Click(chromedp.CSS(".room-head .back")))
+	console.do("look at closed enquiries", chromedp.Click(chromedp.ID("tab-closed")))
+	console.waitFor("the list shows the closed enquiry", `document.querySelector('#enquiry-list a') !== null && document.getElementById('room').offsetParent === null`)
+	console.screenshot("13-console-list-phone-width.png")
 
 	console.eval(`''`) // let late console messages arrive
 	phone.eval(`''`)

@@ -204,6 +204,7 @@
     if (S.config.demo) {
       $('nav-phone').hidden = false;
       $('phone-toggle').hidden = false;
+      $('room-none').textContent = 'Choose an enquiry to open its room. In this demo, write as a customer on the Customer phone (“Show phone”) and watch the enquiry arrive.';
     }
 
     for (const tab of document.querySelectorAll('[role=tab]')) {
@@ -428,10 +429,15 @@
     }
     renderList();
     if (S.room.enquiry) renderRoomHead();
+    // aria-busy keeps screen readers from reading out the whole history
+    // as it loads; only messages that arrive later are announced.
+    $('transcript').setAttribute('aria-busy', 'true');
     try {
       await loadRoom(id);
     } catch (e) {
       setText($('room-error'), e.status === 404 ? 'There is no such enquiry.' : e.message);
+    } finally {
+      $('transcript').setAttribute('aria-busy', 'false');
     }
     $('room-title').focus({ preventScroll: true });
   }
