@@ -97,7 +97,7 @@ func openPage(t *testing.T, parent context.Context, name, dir string) (*page, co
 // instead of hanging it.
 func (p *page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		p.t.Fatalf("%s: %s: %v", p.name, what, err)
@@ -109,7 +109,7 @@ func (p *page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 func (p *page) waitFor(what, predicate string) {
 	p.t.Helper()
 	p.do("wait until "+what, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second))(ctx, t)
+		_, err := chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))(ctx, t)
 		if err != nil {
 			text, _ := chromedp.TextContent(chromedp.CSS("body"))(ctx, t)
 			return chromedp.Void{}, fmt.Errorf("%w; the page says: %.1500s", err, strings.Join(strings.Fields(text), " "))
@@ -120,7 +120,7 @@ func (p *page) waitFor(what, predicate string) {
 
 func (p *page) eval(expr string, opts ...chromedp.EvaluateOption) string {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, opts...))
 	if err != nil {
@@ -131,7 +131,7 @@ func (p *page) eval(expr string, opts ...chromedp.EvaluateOption) string {
 
 func (p *page) screenshot(file string) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
