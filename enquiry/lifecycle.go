@@ -333,7 +333,7 @@ func (d *Desk) check(ctx context.Context, c *Content) error {
 			return err
 		}
 		if string(v.Kind) != string(c.Kind) {
-			return &media.Error{Code: "unsupported_format", Reason: "the file is " + string(v.Kind) + " content, not " + string(c.Kind)}
+			return &media.Error{Code: media.CodeUnsupportedFormat, Kind: v.Kind, Format: v.Format, Reason: "The file is " + string(v.Kind) + " content, not " + string(c.Kind) + "."}
 		}
 		c.Media.Kind, c.Media.Format, c.Media.Size = v.Kind, v.Format, v.Size
 		return nil
@@ -341,7 +341,7 @@ func (d *Desk) check(ctx context.Context, c *Content) error {
 		if err := media.CheckKind(string(c.Kind)); err != nil {
 			return err
 		}
-		return &media.Error{Code: "unsupported_kind", Reason: "Messages of kind " + string(c.Kind) + " cannot be sent."}
+		return &media.Error{Code: media.CodeUnsupportedKind, Reason: "Messages of kind " + string(c.Kind) + " cannot be sent."}
 	}
 }
 

@@ -179,7 +179,7 @@ func (c *Client) store(ctx context.Context, body io.Reader, blobs enquiry.BlobSt
 	}
 	done := make(chan result, 1)
 	go func() {
-		v, err := media.CheckReader(io.TeeReader(capped, pw))
+		v, err := c.cfg.MediaPolicy.CheckReader(io.TeeReader(capped, pw))
 		if err == nil {
 			_, err = io.Copy(pw, capped)
 		}

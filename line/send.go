@@ -38,7 +38,7 @@ var errFallback = errors.New("line: reply not possible; push instead")
 // or refused them. It implements enquiry.Sender and is safe for concurrent
 // use.
 //
-// Every message is checked first (text by media.CheckText; media need an
+// Every message is checked first (text by Config.MediaPolicy; media need an
 // https URL, from the MediaRef or Config.MediaURL, and images and videos a
 // preview, audio a duration): if one fails, nothing is sent and the error
 // is a *MessageError. Messages go in order, at most five per request.
@@ -240,7 +240,7 @@ func (c *Client) messages(ctx context.Context, ms []enquiry.Message) ([]messagin
 		}
 		switch ct := m.Content; ct.Kind {
 		case enquiry.Text:
-			if err := media.CheckText(ct.Text); err != nil {
+			if err := c.cfg.MediaPolicy.CheckText(ct.Text); err != nil {
 				reason := err.Error()
 				var me *media.Error
 				if errors.As(err, &me) && me.Reason != "" {

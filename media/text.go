@@ -1,0 +1,81 @@
+package media
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// UTF16Len returns the length of s in UTF-16 code units, the way LINE counts
+// message characters: one unit per character of the Basic Multilingual
+// Plane, two for others (most emoji). An invalid UTF-8 byte counts as one
+// unit, as it becomes U+FFFD when sent. It is safe for concurrent use.
+func UTF16Len(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+		i += w
+	}
+	return n
+}
+
+// CheckText returns nil if s may be sent as one LINE text message: not
+// empty and at most MaxTextUnits UTF-16 code units. Otherwise it returns a
+// *Error with CodeEmptyText or CodeTextTooLong. It is safe for concurrent
+// use.
+func (p Policy) CheckText(s string) error {
+	if s == "" {
+		return &Error{Code: CodeEmptyText, Reason: "The message is empty; type something to send."}
+	}
+	max := p.MaxTextUnits
+	if max == 0 {
+		max = DefaultMaxTextUnits
+	}
+	if n := UTF16Len(s); n > max {
+		who := "LINE allows"
+		if max != DefaultMaxTextUnits {
+			who = "the limit here is"
+		}
+		return &Error{Code: CodeTextTooLong, Reason: fmt.Sprintf("The message is %d characters long; %s at most %d. Shorten it or split it into several messages.", n, who, max)}
+	}
+	return nil
+}
+
+// CheckText judges text under LINE's rules; see Policy.CheckText. It is
+// safe for concurrent use.
+func CheckText(s string) error { return Policy{}.CheckText(s) }
+
+var kindRefusals = map[string]string{
+	"file":     "Files cannot be sent on LINE; send the content as text, an image, audio or a video.",
+	"location": "Locations cannot be sent from the desk; send the address as text.",
+	"imagemap": "Imagemap messages cannot be sent from the desk.",
+	"template": "Template messages cannot be sent from the desk.",
+	"flex":     "Flex messages cannot be sent from the desk.",
+	"sticker":  "Sticker images are not downloaded from LINE; the customer sent a sticker.",
+}
+
+// CheckKind returns nil for the message kinds the desk can carry ("text",
+// "image", "video", "audio") and a *Error with CodeUnsupportedKind for any
+// other: "file", "location", "imagemap", "template", "flex", "sticker" (whose
+// image is never downloaded), or a kind it does not know. It is safe for
+// concurrent use.
+func CheckKind(kind string) error {
+	switch kind {
+	case "text", "image", "video", "audio":
+		return nil
+	}
+	r, ok := kindRefusals[kind]
+	if !ok {
+		r = "This kind of message cannot be carried by the desk."
+	}
+	return &Error{Code: CodeUnsupportedKind, Reason: r}
+}
