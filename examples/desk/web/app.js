@@ -1067,7 +1067,7 @@
     const c = S.channel;
     const suspend = c.state !== 'suspended';
     if (suspend) {
-      const ok = await confirmDialog('Suspend ' + c.name + '?', 'Customers\' messages are still recorded, but nothing is sent to them until you resume the channel.', 'Suspend');
+      const ok = await confirmDialog('Suspend ' + c.name + '?', 'Customers\' messages are still recorded, but nobody is rung and nothing is sent to them until you resume the channel.', 'Suspend');
       if (!ok) return;
     }
     const res = await api('POST', '/api/channels/' + encodeURIComponent(c.id) + (suspend ? '/suspend' : '/resume'));
