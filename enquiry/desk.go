@@ -202,16 +202,19 @@ func (d *Desk) forget(id string) {
 	d.chmu.Unlock()
 }
 
-// publish sends an event with its own copies of e and m: subscribers read
-// them on other goroutines while the caller goes on changing its values.
+// publish sends an event with copies of e and m: the sink's readers must
+// never share memory with the desk's working values.
 func (d *Desk) publish(kind EventKind, channel string, e *Enquiry, m *Message) {
+	if d.sink == (nobody{}) {
+		return
+	}
 	ev := DeskEvent{Kind: kind, Channel: channel, At: d.clock.Now()}
 	if e != nil {
-		c := *e
+		c := e.clone()
 		ev.Enquiry = &c
 	}
 	if m != nil {
-		c := *m
+		c := m.clone()
 		ev.Message = &c
 	}
 	d.sink.Publish(ev)

@@ -14,12 +14,6 @@ import (
 	"github.com/socialdesk/socialdesk/media"
 )
 
-// LINE's size limits for content, used when Config.MediaPolicy leaves them zero.
-const (
-	defaultMaxImageBytes = 10_000_000
-	defaultMaxAVBytes    = 200_000_000
-)
-
 const (
 	endpointContent     = "GET /v2/bot/message/{messageId}/content"
 	endpointTranscoding = "GET /v2/bot/message/{messageId}/content/transcoding"
@@ -76,27 +70,12 @@ func tooLarge(src ContentSource, limit int64) error {
 	return fmt.Errorf("line: %s content of message %s is larger than %d bytes: %w", src.Kind, src.MessageID, limit, media.ErrTooLarge)
 }
 
-// sizeLimit returns the most bytes content of kind k may have, as media
-// counts: a zero Policy field means LINE's limit, a negative one allows
-// nothing. It returns -1 for kinds that are not downloaded.
+// sizeLimit returns the most bytes content of kind k may have under the
+// configured media policy, or -1 for kinds that are not downloaded.
 func (c *Client) sizeLimit(k media.Kind) int64 {
-	p := c.cfg.MediaPolicy
-	pick := func(v, def int64) int64 {
-		switch {
-		case v == 0:
-			return def
-		case v < 0:
-			return 0
-		}
-		return v
-	}
 	switch k {
-	case media.KindImage:
-		return pick(p.MaxImageBytes, defaultMaxImageBytes)
-	case media.KindVideo:
-		return pick(p.MaxVideoBytes, defaultMaxAVBytes)
-	case media.KindAudio:
-		return pick(p.MaxAudioBytes, defaultMaxAVBytes)
+	case media.KindImage, media.KindVideo, media.KindAudio:
+		return c.cfg.MediaPolicy.Limit(k)
 	}
 	return -1
 }

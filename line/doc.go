@@ -1,4 +1,5 @@
-// Package line is the LINE connector: it sends the desk's messages to
+// Package line is the LINE connector: it takes LINE's webhook events to
+// the desk, sends the desk's messages to
 // customers on LINE (reply or push, within LINE's limits, never lost and
 // never twice), downloads the content of customers' images, videos and
 // audio into the host's blob storage, reads profiles, and diagnoses a
@@ -9,6 +10,23 @@
 //
 //	client := line.NewClient(line.Config{MediaURL: signer})
 //	desk, err := enquiry.New(enquiry.Config{Store: store, Sender: client, Directory: staff})
+//
+// A Webhook is the http.Handler that LINE posts events to, one path per
+// channel. It answers within LINE's 2-second budget by doing only what
+// must happen before the answer: it limits the body (413), verifies the
+// X-Line-Signature with the channel's secret in constant time (401),
+// parses the events (400, never echoing the body), and records them
+// durably in an enquiry.EventStore, which drops redeliveries by
+// webhookEventId (500 if the store fails, so LINE redelivers). Everything
+// slow — the customer's profile, downloading and judging content, the
+// desk — happens after the answer, in a bounded pool of workers that keeps
+// each customer's events in order. A recorded event is never lost: after
+// a crash, Run replays what the store still has pending.
+//
+//	hook := line.NewWebhook(line.WebhookConfig{Channels: desk, Events: store, Desk: desk, Content: client, Blobs: blobs})
+//	mux.Handle("POST /webhook/line/{channel}", hook); go hook.Run(ctx)
+//
+// VerifySignature and ParseEvents are the same steps as pure functions.
 //
 // Requests are rate-limited per channel and endpoint (golang.org/x/time/rate),
 // retried with backoff on 5xx, 429 and timeouts, and never retried on other

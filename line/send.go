@@ -133,6 +133,12 @@ func batchKey(key string, i int) string {
 
 // reply sends msgs with out's reply token. It returns errFallback when
 // the token cannot be used and nothing was sent, so the caller pushes.
+// A reply has no retry key: after an unclear answer (5xx, timeout) it is
+// retried with the same token while the token is fresh; "Invalid reply
+// token" then means the unclear attempt used it, so the messages were
+// delivered. Only when the token goes stale or the attempts run out with
+// the outcome still unknown does it give up with ErrDeliveryUncertain,
+// rather than push and perhaps deliver twice.
 func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messaging_api.MessageInterface) (enquiry.Receipt, error) {
 	body, err := json.Marshal(&messaging_api.ReplyMessageRequest{ReplyToken: out.ReplyToken, Messages: msgs})
 	if err != nil {
@@ -164,8 +170,12 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 		if errors.As(err, &le) {
 			switch {
 			case errors.Is(le, ErrInvalidReplyToken) && uncertain != nil:
-				// Used up: perhaps by the attempt that got no answer.
-				return uncertainError(uncertain)
+				// The token is still fresh (well inside LINE's validity),
+				// and only this send had it: it was used up by the attempt
+				// that got no clear answer, so the messages were delivered.
+				// Pushing now would deliver them twice.
+				rid = uncertain.RequestID
+				return nil
 			case errors.Is(le, ErrInvalidReplyToken):
 				return errFallback
 			case le.ambiguous:

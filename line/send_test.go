@@ -418,3 +418,20 @@ func TestSendLogsFailuresWithoutTheToken(t *testing.T) {
 	is.True(strings.Contains(logs, `"channel":"ch1"`), "logs name the channel")
 	is.True(!strings.Contains(logs, "SECRET") && !strings.Contains(logs, token), "a token is in the logs: ", logs)
 }
+
+func TestSendTakesAUsedUpFreshTokenAsDeliveredAfterAnUnclearAnswer(t *testing.T) {
+	is := outCheck(t)
+	f := newFixture(t, line.Config{})
+	f.p.SetFaults(linetest.Faults{ServerErrors: 1, Accepted: 1})
+	out := f.outbound(text("carried out, answered 500"))
+	out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), time.Now()
+	done := make(chan error, 1)
+	go func() { _, err := f.c.Send(context.Background(), out); done <- err }()
+	for len(f.p.Calls()) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	f.p.SetFaults(linetest.Faults{}) // the retry is answered: "Invalid reply token"
+	is.NoErr(<-done)
+	is.Len(len(f.p.Received(customer)), 1, "delivered once by the first attempt")
+	is.Len(len(f.p.Pushes()), 0)
+}

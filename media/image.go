@@ -130,7 +130,7 @@ func (c *checker) jpegScan(off int64) error {
 // is read to its end (a stream) and measured against the kind's limit.
 func (c *checker) accept(k Kind) error {
 	c.v.Kind = k
-	c.in.limit = min(c.in.limit, c.pol.limit(k))
+	c.in.limit = min(c.in.limit, c.pol.Limit(k))
 	size, err := c.in.finish()
 	if err != nil {
 		return err

@@ -159,7 +159,7 @@ func (c *checker) isobmff() error {
 	default:
 		return c.malformed("it has neither a video nor an audio stream")
 	}
-	if off > c.pol.limit(c.v.Kind) {
+	if off > c.pol.Limit(c.v.Kind) {
 		return errTooLarge
 	}
 	c.v.Size = off

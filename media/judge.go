@@ -34,19 +34,19 @@ func (c *checker) judge() error {
 	c.v.Kind = kindOf[f]
 	switch f {
 	case FormatPNG:
-		c.in.limit = c.pol.limit(KindImage)
+		c.in.limit = c.pol.Limit(KindImage)
 		return c.png()
 	case FormatJPEG:
-		c.in.limit = c.pol.limit(KindImage)
+		c.in.limit = c.pol.Limit(KindImage)
 		return c.jpeg()
 	case FormatWAV:
-		c.in.limit = c.pol.limit(KindAudio)
+		c.in.limit = c.pol.Limit(KindAudio)
 		return c.wav()
 	case FormatMP3: // MPEG audio of any layer, or ADTS, possibly behind ID3v2
-		c.in.limit = c.pol.limit(KindAudio)
+		c.in.limit = c.pol.Limit(KindAudio)
 		return c.mpegAudio()
 	case FormatMP4:
-		c.in.limit = max(c.pol.limit(KindAudio), c.pol.limit(KindVideo))
+		c.in.limit = max(c.pol.Limit(KindAudio), c.pol.Limit(KindVideo))
 		return c.isobmff()
 	}
 	return c.refuseFormat()

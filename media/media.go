@@ -88,7 +88,10 @@ type Policy struct {
 	MaxTextUnits  int
 }
 
-func (p Policy) limit(k Kind) int64 {
+// Limit returns the most bytes content of kind k may have under p: a zero
+// field means LINE's limit, a negative one allows nothing. Kinds other
+// than image and audio get the video limit.
+func (p Policy) Limit(k Kind) int64 {
 	pick := func(v, def int64) int64 {
 		switch {
 		case v == 0:
@@ -194,9 +197,9 @@ func (c *checker) tooLarge() *Error {
 	if k == "" {
 		k = KindVideo
 	}
-	lim := c.pol.limit(k)
+	lim := c.pol.Limit(k)
 	who := "LINE accepts"
-	if lim != (Policy{}).limit(k) {
+	if lim != (Policy{}).Limit(k) {
 		who = "allowed here"
 	}
 	return &Error{Code: CodeTooLarge, Kind: c.v.Kind, Format: c.v.Format,

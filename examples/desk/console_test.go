@@ -167,12 +167,20 @@ func browserTest(t *testing.T) (url string, browser context.Context, dir string)
 	}
 	dir = artifactDir(t)
 
-	srvCtx, stopServer := context.WithCancel(context.Background())
-	s, err := newFakeServer(srvCtx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The desk in demo mode, as `go run ./examples/desk` starts it.
+	logs := &syncBuffer{}
+	ctx := context.Background()
+	s, err := newServer(ctx, config{Demo: true, Addr: "127.0.0.1:0"}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(s.Handler())
+	s.baseURL = ts.URL
+	if err := s.start(ctx); err != nil {
+		ts.Close()
+		s.Close()
+		t.Fatal(err)
+	}
 
 	allocCtx, stopAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(exe),
@@ -204,10 +212,12 @@ func browserTest(t *testing.T) (url string, browser context.Context, dir string)
 		// The browser first, so its event streams end before the server.
 		stopBrowser()
 		stopAlloc()
-		ts.CloseClientConnections()
+		s.endStreams()
 		ts.Close()
 		s.Close()
-		stopServer()
+		if t.Failed() {
+			t.Logf("desk logs:\n%s", logs.String())
+		}
 	})
 	// Start the browser here, so that the tabs of the test share it.
 	if err := chromedp.Do(browser); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/routing"
 )
 
@@ -25,6 +26,9 @@ type server struct {
 	blobs   enquiry.BlobStore
 	api     *api
 	mux     *http.ServeMux
+	line    *line.Client
+	webhook *line.Webhook
+	demo    *demo  // demo mode only
 	baseURL string // where the server listens, once known
 
 	cancel    context.CancelFunc
@@ -48,11 +52,12 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		s.roster.Add(st.id, st.name, 0)
 		s.roster.SetPresence(st.id, routing.Available)
 	}
-	store, err := openStore(ctx, cfg, log)
+	store, closeStore, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
 	s.store = store
+	s.closers = append(s.closers, closeStore)
 	sender, err := s.connect(ctx)
 	if err != nil {
 		return nil, err
@@ -61,9 +66,17 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{})}
+	s.webhook = line.NewWebhook(line.WebhookConfig{
+		Channels: s.desk, Events: store, Desk: s.desk, Content: s.line, Blobs: s.blobs, Logger: log,
+	})
+	s.mux.Handle("/webhook/line/{channel}", s.webhook)
+	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{}), connect: s.connectChannel}
 	s.api.routes(s.mux)
 	s.mux.HandleFunc("GET /api/config", s.config)
+	s.mux.Handle("/", consoleHandler())
+	if s.demo != nil {
+		s.demo.routes(s.mux)
+	}
 	return s, nil
 }
 

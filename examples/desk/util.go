@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -93,3 +94,5 @@ func eventView(ev enquiry.DeskEvent) map[string]any {
 	}
 	return v
 }
+
+func encodeBase64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

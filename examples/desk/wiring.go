@@ -2,25 +2,140 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"time"
 
+	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/routing"
 )
 
 // demoChannel is the demo's channel ID.
 const demoChannel = "demo"
 
 // openStore returns the store: memory, or PostgreSQL with DESK_DATABASE_URL.
-func openStore(ctx context.Context, cfg config, log *slog.Logger) (enquiry.Store, error) {
-	return enquiry.NewMemStore(), nil
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (enquiry.Store, func(), error) {
+	if cfg.DatabaseURL != "" {
+		return openPostgres(ctx, cfg.DatabaseURL, log)
+	}
+	return enquiry.NewMemStore(), func() {}, nil
 }
 
-// connect builds the LINE connector (TEMPORARY: a logging sender until the line package lands).
+// connect builds the LINE client (the desk's sender) and, in demo mode,
+// the fake platform it talks to.
 func (s *server) connect(ctx context.Context) (enquiry.Sender, error) {
-	return enquiry.SenderFunc(func(ctx context.Context, out enquiry.Outbound) (enquiry.Receipt, error) {
-		return enquiry.Receipt{}, nil
-	}), nil
+	lc := line.Config{APIBase: s.cfg.APIBase, DataAPIBase: s.cfg.DataAPIBase, Logger: s.log}
+	if s.cfg.Demo {
+		s.demo = newDemo()
+		s.closers = append(s.closers, s.demo.platform.Close)
+		lc.APIBase, lc.DataAPIBase = s.demo.platform.URL(), s.demo.platform.DataURL()
+	}
+	s.line = line.NewClient(lc)
+	return s.line, nil
 }
 
-func (s *server) startConnector(ctx context.Context) error    { return nil }
-func (s *server) shutdownConnector(ctx context.Context) error { return nil }
+// routeToStaff rings alice, then bob, for 30 s each; then the enquiry is missed.
+func routeToStaff() *routing.Rule {
+	r := &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{
+		{Staff: "alice", Timeout: 30 * time.Second},
+		{Staff: "bob", Timeout: 30 * time.Second},
+	}}}
+	if err := r.Validate(); err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// allOn switches every auto-message on with its default text.
+var allOn = automsg.Settings{
+	Welcome: automsg.Message{On: true}, Away: automsg.Message{On: true}, Close: automsg.Message{On: true},
+	NameFormat: automsg.NameFirst,
+}
+
+// setUpChannel creates the channel this host serves, if it is not there yet:
+// the demo channel, or channel main with the LINE credentials.
+func (s *server) setUpChannel(ctx context.Context) error {
+	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Routing: routeToStaff(), AutoMessages: allOn,
+		Credentials: enquiry.Credentials{Secret: enquiry.Secret(s.cfg.Secret), Token: enquiry.Secret(s.cfg.AccessToken)}}
+	if s.cfg.Demo {
+		s.demo.webhook = s.baseURL + "/webhook/line/" + demoChannel
+		s.demo.platform.SetWebhook(demoBot, s.demo.webhook, true)
+		ch = enquiry.Channel{
+			ID: demoChannel, Name: "Demo Shop", Kind: "line", Account: demoBot, Routing: routeToStaff(),
+			Credentials:  enquiry.Credentials{Secret: demoSecret, Token: demoToken},
+			AutoMessages: allOn,
+			CustomInfo:   "Demo Shop is open 9:00–18:00 (JST), Monday to Friday. Orders ship within two working days; returns are free within 30 days.",
+			CustomInfoOn: true,
+		}
+	}
+	if existing, err := s.desk.Channel(ctx, ch.ID); err == nil {
+		ch = existing // kept in PostgreSQL from an earlier run
+	} else if _, err := s.desk.CreateChannel(ctx, ch); err != nil {
+		return fmt.Errorf("setting up channel %s: %w", ch.ID, err)
+	}
+	if !s.cfg.Demo {
+		s.diagnose(ctx, ch)
+	}
+	return nil
+}
+
+// diagnose runs LINE's set-up checks for channel main and logs each result;
+// it records the bot user ID on the channel when LINE gives it.
+func (s *server) diagnose(ctx context.Context, ch enquiry.Channel) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	owner := func(bot string) (string, bool) {
+		c, err := s.store.ChannelByAccount(ctx, "line", bot)
+		return c.ID, err == nil
+	}
+	for _, c := range s.line.Doctor(ctx, ch, owner) {
+		level := slog.LevelInfo
+		switch c.Status {
+		case line.Warn:
+			level = slog.LevelWarn
+		case line.Fail:
+			level = slog.LevelError
+		}
+		s.log.Log(ctx, level, "LINE check", "channel", ch.ID, "check", c.Name, "status", c.Status, "detail", c.Detail)
+	}
+	if info, err := s.line.BotInfo(ctx, ch); err == nil && info.UserID != "" && ch.Account != info.UserID {
+		ch.Account = info.UserID
+		if _, err := s.desk.UpdateChannel(ctx, ch); err != nil {
+			s.log.Warn("recording the bot user ID failed", "channel", ch.ID, "err", err)
+		}
+	}
+}
+
+// connectChannel is the API's hook for new channels: it asks LINE for the
+// bot user ID, so one account cannot be connected twice.
+func (s *server) connectChannel(r *http.Request, ch *enquiry.Channel) error {
+	if s.cfg.Demo {
+		return nil // the demo platform knows only the demo account
+	}
+	info, err := s.line.BotInfo(r.Context(), *ch)
+	if err != nil {
+		return fmt.Errorf("LINE did not accept the channel access token: %w", err)
+	}
+	ch.Account = info.UserID
+	return nil
+}
+
+// startConnector mounts the webhook and starts its workers.
+func (s *server) startConnector(ctx context.Context) error {
+	if err := s.setUpChannel(ctx); err != nil {
+		return err
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := s.webhook.Run(ctx); err != nil {
+			s.log.Error("webhook workers stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+func (s *server) shutdownConnector(ctx context.Context) error { return s.webhook.Shutdown(ctx) }

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/socialdesk/socialdesk/internal/uuid"
 	"io"
 	mathrand "math/rand/v2"
 	"net/http"
@@ -612,7 +613,7 @@ func (p *Platform) reply(r *request) answer {
 func (p *Platform) push(r *request) answer {
 	key := r.Header.Get("X-Line-Retry-Key")
 	if key != "" {
-		if !validUUID(key) {
+		if !uuid.Valid(key) {
 			return errAnswer(http.StatusBadRequest, msgRetryKeyBad)
 		}
 		if acc, ok := p.retryKeys[r.ch.BotUserID+" "+key]; ok && r.now.Sub(acc.at) < 24*time.Hour {
@@ -776,24 +777,4 @@ func randomHex(n int) string {
 func randomUUID() string {
 	s := randomHex(16)
 	return s[:8] + "-" + s[8:12] + "-4" + s[13:16] + "-a" + s[17:20] + "-" + s[20:]
-}
-
-func validUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -86,8 +86,14 @@
     const box = $('stickers');
     for (const s of STICKERS) {
       box.append(el('button', {
-        type: 'button', class: 'sticker-button', 'aria-label': 'Send sticker: ' + s.label, title: s.label,
-        text: s.glyph, onclick: () => sendNow({ sticker: { package: s.package, id: s.id } }),
+        type: 'button', class: 'sticker-button', 'aria-label': 'Send sticker: ' + s.label,
+        text: s.glyph + ' ' + s.label,
+        onclick: () => {
+          box.hidden = true;
+          $('sticker-toggle').setAttribute('aria-expanded', 'false');
+          $('phone-text').focus();
+          sendNow({ sticker: { package: s.package, id: s.id } });
+        },
       }));
     }
     $('sticker-toggle').addEventListener('click', () => {
@@ -185,7 +191,7 @@
     if (atEnd || same < messages.length) chat.scrollTop = chat.scrollHeight;
   }
 
-  function key(m) { return [m.from, m.kind, m.text || '', m.time || ''].join('\u0000'); }
+  function key(m) { return [m.from, m.kind, m.text || '', m.time || '', m.status || ''].join('\u0000'); }
 
   function bubble(m) {
     const mine = m.from === 'customer';
@@ -193,15 +199,18 @@
     switch (m.kind) {
       case 'text': body = el('p', { class: 'text', text: m.text || '' }); break;
       case 'sticker': body = el('p', { class: 'sticker', text: '☺ Sticker' }); break;
-      case 'image': body = el('p', { class: 'note', text: '📷 Photo' }); break;
-      case 'video': body = el('p', { class: 'note', text: '🎬 Video' }); break;
-      case 'audio': body = el('p', { class: 'note', text: '🎤 Voice message' }); break;
+      case 'image': body = el('p', { class: 'note', text: 'Photo' }); break;
+      case 'video': body = el('p', { class: 'note', text: 'Video' }); break;
+      case 'audio': body = el('p', { class: 'note', text: 'Voice message' }); break;
       default: body = el('p', { class: 'note', text: m.text || 'A ' + m.kind + ' message' });
     }
+    const problem = mine && m.status && m.status !== 'delivered'
+      ? el('p', { class: 'problem', text: 'Not delivered: ' + m.status }) : null;
     const when = m.time ? new Date(m.time).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : '';
     return el('li', { class: 'bubble ' + (mine ? 'mine' : 'theirs'), 'data-key': key(m) },
       el('span', { class: 'sr-only', text: mine ? 'You: ' : 'Shop: ' }),
       body,
+      problem,
       when ? el('time', { datetime: m.time, text: when }) : null);
   }
 

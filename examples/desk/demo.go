@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/socialdesk/socialdesk/line/linetest"
+)
+
+// The demo's fake LINE Official Account.
+const (
+	demoBot    = "U0000000000000000000000000000demo"
+	demoSecret = "0123456789abcdef0123456789abcdef"
+	demoToken  = "demo-channel-access-token"
+)
+
+// demoCustomers are the LINE users of the customer phone.
+var demoCustomers = []linetest.User{
+	{ID: "U-demo-yui", DisplayName: "Yui Sato"},
+	{ID: "U-demo-ken", DisplayName: "Ken Ito"},
+	{ID: "U-demo-ana", DisplayName: "Ana Souza"},
+}
+
+// demo is the customer simulator: it plays LINE users who message the
+// desk's demo channel through the embedded fake platform, as LINE would
+// (signed webhooks, reply tokens, content on the data API).
+type demo struct {
+	platform *linetest.Platform
+	webhook  string // the desk's own webhook URL for the demo channel
+	client   *http.Client
+
+	mu   sync.Mutex
+	sent map[string][]phoneMessage // what each customer sent
+}
+
+// phoneMessage is one line of a customer's phone screen.
+type phoneMessage struct {
+	From string    `json:"from"` // "customer" or "desk"
+	Kind string    `json:"kind"` // text, sticker, image, video, audio
+	Text string    `json:"text,omitempty"`
+	Time time.Time `json:"time"`
+	// Sticker and URL, when the kind needs them.
+	Sticker string `json:"sticker,omitempty"`
+	URL     string `json:"url,omitempty"`
+	// Status of a customer message: "delivered" or the webhook's answer.
+	Status string `json:"status,omitempty"`
+}
+
+func newDemo() *demo {
+	p := linetest.New()
+	p.AddChannel(linetest.Channel{Token: demoToken, Secret: demoSecret, BotUserID: demoBot, BasicID: "@socialdesk", DisplayName: "socialdesk demo", ChatMode: "bot"})
+	for _, u := range demoCustomers {
+		p.AddUser(u)
+	}
+	return &demo{platform: p, client: &http.Client{Timeout: 10 * time.Second}, sent: map[string][]phoneMessage{}}
+}
+
+func (d *demo) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /demo/customers", d.listCustomers)
+	mux.HandleFunc("POST /demo/customers/{id}/messages", d.send)
+	mux.HandleFunc("GET /demo/customers/{id}/messages", d.phone)
+}
+
+func (d *demo) customer(id string) (linetest.User, bool) {
+	for _, u := range demoCustomers {
+		if u.ID == id {
+			return u, true
+		}
+	}
+	return linetest.User{}, false
+}
+
+func (d *demo) listCustomers(w http.ResponseWriter, r *http.Request) {
+	type c struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	out := make([]c, len(demoCustomers))
+	for i, u := range demoCustomers {
+		out[i] = c{u.ID, u.DisplayName}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"customers": out})
+}
+
+// send posts a customer's message to the desk as a signed LINE webhook.
+func (d *demo) send(w http.ResponseWriter, r *http.Request) {
+	u, ok := d.customer(r.PathValue("id"))
+	if !ok {
+		writeError(w, http.StatusNotFound, "not_found", "no such demo customer")
+		return
+	}
+	var b struct {
+		Text    string `json:"text"`
+		Sticker *struct {
+			Package string `json:"package"`
+			ID      string `json:"id"`
+		} `json:"sticker"`
+		Image string `json:"image"` // base64
+	}
+	if !readJSON(w, r, &b) {
+		return
+	}
+	reply := linetest.WithReplyToken(d.platform.IssueReplyToken(demoBot, u.ID))
+	msg := phoneMessage{From: "customer", Time: time.Now()}
+	var event json.RawMessage
+	switch {
+	case b.Text != "":
+		event = linetest.TextEvent(u.ID, b.Text, reply)
+		msg.Kind, msg.Text = "text", b.Text
+	case b.Sticker != nil:
+		event = linetest.StickerEvent(u.ID, b.Sticker.Package, b.Sticker.ID, nil, reply)
+		msg.Kind, msg.Sticker = "sticker", b.Sticker.Package+"/"+b.Sticker.ID
+	case b.Image != "":
+		data, err := base64.StdEncoding.DecodeString(b.Image)
+		if err != nil {
+			writeError(w, http.StatusUnprocessableEntity, "invalid", "image must be base64")
+			return
+		}
+		id := linetest.NewMessageID()
+		d.platform.AddContent(id, linetest.Content{Data: data, ContentType: http.DetectContentType(data)})
+		event = linetest.ImageEvent(u.ID, linetest.WithMessageID(id), reply)
+		msg.Kind = "image"
+	default:
+		writeError(w, http.StatusUnprocessableEntity, "invalid", `send {"text":…}, {"sticker":{"package","id"}} or {"image":"<base64>"}`)
+		return
+	}
+	status, err := d.deliver(r.Context(), linetest.WebhookBody(demoBot, event))
+	if err != nil {
+		writeError(w, http.StatusBadGateway, "webhook_failed", err.Error())
+		return
+	}
+	msg.Status = "delivered"
+	if status != http.StatusOK {
+		msg.Status = fmt.Sprintf("webhook answered %d", status)
+	}
+	d.mu.Lock()
+	d.sent[u.ID] = append(d.sent[u.ID], msg)
+	d.mu.Unlock()
+	writeJSON(w, http.StatusAccepted, map[string]any{"ok": status == http.StatusOK, "webhookStatus": status})
+}
+
+func (d *demo) deliver(ctx context.Context, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.webhook, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Line-Signature", linetest.SignBody(demoSecret, body))
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// phone shows what the customer sent and received, in order.
+func (d *demo) phone(w http.ResponseWriter, r *http.Request) {
+	u, ok := d.customer(r.PathValue("id"))
+	if !ok {
+		writeError(w, http.StatusNotFound, "not_found", "no such demo customer")
+		return
+	}
+	d.mu.Lock()
+	out := append([]phoneMessage(nil), d.sent[u.ID]...)
+	d.mu.Unlock()
+	for _, del := range append(d.platform.Replies(), d.platform.Pushes()...) {
+		if del.To != u.ID {
+			continue
+		}
+		for _, m := range del.Messages {
+			pm := phoneMessage{From: "desk", Kind: m.Type, Text: m.Text, Time: del.Time, URL: m.OriginalContentURL}
+			if m.Type == "sticker" {
+				pm.Sticker = m.PackageID + "/" + m.StickerID
+			}
+			out = append(out, pm)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	writeJSON(w, http.StatusOK, map[string]any{"customer": map[string]string{"id": u.ID, "name": u.DisplayName}, "messages": out})
+}

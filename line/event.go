@@ -1,0 +1,324 @@
+package line
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/media"
+)
+
+// Attempts and waits for work after the answer. A desk call that fails
+// for now is tried deskAttempts times in a row and then left for the
+// sweep (RetryInterval); content LINE is still preparing is awaited
+// with doubling waits up to contentWait in total, then recorded as
+// unavailable.
+const (
+	deskAttempts   = 3
+	deskBackoff    = 200 * time.Millisecond
+	contentBackoff = time.Second
+	contentMaxStep = 30 * time.Second
+	contentWait    = 3 * time.Minute
+	maxPostback    = 300 // characters of postback data shown to staff
+)
+
+// Notes for staff. They are system notes in the customer's enquiry and are
+// never sent to the customer.
+const (
+	noteFollow     = "The customer added this account as a friend."
+	noteUnblock    = "The customer unblocked this account."
+	noteUnfollow   = "The customer blocked this account: messages can no longer be delivered to them."
+	reasonFile     = "The customer sent a file. Files are not supported; ask for the content another way."
+	reasonLocation = "The customer shared a location. Locations are not supported."
+	reasonNoFetch  = "The content was not downloaded: content download is not configured."
+	reasonFailed   = "The content could not be downloaded from LINE."
+	reasonPending  = "LINE did not make the content available in time."
+	reasonUnknown  = "LINE sent a kind of message the desk does not support."
+)
+
+// process turns one recorded event into desk calls. It runs in a worker,
+// after the webhook has answered.
+func (w *Webhook) process(ctx context.Context, rec enquiry.Event) outcome {
+	ev := parseEvent(rec.Payload)
+	log := w.log.With("channel", rec.Channel, "event", rec.ID, "type", ev.Type)
+	if ev.Type == "" {
+		log.WarnContext(ctx, "line webhook: event has no usable type; recorded, not processed")
+		return done
+	}
+	if ev.Source.Type == SourceGroup || ev.Source.Type == SourceRoom {
+		// The desk serves one-on-one chats only; the event stays recorded.
+		log.InfoContext(ctx, "line webhook: group and room chats are not served; event recorded, not processed",
+			"source", ev.Source.Type)
+		return done
+	}
+	if ev.Source.UserID == "" {
+		log.InfoContext(ctx, "line webhook: event has no user; recorded, not processed")
+		return done
+	}
+	var ch enquiry.Channel
+	if o := w.retrying(ctx, log, func(ctx context.Context) (err error) {
+		ch, err = w.channels.Channel(ctx, rec.Channel)
+		return err
+	}); o != done || ch.ID == "" {
+		return o
+	}
+	decoded, err := webhook.UnmarshalEvent(rec.Payload)
+	if err != nil {
+		log.WarnContext(ctx, "line webhook: event cannot be decoded; recorded, not processed")
+		if ev.Type == "message" {
+			return w.receive(ctx, log, ch, &ev, "", enquiry.Content{Kind: enquiry.Unsupported,
+				Unsupported: &enquiry.UnsupportedNote{Kind: "unknown", Reason: reasonUnknown}})
+		}
+		return done
+	}
+	user := ev.Source.UserID
+	switch e := decoded.(type) {
+	case webhook.MessageEvent:
+		return w.message(ctx, log, ch, &ev, e.Message)
+	case webhook.UnsendEvent:
+		if e.Unsend == nil || e.Unsend.MessageId == "" {
+			return done
+		}
+		return w.retrying(ctx, log, func(ctx context.Context) error {
+			return w.desk.Unsend(ctx, ch.ID, e.Unsend.MessageId)
+		})
+	case webhook.FollowEvent:
+		note := noteFollow
+		if e.Follow != nil && e.Follow.IsUnblocked {
+			note = noteUnblock
+		}
+		return w.notice(ctx, log, ch.ID, user, note)
+	case webhook.UnfollowEvent:
+		w.names.forget(ch.ID, user)
+		return w.notice(ctx, log, ch.ID, user, noteUnfollow)
+	case webhook.PostbackEvent:
+		if e.Postback == nil {
+			return done
+		}
+		return w.notice(ctx, log, ch.ID, user, postbackNote(e.Postback))
+	default:
+		log.DebugContext(ctx, "line webhook: event kind not used by the desk; recorded")
+		return done
+	}
+}
+
+// message hands one customer message to the desk.
+func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, m webhook.MessageContentInterface) outcome {
+	var (
+		id string
+		c  enquiry.Content
+	)
+	unsupported := func(kind, reason string) enquiry.Content {
+		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: kind, Reason: reason}}
+	}
+	switch m := m.(type) {
+	case webhook.TextMessageContent:
+		id, c = m.Id, enquiry.Content{Kind: enquiry.Text, Text: m.Text}
+	case webhook.ImageMessageContent:
+		id = m.Id
+		c = w.fetch(ctx, log, ch, contentSource(m.Id, "image", m.ContentProvider, 0), m.Id)
+	case webhook.VideoMessageContent:
+		id = m.Id
+		c = w.fetch(ctx, log, ch, contentSource(m.Id, "video", m.ContentProvider, m.Duration), m.Id)
+	case webhook.AudioMessageContent:
+		id = m.Id
+		c = w.fetch(ctx, log, ch, contentSource(m.Id, "audio", m.ContentProvider, m.Duration), m.Id)
+	case webhook.FileMessageContent:
+		id, c = m.Id, unsupported("file", reasonFile)
+	case webhook.LocationMessageContent:
+		id, c = m.Id, unsupported("location", reasonLocation)
+	case webhook.StickerMessageContent:
+		id = m.Id
+		c = enquiry.Content{Kind: enquiry.Sticker, Sticker: &enquiry.StickerRef{
+			Package: m.PackageId, ID: m.StickerId, Keywords: m.Keywords}}
+	case webhook.UnknownMessageContent:
+		// imagemap, template, flex and whatever LINE adds later.
+		id = rawString(m.Raw["id"])
+		kind := m.Type
+		if kind == "" || len(kind) > 40 || !utf8.ValidString(kind) {
+			kind = "unknown"
+		}
+		c = unsupported(kind, fmt.Sprintf("The customer sent a %s message, which is not supported.", kind))
+	default:
+		c = unsupported("unknown", reasonUnknown)
+	}
+	if c.Kind == "" {
+		return stopped // the context ended while fetching
+	}
+	return w.receive(ctx, log, ch, ev, id, c)
+}
+
+func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, id string, c enquiry.Content) outcome {
+	in := enquiry.Inbound{
+		Channel:    ch.ID,
+		Customer:   enquiry.Customer{ID: ev.Source.UserID, Name: w.name(ctx, log, ch, ev.Source.UserID)},
+		ExternalID: id,
+		Time:       ev.Time,
+		Content:    c,
+		Standby:    ev.Standby(),
+	}
+	if !in.Standby {
+		in.ReplyToken = ev.ReplyToken
+	}
+	if in.Time.IsZero() {
+		in.Time = w.clock.Now()
+	}
+	return w.retrying(ctx, log, func(ctx context.Context) error {
+		_, err := w.desk.Receive(ctx, in)
+		return err
+	})
+}
+
+func (w *Webhook) notice(ctx context.Context, log *slog.Logger, channel, user, text string) outcome {
+	return w.retrying(ctx, log, func(ctx context.Context) error {
+		return w.desk.Notice(ctx, channel, user, text)
+	})
+}
+
+// retrying calls f up to deskAttempts times while it fails for now. An
+// error that can never succeed (not found, invalid, closed) is logged and
+// the event is done; an ended context stops.
+func (w *Webhook) retrying(ctx context.Context, log *slog.Logger, f func(context.Context) error) outcome {
+	wait := deskBackoff
+	for attempt := 1; ; attempt++ {
+		err := f(ctx)
+		switch {
+		case err == nil:
+			return done
+		case ctx.Err() != nil:
+			return stopped
+		case errors.Is(err, enquiry.ErrNotFound), errors.Is(err, enquiry.ErrInvalid), errors.Is(err, enquiry.ErrClosed):
+			log.InfoContext(ctx, "line webhook: event not applicable; recorded", "err", err)
+			return done
+		case attempt == deskAttempts:
+			log.ErrorContext(ctx, "line webhook: processing failed; will retry", "err", err, "attempts", attempt)
+			return later
+		}
+		if w.sleep(ctx, wait) != nil {
+			return stopped
+		}
+		wait *= 2
+	}
+}
+
+// fetch downloads and judges a message's content, waiting while LINE is
+// still preparing it. It returns a zero Content if ctx ended.
+func (w *Webhook) fetch(ctx context.Context, log *slog.Logger, ch enquiry.Channel, src ContentSource, messageID string) enquiry.Content {
+	bad := func(code, reason string) enquiry.Content {
+		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: src.Kind, Code: code, Reason: reason}}
+	}
+	if w.content == nil || w.blobs == nil {
+		return bad("", reasonNoFetch)
+	}
+	key := "line/" + ch.ID + "/" + messageID
+	wait, waited := contentBackoff, time.Duration(0)
+	for {
+		ref, err := w.content.FetchContent(ctx, ch, src, w.blobs, key)
+		if err == nil {
+			if ref.Key == "" {
+				ref.Key = key
+			}
+			if ref.Duration == 0 {
+				ref.Duration = src.Duration
+			}
+			return enquiry.Content{Kind: contentKind(src.Kind), Media: &ref}
+		}
+		if ctx.Err() != nil {
+			return enquiry.Content{}
+		}
+		if me, ok := errors.AsType[*media.Error](err); ok {
+			return bad(string(me.Code), me.Reason)
+		}
+		if !wantsRetry(err) {
+			log.WarnContext(ctx, "line webhook: content download failed", "message", messageID, "err", err)
+			return bad("", reasonFailed)
+		}
+		if waited >= contentWait {
+			log.WarnContext(ctx, "line webhook: content still not available; giving up", "message", messageID, "waited", waited)
+			return bad("", reasonPending)
+		}
+		if w.sleep(ctx, wait) != nil {
+			return enquiry.Content{}
+		}
+		waited += wait
+		wait = min(wait*2, contentMaxStep)
+	}
+}
+
+// name returns the customer's display name, from a cache or LINE; "" when
+// it cannot be had (a missing name never holds up a message).
+func (w *Webhook) name(ctx context.Context, log *slog.Logger, ch enquiry.Channel, user string) string {
+	if w.content == nil {
+		return ""
+	}
+	if n, ok := w.names.get(ch.ID, user, w.clock.Now()); ok {
+		return n
+	}
+	p, err := w.content.Profile(ctx, ch, user)
+	n := p.DisplayName
+	if err != nil {
+		log.DebugContext(ctx, "line webhook: profile lookup failed", "err", err)
+		return ""
+	}
+	w.names.put(ch.ID, user, n, w.clock.Now())
+	return n
+}
+
+func contentSource(id, kind string, p *webhook.ContentProvider, ms int64) ContentSource {
+	src := ContentSource{MessageID: id, Kind: kind, Duration: time.Duration(max(ms, 0)) * time.Millisecond}
+	if p != nil && p.Type == webhook.ContentProviderTYPE_EXTERNAL {
+		src.ExternalURL, src.PreviewURL = p.OriginalContentUrl, p.PreviewImageUrl
+	}
+	return src
+}
+
+func contentKind(kind string) enquiry.ContentKind {
+	switch kind {
+	case "image":
+		return enquiry.Image
+	case "video":
+		return enquiry.Video
+	}
+	return enquiry.Audio
+}
+
+func wantsRetry(err error) bool {
+	var r interface{ Retryable() bool }
+	return errors.As(err, &r) && r.Retryable()
+}
+
+func postbackNote(p *webhook.PostbackContent) string {
+	var b strings.Builder
+	b.WriteString("The customer chose an action")
+	data := p.Data
+	if utf8.RuneCountInString(data) > maxPostback {
+		data = string([]rune(data)[:maxPostback]) + "…"
+	}
+	if data != "" {
+		fmt.Fprintf(&b, " (postback data %q)", data)
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.Params)) {
+		fmt.Fprintf(&b, ", %s %q", k, p.Params[k])
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// rawString decodes a JSON string, "" if raw is not one.
+func rawString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}

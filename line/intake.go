@@ -1,0 +1,43 @@
+package line
+
+import (
+	"context"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+// Desk is what the webhook's workers hand customer events to;
+// *enquiry.Desk implements it. Its methods must be safe for concurrent use
+// and idempotent for a repeated ExternalID (the workers may repeat a call
+// after a crash or a failed acknowledgement).
+type Desk interface {
+	// Receive records a customer message in the customer's open enquiry,
+	// opening one if there is none.
+	Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Received, error)
+	// Unsend marks the customer's message with the platform ID externalID
+	// as unsent (enquiry.ErrNotFound if it was never recorded).
+	Unsend(ctx context.Context, channel, externalID string) error
+	// Notice adds a system note for staff to the customer's open enquiry,
+	// if there is one (e.g. "the customer blocked the account").
+	Notice(ctx context.Context, channel, customer, text string) error
+}
+
+// ChannelLookup looks channels up by ID; enquiry.Store and *enquiry.Desk
+// implement it. It returns enquiry.ErrNotFound for an unknown channel.
+type ChannelLookup interface {
+	Channel(ctx context.Context, id string) (enquiry.Channel, error)
+}
+
+// ContentFetcher downloads what customers send and tells who they are;
+// the LINE API client of this package implements it.
+type ContentFetcher interface {
+	// FetchContent streams a message's content (from LINE's data API, or
+	// from src.ExternalURL when the content is hosted elsewhere), judges
+	// it with package media as it streams, stores it in blobs under key,
+	// and returns the reference. A *media.Error (errors.As) means the
+	// content was refused; an error with a Retryable() method returning
+	// true (e.g. a video LINE is still processing) means try again later.
+	FetchContent(ctx context.Context, ch enquiry.Channel, src ContentSource, blobs enquiry.BlobStore, key string) (enquiry.MediaRef, error)
+	// Profile returns the customer's profile (only UserID when LINE has none).
+	Profile(ctx context.Context, ch enquiry.Channel, userID string) (Profile, error)
+}

@@ -1,0 +1,224 @@
+package line
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+)
+
+// ErrMalformed matches every error ParseEvents returns (use errors.Is): the
+// body is not a LINE webhook request body. Its message never contains any
+// part of the body.
+var ErrMalformed = errors.New("line: malformed webhook body")
+
+// MalformedError says where a webhook body stopped making sense. It
+// matches ErrMalformed with errors.Is. It carries no part of the body.
+type MalformedError struct {
+	// Offset is the byte offset at which the problem was found, when known.
+	Offset int64
+	// Reason is a short description, e.g. "not a JSON object".
+	Reason string
+}
+
+func (e *MalformedError) Error() string {
+	return "line: malformed webhook body: " + e.Reason + " (at byte " + strconv.FormatInt(e.Offset, 10) + ")"
+}
+
+// Unwrap returns ErrMalformed.
+func (e *MalformedError) Unwrap() error { return ErrMalformed }
+
+// Event modes, from LINE's webhook reference.
+const (
+	// ModeActive: the channel is active; the bot may reply and push.
+	ModeActive = "active"
+	// ModeStandby: another app (e.g. LINE Official Account Manager's chat)
+	// is active; there is no reply token and the bot must send nothing.
+	ModeStandby = "standby"
+)
+
+// Source types, from LINE's webhook reference.
+const (
+	SourceUser  = "user"
+	SourceGroup = "group"
+	SourceRoom  = "room"
+)
+
+// Batch is one webhook request body: the bot user ID it was sent to and its
+// events, in the order LINE sent them. Like Event, it is a plain value,
+// safe to read from many goroutines once parsed.
+type Batch struct {
+	// Destination is the user ID of the bot that received the events (the
+	// channel's LINE Official Account).
+	Destination string
+	Events      []Event
+}
+
+// Event is one webhook event as far as intake needs to know it, with the
+// event's whole JSON kept in Raw: unknown event and message types are
+// never dropped. The workers decode Raw fully (with the LINE SDK's types)
+// after the webhook has answered.
+type Event struct {
+	// Type is LINE's event type ("message", "follow", "unsend", …), or ""
+	// when the event has none or its fields have the wrong JSON types.
+	Type string
+	// ID is the webhookEventId, unique per event and kept across
+	// redeliveries. When an event has none, ID is derived from its content
+	// ("sha256:…"); when a batch repeats one ID for different events (as
+	// the SDK's sample does), the repeats get "#<index in batch>" appended,
+	// so that no event is mistaken for a redelivery of its neighbour.
+	ID string
+	// Time is when LINE received the event (its timestamp), zero if absent.
+	Time time.Time
+	// Mode is ModeActive or ModeStandby ("" if absent).
+	Mode string
+	// Redelivery is LINE's deliveryContext.isRedelivery: LINE is sending
+	// the event again because an earlier delivery was not acknowledged.
+	Redelivery bool
+	Source     EventSource
+	// ReplyToken is the single-use reply handle, if the event has one.
+	ReplyToken string
+	// Raw is the event's JSON exactly as received.
+	Raw json.RawMessage
+}
+
+// EventSource is who an event came from.
+type EventSource struct {
+	// Type is SourceUser, SourceGroup or SourceRoom ("" if absent).
+	Type    string
+	UserID  string
+	GroupID string
+	RoomID  string
+}
+
+// Standby reports whether the event was sent in standby mode: it is
+// recorded, but nothing may be sent in answer.
+func (e *Event) Standby() bool { return e.Mode == ModeStandby }
+
+// Key is what orders processing: events with one key (one customer, or
+// one group or room) are handled in the order LINE sent them.
+func (e *Event) Key() string {
+	switch e.Source.Type {
+	case SourceGroup:
+		return "group:" + e.Source.GroupID
+	case SourceRoom:
+		return "room:" + e.Source.RoomID
+	}
+	return e.Source.UserID
+}
+
+// header is the part of an event that intake reads before answering.
+type header struct {
+	Type           string `json:"type"`
+	WebhookEventID string `json:"webhookEventId"`
+	Timestamp      int64  `json:"timestamp"`
+	Mode           string `json:"mode"`
+	ReplyToken     string `json:"replyToken"`
+	Source         struct {
+		Type    string `json:"type"`
+		UserID  string `json:"userId"`
+		GroupID string `json:"groupId"`
+		RoomID  string `json:"roomId"`
+	} `json:"source"`
+	DeliveryContext struct {
+		IsRedelivery bool `json:"isRedelivery"`
+	} `json:"deliveryContext"`
+}
+
+// ParseEvents parses a webhook request body that has already been read
+// (and its signature verified). It fails, with a *MalformedError, only when
+// the body is not a JSON object with an "events" array; an event with no
+// type, an unknown type or fields of the wrong type is kept (with Raw) and
+// does not fail its neighbours. LINE's verification request, with an empty
+// events array, gives a Batch with no events. It is safe for concurrent use.
+func ParseEvents(body []byte) (*Batch, error) {
+	if i := firstNonSpace(body); i < 0 || body[i] != '{' {
+		return nil, &MalformedError{Offset: int64(max(i, 0)), Reason: "not a JSON object"}
+	}
+	var env struct {
+		Destination string            `json:"destination"`
+		Events      []json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, malformed(err)
+	}
+	b := &Batch{Destination: env.Destination, Events: make([]Event, len(env.Events))}
+	for i, raw := range env.Events {
+		b.Events[i] = parseEvent(raw)
+	}
+	dedupeIDs(b.Events)
+	return b, nil
+}
+
+func parseEvent(raw json.RawMessage) Event {
+	e := Event{Raw: raw}
+	var h header
+	err := json.Unmarshal(raw, &h)
+	e.ID = h.WebhookEventID
+	if e.ID == "" {
+		sum := sha256.Sum256(raw)
+		e.ID = "sha256:" + hex.EncodeToString(sum[:16])
+	}
+	if err != nil {
+		// Valid JSON (the whole body parsed) but not an event object, or
+		// a field of the wrong type: keep it, typeless, for the record.
+		return e
+	}
+	e.Type = h.Type
+	if h.Timestamp > 0 {
+		e.Time = time.UnixMilli(h.Timestamp)
+	}
+	e.Mode = h.Mode
+	e.Redelivery = h.DeliveryContext.IsRedelivery
+	e.Source = EventSource{Type: h.Source.Type, UserID: h.Source.UserID, GroupID: h.Source.GroupID, RoomID: h.Source.RoomID}
+	e.ReplyToken = h.ReplyToken
+	return e
+}
+
+// dedupeIDs gives a suffix to an ID repeated within one batch for an event
+// of different content; an identical repeat keeps its ID (it is the same
+// event twice, and the store records it once).
+func dedupeIDs(events []Event) {
+	if len(events) < 2 {
+		return
+	}
+	first := make(map[string]int, len(events))
+	for i := range events {
+		j, seen := first[events[i].ID]
+		if !seen {
+			first[events[i].ID] = i
+			continue
+		}
+		if !bytes.Equal(events[j].Raw, events[i].Raw) {
+			events[i].ID += "#" + strconv.Itoa(i)
+		}
+	}
+}
+
+func firstNonSpace(b []byte) int {
+	for i, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		default:
+			return i
+		}
+	}
+	return -1
+}
+
+// malformed turns a JSON error into a MalformedError without its text: a
+// syntax error's message quotes the offending character.
+func malformed(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return &MalformedError{Offset: syn.Offset, Reason: "invalid JSON"}
+	case errors.As(err, &typ):
+		return &MalformedError{Offset: typ.Offset, Reason: "\"" + typ.Field + "\" has the wrong JSON type"}
+	}
+	return &MalformedError{Reason: "invalid JSON"}
+}

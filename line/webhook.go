@@ -1,0 +1,287 @@
+package line
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+// Defaults for WebhookConfig's zero fields.
+const (
+	DefaultMaxBodyBytes  = 1 << 20 // 1 MiB; LINE's bodies are far smaller
+	DefaultWorkers       = 16
+	DefaultQueueSize     = 10_000
+	DefaultRetryInterval = time.Minute
+)
+
+// WebhookConfig configures a Webhook. Channels, Events and Desk are
+// required; every other zero field means its documented default.
+type WebhookConfig struct {
+	// Channels finds the channel a request is for (its secret, its state).
+	Channels ChannelLookup
+	// Events is the durable inbox: every event is recorded here before
+	// the webhook answers, and marked done once the desk has it.
+	Events enquiry.EventStore
+	// Desk receives the customers' messages and notes.
+	Desk Desk
+	// Content downloads media and looks up customers' names. When nil,
+	// images, videos and audio are recorded as unsupported ("content
+	// download is not configured") and customers have no name.
+	Content ContentFetcher
+	// Blobs keeps downloaded media (needed when Content is set).
+	Blobs enquiry.BlobStore
+	// ChannelID extracts the channel ID from a request. The default is
+	// r.PathValue("channel"), for a route like "POST /webhook/line/{channel}".
+	ChannelID func(r *http.Request) string
+	// MaxBodyBytes limits a request body (default 1 MiB); larger → 413.
+	MaxBodyBytes int64
+	// Workers is how many events are processed at once (default 16).
+	Workers int
+	// QueueSize is how many recorded events may wait in memory (default
+	// 10,000). Beyond it, events wait in the store and are fetched again
+	// in order when there is room.
+	QueueSize int
+	// RetryInterval is how often events whose processing failed for now
+	// (the desk or LINE unavailable) are tried again (default 1 minute).
+	RetryInterval time.Duration
+	// Logger receives structured logs (default slog.Default()). Logs
+	// carry channel and event IDs, never secrets or message text.
+	Logger *slog.Logger
+	// Clock stamps events' arrival (default the real time).
+	Clock enquiry.Clock
+}
+
+// Webhook receives LINE's webhook requests for many channels and hands
+// their events to the desk. It is an http.Handler; Run processes the
+// recorded events. It is safe for concurrent use.
+type Webhook struct {
+	channels  ChannelLookup
+	events    enquiry.EventStore
+	desk      Desk
+	content   ContentFetcher
+	blobs     enquiry.BlobStore
+	channelID func(*http.Request) string
+	maxBody   int64
+	workers   int
+	retry     time.Duration
+	log       *slog.Logger
+	clock     enquiry.Clock
+	pool      *pool
+	names     *nameCache
+	// sleep waits between attempts; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
+
+	mu       sync.Mutex
+	running  bool
+	shutdown chan struct{} // closed by Shutdown once drained
+}
+
+// ErrRunning is returned by Run when the webhook is already running.
+var ErrRunning = errors.New("line: webhook is already running")
+
+type hookClock struct{}
+
+func (hookClock) Now() time.Time { return time.Now() }
+
+// NewWebhook returns a Webhook for cfg. It does no I/O. It panics if
+// cfg.Channels, cfg.Events or cfg.Desk is nil: that is a wiring mistake,
+// better found at start than on LINE's first request.
+func NewWebhook(cfg WebhookConfig) *Webhook {
+	if cfg.Channels == nil || cfg.Events == nil || cfg.Desk == nil {
+		panic("line: NewWebhook needs WebhookConfig.Channels, Events and Desk")
+	}
+	w := &Webhook{
+		channels:  cfg.Channels,
+		events:    cfg.Events,
+		desk:      cfg.Desk,
+		content:   cfg.Content,
+		blobs:     cfg.Blobs,
+		channelID: cfg.ChannelID,
+		maxBody:   cfg.MaxBodyBytes,
+		workers:   cfg.Workers,
+		retry:     cfg.RetryInterval,
+		log:       cfg.Logger,
+		clock:     cfg.Clock,
+		names:     newNameCache(4096, time.Hour),
+		sleep:     hookSleep,
+		shutdown:  make(chan struct{}),
+	}
+	if w.channelID == nil {
+		w.channelID = func(r *http.Request) string { return r.PathValue("channel") }
+	}
+	if w.maxBody <= 0 {
+		w.maxBody = DefaultMaxBodyBytes
+	}
+	if w.workers <= 0 {
+		w.workers = DefaultWorkers
+	}
+	if w.retry <= 0 {
+		w.retry = DefaultRetryInterval
+	}
+	if w.log == nil {
+		w.log = slog.Default()
+	}
+	if w.clock == nil {
+		w.clock = hookClock{}
+	}
+	queue := cfg.QueueSize
+	if queue <= 0 {
+		queue = DefaultQueueSize
+	}
+	w.pool = newPool(cfg.Events, w.clock, queue, w.process)
+	return w
+}
+
+// ServeHTTP answers one webhook request. In order: a body over the limit
+// → 413; an unknown channel → 404; a missing or wrong signature → 401
+// (the response does not say which); a body that is not a webhook body →
+// 400 (the response never quotes it); the store failing to record → 500,
+// so LINE redelivers; otherwise 200, after every event is recorded. A
+// suspended channel's events are recorded too (the desk keeps them and
+// sends nothing). LINE's verification request (no events) gets 200.
+func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		rw.Header().Set("Allow", http.MethodPost)
+		http.Error(rw, "use POST", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := w.readBody(rw, r)
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			http.Error(rw, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(rw, "cannot read request body", http.StatusBadRequest)
+		return
+	}
+	ctx := r.Context()
+	id := w.channelID(r)
+	ch, err := w.channels.Channel(ctx, id)
+	if err != nil {
+		if errors.Is(err, enquiry.ErrNotFound) {
+			http.Error(rw, "unknown channel", http.StatusNotFound)
+			return
+		}
+		w.log.ErrorContext(ctx, "line webhook: channel lookup failed", "channel", id, "err", err)
+		http.Error(rw, "channel lookup failed", http.StatusInternalServerError)
+		return
+	}
+	if !VerifySignature(ch.Credentials.Secret.Reveal(), body, r.Header.Get(SignatureHeader)) {
+		http.Error(rw, "invalid signature", http.StatusUnauthorized)
+		return
+	}
+	batch, err := ParseEvents(body)
+	if err != nil {
+		http.Error(rw, "malformed webhook body", http.StatusBadRequest)
+		return
+	}
+	if len(batch.Events) == 0 {
+		rw.WriteHeader(http.StatusOK) // LINE's verification request
+		return
+	}
+	if ch.Account != "" && batch.Destination != "" && batch.Destination != ch.Account {
+		w.log.WarnContext(ctx, "line webhook: destination is not the channel's account; check the webhook URL",
+			"channel", ch.ID, "destination", batch.Destination, "account", ch.Account)
+	}
+	now := w.clock.Now()
+	records := make([]enquiry.Event, len(batch.Events))
+	for i := range batch.Events {
+		e := &batch.Events[i]
+		records[i] = enquiry.Event{Channel: ch.ID, ID: e.ID, Key: e.Key(), Received: now, Payload: e.Raw}
+	}
+	fresh, err := w.events.AppendEvents(ctx, records)
+	if err != nil {
+		w.log.ErrorContext(ctx, "line webhook: recording events failed; LINE will redeliver", "channel", ch.ID, "events", len(records), "err", err)
+		http.Error(rw, "cannot record events", http.StatusInternalServerError)
+		return
+	}
+	rw.WriteHeader(http.StatusOK)
+	w.pool.offer(fresh)
+}
+
+// readBody reads the whole body, at most w.maxBody bytes.
+func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > w.maxBody {
+		return nil, &http.MaxBytesError{Limit: w.maxBody}
+	}
+	rd := http.MaxBytesReader(rw, r.Body, w.maxBody)
+	if r.ContentLength >= 0 {
+		// Exactly sized: one allocation, and the events' Raw slices
+		// share it.
+		buf := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(rd, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(rd)
+}
+
+// Run processes recorded events until ctx is done or Shutdown has
+// drained the queue: first what a previous process left pending, then
+// each new event after its webhook request is answered. When ctx ends,
+// each worker finishes or abandons (leaving it pending, for the next
+// start) the event it is on, and Run returns nil. Run returns ErrRunning
+// if called while running.
+func (w *Webhook) Run(ctx context.Context) error {
+	w.mu.Lock()
+	if w.running {
+		w.mu.Unlock()
+		return ErrRunning
+	}
+	w.running = true
+	w.mu.Unlock()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range w.workers {
+		wg.Go(func() { w.pool.worker(ctx) })
+	}
+	wg.Go(func() {
+		w.pool.sweeper(ctx, w.retry, func(err error) {
+			w.log.ErrorContext(ctx, "line webhook: reading pending events failed", "err", err)
+		})
+	})
+	select {
+	case <-ctx.Done():
+	case <-w.shutdown:
+	}
+	w.pool.halt()
+	cancel()
+	wg.Wait()
+	return nil
+}
+
+// Shutdown stops queueing new events (they are still recorded and
+// answered, and the next start processes them), waits until the queued
+// ones are processed or ctx is done, and then makes Run return. It
+// returns ctx.Err() if ctx ended first.
+func (w *Webhook) Shutdown(ctx context.Context) error {
+	err := w.pool.drain(ctx)
+	w.mu.Lock()
+	select {
+	case <-w.shutdown:
+	default:
+		close(w.shutdown)
+	}
+	w.mu.Unlock()
+	return err
+}
+
+func hookSleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,18 @@
+package line
+
+import (
+	"context"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+// SetSleep replaces how w waits between attempts, so tests need not
+// sleep. Call it before Run.
+func SetSleep(w *Webhook, f func(ctx context.Context, d time.Duration) error) { w.sleep = f }
+
+// ProcessEvent runs the workers' handling of one recorded event
+// synchronously and reports whether it was done (not left for later).
+func ProcessEvent(ctx context.Context, w *Webhook, ev enquiry.Event) bool {
+	return w.process(ctx, ev) == done
+}

@@ -1,0 +1,310 @@
+package line
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+// pool hands recorded events to a bounded set of workers: events with one
+// key (one customer of one channel) in the order they were recorded, one
+// at a time; different keys in parallel.
+//
+// The store is the queue of record; the pool only holds what fits in
+// memory. When it is full, or when a customer's event had to be given up
+// for now, further events stay in the store ("stranded") and a sweep
+// fetches them again, in store order, once there is room. So nothing is
+// lost and no customer's events overtake each other.
+type pool struct {
+	store enquiry.EventStore
+	clock enquiry.Clock
+	limit int
+	work  func(ctx context.Context, ev enquiry.Event) outcome
+
+	mu    sync.Mutex
+	cond  *sync.Cond       // workers wait here for a ready lane or stop
+	lanes map[string]*lane // lanes with events (queued or in progress)
+	ready []*lane          // lanes with events that no worker holds, FIFO
+	held  map[ref]struct{} // events in a lane
+	// recent are events finished that a sweep may still see as pending:
+	// those finished while a sweep runs, and those a sweep queued (the
+	// webhook request that recorded one may offer it late). Each sweep
+	// starts it afresh, so it stays small.
+	recent   map[ref]struct{}
+	swept    map[ref]struct{} // events in lanes that a sweep queued
+	sweeping bool
+	blocked  map[string]struct{} // keys whose events wait for the next sweep
+	queued   int                 // events in lanes
+	overflow bool                // the pool filled up: everything waits for a sweep
+	stranded bool                // an event was left in the store since the sweep began
+	closed   bool                // Shutdown: take no more events
+	stop     bool                // workers exit
+	idle     chan struct{}       // closed when queued reaches 0 (Shutdown waits)
+	kick     chan struct{}       // wakes the sweeper
+}
+
+type ref struct{ channel, id string }
+
+type lane struct {
+	key    string
+	events []enquiry.Event
+}
+
+// outcome is what processing one event came to.
+type outcome int
+
+const (
+	done    outcome = iota // handled, or can never be: mark it done
+	later                  // failed for now: leave it in the store for a sweep
+	stopped                // the context ended: leave it, stop
+)
+
+func newPool(store enquiry.EventStore, clock enquiry.Clock, limit int, work func(context.Context, enquiry.Event) outcome) *pool {
+	p := &pool{
+		store:   store,
+		clock:   clock,
+		limit:   limit,
+		work:    work,
+		lanes:   make(map[string]*lane),
+		held:    make(map[ref]struct{}),
+		recent:  make(map[ref]struct{}),
+		swept:   make(map[ref]struct{}),
+		blocked: make(map[string]struct{}),
+		kick:    make(chan struct{}, 1),
+	}
+	p.cond = sync.NewCond(&p.mu)
+	return p
+}
+
+func laneKey(ev *enquiry.Event) string { return ev.Channel + "\x00" + ev.Key }
+
+// offer queues freshly recorded events, in order. It never blocks on I/O.
+func (p *pool) offer(events []enquiry.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return // recorded; the next start replays them
+	}
+	for i := range events {
+		p.add(events[i], false)
+	}
+}
+
+// add queues one event unless it is queued already, just finished, or
+// must wait for a sweep. p.mu is held.
+func (p *pool) add(ev enquiry.Event, fromSweep bool) {
+	r := ref{ev.Channel, ev.ID}
+	if _, ok := p.held[r]; ok {
+		return
+	}
+	if _, ok := p.recent[r]; ok {
+		return
+	}
+	k := laneKey(&ev)
+	_, blocked := p.blocked[k]
+	if p.overflow || blocked || p.queued >= p.limit {
+		// Left in the store for a sweep. A full pool sweeps as soon as it
+		// has room (a worker wakes the sweeper); a held-back key waits
+		// for the retry interval.
+		p.overflow = p.overflow || p.queued >= p.limit
+		p.stranded = true
+		return
+	}
+	l := p.lanes[k]
+	if l == nil {
+		l = &lane{key: k}
+		p.lanes[k] = l
+		p.ready = append(p.ready, l)
+		p.cond.Signal()
+	}
+	l.events = append(l.events, ev)
+	p.held[r] = struct{}{}
+	if fromSweep {
+		p.swept[r] = struct{}{}
+	}
+	p.queued++
+}
+
+func (p *pool) wake() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
+}
+
+// worker processes lanes until stop.
+func (p *pool) worker(ctx context.Context) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		for len(p.ready) == 0 && !p.stop {
+			p.cond.Wait()
+		}
+		if p.stop {
+			return
+		}
+		l := p.ready[0]
+		p.ready[0] = nil
+		p.ready = p.ready[1:]
+		ev := l.events[0]
+		p.mu.Unlock()
+		o := p.work(ctx, ev)
+		if o == done {
+			if err := p.store.EventDone(ctx, ev.Channel, ev.ID); err != nil {
+				o = later // processed, but will be seen again: the desk de-duplicates
+			}
+		}
+		p.mu.Lock()
+		p.finish(l, o)
+	}
+}
+
+// finish takes a lane's first event off after processing. p.mu is held.
+func (p *pool) finish(l *lane, o outcome) {
+	r := ref{l.events[0].Channel, l.events[0].ID}
+	n := 1
+	if o != done {
+		// Leave this event and the rest of its lane to a later sweep,
+		// which fetches them again in order; hold back the key's new
+		// events until then so they do not overtake.
+		n = len(l.events)
+		p.blocked[l.key] = struct{}{}
+		p.stranded = true
+	} else if _, swept := p.swept[r]; swept || p.sweeping {
+		p.recent[r] = struct{}{}
+	}
+	for _, ev := range l.events[:n] {
+		delete(p.held, ref{ev.Channel, ev.ID})
+		delete(p.swept, ref{ev.Channel, ev.ID})
+	}
+	clear(l.events[:n])
+	l.events = l.events[n:]
+	p.queued -= n
+	if len(l.events) > 0 {
+		p.ready = append(p.ready, l)
+	} else {
+		delete(p.lanes, l.key)
+	}
+	if p.queued == 0 && p.idle != nil {
+		close(p.idle)
+		p.idle = nil
+	}
+	if p.overflow && p.queued <= p.limit/2 {
+		p.wake()
+	}
+}
+
+// sweep queues what the store still has pending, oldest first, as far as
+// there is room. It reports whether another sweep should follow at once:
+// something was left behind while it ran, and there is room for it.
+func (p *pool) sweep(ctx context.Context) (again bool, err error) {
+	p.mu.Lock()
+	room := p.limit - p.queued
+	if room <= 0 || p.closed {
+		p.mu.Unlock()
+		return false, nil
+	}
+	clear(p.recent)
+	p.stranded = false
+	p.sweeping = true
+	p.mu.Unlock()
+
+	// Read as many as the pool holds: the oldest pending events are
+	// often the ones already queued, which add skips.
+	pending, err := p.store.PendingEvents(ctx, p.clock.Now().Add(time.Second), p.limit)
+	if err != nil {
+		p.mu.Lock()
+		p.stranded = true
+		p.sweeping = false
+		p.mu.Unlock()
+		return false, err
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sweeping = false
+	// Everything held back is released now: it is in pending, in order,
+	// or it was left behind after the read and set p.stranded again. Once
+	// the pool is full, add leaves the rest (overflow), so nothing that
+	// follows overtakes what is left.
+	clear(p.blocked)
+	p.overflow = false
+	for _, ev := range pending {
+		p.add(ev, true)
+	}
+	if len(pending) == p.limit {
+		p.stranded = true // there may be more
+		p.overflow = true // and it must not be overtaken
+	}
+	return p.stranded && !p.overflow, nil
+}
+
+// sweeper runs sweeps: at start (what a previous process left), when the
+// pool overflowed and has room again, and every interval to retry events
+// that failed for now.
+func (p *pool) sweeper(ctx context.Context, interval time.Duration, logf func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		for {
+			again, err := p.sweep(ctx)
+			if err != nil {
+				logf(err)
+			}
+			if !again {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.kick:
+		case <-t.C:
+		}
+		p.mu.Lock()
+		need := p.stranded
+		p.mu.Unlock()
+		for !need {
+			select {
+			case <-ctx.Done():
+				return
+			case <-p.kick:
+			case <-t.C:
+			}
+			p.mu.Lock()
+			need = p.stranded
+			p.mu.Unlock()
+		}
+	}
+}
+
+// drain stops taking events and waits until the queued ones are done.
+func (p *pool) drain(ctx context.Context) error {
+	p.mu.Lock()
+	p.closed = true
+	if p.queued == 0 {
+		p.mu.Unlock()
+		return nil
+	}
+	if p.idle == nil {
+		p.idle = make(chan struct{})
+	}
+	idle := p.idle
+	p.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// halt makes the workers exit after the event each is on.
+func (p *pool) halt() {
+	p.mu.Lock()
+	p.stop = true
+	p.cond.Broadcast()
+	p.mu.Unlock()
+}

@@ -1,0 +1,86 @@
+package line
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+// TestPoolHandsEachEventOnceAndForgetsThem drives the pool directly, with
+// and without overflow, and checks that every event is worked on exactly
+// once, in order per key (each key has one poster, as a customer has one
+// conversation), and that the pool's bookkeeping is empty after.
+func TestPoolHandsEachEventOnceAndForgetsThem(t *testing.T) {
+	for _, limit := range []int{3, 1000} {
+		t.Run(fmt.Sprint("queue of ", limit), func(t *testing.T) {
+			store := enquiry.NewMemStore()
+			var mu sync.Mutex
+			seen := map[string]int{}
+			last := map[string]int64{}
+			worked := make(chan struct{}, 10_000)
+			p := newPool(store, hookClock{}, limit, func(ctx context.Context, ev enquiry.Event) outcome {
+				mu.Lock()
+				seen[ev.ID]++
+				if ev.Seq < last[ev.Key] {
+					t.Errorf("key %s: event %d after %d", ev.Key, ev.Seq, last[ev.Key])
+				}
+				last[ev.Key] = ev.Seq
+				mu.Unlock()
+				worked <- struct{}{}
+				return done
+			})
+			ctx, cancel := context.WithCancel(context.Background())
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() { p.worker(ctx) })
+			}
+			wg.Go(func() { p.sweeper(ctx, time.Hour, func(err error) { t.Error(err) }) })
+
+			const n = 600
+			var posters sync.WaitGroup
+			for g := range 3 {
+				posters.Go(func() {
+					for i := range n / 3 {
+						fresh, err := store.AppendEvents(ctx, []enquiry.Event{{Channel: "c", ID: fmt.Sprint(g, "-", i),
+							Key: fmt.Sprint("k", g, "-", i%5), Received: time.Now(), Payload: []byte(`{}`)}})
+						if err != nil {
+							t.Error(err)
+						}
+						p.offer(fresh)
+					}
+				})
+			}
+			posters.Wait()
+			for range n {
+				select {
+				case <-worked:
+				case <-time.After(10 * time.Second):
+					t.Fatal("events never worked on")
+				}
+			}
+			p.drain(ctx)
+			p.halt()
+			cancel()
+			wg.Wait()
+			if len(seen) != n {
+				t.Errorf("%d events worked on, want %d", len(seen), n)
+			}
+			for id, k := range seen {
+				if k != 1 {
+					t.Errorf("event %s worked on %d times", id, k)
+				}
+			}
+			if len(p.held)+len(p.swept)+len(p.lanes)+len(p.ready)+p.queued != 0 {
+				t.Errorf("bookkeeping left: held %d swept %d lanes %d ready %d queued %d",
+					len(p.held), len(p.swept), len(p.lanes), len(p.ready), p.queued)
+			}
+			if len(p.recent) > 2*limit {
+				t.Errorf("recent holds %d events, more than twice the queue", len(p.recent))
+			}
+		})
+	}
+}
