@@ -159,7 +159,7 @@ func js(s string) string { return strconv.Quote(s) }
 // browserTest starts the demo desk on a test server and headless
 // Chromium with a fresh profile, and stops both when the test ends. It
 // skips the test when Chromium is not installed.
-func browserTest(t *testing.T) (url string, browser context.Context, dir string) {
+func browserTest(t *testing.T, cfg config) (url string, browser context.Context, dir string) {
 	t.Helper()
 	exe := chromiumPath()
 	if exe == "" {
@@ -170,7 +170,8 @@ func browserTest(t *testing.T) (url string, browser context.Context, dir string)
 	// The desk in demo mode, as `go run ./examples/desk` starts it.
 	logs := &syncBuffer{}
 	ctx := context.Background()
-	s, err := newServer(ctx, config{Demo: true, Addr: "127.0.0.1:0"}, slog.New(slog.NewTextHandler(logs, nil)))
+	cfg.Demo, cfg.Addr = true, "127.0.0.1:0"
+	s, err := newServer(ctx, cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,14 +224,14 @@ func browserTest(t *testing.T) (url string, browser context.Context, dir string)
 	if err := chromedp.Do(browser); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	setUpDemoChannel(t, ts.URL)
+	setUpDemoChannel(t, ts.URL, cfg.Token)
 	return ts.URL, browser, dir
 }
 
 // setUpDemoChannel gives the demo channel what the tests expect, whatever
 // the demo's defaults: alice then bob are rung, Welcome and Close are on,
 // and staff see custom info.
-func setUpDemoChannel(t *testing.T, url string) {
+func setUpDemoChannel(t *testing.T, url, token string) {
 	t.Helper()
 	body := `{
 		"routing": {"alternative": [{"staff": "alice"}, {"staff": "bob"}]},
@@ -243,6 +244,9 @@ func setUpDemoChannel(t *testing.T, url string) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -259,7 +263,7 @@ func setUpDemoChannel(t *testing.T, url string) {
 // alice attends and replies, the customer sees the reply, alice closes and
 // the customer gets the Close message.
 func TestConsoleInBrowser(t *testing.T) {
-	url, browserCtx, dir := browserTest(t)
+	url, browserCtx, dir := browserTest(t, config{})
 	console, closeConsole := openPage(t, browserCtx, "console", dir)
 	defer closeConsole()
 
@@ -384,7 +388,7 @@ func TestConsoleInBrowser(t *testing.T) {
 // template error, the routing editor and its validation, the custom info
 // limit, saving, and suspending with confirmation.
 func TestConsoleChannelSettingsInBrowser(t *testing.T) {
-	url, browserCtx, dir := browserTest(t)
+	url, browserCtx, dir := browserTest(t, config{})
 	c, closeTab := openPage(t, browserCtx, "settings", dir)
 	defer closeTab()
 
@@ -476,3 +480,46 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	c.eval(`''`)
 	c.check()
 }
+
+// TestConsoleTokenInBrowser runs the console against a desk started with
+// DESK_TOKEN: it asks for the token, refuses a wrong one, and with the
+// right one loads, follows live events and shows media.
+func TestConsoleTokenInBrowser(t *testing.T) {
+	const token = "s3cret-desk-token"
+	url, browserCtx, dir := browserTest(t, config{Token: token})
+	c, closeTab := openPage(t, browserCtx, "token", dir)
+	defer closeTab()
+	c.expect("401") // the console's first requests, before it has the token
+
+	c.do("open the console", chromedp.Navigate(url+"/"))
+	c.waitFor("the token is asked for", `document.getElementById('token-dialog').open`)
+	c.do("enter a wrong token", chromedp.SendKeys(chromedp.ID("token"), "wrong"), chromedp.Click(chromedp.CSS("#token-form button")))
+	c.waitFor("the wrong token is refused", `document.getElementById('token-dialog').open && document.getElementById('token-error').textContent.includes('did not accept')`)
+	c.screenshot("token-01-refused.png")
+	c.do("enter the token", chromedp.SendKeys(chromedp.ID("token"), token), chromedp.Click(chromedp.CSS("#token-form button")))
+	c.waitFor("the console is live", `!document.getElementById('token-dialog').open && document.getElementById('live').classList.contains('on')`)
+
+	// A customer writes, with a photo: the enquiry arrives over the event
+	// stream and the photo loads, both authorised by the token in the URL.
+	send := func(body string) {
+		res, err := http.Post(url+"/demo/customers/U-demo-ken/messages", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusAccepted {
+			t.Fatalf("demo customer message: %s", res.Status)
+		}
+	}
+	send(`{"text":"Is the shop open on Saturday?"}`)
+	send(`{"image":"` + samplePNG + `"}`)
+	c.waitFor("the enquiry arrives live", `[...document.querySelectorAll('#enquiry-list a')].some(a => a.textContent.includes('Ken Ito'))`)
+	c.do("open it", chromedp.Click(chromedp.CSS(`#enquiry-list a`)))
+	c.waitFor("the photo loads", `[...document.querySelectorAll('#transcript img')].some(i => i.complete && i.naturalWidth > 0)`)
+	c.screenshot("token-02-console.png")
+	c.eval(`''`)
+	c.check()
+}
+
+// samplePNG is a 2×2 PNG, base64.
+const samplePNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4EaABRAwQCgAljgUBqTNxyAAAAABJRU5ErkJggg=="
