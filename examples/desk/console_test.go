@@ -369,6 +369,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	// laptop's.
 	console.do("show the customer phone panel", chromedp.Click(chromedp.ID("phone-toggle")))
 	console.waitFor("the panel's phone has loaded", `(() => { const f = document.querySelector('#phone-panel iframe'); return f && f.contentDocument && f.contentDocument.querySelectorAll('#chat .bubble').length > 0; })()`)
+	console.waitFor("the narrower transcript still shows its last message", `(() => { const l = document.getElementById('transcript'); return l.scrollHeight - l.scrollTop - l.clientHeight < 2; })()`)
 	console.screenshot("11-console-with-phone-panel.png")
 	console.do("hide the panel", chromedp.Click(chromedp.ID("phone-toggle")), chromedp.EmulateViewport(390, 844))
 	console.screenshot("12-console-phone-width.png")

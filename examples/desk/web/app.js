@@ -223,7 +223,10 @@
     });
     $('phone-toggle').addEventListener('click', togglePhone);
     $('presence').addEventListener('change', guard(setPresence));
-    $('transcript').addEventListener('scroll', () => { pinned = nearEnd(); }, { passive: true });
+    $('transcript').addEventListener('scroll', onScroll, { passive: true });
+    // A change of width (the phone panel, a rotated phone) reflows the
+    // messages: stay at the end if that is where the reader was.
+    new ResizeObserver(keepAtEnd).observe($('transcript'));
     setupChannelForm();
 
     selectTab(S.tab, false);
@@ -516,14 +519,30 @@
   // The transcript follows new messages while it is scrolled to its end;
   // once staff scroll up to read, it stays where they are.
   let pinned = true;
+  let layout = ''; // the transcript's size when it last scrolled
+
+  function layoutKey() {
+    const list = $('transcript');
+    return list.clientWidth + 'x' + list.clientHeight + '/' + list.scrollHeight;
+  }
 
   function nearEnd() {
     const list = $('transcript');
     return list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   }
 
+  // onScroll tells the reader's scrolling from the browser's: a scroll
+  // that comes with a change of size is the layout's, and says nothing
+  // about where the reader wants to be.
+  function onScroll() {
+    const k = layoutKey();
+    if (k === layout) pinned = nearEnd();
+    layout = k;
+  }
+
   function keepAtEnd() {
     if (pinned) $('transcript').scrollTop = $('transcript').scrollHeight;
+    layout = layoutKey();
   }
 
   function upsertMessage(m) {
