@@ -1,0 +1,47 @@
+// Package postgres is an enquiry.Store on PostgreSQL, for hosts that run
+// several desk replicas behind a load balancer: every replica uses one
+// database, and the database enforces what must never happen twice.
+//
+//	store := postgres.New(pool, postgres.Options{}) // pool: a *pgxpool.Pool
+//	err := store.Migrate(ctx)                        // once at start-up
+//
+// # What the database guarantees
+//
+// One open enquiry per customer of a channel is a partial unique index; a
+// redelivered webhook event or platform message is dropped by a unique key
+// (INSERT … ON CONFLICT DO NOTHING); the first staff member to attend wins
+// by a conditional update on the enquiry's version; an external account
+// belongs to one channel by a unique index. Ring timeouts and other
+// deadlines are columns that any replica claims with FOR UPDATE SKIP
+// LOCKED and a lease, so a replica that dies mid-ring loses nothing:
+// another claims the deadline when the lease ends. Transcripts page by
+// keyset on (enquiry, seq), and each enquiry's seq is assigned under its
+// row lock, without gaps. Receive, the hot path, is one round trip: the
+// function socialdesk_receive does it inside the database.
+//
+// # Schema
+//
+// Migrate creates and upgrades the tables from SQL files embedded in the
+// package, under an advisory lock, in one transaction, recording each in
+// schema_migrations; it is safe to call from every replica at start-up.
+// The tables go in the first schema of the connection's search_path; set
+// search_path (pgxpool.Config.ConnConfig.RuntimeParams["search_path"]) to
+// keep the desk in a schema of its own. Times are timestamptz, which keeps
+// microseconds: times read back are in UTC, truncated to the microsecond.
+//
+// # Credentials at rest
+//
+// Channels hold their platform credentials (for LINE the channel secret
+// and access token). By default they are stored as given, so protect them:
+//
+//   - Set Options.Encrypt and Options.Decrypt, for example to seal them
+//     with AES-GCM under a key from your KMS or secret manager; the
+//     database then never sees them in the clear, nor do its backups.
+//   - Otherwise rely on encryption of the database's storage and backups,
+//     and on TLS (sslmode=verify-full) between the desk and the database.
+//   - Either way, give the desk a role that owns only its schema, and keep
+//     other roles from reading the channels table.
+//
+// The store never logs, and its errors never contain a credential, a reply
+// token or message content.
+package postgres
