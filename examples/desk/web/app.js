@@ -113,6 +113,13 @@
 
   function setText(node, text) { node.textContent = text; }
 
+  // markCurrent sets or removes aria-current (an empty value would mean
+  // "not current" to assistive technology).
+  function markCurrent(node, on, value) {
+    if (on) node.setAttribute('aria-current', value);
+    else node.removeAttribute('aria-current');
+  }
+
   const numberFmt = new Intl.NumberFormat('en-US');
   const fmtNum = (n) => numberFmt.format(n);
   const codePoints = (s) => { let n = 0; for (const _ of s) n++; return n; };
@@ -262,12 +269,14 @@
 
   async function route() {
     const h = location.hash.replace(/^#/, '') || '/';
-    const parts = h.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = h.split('/').filter(Boolean).map((p) => {
+      try { return decodeURIComponent(p); } catch (e) { return p; }
+    });
     const channels = parts[0] === 'channels';
     $('view-enquiries').hidden = channels;
     $('view-channels').hidden = !channels;
-    $('nav-enquiries').toggleAttribute('aria-current', !channels);
-    $('nav-channels').toggleAttribute('aria-current', channels);
+    markCurrent($('nav-enquiries'), !channels, 'page');
+    markCurrent($('nav-channels'), channels, 'page');
     if (channels) {
       document.body.classList.remove('in-room');
       await showChannels(parts[1]);
@@ -282,13 +291,27 @@
 
   // ---- enquiry list ----
 
+  // Live events and reloads race: a reload's answer may be older than an
+  // event that arrived while it was under way. So a reload never replaces
+  // a newer enquiry, nor drops one that an event brought after it began.
+  let eventCount = 0;
+  const touched = new Map(); // enquiry ID → eventCount of its latest event
+
+  function newer(a, b) { return Date.parse(a.updated) > Date.parse(b.updated); }
+
   async function loadEnquiries() {
+    const since = eventCount;
     const [open, closed] = await Promise.all([
       api('GET', '/api/enquiries?state=open'),
       api('GET', '/api/enquiries?state=closed&limit=100'),
     ]);
-    S.enquiries.clear();
-    for (const e of [...open.enquiries, ...closed.enquiries]) S.enquiries.set(e.id, e);
+    const fresh = new Map();
+    for (const e of [...open.enquiries, ...closed.enquiries]) fresh.set(e.id, e);
+    for (const [id, e] of S.enquiries) {
+      const f = fresh.get(id);
+      if (f ? newer(e, f) : (touched.get(id) || 0) > since) fresh.set(id, e);
+    }
+    S.enquiries = fresh;
     renderList();
   }
 
@@ -330,8 +353,28 @@
     $('tab-ringing').classList.toggle('alert', mine > 0);
 
     shown.sort((a, b) => (b.lastActivity || b.updated).localeCompare(a.lastActivity || a.updated));
+    // Items are kept and updated in place, so a link that has the focus
+    // keeps it while events arrive; one moves only when the order changes.
     const list = $('enquiry-list');
-    list.replaceChildren(...shown.map(enquiryItem));
+    const keep = new Set(shown.map((e) => e.id));
+    for (const [id, li] of listItems) {
+      if (!keep.has(id)) {
+        li.remove();
+        listItems.delete(id);
+      }
+    }
+    let prev = null;
+    for (const e of shown) {
+      let li = listItems.get(e.id);
+      if (!li) {
+        li = el('li', null, el('a', { href: '#/enquiries/' + encodeURIComponent(e.id), 'data-enquiry': e.id }));
+        listItems.set(e.id, li);
+      }
+      fillItem(li, e);
+      const at = prev ? prev.nextSibling : list.firstChild;
+      if (at !== li) list.insertBefore(li, at);
+      prev = li;
+    }
     const empty = $('list-empty');
     empty.hidden = shown.length > 0;
     empty.textContent = {
@@ -342,7 +385,9 @@
     }[S.tab];
   }
 
-  function enquiryItem(e) {
+  const listItems = new Map(); // enquiry ID → its <li> in the list
+
+  function fillItem(li, e) {
     const current = S.room && S.room.id === e.id;
     let who = '';
     if (e.state === 'ringing') who = e.ringing.length ? 'ringing ' + e.ringing.map(staffName).join(', ') : 'being routed';
@@ -350,11 +395,13 @@
     else if (e.state === 'missed') who = 'nobody attended';
     else if (e.staff) who = 'closed by ' + staffName(e.staff);
     const forMe = e.state === 'ringing' && e.ringing.includes(S.me);
-    return el('li', { class: 'enquiry-item' + (forMe ? ' for-me' : '') },
-      el('a', { href: '#/enquiries/' + encodeURIComponent(e.id), 'aria-current': current ? 'true' : null, 'data-enquiry': e.id },
-        el('span', { class: 'name', text: customerName(e) }),
-        forMe ? el('span', { class: 'badge ringing', text: 'for you' }) : null,
-        el('span', { class: 'meta', text: [e.channel, who, ago(e.lastActivity || e.updated)].filter(Boolean).join(' · ') })));
+    li.className = 'enquiry-item' + (forMe ? ' for-me' : '');
+    const a = li.firstChild;
+    markCurrent(a, current, 'true');
+    a.replaceChildren(
+      el('span', { class: 'name', text: customerName(e) }),
+      forMe ? el('span', { class: 'badge ringing', text: 'for you' }) : '',
+      el('span', { class: 'meta', text: [e.channel, who, ago(e.lastActivity || e.updated)].filter(Boolean).join(' · ') }));
   }
 
   // ---- live events ----
@@ -392,8 +439,11 @@
   }
 
   function onDeskEvent(d) {
+    eventCount++;
     if (d.enquiry) {
       const old = S.enquiries.get(d.enquiry.id);
+      touched.set(d.enquiry.id, eventCount);
+      if (old && newer(old, d.enquiry)) d.enquiry = old; // a late, older copy
       S.enquiries.set(d.enquiry.id, d.enquiry);
       if (d.kind === 'enquiry.opened' || (!old && d.enquiry.state !== 'closed')) {
         const e = d.enquiry;
@@ -461,8 +511,10 @@
       if (!S.room || S.room.id !== id) return; // the user moved on
       if (first) {
         first = false;
-        S.room.enquiry = body.enquiry;
-        S.enquiries.set(id, body.enquiry);
+        const known = S.enquiries.get(id);
+        const e = known && newer(known, body.enquiry) ? known : body.enquiry;
+        S.room.enquiry = e;
+        S.enquiries.set(id, e);
         S.room.customInfo = body.customInfo || '';
         renderRoomHead();
         renderCustomInfo();
@@ -545,7 +597,18 @@
     layout = layoutKey();
   }
 
+  // deliveryRank orders a message's delivery states: a late copy never
+  // takes one back.
+  const deliveryRank = { pending: 0, sent: 1, failed: 1 };
+
   function upsertMessage(m) {
+    const had = S.room.messages.get(m.id);
+    if (had) {
+      if ((deliveryRank[had.delivery] || 0) > (deliveryRank[m.delivery] || 0)) {
+        m = Object.assign({}, m, { delivery: had.delivery, deliveryReason: had.deliveryReason, requestId: had.requestId });
+      }
+      if (had.unsent) m = Object.assign({}, m, { unsent: true });
+    }
     S.room.messages.set(m.id, m);
     const li = messageItem(m);
     const old = document.getElementById('m-' + m.id);
@@ -739,7 +802,7 @@
 
   function markChannelList() {
     for (const a of $('channel-list').querySelectorAll('a')) {
-      a.toggleAttribute('aria-current', !!S.channel && a.dataset.channel === S.channel.id);
+      markCurrent(a, !!S.channel && a.dataset.channel === S.channel.id, 'true');
     }
   }
 
@@ -1115,6 +1178,6 @@
   }
 
   document.addEventListener('DOMContentLoaded', () => {
-    guard(start)();
+    guard(start, $('page-error'))();
   });
 })();
