@@ -283,7 +283,11 @@ func (s *MemStore) findOrOpen(e Enquiry) (*memEnquiry, bool) {
 	s.order = append(s.order, m)
 	s.open[k] = e.ID
 	if e.State != "" {
-		m.transitions = append(m.transitions, Transition{Enquiry: e.ID, To: e.State, By: ByCustomer, At: e.Opened, Note: "opened"})
+		by := ByCustomer
+		if e.Staff != "" {
+			by = e.Staff // staff started the conversation
+		}
+		m.transitions = append(m.transitions, Transition{Enquiry: e.ID, To: e.State, By: by, At: e.Opened, Note: "opened"})
 	}
 	return m, true
 }

@@ -70,7 +70,8 @@ func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Receive
 }
 
 // openSQL inserts an enquiry unless its customer has one open, and
-// records its opening as the first transition, as Receive does.
+// records its opening as the first transition, as Receive does, by the
+// staff member who opened it (when staff start the conversation).
 const openSQL = `WITH e AS (
 		INSERT INTO enquiries (id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, standby, reply_token, reply_token_at, opened, updated, closed, last_activity, version)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1)
@@ -78,7 +79,7 @@ const openSQL = `WITH e AS (
 		RETURNING ` + enquiryColumns + `
 	), t AS (
 		INSERT INTO transitions (enquiry, to_state, actor, at, note)
-		SELECT id, state, 'customer', opened, 'opened' FROM e WHERE state <> ''
+		SELECT id, state, COALESCE(NULLIF(staff, ''), 'customer'), opened, 'opened' FROM e WHERE state <> ''
 	)
 	SELECT ` + enquiryColumns + ` FROM e`
 

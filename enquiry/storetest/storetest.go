@@ -843,6 +843,9 @@ func testOpen(t *testing.T, s enquiry.Store) {
 	if err != nil || !opened || got.ID != e.ID || got.Staff != "alice" || !got.Direct || got.Version == 0 {
 		t.Fatalf("Open = %+v, %v, %v", got, opened, err)
 	}
+	if trs, err := s.Transitions(ctx(t), e.ID); err != nil || len(trs) != 1 || trs[0].By != "alice" || trs[0].To != enquiry.Attending {
+		t.Fatalf("opening transition = %+v, %v; want to attending by alice, who opened it", trs, err)
+	}
 	again, opened, err := s.Open(ctx(t), enquiry.Enquiry{ID: uuid.New(), Channel: "a", Customer: enquiry.Customer{ID: "U1"}, State: enquiry.Attending, Staff: "bob", Opened: t0, Updated: t0})
 	if err != nil || opened || again.ID != e.ID {
 		t.Fatalf("second Open = %+v, %v, %v; want the first", again, opened, err)

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
 
@@ -401,5 +402,63 @@ func TestConfig(t *testing.T) {
 				t.Fatalf("cfg = %+v, %v", cfg, err)
 			}
 		})
+	}
+}
+
+func TestDeskOnPostgreSQL(t *testing.T) {
+	dsn := os.Getenv("SOCIALDESK_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("SOCIALDESK_TEST_POSTGRES is not set: skipping the desk on PostgreSQL (set it to a DSN, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("desk_test_%d", time.Now().UnixNano())
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		conn.Close(context.Background())
+	})
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	cfg := config{Demo: true, Addr: "127.0.0.1:0", DatabaseURL: dsn + sep + "search_path=" + schema}
+	for run := range 2 { // the second run finds the demo channel kept from the first
+		srv, err := newServer(ctx, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv.Handler())
+		srv.baseURL = ts.URL
+		if err := srv.start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if status, v := call(t, ts, "POST", "/demo/customers/U-demo-yui/messages", fmt.Sprintf(`{"text":"run %d"}`, run)); status != 202 {
+			t.Fatalf("send: %d %v", status, v)
+		}
+		eventually(t, "the enquiry in PostgreSQL", func() bool {
+			_, v := call(t, ts, "GET", "/api/enquiries?channel=demo", "")
+			list := v["enquiries"].([]any)
+			if len(list) != 1 {
+				return false
+			}
+			_, e := call(t, ts, "GET", "/api/enquiries/"+list[0].(map[string]any)["id"].(string), "")
+			in := 0
+			for _, m := range e["messages"].([]any) {
+				if m.(map[string]any)["direction"] == "in" {
+					in++
+				}
+			}
+			return in == run+1
+		})
+		srv.endStreams()
+		ts.Close()
+		srv.Shutdown(ctx)
+		srv.Close()
 	}
 }
