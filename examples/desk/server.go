@@ -73,6 +73,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{}), connect: s.connectChannel}
 	s.api.routes(s.mux)
 	s.mux.HandleFunc("GET /api/config", s.config)
+	s.mux.Handle("/", consoleHandler())
 	if s.demo != nil {
 		s.demo.routes(s.mux)
 	}

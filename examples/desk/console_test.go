@@ -1,0 +1,526 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's chromium, or "" when it is not installed.
+func chromiumPath() string {
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// artifactDir is where screenshots go: $SOCIALDESK_ARTIFACTS, or a
+// temporary directory of the test.
+func artifactDir(t *testing.T) string {
+	dir := os.Getenv("SOCIALDESK_ARTIFACTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("artifact directory: %v", err)
+	}
+	return dir
+}
+
+// page is one browser tab under test. It records every console error and
+// uncaught exception of the page; check fails the test on any.
+type page struct {
+	t    *testing.T
+	name string
+	ctx  context.Context
+	dir  string
+
+	mu       sync.Mutex
+	problems []string
+	expected []string // network errors the test causes on purpose
+}
+
+// expect lets the page log a failed request whose message contains text,
+// such as a 422 the test provokes.
+func (p *page) expect(text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.expected = append(p.expected, text)
+}
+
+func openPage(t *testing.T, parent context.Context, name, dir string) (*page, context.CancelFunc) {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(parent)
+	p := &page{t: t, name: name, ctx: ctx, dir: dir}
+	// Console starts the tab (and the browser, for the first one) and
+	// subscribes before anything loads, so nothing the page says is lost.
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type != chromedp.ConsoleError && !m.IsException() {
+				continue
+			}
+			p.mu.Lock()
+			ok := false
+			for _, e := range p.expected {
+				ok = ok || m.Source == "network" && strings.Contains(m.Text, e)
+			}
+			if !ok {
+				p.problems = append(p.problems, fmt.Sprintf("%s (%s:%d)", m, m.URL, m.Line+1))
+			}
+			p.mu.Unlock()
+		}
+	}()
+	return p, cancel
+}
+
+// do runs steps, each action bounded so a missing element fails the test
+// instead of hanging it.
+func (p *page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		p.t.Fatalf("%s: %s: %v", p.name, what, err)
+	}
+	p.check()
+}
+
+// waitFor polls a JavaScript predicate until it is true.
+func (p *page) waitFor(what, predicate string) {
+	p.t.Helper()
+	p.do("wait until "+what, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))(ctx, t)
+		if err != nil {
+			text, _ := chromedp.TextContent(chromedp.CSS("body"))(ctx, t)
+			return chromedp.Void{}, fmt.Errorf("%w; the page says: %.1500s", err, strings.Join(strings.Fields(text), " "))
+		}
+		return chromedp.Void{}, nil
+	})
+}
+
+func (p *page) eval(expr string, opts ...chromedp.EvaluateOption) string {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, opts...))
+	if err != nil {
+		p.t.Fatalf("%s: evaluate %q: %v", p.name, expr, err)
+	}
+	return v
+}
+
+func (p *page) screenshot(file string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatalf("%s: screenshot: %v", p.name, err)
+	}
+	path := filepath.Join(p.dir, file)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Logf("screenshot: %s", path)
+}
+
+func (p *page) check() {
+	p.t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.problems) > 0 {
+		p.t.Fatalf("%s: the page reported errors:\n%s", p.name, strings.Join(p.problems, "\n"))
+	}
+}
+
+// js quotes s as a JavaScript string literal.
+func js(s string) string { return strconv.Quote(s) }
+
+// browserTest starts the demo desk on a test server and headless
+// Chromium with a fresh profile, and stops both when the test ends. It
+// skips the test when Chromium is not installed.
+func browserTest(t *testing.T, cfg config) (url string, browser context.Context, dir string) {
+	t.Helper()
+	exe := chromiumPath()
+	if exe == "" {
+		t.Skip("chromium is not installed (Debian: apt-get install -y chromium); skipping the browser test of the web console")
+	}
+	dir = artifactDir(t)
+
+	// The desk in demo mode, as `go run ./examples/desk` starts it.
+	logs := &syncBuffer{}
+	ctx := context.Background()
+	cfg.Demo, cfg.Addr = true, "127.0.0.1:0"
+	s, err := newServer(ctx, cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	s.baseURL = ts.URL
+	if err := s.start(ctx); err != nil {
+		ts.Close()
+		s.Close()
+		t.Fatal(err)
+	}
+
+	allocCtx, stopAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1360, 860),
+		// There is no network to reach: nothing but the test server.
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		// Two tabs work at once: neither may be throttled as a background tab.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter"),
+		chromedp.Flag("no-pings", true),
+		chromedp.Flag("lang", "en-US"),
+	)
+	browser, stopBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		// The browser first, so its event streams end before the server.
+		stopBrowser()
+		stopAlloc()
+		s.endStreams()
+		ts.Close()
+		s.Close()
+		if t.Failed() {
+			t.Logf("desk logs:\n%s", logs.String())
+		}
+	})
+	// Start the browser here, so that the tabs of the test share it.
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	setUpDemoChannel(t, ts.URL, cfg.Token)
+	return ts.URL, browser, dir
+}
+
+// setUpDemoChannel gives the demo channel what the tests expect, whatever
+// the demo's defaults: alice then bob are rung, Welcome and Close are on,
+// and staff see custom info.
+func setUpDemoChannel(t *testing.T, url, token string) {
+	t.Helper()
+	body := `{
+		"routing": {"alternative": [{"staff": "alice"}, {"staff": "bob"}]},
+		"autoMessages": {"welcome": {"on": true}, "away": {"on": true}, "close": {"on": true}, "nameFormat": "none"},
+		"customInfo": "Opening hours: 9:00–18:00 JST.\nReturns within 30 days with the receipt.",
+		"customInfoOn": true
+	}`
+	req, err := http.NewRequest(http.MethodPatch, url+"/api/channels/demo", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(res.Body)
+		t.Fatalf("set up the demo channel: %s: %s", res.Status, msg)
+	}
+}
+
+// TestConsoleInBrowser drives the staff console and the demo customer
+// phone in headless Chromium: a customer writes, the enquiry appears live,
+// alice attends and replies, the customer sees the reply, alice closes and
+// the customer gets the Close message.
+func TestConsoleInBrowser(t *testing.T) {
+	url, browserCtx, dir := browserTest(t, config{})
+	console, closeConsole := openPage(t, browserCtx, "console", dir)
+	defer closeConsole()
+
+	// 1. The console, live.
+	console.do("open the console", chromedp.Navigate(url+"/"))
+	console.waitFor("the event stream is connected", `document.getElementById('live').classList.contains('on')`)
+	console.waitFor("the staff selector is filled", `document.getElementById('me').options.length >= 2`)
+	console.do("choose alice", chromedp.SetValue(chromedp.ID("me"), "alice"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('me').dispatchEvent(new Event('change'))`))
+	console.eval(`window.notReloaded = 'yes'`)
+	console.screenshot("01-console-empty.png")
+
+	// 2. The customer phone, in a second tab at a phone's width.
+	phone, closePhone := openPage(t, browserCtx, "phone", dir)
+	defer closePhone()
+	phone.do("open the customer phone",
+		chromedp.EmulateViewport(390, 760),
+		chromedp.Navigate(url+"/phone.html?customer=U-demo-yui"))
+	phone.waitFor("the customer list is filled", `document.getElementById('customer').value === 'U-demo-yui'`)
+
+	// 3. The customer writes.
+	const question = "Hello! Has my order #1042 shipped yet?"
+	phone.do("send a message as the customer",
+		chromedp.SendKeys(chromedp.ID("phone-text"), question),
+		chromedp.Click(chromedp.ID("phone-send")))
+	phone.waitFor("the sent message is on the phone",
+		`[...document.querySelectorAll('#chat .bubble.mine')].some(b => b.textContent.includes(`+js(question)+`))`)
+	phone.do("send a photo and a sticker",
+		chromedp.Click(chromedp.ID("sample-photo")),
+		chromedp.Click(chromedp.ID("sticker-toggle")),
+		chromedp.Click(chromedp.CSS(".sticker-button")))
+	phone.waitFor("the photo and the sticker are on the phone", `document.querySelectorAll('#chat .bubble.mine').length >= 3`)
+	phone.screenshot("02-phone-sent.png")
+
+	// 4. The enquiry appears in the console without a reload, and is
+	// announced to screen readers.
+	console.waitFor("the new enquiry is listed",
+		`[...document.querySelectorAll('#enquiry-list a')].some(a => a.textContent.includes('Yui Sato'))`)
+	console.waitFor("the new enquiry is announced",
+		`document.getElementById('announce').textContent.includes('New enquiry from Yui Sato')`)
+	if got := console.eval(`window.notReloaded || 'reloaded'`); got != "yes" {
+		t.Fatalf("the console reloaded to show the enquiry (%q)", got)
+	}
+	console.screenshot("03-console-enquiry-ringing.png")
+
+	// 5. alice opens the room and attends.
+	console.do("open the room", chromedp.Click(chromedp.CSS(`#enquiry-list a`)))
+	console.waitFor("the room shows the customer's message",
+		`[...document.querySelectorAll('#transcript .msg.customer')].some(m => m.textContent.includes(`+js(question)+`))`)
+	console.waitFor("the channel's custom info is beside the conversation",
+		`!document.getElementById('custom-info').hidden && document.getElementById('custom-info-text').textContent.length > 0`)
+	console.waitFor("the customer's photo is shown from the desk's media store",
+		`[...document.querySelectorAll('#transcript .msg.customer img')].some(i => i.complete && i.naturalWidth > 0 && i.src.includes('/api/media/'))`)
+	console.waitFor("the customer's sticker is shown as a sticker",
+		`document.querySelector('#transcript .msg.customer .sticker') !== null`)
+	console.do("attend", chromedp.Click(chromedp.ID("attend")))
+	console.waitFor("alice attends", `document.getElementById('room-meta').textContent.includes('attended by Alice')`)
+	console.screenshot("04-console-attended.png")
+
+	// 6. The text box counts UTF-16 units: 2,500 emoji are 5,000 units,
+	// one over LINE's limit, and cannot be sent.
+	console.eval(`(() => { const r = document.getElementById('reply'); r.value = '😀'.repeat(2500); r.dispatchEvent(new Event('input')); return ''; })()`)
+	if got := console.eval(`document.getElementById('reply-count').textContent`); !strings.HasPrefix(got, "5,000 / 4,999") {
+		t.Errorf("counter for 2,500 emoji = %q, want 5,000 UTF-16 units of 4,999", got)
+	}
+	if got := console.eval(`String(document.getElementById('send').disabled)`); got != "true" {
+		t.Errorf("Send is enabled for a message over 4,999 units")
+	}
+	console.screenshot("05-console-too-long.png")
+
+	// 7. alice replies.
+	const answer = "Yes — it shipped this morning 😀 You will get a tracking number by email."
+	console.eval(`(() => { const r = document.getElementById('reply'); r.value = ''; r.dispatchEvent(new Event('input')); return ''; })()`)
+	console.do("write the reply", chromedp.SendKeys(chromedp.ID("reply"), answer))
+	if got := console.eval(`document.getElementById('reply-count').textContent`); !strings.HasPrefix(got, strconv.Itoa(len([]rune(answer))+1)+" / 4,999") {
+		t.Errorf("counter = %q, want %d UTF-16 units (the emoji counts 2)", got, len([]rune(answer))+1)
+	}
+	console.do("send the reply", chromedp.Click(chromedp.ID("send")))
+	console.waitFor("the reply is in the transcript, sent",
+		`[...document.querySelectorAll('#transcript .msg.staff')].some(m => m.textContent.includes(`+js(answer)+`) && m.querySelector('.delivery.sent'))`)
+	console.screenshot("06-console-replied.png")
+
+	// 8. The customer receives it.
+	phone.waitFor("the reply reaches the phone",
+		`[...document.querySelectorAll('#chat .bubble.theirs')].some(b => b.textContent.includes(`+js(answer)+`))`)
+	phone.screenshot("07-phone-reply.png")
+
+	// 9. alice closes the enquiry, confirming in the dialog.
+	console.do("close", chromedp.Click(chromedp.ID("close-enquiry")))
+	console.waitFor("the confirmation dialog is open", `document.getElementById('confirm').open`)
+	console.screenshot("08-console-confirm-close.png")
+	console.do("confirm", chromedp.Click(chromedp.ID("confirm-ok")))
+	console.waitFor("the room says closed", `document.getElementById('room-meta').textContent.includes('closed')`)
+	console.waitFor("the Closed tab counts it", `document.querySelector('[data-count=closed]').textContent === '1'`)
+	console.screenshot("09-console-closed.png")
+
+	// 10. The customer gets the Close message.
+	phone.waitFor("the Close message reaches the phone",
+		`[...document.querySelectorAll('#chat .bubble.theirs')].some(b => /closed/i.test(b.textContent))`)
+	phone.screenshot("10-phone-closed.png")
+
+	// 11. The console at a phone's width, with the demo phone panel on a
+	// laptop's.
+	console.do("show the customer phone panel", chromedp.Click(chromedp.ID("phone-toggle")))
+	console.waitFor("the panel's phone has loaded", `(() => { const f = document.querySelector('#phone-panel iframe'); return f && f.contentDocument && f.contentDocument.querySelectorAll('#chat .bubble').length > 0; })()`)
+	console.waitFor("the narrower transcript still shows its last message", `(() => { const l = document.getElementById('transcript'); return l.scrollHeight - l.scrollTop - l.clientHeight < 2; })()`)
+	console.screenshot("11-console-with-phone-panel.png")
+	console.do("hide the panel", chromedp.Click(chromedp.ID("phone-toggle")), chromedp.EmulateViewport(390, 844))
+	console.screenshot("12-console-phone-width.png")
+	console.do("go back to the list", chromedp.Click(chromedp.CSS(".room-head .back")))
+	console.do("look at closed enquiries", chromedp.Click(chromedp.ID("tab-closed")))
+	console.waitFor("the list shows the closed enquiry", `document.querySelector('#enquiry-list a') !== null && document.getElementById('room').offsetParent === null`)
+	console.screenshot("13-console-list-phone-width.png")
+
+	console.eval(`''`) // let late console messages arrive
+	phone.eval(`''`)
+	console.check()
+	phone.check()
+}
+
+// TestConsoleChannelSettingsInBrowser edits the demo channel in the
+// console: live auto-message previews in each display-name format, a
+// template error, the routing editor and its validation, the custom info
+// limit, saving, and suspending with confirmation.
+func TestConsoleChannelSettingsInBrowser(t *testing.T) {
+	url, browserCtx, dir := browserTest(t, config{})
+	c, closeTab := openPage(t, browserCtx, "settings", dir)
+	defer closeTab()
+
+	set := func(id, value string) { // set a field as typing would
+		c.eval(`(() => { const f = document.getElementById(` + js(id) + `); f.value = ` + js(value) + `; f.dispatchEvent(new Event('input')); f.dispatchEvent(new Event('change')); return ''; })()`)
+	}
+	text := func(sel string) string {
+		return c.eval(`(document.querySelector(` + js(sel) + `) || {}).textContent || ''`)
+	}
+
+	c.do("open the channel settings", chromedp.EmulateViewport(1280, 1600), chromedp.Navigate(url+"/#/channels"))
+	c.waitFor("the demo channel is loaded", `document.getElementById('ch-name').value !== ''`)
+	c.waitFor("the Close message has a preview in each of the three formats", `document.querySelectorAll('#am-close-preview dd').length === 3`)
+
+	// The display-name format changes what the preview marks as chosen.
+	c.do("show full names", chromedp.SetValue(chromedp.ID("name-format"), "full"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('name-format').dispatchEvent(new Event('change'))`))
+	c.waitFor("the chosen preview names alice in full", `(document.querySelector('#am-close-preview dd.chosen') || {}).textContent?.includes('Alice')`)
+
+	// A custom text with placeholders, previewed live.
+	set("am-welcome-text", "Hello {customer}! {staff} from {channel} here.")
+	c.waitFor("the Welcome preview fills the placeholders", `[...document.querySelectorAll('#am-welcome-preview dd')].some(d => d.textContent.includes('Hello Yui Sato!'))`)
+	// A broken template: the desk's error is shown, not a preview.
+	c.expect("422")
+	set("am-away-text", "Sorry {nobody}")
+	c.waitFor("the Away preview shows the template error", `document.querySelector('#am-away-preview dd.error') !== null`)
+	if got := text("#am-away-preview dd.error"); !strings.Contains(got, "nobody") {
+		t.Errorf("template error = %q, want it to name the bad placeholder", got)
+	}
+	set("am-away-text", "")
+
+	// The routing editor: the demo rule is a simple list, shown as rows.
+	c.waitFor("the routing list shows alice then bob", `document.querySelectorAll('#alt-list .alt-row').length === 2`)
+	c.do("move alice down", chromedp.Click(chromedp.CSS("#alt-list .alt-row .down")))
+	if got := c.eval(`JSON.stringify(JSON.parse(document.getElementById('routing-json').value))`); got != `{"alternative":[{"staff":"bob"},{"staff":"alice"}]}` {
+		t.Errorf("routing JSON after moving alice down = %s", got)
+	}
+	set("routing-json", `{"alternative": [`)
+	if got := text("#routing-status"); !strings.HasPrefix(got, "Not valid JSON") {
+		t.Errorf("routing status for broken JSON = %q", got)
+	}
+	set("routing-json", `{"alternative":[{"staff":"alice"}],"percentage":[{"weight":1,"staff":"bob"}]}`)
+	if got := text("#routing-status"); !strings.Contains(got, "exactly one of") {
+		t.Errorf("routing status for two rule kinds = %q", got)
+	}
+	c.screenshot("settings-01-routing-error.png")
+	set("routing-json", `{"sticky":{"window":"168h","then":{"percentage":[{"weight":70,"staff":"alice","timeout":"30s"},{"weight":30,"staff":"bob"}]}}}`)
+	if got := text("#routing-status"); !strings.HasPrefix(got, "Looks right") {
+		t.Errorf("routing status for a nested rule = %q", got)
+	}
+	if got := c.eval(`String(document.getElementById('alt-editor').hidden)`); got != "true" {
+		t.Errorf("the simple list editor is shown for a Sticky rule")
+	}
+
+	// Custom info: at most 10,000 characters, counted as characters.
+	set("ci-text", strings.Repeat("😀", 10001))
+	if got := text("#ci-count"); !strings.HasPrefix(got, "10,001 / 10,000") {
+		t.Errorf("custom info counter = %q", got)
+	}
+	c.do("try to save", chromedp.Click(chromedp.ID("ch-save")))
+	c.waitFor("saving is refused", `document.getElementById('ch-status').textContent.includes('10,000')`)
+	set("ci-text", "Returns: within 30 days.")
+
+	c.do("save", chromedp.Click(chromedp.ID("ch-save")))
+	c.waitFor("it is saved", `document.getElementById('ch-status').textContent === 'Saved.'`)
+	c.screenshot("settings-02-saved.png")
+	saved := c.eval(`(async () => JSON.stringify((await (await fetch('/api/channels/demo')).json()).channel))()`, chromedp.EvalAwaitPromise)
+	for _, want := range []string{`"sticky":{"window":"168h0m0s"`, `"weight":70`, `"nameFormat":"full"`, `"text":"Hello {customer}! {staff} from {channel} here."`, `"customInfo":"Returns: within 30 days."`, `"customInfoOn":true`} {
+		if !strings.Contains(saved, want) {
+			t.Errorf("saved channel lacks %s:\n%s", want, saved)
+		}
+	}
+
+	// Suspend asks first; cancelling changes nothing.
+	c.do("suspend", chromedp.Click(chromedp.ID("ch-suspend")))
+	c.waitFor("a confirmation is asked", `document.getElementById('confirm').open`)
+	c.screenshot("settings-03-confirm-suspend.png")
+	c.do("confirm", chromedp.Click(chromedp.ID("confirm-ok")))
+	c.waitFor("the channel is suspended", `document.getElementById('channel-state').textContent === 'suspended'`)
+	c.do("resume", chromedp.Click(chromedp.ID("ch-suspend")))
+	c.waitFor("the channel is active again", `document.getElementById('channel-state').textContent === 'active'`)
+	c.do("delete", chromedp.Click(chromedp.ID("ch-delete")))
+	c.waitFor("deleting asks first", `document.getElementById('confirm').open`)
+	c.do("cancel", chromedp.Click(chromedp.CSS(`#confirm button[value=cancel]`)))
+	c.waitFor("the dialog is closed", `!document.getElementById('confirm').open`)
+	if got := c.eval(`document.getElementById('ch-name').value`); got == "" {
+		t.Errorf("the channel is gone after cancelling its deletion")
+	}
+	c.eval(`''`)
+	c.check()
+}
+
+// TestConsoleTokenInBrowser runs the console against a desk started with
+// DESK_TOKEN: it asks for the token, refuses a wrong one, and with the
+// right one loads, follows live events and shows media.
+func TestConsoleTokenInBrowser(t *testing.T) {
+	const token = "s3cret-desk-token"
+	url, browserCtx, dir := browserTest(t, config{Token: token})
+	c, closeTab := openPage(t, browserCtx, "token", dir)
+	defer closeTab()
+	c.expect("401") // the console's first requests, before it has the token
+
+	c.do("open the console", chromedp.Navigate(url+"/"))
+	c.waitFor("the token is asked for", `document.getElementById('token-dialog').open`)
+	c.do("enter a wrong token", chromedp.SendKeys(chromedp.ID("token"), "wrong"), chromedp.Click(chromedp.CSS("#token-form button")))
+	c.waitFor("the wrong token is refused", `document.getElementById('token-dialog').open && document.getElementById('token-error').textContent.includes('did not accept')`)
+	c.screenshot("token-01-refused.png")
+	c.do("enter the token", chromedp.SendKeys(chromedp.ID("token"), token), chromedp.Click(chromedp.CSS("#token-form button")))
+	c.waitFor("the console is live", `!document.getElementById('token-dialog').open && document.getElementById('live').classList.contains('on')`)
+
+	// A customer writes, with a photo: the enquiry arrives over the event
+	// stream and the photo loads, both authorised by the token in the URL.
+	send := func(body string) {
+		res, err := http.Post(url+"/demo/customers/U-demo-ken/messages", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusAccepted {
+			t.Fatalf("demo customer message: %s", res.Status)
+		}
+	}
+	send(`{"text":"Is the shop open on Saturday?"}`)
+	send(`{"image":"` + samplePNG + `"}`)
+	c.waitFor("the enquiry arrives live", `[...document.querySelectorAll('#enquiry-list a')].some(a => a.textContent.includes('Ken Ito'))`)
+	c.do("open it", chromedp.Click(chromedp.CSS(`#enquiry-list a`)))
+	c.waitFor("the photo loads", `[...document.querySelectorAll('#transcript img')].some(i => i.complete && i.naturalWidth > 0)`)
+	c.screenshot("token-02-console.png")
+	c.eval(`''`)
+	c.check()
+}
+
+// samplePNG is a 2×2 PNG, base64.
+const samplePNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4EaABRAwQCgAljgUBqTNxyAAAAABJRU5ErkJggg=="

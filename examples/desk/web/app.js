@@ -1,0 +1,1183 @@
+// socialdesk staff console. Plain JavaScript, no build step: it talks to
+// the desk's JSON API under /api and follows /api/events (server-sent
+// events) to stay live. Everything shown is set with textContent, never as
+// HTML.
+'use strict';
+
+(() => {
+  const MAX_TEXT_UNITS = 4999; // LINE's limit, in UTF-16 code units
+  const MAX_CUSTOM_INFO = 10000; // characters (code points)
+  const MAX_CHANNEL_NAME = 40; // characters (code points)
+  const PAGE = 500; // messages per transcript request
+  const KINDS = [
+    { kind: 'welcome', title: 'Welcome', when: 'when a customer\'s first message opens an enquiry' },
+    { kind: 'away', title: 'Away', when: 'when nobody can answer' },
+    { kind: 'close', title: 'Close enquiry', when: 'when staff or the system closes the enquiry' },
+  ];
+  const FORMATS = [
+    { format: 'none', title: 'No name' },
+    { format: 'first', title: 'First name' },
+    { format: 'full', title: 'Full name' },
+  ];
+  const STATES = ['ringing', 'attending', 'missed', 'closed'];
+
+  const $ = (id) => document.getElementById(id);
+
+  const S = {
+    config: { demo: false, staff: [], channel: '' },
+    staff: new Map(), // id → {id, first, last, presence}
+    me: '',
+    enquiries: new Map(), // id → enquiry
+    tab: 'ringing',
+    room: null, // {id, enquiry, messages: Map id → message, customInfo}
+    channels: [],
+    channel: null, // the channel being edited, as loaded
+  };
+
+  // ---- small helpers ----
+
+  class ApiError extends Error {
+    constructor(status, code, message, field) {
+      super(message);
+      this.status = status;
+      this.code = code;
+      this.field = field;
+    }
+  }
+
+  // The desk may require its access token (DESK_TOKEN) on /api: fetch
+  // sends it as a bearer token; the event stream and media URLs, which
+  // cannot set headers, carry it in the query.
+  let token = sessionStorage.getItem('socialdesk.token') || '';
+
+  function withToken(url) {
+    return token ? url + (url.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(token) : url;
+  }
+
+  async function api(method, path, body) {
+    const opt = { method, headers: { Accept: 'application/json' } };
+    if (token) opt.headers.Authorization = 'Bearer ' + token;
+    if (body !== undefined) {
+      opt.headers['Content-Type'] = 'application/json';
+      opt.body = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await fetch(path, opt);
+    } catch (e) {
+      throw new ApiError(0, 'network', 'The desk cannot be reached. Is it running?');
+    }
+    const text = await res.text();
+    let data = null;
+    if (text) {
+      try { data = JSON.parse(text); } catch (e) { data = null; }
+    }
+    if (!res.ok) {
+      const err = (data && data.error) || {};
+      throw new ApiError(res.status, err.code || 'http_' + res.status, err.message || res.status + ' ' + res.statusText, err.field);
+    }
+    return data;
+  }
+
+  // guard runs an async action and shows its failure in el (or the
+  // announcer), so no promise is ever left rejected.
+  function guard(fn, el) {
+    return async (...args) => {
+      try {
+        if (el) setText(el, '');
+        await fn(...args);
+      } catch (e) {
+        const msg = e instanceof ApiError ? e.message : 'Something went wrong: ' + e;
+        if (el) setText(el, msg); else announce(msg);
+      }
+    };
+  }
+
+  function el(tag, attrs, ...children) {
+    const n = document.createElement(tag);
+    if (attrs) {
+      for (const [k, v] of Object.entries(attrs)) {
+        if (v === undefined || v === null || v === false) continue;
+        if (k === 'class') n.className = v;
+        else if (k === 'text') n.textContent = v;
+        else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
+        else n.setAttribute(k, v === true ? '' : v);
+      }
+    }
+    for (const c of children) {
+      if (c === null || c === undefined || c === false) continue;
+      n.append(c);
+    }
+    return n;
+  }
+
+  function setText(node, text) { node.textContent = text; }
+
+  // markCurrent sets or removes aria-current (an empty value would mean
+  // "not current" to assistive technology).
+  function markCurrent(node, on, value) {
+    if (on) node.setAttribute('aria-current', value);
+    else node.removeAttribute('aria-current');
+  }
+
+  const numberFmt = new Intl.NumberFormat('en-US');
+  const fmtNum = (n) => numberFmt.format(n);
+  const codePoints = (s) => { let n = 0; for (const _ of s) n++; return n; };
+
+  function fmtTime(t) {
+    if (!t) return '';
+    const d = new Date(t);
+    const today = new Date();
+    const opts = { hour: '2-digit', minute: '2-digit' };
+    if (d.toDateString() !== today.toDateString()) Object.assign(opts, { month: 'short', day: 'numeric' });
+    return d.toLocaleString(undefined, opts);
+  }
+
+  function ago(t) {
+    const s = Math.max(0, (Date.now() - new Date(t).getTime()) / 1000);
+    if (s < 45) return 'just now';
+    if (s < 90 * 60) return Math.round(s / 60) + ' min ago';
+    if (s < 36 * 3600) return Math.round(s / 3600) + ' h ago';
+    return fmtTime(t);
+  }
+
+  function staffName(id) {
+    const s = S.staff.get(id);
+    if (!s) return id;
+    const name = [s.first, s.last].filter(Boolean).join(' ');
+    return name || id;
+  }
+
+  function customerName(e) {
+    return (e.customer && e.customer.name) || 'Customer ' + ((e.customer && e.customer.id) || '').slice(-6);
+  }
+
+  let announceTimer = 0;
+  function announce(text) {
+    const a = $('announce');
+    clearTimeout(announceTimer);
+    a.textContent = '';
+    // A fresh text node after a tick makes screen readers speak it again.
+    announceTimer = setTimeout(() => { a.textContent = text; }, 50);
+  }
+
+  // ---- start ----
+
+  // askToken shows the token dialog and resolves when a token is entered.
+  function askToken(again) {
+    const d = $('token-dialog');
+    setText($('token-error'), again ? 'The desk did not accept that token.' : '');
+    $('token').value = '';
+    d.oncancel = (ev) => ev.preventDefault(); // nothing works without it
+    return new Promise((resolve) => {
+      $('token-form').addEventListener('submit', () => {
+        token = $('token').value.trim();
+        sessionStorage.setItem('socialdesk.token', token);
+        resolve();
+      }, { once: true });
+      d.showModal();
+    });
+  }
+
+  async function start() {
+    let config;
+    for (let tries = 0; ; tries++) {
+      try {
+        config = await api('GET', '/api/config');
+        break;
+      } catch (e) {
+        if (e.status !== 401) throw e;
+        await askToken(tries > 0 || token !== '');
+      }
+    }
+    const staff = await api('GET', '/api/staff').catch(() => ({ staff: [] }));
+    S.config = Object.assign({ demo: false, staff: [], channel: '' }, config);
+    for (const s of staff.staff || []) S.staff.set(s.id, s);
+    const ids = S.config.staff && S.config.staff.length ? S.config.staff : [...S.staff.keys()];
+    const me = $('me');
+    for (const id of ids) me.append(el('option', { value: id, text: staffName(id) }));
+    const saved = localStorage.getItem('socialdesk.me');
+    S.me = ids.includes(saved) ? saved : ids[0] || '';
+    me.value = S.me;
+    showPresence();
+    me.addEventListener('change', () => {
+      S.me = me.value;
+      localStorage.setItem('socialdesk.me', S.me);
+      showPresence();
+      renderList();
+      if (S.room) renderRoomHead();
+      if (S.channel) schedulePreview();
+    });
+    if (S.config.demo) {
+      $('nav-phone').hidden = false;
+      $('phone-toggle').hidden = false;
+      $('room-none').textContent = 'Choose an enquiry to open its room. In this demo, write as a customer on the Customer phone (“Show phone”) and watch the enquiry arrive.';
+    }
+
+    for (const tab of document.querySelectorAll('[role=tab]')) {
+      tab.addEventListener('click', () => selectTab(tab.dataset.state, true));
+      tab.addEventListener('keydown', tabKeys);
+    }
+    $('attend').addEventListener('click', guard(attend, $('room-error')));
+    $('close-enquiry').addEventListener('click', guard(closeEnquiry, $('room-error')));
+    $('composer').addEventListener('submit', (ev) => { ev.preventDefault(); guard(send, $('room-error'))(); });
+    $('reply').addEventListener('input', countReply);
+    $('reply').addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        $('composer').requestSubmit();
+      }
+    });
+    $('phone-toggle').addEventListener('click', togglePhone);
+    $('presence').addEventListener('change', guard(setPresence));
+    $('transcript').addEventListener('scroll', onScroll, { passive: true });
+    // A change of width (the phone panel, a rotated phone) reflows the
+    // messages: stay at the end if that is where the reader was.
+    new ResizeObserver(keepAtEnd).observe($('transcript'));
+    setupChannelForm();
+
+    selectTab(S.tab, false);
+    window.addEventListener('hashchange', () => guard(route)());
+    follow();
+    await loadEnquiries();
+    await route();
+    setInterval(renderList, 30000); // keep "3 min ago" honest
+  }
+
+  // ---- presence: only available staff are offered new enquiries ----
+
+  function showPresence() {
+    const s = S.staff.get(S.me);
+    $('presence').value = (s && s.presence) || 'offline';
+    $('presence').disabled = !s;
+  }
+
+  async function setPresence() {
+    const presence = $('presence').value;
+    try {
+      await api('POST', '/api/staff/' + encodeURIComponent(S.me) + '/presence', { presence });
+    } catch (e) {
+      showPresence(); // as it was
+      throw e;
+    }
+    const s = S.staff.get(S.me);
+    if (s) s.presence = presence;
+    announce(staffName(S.me) + ' is now ' + presence + (presence === 'available' ? ' and is offered new enquiries.' : ' and is not offered new enquiries.'));
+  }
+
+  // ---- navigation ----
+
+  async function route() {
+    const h = location.hash.replace(/^#/, '') || '/';
+    const parts = h.split('/').filter(Boolean).map((p) => {
+      try { return decodeURIComponent(p); } catch (e) { return p; }
+    });
+    const channels = parts[0] === 'channels';
+    $('view-enquiries').hidden = channels;
+    $('view-channels').hidden = !channels;
+    markCurrent($('nav-enquiries'), !channels, 'page');
+    markCurrent($('nav-channels'), channels, 'page');
+    if (channels) {
+      document.body.classList.remove('in-room');
+      await showChannels(parts[1]);
+      return;
+    }
+    if (parts[0] === 'enquiries' && parts[1]) {
+      await openRoom(parts[1]);
+    } else {
+      closeRoom();
+    }
+  }
+
+  // ---- enquiry list ----
+
+  // Live events and reloads race: a reload's answer may be older than an
+  // event that arrived while it was under way. So a reload never replaces
+  // a newer enquiry, nor drops one that an event brought after it began.
+  let eventCount = 0;
+  const touched = new Map(); // enquiry ID → eventCount of its latest event
+
+  function newer(a, b) { return Date.parse(a.updated) > Date.parse(b.updated); }
+
+  async function loadEnquiries() {
+    const since = eventCount;
+    const [open, closed] = await Promise.all([
+      api('GET', '/api/enquiries?state=open'),
+      api('GET', '/api/enquiries?state=closed&limit=100'),
+    ]);
+    const fresh = new Map();
+    for (const e of [...open.enquiries, ...closed.enquiries]) fresh.set(e.id, e);
+    for (const [id, e] of S.enquiries) {
+      const f = fresh.get(id);
+      if (f ? newer(e, f) : (touched.get(id) || 0) > since) fresh.set(id, e);
+    }
+    S.enquiries = fresh;
+    renderList();
+  }
+
+  function selectTab(state, focus) {
+    S.tab = state;
+    for (const tab of document.querySelectorAll('[role=tab]')) {
+      const on = tab.dataset.state === state;
+      tab.setAttribute('aria-selected', on ? 'true' : 'false');
+      tab.tabIndex = on ? 0 : -1;
+      if (on && focus) tab.focus();
+      if (on) $('enquiry-panel').setAttribute('aria-labelledby', tab.id);
+    }
+    renderList();
+  }
+
+  function tabKeys(ev) {
+    const i = STATES.indexOf(S.tab);
+    let j = -1;
+    if (ev.key === 'ArrowRight') j = (i + 1) % STATES.length;
+    else if (ev.key === 'ArrowLeft') j = (i + STATES.length - 1) % STATES.length;
+    else if (ev.key === 'Home') j = 0;
+    else if (ev.key === 'End') j = STATES.length - 1;
+    if (j >= 0) {
+      ev.preventDefault();
+      selectTab(STATES[j], true);
+    }
+  }
+
+  function renderList() {
+    const counts = { ringing: 0, attending: 0, missed: 0, closed: 0 };
+    const shown = [];
+    for (const e of S.enquiries.values()) {
+      counts[e.state] = (counts[e.state] || 0) + 1;
+      if (e.state === S.tab) shown.push(e);
+    }
+    for (const c of document.querySelectorAll('[data-count]')) c.textContent = fmtNum(counts[c.dataset.count] || 0);
+    const mine = [...S.enquiries.values()].filter((e) => e.state === 'ringing' && e.ringing.includes(S.me)).length;
+    document.title = (counts.ringing ? '(' + counts.ringing + ') ' : '') + 'socialdesk · staff console';
+    $('tab-ringing').classList.toggle('alert', mine > 0);
+
+    shown.sort((a, b) => (b.lastActivity || b.updated).localeCompare(a.lastActivity || a.updated));
+    // Items are kept and updated in place, so a link that has the focus
+    // keeps it while events arrive; one moves only when the order changes.
+    const list = $('enquiry-list');
+    const keep = new Set(shown.map((e) => e.id));
+    for (const [id, li] of listItems) {
+      if (!keep.has(id)) {
+        li.remove();
+        listItems.delete(id);
+      }
+    }
+    let prev = null;
+    for (const e of shown) {
+      let li = listItems.get(e.id);
+      if (!li) {
+        li = el('li', null, el('a', { href: '#/enquiries/' + encodeURIComponent(e.id), 'data-enquiry': e.id }));
+        listItems.set(e.id, li);
+      }
+      fillItem(li, e);
+      const at = prev ? prev.nextSibling : list.firstChild;
+      if (at !== li) list.insertBefore(li, at);
+      prev = li;
+    }
+    const empty = $('list-empty');
+    empty.hidden = shown.length > 0;
+    empty.textContent = {
+      ringing: 'No enquiry is waiting for staff.',
+      attending: 'Nobody is attending an enquiry.',
+      missed: 'No missed enquiries.',
+      closed: 'No closed enquiries yet.',
+    }[S.tab];
+  }
+
+  const listItems = new Map(); // enquiry ID → its <li> in the list
+
+  function fillItem(li, e) {
+    const current = S.room && S.room.id === e.id;
+    let who = '';
+    if (e.state === 'ringing') who = e.ringing.length ? 'ringing ' + e.ringing.map(staffName).join(', ') : 'being routed';
+    else if (e.state === 'attending') who = 'with ' + staffName(e.staff);
+    else if (e.state === 'missed') who = 'nobody attended';
+    else if (e.staff) who = 'closed by ' + staffName(e.staff);
+    const forMe = e.state === 'ringing' && e.ringing.includes(S.me);
+    li.className = 'enquiry-item' + (forMe ? ' for-me' : '');
+    const a = li.firstChild;
+    markCurrent(a, current, 'true');
+    a.replaceChildren(
+      el('span', { class: 'name', text: customerName(e) }),
+      forMe ? el('span', { class: 'badge ringing', text: 'for you' }) : '',
+      el('span', { class: 'meta', text: [e.channel, who, ago(e.lastActivity || e.updated)].filter(Boolean).join(' · ') }));
+  }
+
+  // ---- live events ----
+
+  // follow subscribes to the desk's events. Each time the stream opens
+  // (first or again) the page reloads what it shows, since changes made
+  // before it was subscribed were never sent to it.
+  let source = null;
+  function follow() {
+    const live = $('live');
+    source = new EventSource(withToken('/api/events'));
+    source.addEventListener('open', () => {
+      live.textContent = 'live';
+      live.className = 'live on';
+      resync();
+    });
+    source.addEventListener('error', () => {
+      live.textContent = 'reconnecting…';
+      live.className = 'live off';
+    });
+    source.addEventListener('resync', resync);
+    source.addEventListener('desk', (ev) => {
+      let d;
+      try { d = JSON.parse(ev.data); } catch (e) { return; }
+      onDeskEvent(d);
+    });
+  }
+
+  // resync reloads what the page shows after it may have missed events.
+  function resync() {
+    guard(async () => {
+      await loadEnquiries();
+      if (S.room) await loadRoom(S.room.id);
+    })();
+  }
+
+  function onDeskEvent(d) {
+    eventCount++;
+    if (d.enquiry) {
+      const old = S.enquiries.get(d.enquiry.id);
+      touched.set(d.enquiry.id, eventCount);
+      if (old && newer(old, d.enquiry)) d.enquiry = old; // a late, older copy
+      S.enquiries.set(d.enquiry.id, d.enquiry);
+      if (d.kind === 'enquiry.opened' || (!old && d.enquiry.state !== 'closed')) {
+        const e = d.enquiry;
+        const forMe = e.ringing && e.ringing.includes(S.me);
+        announce('New enquiry from ' + customerName(e) + ' on ' + e.channel + (forMe ? ', ringing you.' : '.'));
+      } else if (old && old.state !== d.enquiry.state && d.enquiry.state === 'missed') {
+        announce('Missed: nobody attended ' + customerName(d.enquiry) + '.');
+      }
+      renderList();
+      if (S.room && S.room.id === d.enquiry.id) {
+        S.room.enquiry = d.enquiry;
+        renderRoomHead();
+      }
+    }
+    if (d.message && S.room && S.room.id === d.message.enquiry) {
+      upsertMessage(d.message);
+    }
+    if (d.kind === 'channel.changed' && !$('view-channels').hidden) {
+      guard(loadChannelList)();
+    }
+  }
+
+  // ---- room ----
+
+  async function openRoom(id) {
+    document.body.classList.add('in-room');
+    $('room').hidden = false;
+    $('room-none').hidden = true;
+    if (!S.room || S.room.id !== id) {
+      S.room = { id, enquiry: S.enquiries.get(id) || null, messages: new Map(), customInfo: '' };
+      $('transcript').replaceChildren();
+      pinned = true;
+      $('reply').value = '';
+      countReply();
+      setText($('room-error'), '');
+    }
+    renderList();
+    if (S.room.enquiry) renderRoomHead();
+    // aria-busy keeps screen readers from reading out the whole history
+    // as it loads; only messages that arrive later are announced.
+    $('transcript').setAttribute('aria-busy', 'true');
+    try {
+      await loadRoom(id);
+    } catch (e) {
+      setText($('room-error'), e.status === 404 ? 'There is no such enquiry.' : e.message);
+    } finally {
+      $('transcript').setAttribute('aria-busy', 'false');
+    }
+    $('room-title').focus({ preventScroll: true });
+  }
+
+  function closeRoom() {
+    document.body.classList.remove('in-room');
+    S.room = null;
+    $('room').hidden = true;
+    $('room-none').hidden = false;
+    renderList();
+  }
+
+  async function loadRoom(id) {
+    let after = 0;
+    let first = true;
+    for (;;) {
+      const body = await api('GET', '/api/enquiries/' + encodeURIComponent(id) + (after ? '?after=' + after : ''));
+      if (!S.room || S.room.id !== id) return; // the user moved on
+      if (first) {
+        first = false;
+        const known = S.enquiries.get(id);
+        const e = known && newer(known, body.enquiry) ? known : body.enquiry;
+        S.room.enquiry = e;
+        S.enquiries.set(id, e);
+        S.room.customInfo = body.customInfo || '';
+        renderRoomHead();
+        renderCustomInfo();
+      }
+      for (const m of body.messages) upsertMessage(m);
+      if (body.messages.length < PAGE) break;
+      after = body.messages[body.messages.length - 1].seq;
+    }
+  }
+
+  function renderRoomHead() {
+    const e = S.room && S.room.enquiry;
+    if (!e) return;
+    setText($('room-title'), customerName(e));
+    $('room-title').tabIndex = -1;
+    const parts = [e.channel, stateWords(e)];
+    if (e.standby) parts.push('standby: another app is active on LINE, nothing can be sent');
+    setText($('room-meta'), parts.join(' · '));
+    const open = e.state !== 'closed';
+    const mine = e.state === 'attending' && (e.staff === S.me || (e.invited || []).includes(S.me));
+    const attend = $('attend');
+    attend.hidden = !open || (e.state === 'attending' && e.staff === S.me);
+    attend.disabled = e.state === 'attending';
+    attend.textContent = e.state === 'attending' ? 'Attended by ' + staffName(e.staff) : 'Attend';
+    $('close-enquiry').hidden = !open || !mine;
+    const canSend = open && mine && !e.standby;
+    $('reply').disabled = !canSend;
+    $('composer').classList.toggle('off', !canSend);
+    const note = $('composer-note');
+    note.hidden = canSend;
+    if (!open) note.textContent = 'This enquiry is closed. A new message from the customer opens a new one.';
+    else if (e.standby) note.textContent = 'LINE says another app is active on this channel (standby): nothing can be sent.';
+    else if (!mine) note.textContent = 'Attend this enquiry to reply.';
+    countReply();
+  }
+
+  function stateWords(e) {
+    switch (e.state) {
+      case 'ringing': return e.ringing.length ? 'ringing ' + e.ringing.map(staffName).join(', ') : 'waiting for staff';
+      case 'attending': return 'attended by ' + staffName(e.staff);
+      case 'missed': return 'missed: nobody attended in time';
+      case 'closed': return 'closed ' + fmtTime(e.closed);
+    }
+    return e.state;
+  }
+
+  function renderCustomInfo() {
+    const box = $('custom-info');
+    const text = S.room ? S.room.customInfo : '';
+    box.hidden = !text;
+    setText($('custom-info-text'), text);
+  }
+
+  // The transcript follows new messages while it is scrolled to its end;
+  // once staff scroll up to read, it stays where they are.
+  let pinned = true;
+  let layout = ''; // the transcript's size when it last scrolled
+
+  function layoutKey() {
+    const list = $('transcript');
+    return list.clientWidth + 'x' + list.clientHeight + '/' + list.scrollHeight;
+  }
+
+  function nearEnd() {
+    const list = $('transcript');
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  }
+
+  // onScroll tells the reader's scrolling from the browser's: a scroll
+  // that comes with a change of size is the layout's, and says nothing
+  // about where the reader wants to be.
+  function onScroll() {
+    const k = layoutKey();
+    if (k === layout) pinned = nearEnd();
+    layout = k;
+  }
+
+  function keepAtEnd() {
+    if (pinned) $('transcript').scrollTop = $('transcript').scrollHeight;
+    layout = layoutKey();
+  }
+
+  // deliveryRank orders a message's delivery states: a late copy never
+  // takes one back.
+  const deliveryRank = { pending: 0, sent: 1, failed: 1 };
+
+  function upsertMessage(m) {
+    const had = S.room.messages.get(m.id);
+    if (had) {
+      if ((deliveryRank[had.delivery] || 0) > (deliveryRank[m.delivery] || 0)) {
+        m = Object.assign({}, m, { delivery: had.delivery, deliveryReason: had.deliveryReason, requestId: had.requestId });
+      }
+      if (had.unsent) m = Object.assign({}, m, { unsent: true });
+    }
+    S.room.messages.set(m.id, m);
+    const li = messageItem(m);
+    const old = document.getElementById('m-' + m.id);
+    const list = $('transcript');
+    if (old) {
+      old.replaceWith(li);
+    } else {
+      // Keep transcript order by seq even if events arrive out of order;
+      // the common case, a new last message, needs no search.
+      let before = null;
+      const last = list.lastElementChild;
+      if (last && Number(last.dataset.seq) > m.seq) {
+        for (const n of list.children) {
+          if (Number(n.dataset.seq) > m.seq) { before = n; break; }
+        }
+      }
+      list.insertBefore(li, before);
+    }
+    if (m.author === 'staff' && m.staff === S.me && !old) pinned = true; // one's own reply
+    keepAtEnd();
+    for (const media of li.querySelectorAll('img, video')) {
+      media.addEventListener(media.tagName === 'IMG' ? 'load' : 'loadedmetadata', keepAtEnd, { once: true });
+    }
+  }
+
+  const BOTS = { welcome: 'Welcome message', away: 'Away message', close: 'Close message', 'custom-info': 'Custom info', warning: 'Auto-close warning' };
+
+  function messageItem(m) {
+    let who;
+    switch (m.author) {
+      case 'customer': who = S.room.enquiry ? customerName(S.room.enquiry) : 'Customer'; break;
+      case 'staff': who = staffName(m.staff || m.authorId); break;
+      case 'bot': who = BOTS[m.authorId] || 'Bot' + (m.authorId ? ' (' + m.authorId + ')' : ''); break;
+      default: who = 'System';
+    }
+    const li = el('li', { id: 'm-' + m.id, class: 'msg ' + (m.author || 'system') + ' ' + (m.direction || ''), 'data-seq': m.seq });
+    if (m.author !== 'system') li.append(el('span', { class: 'who', text: who }));
+    li.append(messageBody(m));
+    const foot = el('span', { class: 'when' }, el('time', { datetime: m.time, text: fmtTime(m.time) }));
+    if (m.direction === 'out' && m.kind !== 'note') {
+      const d = m.delivery || 'pending';
+      const words = { pending: 'sending…', sent: 'sent', failed: 'not delivered' }[d] || d;
+      foot.append(' · ', el('span', { class: 'delivery ' + d, text: words + (d === 'failed' && m.deliveryReason ? ': ' + m.deliveryReason : '') }));
+    }
+    li.append(foot);
+    return li;
+  }
+
+  function messageBody(m) {
+    if (m.unsent) return el('p', { class: 'note', text: 'The customer unsent this message.' });
+    const from = m.author === 'customer' ? 'the customer' : 'staff';
+    switch (m.kind) {
+      case 'text':
+        return el('p', { class: 'text', text: m.text || '' });
+      case 'note':
+        return el('p', { class: 'note', text: m.text || '' });
+      case 'image':
+        return m.mediaUrl
+          ? el('a', { href: withToken(m.mediaUrl), target: '_blank', rel: 'noopener', class: 'media' },
+            el('img', { src: withToken(m.mediaUrl), alt: 'Image from ' + from }))
+          : el('p', { class: 'note', text: 'An image (not stored on the desk).' });
+      case 'video':
+        return m.mediaUrl
+          ? el('video', { src: withToken(m.mediaUrl), controls: true, preload: 'metadata', 'aria-label': 'Video from ' + from })
+          : el('p', { class: 'note', text: 'A video (not stored on the desk).' });
+      case 'audio':
+        return m.mediaUrl
+          ? el('audio', { src: withToken(m.mediaUrl), controls: true, preload: 'metadata', 'aria-label': 'Audio from ' + from })
+          : el('p', { class: 'note', text: 'An audio message (not stored on the desk).' });
+      case 'sticker': {
+        const s = m.sticker || {};
+        const words = s.keywords && s.keywords.length ? ' (' + s.keywords.slice(0, 3).join(', ') + ')' : '';
+        return el('p', { class: 'sticker', text: 'Sticker' + words, title: 'LINE sticker ' + (s.package || '?') + '/' + (s.id || '?') });
+      }
+      case 'unsupported': {
+        const u = m.unsupported || {};
+        return el('p', { class: 'note unsupported', text: 'The customer sent ' + article(u.kind || 'something') + ', which the desk cannot show' + (u.reason ? ': ' + u.reason : '.') });
+      }
+    }
+    return el('p', { class: 'note unsupported', text: 'A message of kind "' + m.kind + '" that this console cannot show.' });
+  }
+
+  function article(word) { return (/^[aeiou]/i.test(word) ? 'an ' : 'a ') + word; }
+
+  function countReply() {
+    const t = $('reply');
+    const units = t.value.length; // JavaScript strings count UTF-16 units, as LINE does
+    const over = units > MAX_TEXT_UNITS;
+    const c = $('reply-count');
+    c.textContent = fmtNum(units) + ' / ' + fmtNum(MAX_TEXT_UNITS) + (over ? ' — too long by ' + fmtNum(units - MAX_TEXT_UNITS) : '');
+    c.classList.toggle('over', over);
+    t.setAttribute('aria-invalid', over ? 'true' : 'false');
+    $('send').disabled = t.disabled || over || !t.value.trim();
+  }
+
+  async function attend() {
+    const e = S.room.enquiry;
+    const r = await api('POST', '/api/enquiries/' + encodeURIComponent(e.id) + '/attend', { staff: S.me });
+    S.room.enquiry = r.enquiry;
+    S.enquiries.set(r.enquiry.id, r.enquiry);
+    renderRoomHead();
+    renderList();
+    $('reply').focus();
+  }
+
+  async function closeEnquiry() {
+    const e = S.room.enquiry;
+    const ok = await confirmDialog('Close this enquiry?', 'The customer gets the Close message if it is switched on. A new message from them opens a new enquiry.', 'Close enquiry');
+    if (!ok) return;
+    const r = await api('POST', '/api/enquiries/' + encodeURIComponent(e.id) + '/close', { staff: S.me });
+    S.room.enquiry = r.enquiry;
+    S.enquiries.set(r.enquiry.id, r.enquiry);
+    renderRoomHead();
+    renderList();
+  }
+
+  async function send() {
+    const t = $('reply');
+    const text = t.value;
+    if (!text.trim()) return;
+    if (text.length > MAX_TEXT_UNITS) {
+      throw new ApiError(0, 'text_too_long', 'This message is ' + fmtNum(text.length) + ' UTF-16 units long; LINE accepts at most ' + fmtNum(MAX_TEXT_UNITS) + '. Shorten it or split it.');
+    }
+    $('send').disabled = true;
+    try {
+      const r = await api('POST', '/api/enquiries/' + encodeURIComponent(S.room.id) + '/messages', { staff: S.me, text });
+      if (S.room && r.message && r.message.enquiry === S.room.id) upsertMessage(r.message);
+      t.value = '';
+    } finally {
+      countReply();
+    }
+  }
+
+  // ---- confirmation ----
+
+  function confirmDialog(title, text, ok) {
+    const d = $('confirm');
+    setText($('confirm-title'), title);
+    setText($('confirm-text'), text);
+    setText($('confirm-ok'), ok);
+    d.returnValue = '';
+    return new Promise((resolve) => {
+      d.addEventListener('close', () => resolve(d.returnValue === 'ok'), { once: true });
+      d.showModal();
+    });
+  }
+
+  // ---- customer phone panel (demo) ----
+
+  function togglePhone() {
+    const panel = $('phone-panel');
+    const show = panel.hidden;
+    panel.hidden = !show;
+    $('phone-toggle').setAttribute('aria-pressed', show ? 'true' : 'false');
+    $('phone-toggle').textContent = show ? 'Hide phone' : 'Show phone';
+    document.body.classList.toggle('with-phone', show);
+    if (show && !panel.firstChild) {
+      panel.append(el('iframe', { src: 'phone.html', title: 'Customer phone (demo)' }));
+    }
+  }
+
+  // ---- channels ----
+
+  async function showChannels(id) {
+    await loadChannelList();
+    if (!id && S.channels.length === 1) {
+      id = S.channels[0].id;
+    }
+    if (!id) {
+      $('channel-form').hidden = true;
+      $('channel-none').hidden = false;
+      return;
+    }
+    if (!S.channel || S.channel.id !== id) {
+      const r = await api('GET', '/api/channels/' + encodeURIComponent(id));
+      fillChannel(r.channel);
+    }
+    markChannelList();
+  }
+
+  async function loadChannelList() {
+    const r = await api('GET', '/api/channels');
+    S.channels = r.channels;
+    $('channel-list').replaceChildren(...S.channels.map((c) => el('li', null,
+      el('a', { href: '#/channels/' + encodeURIComponent(c.id), 'data-channel': c.id },
+        el('span', { class: 'name', text: c.name }),
+        el('span', { class: 'meta', text: c.id + (c.state === 'suspended' ? ' · suspended' : '') })))));
+    if (S.channels.length === 0) $('channel-list').append(el('li', { class: 'empty', text: 'No channels yet.' }));
+    markChannelList();
+  }
+
+  function markChannelList() {
+    for (const a of $('channel-list').querySelectorAll('a')) {
+      markCurrent(a, !!S.channel && a.dataset.channel === S.channel.id, 'true');
+    }
+  }
+
+  const form = {}; // the channel form's per-kind controls
+
+  function setupChannelForm() {
+    const box = $('automsgs');
+    for (const k of KINDS) {
+      const on = el('input', { type: 'checkbox', id: 'am-' + k.kind + '-on' });
+      const text = el('textarea', { id: 'am-' + k.kind + '-text', rows: 3, placeholder: 'Leave empty for the default text (see the preview)', 'aria-describedby': 'am-' + k.kind + '-preview' });
+      const preview = el('dl', { class: 'preview', id: 'am-' + k.kind + '-preview', 'aria-live': 'polite' });
+      const units = el('span', { class: 'counter' });
+      form[k.kind] = { on, text, preview, units };
+      box.append(el('div', { class: 'automsg' },
+        el('h3', { text: k.title }),
+        el('label', { class: 'check' }, on, ' Send the ' + k.title + ' message ' + k.when),
+        el('label', { for: text.id, text: k.title + ' text' }),
+        text,
+        el('p', { class: 'preview-title', text: 'Preview (customer “Yui Sato”, you as staff):' }),
+        preview));
+      on.addEventListener('change', schedulePreview);
+      text.addEventListener('input', schedulePreview);
+    }
+    $('name-format').addEventListener('change', schedulePreview);
+    $('ch-name').addEventListener('input', () => { countName(); schedulePreview(); });
+    $('ci-text').addEventListener('input', countCustomInfo);
+    $('routing-json').addEventListener('input', () => { checkRouting(); syncAltFromJSON(); });
+    $('alt-add-staff').addEventListener('click', () => addAlt({ staff: S.me || '' }));
+    $('alt-add-team').addEventListener('click', () => addAlt({ team: '' }));
+    $('channel-form').addEventListener('submit', (ev) => { ev.preventDefault(); guard(saveChannel, $('ch-status'))(); });
+    $('ch-suspend').addEventListener('click', guard(suspendChannel, $('ch-status')));
+    $('ch-delete').addEventListener('click', guard(deleteChannel, $('ch-status')));
+  }
+
+  function fillChannel(c) {
+    S.channel = c;
+    $('channel-form').hidden = false;
+    $('channel-none').hidden = true;
+    setText($('channel-title'), c.name);
+    const st = $('channel-state');
+    st.textContent = c.state;
+    st.className = 'badge ' + c.state;
+    $('ch-name').value = c.name;
+    setText($('ch-webhook'), location.origin + c.webhook);
+    $('routing-json').value = c.routing ? JSON.stringify(c.routing, null, 2) : '';
+    const am = c.autoMessages || {};
+    $('name-format').value = nameFormat(am.nameFormat);
+    for (const k of KINDS) {
+      const m = am[k.kind] || {};
+      form[k.kind].on.checked = !!m.on;
+      form[k.kind].text.value = m.text || '';
+    }
+    $('ci-on').checked = !!c.customInfoOn;
+    $('ci-text').value = c.customInfo || '';
+    $('ch-suspend').textContent = c.state === 'suspended' ? 'Resume channel' : 'Suspend channel';
+    setText($('ch-status'), '');
+    countName();
+    countCustomInfo();
+    checkRouting();
+    syncAltFromJSON();
+    schedulePreview();
+  }
+
+  function nameFormat(v) {
+    if (typeof v === 'number') return FORMATS[v] ? FORMATS[v].format : 'none';
+    return FORMATS.some((f) => f.format === v) ? v : 'none';
+  }
+
+  function countName() {
+    const n = codePoints($('ch-name').value);
+    const c = $('ch-name-count');
+    c.textContent = fmtNum(n) + ' / ' + MAX_CHANNEL_NAME;
+    const bad = n === 0 || n > MAX_CHANNEL_NAME;
+    c.classList.toggle('over', bad);
+    $('ch-name').setAttribute('aria-invalid', bad ? 'true' : 'false');
+    return !bad;
+  }
+
+  function countCustomInfo() {
+    const n = codePoints($('ci-text').value);
+    const c = $('ci-count');
+    const over = n > MAX_CUSTOM_INFO;
+    c.textContent = fmtNum(n) + ' / ' + fmtNum(MAX_CUSTOM_INFO) + (over ? ' — too long by ' + fmtNum(n - MAX_CUSTOM_INFO) : '');
+    c.classList.toggle('over', over);
+    $('ci-text').setAttribute('aria-invalid', over ? 'true' : 'false');
+    return !over;
+  }
+
+  const RULE_KINDS = ['alternative', 'percentage', 'time', 'sticky', 'engagement'];
+
+  // parseRouting reads the routing textarea: {rule} (null when empty) or
+  // {error}. The desk validates the rule fully when it is saved.
+  function parseRouting() {
+    const src = $('routing-json').value.trim();
+    if (!src) return { rule: null };
+    let rule;
+    try {
+      rule = JSON.parse(src);
+    } catch (e) {
+      return { error: 'Not valid JSON: ' + e.message };
+    }
+    if (rule === null) return { rule: null };
+    if (typeof rule !== 'object' || Array.isArray(rule)) return { error: 'A rule is a JSON object, like {"alternative":[{"staff":"alice"}]}.' };
+    const err = checkNode(rule, 'the rule', true);
+    return err ? { error: err } : { rule };
+  }
+
+  function checkNode(n, where, top) {
+    if (!n || typeof n !== 'object' || Array.isArray(n)) return where + ' must be an object with one rule kind.';
+    const keys = Object.keys(n).filter((k) => !(top && k === 'teams'));
+    const kinds = keys.filter((k) => RULE_KINDS.includes(k));
+    const unknown = keys.filter((k) => !RULE_KINDS.includes(k));
+    if (unknown.length) return where + ' has an unknown key "' + unknown[0] + '" (rule kinds: ' + RULE_KINDS.join(', ') + (top ? ', plus teams' : '') + ').';
+    if (kinds.length !== 1) return where + ' must have exactly one of ' + RULE_KINDS.join(', ') + (kinds.length ? ', not ' + kinds.join(' and ') : '') + '.';
+    const k = kinds[0];
+    const v = n[k];
+    if (k === 'alternative' || k === 'percentage') {
+      if (!Array.isArray(v) || v.length === 0) return where + ': "' + k + '" needs a list of destinations.';
+      for (let i = 0; i < v.length; i++) {
+        const d = v[i];
+        const at = where + ', ' + k + ' destination ' + (i + 1);
+        if (!d || typeof d !== 'object') return at + ' must be an object.';
+        const dests = ['staff', 'team', 'bot', 'rule'].filter((x) => d[x] !== undefined && d[x] !== '');
+        if (dests.length !== 1) return at + ' needs exactly one of staff, team, bot or rule.';
+        if (k === 'percentage' && !(Number.isInteger(d.weight) && d.weight >= 0)) return at + ' needs a whole-number weight of 0 or more.';
+        if (d.timeout !== undefined && !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(String(d.timeout))) return at + ': timeout "' + d.timeout + '" is not like "30s" or "2m".';
+        if (d.rule) {
+          const e = checkNode(d.rule, at + '\'s nested rule', false);
+          if (e) return e;
+        }
+      }
+    } else if (k === 'sticky' || k === 'engagement') {
+      if (!v || typeof v !== 'object') return where + ': "' + k + '" must be an object.';
+      if (k === 'sticky' && !v.window) return where + ': "sticky" needs a window, like "168h".';
+      const e = checkNode(v.then, where + ' (' + k + ' then)', false);
+      if (e) return e;
+    } else if (k === 'time') {
+      if (!v || typeof v !== 'object') return where + ': "time" must be an object.';
+      for (const [i, c] of (v.conditions || []).entries()) {
+        const e = checkNode(c && c.then, where + ', time condition ' + (i + 1), false);
+        if (e) return e;
+      }
+      for (const key of ['on_holiday', 'other']) {
+        if (v[key]) {
+          const e = checkNode(v[key], where + ' (time ' + key + ')', false);
+          if (e) return e;
+        }
+      }
+    }
+    return '';
+  }
+
+  function checkRouting() {
+    const r = parseRouting();
+    const st = $('routing-status');
+    st.classList.toggle('error', !!r.error);
+    $('routing-json').setAttribute('aria-invalid', r.error ? 'true' : 'false');
+    if (r.error) st.textContent = r.error.charAt(0).toUpperCase() + r.error.slice(1);
+    else if (!r.rule) st.textContent = 'No rule: every new enquiry goes straight to the missed queue.';
+    else st.textContent = 'Looks right; the desk checks it fully when you save.';
+    return r;
+  }
+
+  // The friendly editor covers the common rule: ring staff members or
+  // teams in order ({"alternative":[…]}); anything else is edited as JSON.
+  let alt = []; // [{staff|team, timeout}]
+
+  function simpleAlternative(rule) {
+    if (rule === null) return [];
+    const keys = Object.keys(rule);
+    if (keys.length !== 1 || keys[0] !== 'alternative' || !Array.isArray(rule.alternative)) return null;
+    const out = [];
+    for (const d of rule.alternative) {
+      const k = Object.keys(d).filter((x) => x !== 'timeout');
+      if (k.length !== 1 || (k[0] !== 'staff' && k[0] !== 'team') || typeof d[k[0]] !== 'string') return null;
+      if (d.timeout !== undefined && seconds(d.timeout) === null) return null;
+      out.push(Object.assign({}, d));
+    }
+    return out;
+  }
+
+  // seconds turns a Go duration like "30s", "1m30s" or "2m0s" into seconds.
+  function seconds(d) {
+    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(String(d));
+    if (!m || String(d) === '') return null;
+    return (Number(m[1] || 0) * 3600) + (Number(m[2] || 0) * 60) + Number(m[3] || 0);
+  }
+
+  function syncAltFromJSON() {
+    const r = parseRouting();
+    const list = r.error ? null : simpleAlternative(r.rule);
+    $('alt-editor').hidden = list === null;
+    $('alt-off').hidden = list !== null || !!r.error;
+    if (list !== null) {
+      alt = list;
+      renderAlt();
+    }
+  }
+
+  function syncJSONFromAlt() {
+    $('routing-json').value = alt.length ? JSON.stringify({ alternative: alt }, null, 2) : '';
+    checkRouting();
+  }
+
+  function addAlt(d) {
+    alt.push(d);
+    syncJSONFromAlt();
+    renderAlt();
+    const inputs = $('alt-list').querySelectorAll('.alt-id');
+    if (inputs.length) inputs[inputs.length - 1].focus();
+  }
+
+  function renderAlt() {
+    const ol = $('alt-list');
+    ol.replaceChildren(...alt.map((d, i) => {
+      const n = i + 1;
+      const isStaff = d.staff !== undefined;
+      let id;
+      if (isStaff) {
+        id = el('select', { class: 'alt-id', 'aria-label': 'Staff member ' + n });
+        const ids = new Set([...S.staff.keys(), ...(S.config.staff || [])]);
+        if (d.staff) ids.add(d.staff);
+        for (const s of ids) id.append(el('option', { value: s, text: staffName(s) + (staffName(s) !== s ? ' (' + s + ')' : '') }));
+        id.value = d.staff;
+        if (!d.staff && id.options.length) d.staff = id.value;
+      } else {
+        id = el('input', { class: 'alt-id', type: 'text', value: d.team, 'aria-label': 'Team name ' + n, placeholder: 'team name' });
+      }
+      id.addEventListener('input', () => { if (isStaff) d.staff = id.value; else d.team = id.value; syncJSONFromAlt(); });
+      const secs = d.timeout !== undefined ? seconds(d.timeout) : '';
+      const timeout = el('input', { type: 'number', min: 1, step: 1, value: secs === '' ? '' : String(secs), class: 'alt-timeout', placeholder: '60', 'aria-label': 'Ring time in seconds for destination ' + n });
+      timeout.addEventListener('input', () => {
+        const v = parseInt(timeout.value, 10);
+        if (v > 0) d.timeout = v + 's'; else delete d.timeout;
+        syncJSONFromAlt();
+      });
+      const move = (by) => () => {
+        const j = i + by;
+        if (j < 0 || j >= alt.length) return;
+        [alt[i], alt[j]] = [alt[j], alt[i]];
+        syncJSONFromAlt();
+        renderAlt();
+        ol.children[j].querySelector(by < 0 ? '.up' : '.down').focus();
+      };
+      return el('li', { class: 'alt-row' },
+        el('span', { class: 'alt-kind', text: isStaff ? 'Staff' : 'Team' }),
+        id,
+        el('label', { class: 'alt-ring' }, 'rings for ', timeout, ' s'),
+        el('span', { class: 'alt-buttons' },
+          el('button', { type: 'button', class: 'quiet up', 'aria-label': 'Move destination ' + n + ' up', disabled: i === 0, onclick: move(-1), text: '↑' }),
+          el('button', { type: 'button', class: 'quiet down', 'aria-label': 'Move destination ' + n + ' down', disabled: i === alt.length - 1, onclick: move(1), text: '↓' }),
+          el('button', {
+            type: 'button', class: 'quiet', 'aria-label': 'Remove destination ' + n, text: '✕',
+            onclick: () => { alt.splice(i, 1); syncJSONFromAlt(); renderAlt(); $('alt-add-staff').focus(); },
+          })));
+    }));
+    if (!alt.length) ol.append(el('li', { class: 'empty', text: 'Nobody: new enquiries go straight to the missed queue.' }));
+  }
+
+  function autoMessages() {
+    const out = { nameFormat: $('name-format').value };
+    for (const k of KINDS) {
+      const m = { on: form[k.kind].on.checked };
+      const t = form[k.kind].text.value;
+      if (t.trim()) m.text = t;
+      out[k.kind] = m;
+    }
+    return out;
+  }
+
+  let previewTimer = 0;
+  let previewRound = 0;
+  function schedulePreview() {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(guard(preview), 250);
+  }
+
+  async function preview() {
+    if (!S.channel) return;
+    const round = ++previewRound;
+    const settings = autoMessages();
+    const me = S.staff.get(S.me) || { first: S.me, last: '' };
+    const staff = { First: me.first || '', Last: me.last || '' };
+    const channel = $('ch-name').value;
+    await Promise.all(KINDS.map(async (k) => {
+      const rows = await Promise.all(FORMATS.map(async (f) => {
+        try {
+          const r = await api('POST', '/api/preview', {
+            settings: Object.assign({}, settings, { nameFormat: f.format }),
+            kind: k.kind, customer: 'Yui Sato', staff, channel,
+          });
+          return { f, text: r.text, units: r.units };
+        } catch (e) {
+          return { f, error: e.message };
+        }
+      }));
+      if (round !== previewRound) return;
+      const dl = form[k.kind].preview;
+      const err = rows.find((r) => r.error);
+      if (err) {
+        dl.replaceChildren(el('dt', { text: 'Problem' }), el('dd', { class: 'error', text: err.error }));
+        form[k.kind].text.setAttribute('aria-invalid', 'true');
+        return;
+      }
+      form[k.kind].text.setAttribute('aria-invalid', 'false');
+      const chosen = settings.nameFormat;
+      dl.replaceChildren(...rows.flatMap((r) => [
+        el('dt', { class: r.f.format === chosen ? 'chosen' : null, text: r.f.title + (r.f.format === chosen ? ' (chosen)' : '') }),
+        el('dd', { class: r.f.format === chosen ? 'chosen' : null, text: r.text }),
+      ]));
+    }));
+  }
+
+  async function saveChannel() {
+    const c = S.channel;
+    const r = checkRouting();
+    if (r.error) {
+      $('routing-json').focus();
+      throw new ApiError(0, 'invalid', 'Fix the routing rule first: ' + r.error);
+    }
+    if (!countName()) {
+      $('ch-name').focus();
+      throw new ApiError(0, 'invalid', 'A channel name has 1 to 40 characters.');
+    }
+    if (!countCustomInfo()) {
+      $('ci-text').focus();
+      throw new ApiError(0, 'invalid', 'Custom info is at most 10,000 characters.');
+    }
+    setText($('ch-status'), 'Saving…');
+    const body = {
+      name: $('ch-name').value,
+      routing: r.rule,
+      autoMessages: autoMessages(),
+      customInfo: $('ci-text').value,
+      customInfoOn: $('ci-on').checked,
+    };
+    const res = await api('PATCH', '/api/channels/' + encodeURIComponent(c.id), body);
+    fillChannel(res.channel);
+    await loadChannelList();
+    setText($('ch-status'), 'Saved.');
+  }
+
+  async function suspendChannel() {
+    const c = S.channel;
+    const suspend = c.state !== 'suspended';
+    if (suspend) {
+      const ok = await confirmDialog('Suspend ' + c.name + '?', 'Customers\' messages are still recorded, but nobody is rung and nothing is sent to them until you resume the channel.', 'Suspend');
+      if (!ok) return;
+    }
+    const res = await api('POST', '/api/channels/' + encodeURIComponent(c.id) + (suspend ? '/suspend' : '/resume'));
+    fillChannel(res.channel);
+    await loadChannelList();
+    setText($('ch-status'), suspend ? 'Suspended.' : 'Resumed.');
+  }
+
+  async function deleteChannel() {
+    const c = S.channel;
+    const ok = await confirmDialog('Delete ' + c.name + '?', 'The channel, its settings and its enquiries are removed from the desk. LINE will keep sending to the webhook until you change it there.', 'Delete channel');
+    if (!ok) return;
+    const path = '/api/channels/' + encodeURIComponent(c.id);
+    try {
+      await api('DELETE', path);
+    } catch (e) {
+      if (e.code !== 'open_enquiries') throw e;
+      const force = await confirmDialog('Delete it with its open enquiries?', c.name + ' still has open enquiries. Deleting it now abandons them.', 'Delete anyway');
+      if (!force) return;
+      await api('DELETE', path + '?force=true');
+    }
+    S.channel = null;
+    announce('Deleted ' + c.name + '.');
+    if (location.hash === '#/channels') await route(); // no hashchange
+    else location.hash = '#/channels';
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    guard(start, $('page-error'))();
+  });
+})();
