@@ -29,6 +29,9 @@ func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Me
 	lock := &d.sendLocks[maphash.String(d.seed, e.ID)%uint64(len(d.sendLocks))]
 	lock.Lock()
 	defer lock.Unlock()
+	if pending = d.stillPending(ctx, e.ID, pending); len(pending) == 0 {
+		return
+	}
 	for len(pending) > 0 {
 		n := 1
 		for n < len(pending) && n < maxBatch && pending[n].Batch == pending[0].Batch {
@@ -39,10 +42,38 @@ func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Me
 	}
 }
 
+// stillPending re-reads msgs after the send lock is taken and keeps the
+// ones still pending: while this caller waited for the lock, the desk
+// instance holding it may have sent them (a send can outlast a lease).
+func (d *Desk) stillPending(ctx context.Context, enquiry string, msgs []Message) []Message {
+	first, last := msgs[0].Seq, msgs[len(msgs)-1].Seq
+	if first <= 0 || last < first {
+		return msgs
+	}
+	current, err := d.store.Messages(ctx, enquiry, first-1, int(last-first)+1)
+	if err != nil {
+		return msgs // the send is keyed: at worst LINE answers 409
+	}
+	state := make(map[string]*Delivery, len(current))
+	for i := range current {
+		state[current[i].ID] = current[i].Delivery
+	}
+	keep := msgs[:0:0]
+	for _, m := range msgs {
+		if del, ok := state[m.ID]; !ok || del != nil && del.State == Pending {
+			if ok {
+				m.Delivery = del
+			}
+			keep = append(keep, m)
+		}
+	}
+	return keep
+}
+
 // retryable reports whether err says to try again later.
 func retryable(err error) bool {
 	var r interface{ Retryable() bool }
-	return errors.As(err, &r) && r.Retryable() || errors.Is(err, context.DeadlineExceeded)
+	return errors.As(err, &r) && r.Retryable() || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
 func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch []Message) {
@@ -63,6 +94,10 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 			rcpt, err = d.sender.Send(ctx, out)
 		}
 	}
+	// Record the outcome even if the caller's context ended meanwhile:
+	// LINE may have carried the send out, and a later attempt must know.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	now := d.clock.Now()
 	for _, m := range batch {
 		del := *m.Delivery
@@ -172,7 +207,7 @@ func (d *Desk) Tick(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
-	pending, err := d.store.ClaimPending(ctx, now, d.lease, 100)
+	pending, err := d.store.ClaimPending(ctx, now, d.sendLease, 100)
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}

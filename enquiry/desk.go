@@ -49,9 +49,13 @@ type Config struct {
 	// TickInterval is how often Run checks timers and retries
 	// deliveries. Default: 1s.
 	TickInterval time.Duration
-	// Lease is how long a desk instance holds a claimed timer or delivery
-	// before another instance may take it over. Default: 30s.
+	// Lease is how long a desk instance holds a claimed timer before
+	// another instance may take it over. Default: 30s.
 	Lease time.Duration
+	// DeliveryLease is how long a desk instance holds an outbound message
+	// it is sending before another instance may send it: it must outlast
+	// one Sender.Send with all its retries. Default: 2 minutes.
+	DeliveryLease time.Duration
 	// MaxAttempts bounds delivery attempts of one message before it is
 	// marked failed. Default: 10.
 	MaxAttempts int
@@ -86,6 +90,7 @@ type Desk struct {
 	bot         func(ctx context.Context, bot string, e Enquiry) error
 	tick        time.Duration
 	lease       time.Duration
+	sendLease   time.Duration
 	maxAttempts int
 
 	chmu  sync.Mutex
@@ -132,7 +137,7 @@ func New(cfg Config) (*Desk, error) {
 	d := &Desk{
 		store: cfg.Store, sender: cfg.Sender, dir: cfg.Directory, sink: cfg.Sink, blobs: cfg.Blobs,
 		clock: cfg.Clock, log: cfg.Logger, policy: cfg.MediaPolicy, autoAssign: cfg.AutoAssign,
-		autoClose: cfg.AutoClose, bot: cfg.Bot, tick: cfg.TickInterval, lease: cfg.Lease,
+		autoClose: cfg.AutoClose, bot: cfg.Bot, tick: cfg.TickInterval, lease: cfg.Lease, sendLease: cfg.DeliveryLease,
 		maxAttempts: cfg.MaxAttempts, chans: map[string]*deskChannel{}, seed: maphash.MakeSeed(),
 	}
 	if d.store == nil {
@@ -155,6 +160,9 @@ func New(cfg Config) (*Desk, error) {
 	}
 	if d.lease <= 0 {
 		d.lease = 30 * time.Second
+	}
+	if d.sendLease <= 0 {
+		d.sendLease = 2 * time.Minute
 	}
 	if d.maxAttempts <= 0 {
 		d.maxAttempts = 10
@@ -254,8 +262,19 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Received, error) {
 		Time: at, Content: in.Content, ExternalID: in.ExternalID,
 	}
 	r, err := d.store.Receive(ctx, Arrival{Enquiry: tmpl, Message: msg})
-	if err != nil || r.Duplicate {
+	if err != nil {
 		return r, err
+	}
+	if r.Duplicate {
+		if r.Enquiry.Timer == RouteTimer && r.Enquiry.State == Ringing {
+			// The desk that recorded it died before routing it (the
+			// connector redelivers what it could not finish): route it
+			// now rather than at the route timer.
+			if e, err := d.start(ctx, c, r.Enquiry); err == nil {
+				r.Enquiry = e
+			}
+		}
+		return r, nil
 	}
 	if r.Opened {
 		d.publish(EnquiryOpened, in.Channel, &r.Enquiry, nil)

@@ -213,7 +213,7 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 		// The lease outlasts the client's longest send (RetryDeadline
 		// plus one RequestTimeout), so no other instance takes over a
 		// send still in progress.
-		TickInterval: 50 * time.Millisecond, Lease: lease,
+		TickInterval: 50 * time.Millisecond, Lease: lease, DeliveryLease: lease,
 	})
 	if err != nil {
 		r.t.Fatal(err)

@@ -179,19 +179,6 @@ func TestDeskRestartMidRun(t *testing.T) {
 		for _, graceful := range []bool{true, false} {
 			how := map[bool]string{true: "graceful shutdown", false: "abrupt stop"}[graceful]
 			t.Run(store+"/"+how, func(t *testing.T) {
-				if store == "postgres" && !graceful && os.Getenv("SOCIALDESK_E2E_KNOWN") != "1" {
-					// A store that honours the context (PostgreSQL does,
-					// MemStore does not) shows two defects of Desk's
-					// sendBatch when its context is cancelled mid-send:
-					// the outcome of a send LINE carried out is not
-					// recorded (SetDelivery fails with context canceled),
-					// so the next instance sends it again after the lease
-					// — by reply with a newer token, so LINE delivers it
-					// twice; and a cancelled TakeReplyToken marks the
-					// messages failed for good instead of leaving them
-					// pending.
-					t.Skip("known duplicate and lost deliveries when a desk on PostgreSQL is stopped mid-send; SOCIALDESK_E2E_KNOWN=1 runs it")
-				}
 				t.Parallel()
 				restartMidRun(t, store == "postgres", graceful)
 			})
@@ -239,19 +226,11 @@ func restartMidRun(t *testing.T, pg, graceful bool) {
 }
 
 // TestSendOutlastingTheLeaseIsNotRepeated: a send that takes longer than
-// the desk's Lease (here a slow Messaging API and a short lease; with the
-// defaults, a LINE outage: the client may retry for RetryDeadline 30 s
-// plus a RequestTimeout 15 s, the Lease is 30 s) must still deliver the
-// Welcome once. It fails today: Run's Tick claims the still-pending
-// message once its lease ends, waits for the per-enquiry send lock while
-// the first send finishes, and then sends its stale copy again — by push,
-// since the reply token is spent — so the customer gets the Welcome
-// twice (Desk.deliver does not re-read the messages' state after taking
-// the lock). It is skipped unless SOCIALDESK_E2E_KNOWN=1, until fixed.
+// the desk's delivery lease (here a slow Messaging API and a short lease)
+// still delivers the Welcome once: the desk re-reads the messages' state
+// after taking the per-enquiry send lock, so a timer tick that claimed
+// the message while the first send was in flight finds it sent.
 func TestSendOutlastingTheLeaseIsNotRepeated(t *testing.T) {
-	if os.Getenv("SOCIALDESK_E2E_KNOWN") != "1" {
-		t.Skip("known duplicate delivery when a send outlasts the desk's lease; SOCIALDESK_E2E_KNOWN=1 runs it")
-	}
 	t.Parallel()
 	r := newRig(t, rigConfig{SendDelay: 600 * time.Millisecond, Lease: 200 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
