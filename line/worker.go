@@ -73,6 +73,9 @@ func newPool(store enquiry.EventStore, clock enquiry.Clock, limit int, work func
 		swept:   make(map[ref]struct{}),
 		blocked: make(map[string]struct{}),
 		kick:    make(chan struct{}, 1),
+		// Until the first sweep has read what an earlier process left
+		// pending, new events wait in the store behind those.
+		overflow: true,
 	}
 	p.cond = sync.NewCond(&p.mu)
 	return p

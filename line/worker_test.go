@@ -261,11 +261,15 @@ func TestWorkersLookUpEachCustomersNameOnce(t *testing.T) {
 }
 
 func TestShutdownFinishesQueuedWorkAndTakesNoMore(t *testing.T) {
-	release := make(chan struct{})
+	release, entered := make(chan struct{}), make(chan struct{}, 3)
 	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 1 })
-	h.desk.hook = func(deskCall) error { <-release; return nil }
+	h.desk.hook = func(deskCall) error { entered <- struct{}{}; <-release; return nil }
 	h.start(t)
-	for i := range 3 {
+	// The first event is being worked on (so the first sweep is done and
+	// new events are queued at once); the other two are queued behind it.
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "0")))
+	<-entered
+	for i := 1; i < 3; i++ {
 		h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, strconv.Itoa(i))))
 	}
 	shut := make(chan error, 1)
@@ -286,12 +290,27 @@ func TestShutdownFinishesQueuedWorkAndTakesNoMore(t *testing.T) {
 }
 
 func TestShutdownGivesUpWhenItsContextEnds(t *testing.T) {
+	stuck, release := make(chan struct{}, 1), make(chan struct{})
 	h := newHookHarness(t, nil)
-	h.desk.hook = func(deskCall) error { select {} }
+	h.desk.hook = func(deskCall) error { stuck <- struct{}{}; <-release; return nil }
+	h.start(t)
+	t.Cleanup(func() { close(release) }) // before the harness stops (cleanups run last first)
 	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "stuck")))
+	<-stuck
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	wantTrue(t, errors.Is(h.hook.Shutdown(ctx), context.Canceled), "Shutdown returns the context's error")
+}
+
+func TestEventsArrivingBeforeTheFirstSweepWaitBehindOlderPendingOnes(t *testing.T) {
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 1 })
+	// Recorded, never processed: what a stopped process left.
+	for i := range 3 {
+		h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, strconv.Itoa(i))))
+	}
+	h.start(t)
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "3")))
+	inOrder(t, h.desk.wait(t, 4), 1, 4)
 }
 
 func TestRunTwiceIsAnError(t *testing.T) {

@@ -30,6 +30,5 @@
 // SOCIALDESK_TEST_POSTGRES holds a DSN, e.g.
 // postgres://postgres@127.0.0.1:5432/test?sslmode=disable; each test
 // uses a schema of its own and drops it. SOCIALDESK_E2E_LOGS=dir keeps
-// the full logs of a failing test; SOCIALDESK_E2E_KNOWN=1 runs the
-// reproductions of known defects, which fail until they are fixed.
+// the full logs of a failing test.
 package e2e

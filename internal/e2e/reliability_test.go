@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -248,16 +247,8 @@ func TestSendOutlastingTheLeaseIsNotRepeated(t *testing.T) {
 // TestReplayAfterRestartKeepsOrder: events a stopped instance recorded
 // but never processed are replayed by the next one; a customer's new
 // event that arrives while the new instance's first sweep is still
-// reading the store (here a store slow to read) must wait behind them.
-// It fails today: the webhook queues the new event at once, the sweep
-// then appends the older ones behind it, and the customer's messages
-// reach the transcript out of order. (TestDeskRestartMidRun works round
-// it by serving only after the replay.) It is skipped unless
-// SOCIALDESK_E2E_KNOWN=1, until fixed.
+// reading the store (here a store slow to read) waits behind them.
 func TestReplayAfterRestartKeepsOrder(t *testing.T) {
-	if os.Getenv("SOCIALDESK_E2E_KNOWN") != "1" {
-		t.Skip("known: a new event overtakes a customer's events left pending by a stopped instance; SOCIALDESK_E2E_KNOWN=1 runs it")
-	}
 	t.Parallel()
 	r := newRig(t, rigConfig{})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
