@@ -19,6 +19,20 @@
 // row lock, without gaps. Receive, the hot path, is one round trip: the
 // function socialdesk_receive does it inside the database.
 //
+// # Group commit
+//
+// Each commit waits for the database to flush its log to disk, and that
+// wait, not the work, bounds how many messages one caller at a time can
+// receive. So a Store combines concurrent Receive calls: it runs at most
+// two Receive transactions at once; a call that finds one free runs at
+// once, alone, and the calls that arrive meanwhile queue and go together,
+// up to 64, in the next transaction, in one round trip and one commit.
+// Each call still gets the result it would get alone: a batch runs its
+// messages one after the other (a customer's messages in their order of
+// arrival), and if one fails, the database rolls the batch back and each
+// of its messages is received again alone. Nothing is acknowledged before
+// it is committed; synchronous_commit stays as the database sets it.
+//
 // # Schema
 //
 // Migrate creates and upgrades the tables from SQL files embedded in the

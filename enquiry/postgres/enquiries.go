@@ -14,61 +14,6 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 )
 
-// receiveSQL calls the function socialdesk_receive (migrations/0001) and
-// spreads the enquiry and message it returns into columns.
-var receiveSQL = "SELECT " + qualify(enquiryColumns, "(r.r_enquiry).") + ", " +
-	qualify(messageColumns, "(r.r_message).") + ", r.r_opened, r.r_duplicate" +
-	" FROM socialdesk_receive(" + placeholders(1, 35) + ") r"
-
-// placeholders returns "$from, …, $to".
-func placeholders(from, to int) string {
-	var b strings.Builder
-	for i := from; i <= to; i++ {
-		if i > from {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", i)
-	}
-	return b.String()
-}
-
-// Receive atomically de-duplicates the message, finds or opens the one
-// open enquiry of (channel, customer), and appends the message, in one
-// round trip to the database: enquiry.ErrNotFound if there is no such
-// channel. Joining an open enquiry updates only the fields Receive owns
-// (customer name, reply token when the message has one, standby, last
-// activity), which leaves its Version as it was.
-func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Received, error) {
-	e, m := &a.Enquiry, &a.Message
-	args := make([]any, 0, 35)
-	args = append(args, e.ID, e.Channel)
-	args = append(args, enquiryArgs(e)...)
-	args = append(args, m.ID)
-	args = append(args, messageArgs(m)...)
-
-	var (
-		er enquiryRow
-		mr messageRow
-		r  enquiry.Received
-	)
-	dest := append(er.dest(), mr.dest()...)
-	dest = append(dest, &r.Opened, &r.Duplicate)
-	err := s.retry(ctx, func() error { return s.pool.QueryRow(ctx, receiveSQL, args...).Scan(dest...) })
-	if code, constraint := pgCode(err); code == uniqueViolation && constraint == "messages_external" {
-		// Another delivery of this message committed first (and this
-		// call was rolled back): now it is found as a duplicate.
-		err = s.pool.QueryRow(ctx, receiveSQL, args...).Scan(dest...)
-	}
-	if code, _ := pgCode(err); code == foreignKeyViolation {
-		return enquiry.Received{}, enquiry.ErrNotFound // no such channel
-	}
-	if err != nil {
-		return enquiry.Received{}, wrap(err, "receiving a message")
-	}
-	r.Enquiry, r.Message = er.value(), mr.value()
-	return r, nil
-}
-
 // openSQL inserts an enquiry unless its customer has one open, and
 // records its opening as the first transition, as Receive does, by the
 // staff member who opened it (when staff start the conversation).

@@ -27,12 +27,14 @@ type Options struct {
 
 // Store is an enquiry.Store on PostgreSQL. It is safe for concurrent use
 // by many goroutines, and by many processes sharing one database: every
-// method is one transaction, and the invariants of enquiry.Store are
-// enforced by the database's unique indexes and row locks.
+// method is one transaction (concurrent Receive calls may share one), and
+// the invariants of enquiry.Store are enforced by the database's unique
+// indexes and row locks.
 type Store struct {
 	pool *pgxpool.Pool
 	opts Options
 	own  bool // Close closes pool
+	rx   receiver
 }
 
 var _ enquiry.Store = (*Store)(nil)
@@ -64,9 +66,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	return &Store{pool: pool, opts: opts, own: true}, nil
 }
 
-// Close closes the connection pool if Open created it; a pool given to
-// New is left to its owner.
+// Close waits for the transactions of Receive calls in flight, then
+// closes the connection pool if Open created it; a pool given to New is
+// left to its owner.
 func (s *Store) Close() {
+	s.rx.runners.Wait()
 	if s.own {
 		s.pool.Close()
 	}
