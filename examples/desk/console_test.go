@@ -428,6 +428,10 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	value := func(id string) string {
 		return c.eval(`(document.getElementById(` + js(id) + `) || {}).value ?? 'missing'`)
 	}
+	choose := func(id, v string) {
+		c.do("choose "+v+" in #"+id, chromedp.SetValue(chromedp.ID(id), v),
+			chromedp.Evaluate[chromedp.Void](`document.getElementById(`+js(id)+`).dispatchEvent(new Event('change'))`))
+	}
 	c.waitFor("the rule editor shows alice then bob", `document.getElementById('rule-kind')?.value === 'alternative' && document.getElementById('rule-d0-id')?.value === 'alice' && document.getElementById('rule-d1-id')?.value === 'bob'`)
 	c.do("move alice down", chromedp.Click(chromedp.ID("rule-d0-down")))
 	if got := c.eval(`JSON.stringify(JSON.parse(document.getElementById('routing-json').value))`); got != `{"alternative":[{"staff":"bob"},{"staff":"alice"}]}` {
@@ -449,6 +453,37 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	}
 	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
 	c.screenshot("settings-01-routing-error.png")
+	// Typed JSON is read back into the form, nested rules and teams too,
+	// and an edit in the form changes only what it edits.
+	officeJSON, err := os.ReadFile("../../routing/testdata/office.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set("routing-json", string(officeJSON))
+	for id, want := range map[string]string{
+		"team0-name": "sales", "team0-method": "round_robin", "team0-members": "ann, bob, cai", "team0-timeout": "30s",
+		"team2-method": "simultaneous", "rule-kind": "engagement", "rule-then-kind": "sticky",
+		"rule-then-window": "168h", "rule-then-timeout": "20s", "rule-then-then-kind": "time",
+		"rule-then-then-zone": "Asia/Tokyo", "rule-then-then-c1-to": "14:00", "rule-then-then-c0-then-d2-timeout": "45s",
+		"rule-then-then-holidays": "2026-01-01\n2026-05-05", "rule-then-then-holiday-d0-type": "bot",
+		"rule-then-then-other-d0-timeout": "2m", "rule-then-then-other-d1-type": "rule",
+		"rule-then-then-other-d1-rule-kind": "percentage", "rule-then-then-other-d1-rule-d1-weight": "0",
+	} {
+		if got := value(id); got != want {
+			t.Errorf("office rule in the form: #%s = %q, want %q", id, got, want)
+		}
+	}
+	if got := c.eval(`[...document.querySelectorAll('#rule-then-then-c1 input[type=checkbox]')].filter(b => b.checked).map(b => b.id).join()`); got != "rule-then-then-c1-sat" {
+		t.Errorf("office rule's Saturday hours tick %q", got)
+	}
+	choose("team0-method", "fixed_order")
+	wantOffice := strings.Replace(string(officeJSON), `"method": "round_robin"`, `"method": "fixed_order"`, 1)
+	if got := c.eval(`document.getElementById('routing-json').value`); !sameJSON(t, got, wantOffice) {
+		t.Errorf("office rule after changing a team's method in the form:\n%s", got)
+	}
+	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
+	c.screenshot("settings-02-office-rule.png")
+
 	// Typed JSON is read back into the form, nested rules too.
 	set("routing-json", `{"sticky":{"window":"168h","then":{"percentage":[{"weight":70,"staff":"alice","timeout":"30s"},{"weight":30,"staff":"bob"}]}}}`)
 	if got := text("#routing-status"); !strings.HasPrefix(got, "Looks right") {
@@ -469,7 +504,7 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 
 	c.do("save", chromedp.Click(chromedp.ID("ch-save")))
 	c.waitFor("it is saved", `document.getElementById('ch-status').textContent === 'Saved.'`)
-	c.screenshot("settings-02-saved.png")
+	c.screenshot("settings-03-saved.png")
 	saved := c.eval(`(async () => JSON.stringify((await (await fetch('/api/channels/demo')).json()).channel))()`, chromedp.EvalAwaitPromise)
 	for _, want := range []string{`"sticky":{"window":"168h0m0s"`, `"weight":70`, `"nameFormat":"full"`, `"text":"Hello {customer}! {staff} from {channel} here."`, `"customInfo":"Returns: within 30 days."`, `"customInfoOn":true`} {
 		if !strings.Contains(saved, want) {
@@ -494,14 +529,10 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 		t.Errorf("the nested rule's legend = %q", got)
 	}
 	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
-	c.screenshot("settings-03-nested-rule-loaded.png")
+	c.screenshot("settings-04-nested-rule-loaded.png")
 
 	// Build office hours in the form alone: in Tokyo, Monday to Friday
 	// 9:00–18:00 split 70/30 between alice and bob; other times bob.
-	choose := func(id, v string) {
-		c.do("choose "+v+" in #"+id, chromedp.SetValue(chromedp.ID(id), v),
-			chromedp.Evaluate[chromedp.Void](`document.getElementById(`+js(id)+`).dispatchEvent(new Event('change'))`))
-	}
 	choose("rule-kind", "time")
 	set("rule-zone", "Mars/Olympus")
 	c.do("add office hours", chromedp.Click(chromedp.ID("rule-add-cond")))
@@ -533,7 +564,7 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 		t.Errorf("routing status after the desk refused the zone = %q", got)
 	}
 	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
-	c.screenshot("settings-04-time-rule-refused.png")
+	c.screenshot("settings-05-time-rule-refused.png")
 	set("rule-zone", "Asia/Tokyo")
 	if got := c.eval(`JSON.stringify(JSON.parse(document.getElementById('routing-json').value))`); !sameJSON(t, got, office) {
 		t.Errorf("routing JSON built by the form = %s, want %s", got, office)
@@ -541,7 +572,7 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	c.do("save the office hours", chromedp.Click(chromedp.ID("ch-save")))
 	c.waitFor("they are saved", `document.getElementById('ch-status').textContent === 'Saved.'`)
 	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
-	c.screenshot("settings-05-time-rule-saved.png")
+	c.screenshot("settings-06-time-rule-saved.png")
 	res, err := http.Get(url + "/api/channels/demo")
 	if err != nil {
 		t.Fatal(err)
@@ -566,7 +597,7 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	// Suspend asks first; cancelling changes nothing.
 	c.do("suspend", chromedp.Click(chromedp.ID("ch-suspend")))
 	c.waitFor("a confirmation is asked", `document.getElementById('confirm').open`)
-	c.screenshot("settings-06-confirm-suspend.png")
+	c.screenshot("settings-07-confirm-suspend.png")
 	c.do("confirm", chromedp.Click(chromedp.ID("confirm-ok")))
 	c.waitFor("the channel is suspended", `document.getElementById('channel-state').textContent === 'suspended'`)
 	c.do("resume", chromedp.Click(chromedp.ID("ch-suspend")))

@@ -1158,7 +1158,7 @@
       }
       if (dk === 'staff' || dk === 'team') row.append(field('Rings for', durationInput(p + '-timeout', d.timeout, (x) => setOpt(d, 'timeout', x))));
       row.append(moveButtons(list, i, p, what, path + '-add'));
-      const item = el('li', null, el('fieldset', { class: 'rule-dest' }, el('legend', { text: weighted ? 'Share ' + (i + 1) : 'Destination ' + (i + 1) }), row,
+      const item = el('li', null, el('fieldset', { class: 'rule-dest', id: p }, el('legend', { text: weighted ? 'Share ' + (i + 1) : 'Destination ' + (i + 1) }), row,
         dk === 'rule' ? nodeEditor(d, 'rule', p + '-rule', 'Nested rule of ' + what) : null));
       ol.append(item);
     });
@@ -1189,7 +1189,7 @@
         days.append(el('label', { class: 'day', for: box.id }, box, ' ' + label));
       }
       const clock = (key, label) => field(label, textInput(p + '-' + key, c[key], (x) => { c[key] = x; }, { class: 'clock', placeholder: 'HH:MM', pattern: '[0-2][0-9]:[0-5][0-9]', maxlength: 5 }));
-      ol.append(el('li', null, el('fieldset', { class: 'rule-cond' },
+      ol.append(el('li', null, el('fieldset', { class: 'rule-cond', id: p },
         el('legend', { text: 'Office hours ' + (i + 1) }),
         days,
         el('div', { class: 'rule-row' }, clock('from', 'From'), clock('to', 'Until (not including)'), moveButtons(conds, i, p, what, path + '-add-cond')),
@@ -1230,7 +1230,7 @@
       method.value = tm.method || 'simultaneous';
       method.addEventListener('change', () => { tm.method = method.value; changed(false); });
       const members = textInput(p + '-members', (tm.members || []).join(', '), (x) => { tm.members = x.split(/[\s,]+/).filter(Boolean); }, { class: 'members', placeholder: 'alice, bob' });
-      ol.append(el('li', null, el('fieldset', { class: 'rule-dest' }, el('legend', { text: 'Team ' + (i + 1) }),
+      ol.append(el('li', null, el('fieldset', { class: 'rule-dest', id: p }, el('legend', { text: 'Team ' + (i + 1) }),
         el('div', { class: 'rule-row' },
           field('Name', textInput(p + '-name', tm.name, (x) => { tm.name = x; fillTeamNames(); })),
           field('Method', method),
