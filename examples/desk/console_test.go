@@ -573,6 +573,12 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	c.waitFor("they are saved", `document.getElementById('ch-status').textContent === 'Saved.'`)
 	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
 	c.screenshot("settings-06-time-rule-saved.png")
+	c.do("narrow the window to a phone's", chromedp.EmulateViewport(390, 1600), chromedp.ScrollIntoView(chromedp.ID("rule")))
+	if got := c.eval(`String(document.documentElement.scrollWidth <= 390)`); got != "true" {
+		t.Errorf("the rule form is wider than a phone: %s", c.eval(`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 392).slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')`))
+	}
+	c.screenshot("settings-06-time-rule-phone-width.png")
+	c.do("widen the window again", chromedp.EmulateViewport(1280, 1600))
 	res, err := http.Get(url + "/api/channels/demo")
 	if err != nil {
 		t.Fatal(err)
