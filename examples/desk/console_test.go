@@ -453,6 +453,11 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	}
 	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
 	c.screenshot("settings-01-routing-error.png")
+	set("routing-json", `{"teams":["sales"],"time":{"zone":"UTC","holidays":"2026-01-01"}}`)
+	if got := c.eval(`String(document.getElementById('rule-editor').disabled && !document.getElementById('rule-off').hidden)`); got != "true" {
+		t.Errorf("the rule form is not locked for a rule of the wrong shape")
+	}
+	c.check() // and the page did not throw
 	// Typed JSON is read back into the form, nested rules and teams too,
 	// and an edit in the form changes only what it edits.
 	officeJSON, err := os.ReadFile("../../routing/testdata/office.json")

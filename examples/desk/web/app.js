@@ -1022,6 +1022,7 @@
 
   function loadEditor(rule) {
     ed.teams = rule && Array.isArray(rule.teams) ? rule.teams : [];
+    if (ed.teams.some((t) => !t || typeof t !== 'object')) throw new Error('a team is not an object');
     ed.node = null;
     if (rule && kindOf(rule)) {
       ed.node = Object.assign({}, rule);
@@ -1040,11 +1041,17 @@
   // does not read as a rule the form is locked, so it cannot overwrite it.
   function syncEditorFromJSON() {
     const r = parseRouting();
-    $('rule-editor').disabled = !!r.error;
-    $('rule-off').hidden = !r.error;
-    if (r.error) return;
-    loadEditor(r.rule);
-    renderRule();
+    let locked = !!r.error;
+    if (!locked) {
+      try {
+        loadEditor(r.rule);
+        renderRule();
+      } catch (e) { // a shape the form cannot show, like "holidays": 5
+        locked = true;
+      }
+    }
+    $('rule-editor').disabled = locked;
+    $('rule-off').hidden = !locked;
   }
 
   // changed records an edit: values only rewrite the JSON; a structural
@@ -1203,7 +1210,7 @@
       },
     });
     const hol = el('textarea', { id: path + '-holidays', rows: 2, class: 'holidays', placeholder: '2026-01-01', spellcheck: 'false' });
-    hol.value = (t.holidays || []).join('\n');
+    hol.value = Array.isArray(t.holidays) ? t.holidays.join('\n') : '';
     hol.addEventListener('input', () => {
       const days = hol.value.split(/[\s,]+/).filter(Boolean);
       if (days.length) t.holidays = days; else delete t.holidays;
@@ -1229,7 +1236,7 @@
       for (const [v, t] of METHODS) method.append(el('option', { value: v, text: t }));
       method.value = tm.method || 'simultaneous';
       method.addEventListener('change', () => { tm.method = method.value; changed(false); });
-      const members = textInput(p + '-members', (tm.members || []).join(', '), (x) => { tm.members = x.split(/[\s,]+/).filter(Boolean); }, { class: 'members', placeholder: 'alice, bob' });
+      const members = textInput(p + '-members', Array.isArray(tm.members) ? tm.members.join(', ') : '', (x) => { tm.members = x.split(/[\s,]+/).filter(Boolean); }, { class: 'members', placeholder: 'alice, bob' });
       ol.append(el('li', null, el('fieldset', { class: 'rule-dest', id: p }, el('legend', { text: 'Team ' + (i + 1) }),
         el('div', { class: 'rule-row' },
           field('Name', textInput(p + '-name', tm.name, (x) => { tm.name = x; fillTeamNames(); })),
