@@ -419,7 +419,7 @@ func (a *api) editChannel(w http.ResponseWriter, r *http.Request) {
 		} else {
 			var rule routing.Rule
 			if err := json.Unmarshal(b.Routing, &rule); err != nil {
-				writeError(w, http.StatusUnprocessableEntity, "invalid_routing", "routing: "+err.Error())
+				writeError(w, http.StatusUnprocessableEntity, "invalid_routing", err.Error())
 				return
 			}
 			ch.Routing = &rule

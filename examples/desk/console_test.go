@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -421,27 +423,79 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	}
 	set("am-away-text", "")
 
-	// The routing editor: the demo rule is a simple list, shown as rows.
-	c.waitFor("the routing list shows alice then bob", `document.querySelectorAll('#alt-list .alt-row').length === 2`)
-	c.do("move alice down", chromedp.Click(chromedp.CSS("#alt-list .alt-row .down")))
+	// The routing editor: the demo rule, ring alice then bob, is shown as
+	// a form; moving alice down rewrites the JSON.
+	value := func(id string) string {
+		return c.eval(`(document.getElementById(` + js(id) + `) || {}).value ?? 'missing'`)
+	}
+	choose := func(id, v string) {
+		c.do("choose "+v+" in #"+id, chromedp.SetValue(chromedp.ID(id), v),
+			chromedp.Evaluate[chromedp.Void](`document.getElementById(`+js(id)+`).dispatchEvent(new Event('change'))`))
+	}
+	c.waitFor("the rule editor shows alice then bob", `document.getElementById('rule-kind')?.value === 'alternative' && document.getElementById('rule-d0-id')?.value === 'alice' && document.getElementById('rule-d1-id')?.value === 'bob'`)
+	c.do("move alice down", chromedp.Click(chromedp.ID("rule-d0-down")))
 	if got := c.eval(`JSON.stringify(JSON.parse(document.getElementById('routing-json').value))`); got != `{"alternative":[{"staff":"bob"},{"staff":"alice"}]}` {
 		t.Errorf("routing JSON after moving alice down = %s", got)
+	}
+	if got := c.eval(`document.activeElement.id`); got != "rule-d1-up" {
+		t.Errorf("after moving alice to the end the focus is on %q, want her Move up button", got)
 	}
 	set("routing-json", `{"alternative": [`)
 	if got := text("#routing-status"); !strings.HasPrefix(got, "Not valid JSON") {
 		t.Errorf("routing status for broken JSON = %q", got)
 	}
+	if got := c.eval(`String(document.getElementById('rule-editor').disabled && !document.getElementById('rule-off').hidden)`); got != "true" {
+		t.Errorf("the rule form is not locked while the JSON is broken")
+	}
 	set("routing-json", `{"alternative":[{"staff":"alice"}],"percentage":[{"weight":1,"staff":"bob"}]}`)
 	if got := text("#routing-status"); !strings.Contains(got, "exactly one of") {
 		t.Errorf("routing status for two rule kinds = %q", got)
 	}
+	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
 	c.screenshot("settings-01-routing-error.png")
+	set("routing-json", `{"teams":["sales"],"time":{"zone":"UTC","holidays":"2026-01-01"}}`)
+	if got := c.eval(`String(document.getElementById('rule-editor').disabled && !document.getElementById('rule-off').hidden)`); got != "true" {
+		t.Errorf("the rule form is not locked for a rule of the wrong shape")
+	}
+	c.check() // and the page did not throw
+	// Typed JSON is read back into the form, nested rules and teams too,
+	// and an edit in the form changes only what it edits.
+	officeJSON, err := os.ReadFile("../../routing/testdata/office.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set("routing-json", string(officeJSON))
+	for id, want := range map[string]string{
+		"team0-name": "sales", "team0-method": "round_robin", "team0-members": "ann, bob, cai", "team0-timeout": "30s",
+		"team2-method": "simultaneous", "rule-kind": "engagement", "rule-then-kind": "sticky",
+		"rule-then-window": "168h", "rule-then-timeout": "20s", "rule-then-then-kind": "time",
+		"rule-then-then-zone": "Asia/Tokyo", "rule-then-then-c1-to": "14:00", "rule-then-then-c0-then-d2-timeout": "45s",
+		"rule-then-then-holidays": "2026-01-01\n2026-05-05", "rule-then-then-holiday-d0-type": "bot",
+		"rule-then-then-other-d0-timeout": "2m", "rule-then-then-other-d1-type": "rule",
+		"rule-then-then-other-d1-rule-kind": "percentage", "rule-then-then-other-d1-rule-d1-weight": "0",
+	} {
+		if got := value(id); got != want {
+			t.Errorf("office rule in the form: #%s = %q, want %q", id, got, want)
+		}
+	}
+	if got := c.eval(`[...document.querySelectorAll('#rule-then-then-c1 input[type=checkbox]')].filter(b => b.checked).map(b => b.id).join()`); got != "rule-then-then-c1-sat" {
+		t.Errorf("office rule's Saturday hours tick %q", got)
+	}
+	choose("team0-method", "fixed_order")
+	wantOffice := strings.Replace(string(officeJSON), `"method": "round_robin"`, `"method": "fixed_order"`, 1)
+	if got := c.eval(`document.getElementById('routing-json').value`); !sameJSON(t, got, wantOffice) {
+		t.Errorf("office rule after changing a team's method in the form:\n%s", got)
+	}
+	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
+	c.screenshot("settings-02-office-rule.png")
+
+	// Typed JSON is read back into the form, nested rules too.
 	set("routing-json", `{"sticky":{"window":"168h","then":{"percentage":[{"weight":70,"staff":"alice","timeout":"30s"},{"weight":30,"staff":"bob"}]}}}`)
 	if got := text("#routing-status"); !strings.HasPrefix(got, "Looks right") {
 		t.Errorf("routing status for a nested rule = %q", got)
 	}
-	if got := c.eval(`String(document.getElementById('alt-editor').hidden)`); got != "true" {
-		t.Errorf("the simple list editor is shown for a Sticky rule")
+	if got := value("rule-kind") + " " + value("rule-then-kind") + " " + value("rule-then-d1-id") + " " + value("rule-then-d1-weight"); got != "sticky percentage bob 30" {
+		t.Errorf("the form after typing a Sticky → Percentage rule shows %q", got)
 	}
 
 	// Custom info: at most 10,000 characters, counted as characters.
@@ -455,7 +509,7 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 
 	c.do("save", chromedp.Click(chromedp.ID("ch-save")))
 	c.waitFor("it is saved", `document.getElementById('ch-status').textContent === 'Saved.'`)
-	c.screenshot("settings-02-saved.png")
+	c.screenshot("settings-03-saved.png")
 	saved := c.eval(`(async () => JSON.stringify((await (await fetch('/api/channels/demo')).json()).channel))()`, chromedp.EvalAwaitPromise)
 	for _, want := range []string{`"sticky":{"window":"168h0m0s"`, `"weight":70`, `"nameFormat":"full"`, `"text":"Hello {customer}! {staff} from {channel} here."`, `"customInfo":"Returns: within 30 days."`, `"customInfoOn":true`} {
 		if !strings.Contains(saved, want) {
@@ -463,10 +517,98 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 		}
 	}
 
+	// A channel whose rule is nested loads into the form.
+	c.eval(`window.notReloaded = 'yes'`)
+	c.do("reload the settings", chromedp.Reload())
+	c.waitFor("the demo channel is loaded again", `!window.notReloaded && document.getElementById('rule-kind')?.value === 'sticky'`)
+	for id, want := range map[string]string{
+		"rule-window": "168h", "rule-then-kind": "percentage",
+		"rule-then-d0-type": "staff", "rule-then-d0-id": "alice", "rule-then-d0-weight": "70", "rule-then-d0-timeout": "30s",
+		"rule-then-d1-id": "bob", "rule-then-d1-weight": "30", "rule-then-d1-timeout": "",
+	} {
+		if got := value(id); got != want {
+			t.Errorf("loaded Sticky → Percentage rule: #%s = %q, want %q", id, got, want)
+		}
+	}
+	if got := c.eval(`document.querySelector('#rule-then legend').textContent`); got != "Then, otherwise and after that" {
+		t.Errorf("the nested rule's legend = %q", got)
+	}
+	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
+	c.screenshot("settings-04-nested-rule-loaded.png")
+
+	// Build office hours in the form alone: in Tokyo, Monday to Friday
+	// 9:00–18:00 split 70/30 between alice and bob; other times bob.
+	choose("rule-kind", "time")
+	set("rule-zone", "Mars/Olympus")
+	c.do("add office hours", chromedp.Click(chromedp.ID("rule-add-cond")))
+	if got := c.eval(`document.activeElement.id`); got != "rule-c0-mon" {
+		t.Errorf("after adding office hours the focus is on %q, want Monday", got)
+	}
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
+		c.do("tick "+d, chromedp.Click(chromedp.ID("rule-c0-"+d)))
+	}
+	set("rule-c0-from", "09:00")
+	set("rule-c0-to", "18:00")
+	choose("rule-c0-then-kind", "percentage")
+	set("rule-c0-then-d0-id", "alice")
+	set("rule-c0-then-d0-weight", "70")
+	c.do("add a share", chromedp.Click(chromedp.ID("rule-c0-then-add")))
+	if got := c.eval(`document.activeElement.id`); got != "rule-c0-then-d1-id" {
+		t.Errorf("after adding a share the focus is on %q, want its staff ID", got)
+	}
+	c.do("type bob", chromedp.SendKeys(chromedp.ID("rule-c0-then-d1-id"), "bob"))
+	set("rule-c0-then-d1-weight", "30")
+	choose("rule-other-kind", "alternative")
+	set("rule-other-d0-id", "bob")
+	const office = `{"time":{"zone":"Asia/Tokyo","conditions":[{"days":["mon","tue","wed","thu","fri"],"from":"09:00","to":"18:00",` +
+		`"then":{"percentage":[{"weight":70,"staff":"alice"},{"weight":30,"staff":"bob"}]}}],"other":{"alternative":[{"staff":"bob"}]}}}`
+	// The desk checks the rule fully on save; its message is shown.
+	c.do("save with an unknown zone", chromedp.Click(chromedp.ID("ch-save")))
+	c.waitFor("the desk's message is shown with the rule", `document.getElementById('routing-status').textContent.includes('Mars/Olympus')`)
+	if got := text("#routing-status"); !strings.Contains(got, "IANA") || !strings.Contains(c.eval(`document.getElementById('routing-status').className`), "error") {
+		t.Errorf("routing status after the desk refused the zone = %q", got)
+	}
+	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
+	c.screenshot("settings-05-time-rule-refused.png")
+	set("rule-zone", "Asia/Tokyo")
+	if got := c.eval(`JSON.stringify(JSON.parse(document.getElementById('routing-json').value))`); !sameJSON(t, got, office) {
+		t.Errorf("routing JSON built by the form = %s, want %s", got, office)
+	}
+	c.do("save the office hours", chromedp.Click(chromedp.ID("ch-save")))
+	c.waitFor("they are saved", `document.getElementById('ch-status').textContent === 'Saved.'`)
+	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
+	c.screenshot("settings-06-time-rule-saved.png")
+	c.do("narrow the window to a phone's", chromedp.EmulateViewport(390, 1600), chromedp.ScrollIntoView(chromedp.ID("rule")))
+	if got := c.eval(`String(document.documentElement.scrollWidth <= 390)`); got != "true" {
+		t.Errorf("the rule form is wider than a phone: %s", c.eval(`[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 392).slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')`))
+	}
+	c.screenshot("settings-06-time-rule-phone-width.png")
+	c.do("widen the window again", chromedp.EmulateViewport(1280, 1600))
+	res, err := http.Get(url + "/api/channels/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Channel struct {
+			Routing json.RawMessage `json:"routing"`
+		} `json:"channel"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&got)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameJSON(t, string(got.Channel.Routing), office) {
+		t.Errorf("stored rule = %s, want %s", got.Channel.Routing, office)
+	}
+	if got := value("rule-c0-then-d0-weight") + " " + value("rule-other-d0-id") + " " + value("rule-zone"); got != "70 bob Asia/Tokyo" {
+		t.Errorf("the form after saving shows %q", got)
+	}
+
 	// Suspend asks first; cancelling changes nothing.
 	c.do("suspend", chromedp.Click(chromedp.ID("ch-suspend")))
 	c.waitFor("a confirmation is asked", `document.getElementById('confirm').open`)
-	c.screenshot("settings-03-confirm-suspend.png")
+	c.screenshot("settings-07-confirm-suspend.png")
 	c.do("confirm", chromedp.Click(chromedp.ID("confirm-ok")))
 	c.waitFor("the channel is suspended", `document.getElementById('channel-state').textContent === 'suspended'`)
 	c.do("resume", chromedp.Click(chromedp.ID("ch-suspend")))
@@ -520,6 +662,20 @@ func TestConsoleTokenInBrowser(t *testing.T) {
 	c.screenshot("token-02-console.png")
 	c.eval(`''`)
 	c.check()
+}
+
+// sameJSON reports whether two JSON texts hold the same value.
+func sameJSON(t *testing.T, a, b string) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal([]byte(a), &x); err != nil {
+		t.Errorf("not JSON: %v: %s", err, a)
+		return false
+	}
+	if err := json.Unmarshal([]byte(b), &y); err != nil {
+		t.Fatalf("not JSON: %v: %s", err, b)
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // samplePNG is a 2×2 PNG, base64.

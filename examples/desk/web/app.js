@@ -829,9 +829,7 @@
     $('name-format').addEventListener('change', schedulePreview);
     $('ch-name').addEventListener('input', () => { countName(); schedulePreview(); });
     $('ci-text').addEventListener('input', countCustomInfo);
-    $('routing-json').addEventListener('input', () => { checkRouting(); syncAltFromJSON(); });
-    $('alt-add-staff').addEventListener('click', () => addAlt({ staff: S.me || '' }));
-    $('alt-add-team').addEventListener('click', () => addAlt({ team: '' }));
+    setupRuleEditor();
     $('channel-form').addEventListener('submit', (ev) => { ev.preventDefault(); guard(saveChannel, $('ch-status'))(); });
     $('ch-suspend').addEventListener('click', guard(suspendChannel, $('ch-status')));
     $('ch-delete').addEventListener('click', guard(deleteChannel, $('ch-status')));
@@ -862,7 +860,7 @@
     countName();
     countCustomInfo();
     checkRouting();
-    syncAltFromJSON();
+    syncEditorFromJSON();
     schedulePreview();
   }
 
@@ -966,100 +964,313 @@
     return r;
   }
 
-  // The friendly editor covers the common rule: ring staff members or
-  // teams in order ({"alternative":[…]}); anything else is edited as JSON.
-  let alt = []; // [{staff|team, timeout}]
+  // ---- the routing rule editor ----
+  // A form over the rule's JSON form (the routing package's): the form
+  // edits `ed` in place and writes the JSON textarea after every change;
+  // typing JSON reads it back into the form whenever it reads as a rule.
+  // Each control's id is its path in the rule, like rule-c0-then-d1-weight.
+  const ed = { teams: [], node: null }; // node: {kind: …} or null (no rule)
 
-  function simpleAlternative(rule) {
-    if (rule === null) return [];
-    const keys = Object.keys(rule);
-    if (keys.length !== 1 || keys[0] !== 'alternative' || !Array.isArray(rule.alternative)) return null;
-    const out = [];
-    for (const d of rule.alternative) {
-      const k = Object.keys(d).filter((x) => x !== 'timeout');
-      if (k.length !== 1 || (k[0] !== 'staff' && k[0] !== 'team') || typeof d[k[0]] !== 'string') return null;
-      if (d.timeout !== undefined && seconds(d.timeout) === null) return null;
-      out.push(Object.assign({}, d));
+  const DAYS = [['mon', 'Mon'], ['tue', 'Tue'], ['wed', 'Wed'], ['thu', 'Thu'], ['fri', 'Fri'], ['sat', 'Sat'], ['sun', 'Sun']];
+  const METHODS = [
+    ['simultaneous', 'Simultaneous: ring everyone available'],
+    ['fixed_order', 'Fixed order: first available in the list'],
+    ['round_robin', 'Round robin: next in the list each time'],
+    ['most_idle', 'Most idle: longest since their last enquiry'],
+    ['fewest_open', 'Fewest open: attending the fewest enquiries'],
+  ];
+  const KIND_TITLES = {
+    alternative: 'Alternative: ring in order',
+    percentage: 'Percentage: split by weight',
+    time: 'Time: office hours',
+    sticky: 'Sticky: last staff member first',
+    engagement: 'Engagement: who started the conversation first',
+  };
+  const DEST_KINDS = [['staff', 'Staff member'], ['team', 'Team'], ['bot', 'Bot'], ['rule', 'Nested rule']];
+
+  function kindOf(n) {
+    return n && typeof n === 'object' ? RULE_KINDS.find((k) => n[k] !== undefined) || '' : '';
+  }
+
+  function localZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (e) { return 'UTC'; }
+  }
+
+  // newNode makes a rule of a kind; Sticky and Engagement wrap the rule
+  // they replace, so "add a sticky step in front" keeps what was there.
+  function newNode(kind, old) {
+    switch (kind) {
+      case 'alternative': return { alternative: [{ staff: '' }] };
+      case 'percentage': return { percentage: [{ weight: 100, staff: '' }] };
+      case 'time': return { time: { zone: localZone(), conditions: [] } };
+      case 'sticky': return { sticky: { window: '168h', then: kindOf(old) ? old : newNode('alternative') } };
+      case 'engagement': return { engagement: { then: kindOf(old) ? old : newNode('alternative') } };
     }
-    return out;
+    return null;
   }
 
-  // seconds turns a Go duration like "30s", "1m30s" or "2m0s" into seconds.
-  function seconds(d) {
-    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(String(d));
-    if (!m || String(d) === '') return null;
-    return (Number(m[1] || 0) * 3600) + (Number(m[2] || 0) * 60) + Number(m[3] || 0);
+  // tidyDuration shows Go's "168h0m0s" as "168h" and "2m0s" as "2m".
+  function tidyDuration(s) {
+    if (typeof s !== 'string') return '';
+    return s.replace(/^(.*\d[hm])0s$/, '$1').replace(/^(.*\d)h0m$/, '$1h');
   }
 
-  function syncAltFromJSON() {
-    const r = parseRouting();
-    const list = r.error ? null : simpleAlternative(r.rule);
-    $('alt-editor').hidden = list === null;
-    $('alt-off').hidden = list !== null || !!r.error;
-    if (list !== null) {
-      alt = list;
-      renderAlt();
+  function ruleFromEditor() {
+    if (!ed.node && !ed.teams.length) return null;
+    return Object.assign(ed.teams.length ? { teams: ed.teams } : {}, ed.node || {});
+  }
+
+  function loadEditor(rule) {
+    ed.teams = rule && Array.isArray(rule.teams) ? rule.teams : [];
+    if (ed.teams.some((t) => !t || typeof t !== 'object')) throw new Error('a team is not an object');
+    ed.node = null;
+    if (rule && kindOf(rule)) {
+      ed.node = Object.assign({}, rule);
+      delete ed.node.teams;
     }
   }
 
-  function syncJSONFromAlt() {
-    $('routing-json').value = alt.length ? JSON.stringify({ alternative: alt }, null, 2) : '';
+  // syncJSONFromEditor writes the form's rule into the textarea.
+  function syncJSONFromEditor() {
+    const r = ruleFromEditor();
+    $('routing-json').value = r ? JSON.stringify(r, null, 2) : '';
     checkRouting();
   }
 
-  function addAlt(d) {
-    alt.push(d);
-    syncJSONFromAlt();
-    renderAlt();
-    const inputs = $('alt-list').querySelectorAll('.alt-id');
-    if (inputs.length) inputs[inputs.length - 1].focus();
+  // syncEditorFromJSON reads the textarea into the form; while the JSON
+  // does not read as a rule the form is locked, so it cannot overwrite it.
+  function syncEditorFromJSON() {
+    const r = parseRouting();
+    let locked = !!r.error;
+    if (!locked) {
+      try {
+        loadEditor(r.rule);
+        renderRule();
+      } catch (e) { // a shape the form cannot show, like "holidays": 5
+        locked = true;
+      }
+    }
+    $('rule-editor').disabled = locked;
+    $('rule-off').hidden = !locked;
   }
 
-  function renderAlt() {
-    const ol = $('alt-list');
-    ol.replaceChildren(...alt.map((d, i) => {
-      const n = i + 1;
-      const isStaff = d.staff !== undefined;
-      let id;
-      if (isStaff) {
-        id = el('select', { class: 'alt-id', 'aria-label': 'Staff member ' + n });
-        const ids = new Set([...S.staff.keys(), ...(S.config.staff || [])]);
-        if (d.staff) ids.add(d.staff);
-        for (const s of ids) id.append(el('option', { value: s, text: staffName(s) + (staffName(s) !== s ? ' (' + s + ')' : '') }));
-        id.value = d.staff;
-        if (!d.staff && id.options.length) d.staff = id.value;
-      } else {
-        id = el('input', { class: 'alt-id', type: 'text', value: d.team, 'aria-label': 'Team name ' + n, placeholder: 'team name' });
+  // changed records an edit: values only rewrite the JSON; a structural
+  // change also redraws the form and puts the focus on focusIds' first
+  // enabled control (or back where it was).
+  function changed(redraw, ...focusIds) {
+    syncJSONFromEditor();
+    if (!redraw) return;
+    const was = document.activeElement && document.activeElement.id;
+    renderRule();
+    for (const id of [...focusIds, was]) {
+      const n = id && $(id);
+      if (n && !n.disabled) { n.focus(); return; }
+    }
+  }
+
+  function field(text, control, cls) {
+    return el('div', { class: 'field' + (cls ? ' ' + cls : '') }, el('label', { for: control.id, text }), control);
+  }
+
+  function textInput(id, value, onValue, attrs) {
+    const n = el('input', Object.assign({ type: 'text', id, autocomplete: 'off', spellcheck: 'false' }, attrs || {}));
+    n.value = value === undefined || value === null ? '' : String(value);
+    n.addEventListener('input', () => { onValue(n.value.trim()); changed(false); });
+    return n;
+  }
+
+  function durationInput(id, value, onValue, placeholder) {
+    return textInput(id, tidyDuration(value), onValue, { class: 'duration', placeholder: placeholder || 'default', inputmode: 'text' });
+  }
+
+  // setOpt sets or removes an optional field.
+  function setOpt(obj, key, v) {
+    if (v === '' || v === undefined) delete obj[key]; else obj[key] = v;
+  }
+
+  // moveButtons are the up, down and remove buttons of item i of list.
+  function moveButtons(list, i, path, what, afterRemove) {
+    const move = (by) => () => {
+      const j = i + by;
+      if (j < 0 || j >= list.length) return;
+      [list[i], list[j]] = [list[j], list[i]];
+      const base = path.replace(/\d+$/, String(j));
+      changed(true, base + (by < 0 ? '-up' : '-down'), base + (by < 0 ? '-down' : '-up'));
+    };
+    return el('div', { class: 'rule-buttons' },
+      el('button', { type: 'button', class: 'quiet', id: path + '-up', 'aria-label': 'Move ' + what + ' up', disabled: i === 0, onclick: move(-1), text: '↑' }),
+      el('button', { type: 'button', class: 'quiet', id: path + '-down', 'aria-label': 'Move ' + what + ' down', disabled: i === list.length - 1, onclick: move(1), text: '↓' }),
+      el('button', {
+        type: 'button', class: 'quiet', id: path + '-remove', 'aria-label': 'Remove ' + what, text: '✕',
+        onclick: () => { list.splice(i, 1); changed(true, afterRemove); },
+      }));
+  }
+
+  // nodeEditor edits holder[key], a rule; optional rules may be absent,
+  // shown as the kind noneText.
+  function nodeEditor(holder, key, path, legend, noneText) {
+    const n = holder[key];
+    const kind = kindOf(n);
+    const sel = el('select', { id: path + '-kind' });
+    if (noneText) sel.append(el('option', { value: '', text: noneText }));
+    for (const k of RULE_KINDS) sel.append(el('option', { value: k, text: KIND_TITLES[k] }));
+    sel.value = kind;
+    sel.addEventListener('change', () => {
+      if (sel.value) holder[key] = newNode(sel.value, n); else delete holder[key];
+      changed(true, sel.id);
+    });
+    const box = el('fieldset', { class: 'rule-node', id: path },
+      el('legend', { text: legend }),
+      field('Kind of rule', sel));
+    if (kind === 'alternative' || kind === 'percentage') box.append(destEditor(n[kind], kind === 'percentage', path));
+    else if (kind === 'time') box.append(...timeEditor(n.time, path));
+    else if (kind === 'sticky' || kind === 'engagement') {
+      const v = n[kind];
+      const row = el('div', { class: 'rule-row' });
+      if (kind === 'sticky') {
+        row.append(field('Window: how long a customer stays with their last staff member', durationInput(path + '-window', v.window, (x) => setOpt(v, 'window', x), 'e.g. 720h')));
       }
-      id.addEventListener('input', () => { if (isStaff) d.staff = id.value; else d.team = id.value; syncJSONFromAlt(); });
-      const secs = d.timeout !== undefined ? seconds(d.timeout) : '';
-      const timeout = el('input', { type: 'number', min: 1, step: 1, value: secs === '' ? '' : String(secs), class: 'alt-timeout', placeholder: '60', 'aria-label': 'Ring time in seconds for destination ' + n });
-      timeout.addEventListener('input', () => {
-        const v = parseInt(timeout.value, 10);
-        if (v > 0) d.timeout = v + 's'; else delete d.timeout;
-        syncJSONFromAlt();
+      row.append(field(kind === 'sticky' ? 'Rings them for' : 'Rings the staff member who started it for', durationInput(path + '-timeout', v.timeout, (x) => setOpt(v, 'timeout', x))));
+      box.append(row, nodeEditor(v, 'then', path + '-then', 'Then, otherwise and after that'));
+    }
+    return box;
+  }
+
+  function destEditor(list, weighted, path) {
+    const ol = el('ol', { class: 'rule-list' });
+    list.forEach((d, i) => {
+      const p = path + '-d' + i;
+      const what = (weighted ? 'share ' : 'destination ') + (i + 1);
+      const dk = DEST_KINDS.map((x) => x[0]).find((x) => d[x] !== undefined) || 'staff';
+      const type = el('select', { id: p + '-type' });
+      for (const [v, t] of DEST_KINDS) type.append(el('option', { value: v, text: t }));
+      type.value = dk;
+      type.addEventListener('change', () => {
+        for (const [x] of DEST_KINDS) delete d[x];
+        if (type.value === 'rule') { d.rule = newNode('alternative'); delete d.timeout; } else d[type.value] = '';
+        if (type.value === 'bot') delete d.timeout;
+        changed(true, type.id);
       });
-      const move = (by) => () => {
-        const j = i + by;
-        if (j < 0 || j >= alt.length) return;
-        [alt[i], alt[j]] = [alt[j], alt[i]];
-        syncJSONFromAlt();
-        renderAlt();
-        ol.children[j].querySelector(by < 0 ? '.up' : '.down').focus();
-      };
-      return el('li', { class: 'alt-row' },
-        el('span', { class: 'alt-kind', text: isStaff ? 'Staff' : 'Team' }),
-        id,
-        el('label', { class: 'alt-ring' }, 'rings for ', timeout, ' s'),
-        el('span', { class: 'alt-buttons' },
-          el('button', { type: 'button', class: 'quiet up', 'aria-label': 'Move destination ' + n + ' up', disabled: i === 0, onclick: move(-1), text: '↑' }),
-          el('button', { type: 'button', class: 'quiet down', 'aria-label': 'Move destination ' + n + ' down', disabled: i === alt.length - 1, onclick: move(1), text: '↓' }),
-          el('button', {
-            type: 'button', class: 'quiet', 'aria-label': 'Remove destination ' + n, text: '✕',
-            onclick: () => { alt.splice(i, 1); syncJSONFromAlt(); renderAlt(); $('alt-add-staff').focus(); },
-          })));
-    }));
-    if (!alt.length) ol.append(el('li', { class: 'empty', text: 'Nobody: new enquiries go straight to the missed queue.' }));
+      const row = el('div', { class: 'rule-row' }, field('Goes to a', type));
+      if (weighted) {
+        const w = el('input', { type: 'number', id: p + '-weight', min: 0, step: 1, class: 'weight', inputmode: 'numeric' });
+        w.value = d.weight === undefined ? '' : String(d.weight);
+        w.addEventListener('input', () => { d.weight = w.value === '' ? undefined : Number(w.value); changed(false); });
+        row.append(field('Weight', w));
+      }
+      if (dk !== 'rule') {
+        const label = { staff: 'Staff ID', team: 'Team name', bot: 'Bot name' }[dk];
+        const list = { staff: 'staff-ids', team: 'team-names' }[dk];
+        row.append(field(label, textInput(p + '-id', d[dk], (x) => { d[dk] = x; }, { list, class: 'dest-id' })));
+      }
+      if (dk === 'staff' || dk === 'team') row.append(field('Rings for', durationInput(p + '-timeout', d.timeout, (x) => setOpt(d, 'timeout', x))));
+      row.append(moveButtons(list, i, p, what, path + '-add'));
+      const item = el('li', null, el('fieldset', { class: 'rule-dest', id: p }, el('legend', { text: weighted ? 'Share ' + (i + 1) : 'Destination ' + (i + 1) }), row,
+        dk === 'rule' ? nodeEditor(d, 'rule', p + '-rule', 'Nested rule of ' + what) : null));
+      ol.append(item);
+    });
+    const add = el('button', {
+      type: 'button', class: 'secondary', id: path + '-add', text: weighted ? 'Add a share' : 'Add a destination',
+      onclick: () => { list.push(weighted ? { weight: 0, staff: '' } : { staff: '' }); changed(true, path + '-d' + (list.length - 1) + '-id'); },
+    });
+    return el('div', null, list.length ? ol : el('p', { class: 'hint', text: 'No destinations yet.' }), add);
+  }
+
+  function timeEditor(t, path) {
+    const zone = textInput(path + '-zone', t.zone, (x) => { t.zone = x; }, { list: 'zone-names', class: 'zone' });
+    const conds = Array.isArray(t.conditions) ? t.conditions : (t.conditions = []);
+    const ol = el('ol', { class: 'rule-list' });
+    conds.forEach((c, i) => {
+      const p = path + '-c' + i;
+      const what = 'office hours ' + (i + 1);
+      const days = el('fieldset', { class: 'days' }, el('legend', { text: 'Days' }));
+      for (const [d, label] of DAYS) {
+        const box = el('input', { type: 'checkbox', id: p + '-' + d });
+        box.checked = Array.isArray(c.days) && c.days.includes(d);
+        box.addEventListener('change', () => {
+          const on = new Set(Array.isArray(c.days) ? c.days : []);
+          if (box.checked) on.add(d); else on.delete(d);
+          c.days = DAYS.map((x) => x[0]).filter((x) => on.has(x));
+          changed(false);
+        });
+        days.append(el('label', { class: 'day', for: box.id }, box, ' ' + label));
+      }
+      const clock = (key, label) => field(label, textInput(p + '-' + key, c[key], (x) => { c[key] = x; }, { class: 'clock', placeholder: 'HH:MM', pattern: '[0-2][0-9]:[0-5][0-9]', maxlength: 5 }));
+      ol.append(el('li', null, el('fieldset', { class: 'rule-cond', id: p },
+        el('legend', { text: 'Office hours ' + (i + 1) }),
+        days,
+        el('div', { class: 'rule-row' }, clock('from', 'From'), clock('to', 'Until (not including)'), moveButtons(conds, i, p, what, path + '-add-cond')),
+        nodeEditor(c, 'then', p + '-then', 'Then, within office hours ' + (i + 1)))));
+    });
+    const add = el('button', {
+      type: 'button', class: 'secondary', id: path + '-add-cond', text: 'Add office hours',
+      onclick: () => {
+        conds.push({ days: [], from: '09:00', to: '18:00', then: newNode('alternative') });
+        changed(true, path + '-c' + (conds.length - 1) + '-mon');
+      },
+    });
+    const hol = el('textarea', { id: path + '-holidays', rows: 2, class: 'holidays', placeholder: '2026-01-01', spellcheck: 'false' });
+    hol.value = Array.isArray(t.holidays) ? t.holidays.join('\n') : '';
+    hol.addEventListener('input', () => {
+      const days = hol.value.split(/[\s,]+/).filter(Boolean);
+      if (days.length) t.holidays = days; else delete t.holidays;
+      changed(false);
+    });
+    return [
+      field('Time zone (IANA, like Asia/Tokyo)', zone),
+      el('div', { class: 'rule-group' }, el('h4', { text: 'Office hours (checked in order; they must not overlap)' }),
+        conds.length ? ol : el('p', { class: 'hint', text: 'No office hours: every enquiry is routed as "other times".' }), add),
+      field('Holidays, one date (YYYY-MM-DD) per line', hol),
+      nodeEditor(t, 'on_holiday', path + '-holiday', 'On holidays', 'As other times'),
+      nodeEditor(t, 'other', path + '-other', 'Other times', 'Nobody: missed at once'),
+    ];
+  }
+
+  function teamsEditor() {
+    const box = el('fieldset', { class: 'rule-teams', id: 'teams' }, el('legend', { text: 'Teams' }),
+      el('p', { class: 'hint', text: 'Teams are rung as one destination, by their method.' }));
+    const ol = el('ol', { class: 'rule-list' });
+    ed.teams.forEach((tm, i) => {
+      const p = 'team' + i;
+      const method = el('select', { id: p + '-method' });
+      for (const [v, t] of METHODS) method.append(el('option', { value: v, text: t }));
+      method.value = tm.method || 'simultaneous';
+      method.addEventListener('change', () => { tm.method = method.value; changed(false); });
+      const members = textInput(p + '-members', Array.isArray(tm.members) ? tm.members.join(', ') : '', (x) => { tm.members = x.split(/[\s,]+/).filter(Boolean); }, { class: 'members', placeholder: 'alice, bob' });
+      ol.append(el('li', null, el('fieldset', { class: 'rule-dest', id: p }, el('legend', { text: 'Team ' + (i + 1) }),
+        el('div', { class: 'rule-row' },
+          field('Name', textInput(p + '-name', tm.name, (x) => { tm.name = x; fillTeamNames(); })),
+          field('Method', method),
+          field('Members (staff IDs, in order)', members, 'wide'),
+          field('Rings for', durationInput(p + '-timeout', tm.timeout, (x) => setOpt(tm, 'timeout', x))),
+          moveButtons(ed.teams, i, p, 'team ' + (i + 1), 'team-add')))));
+    });
+    box.append(ed.teams.length ? ol : el('p', { class: 'hint', text: 'No teams.' }),
+      el('button', {
+        type: 'button', class: 'secondary', id: 'team-add', text: 'Add a team',
+        onclick: () => { ed.teams.push({ name: '', method: 'simultaneous', members: [] }); changed(true, 'team' + (ed.teams.length - 1) + '-name'); },
+      }));
+    return box;
+  }
+
+  function fillTeamNames() {
+    $('team-names').replaceChildren(...ed.teams.filter((t) => t.name).map((t) => el('option', { value: t.name })));
+  }
+
+  function renderRule() {
+    const ids = new Set([...S.staff.keys(), ...(S.config.staff || [])]);
+    $('staff-ids').replaceChildren(...[...ids].map((s) => el('option', { value: s, text: staffName(s) })));
+    fillTeamNames();
+    $('rule-editor').replaceChildren(
+      el('legend', { class: 'sr-only', text: 'Rule editor' }),
+      nodeEditor(ed, 'node', 'rule', 'Routing rule', 'None: every enquiry is missed'),
+      teamsEditor());
+  }
+
+  function setupRuleEditor() {
+    const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+    $('zone-names').replaceChildren(...['UTC', ...zones].map((z) => el('option', { value: z })));
+    $('routing-json').addEventListener('input', () => { checkRouting(); syncEditorFromJSON(); });
   }
 
   function autoMessages() {
@@ -1139,7 +1350,17 @@
       customInfo: $('ci-text').value,
       customInfoOn: $('ci-on').checked,
     };
-    const res = await api('PATCH', '/api/channels/' + encodeURIComponent(c.id), body);
+    let res;
+    try {
+      res = await api('PATCH', '/api/channels/' + encodeURIComponent(c.id), body);
+    } catch (e) {
+      if (e.code === 'invalid_routing') { // the desk's full check of the rule
+        const st = $('routing-status');
+        st.textContent = e.message;
+        st.classList.add('error');
+      }
+      throw e;
+    }
     fillChannel(res.channel);
     await loadChannelList();
     setText($('ch-status'), 'Saved.');
