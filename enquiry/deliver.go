@@ -13,10 +13,13 @@ import (
 // maxBatch is the most messages one platform request carries (LINE: 5).
 const maxBatch = 5
 
-// deliver sends e's new pending outbound messages, in order, batch by
-// batch. Failures are recorded on the messages; retryable ones stay
-// pending for Run.
-func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Message) {
+// deliver sends e's pending outbound messages, in order, batch by batch,
+// and returns them with their delivery state after this attempt.
+// Failures are recorded on the messages; retryable ones stay pending for
+// Run. Messages claimed from the store (claimed) are re-read once the send
+// lock is held; messages this desk has just created are leased to it, so
+// no other sender can have touched them.
+func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Message, claimed bool) []Message {
 	var pending []Message
 	for _, m := range msgs {
 		if m.Direction == Out && m.Delivery != nil && m.Delivery.State == Pending {
@@ -24,22 +27,25 @@ func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Me
 		}
 	}
 	if len(pending) == 0 {
-		return
+		return nil
 	}
 	lock := &d.sendLocks[maphash.String(d.seed, e.ID)%uint64(len(d.sendLocks))]
 	lock.Lock()
 	defer lock.Unlock()
-	if pending = d.stillPending(ctx, e.ID, pending); len(pending) == 0 {
-		return
+	if claimed {
+		if pending = d.stillPending(ctx, e.ID, pending); len(pending) == 0 {
+			return nil
+		}
 	}
-	for len(pending) > 0 {
+	for rest := pending; len(rest) > 0; {
 		n := 1
-		for n < len(pending) && n < maxBatch && pending[n].Batch == pending[0].Batch {
+		for n < len(rest) && n < maxBatch && rest[n].Batch == rest[0].Batch {
 			n++
 		}
-		d.sendBatch(ctx, c, e, pending[:n])
-		pending = pending[n:]
+		d.sendBatch(ctx, c, e, rest[:n])
+		rest = rest[n:]
 	}
+	return pending
 }
 
 // stillPending re-reads msgs after the send lock is taken and keeps the
@@ -76,6 +82,8 @@ func retryable(err error) bool {
 	return errors.As(err, &r) && r.Retryable() || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
+// sendBatch sends one batch and records the outcome on each message, in
+// the store and in batch itself.
 func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch []Message) {
 	var rcpt Receipt
 	var err error
@@ -99,7 +107,8 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	now := d.clock.Now()
-	for _, m := range batch {
+	for i := range batch {
+		m := &batch[i]
 		del := *m.Delivery
 		del.Attempts++
 		del.At = now
@@ -121,7 +130,7 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 			continue
 		}
 		m.Delivery = &del
-		d.publish(MessageUpdated, e.Channel, nil, &m)
+		d.publish(MessageUpdated, e.Channel, nil, m)
 	}
 	if err != nil {
 		d.log.WarnContext(ctx, "sending failed", "channel", e.Channel, "enquiry", e.ID, "messages", len(batch), "retryable", retryable(err), "err", err)
@@ -233,7 +242,7 @@ func (d *Desk) redeliver(ctx context.Context, msgs []Message) error {
 	if err != nil {
 		return err
 	}
-	d.deliver(ctx, c, e, msgs)
+	d.deliver(ctx, c, e, msgs, true)
 	return nil
 }
 

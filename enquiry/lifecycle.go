@@ -170,18 +170,20 @@ func (d *Desk) outMessage(a Author, content Content, now time.Time) Message {
 }
 
 // after publishes a stored change and does its side effects: delivery of
-// new outbound messages, the load tracker, the bot hand-off.
-func (d *Desk) after(ctx context.Context, c *deskChannel, e Enquiry, msgs []Message, bot string) {
+// new outbound messages, the bot hand-off. It returns the outbound
+// messages with their delivery state after the first attempt.
+func (d *Desk) after(ctx context.Context, c *deskChannel, e Enquiry, msgs []Message, bot string) []Message {
 	d.publish(EnquiryChanged, e.Channel, &e, nil)
 	for i := range msgs {
 		d.publish(MessageAdded, e.Channel, &e, &msgs[i])
 	}
-	d.deliver(ctx, c, e, msgs)
+	sent := d.deliver(ctx, c, e, msgs, false)
 	if bot != "" && d.bot != nil {
 		if err := d.bot(ctx, bot, e); err != nil {
 			d.log.WarnContext(ctx, "bot hand-off failed; routing continues at the step's timeout", "channel", e.Channel, "enquiry", e.ID, "bot", bot, "err", err)
 		}
 	}
+	return sent
 }
 
 // mutate applies f to the current enquiry and stores the result,
@@ -282,6 +284,11 @@ func (d *Desk) Send(ctx context.Context, id, staff string, content Content) (Mes
 	if err := d.check(ctx, &content); err != nil {
 		return Message{}, err
 	}
+	return d.send(ctx, id, staff, content)
+}
+
+// send is Send for content already checked.
+func (d *Desk) send(ctx context.Context, id, staff string, content Content) (Message, error) {
 	e, msgs, c, err := d.mutate(ctx, id, func(c *deskChannel, e *Enquiry, now time.Time) (*Transition, []Message, error) {
 		switch {
 		case e.State == Closed:
@@ -299,9 +306,8 @@ func (d *Desk) Send(ctx context.Context, id, staff string, content Content) (Mes
 	if err != nil {
 		return Message{}, err
 	}
-	d.after(ctx, c, e, msgs, "")
-	if final, err := d.store.Messages(ctx, e.ID, msgs[0].Seq-1, 1); err == nil && len(final) == 1 {
-		return final[0], nil
+	if sent := d.after(ctx, c, e, msgs, ""); len(sent) == 1 {
+		return sent[0], nil
 	}
 	return msgs[0], nil
 }
@@ -507,7 +513,7 @@ func (d *Desk) Engage(ctx context.Context, channel string, customer Customer, st
 	if err := d.store.Engage(ctx, channel, customer.ID, staff, now); err != nil {
 		return e, Message{}, err
 	}
-	m, err := d.Send(ctx, e.ID, staff, content)
+	m, err := d.send(ctx, e.ID, staff, content) // checked above
 	return e, m, err
 }
 
