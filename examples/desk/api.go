@@ -192,16 +192,18 @@ func (a *api) getEnquiry(w http.ResponseWriter, r *http.Request) {
 	for i, m := range msgs {
 		out[i] = messageView(m)
 	}
-	ch, _ := a.desk.Channel(r.Context(), e.Channel)
-	view := enquiryView(e)
 	// The enquiry's fields at the top level, and again under "enquiry",
 	// with its messages and the channel's custom info for staff.
-	body := map[string]any{"enquiry": view, "messages": out}
-	raw, _ := json.Marshal(view)
-	json.Unmarshal(raw, &body)
-	body["enquiry"], body["messages"] = view, out
+	view := enquiryView(e)
+	body := struct {
+		enquiryJSON
+		Enquiry    enquiryJSON   `json:"enquiry"`
+		Messages   []messageJSON `json:"messages"`
+		CustomInfo *string       `json:"customInfo,omitempty"`
+	}{enquiryJSON: view, Enquiry: view, Messages: out}
 	if !e.Direct {
-		body["customInfo"] = ch.CustomInfo
+		ch, _ := a.desk.Channel(r.Context(), e.Channel)
+		body.CustomInfo = &ch.CustomInfo
 	}
 	writeJSON(w, http.StatusOK, body)
 }
