@@ -223,13 +223,11 @@ func (d *Desk) Attend(ctx context.Context, id, staff string) (Enquiry, error) {
 	if staff == "" {
 		return Enquiry{}, invalid("staff", "who attends?", nil)
 	}
-	noop := false
 	e, msgs, c, err := d.mutate(ctx, id, func(c *deskChannel, e *Enquiry, now time.Time) (*Transition, []Message, error) {
 		switch {
 		case e.State == Closed:
 			return nil, nil, ErrClosed
 		case e.State == Attending && e.Staff == staff:
-			noop = true
 			return nil, nil, errNoop
 		case e.State == Attending:
 			return nil, nil, &AttendedError{Enquiry: e.ID, Staff: e.Staff}
@@ -239,7 +237,7 @@ func (d *Desk) Attend(ctx context.Context, id, staff string) (Enquiry, error) {
 		e.Timer, e.Deadline = d.idleTimer(e, now)
 		return tr, nil, nil
 	})
-	if noop {
+	if errors.Is(err, errNoop) {
 		return e, nil
 	}
 	if err != nil {
