@@ -203,6 +203,11 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 		APIBase: r.apiURL, DataAPIBase: r.dataURL, HTTPClient: &http.Client{Transport: tr},
 		Logger: log, RequestTimeout: requestTimeout, RetryDeadline: 10 * time.Second, ContentTimeout: 5 * time.Second,
 		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond,
+		// About one request in five fails here; with the client's default 5 attempts
+		// a reply runs out of tries (ErrDeliveryUncertain) in roughly one
+		// run in forty. 12 attempts, as line's own fault test uses, keeps
+		// the suite about delivery, not about that bound.
+		MaxAttempts: 12,
 	})
 	lease := r.cfg.Lease
 	if lease <= 0 {
