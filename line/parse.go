@@ -154,27 +154,34 @@ func ParseEvents(body []byte) (*Batch, error) {
 }
 
 func parseEvent(raw json.RawMessage) Event {
-	e := Event{Raw: raw}
 	var h header
-	err := json.Unmarshal(raw, &h)
-	e.ID = h.WebhookEventID
+	if json.Unmarshal(raw, &h) != nil {
+		// Valid JSON (the whole body parsed) but not an event object, or
+		// a field of the wrong type: keep it, typeless, for the record.
+		h = header{WebhookEventID: h.WebhookEventID}
+	}
+	return h.event(raw)
+}
+
+// event is the Event for raw with the header h read from it (a zero
+// header but for the ID when raw could not be read as one).
+func (h *header) event(raw json.RawMessage) Event {
+	e := Event{
+		Type:       h.Type,
+		ID:         h.WebhookEventID,
+		Mode:       h.Mode,
+		Redelivery: h.DeliveryContext.IsRedelivery,
+		Source:     EventSource{Type: h.Source.Type, UserID: h.Source.UserID, GroupID: h.Source.GroupID, RoomID: h.Source.RoomID},
+		ReplyToken: h.ReplyToken,
+		Raw:        raw,
+	}
 	if e.ID == "" {
 		sum := sha256.Sum256(raw)
 		e.ID = "sha256:" + hex.EncodeToString(sum[:16])
 	}
-	if err != nil {
-		// Valid JSON (the whole body parsed) but not an event object, or
-		// a field of the wrong type: keep it, typeless, for the record.
-		return e
-	}
-	e.Type = h.Type
 	if h.Timestamp > 0 {
 		e.Time = time.UnixMilli(h.Timestamp)
 	}
-	e.Mode = h.Mode
-	e.Redelivery = h.DeliveryContext.IsRedelivery
-	e.Source = EventSource{Type: h.Source.Type, UserID: h.Source.UserID, GroupID: h.Source.GroupID, RoomID: h.Source.RoomID}
-	e.ReplyToken = h.ReplyToken
 	return e
 }
 

@@ -206,3 +206,33 @@ func TestWebhookLoad(t *testing.T) {
 	// Everything recorded is handed to the desk.
 	desk.wait(t, total)
 }
+
+// nopDesk accepts every call and keeps nothing.
+type nopDesk struct{}
+
+func (nopDesk) Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Received, error) {
+	return enquiry.Received{}, nil
+}
+func (nopDesk) Unsend(ctx context.Context, channel, externalID string) error     { return nil }
+func (nopDesk) Notice(ctx context.Context, channel, customer, text string) error { return nil }
+
+// BenchmarkProcess is the workers' part for one recorded text message:
+// decoding the event and handing an enquiry.Inbound to the desk (one that
+// keeps nothing), without the store.
+func BenchmarkProcess(b *testing.B) {
+	hook := line.NewWebhook(line.WebhookConfig{Channels: hookChannelSet(), Events: enquiry.NewMemStore(), Desk: nopDesk{}, Logger: quietLogger()})
+	bodies, _ := benchBodies(1)
+	batch, err := line.ParseEvents(bodies[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := batch.Events[0]
+	rec := enquiry.Event{Channel: hookChannel, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if !line.ProcessEvent(ctx, hook, rec) {
+			b.Fatal("not done")
+		}
+	}
+}

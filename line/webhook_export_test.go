@@ -16,3 +16,6 @@ func SetSleep(w *Webhook, f func(ctx context.Context, d time.Duration) error) { 
 func ProcessEvent(ctx context.Context, w *Webhook, ev enquiry.Event) bool {
 	return w.process(ctx, ev) == done
 }
+
+// MessageContent is the workers' decoder of a message event's "message".
+var MessageContent = messageContent
