@@ -212,8 +212,7 @@ func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, err
 	}
 	rd := http.MaxBytesReader(rw, r.Body, w.maxBody)
 	if r.ContentLength >= 0 {
-		// Exactly sized: one allocation, and the events' Raw slices
-		// share it.
+		// Exactly sized: one allocation, none of io.ReadAll's growing.
 		buf := make([]byte, r.ContentLength)
 		if _, err := io.ReadFull(rd, buf); err != nil {
 			return nil, err
