@@ -228,6 +228,16 @@ func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, err
 // each worker finishes or abandons (leaving it pending, for the next
 // start) the event it is on, and Run returns nil. Run returns ErrRunning
 // if called while running.
+//
+// Several replicas may each run a Webhook on one shared EventStore (as
+// enquiry/postgres allows): nothing recorded is lost, and each replica
+// processes what it records. The store has no per-event claim, though: a
+// replica's periodic sweep (RetryInterval) also takes events another
+// replica is processing at that moment, so such an event may be handed to
+// the desk twice (Desk.Receive drops the repeated message by its
+// ExternalID; a Notice, such as "the customer blocked this account", may
+// appear twice), and one customer's events posted to two replicas within
+// moments of each other may reach the desk in either order.
 func (w *Webhook) Run(ctx context.Context) error {
 	w.mu.Lock()
 	if w.running {
