@@ -16,7 +16,7 @@ type MemStore struct {
 	mu        sync.Mutex
 	channels  map[string]Channel
 	accounts  map[[2]string]string // (kind, account) → channel ID
-	events    map[[2]string]*Event // (channel, id) → event; nil once processed… kept to de-duplicate
+	events    map[[2]string]*Event // (channel, id) → event, kept to de-duplicate (payload dropped once processed)
 	pending   map[int64]*Event     // seq → unprocessed event
 	eventSeq  int64
 	enquiries map[string]*memEnquiry
@@ -46,7 +46,10 @@ type stamp struct {
 	at    time.Time
 }
 
-var _ Store = (*MemStore)(nil)
+var (
+	_ Store       = (*MemStore)(nil)
+	_ EventPruner = (*MemStore)(nil)
+)
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore {
@@ -218,8 +221,25 @@ func (s *MemStore) EventDone(ctx context.Context, channel, id string) error {
 	if !ok {
 		return ErrNotFound
 	}
-	delete(s.pending, ev.Seq)
+	if _, pending := s.pending[ev.Seq]; pending {
+		delete(s.pending, ev.Seq)
+		ev.Payload = nil // only the key is needed now, to drop redeliveries
+	}
 	return nil
+}
+
+// PruneEvents implements EventPruner.
+func (s *MemStore) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for k, ev := range s.events {
+		if _, pending := s.pending[ev.Seq]; !pending && ev.Received.Before(before) {
+			delete(s.events, k)
+			n++
+		}
+	}
+	return n, nil
 }
 
 // PendingEvents implements EventStore.

@@ -64,6 +64,15 @@ type EventStore interface {
 	PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error)
 }
 
+// EventPruner is an EventStore that can forget processed events, which
+// are kept only so that redeliveries are dropped. MemStore and
+// enquiry/postgres implement it; line.Webhook prunes with it now and then.
+type EventPruner interface {
+	// PruneEvents deletes processed events received before `before` and
+	// returns how many it deleted. Pending events are always kept.
+	PruneEvents(ctx context.Context, before time.Time) (int64, error)
+}
+
 // Arrival is an inbound message on its way into the store.
 type Arrival struct {
 	// Enquiry is the enquiry to open if (Channel, Customer.ID) has none

@@ -18,6 +18,8 @@ const (
 	DefaultWorkers       = 16
 	DefaultQueueSize     = 10_000
 	DefaultRetryInterval = time.Minute
+	DefaultKeepEvents    = 7 * 24 * time.Hour
+	pruneInterval        = time.Hour
 )
 
 // WebhookConfig configures a Webhook. Channels, Events and Desk are
@@ -50,6 +52,11 @@ type WebhookConfig struct {
 	// RetryInterval is how often events whose processing failed for now
 	// (the desk or LINE unavailable) are tried again (default 1 minute).
 	RetryInterval time.Duration
+	// KeepEvents is how long processed events are remembered, so that
+	// LINE's redeliveries of them are dropped (default 7 days; negative:
+	// forever). When Events implements enquiry.EventPruner, Run deletes
+	// older processed events at start and then every hour.
+	KeepEvents time.Duration
 	// Logger receives structured logs (default slog.Default()). Logs
 	// carry channel and event IDs, never secrets or message text.
 	Logger *slog.Logger
@@ -70,6 +77,7 @@ type Webhook struct {
 	maxBody   int64
 	workers   int
 	retry     time.Duration
+	keep      time.Duration
 	log       *slog.Logger
 	clock     enquiry.Clock
 	pool      *pool
@@ -106,6 +114,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		maxBody:   cfg.MaxBodyBytes,
 		workers:   cfg.Workers,
 		retry:     cfg.RetryInterval,
+		keep:      cfg.KeepEvents,
 		log:       cfg.Logger,
 		clock:     cfg.Clock,
 		names:     newNameCache(4096, time.Hour),
@@ -123,6 +132,9 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	}
 	if w.retry <= 0 {
 		w.retry = DefaultRetryInterval
+	}
+	if w.keep == 0 {
+		w.keep = DefaultKeepEvents
 	}
 	if w.log == nil {
 		w.log = slog.Default()
@@ -227,7 +239,8 @@ func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, err
 // each new event after its webhook request is answered. When ctx ends,
 // each worker finishes or abandons (leaving it pending, for the next
 // start) the event it is on, and Run returns nil. Run returns ErrRunning
-// if called while running.
+// if called while running. While it runs, it also deletes processed
+// events older than KeepEvents, when the store can (enquiry.EventPruner).
 //
 // Several replicas may each run a Webhook on one shared EventStore (as
 // enquiry/postgres allows): nothing recorded is lost, and each replica
@@ -258,6 +271,9 @@ func (w *Webhook) Run(ctx context.Context) error {
 			w.log.ErrorContext(ctx, "line webhook: reading pending events failed", "err", err)
 		})
 	})
+	if p, ok := w.events.(enquiry.EventPruner); ok && w.keep > 0 {
+		wg.Go(func() { w.prune(ctx, p) })
+	}
 	select {
 	case <-ctx.Done():
 	case <-w.shutdown:
@@ -282,6 +298,27 @@ func (w *Webhook) Shutdown(ctx context.Context) error {
 	}
 	w.mu.Unlock()
 	return err
+}
+
+// prune deletes processed events older than w.keep now and every
+// pruneInterval until ctx ends.
+func (w *Webhook) prune(ctx context.Context, p enquiry.EventPruner) {
+	t := time.NewTicker(pruneInterval)
+	defer t.Stop()
+	for {
+		n, err := p.PruneEvents(ctx, w.clock.Now().Add(-w.keep))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			w.log.ErrorContext(ctx, "line webhook: pruning processed events failed; will try again", "err", err)
+		case n > 0:
+			w.log.InfoContext(ctx, "line webhook: pruned processed events", "events", n, "kept", w.keep)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func hookSleep(ctx context.Context, d time.Duration) error {

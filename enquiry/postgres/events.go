@@ -10,6 +10,8 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 )
 
+var _ enquiry.EventPruner = (*Store)(nil)
+
 // AppendEvents records events in order and returns the ones not seen
 // before (by Channel and ID) with Seq set; a redelivered event is dropped.
 // It fails as a whole or succeeds as a whole. The inserts go to the
@@ -82,9 +84,9 @@ func (s *Store) PendingEvents(ctx context.Context, before time.Time, limit int) 
 }
 
 // PruneEvents deletes processed events received before `before` and
-// returns how many it deleted. Processed events are kept only to drop
-// redeliveries, which LINE makes within hours of the original: calling it
-// now and then with a time a day or more ago keeps the inbox small.
+// returns how many it deleted (enquiry.EventPruner). Processed events are
+// kept only to drop redeliveries; line.Webhook calls it now and then
+// (WebhookConfig.KeepEvents).
 func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
 	tag, err := s.pool.Exec(ctx, "DELETE FROM events WHERE done AND received < $1", before)
 	return tag.RowsAffected(), wrap(err, "pruning events")

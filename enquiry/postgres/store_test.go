@@ -690,25 +690,6 @@ func TestOpenConnectsAndCloseClosesItsPool(t *testing.T) {
 	assert.NotContains(t, err.Error(), "hunter2", "a DSN's password never appears in an error")
 }
 
-func TestPruneEventsKeepsPendingAndRecentEvents(t *testing.T) {
-	ctx := context.Background()
-	s := newStore(t)
-	_, err := s.AppendEvents(ctx, []enquiry.Event{
-		{Channel: "c", ID: "old-done", Received: t0}, {Channel: "c", ID: "old-pending", Received: t0},
-		{Channel: "c", ID: "new-done", Received: t0.Add(48 * time.Hour)},
-	})
-	require.NoError(t, err)
-	require.NoError(t, s.EventDone(ctx, "c", "old-done"))
-	require.NoError(t, s.EventDone(ctx, "c", "new-done"))
-	n, err := s.PruneEvents(ctx, t0.Add(24*time.Hour))
-	require.NoError(t, err)
-	assert.Equal(t, int64(1), n)
-	fresh, err := s.AppendEvents(ctx, []enquiry.Event{{Channel: "c", ID: "old-done"}, {Channel: "c", ID: "new-done"}})
-	require.NoError(t, err)
-	require.Len(t, fresh, 1, "a pruned event is no longer remembered; a recent one is")
-	assert.Equal(t, "old-done", fresh[0].ID)
-}
-
 // assertSameChannel compares channels, their routing rules by JSON (a
 // rule keeps compiled state that JSON does not carry).
 func assertSameChannel(t *testing.T, want, got enquiry.Channel) {

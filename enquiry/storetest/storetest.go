@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"one account cannot be connected to two channels", testAccountTaken},
 		{"credentials round-trip", testCredentials},
 		{"events are recorded once and replayed until done", testEvents},
+		{"processed events are pruned, pending and recent ones kept", testPruneEvents},
 		{"a customer's messages join their one open enquiry", testReceive},
 		{"a redelivered message changes nothing", testReceiveDuplicate},
 		{"a message after close opens a new enquiry", testReceiveAfterClose},
@@ -282,6 +283,38 @@ func testEvents(t *testing.T, s enquiry.Store) {
 	again, err = s.AppendEvents(ctx(t), []enquiry.Event{ev("a", "e1", t0)})
 	if err != nil || len(again) != 0 {
 		t.Fatalf("redelivery after done: fresh = %+v, %v; want none", again, err)
+	}
+}
+
+func testPruneEvents(t *testing.T, s enquiry.Store) {
+	p, ok := s.(enquiry.EventPruner)
+	if !ok {
+		t.Skip("the store does not implement enquiry.EventPruner")
+	}
+	mustCreate(t, s, "c")
+	ev := func(id string, at time.Time) enquiry.Event {
+		return enquiry.Event{Channel: "c", ID: id, Key: "U1", Received: at, Payload: []byte(`{}`)}
+	}
+	_, err := s.AppendEvents(ctx(t), []enquiry.Event{ev("old-done", t0), ev("old-pending", t0), ev("new-done", t0.Add(48*time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"old-done", "new-done"} {
+		if err := s.EventDone(ctx(t), "c", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := p.PruneEvents(ctx(t), t0.Add(24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("PruneEvents = %d, %v; want 1 (old-done only)", n, err)
+	}
+	pending, err := s.PendingEvents(ctx(t), t0.Add(time.Hour), 10)
+	if err != nil || len(pending) != 1 || pending[0].ID != "old-pending" || string(pending[0].Payload) != `{}` {
+		t.Fatalf("PendingEvents after pruning = %+v, %v; want old-pending, whole", pending, err)
+	}
+	fresh, err := s.AppendEvents(ctx(t), []enquiry.Event{ev("old-done", t0), ev("new-done", t0), ev("old-pending", t0)})
+	if err != nil || len(fresh) != 1 || fresh[0].ID != "old-done" {
+		t.Fatalf("AppendEvents after pruning = %+v, %v; want only old-done new again (the others are remembered)", fresh, err)
 	}
 }
 
