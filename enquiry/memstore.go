@@ -15,9 +15,11 @@ import (
 type MemStore struct {
 	mu        sync.Mutex
 	channels  map[string]Channel
-	accounts  map[[2]string]string // (kind, account) → channel ID
-	events    map[[2]string]*Event // (channel, id) → event, kept to de-duplicate (payload dropped once processed)
-	pending   map[int64]*Event     // seq → unprocessed event
+	accounts  map[[2]string]string  // (kind, account) → channel ID
+	events    map[[2]string]*Event  // (channel, id) → event, kept to de-duplicate (payload dropped once processed)
+	pending   map[int64]*Event      // seq → unprocessed event
+	byKey     map[EventKey][]*Event // unprocessed events of each key, oldest first
+	leases    map[EventKey]keyLease
 	eventSeq  int64
 	enquiries map[string]*memEnquiry
 	order     []*memEnquiry        // by opening, oldest first
@@ -49,7 +51,13 @@ type stamp struct {
 var (
 	_ Store       = (*MemStore)(nil)
 	_ EventPruner = (*MemStore)(nil)
+	_ KeyLeaser   = (*MemStore)(nil)
 )
+
+type keyLease struct {
+	owner string
+	until time.Time
+}
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore {
@@ -58,6 +66,8 @@ func NewMemStore() *MemStore {
 		accounts:  map[[2]string]string{},
 		events:    map[[2]string]*Event{},
 		pending:   map[int64]*Event{},
+		byKey:     map[EventKey][]*Event{},
+		leases:    map[EventKey]keyLease{},
 		enquiries: map[string]*memEnquiry{},
 		open:      map[[2]string]string{},
 		external:  map[[2]string]msgRef{},
@@ -145,6 +155,16 @@ func (s *MemStore) DeleteChannel(ctx context.Context, id string) error {
 			delete(s.pending, ev.Seq)
 		}
 	}
+	for k := range s.byKey {
+		if k.Channel == id {
+			delete(s.byKey, k)
+		}
+	}
+	for k := range s.leases {
+		if k.Channel == id {
+			delete(s.leases, k)
+		}
+	}
 	for k := range s.served {
 		if k[0] == id {
 			delete(s.served, k)
@@ -208,6 +228,8 @@ func (s *MemStore) AppendEvents(ctx context.Context, events []Event) ([]Event, e
 		stored := ev
 		s.events[k] = &stored
 		s.pending[ev.Seq] = &stored
+		ek := EventKey{ev.Channel, ev.Key}
+		s.byKey[ek] = append(s.byKey[ek], &stored)
 		fresh = append(fresh, ev)
 	}
 	return fresh, nil
@@ -223,9 +245,66 @@ func (s *MemStore) EventDone(ctx context.Context, channel, id string) error {
 	}
 	if _, pending := s.pending[ev.Seq]; pending {
 		delete(s.pending, ev.Seq)
+		ek := EventKey{ev.Channel, ev.Key}
+		if rest := slices.DeleteFunc(s.byKey[ek], func(p *Event) bool { return p == ev }); len(rest) > 0 {
+			s.byKey[ek] = rest
+		} else {
+			delete(s.byKey, ek)
+		}
 		ev.Payload = nil // only the key is needed now, to drop redeliveries
 	}
 	return nil
+}
+
+// LeaseKey implements KeyLeaser.
+func (s *MemStore) LeaseKey(ctx context.Context, k EventKey, owner string, now, until time.Time, limit int) ([]Event, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, ok := s.leases[k]; ok && l.owner != owner && l.until.After(now) {
+		return nil, false, nil
+	}
+	s.leases[k] = keyLease{owner, until}
+	return s.pendingOf(k, limit), true, nil
+}
+
+// ReleaseKey implements KeyLeaser.
+func (s *MemStore) ReleaseKey(ctx context.Context, k EventKey, owner string, limit int) ([]Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, ok := s.leases[k]; !ok || l.owner != owner {
+		return nil, ErrLeaseLost
+	}
+	if pending := s.pendingOf(k, limit); len(pending) > 0 {
+		return pending, nil
+	}
+	delete(s.leases, k)
+	return nil, nil
+}
+
+// RenewKeys implements KeyLeaser.
+func (s *MemStore) RenewKeys(ctx context.Context, owner string, keys []EventKey, until time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		if l, ok := s.leases[k]; ok && l.owner == owner {
+			s.leases[k] = keyLease{owner, until}
+		}
+	}
+	return nil
+}
+
+// pendingOf returns copies of k's pending events, at most limit (0: all).
+// s.mu is held.
+func (s *MemStore) pendingOf(k EventKey, limit int) []Event {
+	evs := s.byKey[k]
+	if limit > 0 && len(evs) > limit {
+		evs = evs[:limit]
+	}
+	out := make([]Event, len(evs))
+	for i, ev := range evs {
+		out[i] = *ev
+	}
+	return out
 }
 
 // PruneEvents implements EventPruner.

@@ -64,6 +64,34 @@ type EventStore interface {
 	PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error)
 }
 
+// KeyLeaser is an EventStore shared by several processes (replicas) that
+// lets one process at a time handle a key's events, so that each
+// customer's events reach the desk once at a time and in order, whichever
+// replica recorded them. A lease lasts until released or until its
+// expiry, so a process that dies holds nothing for long. MemStore and
+// enquiry/postgres implement it; line.Webhook uses it when its store does.
+type KeyLeaser interface {
+	// LeaseKey gives the key to owner until `until`, unless another owner
+	// holds it past `now`. When granted, it returns the key's pending
+	// events, oldest first, at most limit; ok reports whether it was.
+	LeaseKey(ctx context.Context, k EventKey, owner string, now, until time.Time, limit int) (pending []Event, ok bool, err error)
+	// ReleaseKey gives up owner's lease on the key if the key has no
+	// pending events. Otherwise owner keeps the lease and gets the key's
+	// pending events, oldest first, at most limit, to handle before
+	// releasing again. ErrLeaseLost if owner no longer held the lease.
+	ReleaseKey(ctx context.Context, k EventKey, owner string, limit int) ([]Event, error)
+	// RenewKeys extends owner's leases on keys until `until`; keys owner
+	// no longer holds are skipped.
+	RenewKeys(ctx context.Context, owner string, keys []EventKey, until time.Time) error
+}
+
+// EventKey names the events that are handled in order: one customer's of
+// one channel.
+type EventKey struct {
+	Channel string
+	Key     string
+}
+
 // EventPruner is an EventStore that can forget processed events, which
 // are kept only so that redeliveries are dropped. MemStore and
 // enquiry/postgres implement it; line.Webhook prunes with it now and then.

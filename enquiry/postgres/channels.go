@@ -145,6 +145,7 @@ func (s *Store) DeleteChannel(ctx context.Context, id string) error {
 		// channel row, as they may be recorded before it exists.
 		for _, q := range []string{
 			"DELETE FROM events WHERE channel = $1",
+			"DELETE FROM event_keys WHERE channel = $1",
 			"DELETE FROM engagements WHERE channel = $1",
 		} {
 			if _, err := tx.Exec(ctx, q, id); err != nil {

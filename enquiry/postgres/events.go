@@ -10,7 +10,10 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 )
 
-var _ enquiry.EventPruner = (*Store)(nil)
+var (
+	_ enquiry.EventPruner = (*Store)(nil)
+	_ enquiry.KeyLeaser   = (*Store)(nil)
+)
 
 // AppendEvents records events in order and returns the ones not seen
 // before (by Channel and ID) with Seq set; a redelivered event is dropped.
@@ -64,6 +67,86 @@ func (s *Store) EventDone(ctx context.Context, channel, id string) error {
 		return enquiry.ErrNotFound
 	}
 	return nil
+}
+
+// LeaseKey gives the key to owner until `until` unless another owner
+// holds it past `now`, and when it does, returns the key's pending
+// events, oldest first, at most limit (enquiry.KeyLeaser). One round trip.
+func (s *Store) LeaseKey(ctx context.Context, k enquiry.EventKey, owner string, now, until time.Time, limit int) ([]enquiry.Event, bool, error) {
+	rows, _ := s.pool.Query(ctx, `WITH lease AS (
+			INSERT INTO event_keys (channel, key, owner, until) VALUES ($1, $2, $3, $5)
+			ON CONFLICT (channel, key) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until
+				WHERE event_keys.owner = EXCLUDED.owner OR event_keys.until <= $4
+			RETURNING true AS ok)
+		SELECT lease.ok, e.channel, e.id, e.key, e.received, e.payload, e.seq
+		FROM lease LEFT JOIN LATERAL (
+			SELECT * FROM events WHERE channel = $1 AND key = $2 AND NOT done ORDER BY seq LIMIT $6
+		) e ON true`, k.Channel, k.Key, owner, now, until, limitArg(limit))
+	evs, ok, err := collectKeyEvents(rows)
+	return evs, ok, wrap(err, "leasing an event key")
+}
+
+// ReleaseKey gives up owner's lease on the key if the key has no pending
+// events, or else keeps it and returns them (enquiry.KeyLeaser). One
+// round trip.
+func (s *Store) ReleaseKey(ctx context.Context, k enquiry.EventKey, owner string, limit int) ([]enquiry.Event, error) {
+	rows, _ := s.pool.Query(ctx, `WITH pending AS (
+			SELECT * FROM events WHERE channel = $1 AND key = $2 AND NOT done ORDER BY seq LIMIT $4
+		), held AS (
+			SELECT true AS ok FROM event_keys WHERE channel = $1 AND key = $2 AND owner = $3
+		), released AS (
+			DELETE FROM event_keys WHERE channel = $1 AND key = $2 AND owner = $3
+				AND NOT EXISTS (SELECT 1 FROM pending)
+		)
+		SELECT held.ok, e.channel, e.id, e.key, e.received, e.payload, e.seq
+		FROM held LEFT JOIN pending e ON true`, k.Channel, k.Key, owner, limitArg(limit))
+	evs, held, err := collectKeyEvents(rows)
+	if err == nil && !held {
+		err = enquiry.ErrLeaseLost
+	}
+	return evs, wrap(err, "releasing an event key")
+}
+
+// RenewKeys extends owner's leases on keys until `until`
+// (enquiry.KeyLeaser).
+func (s *Store) RenewKeys(ctx context.Context, owner string, keys []enquiry.EventKey, until time.Time) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	channels, names := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		channels[i], names[i] = k.Channel, k.Key
+	}
+	_, err := s.pool.Exec(ctx, `UPDATE event_keys SET until = $2
+		FROM unnest($3::text[], $4::text[]) AS k (channel, key)
+		WHERE event_keys.owner = $1 AND event_keys.channel = k.channel AND event_keys.key = k.key`,
+		owner, until, channels, names)
+	return wrap(err, "renewing event key leases")
+}
+
+// collectKeyEvents reads rows of (ok, event columns…): no row means not
+// ok; an ok row with a NULL event means no events.
+func collectKeyEvents(rows pgx.Rows) ([]enquiry.Event, bool, error) {
+	defer rows.Close()
+	var (
+		evs []enquiry.Event
+		ok  bool
+	)
+	for rows.Next() {
+		var (
+			channel, id, key *string
+			received         pgtype.Timestamptz
+			payload          []byte
+			seq              *int64
+		)
+		if err := rows.Scan(&ok, &channel, &id, &key, &received, &payload, &seq); err != nil {
+			return nil, false, err
+		}
+		if id != nil {
+			evs = append(evs, enquiry.Event{Channel: *channel, ID: *id, Key: *key, Received: goTime(received), Payload: payload, Seq: *seq})
+		}
+	}
+	return evs, ok, rows.Err()
 }
 
 // PendingEvents returns unprocessed events received before `before`,
