@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/internal/uuid"
 )
 
 // Defaults for WebhookConfig's zero fields.
@@ -20,6 +21,7 @@ const (
 	DefaultRetryInterval = time.Minute
 	DefaultKeepEvents    = 7 * 24 * time.Hour
 	pruneInterval        = time.Hour
+	keyLease             = 30 * time.Second
 )
 
 // WebhookConfig configures a Webhook. Channels, Events and Desk are
@@ -57,6 +59,14 @@ type WebhookConfig struct {
 	// forever). When Events implements enquiry.EventPruner, Run deletes
 	// older processed events at start and then every hour.
 	KeepEvents time.Duration
+	// Instance names this process among the replicas sharing Events,
+	// when the store leases keys (enquiry.KeyLeaser): one process at a
+	// time handles a customer's events, and its lease lets another take
+	// over 30 s after it dies. The default is a new random name for each
+	// Webhook; a name that a restarted process keeps (a pod's stable
+	// name, say) lets it take its own keys back at once after a crash.
+	// Replicas must never share a name.
+	Instance string
 	// Logger receives structured logs (default slog.Default()). Logs
 	// carry channel and event IDs, never secrets or message text.
 	Logger *slog.Logger
@@ -147,6 +157,13 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		queue = DefaultQueueSize
 	}
 	w.pool = newPool(cfg.Events, w.clock, queue, w.process)
+	if l, ok := cfg.Events.(enquiry.KeyLeaser); ok {
+		owner := cfg.Instance
+		if owner == "" {
+			owner = uuid.New()
+		}
+		w.pool.useLeases(l, owner, keyLease, w.log)
+	}
 	return w
 }
 
@@ -273,6 +290,14 @@ func (w *Webhook) Run(ctx context.Context) error {
 	})
 	if p, ok := w.events.(enquiry.EventPruner); ok && w.keep > 0 {
 		wg.Go(func() { w.prune(ctx, p) })
+	}
+	if w.pool.leaser != nil {
+		wg.Go(func() { w.pool.renewLeases(ctx) })
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			w.pool.expireLeases(ctx)
+		}()
 	}
 	select {
 	case <-ctx.Done():

@@ -1,7 +1,12 @@
 package line
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -43,13 +48,27 @@ type pool struct {
 	stop     bool                // workers exit
 	idle     chan struct{}       // closed when queued reaches 0 (Shutdown waits)
 	kick     chan struct{}       // wakes the sweeper
+
+	// With a store shared by several processes (useLeases), a worker
+	// leases a lane's key before working on it and releases it after, so
+	// that one process at a time handles a customer's events, in store
+	// order; a lane whose key another process holds is dropped from
+	// memory (that process handles its events).
+	leaser enquiry.KeyLeaser
+	owner  string
+	lease  time.Duration
+	log    *slog.Logger
+	leases map[enquiry.EventKey]struct{} // keys whose store lease this process may hold
+	soon   *time.Timer                   // a sweep after a refused key's lease may have run out
 }
 
 type ref struct{ channel, id string }
 
 type lane struct {
 	key    string
+	ek     enquiry.EventKey
 	events []enquiry.Event
+	leased bool // this process holds ek's lease
 }
 
 // outcome is what processing one event came to.
@@ -79,6 +98,13 @@ func newPool(store enquiry.EventStore, clock enquiry.Clock, limit int, work func
 	}
 	p.cond = sync.NewCond(&p.mu)
 	return p
+}
+
+// useLeases makes p lease each key from l before working on its events,
+// as owner, for lease at a time (renewed by renewLeases while held).
+func (p *pool) useLeases(l enquiry.KeyLeaser, owner string, lease time.Duration, log *slog.Logger) {
+	p.leaser, p.owner, p.lease, p.log = l, owner, lease, log
+	p.leases = make(map[enquiry.EventKey]struct{})
 }
 
 func laneKey(ev *enquiry.Event) string { return ev.Channel + "\x00" + ev.Key }
@@ -117,7 +143,7 @@ func (p *pool) add(ev enquiry.Event, fromSweep bool) {
 	}
 	l := p.lanes[k]
 	if l == nil {
-		l = &lane{key: k}
+		l = &lane{key: k, ek: enquiry.EventKey{Channel: ev.Channel, Key: ev.Key}}
 		p.lanes[k] = l
 		p.ready = append(p.ready, l)
 		p.cond.Signal()
@@ -151,6 +177,9 @@ func (p *pool) worker(ctx context.Context) {
 		l := p.ready[0]
 		p.ready[0] = nil
 		p.ready = p.ready[1:]
+		if p.leaser != nil && !p.leaseLane(ctx, l) {
+			continue
+		}
 		ev := l.events[0]
 		p.mu.Unlock()
 		o := p.work(ctx, ev)
@@ -161,6 +190,182 @@ func (p *pool) worker(ctx context.Context) {
 		}
 		p.mu.Lock()
 		p.finish(l, o)
+		if len(l.events) == 0 && l.leased {
+			p.release(ctx, l)
+		}
+	}
+}
+
+// leaseLane leases (or renews the lease on) l's key before each of its
+// events and puts the key's pending events into l, in store order: those
+// recorded here and those another process recorded meanwhile, which
+// come before l's newer ones. It reports whether a worker may go on with
+// l. When another process holds the key, l's events leave memory: that
+// process handles them before it releases the key. p.mu is held, and
+// released during the store call; the caller holds l.
+func (p *pool) leaseLane(ctx context.Context, l *lane) bool {
+	now := p.clock.Now()
+	p.mu.Unlock()
+	pending, ok, err := p.leaser.LeaseKey(ctx, l.ek, p.owner, now, now.Add(p.lease), p.limit)
+	p.mu.Lock()
+	switch {
+	case err != nil:
+		if ctx.Err() == nil {
+			p.log.ErrorContext(ctx, "line webhook: leasing a customer's events failed; will retry", "channel", l.ek.Channel, "err", err)
+		}
+		// The store may have granted it all the same (an answer lost to
+		// a cancelled context, say): end it with the others when Run stops.
+		p.leases[l.ek] = struct{}{}
+		p.finish(l, later)
+		return false
+	case !ok:
+		p.drop(l)
+		// The holder handles these events, unless it died: then its
+		// lease runs out, and a sweep soon after takes them.
+		if p.soon == nil {
+			p.soon = time.AfterFunc(p.lease+time.Second, func() {
+				p.mu.Lock()
+				p.soon = nil
+				p.mu.Unlock()
+				p.wake()
+			})
+		}
+		return false
+	}
+	l.leased = true
+	p.leases[l.ek] = struct{}{}
+	// The store's pending events are what is left to do, in order. What
+	// else l holds was done meanwhile (a sweep's stale copy) or recorded
+	// after the read: the store returns that when the key is released.
+	p.forget(l)
+	p.hold(l, pending)
+	if len(l.events) == 0 {
+		p.release(ctx, l)
+		return false
+	}
+	return true
+}
+
+// forget takes l's events out of memory, leaving them to the store.
+// p.mu is held.
+func (p *pool) forget(l *lane) {
+	for _, ev := range l.events {
+		delete(p.held, ref{ev.Channel, ev.ID})
+		delete(p.swept, ref{ev.Channel, ev.ID})
+	}
+	p.queued -= len(l.events)
+	clear(l.events)
+	l.events = l.events[:0]
+}
+
+// release gives up the lease on l's key now that l is empty, unless the
+// store has more of the key's events pending (recorded by another process
+// meanwhile): then l takes them and stays leased. p.mu is held, and
+// released during the store call; the caller holds l.
+func (p *pool) release(ctx context.Context, l *lane) {
+	p.mu.Unlock()
+	pending, err := p.leaser.ReleaseKey(ctx, l.ek, p.owner, p.limit)
+	p.mu.Lock()
+	switch {
+	case errors.Is(err, enquiry.ErrLeaseLost):
+		l.leased = false
+		delete(p.leases, l.ek)
+	case err != nil:
+		// Unknown: no longer renewed, a lease still held runs out.
+		l.leased = false
+		if ctx.Err() == nil {
+			p.log.ErrorContext(ctx, "line webhook: releasing a customer's events failed", "channel", l.ek.Channel, "err", err)
+		}
+	case len(pending) == 0:
+		l.leased = false
+		delete(p.leases, l.ek)
+	case !p.closed:
+		p.hold(l, pending)
+	}
+	if len(l.events) > 0 {
+		p.ready = append(p.ready, l)
+		p.cond.Signal()
+		return
+	}
+	delete(p.lanes, l.key)
+	p.idleCheck()
+}
+
+// hold adds the store's pending events of l's key to l, skipping those
+// l holds already or that were just finished, and keeps l in store
+// order. p.mu is held.
+func (p *pool) hold(l *lane, pending []enquiry.Event) {
+	for _, ev := range pending {
+		r := ref{ev.Channel, ev.ID}
+		if _, ok := p.held[r]; ok {
+			continue
+		}
+		if _, ok := p.recent[r]; ok {
+			continue
+		}
+		l.events = append(l.events, ev)
+		p.held[r] = struct{}{}
+		p.queued++
+	}
+	slices.SortStableFunc(l.events, func(a, b enquiry.Event) int { return cmp.Compare(a.Seq, b.Seq) })
+}
+
+// drop takes l's events out of memory without processing them: another
+// process holds their key. p.mu is held.
+func (p *pool) drop(l *lane) {
+	p.forget(l)
+	delete(p.lanes, l.key)
+	p.idleCheck()
+}
+
+// leasedKeys returns the keys this process holds leases on. p.mu is held.
+func (p *pool) leasedKeys() []enquiry.EventKey {
+	var keys []enquiry.EventKey
+	for _, l := range p.lanes {
+		if l.leased {
+			keys = append(keys, l.ek)
+		}
+	}
+	return keys
+}
+
+// expireLeases ends every lease this process may still hold, so that
+// another process (or the next start) can take those keys at once. It
+// runs when Run stops; ctx should outlive Run's.
+func (p *pool) expireLeases(ctx context.Context) {
+	p.mu.Lock()
+	keys := slices.Collect(maps.Keys(p.leases))
+	clear(p.leases)
+	if p.soon != nil {
+		p.soon.Stop()
+		p.soon = nil
+	}
+	p.mu.Unlock()
+	if len(keys) == 0 {
+		return
+	}
+	if err := p.leaser.RenewKeys(ctx, p.owner, keys, p.clock.Now()); err != nil {
+		p.log.WarnContext(ctx, "line webhook: ending leases on customers' events failed; they run out by themselves", "keys", len(keys), "err", err)
+	}
+}
+
+// renewLeases extends this process's leases every third of the lease
+// until ctx ends.
+func (p *pool) renewLeases(ctx context.Context) {
+	t := time.NewTicker(p.lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		p.mu.Lock()
+		keys := p.leasedKeys()
+		p.mu.Unlock()
+		if err := p.leaser.RenewKeys(ctx, p.owner, keys, p.clock.Now().Add(p.lease)); err != nil && ctx.Err() == nil {
+			p.log.ErrorContext(ctx, "line webhook: renewing leases on customers' events failed", "keys", len(keys), "err", err)
+		}
 	}
 }
 
@@ -185,17 +390,25 @@ func (p *pool) finish(l *lane, o outcome) {
 	clear(l.events[:n])
 	l.events = l.events[n:]
 	p.queued -= n
+	if o != done {
+		l.leased = false // the lease runs out; whoever sweeps next retries
+	}
 	if len(l.events) > 0 {
 		p.ready = append(p.ready, l)
-	} else {
+	} else if !l.leased {
 		delete(p.lanes, l.key)
 	}
+	p.idleCheck()
+	if p.overflow && p.queued <= p.limit/2 {
+		p.wake()
+	}
+}
+
+// idleCheck tells a waiting Shutdown when nothing is queued. p.mu is held.
+func (p *pool) idleCheck() {
 	if p.queued == 0 && p.idle != nil {
 		close(p.idle)
 		p.idle = nil
-	}
-	if p.overflow && p.queued <= p.limit/2 {
-		p.wake()
 	}
 }
 
@@ -266,21 +479,24 @@ func (p *pool) sweeper(ctx context.Context, interval time.Duration, logf func(er
 		case <-p.kick:
 		case <-t.C:
 		}
-		p.mu.Lock()
-		need := p.stranded
-		p.mu.Unlock()
-		for !need {
+		for !p.needSweep() {
 			select {
 			case <-ctx.Done():
 				return
 			case <-p.kick:
 			case <-t.C:
 			}
-			p.mu.Lock()
-			need = p.stranded
-			p.mu.Unlock()
 		}
 	}
+}
+
+// needSweep reports whether a sweep has something to do: events were
+// left in the store, or (with a store shared by several processes)
+// another process may have died holding some.
+func (p *pool) needSweep() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stranded || p.leaser != nil
 }
 
 // drain stops taking events and waits until the queued ones are done.

@@ -104,6 +104,10 @@ type rig struct {
 
 	mu  sync.RWMutex // held for reading while a request is served
 	cur *instance
+	// replicas serve alongside cur, as more processes behind a load
+	// balancer: requests go to each in turn.
+	replicas []*instance
+	turn     atomic.Uint64
 }
 
 // instance is one desk process: the desk, the webhook and the LINE
@@ -132,7 +136,7 @@ func newRig(t testing.TB, cfg rigConfig) *rig {
 		logs: &syncBuffer{}, apiURL: p.URL(), dataURL: p.DataURL(),
 		lineHTTP: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256},
 	}
-	r.events = &eventLog{EventStore: r.store, fresh: map[string]int{}}
+	r.events = &eventLog{EventStore: r.store, KeyLeaser: r.store.(enquiry.KeyLeaser), fresh: map[string]int{}}
 	r.log = slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	r.roster.Add("staff-1", automsg.Staff{First: "Sam", Last: "Staff"}, 0)
 
@@ -251,6 +255,21 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 	return in
 }
 
+// addReplica runs another instance beside the current one, sharing its
+// store, and sends it every other webhook request.
+func (r *rig) addReplica(name string) {
+	r.mu.Lock()
+	cur := r.cur
+	r.cur = nil // start makes the new one current; cur comes back below
+	r.mu.Unlock()
+	in := r.start(name, false)
+	r.mu.Lock()
+	r.cur = cur
+	r.replicas = append(r.replicas, in)
+	r.mu.Unlock()
+	r.t.Cleanup(func() { in.cancel(); in.wg.Wait(); in.transport.CloseIdleConnections() })
+}
+
 // stop takes the current instance out of service, waiting for the
 // requests it is serving, and stops it: graceful lets the webhook finish
 // its queue first (Shutdown); otherwise its work is cut off mid-way, as
@@ -283,7 +302,13 @@ func (r *rig) serveWebhook(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "restarting", http.StatusServiceUnavailable)
 		return
 	}
-	r.cur.hook.ServeHTTP(w, req)
+	in := r.cur
+	if n := uint64(len(r.replicas)); n > 0 {
+		if i := r.turn.Add(1) % (n + 1); i > 0 {
+			in = r.replicas[i-1]
+		}
+	}
+	in.hook.ServeHTTP(w, req)
 }
 
 // desk returns the serving instance's desk.
@@ -344,8 +369,10 @@ func (r *rig) deliver(ctx context.Context, events ...json.RawMessage) error {
 }
 
 // eventLog is the webhook's event store, counting what it accepted as new.
+// It leases keys as the store does (both stores do).
 type eventLog struct {
 	enquiry.EventStore
+	enquiry.KeyLeaser
 	mu    sync.Mutex
 	fresh map[string]int // event ID → times accepted as new
 	// slowReads delays PendingEvents, as a busy database would.

@@ -224,6 +224,42 @@ func restartMidRun(t *testing.T, pg, graceful bool) {
 	verify(t, r, snap, customers, want{enquiries: 1, ordered: true, uncertainOK: !graceful})
 }
 
+// TestReplicasShareOneStore runs two instances at once on one store, as
+// two processes behind a load balancer (webhook requests go to each in
+// turn), with API faults, a slow content API and redelivery storms: each
+// customer's messages, images among them, still reach the transcript
+// exactly once and in LINE's order, whichever instance recorded them (the
+// webhooks lease each customer's events: enquiry.KeyLeaser). On
+// enquiry.MemStore, and on PostgreSQL with SOCIALDESK_TEST_POSTGRES.
+func TestReplicasShareOneStore(t *testing.T) {
+	t.Parallel()
+	for _, store := range []string{"memory", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			t.Parallel()
+			nCustomers, nMsgs := size(12, 60), size(8, 20)
+			r := newRig(t, rigConfig{Faults: apiFaults(), ContentDelay: 20 * time.Millisecond, Postgres: store == "postgres"})
+			r.addReplica("B")
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			customers := make([]*customer, nCustomers)
+			var wg sync.WaitGroup
+			for i := range customers {
+				customers[i] = newCustomer(r, i)
+				c := customers[i]
+				wg.Go(func() {
+					if _, err := c.storm(ctx, r, c.compose(r, nMsgs, 3)); err != nil {
+						t.Errorf("%s: %v", c.id, err)
+					}
+				})
+			}
+			wg.Wait()
+			snap := r.settle(ctx, nCustomers*nMsgs)
+			t.Logf("%s", faultStats(r))
+			verify(t, r, snap, customers, want{enquiries: 1, ordered: true})
+		})
+	}
+}
+
 // TestSendOutlastingTheLeaseIsNotRepeated: a send that takes longer than
 // the desk's delivery lease (here a slow Messaging API and a short lease)
 // still delivers the Welcome once: the desk re-reads the messages' state
