@@ -260,14 +260,17 @@ func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, err
 // events older than KeepEvents, when the store can (enquiry.EventPruner).
 //
 // Several replicas may each run a Webhook on one shared EventStore (as
-// enquiry/postgres allows): nothing recorded is lost, and each replica
-// processes what it records. The store has no per-event claim, though: a
-// replica's periodic sweep (RetryInterval) also takes events another
-// replica is processing at that moment, so such an event may be handed to
-// the desk twice (Desk.Receive drops the repeated message by its
-// ExternalID; a Notice, such as "the customer blocked this account", may
-// appear twice), and one customer's events posted to two replicas within
-// moments of each other may reach the desk in either order.
+// enquiry/postgres allows). When the store leases keys
+// (enquiry.KeyLeaser; MemStore and enquiry/postgres do), one replica at a
+// time handles a customer's events, from the store, in the order they were
+// recorded, whichever replica recorded them; a replica that dies holding
+// a customer's lease delays that customer's events by about 30 s, or not
+// at all when it restarts under the same Instance name. With a store that
+// does not lease keys, replicas process what they record independently: a
+// customer's events posted to two replicas within moments may reach the
+// desk in either order, and a sweep may repeat an event another replica
+// is processing (Desk.Receive drops a repeated message; a Notice may
+// appear twice).
 func (w *Webhook) Run(ctx context.Context) error {
 	w.mu.Lock()
 	if w.running {

@@ -99,3 +99,26 @@ func TestReplicasHandEachCustomersEventsToTheDeskOnceInOrder(t *testing.T) {
 		}
 	}
 }
+
+// A customer's backlog longer than what one lease reads at a time (the
+// desk held up while 100 of their messages arrive) still reaches the desk
+// once each and in order.
+func TestLeasedBacklogReachesTheDeskInOrder(t *testing.T) {
+	const per = 100
+	store := enquiry.NewMemStore()
+	desk := &fakeDesk{ch: make(chan deskCall, per+10)}
+	release := make(chan struct{})
+	desk.hook = func(deskCall) error { <-release; return nil }
+	r := startReplica(t, "A", store, desk)
+	for i := range per {
+		req := linetest.NewWebhookRequest(hookSecret, r.url, linetest.TextEvent(hookCustomer(0), strconv.Itoa(i)))
+		req.RequestURI = ""
+		res, err := http.DefaultClient.Do(req)
+		needNoErr(t, err)
+		res.Body.Close()
+		needEq(t, http.StatusOK, res.StatusCode)
+	}
+	close(release)
+	desk.wait(t, per)
+	inOrder(t, desk.all(), 1, per)
+}

@@ -100,6 +100,11 @@ func newPool(store enquiry.EventStore, clock enquiry.Clock, limit int, work func
 	return p
 }
 
+// leaseBatch is how many of a key's pending events a lease or release
+// reads: the worker reads again before each event, so a few suffice, and
+// a customer's backlog is not read whole for every event of it.
+const leaseBatch = 32
+
 // useLeases makes p lease each key from l before working on its events,
 // as owner, for lease at a time (renewed by renewLeases while held).
 func (p *pool) useLeases(l enquiry.KeyLeaser, owner string, lease time.Duration, log *slog.Logger) {
@@ -206,7 +211,7 @@ func (p *pool) worker(ctx context.Context) {
 func (p *pool) leaseLane(ctx context.Context, l *lane) bool {
 	now := p.clock.Now()
 	p.mu.Unlock()
-	pending, ok, err := p.leaser.LeaseKey(ctx, l.ek, p.owner, now, now.Add(p.lease), p.limit)
+	pending, ok, err := p.leaser.LeaseKey(ctx, l.ek, p.owner, now, now.Add(p.lease), leaseBatch)
 	p.mu.Lock()
 	switch {
 	case err != nil:
@@ -264,7 +269,7 @@ func (p *pool) forget(l *lane) {
 // released during the store call; the caller holds l.
 func (p *pool) release(ctx context.Context, l *lane) {
 	p.mu.Unlock()
-	pending, err := p.leaser.ReleaseKey(ctx, l.ek, p.owner, p.limit)
+	pending, err := p.leaser.ReleaseKey(ctx, l.ek, p.owner, leaseBatch)
 	p.mu.Lock()
 	switch {
 	case errors.Is(err, enquiry.ErrLeaseLost):

@@ -14,7 +14,9 @@
 // belongs to one channel by a unique index. Ring timeouts and other
 // deadlines are columns that any replica claims with FOR UPDATE SKIP
 // LOCKED and a lease, so a replica that dies mid-ring loses nothing:
-// another claims the deadline when the lease ends. Transcripts page by
+// another claims the deadline when the lease ends. Each customer's webhook
+// events are leased the same way (enquiry.KeyLeaser, table event_keys):
+// one replica at a time hands them to the desk, in order. Transcripts page by
 // keyset on (enquiry, seq), and each enquiry's seq is assigned under its
 // row lock, without gaps. Receive, the hot path, is one round trip: the
 // function socialdesk_receive does it inside the database.

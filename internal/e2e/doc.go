@@ -7,7 +7,8 @@
 // timeouts from the Messaging API (some after LINE carried the request
 // out); a slow content API; a thousand concurrent webhooks from one
 // customer; many customers at once; the desk stopped in the middle and
-// another instance taking over the same store. They then check what the
+// another instance taking over the same store; two instances serving one
+// store at once, behind a load balancer. They then check what the
 // library promises: one open enquiry per customer, every customer message
 // exactly once and in LINE's order, every outbound message delivered
 // exactly once, Welcome and Close once per enquiry, nothing pending, and
@@ -26,8 +27,8 @@
 //
 // (SOCIALDESK_E2E_LONG=1 does the same, for runners that cannot pass
 // flags.) The fault draws are seeded; -seed N picks another sequence.
-// The restart scenario also runs on PostgreSQL (enquiry/postgres) when
-// SOCIALDESK_TEST_POSTGRES holds a DSN, e.g.
+// The restart and two-instance scenarios also run on PostgreSQL
+// (enquiry/postgres) when SOCIALDESK_TEST_POSTGRES holds a DSN, e.g.
 // postgres://postgres@127.0.0.1:5432/test?sslmode=disable; each test
 // uses a schema of its own and drops it. SOCIALDESK_E2E_LOGS=dir keeps
 // the full logs of a failing test.

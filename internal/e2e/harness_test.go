@@ -346,9 +346,12 @@ func (r *rig) post(ctx context.Context, body []byte) (int, string, error) {
 }
 
 // deliver posts events until LINE would consider them delivered (200),
-// redelivering after a 5xx or a broken connection, as LINE does.
+// redelivering after a 5xx or a broken connection, as LINE does. LINE
+// keeps redelivering for far longer; the rig gives up after 30 s of
+// failures (a restart's 503s last a second or two here).
 func (r *rig) deliver(ctx context.Context, events ...json.RawMessage) error {
 	body := linetest.WebhookBody(bot, events...)
+	giveUp := time.Now().Add(30 * time.Second)
 	for attempt := 1; ; attempt++ {
 		status, msg, err := r.post(ctx, body)
 		switch {
@@ -357,8 +360,8 @@ func (r *rig) deliver(ctx context.Context, events ...json.RawMessage) error {
 			return nil
 		case err == nil && status < 500:
 			return fmt.Errorf("webhook answered %d %q", status, msg)
-		case attempt == 200:
-			return fmt.Errorf("webhook still failing after %d attempts: %d %v", attempt, status, err)
+		case time.Now().After(giveUp):
+			return fmt.Errorf("webhook still failing after %d attempts in 30 s: %d %v", attempt, status, err)
 		}
 		select {
 		case <-ctx.Done():
