@@ -265,7 +265,11 @@ func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, err
 // time handles a customer's events, from the store, in the order they were
 // recorded, whichever replica recorded them; a replica that dies holding
 // a customer's lease delays that customer's events by about 30 s, or not
-// at all when it restarts under the same Instance name. With a store that
+// at all when it restarts under the same Instance name. Leases are judged
+// by the replicas' clocks, which must agree (NTP); a replica stalled, or
+// unable to renew, for 30 s may lose a lease while handing over an event,
+// and the next holder may then hand that event over again (Desk.Receive
+// drops a repeated message). With a store that
 // does not lease keys, replicas process what they record independently: a
 // customer's events posted to two replicas within moments may reach the
 // desk in either order, and a sweep may repeat an event another replica

@@ -239,6 +239,21 @@ func (p *pool) leaseLane(ctx context.Context, l *lane) bool {
 	}
 	l.leased = true
 	p.leases[l.ek] = struct{}{}
+	if p.closed {
+		// Shutdown: finish what was queued (and, to keep the order, the
+		// key's older events), take on nothing newer.
+		queued := make(map[ref]struct{}, len(l.events))
+		for _, ev := range l.events {
+			queued[ref{ev.Channel, ev.ID}] = struct{}{}
+		}
+		last := -1
+		for i, ev := range pending {
+			if _, ok := queued[ref{ev.Channel, ev.ID}]; ok {
+				last = i
+			}
+		}
+		pending = pending[:last+1]
+	}
 	// The store's pending events are what is left to do, in order. What
 	// else l holds was done meanwhile (a sweep's stale copy) or recorded
 	// after the read: the store returns that when the key is released.

@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,40 +73,96 @@ func (s *Store) EventDone(ctx context.Context, channel, id string) error {
 
 // LeaseKey gives the key to owner until `until` unless another owner
 // holds it past `now`, and when it does, returns the key's pending
-// events, oldest first, at most limit (enquiry.KeyLeaser). One round trip.
+// events, oldest first, at most limit (enquiry.KeyLeaser). The events are
+// read by a second statement, after the lease is won, so that they
+// include everything the previous holder left pending and nothing it
+// finished. One round trip.
 func (s *Store) LeaseKey(ctx context.Context, k enquiry.EventKey, owner string, now, until time.Time, limit int) ([]enquiry.Event, bool, error) {
-	rows, _ := s.pool.Query(ctx, `WITH lease AS (
-			INSERT INTO event_keys (channel, key, owner, until) VALUES ($1, $2, $3, $5)
-			ON CONFLICT (channel, key) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until
-				WHERE event_keys.owner = EXCLUDED.owner OR event_keys.until <= $4
-			RETURNING true AS ok)
-		SELECT lease.ok, e.channel, e.id, e.key, e.received, e.payload, e.seq
-		FROM lease LEFT JOIN LATERAL (
-			SELECT * FROM events WHERE channel = $1 AND key = $2 AND NOT done ORDER BY seq LIMIT $6
-		) e ON true`, k.Channel, k.Key, owner, now, until, limitArg(limit))
-	evs, ok, err := collectKeyEvents(rows)
-	return evs, ok, wrap(err, "leasing an event key")
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO event_keys (channel, key, owner, until) VALUES ($1, $2, $3, $5)
+		ON CONFLICT (channel, key) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until
+			WHERE event_keys.owner = EXCLUDED.owner OR event_keys.until <= $4
+		RETURNING true`, k.Channel, k.Key, owner, now, until)
+	b.Queue(pendingOfKey+` AND EXISTS (SELECT 1 FROM event_keys WHERE channel = $1 AND key = $2 AND owner = $3)
+		ORDER BY seq LIMIT $4`, k.Channel, k.Key, owner, limitArg(limit))
+	var (
+		evs []enquiry.Event
+		ok  bool
+	)
+	// A batch runs as one implicit transaction, statement by statement.
+	err := s.retry(ctx, func() error {
+		res := s.pool.SendBatch(ctx, b)
+		defer res.Close()
+		if err := res.QueryRow().Scan(&ok); err != nil && err != pgx.ErrNoRows {
+			return err
+		}
+		rows, err := res.Query()
+		if err != nil {
+			return err
+		}
+		evs, err = pgx.CollectRows(rows, scanEvent)
+		return err
+	})
+	if err != nil {
+		return nil, false, wrap(err, "leasing an event key")
+	}
+	return evs, ok, nil
 }
 
 // ReleaseKey gives up owner's lease on the key if the key has no pending
-// events, or else keeps it and returns them (enquiry.KeyLeaser). One
-// round trip.
+// events, or else keeps it and returns them (enquiry.KeyLeaser). It locks
+// the lease first and only then looks for pending events, in a second
+// statement: an event recorded meanwhile by a process whose LeaseKey this
+// lease refused is either seen here (and kept) or recorded after the
+// release (and then that process's next LeaseKey wins). One round trip.
 func (s *Store) ReleaseKey(ctx context.Context, k enquiry.EventKey, owner string, limit int) ([]enquiry.Event, error) {
-	rows, _ := s.pool.Query(ctx, `WITH pending AS (
-			SELECT * FROM events WHERE channel = $1 AND key = $2 AND NOT done ORDER BY seq LIMIT $4
-		), held AS (
-			SELECT true AS ok FROM event_keys WHERE channel = $1 AND key = $2 AND owner = $3
-		), released AS (
+	b := &pgx.Batch{}
+	b.Queue(`SELECT owner = $3 FROM event_keys WHERE channel = $1 AND key = $2 FOR UPDATE`, k.Channel, k.Key, owner)
+	b.Queue(`WITH pending AS (`+pendingOfKey+` ORDER BY seq LIMIT $4),
+		released AS (
 			DELETE FROM event_keys WHERE channel = $1 AND key = $2 AND owner = $3
 				AND NOT EXISTS (SELECT 1 FROM pending)
 		)
-		SELECT held.ok, e.channel, e.id, e.key, e.received, e.payload, e.seq
-		FROM held LEFT JOIN pending e ON true`, k.Channel, k.Key, owner, limitArg(limit))
-	evs, held, err := collectKeyEvents(rows)
-	if err == nil && !held {
-		err = enquiry.ErrLeaseLost
+		SELECT * FROM pending`, k.Channel, k.Key, owner, limitArg(limit))
+	var (
+		evs  []enquiry.Event
+		held bool
+	)
+	// A batch runs as one implicit transaction: the lock is held to the end.
+	err := s.retry(ctx, func() error {
+		res := s.pool.SendBatch(ctx, b)
+		defer res.Close()
+		if err := res.QueryRow().Scan(&held); err != nil && err != pgx.ErrNoRows {
+			return err
+		}
+		rows, err := res.Query()
+		if err != nil {
+			return err
+		}
+		evs, err = pgx.CollectRows(rows, scanEvent)
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, wrap(err, "releasing an event key")
+	case !held:
+		return nil, enquiry.ErrLeaseLost
 	}
-	return evs, wrap(err, "releasing an event key")
+	return evs, nil
+}
+
+// pendingOfKey selects the pending events of key ($1, $2), in scanEvent's
+// column order; callers add conditions, ORDER BY and LIMIT.
+const pendingOfKey = `SELECT channel, id, key, received, payload, seq FROM events WHERE channel = $1 AND key = $2 AND NOT done`
+
+func scanEvent(row pgx.CollectableRow) (enquiry.Event, error) {
+	var (
+		ev       enquiry.Event
+		received pgtype.Timestamptz
+	)
+	err := row.Scan(&ev.Channel, &ev.ID, &ev.Key, &received, &ev.Payload, &ev.Seq)
+	ev.Received = goTime(received)
+	return ev, err
 }
 
 // RenewKeys extends owner's leases on keys until `until`
@@ -113,6 +171,10 @@ func (s *Store) RenewKeys(ctx context.Context, owner string, keys []enquiry.Even
 	if len(keys) == 0 {
 		return nil
 	}
+	// Rows are locked in key order, so two renewals never deadlock.
+	keys = slices.SortedFunc(slices.Values(keys), func(a, b enquiry.EventKey) int {
+		return cmp.Or(cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.Key, b.Key))
+	})
 	channels, names := make([]string, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
 		channels[i], names[i] = k.Channel, k.Key
@@ -122,31 +184,6 @@ func (s *Store) RenewKeys(ctx context.Context, owner string, keys []enquiry.Even
 		WHERE event_keys.owner = $1 AND event_keys.channel = k.channel AND event_keys.key = k.key`,
 		owner, until, channels, names)
 	return wrap(err, "renewing event key leases")
-}
-
-// collectKeyEvents reads rows of (ok, event columns…): no row means not
-// ok; an ok row with a NULL event means no events.
-func collectKeyEvents(rows pgx.Rows) ([]enquiry.Event, bool, error) {
-	defer rows.Close()
-	var (
-		evs []enquiry.Event
-		ok  bool
-	)
-	for rows.Next() {
-		var (
-			channel, id, key *string
-			received         pgtype.Timestamptz
-			payload          []byte
-			seq              *int64
-		)
-		if err := rows.Scan(&ok, &channel, &id, &key, &received, &payload, &seq); err != nil {
-			return nil, false, err
-		}
-		if id != nil {
-			evs = append(evs, enquiry.Event{Channel: *channel, ID: *id, Key: *key, Received: goTime(received), Payload: payload, Seq: *seq})
-		}
-	}
-	return evs, ok, rows.Err()
 }
 
 // PendingEvents returns unprocessed events received before `before`,
