@@ -323,11 +323,25 @@ func (s *MemStore) PruneEvents(ctx context.Context, before time.Time) (int64, er
 
 // PendingEvents implements EventStore.
 func (s *MemStore) PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error) {
+	return s.pendingWhere(before, limit, func(*Event) bool { return true })
+}
+
+// PendingUnleased implements KeyLeaser.
+func (s *MemStore) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Event, error) {
+	return s.pendingWhere(before, limit, func(ev *Event) bool {
+		l, ok := s.leases[EventKey{ev.Channel, ev.Key}]
+		return !ok || l.owner == owner || !l.until.After(now)
+	})
+}
+
+// pendingWhere returns the pending events received before `before` for
+// which keep is true, oldest first, at most limit (0: all).
+func (s *MemStore) pendingWhere(before time.Time, limit int, keep func(*Event) bool) ([]Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Event
 	for _, ev := range s.pending {
-		if ev.Received.Before(before) {
+		if ev.Received.Before(before) && keep(ev) {
 			out = append(out, *ev)
 		}
 	}

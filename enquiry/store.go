@@ -83,6 +83,9 @@ type KeyLeaser interface {
 	// RenewKeys extends owner's leases on keys until `until`; keys owner
 	// no longer holds are skipped.
 	RenewKeys(ctx context.Context, owner string, keys []EventKey, until time.Time) error
+	// PendingUnleased is PendingEvents without the events of keys that
+	// another owner holds past `now`: what owner may take on.
+	PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Event, error)
 }
 
 // EventKey names the events that are handled in order: one customer's of

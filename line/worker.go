@@ -449,7 +449,15 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 
 	// Read as many as the pool holds: the oldest pending events are
 	// often the ones already queued, which add skips.
-	pending, err := p.store.PendingEvents(ctx, p.clock.Now().Add(time.Second), p.limit)
+	var pending []enquiry.Event
+	now := p.clock.Now()
+	if p.leaser != nil {
+		// Not the events of customers another process holds: it handles
+		// them, and they must not crowd this process's own out of the pool.
+		pending, err = p.leaser.PendingUnleased(ctx, p.owner, now, now.Add(time.Second), p.limit)
+	} else {
+		pending, err = p.store.PendingEvents(ctx, now.Add(time.Second), p.limit)
+	}
 	if err != nil {
 		p.mu.Lock()
 		p.stranded = true

@@ -89,3 +89,48 @@ func TestDrainWithLeasesTakesOnNothingNew(t *testing.T) {
 		t.Errorf("Shutdown handed over %d events; want the 2 queued", n)
 	}
 }
+
+// Events of customers another process holds do not crowd this process's
+// own out of its pool: here the pool holds 2, and the 2 oldest pending
+// events belong to customers process B holds.
+func TestOthersLeasedBacklogDoesNotStrandOwnEvents(t *testing.T) {
+	store := enquiry.NewMemStore()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	now := time.Now()
+	for i := range 2 {
+		k := fmt.Sprint("k", i)
+		if _, err := store.AppendEvents(ctx, []enquiry.Event{{Channel: "c", ID: k, Key: k, Received: now, Payload: []byte(`{}`)}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := store.LeaseKey(ctx, enquiry.EventKey{Channel: "c", Key: k}, "B", now, now.Add(time.Hour), 32); !ok {
+			t.Fatal("B could not lease", k)
+		}
+	}
+	worked := make(chan string, 10)
+	p := newPool(store, hookClock{}, 2, func(ctx context.Context, ev enquiry.Event) outcome {
+		worked <- ev.ID
+		return done
+	})
+	p.useLeases(store, "A", 30*time.Second, slog.New(slog.DiscardHandler))
+	var wg sync.WaitGroup
+	defer func() { p.halt(); cancel(); wg.Wait() }()
+	for range 2 {
+		wg.Go(func() { p.worker(ctx) })
+	}
+	wg.Go(func() { p.sweeper(ctx, time.Hour, func(error) {}) })
+	waitFirstSweep(t, p)
+	fresh, err := store.AppendEvents(ctx, []enquiry.Event{{Channel: "c", ID: "mine", Key: "k9", Received: time.Now(), Payload: []byte(`{}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.offer(fresh)
+	select {
+	case id := <-worked:
+		if id != "mine" {
+			t.Fatalf("handed over %s, an event of a customer B holds", id)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("this process's own event was not handed over in 5 s")
+	}
+}

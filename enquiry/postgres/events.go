@@ -186,20 +186,23 @@ func (s *Store) RenewKeys(ctx context.Context, owner string, keys []enquiry.Even
 	return wrap(err, "renewing event key leases")
 }
 
+// PendingUnleased is PendingEvents without the events of keys another
+// owner holds past now (enquiry.KeyLeaser).
+func (s *Store) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]enquiry.Event, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT channel, id, key, received, payload, seq FROM events e
+		WHERE NOT done AND received < $1 AND NOT EXISTS (
+			SELECT 1 FROM event_keys k WHERE k.channel = e.channel AND k.key = e.key AND k.owner <> $3 AND k.until > $4)
+		ORDER BY seq LIMIT $2`, before, limitArg(limit), owner, now)
+	evs, err := pgx.CollectRows(rows, scanEvent)
+	return evs, wrap(err, "reading pending events")
+}
+
 // PendingEvents returns unprocessed events received before `before`,
 // oldest first, at most limit (0: all).
 func (s *Store) PendingEvents(ctx context.Context, before time.Time, limit int) ([]enquiry.Event, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT channel, id, key, received, payload, seq FROM events
 		WHERE NOT done AND received < $1 ORDER BY seq LIMIT $2`, before, limitArg(limit))
-	evs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (enquiry.Event, error) {
-		var (
-			ev       enquiry.Event
-			received pgtype.Timestamptz
-		)
-		err := row.Scan(&ev.Channel, &ev.ID, &ev.Key, &received, &ev.Payload, &ev.Seq)
-		ev.Received = goTime(received)
-		return ev, err
-	})
+	evs, err := pgx.CollectRows(rows, scanEvent)
 	return evs, wrap(err, "reading pending events")
 }
 

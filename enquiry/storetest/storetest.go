@@ -414,6 +414,26 @@ func testKeyLeases(t *testing.T, s enquiry.Store) {
 
 	ids, ok = leaseKey(enquiry.EventKey{Channel: "c", Key: "U3"}, "A", t0, 2)
 	check("A leases U3, limit 2", ids, ok, []string{"e3", "e4"}, true)
+
+	// A holds U3 to t0+30s; U2 is free. B may take on U2's events only,
+	// A both; once A's lease has run out, B both.
+	unleased := func(owner string, now time.Time) []string {
+		t.Helper()
+		evs, err := l.PendingUnleased(ctx(t), owner, now, t0.Add(time.Hour), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return eventIDs(evs)
+	}
+	if got, want := unleased("B", t0.Add(time.Second)), []string{"x1"}; !slices.Equal(got, want) {
+		t.Fatalf("PendingUnleased for B while A holds U3 = %v; want %v", got, want)
+	}
+	if got, want := unleased("A", t0.Add(time.Second)), []string{"x1", "e3", "e4", "e5"}; !slices.Equal(got, want) {
+		t.Fatalf("PendingUnleased for A = %v; want %v", got, want)
+	}
+	if got, want := unleased("B", t0.Add(31*time.Second)), []string{"x1", "e3", "e4", "e5"}; !slices.Equal(got, want) {
+		t.Fatalf("PendingUnleased for B after A's lease ran out = %v; want %v", got, want)
+	}
 }
 
 func testKeyLeaseRace(t *testing.T, s enquiry.Store) {

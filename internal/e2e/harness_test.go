@@ -389,6 +389,13 @@ func (l *eventLog) PendingEvents(ctx context.Context, before time.Time, limit in
 	return l.EventStore.PendingEvents(ctx, before, limit)
 }
 
+func (l *eventLog) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]enquiry.Event, error) {
+	if d := time.Duration(l.slowReads.Load()); d > 0 {
+		pause(ctx, d)
+	}
+	return l.KeyLeaser.PendingUnleased(ctx, owner, now, before, limit)
+}
+
 func (l *eventLog) AppendEvents(ctx context.Context, events []enquiry.Event) ([]enquiry.Event, error) {
 	fresh, err := l.EventStore.AppendEvents(ctx, events)
 	if err == nil {
