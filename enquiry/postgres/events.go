@@ -85,24 +85,7 @@ func (s *Store) LeaseKey(ctx context.Context, k enquiry.EventKey, owner string, 
 		RETURNING true`, k.Channel, k.Key, owner, now, until)
 	b.Queue(pendingOfKey+` AND EXISTS (SELECT 1 FROM event_keys WHERE channel = $1 AND key = $2 AND owner = $3)
 		ORDER BY seq LIMIT $4`, k.Channel, k.Key, owner, limitArg(limit))
-	var (
-		evs []enquiry.Event
-		ok  bool
-	)
-	// A batch runs as one implicit transaction, statement by statement.
-	err := s.retry(ctx, func() error {
-		res := s.pool.SendBatch(ctx, b)
-		defer res.Close()
-		if err := res.QueryRow().Scan(&ok); err != nil && err != pgx.ErrNoRows {
-			return err
-		}
-		rows, err := res.Query()
-		if err != nil {
-			return err
-		}
-		evs, err = pgx.CollectRows(rows, scanEvent)
-		return err
-	})
+	ok, evs, err := s.flagThenEvents(ctx, b)
 	if err != nil {
 		return nil, false, wrap(err, "leasing an event key")
 	}
@@ -124,15 +107,26 @@ func (s *Store) ReleaseKey(ctx context.Context, k enquiry.EventKey, owner string
 				AND NOT EXISTS (SELECT 1 FROM pending)
 		)
 		SELECT * FROM pending`, k.Channel, k.Key, owner, limitArg(limit))
-	var (
-		evs  []enquiry.Event
-		held bool
-	)
-	// A batch runs as one implicit transaction: the lock is held to the end.
-	err := s.retry(ctx, func() error {
+	held, evs, err := s.flagThenEvents(ctx, b)
+	switch {
+	case err != nil:
+		return nil, wrap(err, "releasing an event key")
+	case !held:
+		return nil, enquiry.ErrLeaseLost
+	}
+	return evs, nil
+}
+
+// flagThenEvents sends b, a statement that returns a boolean (false when
+// it returns no row) then one that returns events, as one implicit
+// transaction: its statements run in order, each with a fresh snapshot,
+// and the locks the first takes are held to the end. One round trip.
+func (s *Store) flagThenEvents(ctx context.Context, b *pgx.Batch) (flag bool, evs []enquiry.Event, err error) {
+	err = s.retry(ctx, func() error {
+		flag, evs = false, nil
 		res := s.pool.SendBatch(ctx, b)
 		defer res.Close()
-		if err := res.QueryRow().Scan(&held); err != nil && err != pgx.ErrNoRows {
+		if err := res.QueryRow().Scan(&flag); err != nil && err != pgx.ErrNoRows {
 			return err
 		}
 		rows, err := res.Query()
@@ -142,13 +136,7 @@ func (s *Store) ReleaseKey(ctx context.Context, k enquiry.EventKey, owner string
 		evs, err = pgx.CollectRows(rows, scanEvent)
 		return err
 	})
-	switch {
-	case err != nil:
-		return nil, wrap(err, "releasing an event key")
-	case !held:
-		return nil, enquiry.ErrLeaseLost
-	}
-	return evs, nil
+	return flag, evs, err
 }
 
 // pendingOfKey selects the pending events of key ($1, $2), in scanEvent's
