@@ -53,6 +53,7 @@ func (w *Webhook) process(ctx context.Context, rec enquiry.Event) outcome {
 	if json.Unmarshal(rec.Payload, &d) != nil {
 		d = detail{} // as intake saw it: no usable type
 	}
+	d.WebhookEventID = rec.ID // as recorded: not derived again from the payload
 	ev := d.header.event(rec.Payload)
 	log := w.log.With("channel", rec.Channel, "event", rec.ID, "type", ev.Type)
 	if ev.Type == "" {
@@ -191,7 +192,6 @@ func decodeAs[T webhook.MessageContentInterface](raw json.RawMessage) (webhook.M
 	return m, nil
 }
 
-// message hands one customer message to the desk.
 // message hands one customer message to the desk.
 func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, m webhook.MessageContentInterface) outcome {
 	var (

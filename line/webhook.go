@@ -269,12 +269,11 @@ func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, err
 // by the replicas' clocks, which must agree (NTP); a replica stalled, or
 // unable to renew, for 30 s may lose a lease while handing over an event,
 // and the next holder may then hand that event over again (Desk.Receive
-// drops a repeated message). With a store that
-// does not lease keys, replicas process what they record independently: a
-// customer's events posted to two replicas within moments may reach the
-// desk in either order, and a sweep may repeat an event another replica
-// is processing (Desk.Receive drops a repeated message; a Notice may
-// appear twice).
+// drops a repeated message). With a store that does not lease keys,
+// replicas process what they record independently: a customer's events
+// posted to two replicas within moments may reach the desk in either
+// order, and a sweep may repeat an event another replica is processing
+// (Desk.Receive drops a repeated message; a Notice may appear twice).
 func (w *Webhook) Run(ctx context.Context) error {
 	w.mu.Lock()
 	if w.running {
