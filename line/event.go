@@ -100,7 +100,7 @@ func (w *Webhook) process(ctx context.Context, rec enquiry.Event) outcome {
 			return done
 		}
 		return w.retrying(ctx, log, func(ctx context.Context) error {
-			return w.desk.Unsend(ctx, ch.ID, u.MessageId)
+			return w.desk.Unsend(ctx, ch.ID, user, u.MessageId)
 		})
 	case "follow":
 		var f *webhook.FollowDetail
@@ -254,7 +254,14 @@ func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 		in.Time = w.clock.Now()
 	}
 	return w.retrying(ctx, log, func(ctx context.Context) error {
-		_, err := w.desk.Receive(ctx, in)
+		r, err := w.desk.Receive(ctx, in)
+		if err == nil && r.ReusedID {
+			// LINE's message IDs are global: another customer's message
+			// had this one. A forgery or a fault upstream; the message
+			// is kept. Reported once: a redelivery is a duplicate.
+			log.WarnContext(ctx, "line webhook: message ID already recorded for another customer; kept as this customer's message",
+				"message", id, "enquiry", r.Enquiry.ID)
+		}
 		return err
 	})
 }
