@@ -30,6 +30,11 @@ const (
 	contentMaxStep = 30 * time.Second
 	contentWait    = 3 * time.Minute
 	maxPostback    = 300 // characters of postback data shown to staff
+	// maxDisplayName caps a customer's display name from LINE's profile
+	// API, in UTF-16 units. LINE allows 20 characters (40 units if all
+	// are emoji); the margin keeps any real name whole, and the cap keeps
+	// a fault upstream from filling every list staff see.
+	maxDisplayName = 100
 )
 
 // Notes for staff. They are system notes in the customer's enquiry and are
@@ -352,11 +357,11 @@ func (w *Webhook) name(ctx context.Context, log *slog.Logger, ch enquiry.Channel
 		return n
 	}
 	p, err := w.content.Profile(ctx, ch, user)
-	n := p.DisplayName
 	if err != nil {
 		log.DebugContext(ctx, "line webhook: profile lookup failed", "err", err)
 		return ""
 	}
+	n := media.CutText(p.DisplayName, maxDisplayName)
 	w.names.put(ch.ID, user, n, w.clock.Now())
 	return n
 }

@@ -146,3 +146,21 @@ func TestWebhookKeepsAMessageIDReusedByAnotherCustomer(t *testing.T) {
 	wantEq[any](t, theirs[0].Enquiry, w["enquiry"])
 	wantTrue(t, !strings.Contains(h.logs.String(), "private words"), "the logs hold the message's text")
 }
+
+// longNames is LINE's profile API gone wrong: a display name of a
+// megabyte.
+type longNames struct{ *fakeContent }
+
+func (longNames) Profile(ctx context.Context, ch enquiry.Channel, userID string) (line.Profile, error) {
+	return line.Profile{UserID: userID, DisplayName: strings.Repeat("名", 1<<20)}, nil
+}
+
+func TestWebhookCutsAnOverlongDisplayName(t *testing.T) {
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Content = longNames{&fakeContent{}} })
+	h.start(t)
+	res := h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "hi")))
+	needEq(t, 200, res.StatusCode)
+	name := h.desk.wait(t, 1)[0].In.Customer.Name
+	wantEq(t, 100, media.UTF16Len(name), "units of the name passed to the desk")
+	wantTrue(t, name == strings.Repeat("名", 100), "the name is not the first 100 characters")
+}
