@@ -22,13 +22,16 @@ type MemStore struct {
 	leases    map[EventKey]keyLease
 	eventSeq  int64
 	enquiries map[string]*memEnquiry
-	order     []*memEnquiry          // by opening, oldest first
-	open      map[[2]string]string   // (channel, customer) → open enquiry ID
-	external  map[[2]string][]msgRef // (channel, external ID) → its messages, one per customer (normally one)
-	messages  map[string]msgRef      // message ID → message
-	outbox    map[string]msgRef      // pending outbound messages
-	served    map[[2]string]stamp    // (channel, customer) → last closed enquiry's staff
+	order     []*memEnquiry        // by opening, oldest first
+	open      map[[2]string]string // (channel, customer) → open enquiry ID
+	messages  map[string]msgRef    // message ID → message
+	outbox    map[string]msgRef    // pending outbound messages
+	served    map[[2]string]stamp  // (channel, customer) → last closed enquiry's staff
 	engaged   map[[2]string]stamp
+
+	// external maps (channel, external ID) to its messages: one per
+	// customer who used the ID (normally one customer).
+	external map[[2]string][]msgRef
 }
 
 type memEnquiry struct {
