@@ -59,7 +59,19 @@ type Config struct {
 	// MaxAttempts bounds delivery attempts of one message before it is
 	// marked failed. Default: 10.
 	MaxAttempts int
+	// MaxInboundText caps the text of a customer's message, in UTF-16
+	// code units as LINE counts them: a longer text is stored cut to it,
+	// between characters, with Content.OriginalLength set to its length,
+	// so staff see that it was cut and nothing else about the message is
+	// lost. Default: DefaultMaxInboundText.
+	MaxInboundText int
 }
+
+// DefaultMaxInboundText is the default Config.MaxInboundText: LINE's own
+// limit on a text a customer sends, 5,000 characters. A longer one did not
+// come from LINE's apps, and a whole megabyte of it would only slow the
+// store and every console that shows it.
+const DefaultMaxInboundText = 5000
 
 // AutoClose closes an attended enquiry after After of silence (no message
 // either way), sending Warning's text Before the close. Zero After means off.
@@ -92,6 +104,7 @@ type Desk struct {
 	lease       time.Duration
 	sendLease   time.Duration
 	maxAttempts int
+	maxText     int
 
 	chmu  sync.Mutex
 	chans map[string]*deskChannel
@@ -138,7 +151,7 @@ func New(cfg Config) (*Desk, error) {
 		store: cfg.Store, sender: cfg.Sender, dir: cfg.Directory, sink: cfg.Sink, blobs: cfg.Blobs,
 		clock: cfg.Clock, log: cfg.Logger, policy: cfg.MediaPolicy, autoAssign: cfg.AutoAssign,
 		autoClose: cfg.AutoClose, bot: cfg.Bot, tick: cfg.TickInterval, lease: cfg.Lease, sendLease: cfg.DeliveryLease,
-		maxAttempts: cfg.MaxAttempts, chans: map[string]*deskChannel{}, seed: maphash.MakeSeed(),
+		maxAttempts: cfg.MaxAttempts, maxText: cfg.MaxInboundText, chans: map[string]*deskChannel{}, seed: maphash.MakeSeed(),
 	}
 	if d.store == nil {
 		d.store = NewMemStore()
@@ -166,6 +179,9 @@ func New(cfg Config) (*Desk, error) {
 	}
 	if d.maxAttempts <= 0 {
 		d.maxAttempts = 10
+	}
+	if d.maxText <= 0 {
+		d.maxText = DefaultMaxInboundText
 	}
 	if d.autoClose.Warning == "" {
 		d.autoClose.Warning = DefaultAutoCloseWarning
@@ -228,10 +244,28 @@ func (d *Desk) publish(kind EventKind, channel string, e *Enquiry, m *Message) {
 	d.sink.Publish(ev)
 }
 
+// capText cuts c's Text to the desk's limit, recording its length in
+// OriginalLength (the larger, if a connector had cut it already).
+func (d *Desk) capText(c Content) Content {
+	if len(c.Text) <= d.maxText { // bytes ≥ UTF-16 units: within the limit
+		return c
+	}
+	if n := media.UTF16Len(c.Text); n > d.maxText {
+		c.Text = media.CutText(c.Text, d.maxText)
+		c.OriginalLength = max(c.OriginalLength, n)
+	}
+	return c
+}
+
 // Receive records a customer message. It finds or opens the one open
 // enquiry of (channel, customer) atomically; a new enquiry gets the Welcome
 // message (if on) and is routed to staff. A message seen before (same
-// ExternalID) changes nothing and is reported as Duplicate.
+// customer and ExternalID) changes nothing and is reported as Duplicate.
+// A text longer than Config.MaxInboundText is recorded cut to it, with
+// Content.OriginalLength set. A message whose ExternalID another customer
+// of the channel already used is recorded as this customer's and
+// reported as ReusedID; the desk does not log it: the connector, which
+// knows the platform's event, does.
 //
 // On a suspended channel the message is recorded and a new enquiry goes
 // straight to the missed queue; nothing is sent and nobody is rung.
@@ -259,7 +293,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Received, error) {
 	}
 	msg := Message{
 		ID: uuid.New(), Direction: In, Author: Author{Kind: AuthorCustomer, ID: in.Customer.ID},
-		Time: at, Content: in.Content, ExternalID: in.ExternalID,
+		Time: at, Content: d.capText(in.Content), ExternalID: in.ExternalID,
 	}
 	r, err := d.store.Receive(ctx, Arrival{Enquiry: tmpl, Message: msg})
 	if err != nil {

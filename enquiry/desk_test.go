@@ -599,7 +599,7 @@ func TestFeedSeesTheLifecycle(t *testing.T) {
 func TestUnsendAndNotice(t *testing.T) {
 	f := newFixture(t, enquiry.Config{}, nil)
 	id := f.receive("U1", "m1", "oops", "").Enquiry.ID
-	if err := f.desk.Unsend(t.Context(), "main", "m1"); err != nil {
+	if err := f.desk.Unsend(t.Context(), "main", "U1", "m1"); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.desk.Notice(t.Context(), "main", "U1", "The customer blocked the account."); err != nil {

@@ -515,9 +515,10 @@ func (d *Desk) Engage(ctx context.Context, channel string, customer Customer, st
 	return e, m, err
 }
 
-// Unsend records that the customer unsent a message.
-func (d *Desk) Unsend(ctx context.Context, channel, externalID string) error {
-	m, err := d.store.Unsend(ctx, channel, externalID)
+// Unsend records that the customer unsent their message with the platform
+// ID externalID.
+func (d *Desk) Unsend(ctx context.Context, channel, customer, externalID string) error {
+	m, err := d.store.Unsend(ctx, channel, customer, externalID)
 	if errors.Is(err, ErrNotFound) {
 		return nil // never recorded (e.g. refused group message): nothing to mark
 	}

@@ -24,11 +24,14 @@ type MemStore struct {
 	enquiries map[string]*memEnquiry
 	order     []*memEnquiry        // by opening, oldest first
 	open      map[[2]string]string // (channel, customer) → open enquiry ID
-	external  map[[2]string]msgRef // (channel, external ID) → message
 	messages  map[string]msgRef    // message ID → message
 	outbox    map[string]msgRef    // pending outbound messages
 	served    map[[2]string]stamp  // (channel, customer) → last closed enquiry's staff
 	engaged   map[[2]string]stamp
+
+	// external maps (channel, external ID) to its messages: one per
+	// customer who used the ID (normally one customer).
+	external map[[2]string][]msgRef
 }
 
 type memEnquiry struct {
@@ -70,7 +73,7 @@ func NewMemStore() *MemStore {
 		leases:    map[EventKey]keyLease{},
 		enquiries: map[string]*memEnquiry{},
 		open:      map[[2]string]string{},
-		external:  map[[2]string]msgRef{},
+		external:  map[[2]string][]msgRef{},
 		messages:  map[string]msgRef{},
 		outbox:    map[string]msgRef{},
 		served:    map[[2]string]stamp{},
@@ -360,8 +363,10 @@ func (s *MemStore) Receive(ctx context.Context, a Arrival) (Received, error) {
 		return Received{}, ErrNotFound
 	}
 	ext := [2]string{a.Enquiry.Channel, a.Message.ExternalID}
+	var same []msgRef // the messages with this external ID, of any customer
 	if a.Message.ExternalID != "" {
-		if ref, seen := s.external[ext]; seen {
+		same = s.external[ext]
+		if ref, seen := customerMessage(same, a.Enquiry.Customer.ID); seen {
 			return Received{Enquiry: ref.e.e.clone(), Message: ref.m.clone(), Duplicate: true}, nil
 		}
 	}
@@ -379,9 +384,19 @@ func (s *MemStore) Receive(ctx context.Context, a Arrival) (Received, error) {
 	}
 	msg, ref := s.appendMessage(m, a.Message)
 	if a.Message.ExternalID != "" {
-		s.external[ext] = ref
+		s.external[ext] = append(same, ref)
 	}
-	return Received{Enquiry: e.clone(), Message: msg, Opened: opened}, nil
+	return Received{Enquiry: e.clone(), Message: msg, Opened: opened, ReusedID: len(same) > 0}, nil
+}
+
+// customerMessage returns the customer's message among refs.
+func customerMessage(refs []msgRef, customer string) (msgRef, bool) {
+	for _, ref := range refs {
+		if ref.e.e.Customer.ID == customer {
+			return ref, true
+		}
+	}
+	return msgRef{}, false
 }
 
 func (s *MemStore) findOrOpen(e Enquiry) (*memEnquiry, bool) {
@@ -663,10 +678,10 @@ func (s *MemStore) ClaimPending(ctx context.Context, now time.Time, lease time.D
 }
 
 // Unsend implements MessageStore.
-func (s *MemStore) Unsend(ctx context.Context, channel, externalID string) (Message, error) {
+func (s *MemStore) Unsend(ctx context.Context, channel, customer, externalID string) (Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ref, ok := s.external[[2]string{channel, externalID}]
+	ref, ok := customerMessage(s.external[[2]string{channel, externalID}], customer)
 	if !ok {
 		return Message{}, ErrNotFound
 	}

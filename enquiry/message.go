@@ -60,6 +60,11 @@ type Content struct {
 	Media       *MediaRef        `json:"media,omitempty"`
 	Sticker     *StickerRef      `json:"sticker,omitempty"`
 	Unsupported *UnsupportedNote `json:"unsupported,omitempty"`
+	// OriginalLength, when set, says Text was cut on the way in (to the
+	// desk's Config.MaxInboundText) and is how long the customer's text
+	// was, in UTF-16 code units as LINE counts: staff see the beginning
+	// and are told the rest was not kept.
+	OriginalLength int `json:"originalLength,omitempty"`
 }
 
 // MediaRef points at media content kept in the host's blob storage.
@@ -126,7 +131,8 @@ type Message struct {
 	Author    Author    `json:"author"`
 	Time      time.Time `json:"time"`
 	Content   Content   `json:"content"`
-	// ExternalID is the platform's message ID (inbound); unique per channel.
+	// ExternalID is the platform's message ID (inbound); unique per
+	// customer of a channel.
 	ExternalID string `json:"externalId,omitempty"`
 	// Batch groups outbound messages sent in one request: the ID of the
 	// batch's first message, which is also the request's retry key.

@@ -14,10 +14,13 @@ type Inbound struct {
 	Channel  string
 	Customer Customer
 	// ExternalID is the platform's message ID; a redelivered message with
-	// the same ID is recorded once.
+	// the same ID from the same customer is recorded once.
 	ExternalID string
 	// Time is when the platform received it.
-	Time    time.Time
+	Time time.Time
+	// Content is the message. A Text longer than the desk's
+	// Config.MaxInboundText is cut to it, and Content.OriginalLength says
+	// how long it was.
 	Content Content
 	// ReplyToken is the platform's single-use reply handle, if any.
 	ReplyToken string

@@ -113,7 +113,10 @@ type Arrival struct {
 	// set), Standby, Customer.Name (when set) and LastActivity.
 	Enquiry Enquiry
 	// Message is appended to the open enquiry. Its ExternalID, when set,
-	// de-duplicates: a message seen before changes nothing.
+	// de-duplicates per customer: a message of the same (Channel,
+	// Customer.ID, ExternalID) seen before changes nothing. The same
+	// ExternalID from another customer is another message (see
+	// Received.ReusedID).
 	Message Message
 }
 
@@ -123,6 +126,13 @@ type Received struct {
 	Message   Message
 	Opened    bool // a new enquiry was opened for this message
 	Duplicate bool // the message was seen before; nothing changed
+	// ReusedID reports that the message was recorded although its
+	// ExternalID was already recorded on the channel for another
+	// customer. Platform message IDs are global, so this is a forgery or
+	// a fault upstream: the message is kept (as the customer's own, in
+	// their enquiry) and the caller should log it. It is reported once,
+	// when the message is recorded, never on a Duplicate.
+	ReusedID bool
 }
 
 // Change is a conditional update of one enquiry.
@@ -155,8 +165,9 @@ type Filter struct {
 
 // EnquiryStore keeps enquiries, their transitions and timers.
 type EnquiryStore interface {
-	// Receive atomically de-duplicates the message, finds or opens the
-	// one open enquiry of (channel, customer), and appends the message:
+	// Receive atomically de-duplicates the message (by channel, customer
+	// and external ID), finds or opens the one open enquiry of (channel,
+	// customer), and appends the message:
 	// never two open enquiries for one customer of a channel.
 	Receive(ctx context.Context, a Arrival) (Received, error)
 	// Open atomically opens e unless (channel, customer) has one open,
@@ -201,7 +212,8 @@ type MessageStore interface {
 	// ClaimPending returns up to limit outbound messages still pending
 	// whose lease has ended, oldest first, and leases them for lease.
 	ClaimPending(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Message, error)
-	// Unsend marks the inbound message with the channel's externalID as
-	// unsent by the customer: ErrNotFound.
-	Unsend(ctx context.Context, channel, externalID string) (Message, error)
+	// Unsend marks the customer's inbound message with the channel's
+	// externalID as unsent by the customer: ErrNotFound. A message with
+	// that ID from another customer is left alone.
+	Unsend(ctx context.Context, channel, customer, externalID string) (Message, error)
 }

@@ -30,6 +30,11 @@ const (
 	contentMaxStep = 30 * time.Second
 	contentWait    = 3 * time.Minute
 	maxPostback    = 300 // characters of postback data shown to staff
+	// maxDisplayName caps a customer's display name from LINE's profile
+	// API, in UTF-16 units. LINE allows 20 characters (40 units if all
+	// are emoji); the margin keeps any real name whole, and the cap keeps
+	// a fault upstream from filling every list staff see.
+	maxDisplayName = 100
 )
 
 // Notes for staff. They are system notes in the customer's enquiry and are
@@ -100,7 +105,7 @@ func (w *Webhook) process(ctx context.Context, rec enquiry.Event) outcome {
 			return done
 		}
 		return w.retrying(ctx, log, func(ctx context.Context) error {
-			return w.desk.Unsend(ctx, ch.ID, u.MessageId)
+			return w.desk.Unsend(ctx, ch.ID, user, u.MessageId)
 		})
 	case "follow":
 		var f *webhook.FollowDetail
@@ -254,7 +259,14 @@ func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 		in.Time = w.clock.Now()
 	}
 	return w.retrying(ctx, log, func(ctx context.Context) error {
-		_, err := w.desk.Receive(ctx, in)
+		r, err := w.desk.Receive(ctx, in)
+		if err == nil && r.ReusedID {
+			// LINE's message IDs are global: another customer's message
+			// had this one. A forgery or a fault upstream; the message
+			// is kept. Reported once: a redelivery is a duplicate.
+			log.WarnContext(ctx, "line webhook: message ID already recorded for another customer; kept as this customer's message",
+				"message", id, "enquiry", r.Enquiry.ID)
+		}
 		return err
 	})
 }
@@ -345,11 +357,11 @@ func (w *Webhook) name(ctx context.Context, log *slog.Logger, ch enquiry.Channel
 		return n
 	}
 	p, err := w.content.Profile(ctx, ch, user)
-	n := p.DisplayName
 	if err != nil {
 		log.DebugContext(ctx, "line webhook: profile lookup failed", "err", err)
 		return ""
 	}
+	n := media.CutText(p.DisplayName, maxDisplayName)
 	w.names.put(ch.ID, user, n, w.clock.Now())
 	return n
 }

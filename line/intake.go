@@ -12,11 +12,12 @@ import (
 // after a crash or a failed acknowledgement).
 type Desk interface {
 	// Receive records a customer message in the customer's open enquiry,
-	// opening one if there is none.
+	// opening one if there is none. Received.ReusedID reports a message
+	// whose ID another customer's message already had; the webhook logs it.
 	Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Received, error)
 	// Unsend marks the customer's message with the platform ID externalID
 	// as unsent (enquiry.ErrNotFound if it was never recorded).
-	Unsend(ctx context.Context, channel, externalID string) error
+	Unsend(ctx context.Context, channel, customer, externalID string) error
 	// Notice adds a system note for staff to the customer's open enquiry,
 	// if there is one (e.g. "the customer blocked the account").
 	Notice(ctx context.Context, channel, customer, text string) error

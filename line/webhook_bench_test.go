@@ -273,7 +273,9 @@ func (d *countDesk) Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Re
 	d.n.Add(1)
 	return enquiry.Received{}, nil
 }
-func (*countDesk) Unsend(ctx context.Context, channel, externalID string) error     { return nil }
+func (*countDesk) Unsend(ctx context.Context, channel, customer, externalID string) error {
+	return nil
+}
 func (*countDesk) Notice(ctx context.Context, channel, customer, text string) error { return nil }
 
 // BenchmarkProcess is the workers' part for one recorded text message:

@@ -161,8 +161,8 @@ func (d *fakeDesk) Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Rec
 	return enquiry.Received{}, d.record(deskCall{Op: "receive", In: in, Channel: in.Channel, Customer: in.Customer.ID, ExternalID: in.ExternalID})
 }
 
-func (d *fakeDesk) Unsend(ctx context.Context, channel, externalID string) error {
-	return d.record(deskCall{Op: "unsend", Channel: channel, ExternalID: externalID})
+func (d *fakeDesk) Unsend(ctx context.Context, channel, customer, externalID string) error {
+	return d.record(deskCall{Op: "unsend", Channel: channel, Customer: customer, ExternalID: externalID})
 }
 
 func (d *fakeDesk) Notice(ctx context.Context, channel, customer, text string) error {

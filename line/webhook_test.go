@@ -209,7 +209,7 @@ func TestWebhookEventKinds(t *testing.T) {
 			wantIn(t, calls[0].Text, "blocked this account")
 		}, 0},
 		{"unsend", 1, func(t *testing.T, calls []deskCall) {
-			wantEq(t, deskCall{Op: "unsend", Channel: hookChannel, ExternalID: "468789577898262530"}, calls[0])
+			wantEq(t, deskCall{Op: "unsend", Channel: hookChannel, Customer: user, ExternalID: "468789577898262530"}, calls[0])
 		}, 0},
 		{"postback", 1, func(t *testing.T, calls []deskCall) {
 			wantEq(t, `The customer chose an action (postback data "action=buy&itemid=111"), date "2017-09-03".`, calls[0].Text)

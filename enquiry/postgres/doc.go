@@ -9,7 +9,9 @@
 //
 // One open enquiry per customer of a channel is a partial unique index; a
 // redelivered webhook event or platform message is dropped by a unique key
-// (INSERT … ON CONFLICT DO NOTHING); the first staff member to attend wins
+// (INSERT … ON CONFLICT DO NOTHING; a message by channel, customer and
+// platform ID, so one customer cannot silence another by reusing an ID of
+// theirs); the first staff member to attend wins
 // by a conditional update on the enquiry's version; an external account
 // belongs to one channel by a unique index. Ring timeouts and other
 // deadlines are columns that any replica claims with FOR UPDATE SKIP

@@ -1,5 +1,7 @@
 package postgres
 
+import "github.com/socialdesk/socialdesk/enquiry"
+
 // MaxInFlight is how many Receive transactions a Store runs at once.
 const MaxInFlight = maxInFlight
 
@@ -10,3 +12,8 @@ func (s *Store) Queued() int {
 	defer s.rx.mu.Unlock()
 	return len(s.rx.queue)
 }
+
+// ReceiveArgs returns the 35 arguments of the SQL function
+// socialdesk_receive for a, for tests that call an older migration's
+// version of it.
+func ReceiveArgs(a enquiry.Arrival) []any { return receiveArgs(&a) }

@@ -73,14 +73,15 @@ func (s *Store) ClaimPending(ctx context.Context, now time.Time, lease time.Dura
 		SELECT `+messageColumns+` FROM claimed ORDER BY at, enquiry, seq`, now, now.Add(lease), limitArg(limit))
 }
 
-// Unsend marks the inbound message with the channel's externalID as
-// unsent by the customer and returns it: enquiry.ErrNotFound.
-func (s *Store) Unsend(ctx context.Context, channel, externalID string) (enquiry.Message, error) {
+// Unsend marks the customer's inbound message with the channel's
+// externalID as unsent by the customer and returns it:
+// enquiry.ErrNotFound.
+func (s *Store) Unsend(ctx context.Context, channel, customer, externalID string) (enquiry.Message, error) {
 	if externalID == "" {
 		return enquiry.Message{}, enquiry.ErrNotFound
 	}
 	ms, err := s.messages(ctx, "unsending a message", `UPDATE messages SET unsent = true
-		WHERE channel = $1 AND external_id = $2 RETURNING `+messageColumns, channel, externalID)
+		WHERE channel = $1 AND external_id = $2 AND customer = $3 RETURNING `+messageColumns, channel, externalID, customer)
 	if err != nil {
 		return enquiry.Message{}, err
 	}

@@ -15,10 +15,10 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 )
 
-// receiveSQL calls the function socialdesk_receive (migrations/0001) and
+// receiveSQL calls the function socialdesk_receive (migrations/0003) and
 // spreads the enquiry and message it returns into columns.
 var receiveSQL = "SELECT " + qualify(enquiryColumns, "(r.r_enquiry).") + ", " +
-	qualify(messageColumns, "(r.r_message).") + ", r.r_opened, r.r_duplicate" +
+	qualify(messageColumns, "(r.r_message).") + ", r.r_opened, r.r_duplicate, r.r_reused" +
 	" FROM socialdesk_receive(" + placeholders(1, 35) + ") r"
 
 // placeholders returns "$from, …, $to".
@@ -72,8 +72,9 @@ type receiveBatch struct {
 	cancel  context.CancelFunc // called when none is
 }
 
-// Receive atomically de-duplicates the message, finds or opens the one
-// open enquiry of (channel, customer), and appends the message:
+// Receive atomically de-duplicates the message (by channel, customer and
+// external ID), finds or opens the one open enquiry of (channel,
+// customer), and appends the message:
 // enquiry.ErrNotFound if there is no such channel. Joining an open enquiry
 // updates only the fields Receive owns (customer name, reply token when
 // the message has one, standby, last activity), which leaves its Version
@@ -86,16 +87,13 @@ type receiveBatch struct {
 // in a batch fails only its own call. Receive returns after its message is
 // committed; if ctx ends first it returns ctx.Err(), and the message may
 // have been committed all the same: a redelivery with the same ExternalID
-// is then reported as a duplicate.
+// is then reported as a duplicate. ReusedID is reported when another
+// customer's message with the ExternalID was committed before this call
+// began; two customers' messages with one ID committed at the same moment
+// are both kept, and may both go unreported.
 func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Received, error) {
-	e, m := &a.Enquiry, &a.Message
-	args := make([]any, 0, 35)
-	args = append(args, e.ID, e.Channel)
-	args = append(args, enquiryArgs(e)...)
-	args = append(args, m.ID)
-	args = append(args, messageArgs(m)...)
-
-	c := &receiveCall{args: args, channel: e.Channel, customer: e.Customer.ID, done: make(chan struct{})}
+	args := receiveArgs(&a)
+	c := &receiveCall{args: args, channel: a.Enquiry.Channel, customer: a.Enquiry.Customer.ID, done: make(chan struct{})}
 	if s.enqueue(c) {
 		r, err := s.receiveAlone(ctx, args)
 		s.release()
@@ -111,6 +109,17 @@ func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Receive
 		return s.receiveAlone(ctx, args)
 	}
 	return c.r, c.err
+}
+
+// receiveArgs returns the arguments of socialdesk_receive for a.
+func receiveArgs(a *enquiry.Arrival) []any {
+	e, m := &a.Enquiry, &a.Message
+	args := make([]any, 0, 35)
+	args = append(args, e.ID, e.Channel)
+	args = append(args, enquiryArgs(e)...)
+	args = append(args, m.ID)
+	args = append(args, messageArgs(m)...)
+	return args
 }
 
 // receiveAlone receives one message in a transaction of its own.
@@ -142,7 +151,7 @@ func scanReceived(row pgx.Row) (enquiry.Received, error) {
 		r  enquiry.Received
 	)
 	dest := append(er.dest(), mr.dest()...)
-	dest = append(dest, &r.Opened, &r.Duplicate)
+	dest = append(dest, &r.Opened, &r.Duplicate, &r.ReusedID)
 	if err := row.Scan(dest...); err != nil {
 		return enquiry.Received{}, err
 	}

@@ -602,13 +602,13 @@ func TestUnsendMarksTheInboundMessage(t *testing.T) {
 	s := newStore(t, "c")
 	r, err := s.Receive(ctx, arrival("c", "u", "m1", t0))
 	require.NoError(t, err)
-	m, err := s.Unsend(ctx, "c", "m1")
+	m, err := s.Unsend(ctx, "c", "u", "m1")
 	require.NoError(t, err)
 	assert.Equal(t, r.Message.ID, m.ID)
 	assert.True(t, m.Unsent)
-	_, err = s.Unsend(ctx, "c", "m2")
+	_, err = s.Unsend(ctx, "c", "u", "m2")
 	assert.ErrorIs(t, err, enquiry.ErrNotFound)
-	_, err = s.Unsend(ctx, "other", "m1")
+	_, err = s.Unsend(ctx, "other", "u", "m1")
 	assert.ErrorIs(t, err, enquiry.ErrNotFound)
 }
 

@@ -41,6 +41,8 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"of many concurrent owners, exactly one leases a key", testKeyLeaseRace},
 		{"a customer's messages join their one open enquiry", testReceive},
 		{"a redelivered message changes nothing", testReceiveDuplicate},
+		{"a message ID another customer used is recorded as theirs and reported", testReceiveReusedID},
+		{"content round-trips, the note that its text was cut included", testContentRoundTrip},
 		{"a message after close opens a new enquiry", testReceiveAfterClose},
 		{"concurrent messages from one customer open exactly one enquiry", testReceiveConcurrent},
 		{"updates are conditional on the version", testUpdateConflict},
@@ -970,7 +972,7 @@ func testClaimPending(t *testing.T, s enquiry.Store) {
 func testUnsend(t *testing.T, s enquiry.Store) {
 	mustCreate(t, s, "a")
 	r := receive(t, s, "a", "U1", "m1", t0)
-	m, err := s.Unsend(ctx(t), "a", "m1")
+	m, err := s.Unsend(ctx(t), "a", "U1", "m1")
 	if err != nil || !m.Unsent || m.ID != r.Message.ID {
 		t.Fatalf("Unsend = %+v, %v", m, err)
 	}
@@ -978,8 +980,69 @@ func testUnsend(t *testing.T, s enquiry.Store) {
 	if !msgs[0].Unsent {
 		t.Fatal("message not marked unsent in the transcript")
 	}
-	if _, err := s.Unsend(ctx(t), "a", "nope"); !errors.Is(err, enquiry.ErrNotFound) {
+	if _, err := s.Unsend(ctx(t), "a", "U1", "nope"); !errors.Is(err, enquiry.ErrNotFound) {
 		t.Fatalf("Unsend(unknown): err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.Unsend(ctx(t), "a", "U2", "m1"); !errors.Is(err, enquiry.ErrNotFound) {
+		t.Fatalf("Unsend(another customer's message ID): err = %v, want ErrNotFound", err)
+	}
+}
+
+// testReceiveReusedID: platform message IDs are global, so one that
+// another customer already used is a forgery or a fault upstream. The
+// second customer's message is theirs all the same: it is recorded, in
+// their own enquiry, and reported once.
+func testReceiveReusedID(t *testing.T, s enquiry.Store) {
+	mustCreate(t, s, "a")
+	first := receive(t, s, "a", "U1", "m1", t0)
+	if first.ReusedID {
+		t.Fatalf("the first use of an ID reported as reused: %+v", first)
+	}
+	second := receive(t, s, "a", "U2", "m1", t0.Add(time.Second))
+	if second.Duplicate || !second.ReusedID || !second.Opened || second.Enquiry.ID == first.Enquiry.ID ||
+		second.Enquiry.Customer.ID != "U2" || second.Message.Enquiry != second.Enquiry.ID || second.Message.ID == first.Message.ID {
+		t.Fatalf("second customer's message: %+v; want it recorded in a new enquiry of U2 and ReusedID", second)
+	}
+	msgs, err := s.Messages(ctx(t), second.Enquiry.ID, 0, 0)
+	if err != nil || len(msgs) != 1 || msgs[0].ID != second.Message.ID || msgs[0].ExternalID != "m1" || msgs[0].Content.Text != "hello m1" {
+		t.Fatalf("second customer's transcript = %+v, %v", msgs, err)
+	}
+	// A redelivery is still a duplicate, for each customer, and reported once.
+	for _, r := range []struct {
+		customer string
+		want     enquiry.Received
+	}{{"U1", first}, {"U2", second}} {
+		dup := receive(t, s, "a", r.customer, "m1", t0.Add(time.Minute))
+		if !dup.Duplicate || dup.ReusedID || dup.Opened || dup.Message.ID != r.want.Message.ID || dup.Enquiry.ID != r.want.Enquiry.ID {
+			t.Fatalf("redelivery of %s's message: %+v; want Duplicate of %s, not ReusedID", r.customer, dup, r.want.Message.ID)
+		}
+	}
+	if msgs, _ := s.Messages(ctx(t), first.Enquiry.ID, 0, 0); len(msgs) != 1 {
+		t.Fatalf("first customer's transcript has %d messages, want 1", len(msgs))
+	}
+	// Unsend is per customer: it marks U2's message, not U1's.
+	m, err := s.Unsend(ctx(t), "a", "U2", "m1")
+	if err != nil || m.ID != second.Message.ID || !m.Unsent {
+		t.Fatalf("Unsend(U2, m1) = %+v, %v; want U2's message marked", m, err)
+	}
+	if msgs, _ := s.Messages(ctx(t), first.Enquiry.ID, 0, 0); msgs[0].Unsent {
+		t.Fatal("unsending U2's message marked U1's")
+	}
+}
+
+// testContentRoundTrip: a message's content comes back as it went in,
+// the note that its text was cut included.
+func testContentRoundTrip(t *testing.T, s enquiry.Store) {
+	mustCreate(t, s, "a")
+	a := arrival("a", "U1", "m1", t0)
+	a.Message.Content = enquiry.Content{Kind: enquiry.Text, Text: "the beginning", OriginalLength: 100000}
+	r := mustReceive(t, s, a)
+	if r.Message.Content != a.Message.Content {
+		t.Fatalf("Receive returned content %+v, want %+v", r.Message.Content, a.Message.Content)
+	}
+	msgs, err := s.Messages(ctx(t), r.Enquiry.ID, 0, 0)
+	if err != nil || len(msgs) != 1 || msgs[0].Content != a.Message.Content {
+		t.Fatalf("stored content = %+v, %v; want %+v", msgs, err, a.Message.Content)
 	}
 }
 

@@ -117,6 +117,11 @@ type messageJSON struct {
 	Delivery    enquiry.DeliveryState    `json:"delivery,omitempty"`
 	Reason      string                   `json:"deliveryReason,omitempty"`
 	RequestID   string                   `json:"requestId,omitempty"`
+
+	// OriginalLength, when set, is how long the customer's text was (in
+	// UTF-16 units, as JavaScript counts): Text is its beginning, cut by
+	// the desk (enquiry.Config.MaxInboundText).
+	OriginalLength int `json:"originalLength,omitempty"`
 }
 
 func messageView(m enquiry.Message) messageJSON {
@@ -124,6 +129,7 @@ func messageView(m enquiry.Message) messageJSON {
 		ID: m.ID, Enquiry: m.Enquiry, Seq: m.Seq, Direction: m.Direction, Author: m.Author.Kind, AuthorID: m.Author.ID,
 		Kind: m.Content.Kind, Text: m.Content.Text, Media: m.Content.Media, Sticker: m.Content.Sticker,
 		Unsupported: m.Content.Unsupported, Unsent: m.Unsent, Time: m.Time,
+		OriginalLength: m.Content.OriginalLength,
 	}
 	if m.Author.Kind == enquiry.AuthorStaff {
 		v.Staff = m.Author.ID

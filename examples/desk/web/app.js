@@ -647,6 +647,7 @@
     const li = el('li', { id: 'm-' + m.id, class: 'msg ' + (m.author || 'system') + ' ' + (m.direction || ''), 'data-seq': m.seq });
     if (m.author !== 'system') li.append(el('span', { class: 'who', text: who }));
     li.append(messageBody(m));
+    if (m.originalLength && !m.unsent) li.append(el('p', { class: 'note cut', text: cutNote(m) }));
     const foot = el('span', { class: 'when' }, el('time', { datetime: m.time, text: fmtTime(m.time) }));
     if (m.direction === 'out' && m.kind !== 'note') {
       const d = m.delivery || 'pending';
@@ -689,6 +690,12 @@
       }
     }
     return el('p', { class: 'note unsupported', text: 'A message of kind "' + m.kind + '" that this console cannot show.' });
+  }
+
+  // cutNote says that the desk kept only the beginning of a long text.
+  function cutNote(m) {
+    const n = (k) => k.toLocaleString('en');
+    return 'Cut: the customer sent ' + n(m.originalLength) + ' characters; the first ' + n((m.text || '').length) + ' are shown.';
   }
 
   function article(word) { return (/^[aeiou]/i.test(word) ? 'an ' : 'a ') + word; }
