@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,12 +87,30 @@ func newHub(feed *enquiry.Feed, limits streamLimits, log *slog.Logger, done <-ch
 	return h
 }
 
-// clientHost is the host part of the request's remote address: the
-// identity of a stream until the desk knows its staff.
+// clientHost is the identity of a stream until the desk knows its
+// staff: the host part of the request's remote address; when that is a
+// loopback address (a reverse proxy on the same host), the last address
+// in X-Forwarded-For, the one that proxy added, so that consoles behind
+// the proxy do not all share its address. A client elsewhere cannot
+// choose its identity with the header.
 func clientHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return host
+	}
+	fwd := r.Header.Values("X-Forwarded-For")
+	if len(fwd) == 0 {
+		return host
+	}
+	last := fwd[len(fwd)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	if last = strings.TrimSpace(last); last != "" {
+		return last
 	}
 	return host
 }

@@ -207,3 +207,28 @@ func TestHubEncodesEachEventOnce(t *testing.T) {
 		t.Fatal("each stream got its own encoding of the event; want one encoding shared by all")
 	}
 }
+
+func TestStreamIdentityIsTheClientAddress(t *testing.T) {
+	for _, tc := range []struct {
+		name, remote string
+		forwarded    []string
+		want         string
+	}{
+		{"a direct client is its address", "203.0.113.7:50000", nil, "203.0.113.7"},
+		{"a direct client cannot choose its identity with X-Forwarded-For", "203.0.113.7:50000", []string{"198.51.100.1"}, "203.0.113.7"},
+		{"behind a proxy on the same host, the address the proxy added", "127.0.0.1:50000", []string{"198.51.100.1, 192.0.2.9"}, "192.0.2.9"},
+		{"the proxy's header comes last", "[::1]:50000", []string{"198.51.100.1", "192.0.2.9"}, "192.0.2.9"},
+		{"a local client without the header is loopback", "127.0.0.1:50000", nil, "127.0.0.1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := http.NewRequest("GET", "/api/events", nil)
+			r.RemoteAddr = tc.remote
+			for _, f := range tc.forwarded {
+				r.Header.Add("X-Forwarded-For", f)
+			}
+			if got := clientHost(r); got != tc.want {
+				t.Fatalf("clientHost = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
