@@ -18,9 +18,10 @@ const (
 	// body, from the end of its header. The LINE webhook sets a shorter
 	// deadline of its own (line.DefaultReadTimeout).
 	bodyTimeout = 30 * time.Second
-	// writeTimeout bounds how long one write of an answer may wait for a
-	// client that does not read it. It is per write, not per answer, so a
-	// slow but steady download of a large video still finishes.
+	// writeTimeout bounds how long after its header a request's answer
+	// may take to be written, so a client that never reads it releases
+	// the handler. For media it bounds each write instead, so a slow but
+	// steady download of a large video still finishes.
 	writeTimeout = 60 * time.Second
 	// idleTimeout closes a keep-alive connection with no request for this
 	// long. Put a proxy's idle timeout below it, so the proxy never sends
@@ -35,7 +36,7 @@ const (
 type httpLimits struct {
 	ReadHeader     time.Duration // header within (readHeaderTimeout)
 	Body           time.Duration // body within, after the header (bodyTimeout)
-	Write          time.Duration // each write of an answer within (writeTimeout)
+	Write          time.Duration // answer (media: each write) within (writeTimeout)
 	Idle           time.Duration // keep-alive connection closed when idle (idleTimeout)
 	MaxHeaderBytes int           // header size (maxHeaderBytes)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
@@ -187,6 +188,60 @@ func TestTokenInTheQueryOnlyWhereABrowserCannotSendAHeader(t *testing.T) {
 			res.Body.Close() // ends a stream
 			if res.StatusCode != tc.want {
 				t.Fatalf("%s %s: %s, want %d", tc.method, tc.path, res.Status, tc.want)
+			}
+		})
+	}
+}
+
+// deadlineRecorder is a ResponseWriter that records the deadlines
+// http.ResponseController sets on it.
+type deadlineRecorder struct {
+	http.ResponseWriter
+	read, write []time.Time
+}
+
+func (d *deadlineRecorder) SetReadDeadline(t time.Time) error {
+	d.read = append(d.read, t)
+	return nil
+}
+
+func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error {
+	d.write = append(d.write, t)
+	return nil
+}
+
+func TestEachRequestGetsItsDeadlines(t *testing.T) {
+	s := &server{limits: httpLimits{Body: time.Minute, Write: time.Hour}}
+	writes := func(w http.ResponseWriter, r *http.Request) {
+		for range 3 {
+			io.WriteString(w, "part")
+		}
+	}
+	for _, tc := range []struct {
+		name, path      string
+		reads, deadline int // deadlines set by the middleware
+	}{
+		{"an API request gets a body deadline and one write deadline", "/api/enquiries", 1, 1},
+		{"a webhook request too", "/webhook/line/main", 1, 1},
+		{"a media download renews its write deadline before each write", "/api/media/k", 1, 4},
+		{"the event stream is left to set its own", "/api/events", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &deadlineRecorder{ResponseWriter: httptest.NewRecorder()}
+			start := time.Now()
+			s.withDeadlines(http.HandlerFunc(writes)).ServeHTTP(rec, httptest.NewRequest("GET", tc.path, nil))
+			if len(rec.read) != tc.reads || len(rec.write) != tc.deadline {
+				t.Fatalf("%d read and %d write deadlines, want %d and %d", len(rec.read), len(rec.write), tc.reads, tc.deadline)
+			}
+			for _, d := range rec.read {
+				if d.Before(start.Add(time.Minute)) || d.After(time.Now().Add(time.Minute)) {
+					t.Errorf("read deadline %v is not the body limit from now", d)
+				}
+			}
+			for _, d := range rec.write {
+				if d.Before(start.Add(time.Hour)) || d.After(time.Now().Add(time.Hour)) {
+					t.Errorf("write deadline %v is not the write limit from now", d)
+				}
 			}
 		})
 	}
