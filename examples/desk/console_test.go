@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
 
@@ -754,6 +755,42 @@ func TestConsoleIsolatesBidiControls(t *testing.T) {
 	check("the message's author is isolated", `getComputedStyle(`+msg+`.querySelector('.who')).unicodeBidi`, "isolate")
 	check("the time after the text is laid out left to right", `String(leftToRight(`+msg+`.querySelector('.when time')))`, "true")
 	c.screenshot("bidi-02-room.png")
+	c.eval(`''`)
+	c.check()
+}
+
+// TestConsoleReloadsAfterItsStreamIsDropped drops the console's event
+// stream, as the desk does when a console does not keep up, and opens an
+// enquiry while the console has no stream: the console reconnects by
+// itself and reloads, so it shows the enquiry it was never sent.
+func TestConsoleReloadsAfterItsStreamIsDropped(t *testing.T) {
+	url, browserCtx, dir, s := browserTestServer(t, config{})
+	c, closeTab := openPage(t, browserCtx, "dropped", dir)
+	defer closeTab()
+	c.do("open the console", chromedp.Navigate(url+"/"))
+	c.waitFor("the event stream is connected", `document.getElementById('live').classList.contains('on')`)
+	until(t, "the desk has the console's stream", func() bool { return s.streams.count() == 1 })
+
+	s.streams.mu.Lock()
+	for st := range s.streams.streams {
+		st.drop()
+	}
+	s.streams.mu.Unlock()
+	until(t, "the stream is closed", func() bool { return s.streams.count() == 0 })
+	res, err := http.Post(url+"/demo/customers/U-demo-ana/messages", "application/json", strings.NewReader(`{"text":"Do you ship to Brazil?"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	until(t, "the enquiry is open", func() bool {
+		list, err := s.desk.Enquiries(context.Background(), enquiry.Filter{Customer: "U-demo-ana"})
+		return err == nil && len(list) == 1
+	})
+	if s.streams.count() != 0 {
+		t.Skip("the console reconnected before the enquiry opened, so it may have been sent the enquiry: nothing shows it reloads")
+	}
+	c.waitFor("the console shows the enquiry it missed", `[...document.querySelectorAll('#enquiry-list a')].some(a => a.textContent.includes('Ana Souza'))`)
+	c.waitFor("the console is live again", `document.getElementById('live').classList.contains('on')`)
 	c.eval(`''`)
 	c.check()
 }
