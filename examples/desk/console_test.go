@@ -795,6 +795,37 @@ func TestConsoleReloadsAfterItsStreamIsDropped(t *testing.T) {
 	c.check()
 }
 
+// TestConsoleRetriesAStreamTheDeskRefused fills the desk's streams for
+// the console's address, so its event stream is refused with 503, which
+// ends an EventSource for good; once a slot is free, the console opens a
+// stream again by itself.
+func TestConsoleRetriesAStreamTheDeskRefused(t *testing.T) {
+	url, browserCtx, dir, s := browserTestServer(t, config{})
+	s.streams.limits.PerIdentity = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", url+"/api/events", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("the stream that fills the slot: %s", res.Status)
+	}
+
+	c, closeTab := openPage(t, browserCtx, "refused", dir)
+	defer closeTab()
+	c.expect("503")
+	c.do("open the console", chromedp.Navigate(url+"/"))
+	c.waitFor("the stream is refused", `document.getElementById('live').classList.contains('off')`)
+	cancel() // frees the slot
+	until(t, "the slot is free", func() bool { return s.streams.count() == 0 })
+	c.waitFor("the console is live again", `document.getElementById('live').classList.contains('on')`)
+	c.eval(`''`)
+	c.check()
+}
+
 // sameJSON reports whether two JSON texts hold the same value.
 func sameJSON(t *testing.T, a, b string) bool {
 	t.Helper()
