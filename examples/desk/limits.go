@@ -79,7 +79,7 @@ func (s *server) httpServer(h http.Handler, log *slog.Logger) *http.Server {
 // 413.
 func (s *server) withDeadlines(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == eventsPath {
+		if r.URL.Path == eventsPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			next.ServeHTTP(w, r)
 			return
 		}

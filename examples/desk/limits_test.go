@@ -218,18 +218,19 @@ func TestEachRequestGetsItsDeadlines(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		name, path      string
-		reads, deadline int // deadlines set by the middleware
+		name, method, path string
+		reads, deadline    int // deadlines set by the middleware
 	}{
-		{"an API request gets a body deadline and one write deadline", "/api/enquiries", 1, 1},
-		{"a webhook request too", "/webhook/line/main", 1, 1},
-		{"a media download renews its write deadline before each write", "/api/media/k", 1, 4},
-		{"the event stream is left to set its own", "/api/events", 0, 0},
+		{"an API request gets a body deadline and one write deadline", "POST", "/api/enquiries/e1/attend", 1, 1},
+		{"a webhook request too", "POST", "/webhook/line/main", 1, 1},
+		{"a media download renews its write deadline before each write", "GET", "/api/media/k", 1, 4},
+		{"the event stream is left to set its own", "GET", "/api/events", 0, 0},
+		{"a POST to the event stream's path is not a stream: it gets deadlines", "POST", "/api/events", 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &deadlineRecorder{ResponseWriter: httptest.NewRecorder()}
 			start := time.Now()
-			s.withDeadlines(http.HandlerFunc(writes)).ServeHTTP(rec, httptest.NewRequest("GET", tc.path, nil))
+			s.withDeadlines(http.HandlerFunc(writes)).ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
 			if len(rec.read) != tc.reads || len(rec.write) != tc.deadline {
 				t.Fatalf("%d read and %d write deadlines, want %d and %d", len(rec.read), len(rec.write), tc.reads, tc.deadline)
 			}
