@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -268,10 +270,14 @@ func (h *hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err := rc.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
 			return false
 		}
-		if _, err := w.Write(b); err != nil {
-			return false
+		_, err := w.Write(b)
+		if err == nil {
+			err = rc.Flush()
 		}
-		return rc.Flush() == nil
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			h.log.Warn("event stream dropped: its client stopped reading", "client", s.identity, "timeout", timeout)
+		}
+		return err == nil
 	}
 	if !send(streamHello) {
 		return
