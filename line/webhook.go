@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -16,11 +17,13 @@ import (
 // Defaults for WebhookConfig's zero fields.
 const (
 	DefaultMaxBodyBytes  = 1 << 20 // 1 MiB; LINE's bodies are far smaller
+	DefaultReadTimeout   = 10 * time.Second
 	DefaultWorkers       = 16
 	DefaultQueueSize     = 10_000
 	DefaultRetryInterval = time.Minute
 	DefaultKeepEvents    = 7 * 24 * time.Hour
 	pruneInterval        = time.Hour
+	firstBuffer          = 4 << 10 // a body's first allocation, at most
 	keyLease             = 30 * time.Second
 )
 
@@ -43,8 +46,20 @@ type WebhookConfig struct {
 	// ChannelID extracts the channel ID from a request. The default is
 	// r.PathValue("channel"), for a route like "POST /webhook/line/{channel}".
 	ChannelID func(r *http.Request) string
-	// MaxBodyBytes limits a request body (default 1 MiB); larger → 413.
+	// MaxBodyBytes limits a request body (default 1 MiB); larger → 413,
+	// at once when the declared Content-Length is larger, otherwise as
+	// soon as more arrives.
 	MaxBodyBytes int64
+	// ReadTimeout is how long reading one request's body may take, from
+	// when the webhook starts handling the request (default 10 s; LINE
+	// sends its small bodies at once). A body not received in time is
+	// answered 408 and its connection closed. The webhook sets the
+	// connection's read deadline itself (http.ResponseController), which
+	// replaces the http.Server's; when the server's ReadTimeout is
+	// shorter, the webhook uses that instead, so it never extends it.
+	// With a ResponseWriter that has no read deadlines
+	// (httptest.ResponseRecorder), the body is read without one.
+	ReadTimeout time.Duration
 	// Workers is how many events are processed at once (default 16).
 	Workers int
 	// QueueSize is how many recorded events may wait in memory (default
@@ -85,6 +100,7 @@ type Webhook struct {
 	blobs     enquiry.BlobStore
 	channelID func(*http.Request) string
 	maxBody   int64
+	timeout   time.Duration
 	workers   int
 	retry     time.Duration
 	keep      time.Duration
@@ -122,6 +138,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		blobs:     cfg.Blobs,
 		channelID: cfg.ChannelID,
 		maxBody:   cfg.MaxBodyBytes,
+		timeout:   cfg.ReadTimeout,
 		workers:   cfg.Workers,
 		retry:     cfg.RetryInterval,
 		keep:      cfg.KeepEvents,
@@ -136,6 +153,9 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	}
 	if w.maxBody <= 0 {
 		w.maxBody = DefaultMaxBodyBytes
+	}
+	if w.timeout <= 0 {
+		w.timeout = DefaultReadTimeout
 	}
 	if w.workers <= 0 {
 		w.workers = DefaultWorkers
@@ -167,26 +187,36 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	return w
 }
 
-// ServeHTTP answers one webhook request. In order: a body over the limit
-// → 413; an unknown channel → 404; a missing or wrong signature → 401
-// (the response does not say which); a body that is not a webhook body →
-// 400 (the response never quotes it); the store failing to record → 500,
-// so LINE redelivers; otherwise 200, after every event is recorded. A
-// suspended channel's events are recorded too (the desk keeps them and
-// sends nothing). LINE's verification request (no events) gets 200.
+// ServeHTTP answers one webhook request. It first sets the read deadline
+// for the body (ReadTimeout), then decides all it can from the request's
+// head, without reading the body, in this order: a method other than POST
+// → 405; a declared Content-Length over MaxBodyBytes → 413; an unknown
+// channel → 404 (500 if looking it up fails); no X-Line-Signature → 401.
+// Each of these answers closes the connection when the request has a
+// body, so a client that never sends it holds nothing. Then it reads the
+// body: more than MaxBodyBytes → 413; not received within ReadTimeout →
+// 408; cut off or otherwise unreadable → 400 (the last three close the
+// connection too). Then, from the bytes read: a wrong signature → 401
+// (the response does not say how it is wrong); a body that is not a
+// webhook body → 400 (the response never quotes it); the store failing
+// to record → 500, so LINE redelivers; otherwise 200, after every event
+// is recorded. A suspended channel's events are recorded too (the desk
+// keeps them and sends nothing). LINE's verification request (no events)
+// gets 200.
 func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	// The deadline comes first: it also bounds what net/http reads of
+	// the body after an early answer (see refuse).
+	rc := http.NewResponseController(rw)
+	if rc.SetReadDeadline(time.Now().Add(w.readTimeout(r))) != nil {
+		rc = nil // not supported (httptest.ResponseRecorder): no deadlines
+	}
 	if r.Method != http.MethodPost {
 		rw.Header().Set("Allow", http.MethodPost)
-		http.Error(rw, "use POST", http.StatusMethodNotAllowed)
+		refuse(rw, r, rc, http.StatusMethodNotAllowed, "use POST")
 		return
 	}
-	body, err := w.readBody(rw, r)
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			http.Error(rw, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(rw, "cannot read request body", http.StatusBadRequest)
+	if r.ContentLength > w.maxBody {
+		refuse(rw, r, rc, http.StatusRequestEntityTooLarge, "request body too large")
 		return
 	}
 	ctx := r.Context()
@@ -194,14 +224,35 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	ch, err := w.channels.Channel(ctx, id)
 	if err != nil {
 		if errors.Is(err, enquiry.ErrNotFound) {
-			http.Error(rw, "unknown channel", http.StatusNotFound)
+			refuse(rw, r, rc, http.StatusNotFound, "unknown channel")
 			return
 		}
 		w.log.ErrorContext(ctx, "line webhook: channel lookup failed", "channel", id, "err", err)
-		http.Error(rw, "channel lookup failed", http.StatusInternalServerError)
+		refuse(rw, r, rc, http.StatusInternalServerError, "channel lookup failed")
 		return
 	}
-	if !VerifySignature(ch.Credentials.Secret.Reveal(), body, r.Header.Get(SignatureHeader)) {
+	signature := r.Header.Get(SignatureHeader)
+	if signature == "" {
+		refuse(rw, r, rc, http.StatusUnauthorized, "invalid signature")
+		return
+	}
+	body, err := w.readBody(rw, r)
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			refuse(rw, r, rc, http.StatusRequestEntityTooLarge, "request body too large")
+			return
+		}
+		// The error is net/http's (a timeout, a connection cut off, bad
+		// chunked encoding): it never holds the body's bytes.
+		w.log.InfoContext(ctx, "line webhook: request body not read", "channel", ch.ID, "received", len(body), "err", err)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			refuse(rw, r, rc, http.StatusRequestTimeout, "request body not received in time")
+			return
+		}
+		refuse(rw, r, rc, http.StatusBadRequest, "cannot read request body")
+		return
+	}
+	if !VerifySignature(ch.Credentials.Secret.Reveal(), body, signature) {
 		http.Error(rw, "invalid signature", http.StatusUnauthorized)
 		return
 	}
@@ -234,21 +285,68 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w.pool.offer(fresh)
 }
 
-// readBody reads the whole body, at most w.maxBody bytes.
-func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if r.ContentLength > w.maxBody {
-		return nil, &http.MaxBytesError{Limit: w.maxBody}
+// readTimeout is how long the body of r may take: w.timeout, or the
+// server's ReadTimeout if that is shorter. Read deadlines are wall-clock
+// times on the connection, so they come from the real clock, not w.clock.
+func (w *Webhook) readTimeout(r *http.Request) time.Duration {
+	d := w.timeout
+	if s, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok && s.ReadTimeout > 0 && s.ReadTimeout < d {
+		d = s.ReadTimeout
 	}
-	rd := http.MaxBytesReader(rw, r.Body, w.maxBody)
-	if r.ContentLength >= 0 {
-		// Exactly sized: one allocation, none of io.ReadAll's growing.
-		buf := make([]byte, r.ContentLength)
-		if _, err := io.ReadFull(rd, buf); err != nil {
-			return nil, err
+	return d
+}
+
+// refuse answers code with msg, leaving the rest of the body unread. If
+// the request has a body, it also moves the read deadline to now (when rc
+// is not nil) and, on HTTP/1, asks for the connection to be closed after
+// the answer: otherwise net/http, to keep the connection for another
+// request, reads and discards up to 256 KiB of the unread body after the
+// handler returns, and a client that stalls would hold the connection
+// until the deadline. (On HTTP/2, "Connection: close" would end every
+// stream on the connection; the handler's return ends this one.)
+func refuse(rw http.ResponseWriter, r *http.Request, rc *http.ResponseController, code int, msg string) {
+	if r.ContentLength != 0 {
+		if r.ProtoMajor == 1 {
+			rw.Header().Set("Connection", "close")
 		}
-		return buf, nil
+		if rc != nil {
+			_ = rc.SetReadDeadline(time.Now())
+		}
 	}
-	return io.ReadAll(rd)
+	http.Error(rw, msg, code)
+}
+
+// readBody reads the whole body, at most w.maxBody bytes, into a buffer
+// that grows with what arrives (at most firstBuffer bytes at first, then
+// doubling up to the declared length): a client that declares a large
+// body and sends little of it costs what it sent. On an error it returns
+// what it read so far, for its length.
+func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, error) {
+	rd := http.MaxBytesReader(rw, r.Body, w.maxBody)
+	want := w.maxBody + 1 // without a length: room to see it go over
+	if r.ContentLength >= 0 {
+		want = r.ContentLength
+	}
+	buf := make([]byte, 0, min(want, firstBuffer))
+	for int64(len(buf)) < want {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(want, 2*int64(cap(buf))))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := rd.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			if r.ContentLength >= 0 && int64(len(buf)) < want {
+				return buf, io.ErrUnexpectedEOF
+			}
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 // Run processes recorded events until ctx is done or Shutdown has

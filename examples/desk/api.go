@@ -26,6 +26,8 @@ type api struct {
 	log    *slog.Logger
 	// closing ends event streams when the server shuts down.
 	closing chan struct{}
+	// streams serves GET /api/events.
+	streams *hub
 	// connect fills in what a new LINE channel needs from LINE (its bot
 	// user ID); nil in tests.
 	connect func(r *http.Request, ch *enquiry.Channel) error
@@ -51,7 +53,7 @@ func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/staff", a.listStaff)
 	mux.HandleFunc("POST /api/staff/{id}/presence", a.setPresence)
 	mux.HandleFunc("GET /api/media/{key...}", a.getMedia)
-	mux.HandleFunc("GET /api/events", a.events)
+	mux.Handle("GET "+eventsPath, a.streams)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line/linetest"
 )
 
 // chromiumPath finds Debian's chromium, or "" when it is not installed.
@@ -163,6 +165,14 @@ func js(s string) string { return strconv.Quote(s) }
 // skips the test when Chromium is not installed.
 func browserTest(t *testing.T, cfg config) (url string, browser context.Context, dir string) {
 	t.Helper()
+	url, browser, dir, _ = browserTestServer(t, cfg)
+	return url, browser, dir
+}
+
+// browserTestServer is browserTest that also returns the desk, for tests
+// that reach into it (such as its demo platform).
+func browserTestServer(t *testing.T, cfg config) (url string, browser context.Context, dir string, s *server) {
+	t.Helper()
 	exe := chromiumPath()
 	if exe == "" {
 		t.Skip("chromium is not installed (Debian: apt-get install -y chromium); skipping the browser test of the web console")
@@ -173,7 +183,8 @@ func browserTest(t *testing.T, cfg config) (url string, browser context.Context,
 	logs := &syncBuffer{}
 	ctx := context.Background()
 	cfg.Demo, cfg.Addr = true, "127.0.0.1:0"
-	s, err := newServer(ctx, cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	var err error
+	s, err = newServer(ctx, cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +238,7 @@ func browserTest(t *testing.T, cfg config) (url string, browser context.Context,
 		t.Fatalf("start chromium: %v", err)
 	}
 	setUpDemoChannel(t, ts.URL, cfg.Token)
-	return ts.URL, browser, dir
+	return ts.URL, browser, dir, s
 }
 
 // setUpDemoChannel gives the demo channel what the tests expect, whatever
@@ -660,6 +671,157 @@ func TestConsoleTokenInBrowser(t *testing.T) {
 	c.do("open it", chromedp.Click(chromedp.CSS(`#enquiry-list a`)))
 	c.waitFor("the photo loads", `[...document.querySelectorAll('#transcript img')].some(i => i.complete && i.naturalWidth > 0)`)
 	c.screenshot("token-02-console.png")
+	c.eval(`''`)
+	c.check()
+}
+
+// TestConsoleIsolatesBidiControls shows a customer whose name and text
+// hold U+202E (RIGHT-TO-LEFT OVERRIDE), which would otherwise reverse what
+// follows it on screen: the name is shown without bidi controls, in the
+// list, the room header and announcements, and names and texts are each
+// isolated in their own element, so nothing beside them is reordered.
+func TestConsoleIsolatesBidiControls(t *testing.T) {
+	url, browserCtx, dir, s := browserTestServer(t, config{})
+	const (
+		user = "U-demo-eve"
+		name = "Eve \u202Egnp.exe"
+		text = "Refund for \u202Eorder 1042 please"
+	)
+	s.demo.platform.AddUser(linetest.User{ID: user, DisplayName: name})
+	c, closeTab := openPage(t, browserCtx, "bidi", dir)
+	defer closeTab()
+	c.do("open the console", chromedp.Navigate(url+"/"))
+	c.waitFor("the event stream is connected", `document.getElementById('live').classList.contains('on')`)
+
+	body := linetest.WebhookBody(demoBot, linetest.TextEvent(user, text, linetest.WithReplyToken(s.demo.platform.IssueReplyToken(demoBot, user))))
+	req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demoChannel, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Line-Signature", linetest.SignBody(demoSecret, body))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("webhook: %s", res.Status)
+	}
+
+	// Page helpers: whether an element's text has a bidi control, and
+	// whether its visible characters are laid out left to right.
+	c.eval(`(() => {
+		window.hasBidi = (e) => /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/.test(e.textContent);
+		window.leftToRight = (e) => {
+			const r = document.createRange();
+			let last = -Infinity;
+			for (const n of [...e.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE)) {
+				for (let i = 0; i < n.length; i++) {
+					if (n.data[i] === ' ') continue;
+					r.setStart(n, i); r.setEnd(n, i + 1);
+					const box = r.getBoundingClientRect();
+					if (box.width === 0) continue;
+					if (box.left <= last) return false;
+					last = box.left;
+				}
+			}
+			return last > -Infinity;
+		};
+		return '';
+	})()`)
+	c.waitFor("the enquiry is listed", `[...document.querySelectorAll('#enquiry-list .name')].some((n) => n.textContent.startsWith('Eve'))`)
+	row := `[...document.querySelectorAll('#enquiry-list a')].find((a) => a.querySelector('.name').textContent.startsWith('Eve'))`
+	check := func(what, expr, want string) {
+		t.Helper()
+		if got := c.eval(expr); got != want {
+			t.Errorf("%s: %s, want %s", what, got, want)
+		}
+	}
+	check("the listed name", row+`.querySelector('.name').textContent`, "Eve gnp.exe")
+	check("the listed name is laid out left to right", `String(leftToRight(`+row+`.querySelector('.name')))`, "true")
+	check("the listed name is isolated", `getComputedStyle(`+row+`.querySelector('.name')).unicodeBidi`, "isolate")
+	check("the text after the name is laid out left to right", `String(leftToRight(`+row+`.querySelector('.meta')))`, "true")
+	c.waitFor("the enquiry is announced", `document.getElementById('announce').textContent.includes('Eve')`)
+	check("the announcement has a bidi control", `String(hasBidi(document.getElementById('announce')))`, "false")
+	c.screenshot("bidi-01-list.png")
+
+	c.do("open the room", chromedp.Click(chromedp.CSS(`#enquiry-list a`)))
+	c.waitFor("the room shows the message", `document.querySelector('#transcript .msg.customer .text') !== null`)
+	check("the room header", `document.getElementById('room-title').textContent`, "Eve gnp.exe")
+	check("the room header is laid out left to right", `String(leftToRight(document.getElementById('room-title')))`, "true")
+	check("the room header is isolated", `getComputedStyle(document.getElementById('room-title')).unicodeBidi`, "isolate")
+	msg := `document.querySelector('#transcript .msg.customer')`
+	check("the message's author has a bidi control", `String(hasBidi(`+msg+`.querySelector('.who')))`, "false")
+	check("the message's text is shown as sent", msg+`.querySelector('.text').textContent`, text)
+	check("the message's text is isolated", `getComputedStyle(`+msg+`.querySelector('.text')).unicodeBidi`, "isolate")
+	check("the message's author is isolated", `getComputedStyle(`+msg+`.querySelector('.who')).unicodeBidi`, "isolate")
+	check("the time after the text is laid out left to right", `String(leftToRight(`+msg+`.querySelector('.when time')))`, "true")
+	c.screenshot("bidi-02-room.png")
+	c.eval(`''`)
+	c.check()
+}
+
+// TestConsoleReloadsAfterItsStreamIsDropped drops the console's event
+// stream, as the desk does when a console does not keep up, and opens an
+// enquiry while the console has no stream: the console reconnects by
+// itself and reloads, so it shows the enquiry it was never sent.
+func TestConsoleReloadsAfterItsStreamIsDropped(t *testing.T) {
+	url, browserCtx, dir, s := browserTestServer(t, config{})
+	c, closeTab := openPage(t, browserCtx, "dropped", dir)
+	defer closeTab()
+	c.do("open the console", chromedp.Navigate(url+"/"))
+	c.waitFor("the event stream is connected", `document.getElementById('live').classList.contains('on')`)
+	until(t, "the desk has the console's stream", func() bool { return s.streams.count() == 1 })
+
+	s.streams.mu.Lock()
+	for st := range s.streams.streams {
+		st.drop()
+	}
+	s.streams.mu.Unlock()
+	until(t, "the stream is closed", func() bool { return s.streams.count() == 0 })
+	res, err := http.Post(url+"/demo/customers/U-demo-ana/messages", "application/json", strings.NewReader(`{"text":"Do you ship to Brazil?"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	until(t, "the enquiry is open", func() bool {
+		list, err := s.desk.Enquiries(context.Background(), enquiry.Filter{Customer: "U-demo-ana"})
+		return err == nil && len(list) == 1
+	})
+	if s.streams.count() != 0 {
+		t.Skip("the console reconnected before the enquiry opened, so it may have been sent the enquiry: nothing shows it reloads")
+	}
+	c.waitFor("the console shows the enquiry it missed", `[...document.querySelectorAll('#enquiry-list a')].some(a => a.textContent.includes('Ana Souza'))`)
+	c.waitFor("the console is live again", `document.getElementById('live').classList.contains('on')`)
+	c.eval(`''`)
+	c.check()
+}
+
+// TestConsoleRetriesAStreamTheDeskRefused fills the desk's streams for
+// the console's address, so its event stream is refused with 503, which
+// ends an EventSource for good; once a slot is free, the console opens a
+// stream again by itself.
+func TestConsoleRetriesAStreamTheDeskRefused(t *testing.T) {
+	url, browserCtx, dir, s := browserTestServer(t, config{})
+	s.streams.limits.PerIdentity = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", url+"/api/events", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("the stream that fills the slot: %s", res.Status)
+	}
+
+	c, closeTab := openPage(t, browserCtx, "refused", dir)
+	defer closeTab()
+	c.expect("503")
+	c.do("open the console", chromedp.Navigate(url+"/"))
+	c.waitFor("the stream is refused", `document.getElementById('live').classList.contains('off')`)
+	cancel() // frees the slot
+	until(t, "the slot is free", func() bool { return s.streams.count() == 0 })
+	c.waitFor("the console is live again", `document.getElementById('live').classList.contains('on')`)
 	c.eval(`''`)
 	c.check()
 }

@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -96,7 +95,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		ln.Close()
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := srv.httpServer(srv.Handler(), log)
 	hs.RegisterOnShutdown(srv.endStreams) // event streams never go idle on their own
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

@@ -30,6 +30,11 @@ type server struct {
 	webhook *line.Webhook
 	demo    *demo  // demo mode only
 	baseURL string // where the server listens, once known
+	// limits are the HTTP server's timeouts; zero fields mean the
+	// production values. Tests set short ones before serving.
+	limits httpLimits
+	// streams serves the live event streams.
+	streams *hub
 
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -71,6 +76,8 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	})
 	s.mux.Handle("/webhook/line/{channel}", s.webhook)
 	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{}), connect: s.connectChannel}
+	s.streams = newHub(s.feed, streamLimits{}, log, s.api.closing)
+	s.api.streams = s.streams
 	s.api.routes(s.mux)
 	s.mux.HandleFunc("GET /api/config", s.config)
 	s.mux.Handle("/", consoleHandler())
@@ -92,36 +99,69 @@ func (s *server) config(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"demo": s.cfg.Demo, "staff": ids, "channel": channel})
 }
 
-// Handler returns the server's HTTP handler: /api needs the bearer token
-// when one is configured.
+// Handler returns the server's HTTP handler, with the per-request body
+// and write deadlines. /api needs the bearer token when one is
+// configured: in the Authorization header, or, only where a browser
+// cannot send a header (the event stream and media), in the query as
+// access_token. Anywhere else a token in the query is refused with 401,
+// even a right one, so that it is not left in URLs and proxy logs.
 func (s *server) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.Token != "" && strings.HasPrefix(r.URL.Path, "/api/") && !s.authorized(r) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="socialdesk"`)
-			writeError(w, http.StatusUnauthorized, "unauthorized", "send Authorization: Bearer <DESK_TOKEN>")
-			return
+	return s.withDeadlines(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Token != "" && strings.HasPrefix(r.URL.Path, "/api/") {
+			if msg := s.authorize(r); msg != "" {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="socialdesk"`)
+				writeError(w, http.StatusUnauthorized, "unauthorized", msg)
+				return
+			}
 		}
 		s.mux.ServeHTTP(w, r)
-	})
+	}))
 }
 
-func (s *server) authorized(r *http.Request) bool {
+// mediaPath is the prefix of media URLs, which <img>, <video> and <audio>
+// load without headers.
+const mediaPath = "/api/media/"
+
+// authorize checks r's token. It returns "" when r may pass, else what
+// the client must do.
+func (s *server) authorize(r *http.Request) string {
+	const useHeader = "send Authorization: Bearer <DESK_TOKEN>"
+	q := r.URL.Query()
+	if q.Has("access_token") && !queryTokenAllowed(r) {
+		return "a token in the URL is accepted only by GET " + eventsPath + " and " + mediaPath + "…: " + useHeader
+	}
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
-		// EventSource cannot set headers: the console passes the token in the query.
-		got = r.URL.Query().Get("access_token")
+		got = q.Get("access_token")
 	}
-	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) == 1
+	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) != 1 {
+		return useHeader
+	}
+	return ""
+}
+
+// queryTokenAllowed reports whether r may carry the token in its query:
+// a GET (or HEAD) of the event stream, which EventSource opens, or of a
+// media file, which the console's <img>, <video> and <audio> load.
+func queryTokenAllowed(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	return r.URL.Path == eventsPath || strings.HasPrefix(r.URL.Path, mediaPath)
 }
 
 // start begins the background work: the desk's timers and the webhook
 // workers. It returns once they run.
 func (s *server) start(ctx context.Context) error {
 	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
 		s.desk.Run(ctx)
+	}()
+	go func() {
+		defer s.wg.Done()
+		s.streams.run(ctx)
 	}()
 	return s.startConnector(ctx)
 }

@@ -148,8 +148,16 @@
     return name || id;
   }
 
+  // Bidi controls (embeddings, overrides, isolates and marks) in a
+  // customer's name could reverse what is shown beside it, so names are
+  // shown without them. Texts are shown as sent, each isolated in its own
+  // element (dir="auto", unicode-bidi: isolate).
+  const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  const withoutBidiControls = (s) => s.replace(BIDI_CONTROLS, '');
+
   function customerName(e) {
-    return (e.customer && e.customer.name) || 'Customer ' + ((e.customer && e.customer.id) || '').slice(-6);
+    const name = withoutBidiControls((e.customer && e.customer.name) || '').trim();
+    return name || 'Customer ' + ((e.customer && e.customer.id) || '').slice(-6);
   }
 
   let announceTimer = 0;
@@ -399,7 +407,7 @@
     const a = li.firstChild;
     markCurrent(a, current, 'true');
     a.replaceChildren(
-      el('span', { class: 'name', text: customerName(e) }),
+      el('span', { class: 'name', dir: 'auto', text: customerName(e) }),
       forMe ? el('span', { class: 'badge ringing', text: 'for you' }) : '',
       el('span', { class: 'meta', text: [e.channel, who, ago(e.lastActivity || e.updated)].filter(Boolean).join(' · ') }));
   }
@@ -408,22 +416,30 @@
 
   // follow subscribes to the desk's events. Each time the stream opens
   // (first or again) the page reloads what it shows, since changes made
-  // before it was subscribed were never sent to it.
+  // before it was subscribed were never sent to it. A stream the desk
+  // drops (this page did not keep up) reconnects by itself; one it refuses
+  // (503 when too many are open) is closed for good by the browser, so
+  // the page opens a new one after a while.
   let source = null;
   function follow() {
     const live = $('live');
-    source = new EventSource(withToken('/api/events'));
-    source.addEventListener('open', () => {
+    const es = new EventSource(withToken('/api/events'));
+    source = es;
+    es.addEventListener('open', () => {
       live.textContent = 'live';
       live.className = 'live on';
       resync();
     });
-    source.addEventListener('error', () => {
+    es.addEventListener('error', () => {
       live.textContent = 'reconnecting…';
       live.className = 'live off';
+      if (es.readyState === EventSource.CLOSED && source === es) {
+        source = null;
+        setTimeout(follow, 10000 + Math.random() * 5000);
+      }
     });
-    source.addEventListener('resync', resync);
-    source.addEventListener('desk', (ev) => {
+    es.addEventListener('resync', resync);
+    es.addEventListener('desk', (ev) => {
       let d;
       try { d = JSON.parse(ev.data); } catch (e) { return; }
       onDeskEvent(d);
@@ -645,7 +661,7 @@
       default: who = 'System';
     }
     const li = el('li', { id: 'm-' + m.id, class: 'msg ' + (m.author || 'system') + ' ' + (m.direction || ''), 'data-seq': m.seq });
-    if (m.author !== 'system') li.append(el('span', { class: 'who', text: who }));
+    if (m.author !== 'system') li.append(el('span', { class: 'who', dir: 'auto', text: who }));
     li.append(messageBody(m));
     if (m.originalLength && !m.unsent) li.append(el('p', { class: 'note cut', text: cutNote(m) }));
     const foot = el('span', { class: 'when' }, el('time', { datetime: m.time, text: fmtTime(m.time) }));
@@ -663,9 +679,9 @@
     const from = m.author === 'customer' ? 'the customer' : 'staff';
     switch (m.kind) {
       case 'text':
-        return el('p', { class: 'text', text: m.text || '' });
+        return el('p', { class: 'text', dir: 'auto', text: m.text || '' });
       case 'note':
-        return el('p', { class: 'note', text: m.text || '' });
+        return el('p', { class: 'note', dir: 'auto', text: m.text || '' });
       case 'image':
         return m.mediaUrl
           ? el('a', { href: withToken(m.mediaUrl), target: '_blank', rel: 'noopener', class: 'media' },
