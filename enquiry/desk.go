@@ -59,6 +59,17 @@ type Config struct {
 	// MaxAttempts bounds delivery attempts of one message before it is
 	// marked failed. Default: 10.
 	MaxAttempts int
+	// Instance names this desk instance: the owner of the leases it takes
+	// on timers and deliveries. When Run starts it ends the leases its
+	// name holds (Store.EndLeases), so a process restarted under the name
+	// of a dead one (a pod's stable name, "host:port") resumes that one's
+	// unfinished sends and timers at once, instead of after Lease or
+	// DeliveryLease; a send cut off mid-request is retried with the same
+	// retry key and reply token. Instances that run at the same time must
+	// never share a name: each would take over the other's work in
+	// progress. Default: a new random name, so a restart waits for the
+	// leases to run out.
+	Instance string
 }
 
 // AutoClose closes an attended enquiry after After of silence (no message
@@ -92,6 +103,7 @@ type Desk struct {
 	lease       time.Duration
 	sendLease   time.Duration
 	maxAttempts int
+	instance    string
 
 	chmu  sync.Mutex
 	chans map[string]*deskChannel
@@ -138,7 +150,7 @@ func New(cfg Config) (*Desk, error) {
 		store: cfg.Store, sender: cfg.Sender, dir: cfg.Directory, sink: cfg.Sink, blobs: cfg.Blobs,
 		clock: cfg.Clock, log: cfg.Logger, policy: cfg.MediaPolicy, autoAssign: cfg.AutoAssign,
 		autoClose: cfg.AutoClose, bot: cfg.Bot, tick: cfg.TickInterval, lease: cfg.Lease, sendLease: cfg.DeliveryLease,
-		maxAttempts: cfg.MaxAttempts, chans: map[string]*deskChannel{}, seed: maphash.MakeSeed(),
+		maxAttempts: cfg.MaxAttempts, instance: cfg.Instance, chans: map[string]*deskChannel{}, seed: maphash.MakeSeed(),
 	}
 	if d.store == nil {
 		d.store = NewMemStore()
@@ -166,6 +178,9 @@ func New(cfg Config) (*Desk, error) {
 	}
 	if d.maxAttempts <= 0 {
 		d.maxAttempts = 10
+	}
+	if d.instance == "" {
+		d.instance = uuid.New()
 	}
 	if d.autoClose.Warning == "" {
 		d.autoClose.Warning = DefaultAutoCloseWarning
