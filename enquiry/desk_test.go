@@ -670,3 +670,76 @@ func BenchmarkReceive(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// TestRestartUnderTheSameNameRetriesACutOffReplyAtOnce: desk A dies while
+// its Welcome reply is in flight. A desk started under A's name takes the
+// delivery over as soon as it runs, long before the delivery lease could
+// have run out (the clock does not move), and replies again with the same
+// token and retry key (Outbound.ReplyRetry); a desk of another name must
+// wait for the lease.
+func TestRestartUnderTheSameNameRetriesACutOffReplyAtOnce(t *testing.T) {
+	for _, name := range []string{"desk-a", "desk-b"} {
+		t.Run("restarted as "+name, func(t *testing.T) {
+			inFlight, dead := make(chan struct{}), make(chan struct{})
+			f := newFixture(t, enquiry.Config{Instance: "desk-a"}, nil)
+			f.sender.fail = func(int, enquiry.Outbound) error {
+				close(inFlight)
+				<-dead // the process is gone: no outcome is recorded until the test ends
+				return retryableErr{}
+			}
+			var wg sync.WaitGroup
+			t.Cleanup(func() { close(dead); wg.Wait() })
+			wg.Go(func() {
+				f.desk.Receive(context.WithoutCancel(t.Context()), enquiry.Inbound{
+					Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
+					Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+				})
+			})
+			<-inFlight
+			es, _ := f.store.Enquiries(t.Context(), enquiry.Filter{})
+			welcome := f.transcript(es[0].ID)[1]
+			if d := welcome.Delivery; d.State != enquiry.Pending || d.Owner != "desk-a" || d.ReplyToken != "rt-1" {
+				t.Fatalf("Welcome mid-request: %+v; want pending, leased to desk-a, holding the reply token", d)
+			}
+
+			s := &sender{}
+			b, err := enquiry.New(enquiry.Config{Store: f.store, Sender: s, Clock: f.clock, Directory: f.roster, Instance: name, TickInterval: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			wg.Go(func() { b.Run(ctx) })
+			if name != "desk-a" {
+				if err := b.Tick(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				if got := f.transcript(es[0].ID)[1].Delivery; got.State != enquiry.Pending || len(s.texts()) != 0 {
+					t.Fatalf("another name took the delivery within its lease: %+v, sent %q", got, s.texts())
+				}
+				f.clock.Advance(2*time.Minute + time.Second) // DeliveryLease
+				if err := b.Tick(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			deadline := time.Now().Add(10 * time.Second) // a safety timeout, not a goal
+			for f.transcript(es[0].ID)[1].Delivery.State != enquiry.Sent {
+				if time.Now().After(deadline) {
+					t.Fatalf("the restarted desk did not deliver the Welcome: %+v", f.transcript(es[0].ID)[1].Delivery)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if len(s.sent) != 1 {
+				t.Fatalf("sent %d times, want once", len(s.sent))
+			}
+			if out := s.sent[0]; out.ReplyToken != "rt-1" || !out.ReplyRetry || out.RetryKey != welcome.Batch {
+				t.Fatalf("retry: token %q, ReplyRetry %v, key %q; want rt-1, true, %q", out.ReplyToken, out.ReplyRetry, out.RetryKey, welcome.Batch)
+			}
+			if d := f.transcript(es[0].ID)[1].Delivery; d.ReplyToken != "" || d.Owner != "" {
+				t.Fatalf("after the send: %+v; want the token and lease cleared", d)
+			}
+		})
+	}
+}
