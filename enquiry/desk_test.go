@@ -743,3 +743,37 @@ func TestRestartUnderTheSameNameRetriesACutOffReplyAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestSendCutOffByItsContextKeepsTheReplyToken: a send cut off because the
+// caller's context ended (the desk stopping, a request gone) has no known
+// outcome. It stays pending with its reply token, and the retry replies
+// with that token again (ReplyRetry) instead of pushing a second copy.
+func TestSendCutOffByItsContextKeepsTheReplyToken(t *testing.T) {
+	f := newFixture(t, enquiry.Config{}, nil)
+	ctx, cancel := context.WithCancel(t.Context())
+	f.sender.fail = func(n int, out enquiry.Outbound) error {
+		if n == 1 {
+			cancel() // the caller goes away while the request is out
+			return ctx.Err()
+		}
+		return nil
+	}
+	r, err := f.desk.Receive(ctx, enquiry.Inbound{
+		Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
+		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	welcome := f.transcript(r.Enquiry.ID)[1]
+	if d := welcome.Delivery; d.State != enquiry.Pending || d.ReplyToken != "rt-1" || !strings.Contains(d.Reason, "interrupted") {
+		t.Fatalf("after the cut-off: %+v; want pending, interrupted, holding the token", d)
+	}
+	f.tick(2 * time.Second)
+	if d := f.transcript(r.Enquiry.ID)[1].Delivery; d.State != enquiry.Sent || d.ReplyToken != "" {
+		t.Fatalf("after the retry: %+v; want sent, the token cleared", d)
+	}
+	if len(f.sender.sent) != 1 || f.sender.sent[0].ReplyToken != "rt-1" || !f.sender.sent[0].ReplyRetry {
+		t.Fatalf("retry %+v; want a reply with rt-1 marked ReplyRetry", f.sender.sent)
+	}
+}
