@@ -90,8 +90,8 @@ func retryable(err error) bool {
 // the next attempt (by whichever instance) finds it there and replies
 // with it again (Outbound.ReplyRetry) rather than push, which could
 // deliver the messages twice. A send cut off because ctx ended (the desk
-// is stopping) is recorded as a crash would leave it, pending with its
-// token, and retried after a short backoff.
+// stopping, a caller gone) has no known outcome either: it stays pending
+// with its token and is retried, the same way, after a short backoff.
 func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch []Message) {
 	var rcpt Receipt
 	var err error
