@@ -84,6 +84,14 @@ func retryable(err error) bool {
 
 // sendBatch sends one batch and records the outcome on each message, in
 // the store and in batch itself.
+//
+// A reply token taken from the enquiry is first recorded on the batch's
+// deliveries, before the request: should this process die mid-request,
+// the next attempt (by whichever instance) finds it there and replies
+// with it again (Outbound.ReplyRetry) rather than push, which could
+// deliver the messages twice. A send cut off because ctx ended (the desk
+// stopping, a caller gone) has no known outcome either: it stays pending
+// with its token and is retried, the same way, after a short backoff.
 func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch []Message) {
 	var rcpt Receipt
 	var err error
@@ -97,11 +105,22 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 		if out.RetryKey == "" {
 			out.RetryKey = batch[0].ID
 		}
-		out.ReplyToken, out.ReplyTokenAt, err = d.store.TakeReplyToken(ctx, e.ID)
+		if held := batch[0].Delivery; held.ReplyToken != "" {
+			out.ReplyToken, out.ReplyTokenAt, out.ReplyRetry = held.ReplyToken, held.ReplyTokenAt, true
+		} else {
+			out.ReplyToken, out.ReplyTokenAt, err = d.store.TakeReplyToken(ctx, e.ID)
+			if err == nil && out.ReplyToken != "" && !d.holdToken(ctx, e, batch, out.ReplyToken, out.ReplyTokenAt) {
+				// Not recorded: a reply now could not be retried safely
+				// after a crash. The token is spent; the push's retry key
+				// makes every attempt count once.
+				out.ReplyToken, out.ReplyTokenAt = "", time.Time{}
+			}
+		}
 		if err == nil {
 			rcpt, err = d.sender.Send(ctx, out)
 		}
 	}
+	cutOff := err != nil && ctx.Err() != nil
 	// Record the outcome even if the caller's context ended meanwhile:
 	// LINE may have carried the send out, and a later attempt must know.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -113,17 +132,29 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 		del.Attempts++
 		del.At = now
 		switch {
+		case cutOff:
+			// Unknown outcome: keep the reply token for the retry.
+			del.State, del.Reason = Pending, "interrupted: "+err.Error()
+			del.LeaseUntil, del.Owner = now.Add(backoff(del.Attempts)), d.instance
 		case err == nil:
-			del.State, del.Reason, del.RequestID, del.LeaseUntil = Sent, "", rcpt.RequestID, time.Time{}
+			del.State, del.Reason, del.RequestID = Sent, "", rcpt.RequestID
 		case retryable(err) && del.Attempts < d.maxAttempts:
 			del.State, del.Reason = Pending, err.Error()
-			del.LeaseUntil = now.Add(backoff(del.Attempts))
+			del.LeaseUntil, del.Owner = now.Add(backoff(del.Attempts)), d.instance
 		default:
-			del.State, del.Reason, del.LeaseUntil = Failed, err.Error(), time.Time{}
+			del.State, del.Reason = Failed, err.Error()
 			var rid interface{ RequestID() string }
 			if errors.As(err, &rid) {
 				del.RequestID = rid.RequestID()
 			}
+		}
+		if del.State != Pending {
+			del.LeaseUntil, del.Owner = time.Time{}, ""
+		}
+		if !cutOff {
+			// The sender gave its verdict, which covers the token: a
+			// retryable error means no request that may have used it.
+			del.ReplyToken, del.ReplyTokenAt = "", time.Time{}
 		}
 		if serr := d.store.SetDelivery(ctx, m.ID, del); serr != nil {
 			d.log.ErrorContext(ctx, "recording a delivery failed", "channel", e.Channel, "enquiry", e.ID, "message", m.ID, "err", serr)
@@ -133,8 +164,23 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 		d.publish(MessageUpdated, e.Channel, nil, m)
 	}
 	if err != nil {
-		d.log.WarnContext(ctx, "sending failed", "channel", e.Channel, "enquiry", e.ID, "messages", len(batch), "retryable", retryable(err), "err", err)
+		d.log.WarnContext(ctx, "sending failed", "channel", e.Channel, "enquiry", e.ID, "messages", len(batch), "retryable", retryable(err), "cut_off", cutOff, "err", err)
 	}
+}
+
+// holdToken records the reply token on the batch's deliveries (in the
+// store and in batch) before it is used, and reports whether it could.
+func (d *Desk) holdToken(ctx context.Context, e Enquiry, batch []Message, token string, at time.Time) bool {
+	for i := range batch {
+		del := *batch[i].Delivery
+		del.ReplyToken, del.ReplyTokenAt = token, at
+		if err := d.store.SetDelivery(ctx, batch[i].ID, del); err != nil {
+			d.log.WarnContext(ctx, "recording the reply token of a send failed; pushing instead", "channel", e.Channel, "enquiry", e.ID, "message", batch[i].ID, "err", err)
+			return false
+		}
+		batch[i].Delivery = &del
+	}
+	return true
 }
 
 // backoff is the wait before delivery attempt n+1: 2s, 4s, 8s … capped
@@ -186,7 +232,17 @@ func splitText(s string, max int) []string {
 // when ctx ends. Several desk instances may Run on one shared Store: each
 // claims due work with a lease, so none is done twice and none is lost
 // when an instance dies.
+//
+// Run starts by ending the leases held under Config.Instance
+// (Store.EndLeases), so its first tick takes over what a dead process of
+// the same name left: sends cut off mid-request are retried with their
+// retry key and reply token. Sends this process has started itself are
+// not repeated: the per-enquiry send lock and a re-read of the messages
+// stop that.
 func (d *Desk) Run(ctx context.Context) error {
+	if err := d.store.EndLeases(ctx, d.instance); err != nil && ctx.Err() == nil {
+		d.log.ErrorContext(ctx, "taking over this instance's leases failed; they run out instead", "instance", d.instance, "err", err)
+	}
 	t := time.NewTicker(d.tick)
 	defer t.Stop()
 	for {
@@ -206,7 +262,7 @@ func (d *Desk) Run(ctx context.Context) error {
 // directly.
 func (d *Desk) Tick(ctx context.Context) error {
 	now := d.clock.Now()
-	due, err := d.store.ClaimDue(ctx, now, d.lease, 100)
+	due, err := d.store.ClaimDue(ctx, d.instance, now, d.lease, 100)
 	if err != nil {
 		return err
 	}
@@ -216,7 +272,7 @@ func (d *Desk) Tick(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
-	pending, err := d.store.ClaimPending(ctx, now, d.sendLease, 100)
+	pending, err := d.store.ClaimPending(ctx, d.instance, now, d.sendLease, 100)
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}

@@ -65,6 +65,17 @@ type Config struct {
 	// so staff see that it was cut and nothing else about the message is
 	// lost. Default: DefaultMaxInboundText.
 	MaxInboundText int
+	// Instance names this desk instance: the owner of the leases it takes
+	// on timers and deliveries. When Run starts it ends the leases its
+	// name holds (Store.EndLeases), so a process restarted under the name
+	// of a dead one (a pod's stable name, "host:port") resumes that one's
+	// unfinished sends and timers at once, instead of after Lease or
+	// DeliveryLease; a send cut off mid-request is retried with the same
+	// retry key and reply token. Instances that run at the same time must
+	// never share a name: each would take over the other's work in
+	// progress. Default: a new random name, so a restart waits for the
+	// leases to run out.
+	Instance string
 }
 
 // DefaultMaxInboundText is the default Config.MaxInboundText: LINE's own
@@ -105,6 +116,7 @@ type Desk struct {
 	sendLease   time.Duration
 	maxAttempts int
 	maxText     int
+	instance    string
 
 	chmu  sync.Mutex
 	chans map[string]*deskChannel
@@ -151,7 +163,7 @@ func New(cfg Config) (*Desk, error) {
 		store: cfg.Store, sender: cfg.Sender, dir: cfg.Directory, sink: cfg.Sink, blobs: cfg.Blobs,
 		clock: cfg.Clock, log: cfg.Logger, policy: cfg.MediaPolicy, autoAssign: cfg.AutoAssign,
 		autoClose: cfg.AutoClose, bot: cfg.Bot, tick: cfg.TickInterval, lease: cfg.Lease, sendLease: cfg.DeliveryLease,
-		maxAttempts: cfg.MaxAttempts, maxText: cfg.MaxInboundText, chans: map[string]*deskChannel{}, seed: maphash.MakeSeed(),
+		maxAttempts: cfg.MaxAttempts, maxText: cfg.MaxInboundText, instance: cfg.Instance, chans: map[string]*deskChannel{}, seed: maphash.MakeSeed(),
 	}
 	if d.store == nil {
 		d.store = NewMemStore()
@@ -182,6 +194,9 @@ func New(cfg Config) (*Desk, error) {
 	}
 	if d.maxText <= 0 {
 		d.maxText = DefaultMaxInboundText
+	}
+	if d.instance == "" {
+		d.instance = uuid.New()
 	}
 	if d.autoClose.Warning == "" {
 		d.autoClose.Warning = DefaultAutoCloseWarning

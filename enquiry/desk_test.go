@@ -670,3 +670,110 @@ func BenchmarkReceive(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// TestRestartUnderTheSameNameRetriesACutOffReplyAtOnce: desk A dies while
+// its Welcome reply is in flight. A desk started under A's name takes the
+// delivery over as soon as it runs, long before the delivery lease could
+// have run out (the clock does not move), and replies again with the same
+// token and retry key (Outbound.ReplyRetry); a desk of another name must
+// wait for the lease.
+func TestRestartUnderTheSameNameRetriesACutOffReplyAtOnce(t *testing.T) {
+	for _, name := range []string{"desk-a", "desk-b"} {
+		t.Run("restarted as "+name, func(t *testing.T) {
+			inFlight, dead := make(chan struct{}), make(chan struct{})
+			f := newFixture(t, enquiry.Config{Instance: "desk-a"}, nil)
+			f.sender.fail = func(int, enquiry.Outbound) error {
+				close(inFlight)
+				<-dead // the process is gone: no outcome is recorded until the test ends
+				return retryableErr{}
+			}
+			var wg sync.WaitGroup
+			t.Cleanup(func() { close(dead); wg.Wait() })
+			wg.Go(func() {
+				f.desk.Receive(context.WithoutCancel(t.Context()), enquiry.Inbound{
+					Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
+					Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+				})
+			})
+			<-inFlight
+			es, _ := f.store.Enquiries(t.Context(), enquiry.Filter{})
+			welcome := f.transcript(es[0].ID)[1]
+			if d := welcome.Delivery; d.State != enquiry.Pending || d.Owner != "desk-a" || d.ReplyToken != "rt-1" {
+				t.Fatalf("Welcome mid-request: %+v; want pending, leased to desk-a, holding the reply token", d)
+			}
+
+			s := &sender{}
+			b, err := enquiry.New(enquiry.Config{Store: f.store, Sender: s, Clock: f.clock, Directory: f.roster, Instance: name, TickInterval: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			wg.Go(func() { b.Run(ctx) })
+			if name != "desk-a" {
+				if err := b.Tick(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				if got := f.transcript(es[0].ID)[1].Delivery; got.State != enquiry.Pending || len(s.texts()) != 0 {
+					t.Fatalf("another name took the delivery within its lease: %+v, sent %q", got, s.texts())
+				}
+				f.clock.Advance(2*time.Minute + time.Second) // DeliveryLease
+				if err := b.Tick(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			deadline := time.Now().Add(10 * time.Second) // a safety timeout, not a goal
+			for f.transcript(es[0].ID)[1].Delivery.State != enquiry.Sent {
+				if time.Now().After(deadline) {
+					t.Fatalf("the restarted desk did not deliver the Welcome: %+v", f.transcript(es[0].ID)[1].Delivery)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if len(s.sent) != 1 {
+				t.Fatalf("sent %d times, want once", len(s.sent))
+			}
+			if out := s.sent[0]; out.ReplyToken != "rt-1" || !out.ReplyRetry || out.RetryKey != welcome.Batch {
+				t.Fatalf("retry: token %q, ReplyRetry %v, key %q; want rt-1, true, %q", out.ReplyToken, out.ReplyRetry, out.RetryKey, welcome.Batch)
+			}
+			if d := f.transcript(es[0].ID)[1].Delivery; d.ReplyToken != "" || d.Owner != "" {
+				t.Fatalf("after the send: %+v; want the token and lease cleared", d)
+			}
+		})
+	}
+}
+
+// TestSendCutOffByItsContextKeepsTheReplyToken: a send cut off because the
+// caller's context ended (the desk stopping, a request gone) has no known
+// outcome. It stays pending with its reply token, and the retry replies
+// with that token again (ReplyRetry) instead of pushing a second copy.
+func TestSendCutOffByItsContextKeepsTheReplyToken(t *testing.T) {
+	f := newFixture(t, enquiry.Config{}, nil)
+	ctx, cancel := context.WithCancel(t.Context())
+	f.sender.fail = func(n int, out enquiry.Outbound) error {
+		if n == 1 {
+			cancel() // the caller goes away while the request is out
+			return ctx.Err()
+		}
+		return nil
+	}
+	r, err := f.desk.Receive(ctx, enquiry.Inbound{
+		Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
+		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	welcome := f.transcript(r.Enquiry.ID)[1]
+	if d := welcome.Delivery; d.State != enquiry.Pending || d.ReplyToken != "rt-1" || !strings.Contains(d.Reason, "interrupted") {
+		t.Fatalf("after the cut-off: %+v; want pending, interrupted, holding the token", d)
+	}
+	f.tick(2 * time.Second)
+	if d := f.transcript(r.Enquiry.ID)[1].Delivery; d.State != enquiry.Sent || d.ReplyToken != "" {
+		t.Fatalf("after the retry: %+v; want sent, the token cleared", d)
+	}
+	if len(f.sender.sent) != 1 || f.sender.sent[0].ReplyToken != "rt-1" || !f.sender.sent[0].ReplyRetry {
+		t.Fatalf("retry %+v; want a reply with rt-1 marked ReplyRetry", f.sender.sent)
+	}
+}

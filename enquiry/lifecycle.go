@@ -165,7 +165,7 @@ func (d *Desk) outMessage(a Author, content Content, now time.Time) Message {
 	id := uuid.New()
 	return Message{
 		ID: id, Direction: Out, Author: a, Time: now, Content: content, Batch: id,
-		Delivery: &Delivery{State: Pending, LeaseUntil: now.Add(d.sendLease)},
+		Delivery: &Delivery{State: Pending, LeaseUntil: now.Add(d.sendLease), Owner: d.instance},
 	}
 }
 

@@ -38,7 +38,8 @@ type memEnquiry struct {
 	e           Enquiry
 	msgs        []*Message // pointers: appends copy 8 bytes, not whole messages
 	transitions []Transition
-	lease       time.Time
+	lease       time.Time // ClaimDue's lease, held by leaseOwner
+	leaseOwner  string
 }
 
 type msgRef struct {
@@ -470,7 +471,7 @@ func (s *MemStore) Update(ctx context.Context, c Change) (Enquiry, []Message, er
 		n.LastActivity = old.LastActivity
 	}
 	n.Version = old.Version + 1
-	m.e, m.lease = n, time.Time{}
+	m.e, m.lease, m.leaseOwner = n, time.Time{}, ""
 	k := [2]string{n.Channel, n.Customer.ID}
 	if n.State == Closed && old.State != Closed {
 		if s.open[k] == n.ID {
@@ -542,7 +543,7 @@ func (s *MemStore) Transitions(ctx context.Context, id string) ([]Transition, er
 }
 
 // ClaimDue implements EnquiryStore.
-func (s *MemStore) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Enquiry, error) {
+func (s *MemStore) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Enquiry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var due []*memEnquiry
@@ -558,7 +559,7 @@ func (s *MemStore) ClaimDue(ctx context.Context, now time.Time, lease time.Durat
 	}
 	out := make([]Enquiry, len(due))
 	for i, m := range due {
-		m.lease = now.Add(lease)
+		m.lease, m.leaseOwner = now.Add(lease), owner
 		out[i] = m.e.clone()
 	}
 	return out, nil
@@ -644,7 +645,7 @@ func (s *MemStore) SetDelivery(ctx context.Context, id string, d Delivery) error
 }
 
 // ClaimPending implements MessageStore.
-func (s *MemStore) ClaimPending(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Message, error) {
+func (s *MemStore) ClaimPending(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var refs []msgRef
@@ -670,11 +671,33 @@ func (s *MemStore) ClaimPending(ctx context.Context, now time.Time, lease time.D
 	for i, ref := range refs {
 		msg := ref.m
 		d := *msg.Delivery
-		d.LeaseUntil = now.Add(lease)
+		d.LeaseUntil, d.Owner = now.Add(lease), owner
 		msg.Delivery = &d
 		out[i] = msg.clone()
 	}
 	return out, nil
+}
+
+// EndLeases implements EnquiryStore.
+func (s *MemStore) EndLeases(ctx context.Context, owner string) error {
+	if owner == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range s.enquiries {
+		if m.leaseOwner == owner {
+			m.lease, m.leaseOwner = time.Time{}, ""
+		}
+	}
+	for _, ref := range s.outbox {
+		if d := ref.m.Delivery; d.Owner == owner {
+			n := *d
+			n.LeaseUntil, n.Owner = time.Time{}, ""
+			ref.m.Delivery = &n
+		}
+	}
+	return nil
 }
 
 // Unsend implements MessageStore.

@@ -117,8 +117,20 @@ type Delivery struct {
 	RequestID string    `json:"requestId,omitempty"`
 	At        time.Time `json:"at,omitzero"`
 	Attempts  int       `json:"attempts,omitempty"`
-	// LeaseUntil is set while a desk instance is sending it.
+	// LeaseUntil is set while a desk instance is sending it, or waits
+	// to retry it: until then no other instance claims it.
 	LeaseUntil time.Time `json:"-"`
+	// Owner is the desk instance (Config.Instance) holding LeaseUntil. A
+	// desk that starts under the same name takes the lease over at once.
+	Owner string `json:"-"`
+	// ReplyToken and ReplyTokenAt are the reply token the message's batch
+	// took from its enquiry for a send whose outcome is not yet recorded:
+	// the sending process died, or was stopped, mid-request. The next
+	// attempt uses the same token again instead of pushing (see
+	// Outbound.ReplyRetry), so the message reaches the customer once.
+	// They are cleared once an outcome is recorded. Never shown.
+	ReplyToken   string    `json:"-"`
+	ReplyTokenAt time.Time `json:"-"`
 }
 
 // Message is one entry of an enquiry's transcript.

@@ -38,7 +38,14 @@ type Outbound struct {
 	// says when it was received, so the sender can judge its freshness.
 	ReplyToken   string
 	ReplyTokenAt time.Time
-	Messages     []Message
+	// ReplyRetry reports that an earlier attempt of this send, perhaps
+	// by a desk process that has since died, may have used ReplyToken and
+	// got no answer. The sender must then not push after the token turns
+	// out used: the earlier attempt may have delivered the messages. While
+	// the token is fresh, LINE refusing it as used means just that (only
+	// this send ever had it); once it is stale, the outcome is unknown.
+	ReplyRetry bool
+	Messages   []Message
 	// RetryKey identifies this logical send (a UUID): the same key is
 	// used for every attempt, by any desk instance, so the platform
 	// accepts it at most once.

@@ -185,9 +185,17 @@ type EnquiryStore interface {
 	Transitions(ctx context.Context, id string) ([]Transition, error)
 	// ClaimDue returns up to limit open enquiries whose Deadline is at or
 	// before now and not claimed by anyone else, and claims them for
-	// lease: another caller cannot claim them until the lease ends. A
-	// claimant that dies loses nothing: the lease ends and another claims.
-	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Enquiry, error)
+	// owner (a desk instance's name) for lease: another caller cannot
+	// claim them until the lease ends. A claimant that dies loses
+	// nothing: the lease ends and another claims, or EndLeases ends it.
+	ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Enquiry, error)
+	// EndLeases ends every lease owner holds: its ClaimDue claims and the
+	// delivery leases of its pending outbound messages (Delivery.Owner),
+	// which may then be claimed at once. A desk calls it when it starts,
+	// to take over at once what a dead process of the same name held.
+	// It keeps Delivery.ReplyToken, so the retry uses the same token. An
+	// empty owner ends nothing.
+	EndLeases(ctx context.Context, owner string) error
 	// TakeReplyToken returns the enquiry's unused reply token, if any,
 	// and clears it, atomically: a reply token is used at most once.
 	TakeReplyToken(ctx context.Context, id string) (token string, at time.Time, err error)
@@ -210,8 +218,11 @@ type MessageStore interface {
 	// SetDelivery records an outbound message's delivery state: ErrNotFound.
 	SetDelivery(ctx context.Context, id string, d Delivery) error
 	// ClaimPending returns up to limit outbound messages still pending
-	// whose lease has ended, oldest first, and leases them for lease.
-	ClaimPending(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Message, error)
+	// whose lease has ended, oldest first, and leases them to owner (a
+	// desk instance's name) for lease: Delivery.LeaseUntil and Owner.
+	// SetDelivery records Owner, ReplyToken and ReplyTokenAt too, and
+	// every read returns them.
+	ClaimPending(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Message, error)
 	// Unsend marks the customer's inbound message with the channel's
 	// externalID as unsent by the customer: ErrNotFound. A message with
 	// that ID from another customer is left alone.

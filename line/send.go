@@ -45,7 +45,12 @@ var errFallback = errors.New("line: reply not possible; push instead")
 //
 // A reply token that is set and younger than Config.ReplyFreshness is
 // used when the messages fit in one request; a reply LINE refuses because
-// the token is used or expired falls back to one push. Otherwise the
+// the token is used or expired falls back to one push. When
+// out.ReplyRetry says an earlier attempt (perhaps by a process that died
+// mid-request) may have used the token, there is no push over it: the
+// reply is tried again while the token is fresh, and "Invalid reply
+// token" then means the earlier attempt delivered the messages; a token
+// already stale ends the send with ErrDeliveryUncertain. Otherwise the
 // messages are pushed with X-Line-Retry-Key: out.RetryKey for the first
 // five, and keys derived from it for the next ones, the same on every
 // retry and every later Send of the same Outbound, so LINE accepts each
@@ -72,7 +77,7 @@ func (c *Client) send(ctx context.Context, out enquiry.Outbound) (enquiry.Receip
 	if err != nil {
 		return enquiry.Receipt{}, err
 	}
-	if len(msgs) <= MaxMessagesPerRequest && out.ReplyToken != "" && c.fresh(out) {
+	if len(msgs) <= MaxMessagesPerRequest && out.ReplyToken != "" && (c.fresh(out) || out.ReplyRetry) {
 		rec, err := c.reply(ctx, out, msgs)
 		if !errors.Is(err, errFallback) {
 			return rec, err
@@ -153,6 +158,12 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 		rid       string
 		uncertain *Error // the last attempt LINE may have carried out
 	)
+	if out.ReplyRetry {
+		// An earlier Send, in this process or a dead one, may have used
+		// the token: it is spent only on this send, so its refusal as
+		// used means delivered, as after an unclear answer here.
+		uncertain = &Error{Op: "reply", Message: "an earlier attempt of this send may have used the reply token"}
+	}
 	err = c.retry(ctx, k, func(ctx context.Context) error {
 		if !c.fresh(out) {
 			if uncertain != nil {

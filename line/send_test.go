@@ -435,3 +435,44 @@ func TestSendTakesAUsedUpFreshTokenAsDeliveredAfterAnUnclearAnswer(t *testing.T)
 	is.Len(len(f.p.Received(customer)), 1, "delivered once by the first attempt")
 	is.Len(len(f.p.Pushes()), 0)
 }
+
+func TestSendRetryingAReplyOfADeadProcessNeverPushesOverItsToken(t *testing.T) {
+	clk := clock.NewFake(time.Now())
+	cases := []struct {
+		name string
+		// earlier is what the dead process's attempt did with the token.
+		earlier   func(f fixture, tok string)
+		age       time.Duration
+		wantErr   error
+		wantCalls int
+	}{
+		{name: "the earlier attempt delivered: the retry finds the token used and counts it delivered",
+			earlier: func(f fixture, tok string) { useToken(t, f, tok) }, wantCalls: 1},
+		{name: "the earlier attempt never reached LINE: the retry replies",
+			earlier: func(fixture, string) {}, wantCalls: 1},
+		{name: "the token is stale: the outcome is unknown and nothing is sent",
+			earlier: func(f fixture, tok string) { useToken(t, f, tok) }, age: 40 * time.Second,
+			wantErr: line.ErrDeliveryUncertain, wantCalls: 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			is := outCheck(t)
+			f := newFixture(t, line.Config{Clock: clk, ReplyFreshness: 30 * time.Second})
+			tok := f.p.IssueReplyToken(botID, customer)
+			tc.earlier(f, tok)
+			before := len(f.p.Calls())
+			out := f.outbound(text("answer"))
+			out.ReplyToken, out.ReplyTokenAt, out.ReplyRetry = tok, clk.Now().Add(-tc.age), true
+			rec, err := f.c.Send(context.Background(), out)
+			if tc.wantErr != nil {
+				is.ErrIs(err, tc.wantErr)
+			} else {
+				is.NoErr(err)
+				is.True(rec.Replied)
+			}
+			is.Len(len(f.p.Calls())-before, tc.wantCalls)
+			is.Len(len(f.p.Pushes()), 0, "never a push over a token that may have been used")
+			is.Len(len(f.p.Replies()), 1, "the customer has the reply once")
+		})
+	}
+}

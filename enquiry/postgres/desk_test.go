@@ -219,7 +219,7 @@ func TestAReplicaKilledHoldingAClaimLosesNothingAfterTheLease(t *testing.T) {
 
 	// Desk A claims the due ring timeout, as its Tick would, and dies
 	// before acting on it.
-	claimed, err := a.store.ClaimDue(ctx, deadline, 30*time.Second, 10)
+	claimed, err := a.store.ClaimDue(ctx, "desk-1", deadline, 30*time.Second, 10)
 	require.NoError(t, err)
 	require.Len(t, claimed, 1)
 

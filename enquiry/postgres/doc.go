@@ -18,7 +18,10 @@
 // LOCKED and a lease, so a replica that dies mid-ring loses nothing:
 // another claims the deadline when the lease ends. Each customer's webhook
 // events are leased the same way (enquiry.KeyLeaser, table event_keys):
-// one replica at a time hands them to the desk, in order. Transcripts page by
+// one replica at a time hands them to the desk, in order. Every lease
+// names its owner, so a replica restarted under its old name (its
+// enquiry.Config.Instance) ends its predecessor's leases at once
+// (EndLeases) instead of waiting for them. Transcripts page by
 // keyset on (enquiry, seq), and each enquiry's seq is assigned under its
 // row lock, without gaps. Receive, the hot path, is one round trip: the
 // function socialdesk_receive does it inside the database.

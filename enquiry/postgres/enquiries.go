@@ -69,7 +69,7 @@ func (s *Store) Open(ctx context.Context, e enquiry.Enquiry) (enquiry.Enquiry, b
 const updateEnquirySQL = `UPDATE enquiries SET state = $3, staff = $4, invited = $5,
 	direct = $6, plan = $7, step = $8, ringing = $9, deadline = $10, timer = $11,
 	updated = $12, closed = $13, last_activity = GREATEST(last_activity, $14),
-	version = version + 1, last_seq = last_seq + $15, lease_until = NULL
+	version = version + 1, last_seq = last_seq + $15, lease_until = NULL, lease_owner = ''
 	WHERE id = $1 AND version = $2
 	RETURNING last_seq, ` + enquiryColumns
 
@@ -240,10 +240,10 @@ func (s *Store) Transitions(ctx context.Context, id string) ([]enquiry.Transitio
 
 // ClaimDue returns up to limit (0: all) open enquiries with a Timer whose
 // Deadline is at or before now and not claimed by anyone else, earliest
-// deadline first, and claims them until now+lease. Rows another caller is
-// claiming at the same moment are skipped (FOR UPDATE SKIP LOCKED), never
-// waited for.
-func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]enquiry.Enquiry, error) {
+// deadline first, and claims them for owner until now+lease. Rows another
+// caller is claiming at the same moment are skipped (FOR UPDATE SKIP
+// LOCKED), never waited for.
+func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]enquiry.Enquiry, error) {
 	// The claim is chosen once, in a materialized CTE, so the LIMIT and
 	// the row locks apply to exactly the rows updated.
 	es, err := s.enquiries(ctx, `WITH due AS MATERIALIZED (
@@ -251,8 +251,8 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 			WHERE state <> 'closed' AND timer <> '' AND deadline <= $1
 				AND (lease_until IS NULL OR lease_until <= $1)
 			ORDER BY deadline LIMIT $3 FOR UPDATE SKIP LOCKED)
-		UPDATE enquiries e SET lease_until = $2 FROM due WHERE e.id = due.id
-		RETURNING `+qualify(enquiryColumns, "e."), now, now.Add(lease), limitArg(limit))
+		UPDATE enquiries e SET lease_until = $2, lease_owner = $4 FROM due WHERE e.id = due.id
+		RETURNING `+qualify(enquiryColumns, "e."), now, now.Add(lease), limitArg(limit), owner)
 	sort.SliceStable(es, func(i, j int) bool { return es[i].Deadline.Before(es[j].Deadline) })
 	return es, err
 }

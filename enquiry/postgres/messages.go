@@ -9,12 +9,13 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 )
 
-const insertMessageSQL = "INSERT INTO messages (" + messageColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING " + messageColumns
+const insertMessageSQL = "INSERT INTO messages (" + messageColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING " + messageColumns
 
 // queueInsertMessage adds the insert of m, whose Enquiry, Channel and Seq
 // are set, to b; it returns the message as stored.
 func queueInsertMessage(b *pgx.Batch, m *enquiry.Message) {
 	args := append([]any{m.ID, m.Enquiry, m.Channel, m.Seq}, messageArgs(m)...)
+	args = append(args, leaseArgs(m)...)
 	b.Queue(insertMessageSQL, args...)
 }
 
@@ -44,12 +45,15 @@ func (s *Store) Messages(ctx context.Context, id string, after int64, limit int)
 	return ms, err
 }
 
-// SetDelivery records an outbound message's delivery state, lease
-// included: enquiry.ErrNotFound if there is no such outbound message.
+// SetDelivery records an outbound message's delivery state, lease, its
+// owner and a held reply token included: enquiry.ErrNotFound if there is
+// no such outbound message.
 func (s *Store) SetDelivery(ctx context.Context, id string, d enquiry.Delivery) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE messages SET delivery_state = $2, delivery_reason = $3,
-		delivery_request_id = $4, delivery_at = $5, delivery_attempts = $6, lease_until = $7
-		WHERE id = $1 AND delivery_state <> ''`, id, string(d.State), d.Reason, d.RequestID, tz(d.At), d.Attempts, tz(d.LeaseUntil))
+		delivery_request_id = $4, delivery_at = $5, delivery_attempts = $6, lease_until = $7,
+		lease_owner = $8, reply_token = $9, reply_token_at = $10
+		WHERE id = $1 AND delivery_state <> ''`, id, string(d.State), d.Reason, d.RequestID, tz(d.At), d.Attempts, tz(d.LeaseUntil),
+		d.Owner, d.ReplyToken, tz(d.ReplyTokenAt))
 	if err != nil {
 		return wrap(err, "recording a delivery")
 	}
@@ -60,17 +64,35 @@ func (s *Store) SetDelivery(ctx context.Context, id string, d enquiry.Delivery) 
 }
 
 // ClaimPending returns up to limit (0: all) outbound messages still
-// pending whose lease has ended, oldest first, and leases them until
-// now+lease. Rows another caller is claiming at the same moment are skipped.
-func (s *Store) ClaimPending(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]enquiry.Message, error) {
+// pending whose lease has ended, oldest first, and leases them to owner
+// until now+lease. Rows another caller is claiming at the same moment are
+// skipped.
+func (s *Store) ClaimPending(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]enquiry.Message, error) {
 	return s.messages(ctx, "claiming pending messages", `WITH due AS MATERIALIZED (
 			SELECT id FROM messages
 			WHERE delivery_state = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
 			ORDER BY at, enquiry, seq LIMIT $3 FOR UPDATE SKIP LOCKED
 		), claimed AS (
-			UPDATE messages m SET lease_until = $2 FROM due WHERE m.id = due.id
+			UPDATE messages m SET lease_until = $2, lease_owner = $4 FROM due WHERE m.id = due.id
 			RETURNING `+qualify(messageColumns, "m.")+`)
-		SELECT `+messageColumns+` FROM claimed ORDER BY at, enquiry, seq`, now, now.Add(lease), limitArg(limit))
+		SELECT `+messageColumns+` FROM claimed ORDER BY at, enquiry, seq`, now, now.Add(lease), limitArg(limit), owner)
+}
+
+// EndLeases ends every lease owner holds, on timers (ClaimDue) and on
+// pending deliveries, in one transaction; held reply tokens stay. An
+// empty owner ends nothing.
+func (s *Store) EndLeases(ctx context.Context, owner string) error {
+	if owner == "" {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue("UPDATE enquiries SET lease_until = NULL, lease_owner = '' WHERE lease_owner = $1", owner)
+		b.Queue(`UPDATE messages SET lease_until = NULL, lease_owner = ''
+			WHERE lease_owner = $1 AND delivery_state = 'pending'`, owner)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return wrap(err, "ending leases")
 }
 
 // Unsend marks the customer's inbound message with the channel's

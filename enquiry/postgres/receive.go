@@ -16,8 +16,10 @@ import (
 )
 
 // receiveSQL calls the function socialdesk_receive (migrations/0003) and
-// spreads the enquiry and message it returns into columns.
-var receiveSQL = "SELECT " + qualify(enquiryColumns, "(r.r_enquiry).") + ", " +
+// spreads the enquiry and message it returns into columns. The leading
+// comment names the call where pg_stat_activity shows the query (it keeps
+// only the first 1 KiB).
+var receiveSQL = "/* socialdesk_receive */ SELECT " + qualify(enquiryColumns, "(r.r_enquiry).") + ", " +
 	qualify(messageColumns, "(r.r_message).") + ", r.r_opened, r.r_duplicate, r.r_reused" +
 	" FROM socialdesk_receive(" + placeholders(1, 35) + ") r"
 

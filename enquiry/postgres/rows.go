@@ -14,7 +14,7 @@ import (
 const enquiryColumns = "id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, standby, reply_token, reply_token_at, opened, updated, closed, last_activity, version"
 
 // The columns of a message, in the order messageRow.dest scans them.
-const messageColumns = "id, enquiry, channel, seq, direction, author_kind, author_id, at, content, external_id, batch, delivery_state, delivery_reason, delivery_request_id, delivery_at, delivery_attempts, lease_until, unsent"
+const messageColumns = "id, enquiry, channel, seq, direction, author_kind, author_id, at, content, external_id, batch, delivery_state, delivery_reason, delivery_request_id, delivery_at, delivery_attempts, lease_until, unsent, lease_owner, reply_token, reply_token_at"
 
 // qualify prefixes each of the comma-separated columns with p, e.g.
 // qualify(enquiryColumns, "e.").
@@ -69,17 +69,17 @@ func enquiryArgs(e *enquiry.Enquiry) []any {
 
 // messageRow scans one message.
 type messageRow struct {
-	m                   enquiry.Message
-	at                  pgtype.Timestamptz
-	d                   enquiry.Delivery
-	deliveryAt, leaseAt pgtype.Timestamptz
+	m                            enquiry.Message
+	at                           pgtype.Timestamptz
+	d                            enquiry.Delivery
+	deliveryAt, leaseAt, replyAt pgtype.Timestamptz
 }
 
 func (r *messageRow) dest() []any {
 	m, d := &r.m, &r.d
 	return []any{&m.ID, &m.Enquiry, &m.Channel, &m.Seq, &m.Direction, &m.Author.Kind, &m.Author.ID,
 		&r.at, &m.Content, &m.ExternalID, &m.Batch, &d.State, &d.Reason, &d.RequestID,
-		&r.deliveryAt, &d.Attempts, &r.leaseAt, &m.Unsent}
+		&r.deliveryAt, &d.Attempts, &r.leaseAt, &m.Unsent, &d.Owner, &d.ReplyToken, &r.replyAt}
 }
 
 func (r *messageRow) value() enquiry.Message {
@@ -89,13 +89,14 @@ func (r *messageRow) value() enquiry.Message {
 		d := r.d
 		d.At = goTime(r.deliveryAt)
 		d.LeaseUntil = goTime(r.leaseAt)
+		d.ReplyTokenAt = goTime(r.replyAt)
 		m.Delivery = &d
 	}
 	return m
 }
 
 // messageArgs are m's values for the columns of messageColumns from
-// direction on, in order.
+// direction to unsent, in order (socialdesk_receive's message arguments).
 func messageArgs(m *enquiry.Message) []any {
 	var d enquiry.Delivery
 	if m.Delivery != nil {
@@ -104,4 +105,14 @@ func messageArgs(m *enquiry.Message) []any {
 	return []any{string(m.Direction), string(m.Author.Kind), m.Author.ID, tz(m.Time), jsonb(m.Content),
 		m.ExternalID, m.Batch, string(d.State), d.Reason, d.RequestID, tz(d.At), d.Attempts,
 		tz(d.LeaseUntil), m.Unsent}
+}
+
+// leaseArgs are m's values for the columns of messageColumns after
+// unsent: the lease's owner and a held reply token.
+func leaseArgs(m *enquiry.Message) []any {
+	var d enquiry.Delivery
+	if m.Delivery != nil {
+		d = *m.Delivery
+	}
+	return []any{d.Owner, d.ReplyToken, tz(d.ReplyTokenAt)}
 }

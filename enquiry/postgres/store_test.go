@@ -318,7 +318,7 @@ func TestClaimDueFromTwoReplicasNeverHandsOutOneEnquiryTwice(t *testing.T) {
 		require.NoError(t, err)
 	}
 	// Deadlines are t0+1m: none is due before.
-	early, err := a.ClaimDue(ctx, t0, time.Minute, 100)
+	early, err := a.ClaimDue(ctx, "desk-1", t0, time.Minute, 100)
 	require.NoError(t, err)
 	assert.Empty(t, early)
 
@@ -328,7 +328,7 @@ func TestClaimDueFromTwoReplicasNeverHandsOutOneEnquiryTwice(t *testing.T) {
 	parallel(4, func(i int) {
 		s := []*postgres.Store{a, b}[i%2]
 		for {
-			es, err := s.ClaimDue(ctx, now, time.Minute, 3)
+			es, err := s.ClaimDue(ctx, "desk-1", now, time.Minute, 3)
 			if !assert.NoError(t, err) || len(es) == 0 {
 				return
 			}
@@ -345,10 +345,10 @@ func TestClaimDueFromTwoReplicasNeverHandsOutOneEnquiryTwice(t *testing.T) {
 	}
 
 	// Within the lease nobody claims again; after it, they are due again.
-	again, err := b.ClaimDue(ctx, now.Add(59*time.Second), time.Minute, 100)
+	again, err := b.ClaimDue(ctx, "desk-1", now.Add(59*time.Second), time.Minute, 100)
 	require.NoError(t, err)
 	assert.Empty(t, again)
-	again, err = b.ClaimDue(ctx, now.Add(time.Minute), time.Minute, 100)
+	again, err = b.ClaimDue(ctx, "desk-1", now.Add(time.Minute), time.Minute, 100)
 	require.NoError(t, err)
 	assert.Len(t, again, n, "a claimant that died loses nothing")
 }
@@ -359,14 +359,14 @@ func TestUpdateOfTheDeadlineEndsTheLease(t *testing.T) {
 	r, err := s.Receive(ctx, arrival("c", "u", "m1", t0))
 	require.NoError(t, err)
 	now := t0.Add(time.Minute)
-	due, err := s.ClaimDue(ctx, now, time.Hour, 10)
+	due, err := s.ClaimDue(ctx, "desk-1", now, time.Hour, 10)
 	require.NoError(t, err)
 	require.Len(t, due, 1)
 	e := due[0]
 	e.Step, e.Deadline = 1, now.Add(time.Minute)
 	_, _, err = s.Update(ctx, enquiry.Change{Enquiry: e})
 	require.NoError(t, err)
-	due, err = s.ClaimDue(ctx, now.Add(time.Minute), time.Hour, 10)
+	due, err = s.ClaimDue(ctx, "desk-1", now.Add(time.Minute), time.Hour, 10)
 	require.NoError(t, err)
 	require.Len(t, due, 1, "the next step's deadline is claimable when due")
 	assert.Equal(t, r.Enquiry.ID, due[0].ID)
@@ -575,19 +575,19 @@ func TestClaimPendingLeasesOutboundMessages(t *testing.T) {
 	require.NoError(t, err)
 
 	now := t0.Add(time.Minute)
-	first, err := s.ClaimPending(ctx, now, time.Minute, 3)
+	first, err := s.ClaimPending(ctx, "desk-1", now, time.Minute, 3)
 	require.NoError(t, err)
 	require.Len(t, first, 3)
 	for i, m := range first {
 		assert.Equal(t, out[i].ID, m.ID, "oldest first")
 		assert.Equal(t, now.Add(time.Minute), m.Delivery.LeaseUntil)
 	}
-	rest, err := s.ClaimPending(ctx, now, time.Minute, 10)
+	rest, err := s.ClaimPending(ctx, "desk-1", now, time.Minute, 10)
 	require.NoError(t, err)
 	require.Len(t, rest, 2, "leased ones are not claimed again")
 
 	require.NoError(t, s.SetDelivery(ctx, first[0].ID, enquiry.Delivery{State: enquiry.Sent, RequestID: "req1", At: now, Attempts: 1}))
-	later, err := s.ClaimPending(ctx, now.Add(time.Minute), time.Minute, 10)
+	later, err := s.ClaimPending(ctx, "desk-1", now.Add(time.Minute), time.Minute, 10)
 	require.NoError(t, err)
 	assert.Len(t, later, 4, "after the lease all but the sent one are due again")
 	assert.ErrorIs(t, s.SetDelivery(ctx, "nope", enquiry.Delivery{State: enquiry.Sent}), enquiry.ErrNotFound)
@@ -823,7 +823,7 @@ func TestClaimPendingFromTwoReplicasNeverHandsOutOneMessageTwice(t *testing.T) {
 	parallel(4, func(i int) {
 		s := []*postgres.Store{a, b}[i%2]
 		for {
-			ms, err := s.ClaimPending(ctx, now, time.Minute, 3)
+			ms, err := s.ClaimPending(ctx, "desk-1", now, time.Minute, 3)
 			if !assert.NoError(t, err) || len(ms) == 0 {
 				return
 			}

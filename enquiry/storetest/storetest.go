@@ -54,6 +54,7 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"due timers are claimed once per lease", testClaimDue},
 		{"transcripts page by sequence", testMessagesPaging},
 		{"pending deliveries are claimed once per lease", testClaimPending},
+		{"a restarted owner ends its own leases, and no one else's", testEndLeases},
 		{"an unsent message is marked", testUnsend},
 		{"last served and engagement are remembered", testLastServedEngagement},
 		{"open returns the existing open enquiry", testOpen},
@@ -816,17 +817,17 @@ func testClaimDue(t *testing.T, s enquiry.Store) {
 	closeEnquiry(t, s, closed, "alice", t0)
 
 	now := t0.Add(time.Minute)
-	got, err := s.ClaimDue(ctx(t), now, 30*time.Second, 10)
+	got, err := s.ClaimDue(ctx(t), "desk-1", now, 30*time.Second, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 || got[0].ID != due2.ID || got[1].ID != due1.ID {
 		t.Fatalf("ClaimDue = %v; want U2 then U1 (earliest deadline first)", ids(got))
 	}
-	if again, _ := s.ClaimDue(ctx(t), now.Add(10*time.Second), 30*time.Second, 10); len(again) != 0 {
+	if again, _ := s.ClaimDue(ctx(t), "desk-1", now.Add(10*time.Second), 30*time.Second, 10); len(again) != 0 {
 		t.Fatalf("claimed again within the lease: %v", ids(again))
 	}
-	after, _ := s.ClaimDue(ctx(t), now.Add(31*time.Second), 30*time.Second, 1)
+	after, _ := s.ClaimDue(ctx(t), "desk-1", now.Add(31*time.Second), 30*time.Second, 1)
 	if len(after) != 1 || after[0].ID != due2.ID {
 		t.Fatalf("after the lease (limit 1): %v; want U2", ids(after))
 	}
@@ -834,7 +835,7 @@ func testClaimDue(t *testing.T, s enquiry.Store) {
 	e := after[0]
 	e.Deadline = now.Add(31 * time.Second)
 	update(t, s, e)
-	if got, _ := s.ClaimDue(ctx(t), now.Add(32*time.Second), 30*time.Second, 10); len(got) != 2 || got[0].ID != due1.ID || got[1].ID != due2.ID {
+	if got, _ := s.ClaimDue(ctx(t), "desk-1", now.Add(32*time.Second), 30*time.Second, 10); len(got) != 2 || got[0].ID != due1.ID || got[1].ID != due2.ID {
 		t.Fatalf("after update: %v; want U1 (lease ended) then U2 (lease cleared by the update)", ids(got))
 	}
 
@@ -850,7 +851,7 @@ func testClaimDue(t *testing.T, s enquiry.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got, err := s.ClaimDue(context.Background(), later, time.Minute, 5)
+			got, err := s.ClaimDue(context.Background(), "desk-1", later, time.Minute, 5)
 			if err != nil {
 				t.Error(err)
 			}
@@ -940,14 +941,14 @@ func testClaimPending(t *testing.T, s enquiry.Store) {
 	m3.Delivery.LeaseUntil = t0.Add(time.Hour) // being sent by someone
 	_, msgs := update(t, s, e, m1, m2, m3)
 	now := t0.Add(time.Minute)
-	got, err := s.ClaimPending(ctx(t), now, 30*time.Second, 10)
+	got, err := s.ClaimPending(ctx(t), "desk-1", now, 30*time.Second, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 || got[0].ID != m1.ID || got[1].ID != m2.ID || !got[0].Delivery.LeaseUntil.Equal(now.Add(30*time.Second)) {
 		t.Fatalf("ClaimPending = %+v; want m1, m2 leased until now+30s", got)
 	}
-	if again, _ := s.ClaimPending(ctx(t), now, 30*time.Second, 10); len(again) != 0 {
+	if again, _ := s.ClaimPending(ctx(t), "desk-1", now, 30*time.Second, 10); len(again) != 0 {
 		t.Fatalf("claimed again within the lease: %d", len(again))
 	}
 	if err := s.SetDelivery(ctx(t), msgs[0].ID, enquiry.Delivery{State: enquiry.Sent, RequestID: "req-1", At: now, Attempts: 1}); err != nil {
@@ -956,7 +957,7 @@ func testClaimPending(t *testing.T, s enquiry.Store) {
 	if err := s.SetDelivery(ctx(t), msgs[1].ID, enquiry.Delivery{State: enquiry.Failed, Reason: "The property, 'to', in the request body is invalid", At: now, Attempts: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.ClaimPending(ctx(t), now.Add(time.Hour+time.Second), time.Minute, 10); len(got) != 1 || got[0].ID != m3.ID {
+	if got, _ := s.ClaimPending(ctx(t), "desk-1", now.Add(time.Hour+time.Second), time.Minute, 10); len(got) != 1 || got[0].ID != m3.ID {
 		t.Fatalf("after sent/failed: %+v; want only m3", got)
 	}
 	page, _ := s.Messages(ctx(t), e.ID, 1, 10)
@@ -966,6 +967,92 @@ func testClaimPending(t *testing.T, s enquiry.Store) {
 	}
 	if err := s.SetDelivery(ctx(t), uuid.New(), enquiry.Delivery{State: enquiry.Sent}); !errors.Is(err, enquiry.ErrNotFound) {
 		t.Fatalf("SetDelivery(unknown): err = %v, want ErrNotFound", err)
+	}
+}
+
+func testEndLeases(t *testing.T, s enquiry.Store) {
+	mustCreate(t, s, "a")
+	now := t0.Add(time.Minute)
+	lease := time.Hour
+
+	// Timers: U1 claimed by desk-1, U2 by desk-2.
+	due := func(customer string) enquiry.Enquiry {
+		e := receive(t, s, "a", customer, "m-"+customer, t0).Enquiry
+		e.Timer, e.Deadline = enquiry.RingTimer, t0
+		n, _ := update(t, s, e)
+		return n
+	}
+	u1 := due("U1")
+	if got, err := s.ClaimDue(ctx(t), "desk-1", now, lease, 10); err != nil || len(got) != 1 || got[0].ID != u1.ID {
+		t.Fatalf("desk-1 ClaimDue = %v, %v; want U1", ids(got), err)
+	}
+	u2 := due("U2")
+	if got, err := s.ClaimDue(ctx(t), "desk-2", now, lease, 10); err != nil || len(got) != 1 || got[0].ID != u2.ID {
+		t.Fatalf("desk-2 ClaimDue = %v, %v; want U2", ids(got), err)
+	}
+
+	// Deliveries: m1 created leased to desk-1, m2 claimed by desk-2, m3
+	// claimed by desk-1 and holding a reply token from a cut-off send.
+	e, _ := s.Enquiry(ctx(t), u1.ID)
+	m1, m2, m3 := outbound(t0), outbound(t0.Add(time.Second)), outbound(t0.Add(2*time.Second))
+	m1.Delivery.LeaseUntil, m1.Delivery.Owner = now.Add(lease), "desk-1"
+	m3.Delivery.LeaseUntil = now.Add(lease)
+	_, msgs := update(t, s, e, m1, m2, m3)
+	if got, err := s.ClaimPending(ctx(t), "desk-2", now, lease, 10); err != nil || len(got) != 1 || got[0].ID != m2.ID || got[0].Delivery.Owner != "desk-2" {
+		t.Fatalf("desk-2 ClaimPending = %+v, %v; want m2 owned by desk-2", got, err)
+	}
+	held := *msgs[2].Delivery
+	held.Owner, held.ReplyToken, held.ReplyTokenAt = "desk-1", "rt-held", t0.Add(3*time.Second)
+	if err := s.SetDelivery(ctx(t), m3.ID, held); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ClaimPending(ctx(t), "desk-1", now, lease, 10); len(got) != 0 {
+		t.Fatalf("claimed within the leases: %+v", got)
+	}
+
+	if err := s.EndLeases(ctx(t), ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ClaimPending(ctx(t), "desk-1", now, lease, 10); len(got) != 0 {
+		t.Fatalf("EndLeases(\"\") freed deliveries: %+v", got)
+	}
+	if err := s.EndLeases(ctx(t), "desk-1"); err != nil {
+		t.Fatalf("EndLeases: %v", err)
+	}
+	got, err := s.ClaimDue(ctx(t), "desk-1", now, lease, 10)
+	if err != nil || len(got) != 1 || got[0].ID != u1.ID {
+		t.Fatalf("ClaimDue after EndLeases(desk-1) = %v, %v; want U1 only (U2 is desk-2's)", ids(got), err)
+	}
+	pending, err := s.ClaimPending(ctx(t), "desk-1", now, lease, 10)
+	if err != nil || len(pending) != 2 || pending[0].ID != m1.ID || pending[1].ID != m3.ID {
+		t.Fatalf("ClaimPending after EndLeases(desk-1) = %+v, %v; want m1 and m3 (m2 is desk-2's)", pending, err)
+	}
+	if d := pending[1].Delivery; d.ReplyToken != "rt-held" || !d.ReplyTokenAt.Equal(t0.Add(3*time.Second)) || d.Owner != "desk-1" || !d.LeaseUntil.Equal(now.Add(lease)) {
+		t.Fatalf("m3's delivery = %+v; want the held reply token kept, leased to desk-1 again", d)
+	}
+	page, _ := s.Messages(ctx(t), e.ID, msgs[2].Seq-1, 1)
+	if len(page) != 1 || page[0].Delivery.ReplyToken != "rt-held" {
+		t.Fatalf("Messages does not return the held reply token: %+v", page)
+	}
+	// Recording an outcome clears the token.
+	sent := *pending[1].Delivery
+	sent.State, sent.ReplyToken, sent.ReplyTokenAt, sent.LeaseUntil, sent.Owner = enquiry.Sent, "", time.Time{}, time.Time{}, ""
+	if err := s.SetDelivery(ctx(t), m3.ID, sent); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := s.Messages(ctx(t), e.ID, msgs[2].Seq-1, 1); page[0].Delivery.ReplyToken != "" || page[0].Delivery.State != enquiry.Sent {
+		t.Fatalf("after sent: %+v", page[0].Delivery)
+	}
+	// Another restart of desk-1 frees what it claimed since, and still
+	// nothing of desk-2's.
+	if err := s.EndLeases(ctx(t), "desk-1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ClaimDue(ctx(t), "desk-1", now, lease, 10); len(got) != 1 || got[0].ID != u1.ID {
+		t.Fatalf("ClaimDue after a second EndLeases(desk-1) = %v; want U1 only", ids(got))
+	}
+	if got, _ := s.ClaimPending(ctx(t), "desk-1", now, lease, 10); len(got) != 1 || got[0].ID != m1.ID {
+		t.Fatalf("ClaimPending after a second EndLeases(desk-1) = %+v; want m1 only", got)
 	}
 }
 

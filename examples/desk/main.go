@@ -37,7 +37,28 @@ type config struct {
 	APIBase     string // LINE_API_BASE
 	DataAPIBase string // LINE_DATA_API_BASE
 	DatabaseURL string // DESK_DATABASE_URL: use PostgreSQL
-	Demo        bool   // no LINE credentials: run the embedded fake platform
+	// Instance is DESK_INSTANCE: this process's name on its leases, the
+	// same across restarts so a restart resumes at once what a crash cut
+	// off; unique among replicas. Default: host name and listen port.
+	Instance string
+	Demo     bool // no LINE credentials: run the embedded fake platform
+}
+
+// hostname is os.Hostname, replaced in tests.
+var hostname = os.Hostname
+
+// defaultInstance is the host name and the port of addr, e.g.
+// "myhost:8080": stable across restarts, distinct per host and port.
+func defaultInstance(addr string) string {
+	host, err := hostname()
+	if err != nil || host == "" {
+		host = "desk"
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return host + ":" + addr
+	}
+	return host + ":" + port
 }
 
 func configFrom(getenv func(string) string) (config, error) {
@@ -45,10 +66,13 @@ func configFrom(getenv func(string) string) (config, error) {
 		Addr: getenv("DESK_ADDR"), Token: getenv("DESK_TOKEN"),
 		Secret: getenv("LINE_CHANNEL_SECRET"), AccessToken: getenv("LINE_CHANNEL_ACCESS_TOKEN"),
 		APIBase: getenv("LINE_API_BASE"), DataAPIBase: getenv("LINE_DATA_API_BASE"),
-		DatabaseURL: getenv("DESK_DATABASE_URL"),
+		DatabaseURL: getenv("DESK_DATABASE_URL"), Instance: getenv("DESK_INSTANCE"),
 	}
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8080"
+	}
+	if c.Instance == "" {
+		c.Instance = defaultInstance(c.Addr)
 	}
 	switch {
 	case c.Secret == "" && c.AccessToken == "":

@@ -67,12 +67,13 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s.desk, err = enquiry.New(enquiry.Config{Store: store, Sender: sender, Directory: s.roster, Sink: s.feed, Blobs: s.blobs, Logger: log})
+	s.desk, err = enquiry.New(enquiry.Config{Store: store, Sender: sender, Directory: s.roster, Sink: s.feed, Blobs: s.blobs, Logger: log, Instance: cfg.Instance})
 	if err != nil {
 		return nil, err
 	}
 	s.webhook = line.NewWebhook(line.WebhookConfig{
 		Channels: s.desk, Events: store, Desk: s.desk, Content: s.line, Blobs: s.blobs, Logger: log,
+		Instance: cfg.Instance,
 	})
 	s.mux.Handle("/webhook/line/{channel}", s.webhook)
 	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{}), connect: s.connectChannel}

@@ -57,7 +57,7 @@ var allOn = automsg.Settings{
 
 // setUpChannel creates the channel this host serves, if it is not there yet:
 // the demo channel, or channel main with the LINE credentials.
-func (s *server) setUpChannel(ctx context.Context) error {
+func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Routing: routeToStaff(), AutoMessages: allOn,
 		Credentials: enquiry.Credentials{Secret: enquiry.Secret(s.cfg.Secret), Token: enquiry.Secret(s.cfg.AccessToken)}}
 	if s.cfg.Demo {
@@ -74,12 +74,9 @@ func (s *server) setUpChannel(ctx context.Context) error {
 	if existing, err := s.desk.Channel(ctx, ch.ID); err == nil {
 		ch = existing // kept in PostgreSQL from an earlier run
 	} else if _, err := s.desk.CreateChannel(ctx, ch); err != nil {
-		return fmt.Errorf("setting up channel %s: %w", ch.ID, err)
+		return ch, fmt.Errorf("setting up channel %s: %w", ch.ID, err)
 	}
-	if !s.cfg.Demo {
-		s.diagnose(ctx, ch)
-	}
-	return nil
+	return ch, nil
 }
 
 // diagnose runs LINE's set-up checks for channel main and logs each result;
@@ -123,9 +120,13 @@ func (s *server) connectChannel(r *http.Request, ch *enquiry.Channel) error {
 	return nil
 }
 
-// startConnector mounts the webhook and starts its workers.
+// startConnector mounts the webhook and starts its workers, then checks
+// LINE's set-up in the background: the workers resume at once what a
+// previous process left pending, and LINE's webhook test can reach the
+// server, which serves once start returns.
 func (s *server) startConnector(ctx context.Context) error {
-	if err := s.setUpChannel(ctx); err != nil {
+	ch, err := s.setUpChannel(ctx)
+	if err != nil {
 		return err
 	}
 	s.wg.Add(1)
@@ -135,6 +136,9 @@ func (s *server) startConnector(ctx context.Context) error {
 			s.log.Error("webhook workers stopped", "err", err)
 		}
 	}()
+	if !s.cfg.Demo {
+		s.wg.Go(func() { s.diagnose(ctx, ch) })
+	}
 	return nil
 }
 

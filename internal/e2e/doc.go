@@ -7,12 +7,13 @@
 // timeouts from the Messaging API (some after LINE carried the request
 // out); a slow content API; a thousand concurrent webhooks from one
 // customer; many customers at once; the desk stopped in the middle and
-// another instance taking over the same store; two instances serving one
-// store at once, behind a load balancer. They then check what the
-// library promises: one open enquiry per customer, every customer message
-// exactly once and in LINE's order, every outbound message delivered
-// exactly once, Welcome and Close once per enquiry, nothing pending, and
-// no goroutine left behind. A table of bad requests checks the HTTP
+// another instance taking over the same store; an instance killed with a
+// reply in flight and restarted under its name, resuming at once; two
+// instances serving one store at once, behind a load balancer. They then
+// check what the library promises: one open enquiry per customer, every
+// customer message exactly once and in LINE's order, every outbound
+// message delivered exactly once, Welcome and Close once per enquiry,
+// nothing pending, and no goroutine left behind. A table of bad requests checks the HTTP
 // boundary: each gets its status, nothing is recorded twice or lost, and
 // no secret reaches a response or a log line.
 //

@@ -69,6 +69,10 @@ type rigConfig struct {
 	// SendDelay makes replies and pushes slow: each is forwarded to the
 	// platform after it.
 	SendDelay time.Duration
+	// SendsOutliveClients makes a delayed reply or push reach the platform
+	// even when its client gave up on it meanwhile (a process killed
+	// mid-request): LINE carries out what it received.
+	SendsOutliveClients bool
 	// Lease is the desks' (default 12 s, longer than any send).
 	Lease time.Duration
 	// Postgres puts the store in PostgreSQL (enquiry/postgres), in a
@@ -113,7 +117,10 @@ type rig struct {
 // instance is one desk process: the desk, the webhook and the LINE
 // client, with their goroutines.
 type instance struct {
-	name      string
+	name string
+	// dead is set by kill: the instance's store calls fail from then on,
+	// as a killed process records nothing more.
+	dead      *atomic.Bool
 	desk      *enquiry.Desk
 	hook      *line.Webhook
 	transport *http.Transport
@@ -146,7 +153,7 @@ func newRig(t testing.TB, cfg rigConfig) *rig {
 		r.dataURL = content.URL
 	}
 	if cfg.SendDelay > 0 {
-		api = httptest.NewServer(delaySends(p.URL(), cfg.SendDelay))
+		api = httptest.NewServer(delaySends(p.URL(), cfg.SendDelay, cfg.SendsOutliveClients))
 		r.apiURL = api.URL
 	}
 
@@ -203,9 +210,13 @@ func newRig(t testing.TB, cfg rigConfig) *rig {
 func (r *rig) start(name string, replayFirst bool) *instance {
 	tr := &http.Transport{MaxIdleConnsPerHost: 256, ResponseHeaderTimeout: 5 * time.Second}
 	log := r.log.With("instance", name)
+	reqTimeout := requestTimeout
+	if d := r.cfg.SendDelay; d >= reqTimeout {
+		reqTimeout = 2 * d // a slow API, not a hanging one
+	}
 	client := line.NewClient(line.Config{
 		APIBase: r.apiURL, DataAPIBase: r.dataURL, HTTPClient: &http.Client{Transport: tr},
-		Logger: log, RequestTimeout: requestTimeout, RetryDeadline: 10 * time.Second, ContentTimeout: 5 * time.Second,
+		Logger: log, RequestTimeout: reqTimeout, RetryDeadline: 10 * time.Second, ContentTimeout: 5 * time.Second,
 		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond,
 		// About one request in five fails here; with the client's default 5 attempts
 		// a reply runs out of tries (ErrDeliveryUncertain) in roughly one
@@ -217,8 +228,10 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 	if lease <= 0 {
 		lease = 12 * time.Second
 	}
+	dead := new(atomic.Bool)
 	desk, err := enquiry.New(enquiry.Config{
-		Store: r.store, Sender: client, Directory: r.roster, Blobs: r.blobs, Logger: log,
+		Store: &mortalStore{Store: r.store, dead: dead}, Sender: client, Directory: r.roster, Blobs: r.blobs, Logger: log,
+		Instance: name,
 		// The lease outlasts the client's longest send (RetryDeadline
 		// plus one RequestTimeout), so no other instance takes over a
 		// send still in progress.
@@ -228,11 +241,11 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 		r.t.Fatal(err)
 	}
 	hook := line.NewWebhook(line.WebhookConfig{
-		Channels: desk, Events: r.events, Desk: desk, Content: client, Blobs: r.blobs, Logger: log,
-		RetryInterval: 200 * time.Millisecond,
+		Channels: desk, Events: &mortalEvents{eventLog: r.events, dead: dead}, Desk: desk, Content: client, Blobs: r.blobs, Logger: log,
+		RetryInterval: 200 * time.Millisecond, Instance: name,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	in := &instance{name: name, desk: desk, hook: hook, transport: tr, cancel: cancel}
+	in := &instance{name: name, dead: dead, desk: desk, hook: hook, transport: tr, cancel: cancel}
 	in.wg.Go(func() { desk.Run(ctx) })
 	in.wg.Go(func() { hook.Run(ctx) })
 	if replayFirst {
@@ -290,6 +303,24 @@ func (r *rig) stop(graceful bool) {
 		}
 		cancel()
 	}
+	in.cancel()
+	in.wg.Wait()
+	in.transport.CloseIdleConnections()
+}
+
+// kill ends the current instance as kill -9 ends a process: from this
+// moment its store calls fail, so nothing it was doing is recorded (not
+// even the outcome of a send cut off mid-request), and its requests to
+// LINE are cut off. Its leases stay as they were, held by its name.
+func (r *rig) kill() {
+	r.mu.Lock()
+	in := r.cur
+	r.cur = nil
+	r.mu.Unlock()
+	if in == nil {
+		return
+	}
+	in.dead.Store(true)
 	in.cancel()
 	in.wg.Wait()
 	in.transport.CloseIdleConnections()
@@ -548,8 +579,8 @@ func slowProxy(target string, delay time.Duration) http.Handler {
 }
 
 // delaySends forwards to the Messaging API, holding replies and pushes
-// for delay first.
-func delaySends(target string, delay time.Duration) http.Handler {
+// for delay first; with outlive, even when the client has gone meanwhile.
+func delaySends(target string, delay time.Duration, outlive bool) http.Handler {
 	u, err := url.Parse(target)
 	if err != nil {
 		panic(err)
@@ -558,6 +589,20 @@ func delaySends(target string, delay time.Duration) http.Handler {
 	proxy.Transport = &http.Transport{DisableKeepAlives: true}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v2/bot/message/reply" || r.URL.Path == "/v2/bot/message/push" {
+			// Read the body first: only then does the server watch the
+			// connection and end r's context when the client goes away.
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if outlive {
+				// A context that can end (so the proxy does not watch the
+				// connection instead) but does not when the client goes.
+				ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+				defer cancel()
+				r = r.WithContext(ctx)
+			}
 			if !pause(r.Context(), delay) {
 				return
 			}
