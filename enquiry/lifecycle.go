@@ -114,29 +114,48 @@ func (d *Desk) ring(c *deskChannel, e *Enquiry, from int, now time.Time) (bot st
 	return "", true
 }
 
-// missed adds the Away message (if on) and the channel's custom info (if
-// on, and the enquiry was not addressed to one staff member) to out.
+// missed adds the Away message (if on, and the customer may be sent to)
+// and the channel's custom info note for staff to out.
 func (d *Desk) missed(out []Message, c *deskChannel, e *Enquiry, now time.Time) []Message {
-	if e.Standby {
-		return out
+	if !e.Standby {
+		out = d.botMessage(out, c, e, automsg.Away, now)
 	}
-	out = d.botMessage(out, c, e, automsg.Away, now)
-	if c.ch.CustomInfoOn && c.ch.CustomInfo != "" && !e.Direct {
-		batch := ""
-		if len(out) > 0 {
-			batch = out[len(out)-1].Batch
-		}
-		for _, part := range splitText(c.ch.CustomInfo, maxTextUnits(d.policy)) {
-			m := d.outMessage(Author{Kind: AuthorBot, ID: "custom-info"}, Content{Kind: Text, Text: part}, now)
-			if batch != "" {
-				m.Batch = batch
-			} else {
-				batch = m.Batch
-			}
-			out = append(out, m)
-		}
+	if info := customInfo(c.ch, *e); info != "" {
+		// A note in the room, for staff: it has no Delivery, so no
+		// sender ever sees it (the procedure is the channel's, not the
+		// customer's, and would cost pushes of the account's quota).
+		out = append(out, Message{
+			ID: uuid.New(), Direction: Out, Author: Author{Kind: AuthorBot, ID: "custom-info"},
+			Time: now, Content: Content{Kind: Note, Text: info},
+		})
 	}
 	return out
+}
+
+// customInfo returns the channel's custom info for staff serving e, or ""
+// when it does not apply: switched off, empty, or e was addressed to one
+// staff member directly.
+func customInfo(ch Channel, e Enquiry) string {
+	if !ch.CustomInfoOn || e.Direct {
+		return ""
+	}
+	return ch.CustomInfo
+}
+
+// CustomInfo returns the custom info staff serving the enquiry see beside
+// the conversation: the channel's, when it is switched on and the enquiry
+// was not addressed to one staff member directly; otherwise "". It is
+// never sent to the customer.
+func (d *Desk) CustomInfo(ctx context.Context, id string) (string, error) {
+	e, err := d.store.Enquiry(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	ch, err := d.store.Channel(ctx, e.Channel)
+	if err != nil {
+		return "", err
+	}
+	return customInfo(ch, e), nil
 }
 
 // botMessage appends auto-message k, if switched on, to out.

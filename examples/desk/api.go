@@ -113,17 +113,20 @@ type messageJSON struct {
 	Sticker     *enquiry.StickerRef      `json:"sticker,omitempty"`
 	Unsupported *enquiry.UnsupportedNote `json:"unsupported,omitempty"`
 	Unsent      bool                     `json:"unsent,omitempty"`
-	Time        time.Time                `json:"time"`
-	Delivery    enquiry.DeliveryState    `json:"delivery,omitempty"`
-	Reason      string                   `json:"deliveryReason,omitempty"`
-	RequestID   string                   `json:"requestId,omitempty"`
+	// Internal marks a note for staff (a system or bot note such as the
+	// channel's custom info): it was never sent to the customer.
+	Internal  bool                  `json:"internal,omitempty"`
+	Time      time.Time             `json:"time"`
+	Delivery  enquiry.DeliveryState `json:"delivery,omitempty"`
+	Reason    string                `json:"deliveryReason,omitempty"`
+	RequestID string                `json:"requestId,omitempty"`
 }
 
 func messageView(m enquiry.Message) messageJSON {
 	v := messageJSON{
 		ID: m.ID, Enquiry: m.Enquiry, Seq: m.Seq, Direction: m.Direction, Author: m.Author.Kind, AuthorID: m.Author.ID,
 		Kind: m.Content.Kind, Text: m.Content.Text, Media: m.Content.Media, Sticker: m.Content.Sticker,
-		Unsupported: m.Content.Unsupported, Unsent: m.Unsent, Time: m.Time,
+		Unsupported: m.Content.Unsupported, Unsent: m.Unsent, Internal: m.Content.Kind == enquiry.Note, Time: m.Time,
 	}
 	if m.Author.Kind == enquiry.AuthorStaff {
 		v.Staff = m.Author.ID
@@ -201,9 +204,13 @@ func (a *api) getEnquiry(w http.ResponseWriter, r *http.Request) {
 		Messages   []messageJSON `json:"messages"`
 		CustomInfo *string       `json:"customInfo,omitempty"`
 	}{enquiryJSON: view, Enquiry: view, Messages: out}
-	if !e.Direct {
-		ch, _ := a.desk.Channel(r.Context(), e.Channel)
-		body.CustomInfo = &ch.CustomInfo
+	info, err := a.desk.CustomInfo(r.Context(), e.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if info != "" { // switched on, and the enquiry is not addressed to one staff member
+		body.CustomInfo = &info
 	}
 	writeJSON(w, http.StatusOK, body)
 }
