@@ -613,10 +613,19 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	dec := json.NewDecoder(r.Body)
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
+		var (
+			tooBig *http.MaxBytesError
+			rule   *routing.RuleError
+		)
 		switch {
 		case errors.As(err, &tooBig):
 			writeError(w, http.StatusRequestEntityTooLarge, "too_large", "request body over 1 MiB")
+		case errors.As(err, &rule):
+			// Well-formed JSON whose routing rule breaks a rule of the
+			// domain, e.g. percentages that do not total 100.
+			writeError(w, http.StatusUnprocessableEntity, "invalid_routing", rule.Error())
+		case errors.Is(err, automsg.ErrUnknownNameFormat):
+			writeError(w, http.StatusUnprocessableEntity, "bad_name_format", `unknown staff display-name format: autoMessages.nameFormat is "none", "first" or "full"`)
 		case errors.Is(err, io.EOF):
 			writeError(w, http.StatusBadRequest, "bad_json", "empty request body: send JSON")
 		default:
