@@ -172,8 +172,8 @@ func TestZeroSettingsAreOffWithDefaults(t *testing.T) {
 func TestDefaultTextsReadNaturally(t *testing.T) {
 	want := map[Kind][2]string{ // [unknown everything, everything known in full]
 		Welcome: {
-			"Hi! Thank you for contacting us. A member of our team will be with you shortly.",
-			"Hi Bob! Thank you for contacting Acme. Ann Lee will be with you shortly.",
+			"Hi! Thank you for contacting us. We have received your message.",
+			"Hi Bob! Thank you for contacting Acme. Ann Lee is here to help you.",
 		},
 		Away: {
 			"Hi, thank you for your message. No one is available to answer right now; we will get back to you as soon as we can.",

@@ -15,7 +15,8 @@ import (
 // maxUpdateRetries bounds optimistic-concurrency retries of one operation.
 const maxUpdateRetries = 8
 
-// start routes a newly opened enquiry and sends its Welcome message.
+// start routes a newly opened enquiry and sends its Welcome message (and,
+// when nobody can answer, the Away message).
 func (d *Desk) start(ctx context.Context, c *deskChannel, e Enquiry) (Enquiry, error) {
 	now := d.clock.Now()
 	var out []Message
@@ -28,9 +29,6 @@ func (d *Desk) start(ctx context.Context, c *deskChannel, e Enquiry) (Enquiry, e
 			d.publish(EnquiryChanged, e.Channel, &n, nil)
 		}
 		return n, err
-	}
-	if !e.Standby {
-		out = d.botMessage(out, c, &e, automsg.Welcome, now)
 	}
 	if c.ch.Routing != nil {
 		req := routing.Request{Customer: e.Customer.ID, Now: now}
@@ -48,6 +46,11 @@ func (d *Desk) start(ctx context.Context, c *deskChannel, e Enquiry) (Enquiry, e
 		e.Plan = c.ch.Routing.Route(req, d.dir)
 	}
 	botStep, exhausted := d.ring(c, &e, 0, now)
+	// The Welcome follows routing's first decision, so that it can name
+	// the staff member auto pick-up assigned.
+	if !e.Standby {
+		out = d.botMessage(out, c, &e, automsg.Welcome, now)
+	}
 	if exhausted {
 		out = d.missed(out, c, &e, now)
 	}
