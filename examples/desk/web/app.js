@@ -730,7 +730,7 @@
     const text = t.value;
     if (!text.trim()) return;
     if (text.length > MAX_TEXT_UNITS) {
-      throw new ApiError(0, 'text_too_long', 'This message is ' + fmtNum(text.length) + ' UTF-16 units long; LINE accepts at most ' + fmtNum(MAX_TEXT_UNITS) + '. Shorten it or split it.');
+      throw new ApiError(0, 'text_too_long', 'This message is ' + fmtNum(text.length) + ' units long as LINE counts text (an emoji counts as 2); LINE accepts at most ' + fmtNum(MAX_TEXT_UNITS) + '. Shorten it or split it.');
     }
     $('send').disabled = true;
     try {
