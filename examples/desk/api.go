@@ -558,6 +558,9 @@ func (a *api) getMedia(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, readSeeker(b))
 }
 
+// nameFormatAdvice is the message of a bad_name_format error.
+const nameFormatAdvice = `unknown staff display-name format: autoMessages.nameFormat is "none", "first" or "full"`
+
 // fail maps desk errors to status codes and a JSON error body.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var (
@@ -569,6 +572,8 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &me):
 		writeError(w, http.StatusUnprocessableEntity, string(me.Code), me.Reason)
+	case errors.Is(err, automsg.ErrUnknownNameFormat):
+		writeError(w, http.StatusUnprocessableEntity, "bad_name_format", nameFormatAdvice)
 	case errors.As(err, &ve):
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]string{"code": "invalid", "field": ve.Field, "message": ve.Field + ": " + ve.Reason}})
 	case errors.As(err, &at):
@@ -625,7 +630,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 			// domain, e.g. percentages that do not total 100.
 			writeError(w, http.StatusUnprocessableEntity, "invalid_routing", rule.Error())
 		case errors.Is(err, automsg.ErrUnknownNameFormat):
-			writeError(w, http.StatusUnprocessableEntity, "bad_name_format", `unknown staff display-name format: autoMessages.nameFormat is "none", "first" or "full"`)
+			writeError(w, http.StatusUnprocessableEntity, "bad_name_format", nameFormatAdvice)
 		case errors.Is(err, io.EOF):
 			writeError(w, http.StatusBadRequest, "bad_json", "empty request body: send JSON")
 		default:
