@@ -90,6 +90,14 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 	case e.Standby:
 		err = ErrStandby
 	default:
+		// A customer who blocked the account gets nothing: fail at once,
+		// ErrBlocked as the reason, rather than push into LINE's refusal.
+		// (Should the store not answer, the send goes ahead: the platform
+		// refuses it if it must.)
+		if f, _, ferr := d.store.Friendship(ctx, e.Channel, e.Customer.ID); ferr == nil && f == Blocked {
+			err = ErrBlocked
+			break
+		}
 		out := Outbound{Channel: c.ch, Customer: e.Customer, Messages: batch, RetryKey: batch[0].Batch}
 		if out.RetryKey == "" {
 			out.RetryKey = batch[0].ID

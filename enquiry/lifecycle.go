@@ -297,7 +297,8 @@ func (d *Desk) mayWrite(e *Enquiry, staff string) bool {
 // Send sends content to the enquiry's customer on behalf of staff, who
 // must attend the enquiry (or be invited into it). The content is checked
 // against the media policy first: a refusal is a *media.Error and nothing
-// is recorded or sent. The returned message carries the delivery state
+// is recorded or sent; so is ErrBlocked when the customer blocked the
+// account. The returned message carries the delivery state
 // after the first attempt; a retryable failure stays pending and is
 // retried by Run.
 func (d *Desk) Send(ctx context.Context, id, staff string, content Content) (Message, error) {
@@ -319,6 +320,9 @@ func (d *Desk) send(ctx context.Context, id, staff string, content Content) (Mes
 			return nil, nil, ErrSuspended
 		case e.Standby:
 			return nil, nil, ErrStandby
+		}
+		if err := d.blocked(ctx, e.Channel, e.Customer.ID); err != nil {
+			return nil, nil, err // refused up front: nothing recorded, nothing sent
 		}
 		e.LastActivity = now
 		return nil, []Message{d.outMessage(Author{Kind: AuthorStaff, ID: staff}, content, now)}, nil
@@ -508,12 +512,16 @@ func (d *Desk) Handover(ctx context.Context, id string) (Enquiry, error) {
 // customer who has no open enquiry. The enquiry opens attended by staff
 // and addressed to them (Direct), and if it is closed before the customer
 // answers, routing offers the answer to that staff member first (through
-// a routing rule's engagement branch).
+// a routing rule's engagement branch). It fails with ErrBlocked, opening
+// nothing, when the customer blocked the account.
 func (d *Desk) Engage(ctx context.Context, channel string, customer Customer, staff string, content Content) (Enquiry, Message, error) {
 	if customer.ID == "" || staff == "" {
 		return Enquiry{}, Message{}, invalid("customer", "engage needs a customer and a staff member", nil)
 	}
 	if err := d.check(ctx, &content); err != nil {
+		return Enquiry{}, Message{}, err
+	}
+	if err := d.blocked(ctx, channel, customer.ID); err != nil {
 		return Enquiry{}, Message{}, err
 	}
 	now := d.clock.Now()

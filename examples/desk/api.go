@@ -203,7 +203,14 @@ func (a *api) getEnquiry(w http.ResponseWriter, r *http.Request) {
 		Enquiry    enquiryJSON   `json:"enquiry"`
 		Messages   []messageJSON `json:"messages"`
 		CustomInfo *string       `json:"customInfo,omitempty"`
+		// Friendship is "blocked" when the customer blocked the account
+		// (nothing can be sent), "friend" after a follow, else absent.
+		Friendship enquiry.Friendship `json:"friendship,omitempty"`
 	}{enquiryJSON: view, Enquiry: view, Messages: out}
+	if body.Friendship, err = a.desk.Friendship(r.Context(), e.Channel, e.Customer.ID); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	info, err := a.desk.CustomInfo(r.Context(), e.ID)
 	if err != nil {
 		a.fail(w, r, err)
@@ -592,6 +599,8 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusConflict, "open_enquiries", "the channel has open enquiries: close them or delete with ?force=true")
 	case errors.Is(err, enquiry.ErrSuspended):
 		writeError(w, http.StatusConflict, "suspended", "the channel is suspended: resume it to send")
+	case errors.Is(err, enquiry.ErrBlocked):
+		writeError(w, http.StatusConflict, "blocked", "the customer blocked this LINE account: nothing can be sent until they add it as a friend again")
 	case errors.Is(err, enquiry.ErrStandby):
 		writeError(w, http.StatusConflict, "standby", "LINE says another app is active on this channel (standby): nothing may be sent")
 	case errors.Is(err, enquiry.ErrInvalid):

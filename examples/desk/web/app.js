@@ -516,6 +516,7 @@
         S.room.enquiry = e;
         S.enquiries.set(id, e);
         S.room.customInfo = body.customInfo || '';
+        S.room.blocked = body.friendship === 'blocked';
         renderRoomHead();
         renderCustomInfo();
       }
@@ -532,6 +533,7 @@
     $('room-title').tabIndex = -1;
     const parts = [e.channel, stateWords(e)];
     if (e.standby) parts.push('standby: another app is active on LINE, nothing can be sent');
+    if (S.room.blocked) parts.push('the customer blocked this account on LINE');
     setText($('room-meta'), parts.join(' · '));
     const open = e.state !== 'closed';
     const mine = e.state === 'attending' && (e.staff === S.me || (e.invited || []).includes(S.me));
@@ -540,7 +542,7 @@
     attend.disabled = e.state === 'attending';
     attend.textContent = e.state === 'attending' ? 'Attended by ' + staffName(e.staff) : 'Attend';
     $('close-enquiry').hidden = !open || !mine;
-    const canSend = open && mine && !e.standby;
+    const canSend = open && mine && !e.standby && !S.room.blocked;
     $('reply').disabled = !canSend;
     $('composer').classList.toggle('off', !canSend);
     const note = $('composer-note');
@@ -548,6 +550,7 @@
     if (!open) note.textContent = 'This enquiry is closed. A new message from the customer opens a new one.';
     else if (e.standby) note.textContent = 'LINE says another app is active on this channel (standby): nothing can be sent.';
     else if (!mine) note.textContent = 'Attend this enquiry to reply.';
+    else if (S.room.blocked) note.textContent = 'The customer blocked this account on LINE: nothing can be sent until they add it again.';
     countReply();
   }
 

@@ -1,4 +1,18 @@
--- 0005: a Percentage rule's shares are percentages that total exactly 100,
+-- 0005: customers' friendships, and percentages in Percentage rules.
+
+-- Whether a customer has the channel's account as a friend (follow) or
+-- blocked it (unfollow), as of `at`: kept per customer, whether or not an
+-- enquiry is open. Like engagements, rows are deleted with their channel
+-- by DeleteChannel.
+CREATE TABLE friendships (
+	channel    text NOT NULL,
+	customer   text NOT NULL,
+	friendship text NOT NULL,
+	at         timestamptz NOT NULL,
+	PRIMARY KEY (channel, customer)
+);
+
+-- A Percentage rule's shares are percentages that total exactly 100,
 -- written {"percent": N, …}. Rules saved before were free weights,
 -- {"weight": N, …}: each such list is converted to percentages of its
 -- total, rounded by largest remainder (ties to the earlier share), so
