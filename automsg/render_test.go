@@ -295,3 +295,15 @@ func TestCompiledIsSafeForConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestDefaultAwaySaysWhenStaffAreBackWhenKnown(t *testing.T) {
+	for _, tc := range []struct{ back, want string }{
+		{"", "Hi Bob, thank you for your message. No one is available to answer right now; we will get back to you as soon as we can."},
+		{"on Monday at 09:00 (Asia/Tokyo time)", "Hi Bob, thank you for your message. No one is available to answer right now; we will get back to you on Monday at 09:00 (Asia/Tokyo time)."},
+	} {
+		got, err := Preview(Settings{}, Away, Vars{Customer: "Bob", Back: tc.back})
+		if err != nil || got != tc.want {
+			t.Errorf("default Away with back %q = %q, %v\nwant %q", tc.back, got, err, tc.want)
+		}
+	}
+}

@@ -61,7 +61,7 @@ var defaultTexts = [numKinds]string{
 	Welcome: "Hi{if customer} {customer}{end}! Thank you for contacting {if channel}{channel}{else}us{end}. " +
 		"{if staff}{staff} is here to help you.{else}We have received your message.{end}",
 	Away: "Hi{if customer} {customer}{end}, thank you for your message. No one is available to answer right now; " +
-		"we will get back to you as soon as we can.",
+		"we will get back to you {back}.",
 	Close: "This enquiry has been closed{if staff} by {staff}{end}. Thank you for contacting {if channel}{channel}{else}us{end}! " +
 		"If there is anything else, just send us a new message.",
 }

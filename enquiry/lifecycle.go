@@ -163,7 +163,7 @@ func (d *Desk) CustomInfo(ctx context.Context, id string) (string, error) {
 
 // botMessage appends auto-message k, if switched on, to out.
 func (d *Desk) botMessage(out []Message, c *deskChannel, e *Enquiry, k automsg.Kind, now time.Time) []Message {
-	text, on := c.msgs.Render(k, d.vars(c, e))
+	text, on := c.msgs.Render(k, d.vars(c, e, now))
 	if !on || text == "" {
 		return out
 	}
@@ -174,12 +174,44 @@ func (d *Desk) botMessage(out []Message, c *deskChannel, e *Enquiry, k automsg.K
 	return append(out, m)
 }
 
-func (d *Desk) vars(c *deskChannel, e *Enquiry) automsg.Vars {
+func (d *Desk) vars(c *deskChannel, e *Enquiry, now time.Time) automsg.Vars {
 	v := automsg.Vars{Customer: e.Customer.Name, Channel: c.ch.Name}
 	if e.Staff != "" {
 		v.Staff, _ = d.dir.Name(e.Staff)
 	}
+	if c.ch.Routing != nil {
+		if at, ok := c.ch.Routing.Opens(now); ok {
+			v.Back = backPhrase(at, now)
+		}
+	}
 	return v
+}
+
+// backPhrase says when office hours begin at `at`, in their zone, to
+// follow "we will get back to you": "today at 13:00 (Asia/Tokyo time)",
+// "tomorrow at …", "on Monday at …", or "on Monday 4 January at …" when
+// it is a week or more away.
+func backPhrase(at, now time.Time) string {
+	here := now.In(at.Location())
+	days := 0
+	for d := here; d.Year() != at.Year() || d.YearDay() != at.YearDay(); d = d.AddDate(0, 0, 1) {
+		days++
+		if days > 7 {
+			break
+		}
+	}
+	var when string
+	switch {
+	case days == 0:
+		when = "today"
+	case days == 1:
+		when = "tomorrow"
+	case days < 7:
+		when = "on " + at.Format("Monday")
+	default:
+		when = "on " + at.Format("Monday 2 January")
+	}
+	return when + " at " + at.Format("15:04") + " (" + at.Location().String() + " time)"
 }
 
 // outMessage makes a pending outbound message that is its own batch.
