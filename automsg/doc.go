@@ -23,11 +23,13 @@
 //	{customer}     the customer's display name
 //	{staff}        the staff member's name, in the channel's NameFormat
 //	{channel}      the channel's name
+//	{back}         when staff are next on duty, from the channel's office
+//	               hours, as in "we will get back to you {back}"
 //	{if NAME} … {end}             text written only when NAME is known
 //	{if NAME} … {else} … {end}    … and text written when it is not
 //	{{  }}         a literal "{" and "}"
 //
-// NAME is customer, staff or channel. Sections may be nested up to MaxDepth
+// NAME is customer, staff, channel or back. Sections may be nested up to MaxDepth
 // deep. A "{" must be closed by "}" on the same line, and a "}" must close
 // a "{": anything else, and any name not listed above, is an error when the
 // settings are compiled, reported as a *SyntaxError with the line and
@@ -46,7 +48,7 @@
 //     default texts do: "This enquiry has been closed{if staff} by {staff}{end}."
 //   - A placeholder outside a section that tests it renders a neutral
 //     fallback: {customer} "valued customer", {staff} "our team",
-//     {channel} "us".
+//     {channel} "us", {back} "as soon as we can".
 //
 // Compile refuses a text that could render blank (ErrBlank), such as one
 // written entirely inside {if staff} … {end}, because LINE refuses blank

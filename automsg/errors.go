@@ -11,8 +11,8 @@ import (
 // callers test for them with errors.Is.
 var (
 	// ErrUnknownPlaceholder means a tag is not {customer}, {staff},
-	// {channel}, {if NAME}, {else} or {end}.
-	ErrUnknownPlaceholder = errors.New("automsg: unknown placeholder (known: {customer}, {staff}, {channel}, {if …}, {else}, {end})")
+	// {channel}, {back}, {if NAME}, {else} or {end}.
+	ErrUnknownPlaceholder = errors.New("automsg: unknown placeholder (known: {customer}, {staff}, {channel}, {back}, {if …}, {else}, {end})")
 	// ErrUnclosedBrace means a '{' has no '}' after it on the same line.
 	ErrUnclosedBrace = errors.New("automsg: '{' is not closed by '}' on the same line; write '{{' for a literal '{'")
 	// ErrStrayBrace means a '}' closes nothing.

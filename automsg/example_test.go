@@ -66,7 +66,7 @@ func ExampleSettings_Compile() {
 	fmt.Println(err)
 	// Output:
 	// welcome 2 5 {staf} true
-	// automsg: welcome message, line 2, column 5: unknown placeholder "{staf}" (known: {customer}, {staff}, {channel}, {if …}, {else}, {end})
+	// automsg: welcome message, line 2, column 5: unknown placeholder "{staf}" (known: {customer}, {staff}, {channel}, {back}, {if …}, {else}, {end})
 }
 
 // Messages that are off are not sent: Render says so.

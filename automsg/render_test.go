@@ -172,8 +172,8 @@ func TestZeroSettingsAreOffWithDefaults(t *testing.T) {
 func TestDefaultTextsReadNaturally(t *testing.T) {
 	want := map[Kind][2]string{ // [unknown everything, everything known in full]
 		Welcome: {
-			"Hi! Thank you for contacting us. A member of our team will be with you shortly.",
-			"Hi Bob! Thank you for contacting Acme. Ann Lee will be with you shortly.",
+			"Hi! Thank you for contacting us. We have received your message.",
+			"Hi Bob! Thank you for contacting Acme. Ann Lee is here to help you.",
 		},
 		Away: {
 			"Hi, thank you for your message. No one is available to answer right now; we will get back to you as soon as we can.",
@@ -294,4 +294,16 @@ func TestCompiledIsSafeForConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestDefaultAwaySaysWhenStaffAreBackWhenKnown(t *testing.T) {
+	for _, tc := range []struct{ back, want string }{
+		{"", "Hi Bob, thank you for your message. No one is available to answer right now; we will get back to you as soon as we can."},
+		{"on Monday at 09:00 (Asia/Tokyo time)", "Hi Bob, thank you for your message. No one is available to answer right now; we will get back to you on Monday at 09:00 (Asia/Tokyo time)."},
+	} {
+		got, err := Preview(Settings{}, Away, Vars{Customer: "Bob", Back: tc.back})
+		if err != nil || got != tc.want {
+			t.Errorf("default Away with back %q = %q, %v\nwant %q", tc.back, got, err, tc.want)
+		}
+	}
 }

@@ -54,11 +54,14 @@ func (s *Settings) SetMessage(k Kind, m Message) {
 	}
 }
 
+// defaultTexts never contradict one another: the Welcome promises no one
+// unless a staff member already attends (auto pick-up names them), so an
+// Away that follows it, when nobody can answer, does not take a promise back.
 var defaultTexts = [numKinds]string{
 	Welcome: "Hi{if customer} {customer}{end}! Thank you for contacting {if channel}{channel}{else}us{end}. " +
-		"{if staff}{staff} will be with you shortly.{else}A member of our team will be with you shortly.{end}",
+		"{if staff}{staff} is here to help you.{else}We have received your message.{end}",
 	Away: "Hi{if customer} {customer}{end}, thank you for your message. No one is available to answer right now; " +
-		"we will get back to you as soon as we can.",
+		"we will get back to you {back}.",
 	Close: "This enquiry has been closed{if staff} by {staff}{end}. Thank you for contacting {if channel}{channel}{else}us{end}! " +
 		"If there is anything else, just send us a new message.",
 }

@@ -16,15 +16,16 @@ const (
 	fieldCustomer field = iota
 	fieldStaff
 	fieldChannel
+	fieldBack
 
-	numFields = 3
+	numFields = 4
 )
 
-var fieldNames = [numFields]string{"customer", "staff", "channel"}
+var fieldNames = [numFields]string{"customer", "staff", "channel", "back"}
 
 // fallbacks are written for a placeholder whose value is unknown, outside
 // an {if …} section that tests it.
-var fallbacks = [numFields]string{"valued customer", "our team", "us"}
+var fallbacks = [numFields]string{"valued customer", "our team", "us", "as soon as we can"}
 
 func lookupField(name string) (field, bool) {
 	for i, n := range fieldNames {
@@ -219,6 +220,9 @@ func (t *template) render(v Vars, f NameFormat) string {
 	}
 	if t.uses[fieldChannel] {
 		vals[fieldChannel] = newValue(v.Channel, "")
+	}
+	if t.uses[fieldBack] {
+		vals[fieldBack] = newValue(v.Back, "")
 	}
 	var b strings.Builder
 	b.Grow(t.walk(&vals, nil))

@@ -56,7 +56,7 @@ func TestCompileRefusesBadSyntax(t *testing.T) {
 
 func TestSyntaxErrorMessage(t *testing.T) {
 	_, err := Settings{Welcome: Message{Text: "Hello {nmae}"}}.Compile()
-	want := `automsg: welcome message, line 1, column 7: unknown placeholder "{nmae}" (known: {customer}, {staff}, {channel}, {if …}, {else}, {end})`
+	want := `automsg: welcome message, line 1, column 7: unknown placeholder "{nmae}" (known: {customer}, {staff}, {channel}, {back}, {if …}, {else}, {end})`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant    %s", err, want)
 	}

@@ -28,13 +28,18 @@ type Staff struct {
 }
 
 // Vars are the values a message's placeholders are replaced by: {customer},
-// {staff} and {channel}. An empty or blank field is unknown: {if …}
+// {staff}, {channel} and {back}. An empty or blank field is unknown: {if …}
 // sections testing it are skipped and its placeholder renders a neutral
 // fallback. It is a plain value, safe for concurrent use.
 type Vars struct {
 	Customer string // the customer's display name
 	Staff    Staff  // the staff member, formatted by Settings.NameFormat
 	Channel  string // the channel's name
+	// Back says when staff are next on duty, as a phrase that follows
+	// "we will get back to you", e.g. "on Monday at 09:00 (Asia/Tokyo
+	// time)"; the desk fills it in for an Away message from the channel's
+	// office hours when it knows them.
+	Back string
 }
 
 // value is a name ready to be written: up to three pieces (first name,

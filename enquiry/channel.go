@@ -46,8 +46,12 @@ type Channel struct {
 	// AutoMessages holds the Welcome, Away and Close Enquiry settings and
 	// the staff display-name format.
 	AutoMessages automsg.Settings `json:"autoMessages"`
-	// CustomInfo is shown to staff serving this channel's enquiries and,
-	// when CustomInfoOn, posted as a bot message in a missed enquiry's room.
+	// CustomInfo is the channel's procedure for staff. When CustomInfoOn,
+	// it is shown to staff serving the channel's enquiries (Desk.CustomInfo)
+	// and added as a bot note (Kind Note) to a missed enquiry's room; it
+	// never applies to enquiries addressed to one staff member directly
+	// (Enquiry.Direct), and it is never sent to the customer. Switched
+	// off, it is not shown at all.
 	CustomInfo   string       `json:"customInfo,omitempty"`
 	CustomInfoOn bool         `json:"customInfoOn"`
 	State        ChannelState `json:"state"`

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"hash/maphash"
 	"time"
-	"unicode/utf8"
-
-	"github.com/socialdesk/socialdesk/media"
 )
 
 // maxBatch is the most messages one platform request carries (LINE: 5).
@@ -22,7 +19,7 @@ const maxBatch = 5
 func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Message, claimed bool) []Message {
 	var pending []Message
 	for _, m := range msgs {
-		if m.Direction == Out && m.Delivery != nil && m.Delivery.State == Pending {
+		if m.Direction == Out && m.Content.Kind != Note && m.Delivery != nil && m.Delivery.State == Pending {
 			pending = append(pending, m)
 		}
 	}
@@ -101,6 +98,14 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 	case e.Standby:
 		err = ErrStandby
 	default:
+		// A customer who blocked the account gets nothing: fail at once,
+		// ErrBlocked as the reason, rather than push into LINE's refusal.
+		// (Should the store not answer, the send goes ahead: the platform
+		// refuses it if it must.)
+		if f, _, ferr := d.store.Friendship(ctx, e.Channel, e.Customer.ID); ferr == nil && f == Blocked {
+			err = ErrBlocked
+			break
+		}
 		out := Outbound{Channel: c.ch, Customer: e.Customer, Messages: batch, RetryKey: batch[0].Batch}
 		if out.RetryKey == "" {
 			out.RetryKey = batch[0].ID
@@ -189,42 +194,6 @@ func (d *Desk) holdToken(ctx context.Context, e Enquiry, batch []Message, token 
 func backoff(attempts int) time.Duration {
 	d := 2 * time.Second << min(attempts-1, 8)
 	return min(d, 5*time.Minute)
-}
-
-func maxTextUnits(p media.Policy) int {
-	if p.MaxTextUnits > 0 {
-		return p.MaxTextUnits
-	}
-	return 4999
-}
-
-// splitText cuts s into parts of at most max UTF-16 units, at rune
-// boundaries, preferring to cut after a newline or a space.
-func splitText(s string, max int) []string {
-	var parts []string
-	for s != "" {
-		units, cut, soft := 0, len(s), -1
-		for i, r := range s {
-			w := 1
-			if r > 0xFFFF {
-				w = 2
-			}
-			if units+w > max {
-				cut = i
-				break
-			}
-			units += w
-			if r == '\n' || r == ' ' {
-				soft = i + utf8.RuneLen(r)
-			}
-		}
-		if cut < len(s) && soft > 0 {
-			cut = soft
-		}
-		parts = append(parts, s[:cut])
-		s = s[cut:]
-	}
-	return parts
 }
 
 // Run drives the desk's timers (ring timeouts, auto-close) and retries

@@ -177,17 +177,15 @@ func TestNewEnquiryIsWelcomedByReplyAndRungInOrder(t *testing.T) {
 	if e.State != enquiry.Missed || e.Timer != enquiry.NoTimer {
 		t.Fatalf("after the plan: %+v; want missed", e)
 	}
-	// The reply token was used by Welcome: Away and custom info are pushed, as one request.
-	equal(t, "sent", f.sender.texts(), []string{"reply:Welcome!", "push:Sorry, we are away.", "push:Open 9-17 weekdays."})
-	if len(f.sender.sent) != 2 {
-		t.Fatalf("%d requests, want 2 (Away and custom info together)", len(f.sender.sent))
-	}
+	// The reply token was used by Welcome: Away is pushed. Custom info
+	// is for staff: a note in the room, never sent.
+	equal(t, "sent", f.sender.texts(), []string{"reply:Welcome!", "push:Sorry, we are away."})
 	msgs := f.transcript(e.ID)
 	var authors []string
 	for _, m := range msgs {
-		authors = append(authors, string(m.Author.Kind)+":"+m.Author.ID+":"+string(deliveryState(m)))
+		authors = append(authors, string(m.Author.Kind)+":"+m.Author.ID+":"+string(m.Content.Kind)+":"+string(deliveryState(m)))
 	}
-	equal(t, "transcript", authors, []string{"customer:U1:", "bot:welcome:sent", "bot:away:sent", "bot:custom-info:sent"})
+	equal(t, "transcript", authors, []string{"customer:U1:text:", "bot:welcome:text:sent", "bot:away:text:sent", "bot:custom-info:note:"})
 
 	// A missed enquiry may still be attended.
 	if _, err := f.desk.Attend(t.Context(), e.ID, "bob"); err != nil {
@@ -479,28 +477,27 @@ func TestAutoAssignGivesTheEnquiryToTheFirstAvailable(t *testing.T) {
 	}
 }
 
-func TestNobodyAvailableMissesAtOnceWithAwayAndCustomInfo(t *testing.T) {
-	f := newFixture(t, enquiry.Config{}, func(ch *enquiry.Channel) {
-		ch.CustomInfo = strings.Repeat("情報", 4000) // 8,000 characters: two messages
-	})
+func TestNobodyAvailableMissesAtOnceWithAwayAndCustomInfoForStaff(t *testing.T) {
+	info := strings.Repeat("情報", 5000) // 10,000 characters, the most a channel may have
+	f := newFixture(t, enquiry.Config{}, func(ch *enquiry.Channel) { ch.CustomInfo = info })
 	f.roster.SetPresence("alice", routing.Offline)
 	f.roster.SetPresence("bob", routing.Busy)
 	e := f.receive("U1", "m1", "hi", "rt-1").Enquiry
 	if e.State != enquiry.Missed {
 		t.Fatalf("state %s, want missed", e.State)
 	}
-	texts := f.sender.texts()
-	if len(texts) != 4 || texts[0] != "reply:Welcome!" || texts[1] != "reply:Sorry, we are away." {
-		t.Fatalf("sent %d messages starting %q", len(texts), texts[:min(2, len(texts))])
+	equal(t, "sent", f.sender.texts(), []string{"reply:Welcome!", "reply:Sorry, we are away."})
+	msgs := f.transcript(e.ID)
+	last := msgs[len(msgs)-1]
+	if last.Author != (enquiry.Author{Kind: enquiry.AuthorBot, ID: "custom-info"}) || last.Content.Kind != enquiry.Note || last.Content.Text != info || last.Delivery != nil {
+		t.Fatalf("last message %+v (delivery %v); want the whole custom info as one bot note with no delivery", last.Author, last.Delivery)
 	}
-	for _, s := range texts[2:] {
-		if n := media.UTF16Len(strings.TrimPrefix(s, "reply:")); n > 4999 {
-			t.Fatalf("custom info part of %d UTF-16 units", n)
-		}
+	if got, err := f.desk.CustomInfo(t.Context(), e.ID); err != nil || got != info {
+		t.Fatalf("CustomInfo = %d characters, %v; want the channel's", len([]rune(got)), err)
 	}
-	if strings.TrimPrefix(texts[2], "reply:")+strings.TrimPrefix(texts[3], "reply:") != strings.Repeat("情報", 4000) {
-		t.Fatal("custom info parts do not add up to the custom info")
-	}
+	// Retries of pending deliveries never pick the note up either.
+	f.tick(time.Hour)
+	equal(t, "sent after retries", f.sender.texts(), []string{"reply:Welcome!", "reply:Sorry, we are away."})
 }
 
 func TestTransferRingsTheNewDestination(t *testing.T) {

@@ -37,6 +37,9 @@ var (
 	ErrStandby = errors.New("enquiry: channel is in standby mode; nothing may be sent")
 	// ErrSuspended: the channel is suspended; nothing is sent until it is resumed.
 	ErrSuspended = errors.New("enquiry: channel is suspended")
+	// ErrBlocked: the customer blocked the channel's account on the
+	// platform; nothing can be delivered to them until they add it again.
+	ErrBlocked = errors.New("enquiry: blocked: the customer has blocked this account; nothing can be delivered until they add it as a friend again")
 	// ErrLeaseLost: the key's lease expired and another owner took it;
 	// that owner handles the key's events now.
 	ErrLeaseLost = errors.New("enquiry: lease on the key was lost to another owner")

@@ -15,7 +15,8 @@ import (
 // maxUpdateRetries bounds optimistic-concurrency retries of one operation.
 const maxUpdateRetries = 8
 
-// start routes a newly opened enquiry and sends its Welcome message.
+// start routes a newly opened enquiry and sends its Welcome message (and,
+// when nobody can answer, the Away message).
 func (d *Desk) start(ctx context.Context, c *deskChannel, e Enquiry) (Enquiry, error) {
 	now := d.clock.Now()
 	var out []Message
@@ -28,9 +29,6 @@ func (d *Desk) start(ctx context.Context, c *deskChannel, e Enquiry) (Enquiry, e
 			d.publish(EnquiryChanged, e.Channel, &n, nil)
 		}
 		return n, err
-	}
-	if !e.Standby {
-		out = d.botMessage(out, c, &e, automsg.Welcome, now)
 	}
 	if c.ch.Routing != nil {
 		req := routing.Request{Customer: e.Customer.ID, Now: now}
@@ -48,6 +46,11 @@ func (d *Desk) start(ctx context.Context, c *deskChannel, e Enquiry) (Enquiry, e
 		e.Plan = c.ch.Routing.Route(req, d.dir)
 	}
 	botStep, exhausted := d.ring(c, &e, 0, now)
+	// The Welcome follows routing's first decision, so that it can name
+	// the staff member auto pick-up assigned.
+	if !e.Standby {
+		out = d.botMessage(out, c, &e, automsg.Welcome, now)
+	}
 	if exhausted {
 		out = d.missed(out, c, &e, now)
 	}
@@ -114,34 +117,53 @@ func (d *Desk) ring(c *deskChannel, e *Enquiry, from int, now time.Time) (bot st
 	return "", true
 }
 
-// missed adds the Away message (if on) and the channel's custom info (if
-// on, and the enquiry was not addressed to one staff member) to out.
+// missed adds the Away message (if on, and the customer may be sent to)
+// and the channel's custom info note for staff to out.
 func (d *Desk) missed(out []Message, c *deskChannel, e *Enquiry, now time.Time) []Message {
-	if e.Standby {
-		return out
+	if !e.Standby {
+		out = d.botMessage(out, c, e, automsg.Away, now)
 	}
-	out = d.botMessage(out, c, e, automsg.Away, now)
-	if c.ch.CustomInfoOn && c.ch.CustomInfo != "" && !e.Direct {
-		batch := ""
-		if len(out) > 0 {
-			batch = out[len(out)-1].Batch
-		}
-		for _, part := range splitText(c.ch.CustomInfo, maxTextUnits(d.policy)) {
-			m := d.outMessage(Author{Kind: AuthorBot, ID: "custom-info"}, Content{Kind: Text, Text: part}, now)
-			if batch != "" {
-				m.Batch = batch
-			} else {
-				batch = m.Batch
-			}
-			out = append(out, m)
-		}
+	if info := customInfo(c.ch, *e); info != "" {
+		// A note in the room, for staff: it has no Delivery, so no
+		// sender ever sees it (the procedure is the channel's, not the
+		// customer's, and would cost pushes of the account's quota).
+		out = append(out, Message{
+			ID: uuid.New(), Direction: Out, Author: Author{Kind: AuthorBot, ID: "custom-info"},
+			Time: now, Content: Content{Kind: Note, Text: info},
+		})
 	}
 	return out
 }
 
+// customInfo returns the channel's custom info for staff serving e, or ""
+// when it does not apply: switched off, empty, or e was addressed to one
+// staff member directly.
+func customInfo(ch Channel, e Enquiry) string {
+	if !ch.CustomInfoOn || e.Direct {
+		return ""
+	}
+	return ch.CustomInfo
+}
+
+// CustomInfo returns the custom info staff serving the enquiry see beside
+// the conversation: the channel's, when it is switched on and the enquiry
+// was not addressed to one staff member directly; otherwise "". It is
+// never sent to the customer.
+func (d *Desk) CustomInfo(ctx context.Context, id string) (string, error) {
+	e, err := d.store.Enquiry(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	ch, err := d.store.Channel(ctx, e.Channel)
+	if err != nil {
+		return "", err
+	}
+	return customInfo(ch, e), nil
+}
+
 // botMessage appends auto-message k, if switched on, to out.
 func (d *Desk) botMessage(out []Message, c *deskChannel, e *Enquiry, k automsg.Kind, now time.Time) []Message {
-	text, on := c.msgs.Render(k, d.vars(c, e))
+	text, on := c.msgs.Render(k, d.vars(c, e, now))
 	if !on || text == "" {
 		return out
 	}
@@ -152,12 +174,44 @@ func (d *Desk) botMessage(out []Message, c *deskChannel, e *Enquiry, k automsg.K
 	return append(out, m)
 }
 
-func (d *Desk) vars(c *deskChannel, e *Enquiry) automsg.Vars {
+func (d *Desk) vars(c *deskChannel, e *Enquiry, now time.Time) automsg.Vars {
 	v := automsg.Vars{Customer: e.Customer.Name, Channel: c.ch.Name}
 	if e.Staff != "" {
 		v.Staff, _ = d.dir.Name(e.Staff)
 	}
+	if c.ch.Routing != nil {
+		if at, ok := c.ch.Routing.Opens(now); ok {
+			v.Back = backPhrase(at, now)
+		}
+	}
 	return v
+}
+
+// backPhrase says when office hours begin at `at`, in their zone, to
+// follow "we will get back to you": "today at 13:00 (Asia/Tokyo time)",
+// "tomorrow at …", "on Monday at …", or "on Monday 4 January at …" when
+// it is a week or more away.
+func backPhrase(at, now time.Time) string {
+	here := now.In(at.Location())
+	days := 0
+	for d := here; d.Year() != at.Year() || d.YearDay() != at.YearDay(); d = d.AddDate(0, 0, 1) {
+		days++
+		if days > 7 {
+			break
+		}
+	}
+	var when string
+	switch {
+	case days == 0:
+		when = "today"
+	case days == 1:
+		when = "tomorrow"
+	case days < 7:
+		when = "on " + at.Format("Monday")
+	default:
+		when = "on " + at.Format("Monday 2 January")
+	}
+	return when + " at " + at.Format("15:04") + " (" + at.Location().String() + " time)"
 }
 
 // outMessage makes a pending outbound message that is its own batch.
@@ -275,7 +329,8 @@ func (d *Desk) mayWrite(e *Enquiry, staff string) bool {
 // Send sends content to the enquiry's customer on behalf of staff, who
 // must attend the enquiry (or be invited into it). The content is checked
 // against the media policy first: a refusal is a *media.Error and nothing
-// is recorded or sent. The returned message carries the delivery state
+// is recorded or sent; so is ErrBlocked when the customer blocked the
+// account. The returned message carries the delivery state
 // after the first attempt; a retryable failure stays pending and is
 // retried by Run.
 func (d *Desk) Send(ctx context.Context, id, staff string, content Content) (Message, error) {
@@ -297,6 +352,9 @@ func (d *Desk) send(ctx context.Context, id, staff string, content Content) (Mes
 			return nil, nil, ErrSuspended
 		case e.Standby:
 			return nil, nil, ErrStandby
+		}
+		if err := d.blocked(ctx, e.Channel, e.Customer.ID); err != nil {
+			return nil, nil, err // refused up front: nothing recorded, nothing sent
 		}
 		e.LastActivity = now
 		return nil, []Message{d.outMessage(Author{Kind: AuthorStaff, ID: staff}, content, now)}, nil
@@ -486,12 +544,16 @@ func (d *Desk) Handover(ctx context.Context, id string) (Enquiry, error) {
 // customer who has no open enquiry. The enquiry opens attended by staff
 // and addressed to them (Direct), and if it is closed before the customer
 // answers, routing offers the answer to that staff member first (through
-// a routing rule's engagement branch).
+// a routing rule's engagement branch). It fails with ErrBlocked, opening
+// nothing, when the customer blocked the account.
 func (d *Desk) Engage(ctx context.Context, channel string, customer Customer, staff string, content Content) (Enquiry, Message, error) {
 	if customer.ID == "" || staff == "" {
 		return Enquiry{}, Message{}, invalid("customer", "engage needs a customer and a staff member", nil)
 	}
 	if err := d.check(ctx, &content); err != nil {
+		return Enquiry{}, Message{}, err
+	}
+	if err := d.blocked(ctx, channel, customer.ID); err != nil {
 		return Enquiry{}, Message{}, err
 	}
 	now := d.clock.Now()

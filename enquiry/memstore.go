@@ -28,6 +28,7 @@ type MemStore struct {
 	outbox    map[string]msgRef    // pending outbound messages
 	served    map[[2]string]stamp  // (channel, customer) → last closed enquiry's staff
 	engaged   map[[2]string]stamp
+	friends   map[[2]string]friendStamp // (channel, customer) → friendship; nil until the first
 
 	// external maps (channel, external ID) to its messages: one per
 	// customer who used the ID (normally one customer).
@@ -177,6 +178,11 @@ func (s *MemStore) DeleteChannel(ctx context.Context, id string) error {
 	for k := range s.engaged {
 		if k[0] == id {
 			delete(s.engaged, k)
+		}
+	}
+	for k := range s.friends {
+		if k[0] == id {
+			delete(s.friends, k)
 		}
 	}
 	return nil
@@ -727,4 +733,32 @@ func (m Message) clone() Message {
 		m.Delivery = &d
 	}
 	return m
+}
+
+type friendStamp struct {
+	f  Friendship
+	at time.Time
+}
+
+// SetFriendship implements CustomerStore.
+func (s *MemStore) SetFriendship(ctx context.Context, channel, customer string, f Friendship, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := [2]string{channel, customer}
+	if old, ok := s.friends[k]; ok && old.at.After(at) {
+		return nil // a later change is kept
+	}
+	if s.friends == nil {
+		s.friends = map[[2]string]friendStamp{}
+	}
+	s.friends[k] = friendStamp{f, at}
+	return nil
+}
+
+// Friendship implements CustomerStore.
+func (s *MemStore) Friendship(ctx context.Context, channel, customer string) (Friendship, time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.friends[[2]string{channel, customer}]
+	return st.f, st.at, nil
 }

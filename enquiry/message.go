@@ -22,8 +22,8 @@ type AuthorKind string
 const (
 	AuthorCustomer AuthorKind = "customer"
 	AuthorStaff    AuthorKind = "staff"
-	// AuthorBot marks auto-messages (Welcome, Away, Close) and the
-	// channel's custom info posted in a missed enquiry.
+	// AuthorBot marks auto-messages (Welcome, Away, Close) and the note
+	// with the channel's custom info added to a missed enquiry's room.
 	AuthorBot AuthorKind = "bot"
 	// AuthorSystem marks notes about events (the customer blocked the
 	// account, unsent a message, …). They are never sent to the customer.
@@ -49,7 +49,9 @@ const (
 	// Unsupported content is recorded, never dropped, so staff know the
 	// customer sent something; Content.Unsupported says what and why.
 	Unsupported ContentKind = "unsupported"
-	// Note is a system note for staff (never sent).
+	// Note is a note for staff in the room: a system note (In) or a bot
+	// note such as the channel's custom info (Out). A note has no
+	// Delivery and is never sent to the customer, whatever its Direction.
 	Note ContentKind = "note"
 )
 

@@ -15,6 +15,7 @@ type Store interface {
 	EventStore
 	EnquiryStore
 	MessageStore
+	CustomerStore
 }
 
 // ChannelStore keeps channels.

@@ -116,9 +116,15 @@ func (w *Webhook) process(ctx context.Context, rec enquiry.Event) outcome {
 		if f != nil && f.IsUnblocked {
 			note = noteUnblock
 		}
+		if o := w.friendship(ctx, log, ch.ID, user, enquiry.Friend, ev.Time); o != done {
+			return o
+		}
 		return w.notice(ctx, log, ch.ID, user, note)
 	case "unfollow":
 		w.names.forget(ch.ID, user)
+		if o := w.friendship(ctx, log, ch.ID, user, enquiry.Blocked, ev.Time); o != done {
+			return o
+		}
 		return w.notice(ctx, log, ch.ID, user, noteUnfollow)
 	case "postback":
 		var p *webhook.PostbackContent
@@ -268,6 +274,18 @@ func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 				"message", id, "enquiry", r.Enquiry.ID)
 		}
 		return err
+	})
+}
+
+// friendship records a follow or block on the customer, when the desk
+// keeps friendships (FriendshipRecorder).
+func (w *Webhook) friendship(ctx context.Context, log *slog.Logger, channel, user string, f enquiry.Friendship, at time.Time) outcome {
+	rec, ok := w.desk.(FriendshipRecorder)
+	if !ok {
+		return done
+	}
+	return w.retrying(ctx, log, func(ctx context.Context) error {
+		return rec.SetFriendship(ctx, channel, user, f, at)
 	})
 }
 

@@ -2,6 +2,7 @@ package line
 
 import (
 	"context"
+	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 )
@@ -22,6 +23,17 @@ type Desk interface {
 	// if there is one (e.g. "the customer blocked the account").
 	Notice(ctx context.Context, channel, customer, text string) error
 }
+
+// FriendshipRecorder is a Desk that keeps whether each customer has the
+// channel's account as a friend; *enquiry.Desk is one. When the webhook's
+// Desk is one, follow and unfollow (block) events are recorded on the
+// customer with it, open enquiry or not, besides the note for staff, so
+// that nothing is pushed to a customer who blocked the account.
+type FriendshipRecorder interface {
+	SetFriendship(ctx context.Context, channel, customer string, f enquiry.Friendship, at time.Time) error
+}
+
+var _ FriendshipRecorder = (*enquiry.Desk)(nil)
 
 // ChannelLookup looks channels up by ID; enquiry.Store and *enquiry.Desk
 // implement it. It returns enquiry.ErrNotFound for an unknown channel.

@@ -91,10 +91,12 @@ func ExamplePolicy() {
 func ExampleCheckText() {
 	fmt.Println(media.CheckText("Thanks, we are on it 👍"))
 	fmt.Println(media.CheckText(strings.Repeat("あ", 5000)))
+	fmt.Println(media.CheckText(strings.Repeat("😀", 2500)))
 	fmt.Println(media.CheckText(""))
 	// Output:
 	// <nil>
-	// media: text_too_long: The message is 5000 characters long; LINE allows at most 4999. Shorten it or split it into several messages.
+	// media: text_too_long: The message is 5,000 units long as LINE counts text (a letter counts as 1, an emoji as 2); LINE allows at most 4,999. Shorten it by 1 or split it into several messages.
+	// media: text_too_long: The message is 5,000 units long as LINE counts text (a letter counts as 1, an emoji as 2); LINE allows at most 4,999. Shorten it by 1 or split it into several messages.
 	// media: empty_text: The message is empty; type something to send.
 }
 

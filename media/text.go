@@ -2,6 +2,7 @@ package media
 
 import (
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -45,9 +46,23 @@ func (p Policy) CheckText(s string) error {
 		if max != DefaultMaxTextUnits {
 			who = "the limit here is"
 		}
-		return &Error{Code: CodeTextTooLong, Reason: fmt.Sprintf("The message is %d characters long; %s at most %d. Shorten it or split it into several messages.", n, who, max)}
+		return &Error{Code: CodeTextTooLong, Reason: fmt.Sprintf(
+			"The message is %s units long as LINE counts text (a letter counts as 1, an emoji as 2); %s at most %s. "+
+				"Shorten it by %s or split it into several messages.", grouped(n), who, grouped(max), grouped(n-max))}
 	}
 	return nil
+}
+
+// grouped writes n with a comma between groups of three digits: 5,000.
+func grouped(n int) string {
+	if n < 0 {
+		return "-" + grouped(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // CheckText judges text under LINE's rules; see Policy.CheckText. It is

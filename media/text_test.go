@@ -88,3 +88,30 @@ func TestCheckKind(t *testing.T) {
 		}
 	}
 }
+
+// The refusal counts as LINE does and says so: 2,500 emoji are 5,000
+// UTF-16 units, not 2,500 characters.
+func TestTextRefusalCountsInUnitsAndSaysAnEmojiCountsAsTwo(t *testing.T) {
+	for _, tt := range []struct {
+		name, s string
+		want    []string
+	}{
+		{"2,500 emoji", strings.Repeat("😀", 2500), []string{"5,000 units", "an emoji as 2", "at most 4,999", "by 1 "}},
+		{"12,345 letters", strings.Repeat("a", 12345), []string{"12,345 units", "at most 4,999", "by 7,346 "}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var me *media.Error
+			if err := media.CheckText(tt.s); !errors.As(err, &me) || me.Code != media.CodeTextTooLong {
+				t.Fatalf("CheckText = %v; want a text_too_long refusal", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(me.Reason, w) {
+					t.Errorf("reason %q does not say %q", me.Reason, w)
+				}
+			}
+			if strings.Contains(me.Reason, "characters") {
+				t.Errorf("reason %q counts characters; LINE counts UTF-16 units", me.Reason)
+			}
+		})
+	}
+}

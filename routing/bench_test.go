@@ -35,9 +35,9 @@ func benchSetup(b *testing.B, method routing.Method) (*routing.Rule, directory, 
 		Conditions: []routing.Condition{
 			{Days: routing.DaysOf(time.Saturday), From: "10:00", To: "14:00", Then: alt(routing.ToBot("faq"))},
 			{Days: routing.Weekdays, From: "09:00", To: "18:00", Then: routing.Node{Percentage: []routing.Share{
-				{Weight: 50, Destination: routing.ToTeam("team-0")},
-				{Weight: 30, Destination: routing.ToTeam("team-1")},
-				{Weight: 20, Destination: routing.ToTeam("team-2")},
+				{Percent: 50, Destination: routing.ToTeam("team-0")},
+				{Percent: 30, Destination: routing.ToTeam("team-1")},
+				{Percent: 20, Destination: routing.ToTeam("team-2")},
 			}}},
 		},
 		Other: ptr(alt(routing.ToBot("faq"))),

@@ -13,7 +13,6 @@ import (
 const (
 	maxDepth      = 32             // nesting of rules
 	maxSteps      = 1000           // steps one plan may hold
-	maxWeight     = 1_000_000      // one percentage weight
 	maxRingTime   = 24 * time.Hour // one ring timeout
 	maxStickyTime = 10 * 365 * 24 * time.Hour
 )
@@ -45,10 +44,10 @@ type node struct {
 	dests []dest // Alternative, Percentage
 
 	// Percentage: smooth weighted round robin (as nginx does it).
-	mu      sync.Mutex
-	weights []int64
-	current []int64
-	total   int64
+	mu       sync.Mutex
+	percents []int64
+	current  []int64
+	total    int64
 
 	// Time
 	loc       *time.Location
@@ -215,26 +214,26 @@ func (c *compiler) percentage(ss []Share, path string, depth int) (*node, error)
 	if len(ss) == 0 {
 		return nil, invalid(path, ErrEmpty, "percentage has no destinations")
 	}
-	out := &node{kind: kindPercentage, dests: make([]dest, len(ss)), weights: make([]int64, len(ss)), current: make([]int64, len(ss))}
+	out := &node{kind: kindPercentage, dests: make([]dest, len(ss)), percents: make([]int64, len(ss)), current: make([]int64, len(ss))}
 	for i := range ss {
 		p := index(path, i)
-		if w := ss[i].Weight; w < 0 || w > maxWeight {
-			return nil, invalid(join(p, "weight"), ErrWeight, "weight %d must be between 0 and %d", w, maxWeight)
+		if pc := ss[i].Percent; pc < 0 || pc > 100 {
+			return nil, invalid(join(p, "percent"), ErrPercent, "share of %d%% must be a percentage from 0 to 100", pc)
 		}
 		d, err := c.dest(&ss[i].Destination, p, depth)
 		if err != nil {
 			return nil, err
 		}
 		out.dests[i] = d
-		out.weights[i] = int64(ss[i].Weight)
-		out.total += int64(ss[i].Weight)
+		out.percents[i] = int64(ss[i].Percent)
+		out.total += int64(ss[i].Percent)
 		out.max += d.max()
 		if out.max > maxSteps {
 			return nil, invalid(path, ErrTooLarge, "rule expands to more than %d steps", maxSteps)
 		}
 	}
-	if out.total == 0 {
-		return nil, invalid(path, ErrWeight, "weights sum to 0; give at least one destination a positive weight")
+	if out.total != 100 {
+		return nil, invalid(path, ErrPercent, "the shares total %d%%; percentages must total exactly 100%%", out.total)
 	}
 	return out, nil
 }

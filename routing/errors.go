@@ -14,9 +14,9 @@ var (
 	// ErrAmbiguous: a rule sets more than one kind, or a destination more
 	// than one target.
 	ErrAmbiguous = errors.New("routing: more than one choice set")
-	// ErrWeight: a percentage weight is negative or too large, or all
-	// weights are 0.
-	ErrWeight = errors.New("routing: invalid weight")
+	// ErrPercent: a Percentage rule's share is not a percentage from 0 to
+	// 100, or its shares do not total exactly 100.
+	ErrPercent = errors.New("routing: percentages must total 100")
 	// ErrHours: a time condition has no days or malformed or empty hours.
 	ErrHours = errors.New("routing: invalid hours")
 	// ErrOverlap: two time conditions cover the same time on the same day.

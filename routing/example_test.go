@@ -21,7 +21,7 @@ func Example() {
 	    "zone": "Asia/Tokyo",
 	    "conditions": [
 	      {"days": ["mon", "tue", "wed", "thu", "fri"], "from": "09:00", "to": "18:00",
-	       "then": {"percentage": [{"weight": 70, "team": "sales"}, {"weight": 30, "team": "support"}]}}
+	       "then": {"percentage": [{"percent": 70, "team": "sales"}, {"percent": 30, "team": "support"}]}}
 	    ],
 	    "other": {"alternative": [{"bot": "faq"}]}
 	  }
@@ -117,13 +117,14 @@ func ExampleRule_Validate() {
 	// true
 }
 
-// Percentage splits enquiries by weight, spreading the picks evenly; the
-// chosen destination comes first and the others follow as fall-through.
+// Percentage splits enquiries by percentages that total 100, spreading the
+// picks evenly; the chosen destination comes first and the others follow
+// as fall-through.
 func ExampleShare() {
 	rule := routing.Rule{Node: routing.Node{Percentage: []routing.Share{
-		{Weight: 50, Destination: routing.ToStaff("ann")},
-		{Weight: 30, Destination: routing.ToStaff("bob")},
-		{Weight: 20, Destination: routing.ToStaff("cai")},
+		{Percent: 50, Destination: routing.ToStaff("ann")},
+		{Percent: 30, Destination: routing.ToStaff("bob")},
+		{Percent: 20, Destination: routing.ToStaff("cai")},
 	}}}
 	if err := rule.Validate(); err != nil {
 		fmt.Println(err)

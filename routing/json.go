@@ -96,14 +96,14 @@ func (d *Destination) UnmarshalJSON(b []byte) error {
 }
 
 type shareJSON struct {
-	Weight int `json:"weight"`
+	Percent int `json:"percent"`
 	destJSON
 }
 
-// MarshalJSON returns the share's JSON form: the destination's with a
-// weight, e.g. {"weight":50,"team":"sales"}.
+// MarshalJSON returns the share's JSON form: the destination's with its
+// percentage, e.g. {"percent":50,"team":"sales"}.
 func (s Share) MarshalJSON() ([]byte, error) {
-	return json.Marshal(shareJSON{Weight: s.Weight, destJSON: s.Destination.toJSON()})
+	return json.Marshal(shareJSON{Percent: s.Percent, destJSON: s.Destination.toJSON()})
 }
 
 // UnmarshalJSON decodes a share; Validate checks it.
@@ -112,7 +112,7 @@ func (s *Share) UnmarshalJSON(b []byte) error {
 	if err := decode(b, &v); err != nil {
 		return err
 	}
-	*s = Share{Weight: v.Weight, Destination: v.destination()}
+	*s = Share{Percent: v.Percent, Destination: v.destination()}
 	return nil
 }
 

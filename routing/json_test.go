@@ -51,15 +51,15 @@ func TestRuleJSONOfAGoLiteral(t *testing.T) {
 	r := routing.Rule{
 		Teams: []routing.Team{{Name: "sales", Method: routing.FewestOpen, Members: []string{"ann", "bob"}, Timeout: 90 * time.Second}},
 		Node: routing.Node{Sticky: &routing.Sticky{Window: 72 * time.Hour, Then: routing.Node{Percentage: []routing.Share{
-			{Weight: 3, Destination: routing.Destination{Team: "sales", Timeout: 45 * time.Second}},
-			{Weight: 1, Destination: routing.ToBot("faq")},
+			{Percent: 75, Destination: routing.Destination{Team: "sales", Timeout: 45 * time.Second}},
+			{Percent: 25, Destination: routing.ToBot("faq")},
 		}}}},
 	}
 	noError(t, r.Validate())
 	b, err := json.Marshal(r)
 	noError(t, err)
 	want := `{"teams":[{"name":"sales","method":"fewest_open","members":["ann","bob"],"timeout":"1m30s"}],` +
-		`"sticky":{"window":"72h0m0s","then":{"percentage":[{"weight":3,"team":"sales","timeout":"45s"},{"weight":1,"bot":"faq"}]}}}`
+		`"sticky":{"window":"72h0m0s","then":{"percentage":[{"percent":75,"team":"sales","timeout":"45s"},{"percent":25,"bot":"faq"}]}}}`
 	equal(t, want, string(b))
 	back, _ := roundTrip(t, b)
 	equal(t, r.Teams, back.Teams)
@@ -108,7 +108,7 @@ func FuzzRuleJSON(f *testing.F) {
 	}
 	for _, s := range []string{
 		`{"alternative":[{"staff":"a"},{"bot":"b"}]}`,
-		`{"percentage":[{"weight":1,"staff":"a"},{"weight":0,"staff":"b"}]}`,
+		`{"percentage":[{"percent":100,"staff":"a"},{"percent":0,"staff":"b"}]}`,
 		`{"teams":[{"name":"t","method":"most_idle","members":["a","b"],"timeout":"5s"}],"alternative":[{"team":"t"}]}`,
 		`{"time":{"zone":"Europe/London","conditions":[{"days":["sun"],"from":"00:00","to":"24:00","then":{"alternative":[{"staff":"a"}]}}],"holidays":["2026-12-25"]}}`,
 		`{"engagement":{"timeout":"1m0s","then":{"sticky":{"window":"1h0m0s","then":{"alternative":[{"rule":{"alternative":[{"staff":"x"}]}}]}}}}}`,

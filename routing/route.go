@@ -52,21 +52,23 @@ func (d *dest) walk(steps []Step, req *Request, dir Directory, advance bool) []S
 }
 
 // pick returns the index of the destination smooth weighted round robin
-// chooses: every destination gains its weight, the one with the most is
-// chosen and pays the total. After N picks each destination i has been
-// chosen within ±1 of N·weight(i)/total times, and the picks are spread
-// evenly (5,1,1 gives a a b a c a a, not a a a a a b c). Without advance it
-// only says which would be chosen next.
+// chooses: every destination gains its percentage, the one with the most
+// is chosen and pays 100. After N picks each destination i has been chosen
+// within ±1 of N·percent(i)/100 times; the counters are back at zero after
+// every 100 picks, so any 100 consecutive picks give each destination
+// exactly its percentage; and the picks are spread evenly (70,15,15 gives
+// a b a c a a …, not 70 a's and then the rest). Without advance it only
+// says which would be chosen next.
 func (n *node) pick(advance bool) int {
 	n.mu.Lock()
 	best := 0
-	for i, w := range n.weights {
-		if n.current[i]+w > n.current[best]+n.weights[best] {
+	for i, w := range n.percents {
+		if n.current[i]+w > n.current[best]+n.percents[best] {
 			best = i
 		}
 	}
 	if advance {
-		for i, w := range n.weights {
+		for i, w := range n.percents {
 			n.current[i] += w
 		}
 		n.current[best] -= n.total

@@ -38,7 +38,7 @@ func TestRoutePlans(t *testing.T) {
 		{
 			name: "percentage puts the chosen destination first and the others after it in list order",
 			rule: routing.Rule{Node: routing.Node{Percentage: []routing.Share{
-				{Weight: 1, Destination: routing.ToStaff("ann")}, {Weight: 5, Destination: routing.ToStaff("bob")}, {Weight: 0, Destination: routing.ToStaff("cai")},
+				{Percent: 20, Destination: routing.ToStaff("ann")}, {Percent: 80, Destination: routing.ToStaff("bob")}, {Percent: 0, Destination: routing.ToStaff("cai")},
 			}}},
 			want: []routing.Step{{Staff: "bob"}, {Staff: "ann"}, {Staff: "cai"}},
 		},
@@ -139,9 +139,9 @@ func TestNestedPercentageCountsOnlyItsOwnDecisions(t *testing.T) {
 	// The outer split alternates inner and "out"; when "out" is chosen the
 	// inner rule is only fall-through and must not advance, so each time the
 	// inner rule is chosen it continues x, y, x, y.
-	inner := routing.Node{Percentage: []routing.Share{{Weight: 1, Destination: routing.ToStaff("x")}, {Weight: 1, Destination: routing.ToStaff("y")}}}
+	inner := routing.Node{Percentage: []routing.Share{{Percent: 50, Destination: routing.ToStaff("x")}, {Percent: 50, Destination: routing.ToStaff("y")}}}
 	r := valid(t, routing.Rule{Node: routing.Node{Percentage: []routing.Share{
-		{Weight: 1, Destination: routing.ToRule(inner)}, {Weight: 1, Destination: routing.ToStaff("out")},
+		{Percent: 50, Destination: routing.ToRule(inner)}, {Percent: 50, Destination: routing.ToStaff("out")},
 	}}})
 	var chosen []string
 	for range 8 {
@@ -154,7 +154,7 @@ func TestNestedPercentageCountsOnlyItsOwnDecisions(t *testing.T) {
 
 func TestValidateKeepsCountersOfAnUnchangedRule(t *testing.T) {
 	r := valid(t, routing.Rule{Node: routing.Node{Percentage: []routing.Share{
-		{Weight: 1, Destination: routing.ToStaff("a")}, {Weight: 1, Destination: routing.ToStaff("b")},
+		{Percent: 50, Destination: routing.ToStaff("a")}, {Percent: 50, Destination: routing.ToStaff("b")},
 	}}})
 	equal(t, "a", first(r.Route(routing.Request{}, nil)))
 	noError(t, r.Validate())
@@ -164,9 +164,9 @@ func TestValidateKeepsCountersOfAnUnchangedRule(t *testing.T) {
 	equal(t, "a", first(copied.Route(routing.Request{}, nil)), "copies share the counters")
 	equal(t, "b", first(r.Route(routing.Request{}, nil)))
 
-	r.Percentage[1].Weight = 2
+	r.Percentage[0].Percent, r.Percentage[1].Percent = 40, 60
 	noError(t, r.Validate())
-	equal(t, "b", first(r.Route(routing.Request{}, nil)), "a changed rule starts afresh (b has the larger weight)")
+	equal(t, "b", first(r.Route(routing.Request{}, nil)), "a changed rule starts afresh (b has the larger share)")
 }
 
 func TestStepRingTimeout(t *testing.T) {

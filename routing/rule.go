@@ -30,12 +30,14 @@ type Node struct {
 	// Alternative rings its destinations in order, each for its own
 	// timeout, then the next.
 	Alternative []Destination `json:"alternative,omitempty"`
-	// Percentage splits enquiries across its destinations by weight with
-	// smooth weighted round robin: after any number of decisions each
-	// destination's count is within ±1 of its share. The chosen destination
-	// comes first in the plan, then the others in list order (not counted
-	// in the split), so that an enquiry falls through to them when the
-	// chosen one has nobody available or nobody attends.
+	// Percentage splits enquiries across its destinations by their
+	// percentages, which total exactly 100, with smooth weighted round
+	// robin: after any number of decisions each destination's count is
+	// within ±1 of its percentage, and any 100 consecutive decisions give
+	// each destination exactly its percentage. The chosen destination comes
+	// first in the plan, then the others in list order (not counted in the
+	// split), so that an enquiry falls through to them when the chosen one
+	// has nobody available or nobody attends.
 	Percentage []Share `json:"percentage,omitempty"`
 	// Time routes by office hours, holidays and other times.
 	Time *Time `json:"time,omitempty"`
@@ -75,13 +77,15 @@ func ToBot(name string) Destination { return Destination{Bot: name} }
 // ToRule returns a destination that routes by a nested rule.
 func ToRule(n Node) Destination { return Destination{Rule: &n} }
 
-// Share is a destination of a Percentage rule with its weight. A weight of 0
-// is never chosen but is still tried when the chosen destination falls
-// through. The JSON form is the destination's with a "weight" field.
+// Share is a destination of a Percentage rule with its percentage of the
+// enquiries, from 0 to 100; the shares of one rule total exactly 100. A
+// share of 0 is never chosen but is still tried when the chosen destination
+// falls through. The JSON form is the destination's with a "percent" field,
+// e.g. {"percent":50,"team":"sales"}.
 //
 // It is a plain value: safe for concurrent use while nobody modifies it.
 type Share struct {
-	Weight int
+	Percent int
 	Destination
 }
 

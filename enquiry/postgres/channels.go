@@ -130,7 +130,7 @@ func (s *Store) UpdateChannel(ctx context.Context, ch enquiry.Channel) error {
 }
 
 // DeleteChannel removes a channel with its enquiries, transcripts,
-// transitions, engagements and events: enquiry.ErrNotFound.
+// transitions, engagements, friendships and events: enquiry.ErrNotFound.
 func (s *Store) DeleteChannel(ctx context.Context, id string) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, "DELETE FROM channels WHERE id = $1", id)
@@ -141,12 +141,13 @@ func (s *Store) DeleteChannel(ctx context.Context, id string) error {
 			return enquiry.ErrNotFound
 		}
 		// Enquiries go with it, and messages and transitions with them
-		// (ON DELETE CASCADE); events and engagements are not tied to a
+		// (ON DELETE CASCADE); events, engagements and friendships are not tied to a
 		// channel row, as they may be recorded before it exists.
 		for _, q := range []string{
 			"DELETE FROM events WHERE channel = $1",
 			"DELETE FROM event_keys WHERE channel = $1",
 			"DELETE FROM engagements WHERE channel = $1",
+			"DELETE FROM friendships WHERE channel = $1",
 		} {
 			if _, err := tx.Exec(ctx, q, id); err != nil {
 				return err

@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"last served and engagement are remembered", testLastServedEngagement},
 		{"open returns the existing open enquiry", testOpen},
 		{"deleting a channel removes its enquiries", testDeleteChannel},
+		{"a customer's friendship is kept, the latest change winning", testFriendship},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1200,4 +1201,41 @@ func testDeleteChannel(t *testing.T, s enquiry.Store) {
 	}
 	// The account and ID are free again.
 	mustCreate(t, s, "a")
+}
+
+func testFriendship(t *testing.T, s enquiry.Store) {
+	mustCreate(t, s, "a", "b")
+	if f, at, err := s.Friendship(ctx(t), "a", "U1"); err != nil || f != "" || !at.IsZero() {
+		t.Fatalf("Friendship before any = %q at %v, %v; want none", f, at, err)
+	}
+	set := func(channel, customer string, f enquiry.Friendship, at time.Time) {
+		t.Helper()
+		if err := s.SetFriendship(ctx(t), channel, customer, f, at); err != nil {
+			t.Fatalf("SetFriendship(%s, %s, %s): %v", channel, customer, f, err)
+		}
+	}
+	want := func(channel, customer string, f enquiry.Friendship, at time.Time, why string) {
+		t.Helper()
+		got, gotAt, err := s.Friendship(ctx(t), channel, customer)
+		if err != nil || got != f || !gotAt.Equal(at) {
+			t.Fatalf("%s: Friendship(%s, %s) = %q at %v, %v; want %q at %v", why, channel, customer, got, gotAt, err, f, at)
+		}
+	}
+	set("a", "U1", enquiry.Friend, t0)
+	want("a", "U1", enquiry.Friend, t0, "after a follow")
+	set("a", "U1", enquiry.Blocked, t0.Add(time.Hour))
+	want("a", "U1", enquiry.Blocked, t0.Add(time.Hour), "after a block")
+	set("a", "U1", enquiry.Friend, t0.Add(time.Minute)) // the old follow, redelivered
+	want("a", "U1", enquiry.Blocked, t0.Add(time.Hour), "an older change is ignored")
+	want("a", "U2", "", time.Time{}, "another customer")
+	want("b", "U1", "", time.Time{}, "the same customer on another channel")
+	set("a", "U1", enquiry.Friend, t0.Add(2*time.Hour))
+	want("a", "U1", enquiry.Friend, t0.Add(2*time.Hour), "after unblocking")
+	set("b", "U1", enquiry.Blocked, t0)
+
+	if err := s.DeleteChannel(ctx(t), "a"); err != nil {
+		t.Fatal(err)
+	}
+	want("a", "U1", "", time.Time{}, "after the channel is deleted")
+	want("b", "U1", enquiry.Blocked, t0, "another channel's, after a delete")
 }

@@ -115,10 +115,13 @@ type messageJSON struct {
 	Sticker     *enquiry.StickerRef      `json:"sticker,omitempty"`
 	Unsupported *enquiry.UnsupportedNote `json:"unsupported,omitempty"`
 	Unsent      bool                     `json:"unsent,omitempty"`
-	Time        time.Time                `json:"time"`
-	Delivery    enquiry.DeliveryState    `json:"delivery,omitempty"`
-	Reason      string                   `json:"deliveryReason,omitempty"`
-	RequestID   string                   `json:"requestId,omitempty"`
+	// Internal marks a note for staff (a system or bot note such as the
+	// channel's custom info): it was never sent to the customer.
+	Internal  bool                  `json:"internal,omitempty"`
+	Time      time.Time             `json:"time"`
+	Delivery  enquiry.DeliveryState `json:"delivery,omitempty"`
+	Reason    string                `json:"deliveryReason,omitempty"`
+	RequestID string                `json:"requestId,omitempty"`
 
 	// OriginalLength, when set, is how long the customer's text was (in
 	// UTF-16 units, as JavaScript counts): Text is its beginning, cut by
@@ -130,7 +133,7 @@ func messageView(m enquiry.Message) messageJSON {
 	v := messageJSON{
 		ID: m.ID, Enquiry: m.Enquiry, Seq: m.Seq, Direction: m.Direction, Author: m.Author.Kind, AuthorID: m.Author.ID,
 		Kind: m.Content.Kind, Text: m.Content.Text, Media: m.Content.Media, Sticker: m.Content.Sticker,
-		Unsupported: m.Content.Unsupported, Unsent: m.Unsent, Time: m.Time,
+		Unsupported: m.Content.Unsupported, Unsent: m.Unsent, Internal: m.Content.Kind == enquiry.Note, Time: m.Time,
 		OriginalLength: m.Content.OriginalLength,
 	}
 	if m.Author.Kind == enquiry.AuthorStaff {
@@ -208,10 +211,21 @@ func (a *api) getEnquiry(w http.ResponseWriter, r *http.Request) {
 		Enquiry    enquiryJSON   `json:"enquiry"`
 		Messages   []messageJSON `json:"messages"`
 		CustomInfo *string       `json:"customInfo,omitempty"`
+		// Friendship is "blocked" when the customer blocked the account
+		// (nothing can be sent), "friend" after a follow, else absent.
+		Friendship enquiry.Friendship `json:"friendship,omitempty"`
 	}{enquiryJSON: view, Enquiry: view, Messages: out}
-	if !e.Direct {
-		ch, _ := a.desk.Channel(r.Context(), e.Channel)
-		body.CustomInfo = &ch.CustomInfo
+	if body.Friendship, err = a.desk.Friendship(r.Context(), e.Channel, e.Customer.ID); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	info, err := a.desk.CustomInfo(r.Context(), e.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if info != "" { // switched on, and the enquiry is not addressed to one staff member
+		body.CustomInfo = &info
 	}
 	writeJSON(w, http.StatusOK, body)
 }
@@ -559,6 +573,9 @@ func (a *api) getMedia(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, readSeeker(b))
 }
 
+// nameFormatAdvice is the message of a bad_name_format error.
+const nameFormatAdvice = `unknown staff display-name format: autoMessages.nameFormat is "none", "first" or "full"`
+
 // fail maps desk errors to status codes and a JSON error body.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var (
@@ -570,6 +587,8 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &me):
 		writeError(w, http.StatusUnprocessableEntity, string(me.Code), me.Reason)
+	case errors.Is(err, automsg.ErrUnknownNameFormat):
+		writeError(w, http.StatusUnprocessableEntity, "bad_name_format", nameFormatAdvice)
 	case errors.As(err, &ve):
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]string{"code": "invalid", "field": ve.Field, "message": ve.Field + ": " + ve.Reason}})
 	case errors.As(err, &at):
@@ -588,6 +607,8 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusConflict, "open_enquiries", "the channel has open enquiries: close them or delete with ?force=true")
 	case errors.Is(err, enquiry.ErrSuspended):
 		writeError(w, http.StatusConflict, "suspended", "the channel is suspended: resume it to send")
+	case errors.Is(err, enquiry.ErrBlocked):
+		writeError(w, http.StatusConflict, "blocked", "the customer blocked this LINE account: nothing can be sent until they add it as a friend again")
 	case errors.Is(err, enquiry.ErrStandby):
 		writeError(w, http.StatusConflict, "standby", "LINE says another app is active on this channel (standby): nothing may be sent")
 	case errors.Is(err, enquiry.ErrInvalid):
@@ -614,10 +635,19 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	dec := json.NewDecoder(r.Body)
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
+		var (
+			tooBig *http.MaxBytesError
+			rule   *routing.RuleError
+		)
 		switch {
 		case errors.As(err, &tooBig):
 			writeError(w, http.StatusRequestEntityTooLarge, "too_large", "request body over 1 MiB")
+		case errors.As(err, &rule):
+			// Well-formed JSON whose routing rule breaks a rule of the
+			// domain, e.g. percentages that do not total 100.
+			writeError(w, http.StatusUnprocessableEntity, "invalid_routing", rule.Error())
+		case errors.Is(err, automsg.ErrUnknownNameFormat):
+			writeError(w, http.StatusUnprocessableEntity, "bad_name_format", nameFormatAdvice)
 		case errors.Is(err, io.EOF):
 			writeError(w, http.StatusBadRequest, "bad_json", "empty request body: send JSON")
 		default:

@@ -68,7 +68,9 @@ func TestChannelManagementAPI(t *testing.T) {
 		{"no credentials", `{"id":"y","name":"Y"}`, 422, "invalid"},
 		{"10,001 characters of custom info", `{"id":"z","name":"Z",` + creds + `,"customInfo":"` + strings.Repeat("i", 10001) + `"}`, 422, "invalid"},
 		{"an unknown placeholder", `{"id":"w","name":"W",` + creds + `,"autoMessages":{"welcome":{"on":true,"text":"Hi {nobody}"}}}`, 422, "invalid"},
-		{"an empty routing rule", `{"id":"v","name":"V",` + creds + `,"routing":{}}`, 400, "bad_json"},
+		{"an empty routing rule", `{"id":"v","name":"V",` + creds + `,"routing":{}}`, 422, "invalid_routing"},
+		{"percentages totalling 120", `{"id":"u","name":"U",` + creds + `,"routing":{"percentage":[{"percent":70,"staff":"alice"},{"percent":50,"staff":"bob"}]}}`, 422, "invalid_routing"},
+		{"an unknown name format", `{"id":"t","name":"T",` + creds + `,"autoMessages":{"nameFormat":"nickname"}}`, 422, "bad_name_format"},
 		{"not JSON", `{"id":`, 400, "bad_json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,6 +91,13 @@ func TestChannelManagementAPI(t *testing.T) {
 	}
 	if status, v = call(t, ts, "PATCH", "/api/channels/shop", `{"name":""}`); status != 422 {
 		t.Fatalf("PATCH with an empty name: %d %v; want 422", status, v)
+	}
+	status, v = call(t, ts, "PATCH", "/api/channels/shop", `{"routing":{"percentage":[{"percent":30,"staff":"alice"},{"percent":30,"staff":"bob"}]}}`)
+	if msg, _ := v["error"].(map[string]any)["message"].(string); status != 422 || errCode(v) != "invalid_routing" || !strings.Contains(msg, "percentage") || !strings.Contains(msg, "total 60%") {
+		t.Fatalf("PATCH with percentages totalling 60: %d %v; want 422 invalid_routing naming the rule and the sum", status, v)
+	}
+	if status, v = call(t, ts, "PATCH", "/api/channels/shop", `{"autoMessages":{"nameFormat":"nickname"}}`); status != 422 || errCode(v) != "bad_name_format" {
+		t.Fatalf("PATCH with an unknown name format: %d %v; want 422 bad_name_format", status, v)
 	}
 	if status, v = call(t, ts, "POST", "/api/channels/shop/suspend", ""); status != 200 || v["channel"].(map[string]any)["state"] != "suspended" {
 		t.Fatalf("suspend: %d %v", status, v)

@@ -458,9 +458,13 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	if got := c.eval(`String(document.getElementById('rule-editor').disabled && !document.getElementById('rule-off').hidden)`); got != "true" {
 		t.Errorf("the rule form is not locked while the JSON is broken")
 	}
-	set("routing-json", `{"alternative":[{"staff":"alice"}],"percentage":[{"weight":1,"staff":"bob"}]}`)
+	set("routing-json", `{"alternative":[{"staff":"alice"}],"percentage":[{"percent":1,"staff":"bob"}]}`)
 	if got := text("#routing-status"); !strings.Contains(got, "exactly one of") {
 		t.Errorf("routing status for two rule kinds = %q", got)
+	}
+	set("routing-json", `{"percentage":[{"percent":70,"staff":"alice"},{"percent":50,"staff":"bob"}]}`)
+	if got := text("#routing-status"); !strings.Contains(got, "total 120%") {
+		t.Errorf("routing status for percentages totalling 120 = %q", got)
 	}
 	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
 	c.screenshot("settings-01-routing-error.png")
@@ -483,7 +487,7 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 		"rule-then-then-zone": "Asia/Tokyo", "rule-then-then-c1-to": "14:00", "rule-then-then-c0-then-d2-timeout": "45s",
 		"rule-then-then-holidays": "2026-01-01\n2026-05-05", "rule-then-then-holiday-d0-type": "bot",
 		"rule-then-then-other-d0-timeout": "2m", "rule-then-then-other-d1-type": "rule",
-		"rule-then-then-other-d1-rule-kind": "percentage", "rule-then-then-other-d1-rule-d1-weight": "0",
+		"rule-then-then-other-d1-rule-kind": "percentage", "rule-then-then-other-d1-rule-d1-percent": "0",
 	} {
 		if got := value(id); got != want {
 			t.Errorf("office rule in the form: #%s = %q, want %q", id, got, want)
@@ -501,11 +505,11 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	c.screenshot("settings-02-office-rule.png")
 
 	// Typed JSON is read back into the form, nested rules too.
-	set("routing-json", `{"sticky":{"window":"168h","then":{"percentage":[{"weight":70,"staff":"alice","timeout":"30s"},{"weight":30,"staff":"bob"}]}}}`)
+	set("routing-json", `{"sticky":{"window":"168h","then":{"percentage":[{"percent":70,"staff":"alice","timeout":"30s"},{"percent":30,"staff":"bob"}]}}}`)
 	if got := text("#routing-status"); !strings.HasPrefix(got, "Looks right") {
 		t.Errorf("routing status for a nested rule = %q", got)
 	}
-	if got := value("rule-kind") + " " + value("rule-then-kind") + " " + value("rule-then-d1-id") + " " + value("rule-then-d1-weight"); got != "sticky percentage bob 30" {
+	if got := value("rule-kind") + " " + value("rule-then-kind") + " " + value("rule-then-d1-id") + " " + value("rule-then-d1-percent"); got != "sticky percentage bob 30" {
 		t.Errorf("the form after typing a Sticky → Percentage rule shows %q", got)
 	}
 
@@ -522,7 +526,7 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	c.waitFor("it is saved", `document.getElementById('ch-status').textContent === 'Saved.'`)
 	c.screenshot("settings-03-saved.png")
 	saved := c.eval(`(async () => JSON.stringify((await (await fetch('/api/channels/demo')).json()).channel))()`, chromedp.EvalAwaitPromise)
-	for _, want := range []string{`"sticky":{"window":"168h0m0s"`, `"weight":70`, `"nameFormat":"full"`, `"text":"Hello {customer}! {staff} from {channel} here."`, `"customInfo":"Returns: within 30 days."`, `"customInfoOn":true`} {
+	for _, want := range []string{`"sticky":{"window":"168h0m0s"`, `"percent":70`, `"nameFormat":"full"`, `"text":"Hello {customer}! {staff} from {channel} here."`, `"customInfo":"Returns: within 30 days."`, `"customInfoOn":true`} {
 		if !strings.Contains(saved, want) {
 			t.Errorf("saved channel lacks %s:\n%s", want, saved)
 		}
@@ -534,8 +538,8 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	c.waitFor("the demo channel is loaded again", `!window.notReloaded && document.getElementById('rule-kind')?.value === 'sticky'`)
 	for id, want := range map[string]string{
 		"rule-window": "168h", "rule-then-kind": "percentage",
-		"rule-then-d0-type": "staff", "rule-then-d0-id": "alice", "rule-then-d0-weight": "70", "rule-then-d0-timeout": "30s",
-		"rule-then-d1-id": "bob", "rule-then-d1-weight": "30", "rule-then-d1-timeout": "",
+		"rule-then-d0-type": "staff", "rule-then-d0-id": "alice", "rule-then-d0-percent": "70", "rule-then-d0-timeout": "30s",
+		"rule-then-d1-id": "bob", "rule-then-d1-percent": "30", "rule-then-d1-timeout": "",
 	} {
 		if got := value(id); got != want {
 			t.Errorf("loaded Sticky → Percentage rule: #%s = %q, want %q", id, got, want)
@@ -562,17 +566,17 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	set("rule-c0-to", "18:00")
 	choose("rule-c0-then-kind", "percentage")
 	set("rule-c0-then-d0-id", "alice")
-	set("rule-c0-then-d0-weight", "70")
+	set("rule-c0-then-d0-percent", "70")
 	c.do("add a share", chromedp.Click(chromedp.ID("rule-c0-then-add")))
 	if got := c.eval(`document.activeElement.id`); got != "rule-c0-then-d1-id" {
 		t.Errorf("after adding a share the focus is on %q, want its staff ID", got)
 	}
 	c.do("type bob", chromedp.SendKeys(chromedp.ID("rule-c0-then-d1-id"), "bob"))
-	set("rule-c0-then-d1-weight", "30")
+	set("rule-c0-then-d1-percent", "30")
 	choose("rule-other-kind", "alternative")
 	set("rule-other-d0-id", "bob")
 	const office = `{"time":{"zone":"Asia/Tokyo","conditions":[{"days":["mon","tue","wed","thu","fri"],"from":"09:00","to":"18:00",` +
-		`"then":{"percentage":[{"weight":70,"staff":"alice"},{"weight":30,"staff":"bob"}]}}],"other":{"alternative":[{"staff":"bob"}]}}}`
+		`"then":{"percentage":[{"percent":70,"staff":"alice"},{"percent":30,"staff":"bob"}]}}],"other":{"alternative":[{"staff":"bob"}]}}}`
 	// The desk checks the rule fully on save; its message is shown.
 	c.do("save with an unknown zone", chromedp.Click(chromedp.ID("ch-save")))
 	c.waitFor("the desk's message is shown with the rule", `document.getElementById('routing-status').textContent.includes('Mars/Olympus')`)
@@ -612,7 +616,7 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	if !sameJSON(t, string(got.Channel.Routing), office) {
 		t.Errorf("stored rule = %s, want %s", got.Channel.Routing, office)
 	}
-	if got := value("rule-c0-then-d0-weight") + " " + value("rule-other-d0-id") + " " + value("rule-zone"); got != "70 bob Asia/Tokyo" {
+	if got := value("rule-c0-then-d0-percent") + " " + value("rule-other-d0-id") + " " + value("rule-zone"); got != "70 bob Asia/Tokyo" {
 		t.Errorf("the form after saving shows %q", got)
 	}
 

@@ -532,6 +532,7 @@
         S.room.enquiry = e;
         S.enquiries.set(id, e);
         S.room.customInfo = body.customInfo || '';
+        S.room.blocked = body.friendship === 'blocked';
         renderRoomHead();
         renderCustomInfo();
       }
@@ -548,6 +549,7 @@
     $('room-title').tabIndex = -1;
     const parts = [e.channel, stateWords(e)];
     if (e.standby) parts.push('standby: another app is active on LINE, nothing can be sent');
+    if (S.room.blocked) parts.push('the customer blocked this account on LINE');
     setText($('room-meta'), parts.join(' · '));
     const open = e.state !== 'closed';
     const mine = e.state === 'attending' && (e.staff === S.me || (e.invited || []).includes(S.me));
@@ -556,7 +558,7 @@
     attend.disabled = e.state === 'attending';
     attend.textContent = e.state === 'attending' ? 'Attended by ' + staffName(e.staff) : 'Attend';
     $('close-enquiry').hidden = !open || !mine;
-    const canSend = open && mine && !e.standby;
+    const canSend = open && mine && !e.standby && !S.room.blocked;
     $('reply').disabled = !canSend;
     $('composer').classList.toggle('off', !canSend);
     const note = $('composer-note');
@@ -564,6 +566,7 @@
     if (!open) note.textContent = 'This enquiry is closed. A new message from the customer opens a new one.';
     else if (e.standby) note.textContent = 'LINE says another app is active on this channel (standby): nothing can be sent.';
     else if (!mine) note.textContent = 'Attend this enquiry to reply.';
+    else if (S.room.blocked) note.textContent = 'The customer blocked this account on LINE: nothing can be sent until they add it again.';
     countReply();
   }
 
@@ -753,7 +756,7 @@
     const text = t.value;
     if (!text.trim()) return;
     if (text.length > MAX_TEXT_UNITS) {
-      throw new ApiError(0, 'text_too_long', 'This message is ' + fmtNum(text.length) + ' UTF-16 units long; LINE accepts at most ' + fmtNum(MAX_TEXT_UNITS) + '. Shorten it or split it.');
+      throw new ApiError(0, 'text_too_long', 'This message is ' + fmtNum(text.length) + ' units long as LINE counts text (an emoji counts as 2); LINE accepts at most ' + fmtNum(MAX_TEXT_UNITS) + '. Shorten it or split it.');
     }
     $('send').disabled = true;
     try {
@@ -948,13 +951,15 @@
         if (!d || typeof d !== 'object') return at + ' must be an object.';
         const dests = ['staff', 'team', 'bot', 'rule'].filter((x) => d[x] !== undefined && d[x] !== '');
         if (dests.length !== 1) return at + ' needs exactly one of staff, team, bot or rule.';
-        if (k === 'percentage' && !(Number.isInteger(d.weight) && d.weight >= 0)) return at + ' needs a whole-number weight of 0 or more.';
+        if (k === 'percentage' && !(Number.isInteger(d.percent) && d.percent >= 0 && d.percent <= 100)) return at + ' needs a whole-number percent from 0 to 100.';
         if (d.timeout !== undefined && !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(String(d.timeout))) return at + ': timeout "' + d.timeout + '" is not like "30s" or "2m".';
         if (d.rule) {
           const e = checkNode(d.rule, at + '\'s nested rule', false);
           if (e) return e;
         }
       }
+      const total = k === 'percentage' ? v.reduce((sum, d) => sum + d.percent, 0) : 100;
+      if (total !== 100) return where + ': the percentages total ' + total + '%; they must total exactly 100%.';
     } else if (k === 'sticky' || k === 'engagement') {
       if (!v || typeof v !== 'object') return where + ': "' + k + '" must be an object.';
       if (k === 'sticky' && !v.window) return where + ': "sticky" needs a window, like "168h".';
@@ -991,7 +996,7 @@
   // A form over the rule's JSON form (the routing package's): the form
   // edits `ed` in place and writes the JSON textarea after every change;
   // typing JSON reads it back into the form whenever it reads as a rule.
-  // Each control's id is its path in the rule, like rule-c0-then-d1-weight.
+  // Each control's id is its path in the rule, like rule-c0-then-d1-percent.
   const ed = { teams: [], node: null }; // node: {kind: …} or null (no rule)
 
   const DAYS = [['mon', 'Mon'], ['tue', 'Tue'], ['wed', 'Wed'], ['thu', 'Thu'], ['fri', 'Fri'], ['sat', 'Sat'], ['sun', 'Sun']];
@@ -1004,7 +1009,7 @@
   ];
   const KIND_TITLES = {
     alternative: 'Alternative: ring in order',
-    percentage: 'Percentage: split by weight',
+    percentage: 'Percentage: split by percentages (total 100)',
     time: 'Time: office hours',
     sticky: 'Sticky: last staff member first',
     engagement: 'Engagement: who started the conversation first',
@@ -1024,7 +1029,7 @@
   function newNode(kind, old) {
     switch (kind) {
       case 'alternative': return { alternative: [{ staff: '' }] };
-      case 'percentage': return { percentage: [{ weight: 100, staff: '' }] };
+      case 'percentage': return { percentage: [{ percent: 100, staff: '' }] };
       case 'time': return { time: { zone: localZone(), conditions: [] } };
       case 'sticky': return { sticky: { window: '168h', then: kindOf(old) ? old : newNode('alternative') } };
       case 'engagement': return { engagement: { then: kindOf(old) ? old : newNode('alternative') } };
@@ -1159,11 +1164,11 @@
     return box;
   }
 
-  function destEditor(list, weighted, path) {
+  function destEditor(list, shared, path) {
     const ol = el('ol', { class: 'rule-list' });
     list.forEach((d, i) => {
       const p = path + '-d' + i;
-      const what = (weighted ? 'share ' : 'destination ') + (i + 1);
+      const what = (shared ? 'share ' : 'destination ') + (i + 1);
       const dk = DEST_KINDS.map((x) => x[0]).find((x) => d[x] !== undefined) || 'staff';
       const type = el('select', { id: p + '-type' });
       for (const [v, t] of DEST_KINDS) type.append(el('option', { value: v, text: t }));
@@ -1175,11 +1180,11 @@
         changed(true, type.id);
       });
       const row = el('div', { class: 'rule-row' }, field('Goes to a', type));
-      if (weighted) {
-        const w = el('input', { type: 'number', id: p + '-weight', min: 0, step: 1, class: 'weight', inputmode: 'numeric' });
-        w.value = d.weight === undefined ? '' : String(d.weight);
-        w.addEventListener('input', () => { d.weight = w.value === '' ? undefined : Number(w.value); changed(false); });
-        row.append(field('Weight', w));
+      if (shared) {
+        const w = el('input', { type: 'number', id: p + '-percent', min: 0, max: 100, step: 1, class: 'percent', inputmode: 'numeric' });
+        w.value = d.percent === undefined ? '' : String(d.percent);
+        w.addEventListener('input', () => { d.percent = w.value === '' ? undefined : Number(w.value); changed(false); });
+        row.append(field('Percent', w));
       }
       if (dk !== 'rule') {
         const label = { staff: 'Staff ID', team: 'Team name', bot: 'Bot name' }[dk];
@@ -1188,13 +1193,13 @@
       }
       if (dk === 'staff' || dk === 'team') row.append(field('Rings for', durationInput(p + '-timeout', d.timeout, (x) => setOpt(d, 'timeout', x))));
       row.append(moveButtons(list, i, p, what, path + '-add'));
-      const item = el('li', null, el('fieldset', { class: 'rule-dest', id: p }, el('legend', { text: weighted ? 'Share ' + (i + 1) : 'Destination ' + (i + 1) }), row,
+      const item = el('li', null, el('fieldset', { class: 'rule-dest', id: p }, el('legend', { text: shared ? 'Share ' + (i + 1) : 'Destination ' + (i + 1) }), row,
         dk === 'rule' ? nodeEditor(d, 'rule', p + '-rule', 'Nested rule of ' + what) : null));
       ol.append(item);
     });
     const add = el('button', {
-      type: 'button', class: 'secondary', id: path + '-add', text: weighted ? 'Add a share' : 'Add a destination',
-      onclick: () => { list.push(weighted ? { weight: 0, staff: '' } : { staff: '' }); changed(true, path + '-d' + (list.length - 1) + '-id'); },
+      type: 'button', class: 'secondary', id: path + '-add', text: shared ? 'Add a share' : 'Add a destination',
+      onclick: () => { list.push(shared ? { percent: 0, staff: '' } : { staff: '' }); changed(true, path + '-d' + (list.length - 1) + '-id'); },
     });
     return el('div', null, list.length ? ol : el('p', { class: 'hint', text: 'No destinations yet.' }), add);
   }
