@@ -363,3 +363,29 @@ func TestWebhookRefusalsDoNotWaitForTheBody(t *testing.T) {
 		})
 	}
 }
+
+// TestWebhookKeepsTheServersShorterReadTimeout stalls a signed body on a
+// server whose ReadTimeout is shorter than the webhook's: setting the
+// connection's read deadline must not extend the server's.
+func TestWebhookKeepsTheServersShorterReadTimeout(t *testing.T) {
+	const safety = 60 * time.Second
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.ReadTimeout = time.Hour })
+	srv := httptest.NewUnstartedServer(h.mux)
+	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	c, err := net.Dial("tcp", addr)
+	needNoErr(t, err)
+	defer c.Close()
+	body := linetest.WebhookBody(linetest.Destination, linetest.TextEvent(hookUser, "hello"))
+	_, err = fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: %s\r\n%s: %s\r\nContent-Length: %d\r\n\r\n%s",
+		hookURL, addr, line.SignatureHeader, linetest.SignBody(hookSecret, body), len(body), body[:len(body)/2])
+	needNoErr(t, err)
+	c.SetReadDeadline(time.Now().Add(safety))
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	needNoErr(t, err)
+	wantEq(t, http.StatusRequestTimeout, res.StatusCode)
+	wantTrue(t, res.Close, "the answer does not say the connection closes")
+	wantEq(t, 0, len(h.store.recorded()))
+}
