@@ -13,11 +13,15 @@
 //
 // A Webhook is the http.Handler that LINE posts events to, one path per
 // channel. It answers within LINE's 2-second budget by doing only what
-// must happen before the answer: it limits the body (413), verifies the
-// X-Line-Signature with the channel's secret in constant time (401),
-// parses the events (400, never echoing the body), and records them
-// durably in an enquiry.EventStore, which drops redeliveries by
-// webhookEventId (500 if the store fails, so LINE redelivers). Everything
+// must happen before the answer: it refuses what it can from the
+// request's head without reading the body (unknown channel 404, no
+// signature 401, declared length over the limit 413), reads the body
+// under a deadline (408) and a limit (413) into a buffer that grows with
+// what arrives, verifies the X-Line-Signature with the channel's secret
+// in constant time (401), parses the events (400, never echoing the
+// body), and records them durably in an enquiry.EventStore, which drops
+// redeliveries by webhookEventId (500 if the store fails, so LINE
+// redelivers). Everything
 // slow — the customer's profile, downloading and judging content, the
 // desk — happens after the answer, in a bounded pool of workers that keeps
 // each customer's events in order. A recorded event is never lost: after

@@ -330,7 +330,7 @@ func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, err
 	buf := make([]byte, 0, min(want, firstBuffer))
 	for int64(len(buf)) < want {
 		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(want, 2*int64(cap(buf))))
+			grown := make([]byte, len(buf), min(want, max(2*int64(cap(buf)), firstBuffer)))
 			copy(grown, buf)
 			buf = grown
 		}
