@@ -41,13 +41,19 @@ type pool struct {
 	swept    map[ref]struct{} // events in lanes that a sweep queued
 	sweeping bool
 	blocked  map[string]struct{} // keys whose events wait for the next sweep
-	queued   int                 // events in lanes
-	overflow bool                // the pool filled up: everything waits for a sweep
-	stranded bool                // an event was left in the store since the sweep began
-	closed   bool                // Shutdown: take no more events
-	stop     bool                // workers exit
-	idle     chan struct{}       // closed when queued reaches 0 (Shutdown waits)
-	kick     chan struct{}       // wakes the sweeper
+	// late are events offered while a sweep reads that add would
+	// otherwise leave in the store, where the read may miss them: the
+	// sweep queues them after what it read, so none is overtaken. Past
+	// p.limit of them, lateKeys are held back until the next sweep.
+	late     []enquiry.Event
+	lateKeys map[string]struct{}
+	queued   int           // events in lanes
+	overflow bool          // the pool filled up: everything waits for a sweep
+	stranded bool          // an event was left in the store since the sweep began
+	closed   bool          // Shutdown: take no more events
+	stop     bool          // workers exit
+	idle     chan struct{} // closed when queued reaches 0 (Shutdown waits)
+	kick     chan struct{} // wakes the sweeper
 
 	// With a store shared by several processes (useLeases), a worker
 	// leases a lane's key before working on it and releases it after, so
@@ -82,16 +88,17 @@ const (
 
 func newPool(store enquiry.EventStore, clock enquiry.Clock, limit int, work func(context.Context, enquiry.Event) outcome) *pool {
 	p := &pool{
-		store:   store,
-		clock:   clock,
-		limit:   limit,
-		work:    work,
-		lanes:   make(map[string]*lane),
-		held:    make(map[ref]struct{}),
-		recent:  make(map[ref]struct{}),
-		swept:   make(map[ref]struct{}),
-		blocked: make(map[string]struct{}),
-		kick:    make(chan struct{}, 1),
+		store:    store,
+		clock:    clock,
+		limit:    limit,
+		work:     work,
+		lanes:    make(map[string]*lane),
+		held:     make(map[ref]struct{}),
+		recent:   make(map[ref]struct{}),
+		swept:    make(map[ref]struct{}),
+		blocked:  make(map[string]struct{}),
+		lateKeys: make(map[string]struct{}),
+		kick:     make(chan struct{}, 1),
 		// Until the first sweep has read what an earlier process left
 		// pending, new events wait in the store behind those.
 		overflow: true,
@@ -139,6 +146,13 @@ func (p *pool) add(ev enquiry.Event, fromSweep bool) {
 	k := laneKey(&ev)
 	_, blocked := p.blocked[k]
 	if p.overflow || blocked || p.queued >= p.limit {
+		if p.sweeping && !fromSweep {
+			if len(p.late) < p.limit {
+				p.late = append(p.late, ev)
+				return
+			}
+			p.lateKeys[k] = struct{}{}
+		}
 		// Left in the store for a sweep. A full pool sweeps as soon as it
 		// has room (a worker wakes the sweeper); a held-back key waits
 		// for the retry interval.
@@ -462,6 +476,10 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 		p.mu.Lock()
 		p.stranded = true
 		p.sweeping = false
+		for i := range p.late {
+			p.lateKeys[laneKey(&p.late[i])] = struct{}{} // recorded, and in the store
+		}
+		p.holdBackLate()
 		p.mu.Unlock()
 		return false, err
 	}
@@ -482,7 +500,25 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 		p.stranded = true // there may be more
 		p.overflow = true // and it must not be overtaken
 	}
+	// What was offered during the read comes after what it returned
+	// (add skips those it returned too).
+	for _, ev := range p.late {
+		p.add(ev, false)
+	}
+	p.holdBackLate()
 	return p.stranded && !p.overflow, nil
+}
+
+// holdBackLate ends a sweep's late bookkeeping: keys that had events left
+// in the store while it read are held back until the next sweep. p.mu is
+// held.
+func (p *pool) holdBackLate() {
+	for k := range p.lateKeys {
+		p.blocked[k] = struct{}{}
+	}
+	clear(p.lateKeys)
+	clear(p.late)
+	p.late = p.late[:0]
 }
 
 // sweeper runs sweeps: at start (what a previous process left), when the
