@@ -73,17 +73,20 @@ func (n *node) holiday(t time.Time) bool {
 // inHours reports whether a condition of Time node n covers now.
 func (n *node) inHours(now time.Time) bool {
 	t := now.In(n.loc)
-	if n.holiday(t) {
-		return false
-	}
+	return !n.holiday(t) && n.covering(t) != nil
+}
+
+// covering returns the first condition of Time node n that covers t (in
+// the node's zone), or nil.
+func (n *node) covering(t time.Time) *cond {
 	h, m, _ := t.Clock()
 	minute := h*60 + m
 	day := Days(1) << t.Weekday()
 	for i := range n.conds {
 		c := &n.conds[i]
 		if c.days&day != 0 && minute >= c.from && minute < c.to {
-			return true
+			return c
 		}
 	}
-	return false
+	return nil
 }

@@ -1,7 +1,6 @@
 package routing
 
 import (
-	"slices"
 	"time"
 )
 
@@ -81,23 +80,14 @@ func (n *node) pick(advance bool) int {
 // for nobody.
 func (n *node) branch(now time.Time) *node {
 	t := now.In(n.loc)
-	if len(n.holidays) > 0 {
-		y, m, d := t.Date()
-		if _, found := slices.BinarySearch(n.holidays, y*10000+int(m)*100+d); found {
-			if n.onHoliday != nil {
-				return n.onHoliday
-			}
-			return n.other
+	if len(n.holidays) > 0 && n.holiday(t) {
+		if n.onHoliday != nil {
+			return n.onHoliday
 		}
+		return n.other
 	}
-	h, m, _ := t.Clock()
-	minute := h*60 + m
-	day := Days(1) << t.Weekday()
-	for i := range n.conds {
-		c := &n.conds[i]
-		if c.days&day != 0 && minute >= c.from && minute < c.to {
-			return c.then
-		}
+	if c := n.covering(t); c != nil {
+		return c.then
 	}
 	return n.other
 }

@@ -405,17 +405,22 @@ func TestConfig(t *testing.T) {
 	}
 }
 
-func TestDeskOnPostgreSQL(t *testing.T) {
+// testSchema creates a PostgreSQL schema of the test's own at
+// SOCIALDESK_TEST_POSTGRES (skipping the test when that is unset, saying
+// why) and returns a DSN whose search_path is that schema; the schema is
+// dropped when the test ends. prefix names the test in the schema's name.
+func testSchema(t *testing.T, prefix, skipping string) string {
+	t.Helper()
 	dsn := os.Getenv("SOCIALDESK_TEST_POSTGRES")
 	if dsn == "" {
-		t.Skip("SOCIALDESK_TEST_POSTGRES is not set: skipping the desk on PostgreSQL (set it to a DSN, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
+		t.Skip("SOCIALDESK_TEST_POSTGRES is not set: skipping " + skipping + " (set it to a DSN, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
 	}
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema := fmt.Sprintf("desk_test_%d", time.Now().UnixNano())
+	schema := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +432,13 @@ func TestDeskOnPostgreSQL(t *testing.T) {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	cfg := config{Demo: true, Addr: "127.0.0.1:0", DatabaseURL: dsn + sep + "search_path=" + schema}
+	return dsn + sep + "search_path=" + schema
+}
+
+func TestDeskOnPostgreSQL(t *testing.T) {
+	dsn := testSchema(t, "desk_test", "the desk on PostgreSQL")
+	ctx := context.Background()
+	cfg := config{Demo: true, Addr: "127.0.0.1:0", DatabaseURL: dsn}
 	for run := range 2 { // the second run finds the demo channel kept from the first
 		srv, err := newServer(ctx, cfg, slog.New(slog.DiscardHandler))
 		if err != nil {

@@ -116,33 +116,17 @@ func startDesk(t *testing.T, bin string, env []string) *deskProcess {
 // reply out; the retry with the same token finds it used and counts it
 // delivered, instead of pushing a second copy).
 func TestKill9AndRestartUnderTheSameInstanceResumesAtOnce(t *testing.T) {
-	dsn := os.Getenv("SOCIALDESK_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("SOCIALDESK_TEST_POSTGRES is not set: skipping the kill -9 test (set it to a DSN, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
-	}
+	deskDSN := testSchema(t, "desk_kill", "the kill -9 test")
 	ctx := context.Background()
 	bin := filepath.Join(t.TempDir(), "desk")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-
-	conn, err := pgx.Connect(ctx, dsn)
+	conn, err := pgx.Connect(ctx, deskDSN) // in the test's schema
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema := fmt.Sprintf("desk_kill_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		conn.Close(context.Background())
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	deskDSN := dsn + sep + "search_path=" + schema
+	defer conn.Close(ctx)
 
 	p := linetest.New()
 	t.Cleanup(p.Close)
@@ -206,7 +190,7 @@ func TestKill9AndRestartUnderTheSameInstanceResumesAtOnce(t *testing.T) {
 	<-first.done
 
 	var pendingEvents, heldTokens int
-	if err := conn.QueryRow(ctx, "SELECT (SELECT count(*) FROM "+schema+".events WHERE NOT done), (SELECT count(*) FROM "+schema+".messages WHERE delivery_state = 'pending' AND reply_token <> '')").Scan(&pendingEvents, &heldTokens); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT (SELECT count(*) FROM events WHERE NOT done), (SELECT count(*) FROM messages WHERE delivery_state = 'pending' AND reply_token <> '')").Scan(&pendingEvents, &heldTokens); err != nil {
 		t.Fatal(err)
 	}
 	if pendingEvents == 0 || heldTokens == 0 {
@@ -219,10 +203,10 @@ func TestKill9AndRestartUnderTheSameInstanceResumesAtOnce(t *testing.T) {
 	deadline := restarted.Add(5 * time.Second)
 	for {
 		var inbound, distinct, pending, unsent int
-		err := conn.QueryRow(ctx, "SELECT (SELECT count(*) FROM "+schema+".messages WHERE direction = 'in'), "+
-			"(SELECT count(DISTINCT external_id) FROM "+schema+".messages WHERE direction = 'in'), "+
-			"(SELECT count(*) FROM "+schema+".events WHERE NOT done), "+
-			"(SELECT count(*) FROM "+schema+".messages WHERE direction = 'out' AND delivery_state <> 'sent')").Scan(&inbound, &distinct, &pending, &unsent)
+		err := conn.QueryRow(ctx, "SELECT (SELECT count(*) FROM messages WHERE direction = 'in'), "+
+			"(SELECT count(DISTINCT external_id) FROM messages WHERE direction = 'in'), "+
+			"(SELECT count(*) FROM events WHERE NOT done), "+
+			"(SELECT count(*) FROM messages WHERE direction = 'out' AND delivery_state <> 'sent')").Scan(&inbound, &distinct, &pending, &unsent)
 		if err != nil {
 			t.Fatal(err)
 		}
