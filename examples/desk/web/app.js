@@ -618,7 +618,7 @@
 
   // deliveryRank orders a message's delivery states: a late copy never
   // takes one back.
-  const deliveryRank = { pending: 0, sent: 1, failed: 1 };
+  const deliveryRank = { pending: 0, sent: 1, failed: 1, quota_exhausted: 1 };
 
   function upsertMessage(m) {
     const had = S.room.messages.get(m.id);
@@ -670,7 +670,7 @@
     const foot = el('span', { class: 'when' }, el('time', { datetime: m.time, text: fmtTime(m.time) }));
     if (m.direction === 'out' && m.kind !== 'note') {
       const d = m.delivery || 'pending';
-      const words = { pending: 'sending…', sent: 'sent', failed: 'not delivered' }[d] || d;
+      const words = { pending: 'sending…', sent: 'sent', failed: 'not delivered', quota_exhausted: 'not sent: monthly message quota reached' }[d] || d;
       foot.append(' · ', el('span', { class: 'delivery ' + d, text: words + (d === 'failed' && m.deliveryReason ? ': ' + m.deliveryReason : '') }));
     }
     li.append(foot);
