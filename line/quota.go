@@ -124,7 +124,8 @@ func (c *Client) pushAllowed(ctx context.Context, ch enquiry.Channel) error {
 }
 
 // noteQuota remembers a push refused for the monthly limit, and warns
-// once per channel and month.
+// once per channel and month (however often a recheck finds room that
+// LINE then refuses).
 func (c *Client) noteQuota(ctx context.Context, ch enquiry.Channel, err error) {
 	var le *Error
 	if !errors.As(err, &le) || !errors.Is(le, ErrMonthlyLimit) || le.Status == 0 {
@@ -144,6 +145,10 @@ func (c *Client) noteQuota(ctx context.Context, ch enquiry.Channel, err error) {
 type quotaMarks struct {
 	mu sync.Mutex
 	m  map[string]quotaMark
+	// warned holds, per channel, the end of the month last warned of, so
+	// that a quota read that finds room (perhaps wrongly) and the refusal
+	// that follows do not warn again.
+	warned map[string]time.Time
 }
 
 type quotaMark struct {
@@ -159,16 +164,19 @@ func (qm *quotaMarks) get(id string) (quotaMark, bool) {
 }
 
 // mark records the channel as exhausted until until, and reports whether
-// it was not already.
+// this is the first time for that month.
 func (qm *quotaMarks) mark(id string, until, now time.Time) bool {
 	qm.mu.Lock()
 	defer qm.mu.Unlock()
 	if qm.m == nil {
-		qm.m = map[string]quotaMark{}
+		qm.m, qm.warned = map[string]quotaMark{}, map[string]time.Time{}
 	}
-	old, had := qm.m[id]
 	qm.m[id] = quotaMark{until: until, checked: now}
-	return !had || !now.Before(old.until)
+	if qm.warned[id].Equal(until) {
+		return false
+	}
+	qm.warned[id] = until
+	return true
 }
 
 // recheck claims the channel's quota read that is due every interval, so

@@ -151,3 +151,29 @@ func TestQuotaWithRoomEndsTheExhaustedMark(t *testing.T) {
 	_, err = f.c.Send(ctx, f.outbound(text("pushed")))
 	is.NoErr(err)
 }
+
+// Should a recheck find room that LINE then refuses (its figures lag, or
+// the refusal is for a limit the quota does not show), the push is asked
+// once per recheck, and the warning is still given once a month.
+func TestSendWarnsOnceAMonthWhenARecheckIsWrong(t *testing.T) {
+	is := outCheck(t)
+	clk := clock.NewFake(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	var logs bytes.Buffer
+	f := newFixture(t, line.Config{Clock: clk, QuotaRecheck: 10 * time.Minute, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	f.p.SetClock(clk.Now)
+	f.p.SetMonthlyLimitReached(botID, true) // while the quota reads "none"
+	ctx := context.Background()
+	for range 3 {
+		_, err := f.c.Send(ctx, f.outbound(text("refused")))
+		is.ErrIs(err, line.ErrMonthlyLimit)
+		clk.Advance(10 * time.Minute)
+	}
+	pushes := 0
+	for _, c := range f.p.Calls() {
+		if c.Path == "/v2/bot/message/push" {
+			pushes++
+		}
+	}
+	is.Eq(pushes, 3, "one push asked per recheck")
+	is.Eq(strings.Count(logs.String(), "level=WARN"), 1, "one warning, logs:\n"+logs.String())
+}
