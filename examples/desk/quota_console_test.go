@@ -11,8 +11,9 @@ import (
 )
 
 // A message not sent because the monthly quota is used up says so in the
-// room, in words staff understand, not as a plain failure.
-func TestConsoleMarksAMessageNotSentForTheMonthlyQuota(t *testing.T) {
+// room, in words staff understand, not as a plain failure; the channel's
+// settings say pushes have stopped, and until when.
+func TestConsoleShowsTheUsedUpMonthlyQuotaOnTheMessageAndTheChannel(t *testing.T) {
 	url, browserCtx, dir, s := browserTestServer(t, config{})
 	const user = "U-demo-quota"
 	s.demo.platform.AddUser(linetest.User{ID: user, DisplayName: "Quinn"})
@@ -40,5 +41,10 @@ func TestConsoleMarksAMessageNotSentForTheMonthlyQuota(t *testing.T) {
 	c.waitFor("the Welcome message is marked not sent for the quota",
 		`[...document.querySelectorAll('#transcript .msg.bot .delivery.quota_exhausted')].some((d) => d.textContent === 'not sent: monthly message quota reached')`)
 	c.screenshot("quota-01-room.png")
+
+	c.do("open the channel", chromedp.Navigate(url+"/#/channels/"+demoChannel))
+	c.waitFor("the channel says pushes have stopped",
+		`document.getElementById('ch-quota').classList.contains('quota-exhausted') && document.getElementById('ch-quota').textContent.startsWith('Monthly message quota: 0 of 0 pushes used this month') && document.getElementById('ch-quota').textContent.includes('Pushes have stopped until')`)
+	c.screenshot("quota-02-channel.png")
 	c.check()
 }
