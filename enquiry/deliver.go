@@ -143,6 +143,8 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 			del.LeaseUntil, del.Owner = now.Add(backoff(del.Attempts)), d.instance
 		case err == nil:
 			del.State, del.Reason, del.RequestID = Sent, "", rcpt.RequestID
+		case errors.Is(err, ErrQuotaExhausted):
+			del.State, del.Reason = QuotaExhausted, err.Error()
 		case retryable(err) && del.Attempts < d.maxAttempts:
 			del.State, del.Reason = Pending, err.Error()
 			del.LeaseUntil, del.Owner = now.Add(backoff(del.Attempts)), d.instance
@@ -168,7 +170,10 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 		m.Delivery = &del
 		d.publish(MessageUpdated, e.Channel, nil, m)
 	}
-	if err != nil {
+	if err != nil && errors.Is(err, ErrQuotaExhausted) {
+		// The sender logs the channel's exhaustion once; this is per batch.
+		d.log.InfoContext(ctx, "not sent: message quota used up", "channel", e.Channel, "enquiry", e.ID, "messages", len(batch), "err", err)
+	} else if err != nil {
 		d.log.WarnContext(ctx, "sending failed", "channel", e.Channel, "enquiry", e.ID, "messages", len(batch), "retryable", retryable(err), "cut_off", cutOff, "err", err)
 	}
 }

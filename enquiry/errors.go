@@ -40,6 +40,12 @@ var (
 	// ErrBlocked: the customer blocked the channel's account on the
 	// platform; nothing can be delivered to them until they add it again.
 	ErrBlocked = errors.New("enquiry: blocked: the customer has blocked this account; nothing can be delivered until they add it as a friend again")
+	// ErrQuotaExhausted: the platform refused to send because the
+	// account's message quota for the period (LINE: the month's messages)
+	// is used up. Retrying does not help: raise the plan's limit, or wait
+	// for the next period. A Sender's error that matches it marks the
+	// messages QuotaExhausted.
+	ErrQuotaExhausted = errors.New("enquiry: not sent: the account's message quota for this period is used up; raise the plan's limit or wait for the next period")
 	// ErrLeaseLost: the key's lease expired and another owner took it;
 	// that owner handles the key's events now.
 	ErrLeaseLost = errors.New("enquiry: lease on the key was lost to another owner")

@@ -107,6 +107,12 @@ const (
 	Pending DeliveryState = "pending"
 	Sent    DeliveryState = "sent"
 	Failed  DeliveryState = "failed"
+	// QuotaExhausted: not sent, because the account's message quota for
+	// the period was used up (ErrQuotaExhausted); a reply (free on LINE)
+	// was not possible. It is final, as Failed is, and is never retried
+	// on its own: weeks later the message may no longer make sense. Staff
+	// may send it again once the quota allows.
+	QuotaExhausted DeliveryState = "quota_exhausted"
 )
 
 // Delivery is an outbound message's state; inbound messages have none.

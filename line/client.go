@@ -105,6 +105,11 @@ type Config struct {
 	// MediaPolicy limits the size of downloaded content; zero fields
 	// mean LINE's limits: images 10 MB, audio and video 200 MB.
 	MediaPolicy media.Policy
+	// QuotaRecheck is how often, at most, the quota of a channel whose
+	// monthly message limit was reached is read again before a push, in
+	// case it was raised (default DefaultQuotaRecheck). Until then, and
+	// until the month turns, nothing is pushed for the channel.
+	QuotaRecheck time.Duration
 }
 
 // Client talks to the LINE platform for many channels: it sends messages
@@ -123,6 +128,7 @@ type Client struct {
 	jitter func(d time.Duration) time.Duration
 
 	profiles profileCache
+	quotas   quotaMarks
 }
 
 var _ enquiry.Sender = (*Client)(nil)
@@ -176,6 +182,9 @@ func NewClient(cfg Config) *Client {
 	}
 	if cfg.ProfileTTL <= 0 {
 		cfg.ProfileTTL = DefaultProfileTTL
+	}
+	if cfg.QuotaRecheck <= 0 {
+		cfg.QuotaRecheck = DefaultQuotaRecheck
 	}
 	c := &Client{cfg: cfg, hc: cfg.HTTPClient, clock: cfg.Clock, log: cfg.Logger}
 	if c.hc == nil {

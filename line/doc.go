@@ -35,5 +35,9 @@
 // Requests are rate-limited per channel and endpoint (golang.org/x/time/rate),
 // retried with backoff on 5xx, 429 and timeouts, and never retried on other
 // refusals; errors are *Error values that say whether they are Retryable
-// and carry LINE's request ID, never a token.
+// and carry LINE's request ID, never a token. A push refused for the
+// monthly message limit is not retried: it matches
+// enquiry.ErrQuotaExhausted, and nothing more is pushed for the channel
+// until the month turns or the quota has room again (Client.Quota reads
+// it); replies, which are free, still go out.
 package line

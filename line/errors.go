@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
 )
 
 // Sentinel errors of the outbound half. Match them with errors.Is; the
@@ -22,7 +24,9 @@ var (
 	ErrRateLimited = errors.New("line: rate limit exceeded")
 	// ErrMonthlyLimit: the account's monthly message quota is used up
 	// (429 that no retry cures). Raise the plan or wait for next month.
-	ErrMonthlyLimit = errors.New("line: monthly message limit reached")
+	// It matches enquiry.ErrQuotaExhausted, so the desk marks the messages
+	// enquiry.QuotaExhausted.
+	ErrMonthlyLimit error = &wrapped{"line: monthly message limit reached", enquiry.ErrQuotaExhausted}
 	// ErrInvalidReplyToken: the reply token was used or expired.
 	ErrInvalidReplyToken = errors.New("line: invalid reply token")
 	// ErrBadRequest: LINE refused the request as malformed (400, 413, 415).
@@ -194,3 +198,12 @@ func retryable(err error) bool {
 	var r interface{ Retryable() bool }
 	return errors.As(err, &r) && r.Retryable()
 }
+
+// wrapped is a sentinel of this package that also matches a desk sentinel.
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.err }

@@ -56,13 +56,24 @@ var errFallback = errors.New("line: reply not possible; push instead")
 // retry and every later Send of the same Outbound, so LINE accepts each
 // request at most once; a 409 naming the accepted request counts as sent.
 //
-// 5xx answers, timeouts and 429s are retried with backoff (Config
+// A push LINE refuses because the monthly message limit is reached
+// (ErrMonthlyLimit, which matches enquiry.ErrQuotaExhausted) is not
+// retried, and the client pushes nothing more for the channel, without
+// asking LINE, until the month turns in Japan or a read of the quota
+// finds room (see QuotaExhausted, Config.QuotaRecheck); it warns once.
+// Replies, which are free, are still tried first.
+//
+// 5xx answers, timeouts and other 429s are retried with backoff (Config
 // MaxAttempts, RetryDeadline); other refusals are not. The error is an
 // *Error whose Retryable says whether a later Send may succeed.
 func (c *Client) Send(ctx context.Context, out enquiry.Outbound) (enquiry.Receipt, error) {
 	rec, err := c.send(ctx, out)
 	if err != nil {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "line: send failed",
+		level := slog.LevelWarn
+		if errors.Is(err, ErrMonthlyLimit) {
+			level = slog.LevelInfo // warned once per channel and month
+		}
+		c.log.LogAttrs(ctx, level, "line: send failed",
 			slog.String("channel", out.Channel.ID), slog.String("retry_key", out.RetryKey),
 			slog.Bool("retryable", retryable(err)), slog.String("error", err.Error()))
 	}
@@ -85,10 +96,14 @@ func (c *Client) send(ctx context.Context, out enquiry.Outbound) (enquiry.Receip
 		c.log.LogAttrs(ctx, slog.LevelInfo, "line: reply token unusable; pushing instead", slog.String("channel", out.Channel.ID))
 	}
 	var rec enquiry.Receipt
+	if err := c.pushAllowed(ctx, out.Channel); err != nil {
+		return rec, err
+	}
 	for i := 0; i < len(msgs); i += MaxMessagesPerRequest {
 		batch := msgs[i:min(i+MaxMessagesPerRequest, len(msgs))]
 		rid, err := c.push(ctx, out, batch, batchKey(out.RetryKey, i/MaxMessagesPerRequest))
 		if err != nil {
+			c.noteQuota(ctx, out.Channel, err)
 			return rec, err
 		}
 		rec.RequestID = rid

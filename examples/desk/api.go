@@ -31,6 +31,8 @@ type api struct {
 	// connect fills in what a new LINE channel needs from LINE (its bot
 	// user ID); nil in tests.
 	connect func(r *http.Request, ch *enquiry.Channel) error
+	// quota reads a LINE channel's monthly message quota; nil in tests.
+	quota func(r *http.Request, ch enquiry.Channel) quotaJSON
 }
 
 func (a *api) routes(mux *http.ServeMux) {
@@ -49,6 +51,7 @@ func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/channels/{id}/suspend", a.suspendChannel)
 	mux.HandleFunc("POST /api/channels/{id}/resume", a.resumeChannel)
 	mux.HandleFunc("DELETE /api/channels/{id}", a.deleteChannel)
+	mux.HandleFunc("GET /api/channels/{id}/quota", a.getQuota)
 	mux.HandleFunc("POST /api/preview", a.preview)
 	mux.HandleFunc("GET /api/staff", a.listStaff)
 	mux.HandleFunc("POST /api/staff/{id}/presence", a.setPresence)

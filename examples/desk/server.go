@@ -76,7 +76,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		Instance: cfg.Instance,
 	})
 	s.mux.Handle("/webhook/line/{channel}", s.webhook)
-	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{}), connect: s.connectChannel}
+	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{}), connect: s.connectChannel, quota: s.channelQuota}
 	s.streams = newHub(s.feed, streamLimits{}, log, s.api.closing)
 	s.api.streams = s.streams
 	s.api.routes(s.mux)

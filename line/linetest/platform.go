@@ -147,6 +147,8 @@ type Platform struct {
 	byToken    map[string]*Channel
 	byBot      map[string]*Channel
 	monthly    map[string]bool
+	quotas     map[string]Quota
+	used       map[string]int64
 	users      map[string]User
 	replies    map[string]*replyToken
 	retryKeys  map[string]accepted // bot + " " + key
@@ -172,6 +174,8 @@ func New() *Platform {
 		byToken:   map[string]*Channel{},
 		byBot:     map[string]*Channel{},
 		monthly:   map[string]bool{},
+		quotas:    map[string]Quota{},
+		used:      map[string]int64{},
 		users:     map[string]User{},
 		replies:   map[string]*replyToken{},
 		retryKeys: map[string]accepted{},
@@ -183,6 +187,8 @@ func New() *Platform {
 	api.HandleFunc("POST /v2/bot/message/reply", p.handle(p.reply))
 	api.HandleFunc("POST /v2/bot/message/push", p.handle(p.push))
 	api.HandleFunc("GET /v2/bot/info", p.handle(p.botInfo))
+	api.HandleFunc("GET /v2/bot/message/quota", p.handle(p.quota))
+	api.HandleFunc("GET /v2/bot/message/quota/consumption", p.handle(p.consumption))
 	api.HandleFunc("GET /v2/bot/profile/{userId}", p.handle(p.profile))
 	api.HandleFunc("GET /v2/bot/channel/webhook/endpoint", p.handle(p.getEndpoint))
 	api.HandleFunc("PUT /v2/bot/channel/webhook/endpoint", p.handle(p.putEndpoint))
@@ -633,9 +639,10 @@ func (p *Platform) push(r *request) answer {
 	if len(ds) > 0 {
 		return badBody(ds)
 	}
-	if p.monthly[r.ch.BotUserID] {
+	if p.monthly[r.ch.BotUserID] || p.quotaUsedUp(r.ch.BotUserID) {
 		return errAnswer(http.StatusTooManyRequests, msgMonthlyLimit)
 	}
+	p.used[r.ch.BotUserID]++ // one recipient, however many messages
 	if key != "" {
 		p.retryKeys[r.ch.BotUserID+" "+key] = accepted{requestID: r.requestID, at: r.now}
 	}

@@ -618,7 +618,7 @@
 
   // deliveryRank orders a message's delivery states: a late copy never
   // takes one back.
-  const deliveryRank = { pending: 0, sent: 1, failed: 1 };
+  const deliveryRank = { pending: 0, sent: 1, failed: 1, quota_exhausted: 1 };
 
   function upsertMessage(m) {
     const had = S.room.messages.get(m.id);
@@ -670,7 +670,7 @@
     const foot = el('span', { class: 'when' }, el('time', { datetime: m.time, text: fmtTime(m.time) }));
     if (m.direction === 'out' && m.kind !== 'note') {
       const d = m.delivery || 'pending';
-      const words = { pending: 'sending…', sent: 'sent', failed: 'not delivered' }[d] || d;
+      const words = { pending: 'sending…', sent: 'sent', failed: 'not delivered', quota_exhausted: 'not sent: monthly message quota reached' }[d] || d;
       foot.append(' · ', el('span', { class: 'delivery ' + d, text: words + (d === 'failed' && m.deliveryReason ? ': ' + m.deliveryReason : '') }));
     }
     li.append(foot);
@@ -888,6 +888,31 @@
     checkRouting();
     syncEditorFromJSON();
     schedulePreview();
+    showQuota(c.id);
+  }
+
+  // showQuota says how much of LINE's monthly message quota the channel
+  // used, and whether pushes stopped because it ran out.
+  async function showQuota(id) {
+    const p = $('ch-quota');
+    setText(p, '');
+    p.classList.remove('quota-exhausted');
+    let q;
+    try {
+      q = (await api('GET', '/api/channels/' + encodeURIComponent(id) + '/quota')).quota;
+    } catch (e) {
+      return; // not a LINE channel, or the desk is away: nothing to say
+    }
+    if (!S.channel || S.channel.id !== id) return;
+    let text = q.readError ? 'Monthly message quota: LINE could not be asked (' + q.readError + ').'
+      : q.limited ? 'Monthly message quota: ' + q.used + ' of ' + q.limit + ' pushes used this month; replies are free.'
+        : 'Monthly message quota: no limit; ' + q.used + ' pushed this month.';
+    if (q.exhausted) {
+      text += ' Pushes have stopped' + (q.pushesStoppedUntil ? ' until ' + new Date(q.pushesStoppedUntil).toLocaleString() : '') +
+        ' or until the quota is raised: staff messages reach customers only as replies to their latest message.';
+      p.classList.add('quota-exhausted');
+    }
+    setText(p, text);
   }
 
   function nameFormat(v) {

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/socialdesk/socialdesk/line/linetest"
+)
+
+// A message not sent because the monthly quota is used up says so in the
+// room, in words staff understand, not as a plain failure; the channel's
+// settings say pushes have stopped, and until when.
+func TestConsoleShowsTheUsedUpMonthlyQuotaOnTheMessageAndTheChannel(t *testing.T) {
+	url, browserCtx, dir, s := browserTestServer(t, config{})
+	const user = "U-demo-quota"
+	s.demo.platform.AddUser(linetest.User{ID: user, DisplayName: "Quinn"})
+	s.demo.platform.SetQuota(demoBot, linetest.Quota{Limited: true, Limit: 0})
+	c, closeTab := openPage(t, browserCtx, "quota", dir)
+	defer closeTab()
+	c.do("open the console", chromedp.Navigate(url+"/"))
+	c.waitFor("the event stream is connected", `document.getElementById('live').classList.contains('on')`)
+
+	// No reply token: the Welcome message must be pushed, and LINE refuses.
+	body := linetest.WebhookBody(demoBot, linetest.TextEvent(user, "Is my order on its way?"))
+	req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demoChannel, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Line-Signature", linetest.SignBody(demoSecret, body))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("webhook: %s", res.Status)
+	}
+	c.waitFor("the enquiry is listed", `[...document.querySelectorAll('#enquiry-list .name')].some((n) => n.textContent.startsWith('Quinn'))`)
+	c.do("open the room", chromedp.Click(chromedp.CSS(`#enquiry-list a`)))
+	c.waitFor("the Welcome message is marked not sent for the quota",
+		`[...document.querySelectorAll('#transcript .msg.bot .delivery.quota_exhausted')].some((d) => d.textContent === 'not sent: monthly message quota reached')`)
+	c.screenshot("quota-01-room.png")
+
+	c.do("open the channel", chromedp.Navigate(url+"/#/channels/"+demoChannel))
+	c.waitFor("the channel says pushes have stopped",
+		`document.getElementById('ch-quota').classList.contains('quota-exhausted') && document.getElementById('ch-quota').textContent.startsWith('Monthly message quota: 0 of 0 pushes used this month') && document.getElementById('ch-quota').textContent.includes('Pushes have stopped until')`)
+	c.screenshot("quota-02-channel.png")
+	c.check()
+}

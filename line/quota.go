@@ -1,0 +1,200 @@
+package line
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+const (
+	endpointQuota       = "GET /v2/bot/message/quota"
+	endpointConsumption = "GET /v2/bot/message/quota/consumption"
+)
+
+// DefaultQuotaRecheck is how often, at most, a channel whose monthly
+// message quota ran out has its quota read again before a push, in case
+// it was raised.
+const DefaultQuotaRecheck = 15 * time.Minute
+
+// quotaZone is the time zone of LINE's month: the count of sent messages
+// starts again on the first of the month in Japan time. (Were it later
+// elsewhere, the cost is one refused push, which marks the channel again.)
+var quotaZone = time.FixedZone("JST", 9*60*60)
+
+// Quota is a channel's monthly message quota on LINE and how much of it
+// this month's messages used. Pushes count against it, one per recipient
+// however many messages a request holds; replies are free.
+type Quota struct {
+	// Limited reports LINE's quota type "limited": LINE refuses pushes
+	// once Used reaches Limit this month. Otherwise the type is "none":
+	// no target limit is set.
+	Limited bool  `json:"limited"`
+	Limit   int64 `json:"limit,omitempty"`
+	// Used is the number of messages sent this month (by any means,
+	// including LINE Official Account Manager).
+	Used int64 `json:"used"`
+}
+
+// Exhausted reports whether the quota is limited and used up: pushes are
+// refused until the month turns or the limit is raised.
+func (q Quota) Exhausted() bool { return q.Limited && q.Used >= q.Limit }
+
+// Remaining returns how many more messages may be pushed this month; ok
+// is false when the quota has no limit.
+func (q Quota) Remaining() (n int64, ok bool) {
+	if !q.Limited {
+		return 0, false
+	}
+	return max(q.Limit-q.Used, 0), true
+}
+
+// Quota reads the channel's monthly message quota (GET
+// /v2/bot/message/quota) and this month's consumption (GET
+// /v2/bot/message/quota/consumption); neither costs a message. A quota
+// found with room ends what the client remembered of an exhausted quota
+// (QuotaExhausted), so pushes go out again. It is safe for concurrent use.
+func (c *Client) Quota(ctx context.Context, ch enquiry.Channel) (Quota, error) {
+	if ch.Credentials.Token.IsZero() {
+		return Quota{}, ErrNoToken
+	}
+	var q messaging_api.MessageQuotaResponse
+	k := &call{op: "quota", endpoint: endpointQuota, method: http.MethodGet, url: c.cfg.APIBase + "/v2/bot/message/quota", channel: ch.ID, token: ch.Credentials.Token}
+	if _, err := c.getJSON(ctx, k, &q); err != nil {
+		return Quota{}, err
+	}
+	var u messaging_api.QuotaConsumptionResponse
+	k = &call{op: "quota consumption", endpoint: endpointConsumption, method: http.MethodGet, url: c.cfg.APIBase + "/v2/bot/message/quota/consumption", channel: ch.ID, token: ch.Credentials.Token}
+	if _, err := c.getJSON(ctx, k, &u); err != nil {
+		return Quota{}, err
+	}
+	out := Quota{Limited: q.Type == messaging_api.QuotaType_LIMITED, Used: u.TotalUsage}
+	if out.Limited {
+		out.Limit = q.Value
+	}
+	if !out.Exhausted() {
+		c.quotas.clear(ch.ID)
+	}
+	return out, nil
+}
+
+// QuotaExhausted reports whether the client saw the channel's monthly
+// message quota used up (LINE refused a push with "You have reached your
+// monthly limit."), and until when it pushes nothing for the channel: the
+// start of next month in Japan time, unless a read of the quota (Quota,
+// or the recheck before a push every Config.QuotaRecheck) finds room
+// sooner. It does no I/O, and knows only what this client saw since it
+// was created. It is safe for concurrent use.
+func (c *Client) QuotaExhausted(channelID string) (until time.Time, ok bool) {
+	m, ok := c.quotas.get(channelID)
+	if !ok || !c.clock.Now().Before(m.until) {
+		return time.Time{}, false
+	}
+	return m.until, true
+}
+
+// pushAllowed refuses a push for a channel whose quota ran out this
+// month, without asking LINE, unless the month turned or a recheck of
+// the quota finds room.
+func (c *Client) pushAllowed(ctx context.Context, ch enquiry.Channel) error {
+	m, ok := c.quotas.get(ch.ID)
+	if !ok {
+		return nil
+	}
+	now := c.clock.Now()
+	if !now.Before(m.until) {
+		c.quotas.clear(ch.ID)
+		c.log.LogAttrs(ctx, slog.LevelInfo, "line: a new month: pushing again", slog.String("channel", ch.ID))
+		return nil
+	}
+	if c.quotas.recheck(ch.ID, now, c.cfg.QuotaRecheck) {
+		if q, err := c.Quota(ctx, ch); err == nil && !q.Exhausted() {
+			c.log.LogAttrs(ctx, slog.LevelInfo, "line: the monthly message quota has room again: pushing again", slog.String("channel", ch.ID))
+			return nil
+		}
+	}
+	return &Error{Op: "push", Message: "not pushed: the monthly message limit was reached; nothing is pushed until " +
+		m.until.Format("2 January 2006 15:04 MST") + " or until the quota is raised", Err: ErrMonthlyLimit}
+}
+
+// noteQuota remembers a push refused for the monthly limit, and warns
+// once per channel and month (however often a recheck finds room that
+// LINE then refuses).
+func (c *Client) noteQuota(ctx context.Context, ch enquiry.Channel, err error) {
+	var le *Error
+	if !errors.As(err, &le) || !errors.Is(le, ErrMonthlyLimit) || le.Status == 0 {
+		return // not LINE's refusal (the client's own refusal has no status)
+	}
+	now := c.clock.Now()
+	t := now.In(quotaZone)
+	until := time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, quotaZone)
+	if c.quotas.mark(ch.ID, until, now) {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "line: the monthly message quota is used up: pushes stop until the month turns or the quota is raised; replies still go out",
+			slog.String("channel", ch.ID), slog.Time("until", until), slog.String("request_id", le.RequestID))
+	}
+}
+
+// quotaMarks holds the channels whose monthly quota ran out. Its zero
+// value is ready; it is safe for concurrent use.
+type quotaMarks struct {
+	mu sync.Mutex
+	m  map[string]quotaMark
+	// warned holds, per channel, the end of the month last warned of, so
+	// that a quota read that finds room (perhaps wrongly) and the refusal
+	// that follows do not warn again.
+	warned map[string]time.Time
+}
+
+type quotaMark struct {
+	until   time.Time // the month's end, in quotaZone
+	checked time.Time // the last time the quota was read, or marked
+}
+
+func (qm *quotaMarks) get(id string) (quotaMark, bool) {
+	qm.mu.Lock()
+	defer qm.mu.Unlock()
+	m, ok := qm.m[id]
+	return m, ok
+}
+
+// mark records the channel as exhausted until until, and reports whether
+// this is the first time for that month.
+func (qm *quotaMarks) mark(id string, until, now time.Time) bool {
+	qm.mu.Lock()
+	defer qm.mu.Unlock()
+	if qm.m == nil {
+		qm.m, qm.warned = map[string]quotaMark{}, map[string]time.Time{}
+	}
+	qm.m[id] = quotaMark{until: until, checked: now}
+	if qm.warned[id].Equal(until) {
+		return false
+	}
+	qm.warned[id] = until
+	return true
+}
+
+// recheck claims the channel's quota read that is due every interval, so
+// that concurrent pushes read it once; it reports whether this caller got it.
+func (qm *quotaMarks) recheck(id string, now time.Time, every time.Duration) bool {
+	qm.mu.Lock()
+	defer qm.mu.Unlock()
+	m, ok := qm.m[id]
+	if !ok || now.Sub(m.checked) < every {
+		return false
+	}
+	m.checked = now
+	qm.m[id] = m
+	return true
+}
+
+func (qm *quotaMarks) clear(id string) {
+	qm.mu.Lock()
+	defer qm.mu.Unlock()
+	delete(qm.m, id)
+}
