@@ -31,6 +31,8 @@ type api struct {
 	// connect fills in what a new LINE channel needs from LINE (its bot
 	// user ID); nil in tests.
 	connect func(r *http.Request, ch *enquiry.Channel) error
+	// checks holds each channel's last set-up check; nil shows none.
+	checks *checkResults
 }
 
 func (a *api) routes(mux *http.ServeMux) {
@@ -338,6 +340,9 @@ type channelJSON struct {
 	Webhook      string               `json:"webhook"`
 	Created      time.Time            `json:"created"`
 	Updated      time.Time            `json:"updated"`
+	// Check is the channel's last set-up check (POST
+	// /api/channels/{id}/check, or at start-up); absent when never run.
+	Check *checkReport `json:"check,omitempty"`
 }
 
 func channelView(ch enquiry.Channel) channelJSON {
@@ -358,6 +363,7 @@ func (a *api) listChannels(w http.ResponseWriter, r *http.Request) {
 	out := make([]channelJSON, len(list))
 	for i, ch := range list {
 		out[i] = channelView(ch)
+		out[i].Check = a.checks.get(ch.ID)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"channels": out})
 }
@@ -368,7 +374,9 @@ func (a *api) getChannel(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"channel": channelView(ch)})
+	v := channelView(ch)
+	v.Check = a.checks.get(ch.ID)
+	writeJSON(w, http.StatusOK, map[string]any{"channel": v})
 }
 
 func (a *api) createChannel(w http.ResponseWriter, r *http.Request) {
