@@ -203,7 +203,11 @@ func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel, cfg DoctorConfi
 	case err != nil:
 		add(CheckToken, Fail, fmt.Sprintf("Could not ask LINE about the bot: %s.", err), "Check this server's connection to api.line.me and check again.")
 	default:
-		add(CheckToken, Pass, fmt.Sprintf("The token works for the LINE Official Account %q (%s, bot user ID %s).", info.DisplayName, info.BasicID, info.UserID), "")
+		id := "bot user ID " + info.UserID
+		if info.BasicID != "" {
+			id = info.BasicID + ", " + id
+		}
+		add(CheckToken, Pass, fmt.Sprintf("The token works for the LINE Official Account %q (%s).", info.DisplayName, id), "")
 	}
 	if err != nil {
 		for _, n := range []string{CheckAccount, CheckEndpoint, CheckTest} {
