@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -124,4 +128,39 @@ func TestChannelCheckAPI(t *testing.T) {
 			t.Fatalf("POST /api/channels/nosuch/check: %d %v, want 404 not_found", status, v)
 		}
 	})
+}
+
+// TestChannelCheckNeedsTheToken: the check reveals the set-up of a LINE
+// account, so it is behind DESK_TOKEN like the rest of /api.
+func TestChannelCheckNeedsTheToken(t *testing.T) {
+	cfg, err := configFrom(func(k string) string {
+		return map[string]string{"DESK_TOKEN": "t0k", "DESK_ADDR": "127.0.0.1:0"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := newServer(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{{"", 401}, {"Bearer nope", 401}, {"Bearer t0k", 404}} { // past the token: no channel yet (not started)
+		req, _ := http.NewRequest("POST", ts.URL+"/api/channels/demo/check", nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Fatalf("Authorization %q: %d, want %d", tc.auth, resp.StatusCode, tc.want)
+		}
+	}
 }
