@@ -495,6 +495,7 @@ func (a *api) deleteChannel(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	a.checks.forget(r.PathValue("id")) // a channel made again under the ID is checked anew
 	writeJSON(w, http.StatusOK, map[string]any{"deleted": r.PathValue("id")})
 }
 

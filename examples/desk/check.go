@@ -87,6 +87,16 @@ func (c *checkResults) set(channel string, r checkReport) {
 	c.last[channel] = r
 }
 
+// forget drops the channel's last report, when the channel is deleted.
+func (c *checkResults) forget(channel string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.last, channel)
+}
+
 // get returns the channel's last report, or nil when it was never checked.
 func (c *checkResults) get(channel string) *checkReport {
 	if c == nil {

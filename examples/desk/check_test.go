@@ -122,6 +122,21 @@ func TestChannelCheckAPI(t *testing.T) {
 		})
 	}
 
+	t.Run("a deleted channel made again under its ID has no last check", func(t *testing.T) {
+		d.platform.AddChannel(good)
+		d.platform.SetWebhook(testBot, desk, true)
+		if status, v := d.api("DELETE", "/api/channels/main?force=true", ""); status != 200 {
+			t.Fatalf("DELETE /api/channels/main: %d %v", status, v)
+		}
+		body := `{"id":"main","name":"LINE","secret":"` + testSecret + `","token":"` + testToken + `"}`
+		if status, v := d.api("POST", "/api/channels", body); status != 201 {
+			t.Fatalf("POST /api/channels: %d %v", status, v)
+		}
+		if _, v := d.api("GET", "/api/channels/main", ""); v["channel"].(map[string]any)["check"] != nil {
+			t.Fatalf("the new channel shows the old one's check: %v", v)
+		}
+	})
+
 	t.Run("an unknown channel is 404", func(t *testing.T) {
 		status, v := d.api("POST", "/api/channels/nosuch/check", "")
 		if status != 404 || errCode(v) != "not_found" {
