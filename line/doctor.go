@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -113,128 +114,225 @@ type CheckStatus string
 const (
 	// Pass: the check found nothing wrong.
 	Pass CheckStatus = "pass"
-	// Warn: it works, but something needs a look by hand.
+	// Warn: it works, or could not be proved, and needs a look by hand.
 	Warn CheckStatus = "warn"
-	// Fail: something is wrong; Detail says what to do.
+	// Fail: something is wrong; Fix says what to do.
 	Fail CheckStatus = "fail"
-	// Skip: not run, because an earlier check failed.
+	// Skip: not run, because an earlier check failed; Detail says which.
 	Skip CheckStatus = "skip"
 )
 
-// Check is one diagnostic: what was checked, the outcome, and in words
-// what it means and what to do. It never contains a secret.
+// Check is one diagnostic: what was checked, the outcome, in one line
+// what was found (and what was not checked), and what to do. It never
+// contains a secret.
 type Check struct {
 	Name   string      `json:"name"`
 	Status CheckStatus `json:"status"`
-	Detail string      `json:"detail"`
+	// Detail is what was found, in one line.
+	Detail string `json:"detail"`
+	// Fix is what to do, in words an admin of the LINE Official Account
+	// understands; "" when there is nothing to do.
+	Fix string `json:"fix,omitempty"`
 }
 
-// Names of Doctor's checks, in the order it runs them.
+// Names of Doctor's checks, in the order it reports them.
 const (
 	// CheckToken: the channel access token works (GET /v2/bot/info).
 	CheckToken = "access token"
-	// CheckSecret: a channel secret is saved and has LINE's form.
-	CheckSecret = "channel secret"
 	// CheckAccount: the LINE Official Account is connected to no other channel.
 	CheckAccount = "account"
-	// CheckEndpoint: the webhook URL is set and "Use webhook" is on.
+	// CheckEndpoint: the webhook URL is this desk's and "Use webhook" is on.
 	CheckEndpoint = "webhook endpoint"
-	// CheckTest: LINE's test request reaches the webhook and verifies.
+	// CheckTest: LINE's test request reaches the webhook and is answered 200.
 	CheckTest = "webhook test"
+	// CheckSecret: the saved channel secret verifies LINE's signed test request.
+	CheckSecret = "channel secret"
 	// CheckResponse: response settings that would answer customers too.
 	CheckResponse = "response settings"
 )
 
+// DoctorConfig says what Doctor compares LINE's settings with. The zero
+// value skips both comparisons.
+type DoctorConfig struct {
+	// Owner reports which channel holds a bot user ID, to find a LINE
+	// Official Account connected twice; nil skips that check.
+	Owner func(botUserID string) (channelID string, found bool)
+	// WebhookURL is the URL where this desk receives the channel's
+	// events, e.g. "https://desk.example.com/webhook/line/main". When
+	// set, the webhook URL on LINE must equal it, and LINE's test request
+	// is sent to it, so that its signature is checked by this desk with
+	// the saved secret. "" accepts any URL and tests the one set on LINE.
+	WebhookURL string
+}
+
+// Messages of Doctor that more than one check gives.
+const (
+	fixToken   = "Issue a new long-lived channel access token in the LINE Developers Console (your channel → Messaging API tab) and save it on the channel."
+	fixSecret  = "Copy the channel secret again from the LINE Developers Console (your channel → Basic settings tab) and save it on the channel; the access token is a different value."
+	skipNoAuth = "Not checked: the access token must work first."
+)
+
 // Doctor checks what a channel needs to work, as the product guide asks
-// users to check by hand: the access token is valid, the channel secret
-// looks like one, the LINE Official Account is not connected to another
-// channel (owner reports which channel holds a bot user ID; nil skips
-// this), the webhook URL is set and in use, LINE's test request reaches
-// the webhook and passes its signature check, and the response settings
-// that would answer customers besides staff. Each Check explains a
-// failure in words. Doctor is safe for concurrent use.
-func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel, owner func(botUserID string) (channelID string, found bool)) []Check {
+// users to check by hand: the access token is valid (and which LINE
+// Official Account it belongs to), the account is not connected to
+// another channel, the webhook URL is this desk's and "Use webhook" is
+// on, LINE's own webhook test reaches the desk, the saved channel secret
+// verifies the signature of that test request, and the response
+// settings that would answer customers besides staff.
+//
+// LINE cannot be asked whether a secret is right. What Doctor can prove
+// is this: LINE signs its test request with the channel's real secret,
+// and the desk's webhook answers 401 to a request whose signature does
+// not verify with the saved secret. So the secret is proved right by a
+// 200 from the desk, wrong by a 401, and not proved when the test went
+// to another URL or did not reach a signature check; the Check says
+// which. Doctor is safe for concurrent use.
+func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel, cfg DoctorConfig) []Check {
 	var checks []Check
-	add := func(name string, s CheckStatus, format string, args ...any) {
-		checks = append(checks, Check{Name: name, Status: s, Detail: fmt.Sprintf(format, args...)})
+	add := func(name string, s CheckStatus, detail, fix string) {
+		checks = append(checks, Check{Name: name, Status: s, Detail: detail, Fix: fix})
 	}
-	skipRest := func(names ...string) []Check {
-		for _, n := range names {
-			add(n, Skip, "not checked: the access token must work first")
-		}
-		return checks
-	}
+	secretForm := secretFormFault(ch.Credentials.Secret.Reveal())
 
 	info, err := c.BotInfo(ctx, ch)
 	switch {
 	case errors.Is(err, ErrNoToken):
-		add(CheckToken, Fail, "No channel access token is saved. Issue a long-lived channel access token in the LINE Developers Console (Messaging API tab) and save it on the channel.")
+		add(CheckToken, Fail, "No channel access token is saved.", fixToken)
 	case errors.Is(err, ErrUnauthorized):
-		add(CheckToken, Fail, "LINE refused the channel access token: it is wrong, revoked or expired. Issue a new long-lived token in the LINE Developers Console (Messaging API tab) and save it on the channel.")
+		add(CheckToken, Fail, "LINE refused the channel access token: it is wrong, revoked or expired.", fixToken)
 	case err != nil:
-		add(CheckToken, Fail, "Could not ask LINE about the bot: %s. Check the network and try again.", err)
+		add(CheckToken, Fail, fmt.Sprintf("Could not ask LINE about the bot: %s.", err), "Check this server's connection to api.line.me and check again.")
 	default:
-		add(CheckToken, Pass, "The token works for the LINE Official Account %q (%s, bot user ID %s).", info.DisplayName, info.BasicID, info.UserID)
-	}
-	switch s := ch.Credentials.Secret.Reveal(); {
-	case s == "":
-		add(CheckSecret, Fail, "No channel secret is saved: webhook requests cannot be verified. Copy it from the LINE Developers Console (Basic settings tab).")
-	case !isHex(s, 32):
-		add(CheckSecret, Fail, "The saved channel secret does not look like a LINE channel secret (32 hexadecimal characters). Copy it again from the LINE Developers Console (Basic settings tab); the access token is a different value.")
-	default:
-		add(CheckSecret, Pass, "The channel secret has the right form; the webhook test below shows whether it matches.")
+		id := "bot user ID " + info.UserID
+		if info.BasicID != "" {
+			id = info.BasicID + ", " + id
+		}
+		add(CheckToken, Pass, fmt.Sprintf("The token works for the LINE Official Account %q (%s).", info.DisplayName, id), "")
 	}
 	if err != nil {
-		return skipRest(CheckAccount, CheckEndpoint, CheckTest, CheckResponse)
+		for _, n := range []string{CheckAccount, CheckEndpoint, CheckTest} {
+			add(n, Skip, skipNoAuth, "")
+		}
+		if secretForm != "" {
+			add(CheckSecret, Fail, secretForm, fixSecret)
+		} else {
+			add(CheckSecret, Skip, "The channel secret has the right form; whether it matches was not checked: the access token must work first.", "")
+		}
+		add(CheckResponse, Skip, skipNoAuth, "")
+		return checks
 	}
 
-	switch holder, found := lookup(owner, info.UserID); {
+	switch holder, found := lookup(cfg.Owner, info.UserID); {
 	case ch.Account != "" && ch.Account != info.UserID:
-		add(CheckAccount, Fail, "The token belongs to bot user ID %s, but this channel was connected to %s. Save the token of the right LINE Official Account.", info.UserID, ch.Account)
+		add(CheckAccount, Fail, fmt.Sprintf("The token belongs to bot user ID %s, but this channel was connected to %s.", info.UserID, ch.Account), "Save the access token of the LINE Official Account this channel was connected to, or create a new channel for this one.")
 	case found && holder != ch.ID:
-		add(CheckAccount, Fail, "This LINE Official Account (bot user ID %s) is already connected to channel %q. An account can serve one channel: disconnect it there first.", info.UserID, holder)
+		add(CheckAccount, Fail, fmt.Sprintf("This LINE Official Account (bot user ID %s) is already connected to channel %q.", info.UserID, holder), "An account can serve one channel: delete it there first, or use that channel.")
 	default:
-		add(CheckAccount, Pass, "Bot user ID %s is connected to no other channel.", info.UserID)
+		add(CheckAccount, Pass, fmt.Sprintf("Bot user ID %s is connected to no other channel.", info.UserID), "")
 	}
 
 	wh, err := c.WebhookEndpoint(ctx, ch)
+	setURL := "Set the Webhook URL to " + orThis(cfg.WebhookURL) + " in the LINE Developers Console (your channel → Messaging API tab)."
 	switch {
 	case err != nil:
-		add(CheckEndpoint, Fail, "Could not read the webhook settings: %s.", err)
+		add(CheckEndpoint, Fail, fmt.Sprintf("Could not read the webhook settings: %s.", err), "Check this server's connection to api.line.me and check again.")
 	case wh.URL == "":
-		add(CheckEndpoint, Fail, "No webhook URL is set, so LINE sends no messages here. Set the desk's webhook URL in the LINE Developers Console (Messaging API tab).")
+		add(CheckEndpoint, Fail, "No webhook URL is set, so LINE sends no messages to the desk.", setURL)
+	case cfg.WebhookURL != "" && !sameURL(wh.URL, cfg.WebhookURL):
+		add(CheckEndpoint, Fail, fmt.Sprintf("The webhook URL is %s, not this desk's, so LINE sends this channel's messages elsewhere.", wh.URL), setURL)
 	case !wh.Active:
-		add(CheckEndpoint, Fail, "The webhook URL is %s but \"Use webhook\" is off, so LINE sends no messages. Turn it on in the LINE Developers Console (Messaging API tab).", wh.URL)
+		add(CheckEndpoint, Fail, fmt.Sprintf("The webhook URL is %s but \"Use webhook\" is off, so LINE sends no messages.", wh.URL), "Turn on \"Use webhook\" in the LINE Developers Console (your channel → Messaging API tab).")
 	default:
-		add(CheckEndpoint, Pass, "The webhook URL is %s and in use.", wh.URL)
+		add(CheckEndpoint, Pass, fmt.Sprintf("The webhook URL is %s and in use.", wh.URL), "")
 	}
 
-	if err != nil || wh.URL == "" {
-		add(CheckTest, Skip, "not tested: no webhook URL is set")
-	} else {
-		t, err := c.TestWebhook(ctx, ch, "")
-		switch {
-		case err != nil:
-			add(CheckTest, Fail, "LINE could not run the webhook test: %s.", err)
-		case t.Success:
-			add(CheckTest, Pass, "LINE reached the webhook and it answered %d.", t.StatusCode)
-		case t.StatusCode == http.StatusUnauthorized || t.StatusCode == http.StatusForbidden:
-			add(CheckTest, Fail, "The webhook refused LINE's test request (%d): its signature did not verify, so the channel secret saved here does not match the channel's. Copy the secret again from the LINE Developers Console (Basic settings tab).", t.StatusCode)
-		case t.StatusCode == http.StatusNotFound:
-			add(CheckTest, Fail, "The webhook answered 404: the URL's path is wrong, or names a channel this desk does not know.")
-		case t.StatusCode <= 0:
-			add(CheckTest, Fail, "LINE could not reach the webhook (%s %s): check that the host is public, serves HTTPS with a valid certificate, and is running.", t.Reason, t.Detail)
-		default:
-			add(CheckTest, Fail, "The webhook answered %d (%s) to LINE's test request; it must answer 200.", t.StatusCode, t.Reason)
-		}
+	target := cfg.WebhookURL // test this desk, where the secret is checked
+	if target == "" && err == nil {
+		target = wh.URL
 	}
+	var secret Check
+	if target == "" {
+		add(CheckTest, Skip, "Not tested: no webhook URL is set.", "")
+		secret = Check{Status: Warn, Detail: "The channel secret has the right form, but whether it matches was not checked: LINE's signed test request was not sent.", Fix: "Set the webhook URL, then check again."}
+	} else {
+		secret = c.webhookTest(ctx, ch, target, cfg.WebhookURL != "", add)
+	}
+	if secretForm != "" {
+		secret = Check{Status: Fail, Detail: secretForm, Fix: fixSecret}
+	}
+	add(CheckSecret, secret.Status, secret.Detail, secret.Fix)
 
 	if info.ChatMode == "chat" {
-		add(CheckResponse, Warn, "Chat is on in LINE Official Account Manager: replies made there bypass the desk and do not appear in enquiries. Check Response settings by hand: Greeting message and Auto-response messages would also answer customers besides your staff.")
+		add(CheckResponse, Warn, "Chat is on in LINE Official Account Manager: replies made there bypass the desk and do not appear in enquiries.", "Check Response settings in LINE Official Account Manager by hand: switch off Chat, Greeting message and Auto-response messages, or customers get answers besides your staff's.")
 	} else {
-		add(CheckResponse, Warn, "Chat is off. LINE does not tell whether Greeting message or Auto-response messages are on: check Response settings in LINE Official Account Manager and switch them off, or customers get automatic answers besides your staff's.")
+		add(CheckResponse, Warn, "Chat is off. LINE does not tell whether Greeting message or Auto-response messages are on.", "Check Response settings in LINE Official Account Manager by hand and switch them off, or customers get automatic answers besides your staff's.")
 	}
 	return checks
+}
+
+// webhookTest runs LINE's webhook test against target, adds its Check and
+// returns the channel secret's, which the test's answer decides. desk
+// reports that target is this desk's webhook, which verifies signatures
+// with the saved secret.
+func (c *Client) webhookTest(ctx context.Context, ch enquiry.Channel, target string, desk bool, add func(name string, s CheckStatus, detail, fix string)) Check {
+	unproved := Check{Status: Warn, Fix: "Fix the webhook test, then check again."}
+	unproved.Detail = "The channel secret has the right form, but whether it matches was not checked: LINE's signed test request did not reach the desk's signature check."
+	t, err := c.TestWebhook(ctx, ch, target)
+	switch {
+	case err != nil:
+		add(CheckTest, Fail, fmt.Sprintf("LINE could not run the webhook test of %s: %s.", target, err), "Check this server's connection to api.line.me and check again.")
+		return unproved
+	case t.Success:
+		add(CheckTest, Pass, fmt.Sprintf("LINE reached %s and it answered %d.", target, t.StatusCode), "")
+		if !desk {
+			return Check{Status: Pass, Detail: "The webhook accepted LINE's test request, which LINE signs with the channel's secret; if the webhook is this desk, the saved secret matches."}
+		}
+		return Check{Status: Pass, Detail: "LINE signed a test request with the channel's secret and this desk's webhook verified it with the saved secret."}
+	case t.StatusCode == http.StatusUnauthorized || t.StatusCode == http.StatusForbidden:
+		add(CheckTest, Fail, fmt.Sprintf("The webhook at %s refused LINE's test request (%d).", target, t.StatusCode), "See the channel secret check.")
+		return Check{Status: Fail, Detail: fmt.Sprintf("LINE's test request, signed with the channel's secret, did not verify with the saved secret (the webhook answered %d).", t.StatusCode), Fix: fixSecret}
+	case t.StatusCode == http.StatusNotFound:
+		add(CheckTest, Fail, fmt.Sprintf("The webhook at %s answered 404: the path is wrong, or names a channel this desk does not know.", target), "Set the Webhook URL to "+orThis(target)+" exactly, with the channel's ID at the end.")
+	case t.StatusCode <= 0:
+		add(CheckTest, Fail, fmt.Sprintf("LINE could not reach %s (%s: %s).", target, t.Reason, t.Detail), "Make sure the host is public, serves HTTPS with a valid certificate and is running, then check again.")
+	default:
+		add(CheckTest, Fail, fmt.Sprintf("The webhook at %s answered %d (%s) to LINE's test request; it must answer 200.", target, t.StatusCode, t.Reason), "Look at the log of the server behind the URL for the failed request, then check again.")
+	}
+	return unproved
+}
+
+// secretFormFault says what is wrong with the form of a channel secret,
+// or "" when it has LINE's form (32 hexadecimal characters).
+func secretFormFault(s string) string {
+	switch {
+	case s == "":
+		return "No channel secret is saved: webhook requests cannot be verified."
+	case !isHex(s, 32):
+		return "The saved channel secret does not look like a LINE channel secret (32 hexadecimal characters)."
+	}
+	return ""
+}
+
+func orThis(url string) string {
+	if url == "" {
+		return "this desk's webhook URL"
+	}
+	return url
+}
+
+// sameURL reports whether two webhook URLs are the same, ignoring a
+// trailing slash and the case of the scheme and host.
+func sameURL(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.TrimSuffix(s, "/")
+		if i := strings.Index(s, "://"); i >= 0 {
+			rest := s[i+3:]
+			host, path, _ := strings.Cut(rest, "/")
+			s = strings.ToLower(s[:i+3]+host) + "/" + path
+		}
+		return s
+	}
+	return norm(a) == norm(b)
 }
 
 func lookup(owner func(string) (string, bool), botUserID string) (string, bool) {

@@ -18,16 +18,23 @@ func ExampleClient_Doctor() {
 	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL()})
 	ch := enquiry.Channel{ID: "support", Kind: "line", State: enquiry.Active,
 		Credentials: enquiry.Credentials{Token: "access-token", Secret: "0123456789abcdef0123456789abcdef"}}
-	owner := func(botUserID string) (string, bool) { return "", false } // from the host's store
+	cfg := line.DoctorConfig{
+		Owner: func(botUserID string) (string, bool) { return "", false }, // from the host's store
+		// A host sets WebhookURL to where it receives the channel's events,
+		// e.g. "https://desk.example.com/webhook/line/support".
+	}
 
-	for _, c := range client.Doctor(context.Background(), ch, owner) {
+	for _, c := range client.Doctor(context.Background(), ch, cfg) {
 		if c.Status == line.Fail || c.Status == line.Pass {
 			fmt.Printf("%s: %s: %s\n", c.Name, c.Status, c.Detail)
+			if c.Fix != "" {
+				fmt.Printf("  fix: %s\n", c.Fix)
+			}
 		}
 	}
 	// Output:
 	// access token: pass: The token works for the LINE Official Account "Shop" (@shop, bot user ID Ubot).
-	// channel secret: pass: The channel secret has the right form; the webhook test below shows whether it matches.
 	// account: pass: Bot user ID Ubot is connected to no other channel.
-	// webhook endpoint: fail: No webhook URL is set, so LINE sends no messages here. Set the desk's webhook URL in the LINE Developers Console (Messaging API tab).
+	// webhook endpoint: fail: No webhook URL is set, so LINE sends no messages to the desk.
+	//   fix: Set the Webhook URL to this desk's webhook URL in the LINE Developers Console (your channel → Messaging API tab).
 }

@@ -54,88 +54,114 @@ func detail(checks []line.Check, name string) string {
 
 func TestDoctor(t *testing.T) {
 	hook := signedHook(t, secret)
-	noOwner := func(string) (string, bool) { return "", false }
+	other := signedHook(t, secret) // a webhook that is not this desk's
+	desk := line.DoctorConfig{WebhookURL: hook.URL}
+	type fix = func(f fixture, ch *enquiry.Channel) line.DoctorConfig
 	cases := []struct {
 		name    string
-		prepare func(f fixture, ch *enquiry.Channel) func(string) (string, bool)
+		prepare fix
 		want    map[string]line.CheckStatus
-		words   map[string]string // check name → words its detail must hold
+		words   map[string]string // check name → words its detail or fix must hold
 	}{{
 		name: "a channel set up right passes",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
-			return func(bot string) (string, bool) { return ch.ID, bot == botID }
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
+			return line.DoctorConfig{WebhookURL: hook.URL, Owner: func(bot string) (string, bool) { return ch.ID, bot == botID }}
 		},
-		want: map[string]line.CheckStatus{line.CheckToken: line.Pass, line.CheckSecret: line.Pass, line.CheckAccount: line.Pass, line.CheckEndpoint: line.Pass, line.CheckTest: line.Pass, line.CheckResponse: line.Warn},
+		want:  map[string]line.CheckStatus{line.CheckToken: line.Pass, line.CheckSecret: line.Pass, line.CheckAccount: line.Pass, line.CheckEndpoint: line.Pass, line.CheckTest: line.Pass, line.CheckResponse: line.Warn},
+		words: map[string]string{line.CheckSecret: "this desk's webhook verified it with the saved secret"},
+	}, {
+		name: "without the desk's URL, a passing test cannot prove the secret is this desk's",
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
+			return line.DoctorConfig{}
+		},
+		want:  map[string]line.CheckStatus{line.CheckEndpoint: line.Pass, line.CheckTest: line.Pass, line.CheckSecret: line.Pass},
+		words: map[string]string{line.CheckSecret: "if the webhook is this desk"},
 	}, {
 		name: "a wrong token fails and skips the rest",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
 			ch.Credentials.Token = "wrong-SECRET-token"
-			return noOwner
+			return desk
 		},
-		want:  map[string]line.CheckStatus{line.CheckToken: line.Fail, line.CheckSecret: line.Pass, line.CheckAccount: line.Skip, line.CheckEndpoint: line.Skip, line.CheckTest: line.Skip, line.CheckResponse: line.Skip},
-		words: map[string]string{line.CheckToken: "refused the channel access token"},
+		want:  map[string]line.CheckStatus{line.CheckToken: line.Fail, line.CheckSecret: line.Skip, line.CheckAccount: line.Skip, line.CheckEndpoint: line.Skip, line.CheckTest: line.Skip, line.CheckResponse: line.Skip},
+		words: map[string]string{line.CheckToken: "revoked"},
 	}, {
-		name: "a wrong secret fails the webhook test",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
+		name: "a wrong secret fails the signed test",
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
 			// LINE signs with the channel's real secret; the desk's webhook
 			// checks with the one saved here (secret), which differs.
 			f.p.AddChannel(linetest.Channel{Token: token, Secret: "ffffffffffffffffffffffffffffffff", BotUserID: botID, WebhookURL: hook.URL, WebhookActive: true})
-			return noOwner
+			return desk
 		},
-		want:  map[string]line.CheckStatus{line.CheckSecret: line.Pass, line.CheckTest: line.Fail},
-		words: map[string]string{line.CheckTest: "channel secret saved here does not match"},
+		want:  map[string]line.CheckStatus{line.CheckSecret: line.Fail, line.CheckTest: line.Fail},
+		words: map[string]string{line.CheckSecret: "did not verify with the saved secret"},
 	}, {
 		name: "a secret of the wrong form fails",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
 			ch.Credentials.Secret = "not-a-secret-SECRET"
-			return noOwner
+			return desk
 		},
 		want:  map[string]line.CheckStatus{line.CheckSecret: line.Fail},
 		words: map[string]string{line.CheckSecret: "32 hexadecimal characters"},
 	}, {
 		name: "an account on another channel fails",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
-			return func(string) (string, bool) { return "other-channel", true }
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
+			return line.DoctorConfig{WebhookURL: hook.URL, Owner: func(string) (string, bool) { return "other-channel", true }}
 		},
 		want:  map[string]line.CheckStatus{line.CheckAccount: line.Fail},
 		words: map[string]string{line.CheckAccount: `already connected to channel "other-channel"`},
 	}, {
 		name: "a token of another account fails",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
 			ch.Account = "Uotheraccount"
-			return noOwner
+			return desk
 		},
 		want:  map[string]line.CheckStatus{line.CheckAccount: line.Fail},
 		words: map[string]string{line.CheckAccount: "belongs to bot user ID " + botID},
 	}, {
+		name: "a webhook URL that is not the desk's fails, and the desk's URL is tested instead",
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
+			f.p.SetWebhook(botID, other.URL+"/elsewhere", true)
+			return desk
+		},
+		want:  map[string]line.CheckStatus{line.CheckEndpoint: line.Fail, line.CheckTest: line.Pass, line.CheckSecret: line.Pass},
+		words: map[string]string{line.CheckEndpoint: "Set the Webhook URL to " + hook.URL},
+	}, {
 		name: "webhook off fails",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
 			f.p.SetWebhook(botID, hook.URL, false)
-			return noOwner
+			return desk
 		},
 		want:  map[string]line.CheckStatus{line.CheckEndpoint: line.Fail, line.CheckTest: line.Pass},
-		words: map[string]string{line.CheckEndpoint: `"Use webhook" is off`},
+		words: map[string]string{line.CheckEndpoint: `Turn on "Use webhook"`},
 	}, {
-		name: "no webhook URL fails",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
+		name: "no webhook URL fails, and the desk's URL is still tested",
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
 			f.p.SetWebhook(botID, "", false)
-			return noOwner
+			return desk
 		},
-		want:  map[string]line.CheckStatus{line.CheckEndpoint: line.Fail, line.CheckTest: line.Skip},
+		want:  map[string]line.CheckStatus{line.CheckEndpoint: line.Fail, line.CheckTest: line.Pass, line.CheckSecret: line.Pass},
 		words: map[string]string{line.CheckEndpoint: "No webhook URL is set"},
 	}, {
-		name: "an unreachable webhook fails",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
-			f.p.SetWebhook(botID, "http://127.0.0.1:1/webhook", true)
-			return noOwner
+		name: "no webhook URL and no desk URL skips the test and leaves the secret unproved",
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
+			f.p.SetWebhook(botID, "", false)
+			return line.DoctorConfig{}
 		},
-		want:  map[string]line.CheckStatus{line.CheckEndpoint: line.Pass, line.CheckTest: line.Fail},
-		words: map[string]string{line.CheckTest: "could not reach the webhook"},
+		want:  map[string]line.CheckStatus{line.CheckEndpoint: line.Fail, line.CheckTest: line.Skip, line.CheckSecret: line.Warn},
+		words: map[string]string{line.CheckSecret: "was not checked"},
+	}, {
+		name: "an unreachable webhook fails",
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
+			f.p.SetWebhook(botID, "http://127.0.0.1:1/webhook", true)
+			return line.DoctorConfig{WebhookURL: "http://127.0.0.1:1/webhook"}
+		},
+		want:  map[string]line.CheckStatus{line.CheckEndpoint: line.Pass, line.CheckTest: line.Fail, line.CheckSecret: line.Warn},
+		words: map[string]string{line.CheckTest: "could not reach"},
 	}, {
 		name: "chat mode on is a warning",
-		prepare: func(f fixture, ch *enquiry.Channel) func(string) (string, bool) {
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
 			f.p.AddChannel(linetest.Channel{Token: token, Secret: secret, BotUserID: botID, ChatMode: "chat", WebhookURL: hook.URL, WebhookActive: true})
-			return noOwner
+			return desk
 		},
 		want:  map[string]line.CheckStatus{line.CheckResponse: line.Warn},
 		words: map[string]string{line.CheckResponse: "Chat is on"},
@@ -145,8 +171,8 @@ func TestDoctor(t *testing.T) {
 			f := newFixture(t, line.Config{MaxAttempts: 1})
 			f.p.SetWebhook(botID, hook.URL, true)
 			ch := f.ch
-			owner := tc.prepare(f, &ch)
-			checks := f.c.Doctor(context.Background(), ch, owner)
+			cfg := tc.prepare(f, &ch)
+			checks := f.c.Doctor(context.Background(), ch, cfg)
 			got := statuses(checks)
 			for name, want := range tc.want {
 				if got[name] != want {
@@ -154,8 +180,16 @@ func TestDoctor(t *testing.T) {
 				}
 			}
 			for name, words := range tc.words {
-				if d := detail(checks, name); !strings.Contains(d, words) {
+				if d := detail(checks, name) + " " + fixOf(checks, name); !strings.Contains(d, words) {
 					t.Errorf("%s says %q, want it to say %q", name, d, words)
+				}
+			}
+			if len(checks) != 6 {
+				t.Errorf("%d checks, want all 6 reported: %v", len(checks), checks)
+			}
+			for _, c := range checks {
+				if c.Status == line.Fail && c.Fix == "" {
+					t.Errorf("%s fails without a fix: %s", c.Name, c.Detail)
 				}
 			}
 			out, _ := json.Marshal(checks)
@@ -166,6 +200,15 @@ func TestDoctor(t *testing.T) {
 			}
 		})
 	}
+}
+
+func fixOf(checks []line.Check, name string) string {
+	for _, c := range checks {
+		if c.Name == name {
+			return c.Fix
+		}
+	}
+	return ""
 }
 
 func TestWebhookEndpointSettings(t *testing.T) {

@@ -33,6 +33,8 @@ type api struct {
 	connect func(r *http.Request, ch *enquiry.Channel) error
 	// quota reads a LINE channel's monthly message quota; nil in tests.
 	quota func(r *http.Request, ch enquiry.Channel) quotaJSON
+	// checks holds each channel's last set-up check; nil shows none.
+	checks *checkResults
 }
 
 func (a *api) routes(mux *http.ServeMux) {
@@ -341,6 +343,9 @@ type channelJSON struct {
 	Webhook      string               `json:"webhook"`
 	Created      time.Time            `json:"created"`
 	Updated      time.Time            `json:"updated"`
+	// Check is the channel's last set-up check (POST
+	// /api/channels/{id}/check, or at start-up); absent when never run.
+	Check *checkReport `json:"check,omitempty"`
 }
 
 func channelView(ch enquiry.Channel) channelJSON {
@@ -361,6 +366,7 @@ func (a *api) listChannels(w http.ResponseWriter, r *http.Request) {
 	out := make([]channelJSON, len(list))
 	for i, ch := range list {
 		out[i] = channelView(ch)
+		out[i].Check = a.checks.get(ch.ID)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"channels": out})
 }
@@ -371,7 +377,9 @@ func (a *api) getChannel(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"channel": channelView(ch)})
+	v := channelView(ch)
+	v.Check = a.checks.get(ch.ID)
+	writeJSON(w, http.StatusOK, map[string]any{"channel": v})
 }
 
 func (a *api) createChannel(w http.ResponseWriter, r *http.Request) {
@@ -490,6 +498,7 @@ func (a *api) deleteChannel(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	a.checks.forget(r.PathValue("id")) // a channel made again under the ID is checked anew
 	writeJSON(w, http.StatusOK, map[string]any{"deleted": r.PathValue("id")})
 }
 

@@ -37,6 +37,10 @@ type config struct {
 	APIBase     string // LINE_API_BASE
 	DataAPIBase string // LINE_DATA_API_BASE
 	DatabaseURL string // DESK_DATABASE_URL: use PostgreSQL
+	// PublicURL is DESK_PUBLIC_URL: where LINE reaches this desk, e.g.
+	// https://desk.example.com; the set-up checks expect each channel's
+	// webhook URL under it. Default: the listen address.
+	PublicURL string
 	// Instance is DESK_INSTANCE: this process's name on its leases, the
 	// same across restarts so a restart resumes at once what a crash cut
 	// off; unique among replicas. Default: host name and listen port.
@@ -67,6 +71,7 @@ func configFrom(getenv func(string) string) (config, error) {
 		Secret: getenv("LINE_CHANNEL_SECRET"), AccessToken: getenv("LINE_CHANNEL_ACCESS_TOKEN"),
 		APIBase: getenv("LINE_API_BASE"), DataAPIBase: getenv("LINE_DATA_API_BASE"),
 		DatabaseURL: getenv("DESK_DATABASE_URL"), Instance: getenv("DESK_INSTANCE"),
+		PublicURL: getenv("DESK_PUBLIC_URL"),
 	}
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8080"
@@ -124,7 +129,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
-	mode := "LINE channel main, webhook " + srv.baseURL + "/webhook/line/main"
+	mode := "LINE channel main, webhook " + srv.webhookURL("main")
 	if cfg.Demo {
 		mode = "demo: fake LINE platform and customer phone built in"
 	}

@@ -35,6 +35,8 @@ type server struct {
 	limits httpLimits
 	// streams serves the live event streams.
 	streams *hub
+	// checks keeps each channel's last set-up check.
+	checks *checkResults
 
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -52,7 +54,7 @@ var demoStaff = []struct {
 }
 
 func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, error) {
-	s := &server{cfg: cfg, log: log, feed: &enquiry.Feed{}, roster: &enquiry.Roster{}, blobs: &enquiry.MemBlobs{}, mux: http.NewServeMux()}
+	s := &server{cfg: cfg, log: log, feed: &enquiry.Feed{}, roster: &enquiry.Roster{}, blobs: &enquiry.MemBlobs{}, mux: http.NewServeMux(), checks: &checkResults{}}
 	for _, st := range demoStaff {
 		s.roster.Add(st.id, st.name, 0)
 		s.roster.SetPresence(st.id, routing.Available)
@@ -76,10 +78,11 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		Instance: cfg.Instance,
 	})
 	s.mux.Handle("/webhook/line/{channel}", s.webhook)
-	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{}), connect: s.connectChannel, quota: s.channelQuota}
+	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{}), connect: s.connectChannel, quota: s.channelQuota, checks: s.checks}
 	s.streams = newHub(s.feed, streamLimits{}, log, s.api.closing)
 	s.api.streams = s.streams
 	s.api.routes(s.mux)
+	s.mux.HandleFunc("POST /api/channels/{id}/check", s.serveCheck)
 	s.mux.HandleFunc("GET /api/config", s.config)
 	s.mux.Handle("/", consoleHandler())
 	if s.demo != nil {

@@ -79,25 +79,13 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 	return ch, nil
 }
 
-// diagnose runs LINE's set-up checks for channel main and logs each result;
-// it records the bot user ID on the channel when LINE gives it.
+// diagnose runs LINE's set-up checks for channel main at start-up, keeps
+// the report as the channel's last and logs each result; it records the
+// bot user ID on the channel when LINE gives it.
 func (s *server) diagnose(ctx context.Context, ch enquiry.Channel) {
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
-	owner := func(bot string) (string, bool) {
-		c, err := s.store.ChannelByAccount(ctx, "line", bot)
-		return c.ID, err == nil
-	}
-	for _, c := range s.line.Doctor(ctx, ch, owner) {
-		level := slog.LevelInfo
-		switch c.Status {
-		case line.Warn:
-			level = slog.LevelWarn
-		case line.Fail:
-			level = slog.LevelError
-		}
-		s.log.Log(ctx, level, "LINE check", "channel", ch.ID, "check", c.Name, "status", c.Status, "detail", c.Detail)
-	}
+	logReport(ctx, s.log, ch.ID, s.checkChannel(ctx, ch))
 	if info, err := s.line.BotInfo(ctx, ch); err == nil && info.UserID != "" && ch.Account != info.UserID {
 		ch.Account = info.UserID
 		if _, err := s.desk.UpdateChannel(ctx, ch); err != nil {

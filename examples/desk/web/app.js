@@ -821,7 +821,8 @@
     $('channel-list').replaceChildren(...S.channels.map((c) => el('li', null,
       el('a', { href: '#/channels/' + encodeURIComponent(c.id), 'data-channel': c.id },
         el('span', { class: 'name', text: c.name }),
-        el('span', { class: 'meta', text: c.id + (c.state === 'suspended' ? ' · suspended' : '') })))));
+        el('span', { class: 'meta', text: c.id + (c.state === 'suspended' ? ' · suspended' : '') }),
+        checkBadge(c)))));
     if (S.channels.length === 0) $('channel-list').append(el('li', { class: 'empty', text: 'No channels yet.' }));
     markChannelList();
   }
@@ -859,10 +860,72 @@
     $('channel-form').addEventListener('submit', (ev) => { ev.preventDefault(); guard(saveChannel, $('ch-status'))(); });
     $('ch-suspend').addEventListener('click', guard(suspendChannel, $('ch-status')));
     $('ch-delete').addEventListener('click', guard(deleteChannel, $('ch-status')));
+    $('ch-check').addEventListener('click', guard(runCheck, $('check-status')));
+    $('ch-creds').addEventListener('click', guard(saveCredentials, $('check-status')));
+  }
+
+  // ---- LINE set-up check ----
+
+  const CHECK_WORDS = { ok: 'OK', warning: 'Look at this', error: 'Problem', skipped: 'Not checked' };
+
+  // checkBadge marks a channel in the list whose last check found a problem.
+  function checkBadge(c) {
+    if (!c.check || c.check.status !== 'error') return null;
+    return el('span', { class: 'badge check-failed', text: 'Set-up problem' });
+  }
+
+  function renderChecks(report) {
+    const list = $('check-list');
+    if (!report) {
+      list.replaceChildren();
+      setText($('check-status'), 'Not checked yet.');
+      return;
+    }
+    list.replaceChildren(...report.checks.map((c) => el('li', { class: 'check-item is-' + c.status, 'data-check': c.name, 'data-status': c.status },
+      el('span', { class: 'check-outcome', text: CHECK_WORDS[c.status] || c.status }),
+      el('span', { class: 'check-name', text: c.name }),
+      el('p', { class: 'check-reason', text: c.reason }),
+      c.fix ? el('p', { class: 'check-fix', text: 'Fix: ' + c.fix }) : null)));
+    const failed = report.checks.filter((c) => c.status === 'error').length;
+    setText($('check-status'), (failed ? failed + (failed === 1 ? ' problem' : ' problems') + ' found' : 'No problems found') + ', checked ' + fmtTime(report.checked) + '.');
+  }
+
+  // runCheck runs the channel's set-up checks on the desk and shows them.
+  async function runCheck() {
+    const c = S.channel;
+    setText($('check-status'), 'Checking with LINE…');
+    $('ch-check').disabled = true;
+    try {
+      const r = await api('POST', '/api/channels/' + encodeURIComponent(c.id) + '/check');
+      if (!S.channel || S.channel.id !== c.id) return;
+      S.channel.check = r.check;
+      renderChecks(r.check);
+    } finally {
+      $('ch-check').disabled = false;
+    }
+    await loadChannelList();
+  }
+
+  // saveCredentials saves a new channel secret or access token, then checks.
+  async function saveCredentials() {
+    const c = S.channel;
+    const body = {};
+    if ($('ch-secret').value) body.secret = $('ch-secret').value;
+    if ($('ch-token').value) body.token = $('ch-token').value;
+    if (!body.secret && !body.token) throw new ApiError(0, 'invalid', 'Enter a new channel secret or access token first.');
+    const res = await api('PATCH', '/api/channels/' + encodeURIComponent(c.id), body);
+    $('ch-secret').value = '';
+    $('ch-token').value = '';
+    fillChannel(res.channel);
+    await runCheck();
   }
 
   function fillChannel(c) {
+    const same = S.channel && S.channel.id === c.id;
+    if (!c.check && same) c.check = S.channel.check; // answers of edits carry no check
     S.channel = c;
+    renderChecks(c.check);
+    if (!c.check && !same && c.kind === 'line') guard(runCheck, $('check-status'))(); // never checked: a new channel
     $('channel-form').hidden = false;
     $('channel-none').hidden = true;
     setText($('channel-title'), c.name);
