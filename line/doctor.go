@@ -149,7 +149,14 @@ const (
 	CheckSecret = "channel secret"
 	// CheckResponse: response settings that would answer customers too.
 	CheckResponse = "response settings"
+	// CheckQuota: the monthly message quota has room for pushes (GET
+	// /v2/bot/message/quota and its consumption).
+	CheckQuota = "message quota"
 )
+
+// quotaLow is the share of a limited monthly quota left below which
+// Doctor warns: pushes will soon be refused.
+const quotaLow = 0.1
 
 // DoctorConfig says what Doctor compares LINE's settings with. The zero
 // value skips both comparisons.
@@ -219,6 +226,7 @@ func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel, cfg DoctorConfi
 			add(CheckSecret, Skip, "The channel secret has the right form; whether it matches was not checked: the access token must work first.", "")
 		}
 		add(CheckResponse, Skip, skipNoAuth, "")
+		add(CheckQuota, Skip, skipNoAuth, "")
 		return checks
 	}
 
@@ -267,7 +275,29 @@ func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel, cfg DoctorConfi
 	} else {
 		add(CheckResponse, Warn, "Chat is off. LINE does not tell whether Greeting message or Auto-response messages are on.", "Check Response settings in LINE Official Account Manager by hand and switch them off, or customers get automatic answers besides your staff's.")
 	}
+	c.quotaCheck(ctx, ch, add)
 	return checks
+}
+
+// quotaCheck adds CheckQuota: how much of this month's message quota is
+// used, failing when pushes are refused for it and warning when less than
+// quotaLow of it is left.
+func (c *Client) quotaCheck(ctx context.Context, ch enquiry.Channel, add func(name string, s CheckStatus, detail, fix string)) {
+	const fixQuota = "Raise the message limit or change the plan in LINE Official Account Manager (Settings → Plan), or wait for next month. Replies to a customer's new message are free and still go out."
+	q, err := c.Quota(ctx, ch)
+	left, limited := q.Remaining()
+	switch {
+	case err != nil:
+		add(CheckQuota, Warn, fmt.Sprintf("Could not read the monthly message quota: %s.", err), "Check again later.")
+	case !limited:
+		add(CheckQuota, Pass, fmt.Sprintf("No monthly message limit is set; %d messages were sent this month.", q.Used), "")
+	case q.Exhausted():
+		add(CheckQuota, Fail, fmt.Sprintf("This month's message quota is used up (%d of %d): LINE refuses every push until the month turns.", q.Used, q.Limit), fixQuota)
+	case float64(left) < quotaLow*float64(q.Limit):
+		add(CheckQuota, Warn, fmt.Sprintf("Only %d of this month's %d messages are left: pushes will soon be refused.", left, q.Limit), fixQuota)
+	default:
+		add(CheckQuota, Pass, fmt.Sprintf("%d of this month's %d messages are used.", q.Used, q.Limit), "")
+	}
 }
 
 // webhookTest runs LINE's webhook test against target, adds its Check and

@@ -37,4 +37,5 @@ func ExampleClient_Doctor() {
 	// account: pass: Bot user ID Ubot is connected to no other channel.
 	// webhook endpoint: fail: No webhook URL is set, so LINE sends no messages to the desk.
 	//   fix: Set the Webhook URL to this desk's webhook URL in the LINE Developers Console (your channel → Messaging API tab).
+	// message quota: pass: No monthly message limit is set; 0 messages were sent this month.
 }

@@ -67,8 +67,8 @@ func TestDoctor(t *testing.T) {
 		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
 			return line.DoctorConfig{WebhookURL: hook.URL, Owner: func(bot string) (string, bool) { return ch.ID, bot == botID }}
 		},
-		want:  map[string]line.CheckStatus{line.CheckToken: line.Pass, line.CheckSecret: line.Pass, line.CheckAccount: line.Pass, line.CheckEndpoint: line.Pass, line.CheckTest: line.Pass, line.CheckResponse: line.Warn},
-		words: map[string]string{line.CheckSecret: "this desk's webhook verified it with the saved secret"},
+		want:  map[string]line.CheckStatus{line.CheckToken: line.Pass, line.CheckSecret: line.Pass, line.CheckAccount: line.Pass, line.CheckEndpoint: line.Pass, line.CheckTest: line.Pass, line.CheckResponse: line.Warn, line.CheckQuota: line.Pass},
+		words: map[string]string{line.CheckSecret: "this desk's webhook verified it with the saved secret", line.CheckQuota: "No monthly message limit"},
 	}, {
 		name: "without the desk's URL, a passing test cannot prove the secret is this desk's",
 		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
@@ -82,7 +82,7 @@ func TestDoctor(t *testing.T) {
 			ch.Credentials.Token = "wrong-SECRET-token"
 			return desk
 		},
-		want:  map[string]line.CheckStatus{line.CheckToken: line.Fail, line.CheckSecret: line.Skip, line.CheckAccount: line.Skip, line.CheckEndpoint: line.Skip, line.CheckTest: line.Skip, line.CheckResponse: line.Skip},
+		want:  map[string]line.CheckStatus{line.CheckToken: line.Fail, line.CheckSecret: line.Skip, line.CheckAccount: line.Skip, line.CheckEndpoint: line.Skip, line.CheckTest: line.Skip, line.CheckResponse: line.Skip, line.CheckQuota: line.Skip},
 		words: map[string]string{line.CheckToken: "revoked"},
 	}, {
 		name: "a wrong secret fails the signed test",
@@ -165,6 +165,33 @@ func TestDoctor(t *testing.T) {
 		},
 		want:  map[string]line.CheckStatus{line.CheckResponse: line.Warn},
 		words: map[string]string{line.CheckResponse: "Chat is on"},
+	}, {
+		name: "a used-up monthly quota fails, with what to do",
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
+			f.p.SetQuota(botID, linetest.Quota{Limited: true, Limit: 500})
+			f.p.SetConsumption(botID, 500)
+			return desk
+		},
+		want:  map[string]line.CheckStatus{line.CheckQuota: line.Fail},
+		words: map[string]string{line.CheckQuota: "used up (500 of 500)"},
+	}, {
+		name: "a nearly used-up monthly quota is a warning",
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
+			f.p.SetQuota(botID, linetest.Quota{Limited: true, Limit: 500})
+			f.p.SetConsumption(botID, 460)
+			return desk
+		},
+		want:  map[string]line.CheckStatus{line.CheckQuota: line.Warn},
+		words: map[string]string{line.CheckQuota: "Only 40 of this month's 500 messages are left"},
+	}, {
+		name: "a monthly quota with room passes and says how much is used",
+		prepare: func(f fixture, ch *enquiry.Channel) line.DoctorConfig {
+			f.p.SetQuota(botID, linetest.Quota{Limited: true, Limit: 500})
+			f.p.SetConsumption(botID, 120)
+			return desk
+		},
+		want:  map[string]line.CheckStatus{line.CheckQuota: line.Pass},
+		words: map[string]string{line.CheckQuota: "120 of this month's 500 messages are used"},
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,8 +211,8 @@ func TestDoctor(t *testing.T) {
 					t.Errorf("%s says %q, want it to say %q", name, d, words)
 				}
 			}
-			if len(checks) != 6 {
-				t.Errorf("%d checks, want all 6 reported: %v", len(checks), checks)
+			if len(checks) != 7 {
+				t.Errorf("%d checks, want all 7 reported: %v", len(checks), checks)
 			}
 			for _, c := range checks {
 				if c.Status == line.Fail && c.Fix == "" {
