@@ -107,15 +107,21 @@ func (d *demo) send(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
-	reply := linetest.WithReplyToken(d.platform.IssueReplyToken(demoBot, u.ID))
+	// The platform's tokens, as LINE sends them: the reply token, and the
+	// read and quote tokens that staff's read marks and quotes use.
+	tokens := []linetest.EventOption{
+		linetest.WithReplyToken(d.platform.IssueReplyToken(demoBot, u.ID)),
+		linetest.WithReadToken(d.platform.IssueReadToken(demoBot, u.ID)),
+		linetest.WithQuoteToken(d.platform.IssueQuoteToken(demoBot, u.ID)),
+	}
 	msg := phoneMessage{From: "customer", Time: time.Now()}
 	var event json.RawMessage
 	switch {
 	case b.Text != "":
-		event = linetest.TextEvent(u.ID, b.Text, reply)
+		event = linetest.TextEvent(u.ID, b.Text, tokens...)
 		msg.Kind, msg.Text = "text", b.Text
 	case b.Sticker != nil:
-		event = linetest.StickerEvent(u.ID, b.Sticker.Package, b.Sticker.ID, nil, reply)
+		event = linetest.StickerEvent(u.ID, b.Sticker.Package, b.Sticker.ID, nil, tokens...)
 		msg.Kind, msg.Sticker = "sticker", b.Sticker.Package+"/"+b.Sticker.ID
 	case b.Image != "":
 		data, err := base64.StdEncoding.DecodeString(b.Image)
@@ -125,7 +131,7 @@ func (d *demo) send(w http.ResponseWriter, r *http.Request) {
 		}
 		id := linetest.NewMessageID()
 		d.platform.AddContent(id, linetest.Content{Data: data, ContentType: http.DetectContentType(data)})
-		event = linetest.ImageEvent(u.ID, linetest.WithMessageID(id), reply)
+		event = linetest.ImageEvent(u.ID, append(tokens, linetest.WithMessageID(id))...)
 		msg.Kind = "image"
 	default:
 		writeError(w, http.StatusUnprocessableEntity, "invalid", `send {"text":…}, {"sticker":{"package","id"}} or {"image":"<base64>"}`)
