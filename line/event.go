@@ -247,16 +247,21 @@ func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 	if c.Kind == "" {
 		return stopped // the context ended while fetching
 	}
-	if tm, ok := m.(webhook.TextMessageContent); ok {
-		c.QuoteToken = tm.QuoteToken
-		if tm.QuotedMessageId != "" {
-			c.Quote = &enquiry.Quote{ExternalID: tm.QuotedMessageId}
-		}
-	} else if sm, ok := m.(webhook.StickerMessageContent); ok {
-		c.QuoteToken = sm.QuoteToken
-		if sm.QuotedMessageId != "" {
-			c.Quote = &enquiry.Quote{ExternalID: sm.QuotedMessageId}
-		}
+	// Text, stickers, images and videos can be quoted; text and stickers
+	// can quote.
+	var quoted string
+	switch m := m.(type) {
+	case webhook.TextMessageContent:
+		c.QuoteToken, quoted = m.QuoteToken, m.QuotedMessageId
+	case webhook.StickerMessageContent:
+		c.QuoteToken, quoted = m.QuoteToken, m.QuotedMessageId
+	case webhook.ImageMessageContent:
+		c.QuoteToken = m.QuoteToken
+	case webhook.VideoMessageContent:
+		c.QuoteToken = m.QuoteToken
+	}
+	if quoted != "" {
+		c.Quote = &enquiry.Quote{ExternalID: quoted}
 	}
 	c.ReadToken = readToken
 	return w.receive(ctx, log, ch, ev, id, c)

@@ -114,3 +114,48 @@ func TestReadMarksAndQuotesAgainstFakeLINE(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoPhoneShowsAQuotedReply checks the customer's side of a quote in
+// demo mode: the phone shows the staff reply with what it quotes, and the
+// customer's messages are marked read when staff attend.
+func TestDemoPhoneShowsAQuotedReply(t *testing.T) {
+	ts, srv := demoDesk(t)
+	const user = "U-demo-ken"
+	if st, v := call(t, ts, "POST", "/demo/customers/"+user+"/messages", `{"text":"Is the blue one in stock?"}`); st != 202 || v["ok"] != true {
+		t.Fatalf("send: %d %v", st, v)
+	}
+	var id, quoted string
+	eventually(t, "the customer's message on the desk", func() bool {
+		_, v := call(t, ts, "GET", "/api/enquiries?channel=demo&customer="+user, "")
+		list, _ := v["enquiries"].([]any)
+		if len(list) == 0 {
+			return false
+		}
+		id = list[0].(map[string]any)["id"].(string)
+		_, e := call(t, ts, "GET", "/api/enquiries/"+id, "")
+		for _, m := range e["messages"].([]any) {
+			if m := m.(map[string]any); m["author"] == "customer" && m["quotable"] == true {
+				quoted = m["id"].(string)
+			}
+		}
+		return quoted != ""
+	})
+	if st, v := call(t, ts, "POST", "/api/enquiries/"+id+"/attend", `{"staff":"alice"}`); st != 200 {
+		t.Fatalf("attend: %d %v", st, v)
+	}
+	if n := len(srv.demo.platform.Reads()); n != 1 {
+		t.Errorf("%d read marks after attending, want 1", n)
+	}
+	if st, v := call(t, ts, "POST", "/api/enquiries/"+id+"/messages", `{"staff":"alice","text":"Yes, two left.","quote":"`+quoted+`"}`); st != 200 && st != 202 {
+		t.Fatalf("send: %d %v", st, v)
+	}
+	eventually(t, "the quoted reply on the phone", func() bool {
+		_, v := call(t, ts, "GET", "/demo/customers/"+user+"/messages", "")
+		for _, m := range v["messages"].([]any) {
+			if m := m.(map[string]any); m["text"] == "Yes, two left." {
+				return m["quote"] == "Is the blue one in stock?"
+			}
+		}
+		return false
+	})
+}
