@@ -7,7 +7,7 @@
 // provides staff presence (Directory), and may provide a Sink to follow
 // changes live and a BlobStore for media. A Sender that is also a
 // ReadMarker lets the desk mark customers' messages read when staff attend
-// (see reads.go for read marks and quotes).
+// (Desk.MarkRead); Desk.SendQuote quotes a customer message.
 //
 //	desk, err := enquiry.New(enquiry.Config{Store: enquiry.NewMemStore(), Sender: connector, Directory: staff})
 //	go desk.Run(ctx) // ring timeouts, auto-close, delivery retries
