@@ -301,7 +301,9 @@ func (d *Desk) Attend(ctx context.Context, id, staff string) (Enquiry, error) {
 		lt.Assigned(staff, e.Updated)
 	}
 	d.after(ctx, c, e, msgs, "")
-	if err := d.markRead(ctx, c, e); err != nil {
+	mctx, cancel := context.WithTimeout(ctx, attendReadTimeout)
+	defer cancel()
+	if err := d.markRead(mctx, c, e); err != nil {
 		// The enquiry is attended; the read mark waits for the room to be
 		// opened again.
 		d.log.WarnContext(ctx, "marking the customer's messages read failed", "channel", e.Channel, "enquiry", e.ID, "err", err)

@@ -2,6 +2,7 @@ package enquiry
 
 import (
 	"context"
+	"time"
 
 	"github.com/socialdesk/socialdesk/media"
 )
@@ -21,6 +22,11 @@ import (
 // maxMarked bounds the read tokens the desk remembers as already marked.
 // Forgetting one costs a repeated mark, which the platform ignores.
 const maxMarked = 10000
+
+// attendReadTimeout bounds the read mark Attend makes, so a slow platform
+// delays attending by at most this; a mark it cuts off is made when the
+// room is opened again (MarkRead).
+const attendReadTimeout = 5 * time.Second
 
 // MarkRead marks the customer's messages of the enquiry read on the
 // platform, up to the newest that carries a read token, on behalf of
