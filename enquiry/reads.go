@@ -2,6 +2,7 @@ package enquiry
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/socialdesk/socialdesk/media"
@@ -32,8 +33,9 @@ const attendReadTimeout = 5 * time.Second
 // platform, up to the newest that carries a read token, on behalf of
 // staff, who must attend the enquiry (or be invited into it): ErrNotOwner
 // otherwise, ErrClosed for a closed enquiry. A token already marked by
-// this desk is not sent again; a Sender that is not a ReadMarker marks
-// nothing. Attend calls it itself.
+// this desk is not sent again; nothing is marked while the channel is
+// suspended or in standby, or the customer blocked the account, and a
+// Sender that is not a ReadMarker marks nothing. Attend calls it itself.
 func (d *Desk) MarkRead(ctx context.Context, id, staff string) error {
 	if staff == "" {
 		return invalid("staff", "who reads?", nil)
@@ -61,6 +63,12 @@ func (d *Desk) markRead(ctx context.Context, c *deskChannel, e Enquiry) error {
 	rm, ok := d.sender.(ReadMarker)
 	if !ok || e.Standby || c.ch.State == Suspended {
 		return nil
+	}
+	if err := d.blocked(ctx, e.Channel, e.Customer.ID); err != nil {
+		if errors.Is(err, ErrBlocked) {
+			err = nil // the customer sees nothing of the account now
+		}
+		return err
 	}
 	token, err := d.newestReadToken(ctx, e.ID)
 	if err != nil || token == "" {

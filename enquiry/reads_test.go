@@ -152,3 +152,21 @@ func TestACustomerQuoteShowsWhatItQuotes(t *testing.T) {
 		}
 	})
 }
+
+func TestNothingIsMarkedReadForACustomerWhoBlockedTheAccount(t *testing.T) {
+	f := newFixture(t, enquiry.Config{}, nil)
+	ctx := t.Context()
+	r := f.receiveTokens("U1", "m1", "Hello", "read-1", "quote-1", "")
+	if err := f.desk.SetFriendship(ctx, "main", "U1", enquiry.Blocked, f.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.desk.Attend(ctx, r.Enquiry.ID, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.desk.MarkRead(ctx, r.Enquiry.ID, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.sender.marks(); len(got) != 0 {
+		t.Fatalf("marked %v for a customer who blocked the account", got)
+	}
+}
