@@ -128,9 +128,14 @@ func (d *Desk) Enquiries(ctx context.Context, f Filter) ([]Enquiry, error) {
 
 // Transcript returns a page of an enquiry's messages after seq `after`
 // (0 for the first page), at most limit (0 means 100). Pass the last
-// message's Seq to get the next page.
+// message's Seq to get the next page. A customer message that quotes
+// another of the enquiry has its Content.Quote filled in (Message, Text).
 func (d *Desk) Transcript(ctx context.Context, id string, after int64, limit int) ([]Message, error) {
-	return d.store.Messages(ctx, id, after, limit)
+	ms, err := d.store.Messages(ctx, id, after, limit)
+	if err == nil {
+		err = d.quotes(ctx, id, ms)
+	}
+	return ms, err
 }
 
 // History returns a customer's enquiries on a channel, newest first.

@@ -123,6 +123,9 @@ type Desk struct {
 
 	seed      maphash.Seed
 	sendLocks [64]sync.Mutex // per-enquiry delivery order, striped
+
+	readMu sync.Mutex
+	marked map[string]string // enquiry ID → read token last marked (reads.go)
 }
 
 // deskChannel is a channel with its compiled settings; the routing rule
@@ -310,6 +313,11 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Received, error) {
 		ID: uuid.New(), Direction: In, Author: Author{Kind: AuthorCustomer, ID: in.Customer.ID},
 		Time: at, Content: d.capText(in.Content), ExternalID: in.ExternalID,
 	}
+	if q := in.Content.Quote; q != nil {
+		// The connector says which platform message it quotes; what that
+		// is, the desk looks up (quotes).
+		msg.Content.Quote = &Quote{ExternalID: q.ExternalID}
+	}
 	r, err := d.store.Receive(ctx, Arrival{Enquiry: tmpl, Message: msg})
 	if err != nil {
 		return r, err
@@ -327,6 +335,9 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Received, error) {
 	}
 	if r.Opened {
 		d.publish(EnquiryOpened, in.Channel, &r.Enquiry, nil)
+	}
+	if err := d.quotes(ctx, r.Enquiry.ID, []Message{r.Message}); err != nil {
+		d.log.WarnContext(ctx, "looking up what a message quotes failed", "channel", in.Channel, "enquiry", r.Enquiry.ID, "err", err)
 	}
 	d.publish(MessageAdded, in.Channel, &r.Enquiry, &r.Message)
 	if r.Opened {

@@ -24,6 +24,7 @@ type sender struct {
 	sent  []enquiry.Outbound
 	calls int
 	fail  func(n int, out enquiry.Outbound) error
+	reads []string // "customer token" per MarkRead (reads_test.go)
 }
 
 func (s *sender) Send(ctx context.Context, out enquiry.Outbound) (enquiry.Receipt, error) {

@@ -5,7 +5,9 @@
 // staff member attends one-on-one. A connector (package line) hands
 // customer messages to Desk.Receive and implements Sender; the host
 // provides staff presence (Directory), and may provide a Sink to follow
-// changes live and a BlobStore for media.
+// changes live and a BlobStore for media. A Sender that is also a
+// ReadMarker lets the desk mark customers' messages read when staff attend
+// (Desk.MarkRead); Desk.SendQuote quotes a customer message.
 //
 //	desk, err := enquiry.New(enquiry.Config{Store: enquiry.NewMemStore(), Sender: connector, Directory: staff})
 //	go desk.Run(ctx) // ring timeouts, auto-close, delivery retries

@@ -301,6 +301,13 @@ func (d *Desk) Attend(ctx context.Context, id, staff string) (Enquiry, error) {
 		lt.Assigned(staff, e.Updated)
 	}
 	d.after(ctx, c, e, msgs, "")
+	mctx, cancel := context.WithTimeout(ctx, attendReadTimeout)
+	defer cancel()
+	if err := d.markRead(mctx, c, e); err != nil {
+		// The enquiry is attended; the read mark waits for the room to be
+		// opened again.
+		d.log.WarnContext(ctx, "marking the customer's messages read failed", "channel", e.Channel, "enquiry", e.ID, "err", err)
+	}
 	return e, nil
 }
 
@@ -334,6 +341,8 @@ func (d *Desk) mayWrite(e *Enquiry, staff string) bool {
 // after the first attempt; a retryable failure stays pending and is
 // retried by Run.
 func (d *Desk) Send(ctx context.Context, id, staff string, content Content) (Message, error) {
+	// Quotes and platform tokens come only from the desk (SendQuote).
+	content.Quote, content.ReadToken, content.QuoteToken = nil, "", ""
 	if err := d.check(ctx, &content); err != nil {
 		return Message{}, err
 	}

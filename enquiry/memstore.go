@@ -726,11 +726,15 @@ func (e Enquiry) clone() Enquiry {
 	return e
 }
 
-// clone returns a copy of m whose delivery state is its own.
+// clone returns a copy of m whose delivery state and quote are its own.
 func (m Message) clone() Message {
 	if m.Delivery != nil {
 		d := *m.Delivery
 		m.Delivery = &d
+	}
+	if m.Content.Quote != nil {
+		q := *m.Content.Quote
+		m.Content.Quote = &q
 	}
 	return m
 }

@@ -67,7 +67,37 @@ type Content struct {
 	// was, in UTF-16 code units as LINE counts: staff see the beginning
 	// and are told the rest was not kept.
 	OriginalLength int `json:"originalLength,omitempty"`
+	// Quote, when set, is the message this one quotes: on a customer's
+	// message, what the platform said it quotes; on a staff message, the
+	// customer message staff quoted (see Desk.SendQuote).
+	Quote *Quote `json:"quote,omitempty"`
+	// ReadToken and QuoteToken are the platform's handles on an inbound
+	// message (for LINE: markAsReadToken and quoteToken): ReadToken marks
+	// the customer's messages up to this one read (Desk.MarkRead),
+	// QuoteToken lets staff quote it. They are kept with the message and
+	// never shown or logged; the desk's API views leave them out.
+	ReadToken  string `json:"readToken,omitempty"`
+	QuoteToken string `json:"quoteToken,omitempty"`
 }
+
+// Quote is what a message quotes.
+type Quote struct {
+	// Message is the desk's ID of the quoted message, when the desk has
+	// it in the enquiry's transcript.
+	Message string `json:"message,omitempty"`
+	// ExternalID is the platform's ID of the quoted message, when known.
+	ExternalID string `json:"externalId,omitempty"`
+	// Text is the beginning of the quoted message's text (at most
+	// MaxQuoteExcerpt UTF-16 units), or what kind of message it is.
+	Text string `json:"text,omitempty"`
+	// Token is the quoted message's quote token, which a staff message
+	// carries to the platform. Never shown or logged.
+	Token string `json:"token,omitempty"`
+}
+
+// MaxQuoteExcerpt is how much of a quoted message's text a quote keeps,
+// in UTF-16 code units.
+const MaxQuoteExcerpt = 100
 
 // MediaRef points at media content kept in the host's blob storage.
 type MediaRef struct {

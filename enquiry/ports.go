@@ -68,6 +68,15 @@ type Sender interface {
 	Send(ctx context.Context, out Outbound) (Receipt, error)
 }
 
+// ReadMarker is implemented by a Sender whose platform shows customers
+// that their messages were read (the LINE connector does). MarkRead marks
+// the customer's messages up to and including the one that carried token
+// (Content.ReadToken) as read. A connector whose platform has no read
+// marks does not implement it, and the desk marks nothing.
+type ReadMarker interface {
+	MarkRead(ctx context.Context, ch Channel, customer, token string) error
+}
+
 // SenderFunc adapts a function to Sender.
 type SenderFunc func(ctx context.Context, out Outbound) (Receipt, error)
 

@@ -63,3 +63,19 @@ func ExampleClient_Send() {
 	// Hello! How can we help?
 	// Anything else?
 }
+
+// MarkRead marks the customer's messages read up to the one whose webhook
+// event carried the token (its markAsReadToken).
+func ExampleClient_MarkRead() {
+	p := linetest.New()
+	defer p.Close()
+	p.AddChannel(linetest.Channel{Token: "access-token", BotUserID: "Ubot"})
+	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL()})
+	ch := enquiry.Channel{ID: "support", Kind: "line", State: enquiry.Active,
+		Credentials: enquiry.Credentials{Token: "access-token"}}
+
+	token := p.IssueReadToken("Ubot", "Ucustomer") // from the webhook event
+	err := client.MarkRead(context.Background(), ch, "Ucustomer", token)
+	fmt.Println(err, len(p.Reads()))
+	// Output: <nil> 1
+}

@@ -32,6 +32,11 @@
 //
 // VerifySignature and ParseEvents are the same steps as pure functions.
 //
+// A message's markAsReadToken and quoteToken, and what it quotes
+// (quotedMessageId), reach the desk with it (enquiry.Content); the Client
+// marks messages read with the token (MarkRead, an enquiry.ReadMarker) and
+// sends staff replies that quote a customer message with its quoteToken.
+//
 // Requests are rate-limited per channel and endpoint (golang.org/x/time/rate),
 // retried with backoff on 5xx, 429 and timeouts, and never retried on other
 // refusals; errors are *Error values that say whether they are Retryable

@@ -95,7 +95,7 @@ func (w *Webhook) process(ctx context.Context, rec enquiry.Event) outcome {
 			return w.receive(ctx, log, ch, &ev, "", enquiry.Content{Kind: enquiry.Unsupported,
 				Unsupported: &enquiry.UnsupportedNote{Kind: "unknown", Reason: reasonUnknown}})
 		}
-		return w.message(ctx, log, ch, &ev, m)
+		return w.message(ctx, log, ch, &ev, m, readToken(d.Message))
 	case "unsend":
 		var u *webhook.UnsendDetail
 		if decodePart(d.Unsend, &u) != nil {
@@ -203,8 +203,9 @@ func decodeAs[T webhook.MessageContentInterface](raw json.RawMessage) (webhook.M
 	return m, nil
 }
 
-// message hands one customer message to the desk.
-func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, m webhook.MessageContentInterface) outcome {
+// message hands one customer message to the desk, with its read token
+// and, for text and stickers, its quote token and what it quotes.
+func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, m webhook.MessageContentInterface, readToken string) outcome {
 	var (
 		id string
 		c  enquiry.Content
@@ -246,6 +247,23 @@ func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 	if c.Kind == "" {
 		return stopped // the context ended while fetching
 	}
+	// Text, stickers, images and videos can be quoted; text and stickers
+	// can quote.
+	var quoted string
+	switch m := m.(type) {
+	case webhook.TextMessageContent:
+		c.QuoteToken, quoted = m.QuoteToken, m.QuotedMessageId
+	case webhook.StickerMessageContent:
+		c.QuoteToken, quoted = m.QuoteToken, m.QuotedMessageId
+	case webhook.ImageMessageContent:
+		c.QuoteToken = m.QuoteToken
+	case webhook.VideoMessageContent:
+		c.QuoteToken = m.QuoteToken
+	}
+	if quoted != "" {
+		c.Quote = &enquiry.Quote{ExternalID: quoted}
+	}
+	c.ReadToken = readToken
 	return w.receive(ctx, log, ch, ev, id, c)
 }
 
@@ -422,6 +440,18 @@ func postbackNote(p *webhook.PostbackContent) string {
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// readToken returns a message's markAsReadToken, which the SDK's types
+// do not have yet: "" if there is none.
+func readToken(raw json.RawMessage) string {
+	var t struct {
+		MarkAsReadToken string `json:"markAsReadToken"`
+	}
+	if json.Unmarshal(raw, &t) != nil {
+		return ""
+	}
+	return t.MarkAsReadToken
 }
 
 // rawString decodes a JSON string, "" if raw is not one.

@@ -284,7 +284,7 @@ func (c *Client) messages(ctx context.Context, ms []enquiry.Message) ([]messagin
 				}
 				return nil, bad(reason, err)
 			}
-			out = append(out, &messaging_api.TextMessage{Text: ct.Text})
+			out = append(out, &messaging_api.TextMessage{Text: ct.Text, QuoteToken: quoteToken(ct)})
 		case enquiry.Image, enquiry.Video, enquiry.Audio:
 			if ct.Media == nil {
 				return nil, bad("the message has no media", nil)
@@ -321,12 +321,21 @@ func (c *Client) messages(ctx context.Context, ms []enquiry.Message) ([]messagin
 			if ct.Sticker == nil || ct.Sticker.Package == "" || ct.Sticker.ID == "" {
 				return nil, bad("the sticker has no package or ID", nil)
 			}
-			out = append(out, &messaging_api.StickerMessage{PackageId: ct.Sticker.Package, StickerId: ct.Sticker.ID})
+			out = append(out, &messaging_api.StickerMessage{PackageId: ct.Sticker.Package, StickerId: ct.Sticker.ID, QuoteToken: quoteToken(ct)})
 		default:
 			return nil, bad("LINE cannot carry "+string(ct.Kind)+" messages", nil)
 		}
 	}
 	return out, nil
+}
+
+// quoteToken is the quote token of the message c quotes, "" if none: LINE
+// then shows the message as a reply to it.
+func quoteToken(c enquiry.Content) string {
+	if c.Quote == nil {
+		return ""
+	}
+	return c.Quote.Token
 }
 
 // mediaURLs returns the URLs LINE fetches ref from: its own when it has an

@@ -152,10 +152,16 @@ func TestWebhookEventKinds(t *testing.T) {
 			wantEq(t, hookChannel, in.Channel)
 			wantEq(t, enquiry.Customer{ID: user, Name: "Name of U4af4"}, in.Customer)
 			wantEq(t, "468789577898262530", in.ExternalID)
-			wantEq(t, enquiry.Content{Kind: enquiry.Text, Text: "Hello, I need help with my order"}, in.Content)
+			wantEq(t, enquiry.Content{Kind: enquiry.Text, Text: "Hello, I need help with my order", QuoteToken: "q1"}, in.Content)
 			wantTrue(t, len(in.ReplyToken) > 0, "in.ReplyToken is empty")
 			wantTrue(t, !in.Standby, "!in.Standby")
 			wantEq(t, int64(1700000000001), in.Time.UnixMilli())
+		}, 0},
+		{"text-quote", 1, func(t *testing.T, calls []deskCall) {
+			// The read token, the quote token and what it quotes reach
+			// the desk with the message.
+			wantEq(t, enquiry.Content{Kind: enquiry.Text, Text: "As I said", QuoteToken: "q2", ReadToken: "r2",
+				Quote: &enquiry.Quote{ExternalID: "468789577898262530"}}, calls[0].In.Content)
 		}, 0},
 		{"text-emoji", 1, func(t *testing.T, calls []deskCall) {
 			wantEq(t, "$ Thanks $", calls[0].In.Content.Text)

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -43,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"a redelivered message changes nothing", testReceiveDuplicate},
 		{"a message ID another customer used is recorded as theirs and reported", testReceiveReusedID},
 		{"content round-trips, the note that its text was cut included", testContentRoundTrip},
+		{"read and quote tokens and quotes round-trip, to the outbox too", testQuotesRoundTrip},
 		{"a message after close opens a new enquiry", testReceiveAfterClose},
 		{"concurrent messages from one customer open exactly one enquiry", testReceiveConcurrent},
 		{"updates are conditional on the version", testUpdateConflict},
@@ -1131,6 +1133,31 @@ func testContentRoundTrip(t *testing.T, s enquiry.Store) {
 	msgs, err := s.Messages(ctx(t), r.Enquiry.ID, 0, 0)
 	if err != nil || len(msgs) != 1 || msgs[0].Content != a.Message.Content {
 		t.Fatalf("stored content = %+v, %v; want %+v", msgs, err, a.Message.Content)
+	}
+}
+
+func testQuotesRoundTrip(t *testing.T, s enquiry.Store) {
+	mustCreate(t, s, "a")
+	a := arrival("a", "U1", "m2", t0)
+	a.Message.Content = enquiry.Content{Kind: enquiry.Text, Text: "as I said", ReadToken: "read-2", QuoteToken: "quote-2",
+		Quote: &enquiry.Quote{ExternalID: "m1"}}
+	r := mustReceive(t, s, a)
+	out := outbound(t0.Add(time.Second))
+	out.Content.Quote = &enquiry.Quote{Message: r.Message.ID, ExternalID: "m2", Text: "as I said", Token: "quote-2"}
+	update(t, s, r.Enquiry, out)
+	msgs, err := s.Messages(ctx(t), r.Enquiry.ID, 0, 0)
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("Messages = %d, %v; want 2", len(msgs), err)
+	}
+	if !reflect.DeepEqual(msgs[0].Content, a.Message.Content) {
+		t.Errorf("stored inbound content = %+v, want %+v", msgs[0].Content, a.Message.Content)
+	}
+	if !reflect.DeepEqual(msgs[1].Content, out.Content) {
+		t.Errorf("stored outbound content = %+v, want %+v", msgs[1].Content, out.Content)
+	}
+	claimed, err := s.ClaimPending(ctx(t), "me", t0.Add(time.Minute), time.Minute, 0)
+	if err != nil || len(claimed) != 1 || !reflect.DeepEqual(claimed[0].Content, out.Content) {
+		t.Fatalf("ClaimPending = %+v, %v; want the outbound message with its quote", claimed, err)
 	}
 }
 

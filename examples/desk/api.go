@@ -13,6 +13,7 @@ import (
 
 	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/routing"
 )
@@ -42,6 +43,7 @@ func (a *api) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/enquiries/{id}", a.getEnquiry)
 	mux.HandleFunc("POST /api/enquiries/{id}/attend", a.attend)
 	mux.HandleFunc("POST /api/enquiries/{id}/messages", a.send)
+	mux.HandleFunc("POST /api/enquiries/{id}/read", a.markRead)
 	mux.HandleFunc("POST /api/enquiries/{id}/close", a.close)
 	mux.HandleFunc("POST /api/enquiries/{id}/transfer", a.transfer)
 	mux.HandleFunc("POST /api/enquiries/{id}/invite", a.invite)
@@ -132,6 +134,19 @@ type messageJSON struct {
 	// UTF-16 units, as JavaScript counts): Text is its beginning, cut by
 	// the desk (enquiry.Config.MaxInboundText).
 	OriginalLength int `json:"originalLength,omitempty"`
+
+	// Quote is what the message quotes; Quotable says staff may quote
+	// this customer message (POST …/messages with "quote": its id).
+	Quote    *quoteJSON `json:"quote,omitempty"`
+	Quotable bool       `json:"quotable,omitempty"`
+}
+
+// quoteJSON is a quoted message as the API shows it: never its tokens.
+type quoteJSON struct {
+	// ID is the quoted message's id in the enquiry, "" when the enquiry
+	// does not have it (the customer quoted an older message).
+	ID   string `json:"id,omitempty"`
+	Text string `json:"text,omitempty"`
 }
 
 func messageView(m enquiry.Message) messageJSON {
@@ -150,6 +165,10 @@ func messageView(m enquiry.Message) messageJSON {
 	if d := m.Delivery; d != nil {
 		v.Delivery, v.Reason, v.RequestID = d.State, d.Reason, d.RequestID
 	}
+	if q := m.Content.Quote; q != nil {
+		v.Quote = &quoteJSON{ID: q.Message, Text: q.Text}
+	}
+	v.Quotable = m.Direction == enquiry.In && m.Author.Kind == enquiry.AuthorCustomer && m.Content.QuoteToken != "" && !m.Unsent
 	return v
 }
 
@@ -296,6 +315,8 @@ func (a *api) send(w http.ResponseWriter, r *http.Request) {
 		Kind    enquiry.ContentKind `json:"kind"`
 		Media   *enquiry.MediaRef   `json:"media"`
 		Sticker *enquiry.StickerRef `json:"sticker"`
+		// Quote is the id of a customer message of the enquiry to quote.
+		Quote string `json:"quote"`
 	}
 	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
 		return
@@ -304,7 +325,15 @@ func (a *api) send(w http.ResponseWriter, r *http.Request) {
 	if c.Kind == "" {
 		c.Kind = enquiry.Text
 	}
-	m, err := a.desk.Send(r.Context(), r.PathValue("id"), b.Staff, c)
+	var (
+		m   enquiry.Message
+		err error
+	)
+	if b.Quote != "" {
+		m, err = a.desk.SendQuote(r.Context(), r.PathValue("id"), b.Staff, b.Quote, c)
+	} else {
+		m, err = a.desk.Send(r.Context(), r.PathValue("id"), b.Staff, c)
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -314,6 +343,27 @@ func (a *api) send(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusAccepted // recorded; delivery is being retried
 	}
 	writeJSON(w, status, map[string]any{"message": messageView(m)})
+}
+
+// markRead marks the customer's messages read on the platform, as far as
+// the newest: the console calls it when the staff member attending the
+// enquiry opens its room, and as messages arrive while it is open.
+func (a *api) markRead(w http.ResponseWriter, r *http.Request) {
+	var b staffBody
+	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+		return
+	}
+	err := a.desk.MarkRead(r.Context(), r.PathValue("id"), b.Staff)
+	if le, ok := errors.AsType[*line.Error](err); ok {
+		a.log.WarnContext(r.Context(), "LINE refused marking messages read", "enquiry", r.PathValue("id"), "err", le)
+		writeError(w, http.StatusBadGateway, "line_refused", "LINE did not mark the messages read: "+le.Error())
+		return
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func needStaff(w http.ResponseWriter, staff string) bool {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -36,8 +37,9 @@ type demo struct {
 	webhook  string // the desk's own webhook URL for the demo channel
 	client   *http.Client
 
-	mu   sync.Mutex
-	sent map[string][]phoneMessage // what each customer sent
+	mu     sync.Mutex
+	sent   map[string][]phoneMessage // what each customer sent
+	quoted map[string]string         // quote token → what the customer's message showed
 }
 
 // phoneMessage is one line of a customer's phone screen.
@@ -51,6 +53,8 @@ type phoneMessage struct {
 	URL     string `json:"url,omitempty"`
 	// Status of a customer message: "delivered" or the webhook's answer.
 	Status string `json:"status,omitempty"`
+	// Quote is what a desk message quotes, as the customer's LINE shows it.
+	Quote string `json:"quote,omitempty"`
 }
 
 func newDemo() *demo {
@@ -59,7 +63,7 @@ func newDemo() *demo {
 	for _, u := range demoCustomers {
 		p.AddUser(u)
 	}
-	return &demo{platform: p, client: &http.Client{Timeout: 10 * time.Second}, sent: map[string][]phoneMessage{}}
+	return &demo{platform: p, client: &http.Client{Timeout: 10 * time.Second}, sent: map[string][]phoneMessage{}, quoted: map[string]string{}}
 }
 
 func (d *demo) routes(mux *http.ServeMux) {
@@ -107,15 +111,22 @@ func (d *demo) send(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
-	reply := linetest.WithReplyToken(d.platform.IssueReplyToken(demoBot, u.ID))
+	// The platform's tokens, as LINE sends them: the reply token, and the
+	// read and quote tokens that staff's read marks and quotes use.
+	quote := d.platform.IssueQuoteToken(demoBot, u.ID)
+	tokens := []linetest.EventOption{
+		linetest.WithReplyToken(d.platform.IssueReplyToken(demoBot, u.ID)),
+		linetest.WithReadToken(d.platform.IssueReadToken(demoBot, u.ID)),
+		linetest.WithQuoteToken(quote),
+	}
 	msg := phoneMessage{From: "customer", Time: time.Now()}
 	var event json.RawMessage
 	switch {
 	case b.Text != "":
-		event = linetest.TextEvent(u.ID, b.Text, reply)
+		event = linetest.TextEvent(u.ID, b.Text, tokens...)
 		msg.Kind, msg.Text = "text", b.Text
 	case b.Sticker != nil:
-		event = linetest.StickerEvent(u.ID, b.Sticker.Package, b.Sticker.ID, nil, reply)
+		event = linetest.StickerEvent(u.ID, b.Sticker.Package, b.Sticker.ID, nil, tokens...)
 		msg.Kind, msg.Sticker = "sticker", b.Sticker.Package+"/"+b.Sticker.ID
 	case b.Image != "":
 		data, err := base64.StdEncoding.DecodeString(b.Image)
@@ -125,7 +136,7 @@ func (d *demo) send(w http.ResponseWriter, r *http.Request) {
 		}
 		id := linetest.NewMessageID()
 		d.platform.AddContent(id, linetest.Content{Data: data, ContentType: http.DetectContentType(data)})
-		event = linetest.ImageEvent(u.ID, linetest.WithMessageID(id), reply)
+		event = linetest.ImageEvent(u.ID, append(tokens, linetest.WithMessageID(id))...)
 		msg.Kind = "image"
 	default:
 		writeError(w, http.StatusUnprocessableEntity, "invalid", `send {"text":…}, {"sticker":{"package","id"}} or {"image":"<base64>"}`)
@@ -142,6 +153,7 @@ func (d *demo) send(w http.ResponseWriter, r *http.Request) {
 	}
 	d.mu.Lock()
 	d.sent[u.ID] = append(d.sent[u.ID], msg)
+	d.quoted[quote] = cmp.Or(msg.Text, msg.Kind)
 	d.mu.Unlock()
 	writeJSON(w, http.StatusAccepted, map[string]any{"ok": status == http.StatusOK, "webhookStatus": status})
 }
@@ -169,14 +181,14 @@ func (d *demo) phone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.mu.Lock()
+	defer d.mu.Unlock()
 	out := append([]phoneMessage(nil), d.sent[u.ID]...)
-	d.mu.Unlock()
 	for _, del := range append(d.platform.Replies(), d.platform.Pushes()...) {
 		if del.To != u.ID {
 			continue
 		}
 		for _, m := range del.Messages {
-			pm := phoneMessage{From: "desk", Kind: m.Type, Text: m.Text, Time: del.Time, URL: m.OriginalContentURL}
+			pm := phoneMessage{From: "desk", Kind: m.Type, Text: m.Text, Time: del.Time, URL: m.OriginalContentURL, Quote: d.quoted[m.QuoteToken]}
 			if m.Type == "sticker" {
 				pm.Sticker = m.PackageID + "/" + m.StickerID
 			}

@@ -34,6 +34,10 @@ const (
 	msgBadJSON       = "The request body could not be parsed as JSON"
 	msgRetryKeyBad   = "The value of the X-Line-Retry-Key header is invalid"
 	msgRetryKeyAPI   = "X-Line-Retry-Key is not supported by this API"
+	// LINE's reference documents the 400 of a read or quote token it did
+	// not issue, not its wording: these two are the fake's own.
+	msgReadToken  = "Invalid markAsReadToken"
+	msgQuoteToken = "Invalid quote token"
 )
 
 // Channel is a LINE channel (one LINE Official Account) the fake platform
@@ -69,6 +73,17 @@ type Message struct {
 	Duration           int64  `json:"duration,omitempty"`
 	PackageID          string `json:"packageId,omitempty"`
 	StickerID          string `json:"stickerId,omitempty"`
+	// QuoteToken is the token of the message this one quotes (text and
+	// stickers); the platform accepts only tokens it issued for the chat.
+	QuoteToken string `json:"quoteToken,omitempty"`
+}
+
+// Read is one accepted mark-as-read request.
+type Read struct {
+	Bot   string // the channel's bot user ID
+	User  string // whose messages were marked read
+	Token string // the markAsReadToken
+	Time  time.Time
 }
 
 // Delivery is one accepted reply or push request.
@@ -158,6 +173,11 @@ type Platform struct {
 	rateLimit  int
 	windows    map[string]*window
 	replyTTL   time.Duration
+	// chatTokens are the read and quote tokens the platform issued, each
+	// for one chat: token → bot + " " + user.
+	readTokens  map[string]string
+	quoteTokens map[string]string
+	reads       []Read
 }
 
 type window struct {
@@ -182,10 +202,14 @@ func New() *Platform {
 		contents:  map[string]Content{},
 		windows:   map[string]*window{},
 		replyTTL:  time.Minute,
+
+		readTokens:  map[string]string{},
+		quoteTokens: map[string]string{},
 	}
 	api := http.NewServeMux()
 	api.HandleFunc("POST /v2/bot/message/reply", p.handle(p.reply))
 	api.HandleFunc("POST /v2/bot/message/push", p.handle(p.push))
+	api.HandleFunc("POST /v2/bot/chat/markAsRead", p.handle(p.markAsRead))
 	api.HandleFunc("GET /v2/bot/info", p.handle(p.botInfo))
 	api.HandleFunc("GET /v2/bot/message/quota", p.handle(p.quota))
 	api.HandleFunc("GET /v2/bot/message/quota/consumption", p.handle(p.consumption))
@@ -585,12 +609,82 @@ func badBody(ds []detail) answer {
 	return errAnswer(http.StatusBadRequest, fmt.Sprintf("The request body has %d error(s)", len(ds)), ds...)
 }
 
-func sentMessages(n int) map[string]any {
-	sent := make([]map[string]string, n)
-	for i := range sent {
-		sent[i] = map[string]string{"id": strconv.FormatInt(mathrand.Int64N(1e18), 10), "quoteToken": randomHex(16)}
+// sentMessages is the answer to an accepted send: each message's ID and,
+// for text and stickers, a quote token the platform then accepts in the
+// chat. p.mu is held.
+func (p *Platform) sentMessages(bot, user string, msgs []Message) map[string]any {
+	sent := make([]map[string]string, len(msgs))
+	for i, m := range msgs {
+		sent[i] = map[string]string{"id": strconv.FormatInt(mathrand.Int64N(1e18), 10)}
+		if m.Type == "text" || m.Type == "sticker" {
+			tok := randomHex(16)
+			p.quoteTokens[tok] = bot + " " + user
+			sent[i]["quoteToken"] = tok
+		}
 	}
 	return map[string]any{"sentMessages": sent}
+}
+
+// checkQuotes refuses quote tokens the platform did not issue for the
+// chat of bot and user. p.mu is held.
+func (p *Platform) checkQuotes(bot, user string, msgs []Message) []detail {
+	var ds []detail
+	for i, m := range msgs {
+		if m.QuoteToken != "" && p.quoteTokens[m.QuoteToken] != bot+" "+user {
+			ds = append(ds, detail{Message: msgQuoteToken, Property: fmt.Sprintf("messages[%d].quoteToken", i)})
+		}
+	}
+	return ds
+}
+
+// IssueQuoteToken returns a new quote token for a message from userID to
+// the channel, as a text or sticker message event would carry it
+// (linetest.WithQuoteToken). Quote tokens do not expire and may be used
+// many times, in that chat only.
+func (p *Platform) IssueQuoteToken(botUserID, userID string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	tok := randomHex(16)
+	p.quoteTokens[tok] = botUserID + " " + userID
+	return tok
+}
+
+// IssueReadToken returns a new read token (markAsReadToken) for a message
+// from userID to the channel, as a message event would carry it
+// (linetest.WithReadToken). Read tokens do not expire.
+func (p *Platform) IssueReadToken(botUserID, userID string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	tok := randomHex(16)
+	p.readTokens[tok] = botUserID + " " + userID
+	return tok
+}
+
+// Reads returns the accepted mark-as-read requests, oldest first.
+func (p *Platform) Reads() []Read {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Read(nil), p.reads...)
+}
+
+// markAsRead serves POST /v2/bot/chat/markAsRead: the read token must be
+// one the platform issued for a chat of the calling channel. p.mu is held.
+func (p *Platform) markAsRead(r *request) answer {
+	var req struct {
+		MarkAsReadToken *string `json:"markAsReadToken"`
+	}
+	if err := json.Unmarshal(r.body, &req); err != nil {
+		return errAnswer(http.StatusBadRequest, msgBadJSON)
+	}
+	if req.MarkAsReadToken == nil || *req.MarkAsReadToken == "" {
+		return badBody([]detail{{Message: "Must be specified", Property: "markAsReadToken"}})
+	}
+	bot, user, _ := strings.Cut(p.readTokens[*req.MarkAsReadToken], " ")
+	if bot != r.ch.BotUserID {
+		return errAnswer(http.StatusBadRequest, msgReadToken)
+	}
+	p.reads = append(p.reads, Read{Bot: bot, User: user, Token: *req.MarkAsReadToken, Time: r.now})
+	return answer{status: http.StatusOK, body: map[string]any{}}
 }
 
 // reply serves POST /v2/bot/message/reply. p.mu is held.
@@ -610,9 +704,12 @@ func (p *Platform) reply(r *request) answer {
 	if t == nil || t.used || t.bot != r.ch.BotUserID || r.now.Sub(t.issued) >= p.replyTTL {
 		return errAnswer(http.StatusBadRequest, msgReplyToken)
 	}
+	if ds := p.checkQuotes(r.ch.BotUserID, t.user, msgs); len(ds) > 0 {
+		return badBody(ds)
+	}
 	t.used = true
 	p.deliveries = append(p.deliveries, Delivery{Bot: r.ch.BotUserID, To: t.user, Via: "reply", Messages: msgs, RequestID: r.requestID, Time: r.now})
-	return answer{status: http.StatusOK, body: sentMessages(len(msgs))}
+	return answer{status: http.StatusOK, body: p.sentMessages(r.ch.BotUserID, t.user, msgs)}
 }
 
 // push serves POST /v2/bot/message/push. p.mu is held.
@@ -636,6 +733,9 @@ func (p *Platform) push(r *request) answer {
 		return badBody([]detail{{Message: "Must be specified", Property: "to"}})
 	}
 	msgs, ds := parseMessages(req.Messages)
+	if len(ds) == 0 {
+		ds = p.checkQuotes(r.ch.BotUserID, req.To, msgs)
+	}
 	if len(ds) > 0 {
 		return badBody(ds)
 	}
@@ -647,7 +747,7 @@ func (p *Platform) push(r *request) answer {
 		p.retryKeys[r.ch.BotUserID+" "+key] = accepted{requestID: r.requestID, at: r.now}
 	}
 	p.deliveries = append(p.deliveries, Delivery{Bot: r.ch.BotUserID, To: req.To, Via: "push", Messages: msgs, RetryKey: key, RequestID: r.requestID, Time: r.now})
-	return answer{status: http.StatusOK, body: sentMessages(len(msgs))}
+	return answer{status: http.StatusOK, body: p.sentMessages(r.ch.BotUserID, req.To, msgs)}
 }
 
 // botInfo serves GET /v2/bot/info.

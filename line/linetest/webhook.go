@@ -142,6 +142,38 @@ func WithReplyToken(token string) EventOption {
 	return func(e *event) { e.ReplyToken = token }
 }
 
+// WithReadToken sets a message event's markAsReadToken (by default a new
+// random one, which a Platform refuses), e.g. one from
+// Platform.IssueReadToken.
+func WithReadToken(token string) EventOption {
+	return func(e *event) {
+		if e.Message != nil {
+			e.Message["markAsReadToken"] = token
+		}
+	}
+}
+
+// WithQuoteToken sets a message event's quoteToken (by default a new
+// random one for the kinds that have one, which a Platform refuses), e.g.
+// one from Platform.IssueQuoteToken.
+func WithQuoteToken(token string) EventOption {
+	return func(e *event) {
+		if e.Message != nil {
+			e.Message["quoteToken"] = token
+		}
+	}
+}
+
+// Quoting makes a text or sticker message quote the message with the
+// given ID (quotedMessageId).
+func Quoting(messageID string) EventOption {
+	return func(e *event) {
+		if e.Message != nil {
+			e.Message["quotedMessageId"] = messageID
+		}
+	}
+}
+
 // At sets when LINE received the event (by default now).
 func At(t time.Time) EventOption {
 	return func(e *event) { e.Timestamp = t.UnixMilli() }
@@ -185,6 +217,7 @@ func message(userID string, m map[string]any, opts []EventOption) json.RawMessag
 	if _, ok := m["quoteToken"]; !ok && m["type"] != "audio" && m["type"] != "file" && m["type"] != "location" {
 		m["quoteToken"] = hexToken(16)
 	}
+	m["markAsReadToken"] = hexToken(16)
 	e := &event{Type: "message", Message: m}
 	e.Source.UserID = userID
 	return build(e, opts)

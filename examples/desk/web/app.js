@@ -228,6 +228,7 @@
     }
     $('attend').addEventListener('click', guard(attend, $('room-error')));
     $('close-enquiry').addEventListener('click', guard(closeEnquiry, $('room-error')));
+    $('quoting-cancel').addEventListener('click', () => setQuote(null));
     $('composer').addEventListener('submit', (ev) => { ev.preventDefault(); guard(send, $('room-error'))(); });
     $('reply').addEventListener('input', countReply);
     $('reply').addEventListener('keydown', (ev) => {
@@ -476,6 +477,7 @@
     }
     if (d.message && S.room && S.room.id === d.message.enquiry) {
       upsertMessage(d.message);
+      if (d.kind === 'message.added' && d.message.author === 'customer') markRead();
     }
     if (d.kind === 'channel.changed' && !$('view-channels').hidden) {
       guard(loadChannelList)();
@@ -489,7 +491,8 @@
     $('room').hidden = false;
     $('room-none').hidden = true;
     if (!S.room || S.room.id !== id) {
-      S.room = { id, enquiry: S.enquiries.get(id) || null, messages: new Map(), customInfo: '' };
+      S.room = { id, enquiry: S.enquiries.get(id) || null, messages: new Map(), customInfo: '', quote: null };
+      renderQuoting();
       $('transcript').replaceChildren();
       pinned = true;
       $('reply').value = '';
@@ -503,6 +506,7 @@
     $('transcript').setAttribute('aria-busy', 'true');
     try {
       await loadRoom(id);
+      markRead();
     } catch (e) {
       setText($('room-error'), e.status === 404 ? 'There is no such enquiry.' : e.message);
     } finally {
@@ -665,6 +669,7 @@
     }
     const li = el('li', { id: 'm-' + m.id, class: 'msg ' + (m.author || 'system') + ' ' + (m.direction || ''), 'data-seq': m.seq });
     if (m.author !== 'system') li.append(el('span', { class: 'who', dir: 'auto', text: who }));
+    if (m.quote) li.append(quoteView(m.quote));
     li.append(messageBody(m));
     if (m.originalLength && !m.unsent) li.append(el('p', { class: 'note cut', text: cutNote(m) }));
     const foot = el('span', { class: 'when' }, el('time', { datetime: m.time, text: fmtTime(m.time) }));
@@ -673,8 +678,46 @@
       const words = { pending: 'sending…', sent: 'sent', failed: 'not delivered', quota_exhausted: 'not sent: monthly message quota reached' }[d] || d;
       foot.append(' · ', el('span', { class: 'delivery ' + d, text: words + (d === 'failed' && m.deliveryReason ? ': ' + m.deliveryReason : '') }));
     }
+    if (m.quotable) {
+      foot.append(' · ', el('button', { type: 'button', class: 'quote-button link', text: 'Quote', 'aria-label': 'Quote this message in your reply', onclick: () => setQuote(m) }));
+    }
     li.append(foot);
     return li;
+  }
+
+  // ---- quotes and read marks ----
+
+  // quoteView shows what a message quotes: the quoted message's
+  // beginning, or that the enquiry does not have it.
+  function quoteView(q) {
+    const text = q.text || (q.id ? 'A message' : 'A message that is not in this enquiry');
+    return el('blockquote', { class: 'quote', dir: 'auto', 'data-quote': q.id || '' }, el('span', { class: 'quote-mark', text: 'Quoting: ' }), text);
+  }
+
+  // setQuote makes the next reply quote m (null: no quote).
+  function setQuote(m) {
+    if (!S.room) return;
+    S.room.quote = m ? m.id : null;
+    renderQuoting();
+    if (m) $('reply').focus();
+  }
+
+  // renderQuoting shows, above the reply box, which message the reply
+  // quotes, with a way to drop the quote.
+  function renderQuoting() {
+    const bar = $('quoting');
+    const m = S.room && S.room.quote ? S.room.messages.get(S.room.quote) : null;
+    bar.hidden = !m;
+    setText($('quoting-text'), m ? 'Replying to: ' + (m.kind === 'text' ? m.text : 'a ' + m.kind + ' message') : '');
+  }
+
+  // markRead tells the desk that the staff member attending the open
+  // room has read the customer's messages; the desk marks them read on
+  // LINE once per newest message. Failures only cost the read mark.
+  function markRead() {
+    const e = S.room && S.room.enquiry;
+    if (!e || e.state !== 'attending' || !(e.staff === S.me || (e.invited || []).includes(S.me))) return;
+    api('POST', '/api/enquiries/' + encodeURIComponent(e.id) + '/read', { staff: S.me }).catch(() => {});
   }
 
   function messageBody(m) {
@@ -760,9 +803,12 @@
     }
     $('send').disabled = true;
     try {
-      const r = await api('POST', '/api/enquiries/' + encodeURIComponent(S.room.id) + '/messages', { staff: S.me, text });
+      const body = { staff: S.me, text };
+      if (S.room.quote) body.quote = S.room.quote;
+      const r = await api('POST', '/api/enquiries/' + encodeURIComponent(S.room.id) + '/messages', body);
       if (S.room && r.message && r.message.enquiry === S.room.id) upsertMessage(r.message);
       t.value = '';
+      setQuote(null);
     } finally {
       countReply();
     }

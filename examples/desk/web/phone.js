@@ -209,6 +209,7 @@
     const when = m.time ? new Date(m.time).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : '';
     return el('li', { class: 'bubble ' + (mine ? 'mine' : 'theirs'), 'data-key': key(m) },
       el('span', { class: 'sr-only', text: mine ? 'You: ' : 'Shop: ' }),
+      m.quote ? el('p', { class: 'quote', text: 'Replying to: ' + m.quote }) : null,
       body,
       problem,
       when ? el('time', { datetime: m.time, text: when }) : null);
