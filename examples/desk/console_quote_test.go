@@ -1,8 +1,6 @@
 package main
 
 import (
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -22,21 +20,6 @@ func TestConsoleQuotesInBrowser(t *testing.T) {
 	p := s.demo.platform
 	p.AddUser(linetest.User{ID: user, DisplayName: "Quinn"})
 	readTok, quoteTok := p.IssueReadToken(demoBot, user), p.IssueQuoteToken(demoBot, user)
-	webhook := func(event []byte) {
-		t.Helper()
-		body := linetest.WebhookBody(demoBot, event)
-		req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demoChannel, strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Line-Signature", linetest.SignBody(demoSecret, body))
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("webhook: %s", res.Status)
-		}
-	}
 
 	c, closeTab := openPage(t, browserCtx, "quotes", dir)
 	defer closeTab()
@@ -46,7 +29,7 @@ func TestConsoleQuotesInBrowser(t *testing.T) {
 	c.do("choose alice", chromedp.SetValue(chromedp.ID("me"), "alice"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('me').dispatchEvent(new Event('change'))`))
 
-	webhook(linetest.TextEvent(user, question, linetest.WithMessageID("q-1"), linetest.WithReadToken(readTok),
+	postDemoEvents(t, url, linetest.TextEvent(user, question, linetest.WithMessageID("q-1"), linetest.WithReadToken(readTok),
 		linetest.WithQuoteToken(quoteTok), linetest.WithReplyToken(p.IssueReplyToken(demoBot, user))))
 	c.waitFor("the enquiry is listed", `[...document.querySelectorAll('#enquiry-list .name')].some((n) => n.textContent.startsWith('Quinn'))`)
 	c.do("open the room", chromedp.Click(chromedp.CSS(`#enquiry-list a`)))
@@ -80,7 +63,7 @@ func TestConsoleQuotesInBrowser(t *testing.T) {
 		return false
 	})
 
-	webhook(linetest.TextEvent(user, "About that:", linetest.Quoting("q-1"),
+	postDemoEvents(t, url, linetest.TextEvent(user, "About that:", linetest.Quoting("q-1"),
 		linetest.WithReadToken(p.IssueReadToken(demoBot, user)), linetest.WithQuoteToken(p.IssueQuoteToken(demoBot, user))))
 	c.waitFor("the customer's quote shows what it quotes",
 		`[...document.querySelectorAll('#transcript .msg.customer')].some((m) => m.textContent.includes('About that:') && (m.querySelector('blockquote.quote') || {}).textContent === 'Quoting: ' + `+js(question)+`)`)

@@ -697,18 +697,7 @@ func TestConsoleIsolatesBidiControls(t *testing.T) {
 	c.do("open the console", chromedp.Navigate(url+"/"))
 	c.waitFor("the event stream is connected", `document.getElementById('live').classList.contains('on')`)
 
-	body := linetest.WebhookBody(demoBot, linetest.TextEvent(user, text, linetest.WithReplyToken(s.demo.platform.IssueReplyToken(demoBot, user))))
-	req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demoChannel, strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Line-Signature", linetest.SignBody(demoSecret, body))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("webhook: %s", res.Status)
-	}
+	postDemoEvents(t, url, linetest.TextEvent(user, text, linetest.WithReplyToken(s.demo.platform.IssueReplyToken(demoBot, user))))
 
 	// Page helpers: whether an element's text has a bidi control, and
 	// whether its visible characters are laid out left to right.
@@ -846,3 +835,21 @@ func sameJSON(t *testing.T, a, b string) bool {
 
 // samplePNG is a 2×2 PNG, base64.
 const samplePNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4EaABRAwQCgAljgUBqTNxyAAAAABJRU5ErkJggg=="
+
+// postDemoEvents posts events to the demo channel's webhook at url, signed
+// as LINE signs them, and fails the test unless the desk answers 200.
+func postDemoEvents(t *testing.T, url string, events ...json.RawMessage) {
+	t.Helper()
+	body := linetest.WebhookBody(demoBot, events...)
+	req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demoChannel, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Line-Signature", linetest.SignBody(demoSecret, body))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("webhook: %s", res.Status)
+	}
+}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -24,18 +22,7 @@ func TestConsoleShowsTheUsedUpMonthlyQuotaOnTheMessageAndTheChannel(t *testing.T
 	c.waitFor("the event stream is connected", `document.getElementById('live').classList.contains('on')`)
 
 	// No reply token: the Welcome message must be pushed, and LINE refuses.
-	body := linetest.WebhookBody(demoBot, linetest.TextEvent(user, "Is my order on its way?"))
-	req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demoChannel, strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Line-Signature", linetest.SignBody(demoSecret, body))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("webhook: %s", res.Status)
-	}
+	postDemoEvents(t, url, linetest.TextEvent(user, "Is my order on its way?"))
 	c.waitFor("the enquiry is listed", `[...document.querySelectorAll('#enquiry-list .name')].some((n) => n.textContent.startsWith('Quinn'))`)
 	c.do("open the room", chromedp.Click(chromedp.CSS(`#enquiry-list a`)))
 	c.waitFor("the Welcome message is marked not sent for the quota",
