@@ -33,11 +33,13 @@ type pool struct {
 	lanes map[string]*lane // lanes with events (queued or in progress)
 	ready []*lane          // lanes with events that no worker holds, FIFO
 	held  map[ref]struct{} // events in a lane
-	// recent are events finished that a sweep may still see as pending:
-	// those finished while a sweep runs, and those a sweep queued (the
-	// webhook request that recorded one may offer it late). Each sweep
-	// starts it afresh, so it stays small.
-	recent   map[ref]struct{}
+	// recent are events finished that a sweep may still see as pending,
+	// or that the webhook request which recorded them may still offer:
+	// those finished while a sweep runs, and those a sweep queued. Each
+	// is kept until offerWindow after it was received (a request offers
+	// what it recorded within moments), so it stays small; clearing it at
+	// every sweep let a late offer after two quick sweeps repeat an event.
+	recent   map[ref]time.Time
 	swept    map[ref]struct{} // events in lanes that a sweep queued
 	sweeping bool
 	blocked  map[string]struct{} // keys whose events wait for the next sweep
@@ -94,7 +96,7 @@ func newPool(store enquiry.EventStore, clock enquiry.Clock, limit int, work func
 		work:     work,
 		lanes:    make(map[string]*lane),
 		held:     make(map[ref]struct{}),
-		recent:   make(map[ref]struct{}),
+		recent:   make(map[ref]time.Time),
 		swept:    make(map[ref]struct{}),
 		blocked:  make(map[string]struct{}),
 		lateKeys: make(map[string]struct{}),
@@ -111,6 +113,10 @@ func newPool(store enquiry.EventStore, clock enquiry.Clock, limit int, work func
 // reads: the worker reads again before each event, so a few suffice, and
 // a customer's backlog is not read whole for every event of it.
 const leaseBatch = 32
+
+// offerWindow is how long after an event was received the webhook
+// request that recorded it may still offer it to the pool.
+const offerWindow = time.Minute
 
 // useLeases makes p lease each key from l before working on its events,
 // as owner, for lease at a time (renewed by renewLeases while held).
@@ -415,7 +421,7 @@ func (p *pool) finish(l *lane, o outcome) {
 		p.blocked[l.key] = struct{}{}
 		p.stranded = true
 	} else if _, swept := p.swept[r]; swept || p.sweeping {
-		p.recent[r] = struct{}{}
+		p.recent[r] = l.events[0].Received
 	}
 	for _, ev := range l.events[:n] {
 		delete(p.held, ref{ev.Channel, ev.ID})
@@ -456,7 +462,12 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 		p.mu.Unlock()
 		return false, nil
 	}
-	clear(p.recent)
+	cutoff := p.clock.Now().Add(-offerWindow)
+	for r, at := range p.recent {
+		if at.Before(cutoff) {
+			delete(p.recent, r)
+		}
+	}
 	p.stranded = false
 	p.sweeping = true
 	p.mu.Unlock()

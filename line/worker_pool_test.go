@@ -78,9 +78,37 @@ func TestPoolHandsEachEventOnceAndForgetsThem(t *testing.T) {
 				t.Errorf("bookkeeping left: held %d swept %d lanes %d ready %d queued %d",
 					len(p.held), len(p.swept), len(p.lanes), len(p.ready), p.queued)
 			}
-			if len(p.recent) > 2*limit {
-				t.Errorf("recent holds %d events, more than twice the queue", len(p.recent))
+			for r, at := range p.recent {
+				if time.Since(at) > offerWindow {
+					t.Errorf("recent holds %v, received %v ago, past the offer window", r, time.Since(at))
+				}
 			}
 		})
+	}
+}
+
+type setClock struct{ now time.Time }
+
+func (c *setClock) Now() time.Time { return c.now }
+
+// TestSweepForgetsFinishedEventsPastTheOfferWindow checks that the pool's
+// memory of finished events (kept so that a late offer or a stale sweep
+// does not hand them over again) lasts until offerWindow after each was
+// received, no longer: a sweep forgets the older ones.
+func TestSweepForgetsFinishedEventsPastTheOfferWindow(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	clock := &setClock{now: t0}
+	p := newPool(enquiry.NewMemStore(), clock, 10, func(context.Context, enquiry.Event) outcome { return done })
+	p.recent[ref{"c", "old"}] = t0
+	p.recent[ref{"c", "new"}] = t0.Add(offerWindow)
+	clock.now = t0.Add(offerWindow + time.Second)
+	if _, err := p.sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.recent[ref{"c", "old"}]; ok {
+		t.Error("an event received past the offer window is still remembered")
+	}
+	if _, ok := p.recent[ref{"c", "new"}]; !ok {
+		t.Error("an event received within the offer window was forgotten")
 	}
 }
