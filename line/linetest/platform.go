@@ -642,21 +642,23 @@ func (p *Platform) checkQuotes(bot, user string, msgs []Message) []detail {
 // (linetest.WithQuoteToken). Quote tokens do not expire and may be used
 // many times, in that chat only.
 func (p *Platform) IssueQuoteToken(botUserID, userID string) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	tok := randomHex(16)
-	p.quoteTokens[tok] = botUserID + " " + userID
-	return tok
+	return p.issueChatToken(p.quoteTokens, botUserID, userID)
 }
 
 // IssueReadToken returns a new read token (markAsReadToken) for a message
 // from userID to the channel, as a message event would carry it
 // (linetest.WithReadToken). Read tokens do not expire.
 func (p *Platform) IssueReadToken(botUserID, userID string) string {
+	return p.issueChatToken(p.readTokens, botUserID, userID)
+}
+
+// issueChatToken records a new random token in tokens as belonging to the
+// chat of botUserID and userID, and returns it.
+func (p *Platform) issueChatToken(tokens map[string]string, botUserID, userID string) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	tok := randomHex(16)
-	p.readTokens[tok] = botUserID + " " + userID
+	tokens[tok] = botUserID + " " + userID
 	return tok
 }
 
