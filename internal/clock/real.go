@@ -1,0 +1,29 @@
+package clock
+
+import "time"
+
+// Clock tells the time. Code whose behaviour depends on the time (ring
+// timeouts, leases, reply-token freshness, backoff deadlines) takes one,
+// so that tests can pass a *Fake and never sleep.
+type Clock interface {
+	Now() time.Time
+}
+
+// Real is the machine's clock. Its zero value is ready to use and safe
+// for concurrent use.
+type Real struct{}
+
+// Now returns time.Now().
+func (Real) Now() time.Time { return time.Now() }
+
+// Until returns how long from c's now until t.
+func Until(c Clock, t time.Time) time.Duration { return t.Sub(c.Now()) }
+
+// Or returns c, or Real when c is nil: for config structs whose zero
+// value means the real clock.
+func Or(c Clock) Clock {
+	if c == nil {
+		return Real{}
+	}
+	return c
+}
