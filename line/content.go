@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/internal/apiclient"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -38,7 +39,7 @@ func (c *Client) FetchContent(ctx context.Context, ch enquiry.Channel, src Conte
 	if limit < 0 {
 		return enquiry.MediaRef{}, fmt.Errorf("line: content of kind %q is not downloaded: %w", src.Kind, ErrUnsendable)
 	}
-	var res *response
+	var res *apiclient.Response
 	var err error
 	if src.ExternalURL != "" {
 		res, err = c.openExternal(ctx, ch, src.ExternalURL)
@@ -48,11 +49,11 @@ func (c *Client) FetchContent(ctx context.Context, ch enquiry.Channel, src Conte
 	if err != nil {
 		return enquiry.MediaRef{}, err
 	}
-	defer res.body.Close()
-	if size, err := strconv.ParseInt(res.header.Get("Content-Length"), 10, 64); err == nil && size > limit {
+	defer res.Body.Close()
+	if size, err := strconv.ParseInt(res.Header.Get("Content-Length"), 10, 64); err == nil && size > limit {
 		return enquiry.MediaRef{}, tooLarge(src, limit) // refused before a byte is read
 	}
-	v, size, err := c.store(ctx, res.body, blobs, key, limit)
+	v, size, err := c.store(ctx, res.Body, blobs, key, limit)
 	if errors.Is(err, errCapped) {
 		return enquiry.MediaRef{}, tooLarge(src, limit)
 	}
@@ -82,7 +83,7 @@ func (c *Client) sizeLimit(k media.Kind) int64 {
 
 // openContent asks LINE for a message's content: for video and audio it
 // first asks whether the content is prepared.
-func (c *Client) openContent(ctx context.Context, ch enquiry.Channel, src ContentSource) (*response, error) {
+func (c *Client) openContent(ctx context.Context, ch enquiry.Channel, src ContentSource) (*apiclient.Response, error) {
 	if ch.Credentials.Token.IsZero() {
 		return nil, ErrNoToken
 	}
@@ -94,45 +95,37 @@ func (c *Client) openContent(ctx context.Context, ch enquiry.Channel, src Conten
 		var t struct {
 			Status string `json:"status"`
 		}
-		k := &call{op: "content transcoding", endpoint: endpointTranscoding, method: http.MethodGet, url: base + "/transcoding", channel: ch.ID, token: ch.Credentials.Token}
+		k := &apiclient.Request{Op: "content transcoding", Endpoint: endpointTranscoding, Method: http.MethodGet, URL: base + "/transcoding", Channel: ch.ID, Token: ch.Credentials.Token}
 		rid, err := c.getJSON(ctx, k, &t)
 		if err != nil {
 			return nil, err
 		}
 		switch t.Status {
 		case "processing":
-			return nil, &Error{Op: "content", Status: http.StatusAccepted, Message: "LINE is still preparing the content", RequestID: rid, Err: ErrNotReady, retryable: true}
+			return nil, &Error{Service: service, Op: "content", Status: http.StatusAccepted, Message: "LINE is still preparing the content", RequestID: rid, Err: ErrNotReady, Transient: true}
 		case "failed":
-			return nil, &Error{Op: "content", Status: http.StatusOK, Message: "LINE failed to prepare the content", RequestID: rid, Err: ErrContentFailed}
+			return nil, &Error{Service: service, Op: "content", Status: http.StatusOK, Message: "LINE failed to prepare the content", RequestID: rid, Err: ErrContentFailed}
 		}
 	}
-	k := &call{op: "content", endpoint: endpointContent, method: http.MethodGet, url: base, channel: ch.ID, token: ch.Credentials.Token, timeout: c.cfg.ContentTimeout}
+	k := &apiclient.Request{Op: "content", Endpoint: endpointContent, Method: http.MethodGet, URL: base, Channel: ch.ID, Token: ch.Credentials.Token, Timeout: c.cfg.ContentTimeout}
 	return c.open(ctx, k)
 }
 
 // openExternal opens content an external provider holds. The channel's
 // token is never sent there.
-func (c *Client) openExternal(ctx context.Context, ch enquiry.Channel, raw string) (*response, error) {
+func (c *Client) openExternal(ctx context.Context, ch enquiry.Channel, raw string) (*apiclient.Response, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("line: external content URL is not an http(s) URL: %w", ErrBadRequest)
 	}
-	k := &call{op: "external content", method: http.MethodGet, url: raw, channel: ch.ID, timeout: c.cfg.ContentTimeout}
+	k := &apiclient.Request{Op: "external content", Method: http.MethodGet, URL: raw, Channel: ch.ID, Timeout: c.cfg.ContentTimeout}
 	return c.open(ctx, k)
 }
 
 // open makes a GET with retries until the answer's headers arrive; the
 // body streams to the caller. A 202 means not ready yet.
-func (c *Client) open(ctx context.Context, k *call) (*response, error) {
-	var res *response
-	err := c.retry(ctx, k, func(ctx context.Context) error {
-		r, err := c.roundTrip(ctx, k)
-		if err != nil {
-			return err
-		}
-		res = r
-		return nil
-	})
+func (c *Client) open(ctx context.Context, k *apiclient.Request) (*apiclient.Response, error) {
+	res, err := c.api.Open(ctx, k)
 	if err != nil {
 		var le *Error
 		if errors.As(err, &le) && le.Status == http.StatusAccepted {
@@ -176,7 +169,7 @@ func (c *Client) store(ctx context.Context, body io.Reader, blobs enquiry.BlobSt
 		return r.v, n, errCapped
 	case r.err != nil && !errors.Is(r.err, errStored):
 		if !isMediaRefusal(r.err) {
-			return r.v, n, (&Error{Op: "content", Err: r.err}).classify() // the download broke
+			return r.v, n, transportError("content", r.err) // the download broke
 		}
 		return r.v, n, r.err
 	case perr != nil:

@@ -43,8 +43,7 @@ func (c *Client) BotInfo(ctx context.Context, ch enquiry.Channel) (BotInfo, erro
 		return BotInfo{}, ErrNoToken
 	}
 	var b BotInfo
-	k := &call{op: "bot info", endpoint: endpointBotInfo, method: http.MethodGet, url: c.cfg.APIBase + "/v2/bot/info", channel: ch.ID, token: ch.Credentials.Token}
-	_, err := c.getJSON(ctx, k, &b)
+	_, err := c.getJSON(ctx, c.request("bot info", endpointBotInfo, ch, nil), &b)
 	return b, err
 }
 
@@ -62,8 +61,7 @@ func (c *Client) WebhookEndpoint(ctx context.Context, ch enquiry.Channel) (Webho
 		return WebhookEndpoint{}, ErrNoToken
 	}
 	var w WebhookEndpoint
-	k := &call{op: "webhook endpoint", endpoint: endpointGetWebhook, method: http.MethodGet, url: c.cfg.APIBase + "/v2/bot/channel/webhook/endpoint", channel: ch.ID, token: ch.Credentials.Token}
-	_, err := c.getJSON(ctx, k, &w)
+	_, err := c.getJSON(ctx, c.request("webhook endpoint", endpointGetWebhook, ch, nil), &w)
 	return w, err
 }
 
@@ -75,9 +73,8 @@ func (c *Client) SetWebhookEndpoint(ctx context.Context, ch enquiry.Channel, end
 		return ErrNoToken
 	}
 	body, _ := json.Marshal(map[string]string{"endpoint": endpoint})
-	k := &call{op: "set webhook endpoint", endpoint: endpointSetWebhook, method: http.MethodPut, url: c.cfg.APIBase + "/v2/bot/channel/webhook/endpoint", channel: ch.ID, token: ch.Credentials.Token, body: body}
 	var ignored json.RawMessage
-	_, err := c.getJSON(ctx, k, &ignored)
+	_, err := c.getJSON(ctx, c.request("set webhook endpoint", endpointSetWebhook, ch, body), &ignored)
 	return err
 }
 
@@ -102,7 +99,8 @@ func (c *Client) TestWebhook(ctx context.Context, ch enquiry.Channel, endpoint s
 		body, _ = json.Marshal(map[string]string{"endpoint": endpoint})
 	}
 	var t WebhookTest
-	k := &call{op: "webhook test", endpoint: endpointTestWebhook, method: http.MethodPost, url: c.cfg.APIBase + "/v2/bot/channel/webhook/test", channel: ch.ID, token: ch.Credentials.Token, body: body, timeout: 2 * c.cfg.RequestTimeout}
+	k := c.request("webhook test", endpointTestWebhook, ch, body)
+	k.Timeout = 2 * c.cfg.RequestTimeout
 	_, err := c.getJSON(ctx, k, &t)
 	return t, err
 }

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/internal/apiclient"
 )
 
 // Sentinel errors of the outbound half. Match them with errors.Is; the
@@ -64,88 +64,31 @@ var (
 
 // Detail is one item of the details LINE gives with an error: which
 // property of the request was wrong and why.
-type Detail struct {
-	Message  string `json:"message,omitempty"`
-	Property string `json:"property,omitempty"`
-}
+type Detail = apiclient.Detail
 
-// Error is a failed call to the LINE platform. It carries LINE's status,
-// message, details and request ID, never the access token or the request
-// body. Retryable reports whether trying again later may succeed.
-type Error struct {
-	// Op is the operation: "reply", "push", "profile", "content", "bot info", …
-	Op string
-	// Status is the HTTP status; 0 when no answer came (see Err).
-	Status int
-	// Message and Details are LINE's words.
-	Message string
-	Details []Detail
-	// RequestID is LINE's x-line-request-id, for support tickets.
-	RequestID string
-	// RetryAfter is the wait LINE asked for with Retry-After, if any.
-	RetryAfter time.Duration
-	// Err is the cause: a transport error, or the sentinel that fits.
-	Err error
+// Error is a failed call to the LINE platform (an *apiclient.Error whose
+// Service is "line"). It carries LINE's status, message, details and
+// request ID, never the access token or the request body. Its Retryable
+// reports whether trying again later may succeed: 5xx, rate limits (but
+// not the monthly limit), timeouts and content not yet prepared are
+// retryable; every other refusal is permanent. Its Err is the sentinel of
+// this package that fits, or the transport error.
+type Error = apiclient.Error
 
-	retryable bool
-	// ambiguous: the request may have been carried out (5xx, no answer).
-	ambiguous bool
-}
-
-// Error says what failed, with LINE's status, message, details and request ID.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("line: ")
-	b.WriteString(e.Op)
+// classify reads LINE's error body ({"message":…,"details":[…]}) into e
+// and sets its Err, Transient and Uncertain from the status and message.
+// A body that is not LINE's JSON leaves the status text as the message;
+// the body itself is never kept.
+func classify(e *Error, body []byte) {
 	if e.Status != 0 {
-		fmt.Fprintf(&b, ": %d", e.Status)
+		e.ReadBody(body)
 	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	} else if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	for i, d := range e.Details {
-		if i == 0 {
-			b.WriteString(" (")
-		} else {
-			b.WriteString("; ")
-		}
-		if d.Property != "" {
-			b.WriteString(d.Property)
-			b.WriteString(": ")
-		}
-		b.WriteString(d.Message)
-		if i == len(e.Details)-1 {
-			b.WriteString(")")
-		}
-	}
-	if e.RequestID != "" {
-		b.WriteString(" [request ")
-		b.WriteString(e.RequestID)
-		b.WriteString("]")
-	}
-	return b.String()
-}
-
-// Unwrap returns the cause: the sentinel for the status, or the transport error.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Retryable reports whether the same request may succeed later: 5xx,
-// rate limits (but not the monthly limit), timeouts and content not yet
-// prepared are retryable; every other refusal is permanent.
-func (e *Error) Retryable() bool { return e.retryable }
-
-// classify sets Err, retryable and ambiguous from the status and message.
-func (e *Error) classify() *Error {
+	apiclient.Classify(e)
 	switch s := e.Status; {
 	case s == 0:
-		e.retryable, e.ambiguous = true, true
 		e.Err = fmt.Errorf("%w: %w", ErrTransport, e.Err)
 	case s == 202:
-		e.retryable, e.Err = true, ErrNotReady
+		e.Err = ErrNotReady
 	case s == 401:
 		e.Err = ErrUnauthorized
 	case s == 403:
@@ -153,16 +96,26 @@ func (e *Error) classify() *Error {
 	case s == 404 || s == 410:
 		e.Err = ErrNotFound
 	case s == 429 && strings.Contains(strings.ToLower(e.Message), "monthly limit"):
-		e.Err = ErrMonthlyLimit
+		e.Transient, e.Err = false, ErrMonthlyLimit
 	case s == 429:
-		e.retryable, e.Err = true, ErrRateLimited
+		e.Err = ErrRateLimited
 	case s == 400 && strings.EqualFold(strings.TrimSpace(e.Message), "Invalid reply token"):
 		e.Err = ErrInvalidReplyToken
 	case s >= 500:
-		e.retryable, e.ambiguous, e.Err = true, true, ErrServer
+		e.Err = ErrServer
 	case s >= 400:
 		e.Err = ErrBadRequest
 	}
+}
+
+// service names LINE in errors (Error.Service) and logs.
+const service = "line"
+
+// transportError is a download or request of op that broke without an
+// answer from LINE: retryable, and perhaps carried out.
+func transportError(op string, err error) *Error {
+	e := &Error{Service: service, Op: op, Err: err}
+	classify(e, nil)
 	return e
 }
 
@@ -192,12 +145,6 @@ func (e *MessageError) Unwrap() []error {
 
 // Retryable reports false: the message itself must change.
 func (e *MessageError) Retryable() bool { return false }
-
-// retryable reports whether err says to try again.
-func retryable(err error) bool {
-	var r interface{ Retryable() bool }
-	return errors.As(err, &r) && r.Retryable()
-}
 
 // wrapped is a sentinel of this package that also matches a desk sentinel.
 type wrapped struct {

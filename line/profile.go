@@ -44,8 +44,8 @@ func (c *Client) Profile(ctx context.Context, ch enquiry.Channel, userID string)
 		return p, nil
 	}
 	var p Profile
-	k := &call{op: "profile", endpoint: endpointProfile, method: http.MethodGet,
-		url: c.cfg.APIBase + "/v2/bot/profile/" + url.PathEscape(userID), channel: ch.ID, token: ch.Credentials.Token}
+	k := c.request("profile", endpointProfile, ch, nil)
+	k.URL = c.cfg.APIBase + "/v2/bot/profile/" + url.PathEscape(userID)
 	_, err := c.getJSON(ctx, k, &p)
 	ttl := c.cfg.ProfileTTL
 	var le *Error

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
@@ -65,13 +64,11 @@ func (c *Client) Quota(ctx context.Context, ch enquiry.Channel) (Quota, error) {
 		return Quota{}, ErrNoToken
 	}
 	var q messaging_api.MessageQuotaResponse
-	k := &call{op: "quota", endpoint: endpointQuota, method: http.MethodGet, url: c.cfg.APIBase + "/v2/bot/message/quota", channel: ch.ID, token: ch.Credentials.Token}
-	if _, err := c.getJSON(ctx, k, &q); err != nil {
+	if _, err := c.getJSON(ctx, c.request("quota", endpointQuota, ch, nil), &q); err != nil {
 		return Quota{}, err
 	}
 	var u messaging_api.QuotaConsumptionResponse
-	k = &call{op: "quota consumption", endpoint: endpointConsumption, method: http.MethodGet, url: c.cfg.APIBase + "/v2/bot/message/quota/consumption", channel: ch.ID, token: ch.Credentials.Token}
-	if _, err := c.getJSON(ctx, k, &u); err != nil {
+	if _, err := c.getJSON(ctx, c.request("quota consumption", endpointConsumption, ch, nil), &u); err != nil {
 		return Quota{}, err
 	}
 	out := Quota{Limited: q.Type == messaging_api.QuotaType_LIMITED, Used: u.TotalUsage}
@@ -119,7 +116,7 @@ func (c *Client) pushAllowed(ctx context.Context, ch enquiry.Channel) error {
 			return nil
 		}
 	}
-	return &Error{Op: "push", Message: "not pushed: the monthly message limit was reached; nothing is pushed until " +
+	return &Error{Service: service, Op: "push", Message: "not pushed: the monthly message limit was reached; nothing is pushed until " +
 		m.until.Format("2 January 2006 15:04 MST") + " or until the quota is raised", Err: ErrMonthlyLimit}
 }
 

@@ -3,8 +3,6 @@ package line
 import (
 	"context"
 	"fmt"
-	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/internal/clock"
+	"github.com/socialdesk/socialdesk/internal/retry"
 	"github.com/socialdesk/socialdesk/internal/uuid"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
@@ -26,8 +25,7 @@ func virtualClient(t *testing.T, cfg Config) (*Client, *linetest.Platform, *cloc
 	p.SetClock(clk.Now)
 	p.AddChannel(linetest.Channel{Token: "tok", BotUserID: "Ubot"})
 	cfg.APIBase, cfg.DataAPIBase, cfg.Clock = p.URL(), p.DataURL(), clk
-	c := NewClient(cfg)
-	c.sleep = func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
+	c := newClient(cfg, func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() })
 	ch := enquiry.Channel{ID: "ch", Kind: "line", State: enquiry.Active, Credentials: enquiry.Credentials{Token: "tok"}}
 	return c, p, clk, ch
 }
@@ -67,23 +65,6 @@ func TestRateLimitIsHeldAndNeverExceeded(t *testing.T) {
 	checkRate(t, times, limit)
 }
 
-// The default limit, 2,000 requests/s per channel and endpoint, is held
-// the same way by the limiter Send waits on.
-func TestDefaultRateLimitIsHeldAndNeverExceeded(t *testing.T) {
-	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	c := NewClient(Config{Clock: clk})
-	c.sleep = func(ctx context.Context, d time.Duration) error { clk.Advance(d); return nil }
-	n := 3*int(DefaultRateLimit) + 1
-	times := make([]time.Time, n)
-	for i := range times {
-		if err := c.limits.wait(context.Background(), c, "ch", endpointPush); err != nil {
-			t.Fatal(err)
-		}
-		times[i] = clk.Now()
-	}
-	checkRate(t, times, int(DefaultRateLimit))
-}
-
 // checkRate fails unless no one-second window holds more than limit
 // events and the overall rate is within 1% of limit.
 func checkRate(t *testing.T, times []time.Time, limit int) {
@@ -106,74 +87,13 @@ func checkRate(t *testing.T, times []time.Time, limit int) {
 	t.Logf("rate %.2f/s; busiest one-second window: %d requests", got, worst)
 }
 
-// Concurrent callers get distinct slots 1/r apart.
-func TestRateLimitSpacesConcurrentCallers(t *testing.T) {
-	c := NewClient(Config{RateLimit: 100, Clock: clock.NewFake(time.Unix(0, 0))})
-	var mu sync.Mutex
-	var waits []time.Duration
-	c.sleep = func(ctx context.Context, d time.Duration) error {
-		mu.Lock()
-		defer mu.Unlock()
-		waits = append(waits, d)
-		return nil
-	}
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Go(func() {
-			if err := c.limits.wait(context.Background(), c, "ch", endpointPush); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
-	slices.Sort(waits)
-	// The first went at once (no sleep); the others at 10 ms steps.
-	if len(waits) != 49 {
-		t.Fatalf("%d callers waited, want 49", len(waits))
-	}
-	for i, w := range waits {
-		if want := time.Duration(i+1) * 10 * time.Millisecond; w != want {
-			t.Errorf("caller %d waited %v, want %v", i+1, w, want)
-		}
-	}
-	// Another channel, or another endpoint, has its own limiter.
-	for _, k := range [][2]string{{"other", endpointPush}, {"ch", endpointReply}} {
-		before := len(waits)
-		if err := c.limits.wait(context.Background(), c, k[0], k[1]); err != nil {
-			t.Fatal(err)
-		}
-		if len(waits) != before {
-			t.Errorf("%v waited for another limiter", k)
-		}
-	}
-}
-
 func TestRateLimitPerEndpointOverride(t *testing.T) {
 	c := NewClient(Config{EndpointLimits: map[string]rate.Limit{endpointProfile: 10}})
-	if got := c.limits.get("ch", endpointProfile).Limit(); got != 10 {
+	if got := c.api.Limit("ch", endpointProfile); got != 10 {
 		t.Errorf("profile limit %v, want 10", got)
 	}
-	if got := c.limits.get("ch", endpointPush).Limit(); got != DefaultRateLimit {
+	if got := c.api.Limit("ch", endpointPush); got != DefaultRateLimit {
 		t.Errorf("push limit %v, want the default", got)
-	}
-}
-
-func TestRateLimitWaitGivesUpWithTheContext(t *testing.T) {
-	c := NewClient(Config{RateLimit: 1})
-	ctx := context.Background()
-	if err := c.limits.wait(ctx, c, "ch", endpointPush); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
-	defer cancel()
-	if err := c.limits.wait(ctx, c, "ch", endpointPush); err == nil {
-		t.Fatal("waited past the context's deadline")
-	}
-	// The cancelled reservation gave its slot back: after one second the
-	// next caller goes at once rather than two seconds later.
-	lim := c.limits.get("ch", endpointPush)
-	if d := lim.ReserveN(time.Now().Add(time.Second), 1).DelayFrom(time.Now().Add(time.Second)); d > 50*time.Millisecond {
-		t.Errorf("next slot %v after a second, want about 0", d)
 	}
 }
 
@@ -191,7 +111,7 @@ func TestRetryHonoursRetryAfterAndTheDeadline(t *testing.T) {
 			p.SetFaults(linetest.Faults{RateLimits: 1, RetryAfter: 2 * time.Second})
 			start := clk.Now()
 			err := pushOne(c, ch)
-			if !retryable(err) {
+			if !retry.Retryable(err) {
 				t.Fatalf("got %v, want a retryable error", err)
 			}
 			calls := p.Calls()
@@ -207,23 +127,5 @@ func TestRetryHonoursRetryAfterAndTheDeadline(t *testing.T) {
 				t.Errorf("retried for %v, past the deadline %v", spent, tc.deadline)
 			}
 		})
-	}
-}
-
-func TestBackoffGrowsAndIsCapped(t *testing.T) {
-	c := NewClient(Config{BackoffBase: 100 * time.Millisecond, BackoffMax: time.Second})
-	c.jitter = func(d time.Duration) time.Duration { return d } // the ceiling
-	var got []time.Duration
-	for n := 1; n <= 6; n++ {
-		got = append(got, c.backoff(n))
-	}
-	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second}
-	if !slices.Equal(got, want) {
-		t.Errorf("backoff ceilings %v, want %v", got, want)
-	}
-	for range 1000 {
-		if j := jitter(time.Second); j < 500*time.Millisecond || j > time.Second {
-			t.Fatalf("jitter(1s) = %v, want within [0.5s, 1s]", j)
-		}
 	}
 }

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"net/http"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/internal/retry"
 )
 
 const endpointMarkRead = "POST /v2/bot/chat/markAsRead"
@@ -42,22 +42,10 @@ func (c *Client) MarkRead(ctx context.Context, ch enquiry.Channel, customer, tok
 	if err != nil {
 		return err
 	}
-	k := &call{
-		op: "mark as read", endpoint: endpointMarkRead, method: http.MethodPost,
-		url: c.cfg.APIBase + "/v2/bot/chat/markAsRead", channel: ch.ID,
-		token: ch.Credentials.Token, body: body,
-	}
-	err = c.retry(ctx, k, func(ctx context.Context) error {
-		res, err := c.roundTrip(ctx, k)
-		if err != nil {
-			return err
-		}
-		drain(res.body)
-		return nil
-	})
+	_, err = c.api.Send(ctx, c.request("mark as read", endpointMarkRead, ch, body))
 	if err != nil {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "line: mark as read failed",
-			slog.String("channel", ch.ID), slog.Bool("retryable", retryable(err)), slog.String("error", err.Error()))
+			slog.String("channel", ch.ID), slog.Bool("retryable", retry.Retryable(err)), slog.String("error", err.Error()))
 	}
 	return err
 }

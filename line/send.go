@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -15,6 +14,8 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/internal/apiclient"
+	"github.com/socialdesk/socialdesk/internal/retry"
 	"github.com/socialdesk/socialdesk/internal/uuid"
 	"github.com/socialdesk/socialdesk/media"
 )
@@ -75,7 +76,7 @@ func (c *Client) Send(ctx context.Context, out enquiry.Outbound) (enquiry.Receip
 		}
 		c.log.LogAttrs(ctx, level, "line: send failed",
 			slog.String("channel", out.Channel.ID), slog.String("retry_key", out.RetryKey),
-			slog.Bool("retryable", retryable(err)), slog.String("error", err.Error()))
+			slog.Bool("retryable", retry.Retryable(err)), slog.String("error", err.Error()))
 	}
 	return rec, err
 }
@@ -164,11 +165,7 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 	if err != nil {
 		return enquiry.Receipt{}, err
 	}
-	k := &call{
-		op: "reply", endpoint: endpointReply, method: http.MethodPost,
-		url: c.cfg.APIBase + "/v2/bot/message/reply", channel: out.Channel.ID,
-		token: out.Channel.Credentials.Token, body: body,
-	}
+	k := c.request("reply", endpointReply, out.Channel, body)
 	var (
 		rid       string
 		uncertain *Error // the last attempt LINE may have carried out
@@ -177,19 +174,19 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 		// An earlier Send, in this process or a dead one, may have used
 		// the token: it is spent only on this send, so its refusal as
 		// used means delivered, as after an unclear answer here.
-		uncertain = &Error{Op: "reply", Message: "an earlier attempt of this send may have used the reply token"}
+		uncertain = &Error{Service: service, Op: "reply", Message: "an earlier attempt of this send may have used the reply token"}
 	}
-	err = c.retry(ctx, k, func(ctx context.Context) error {
+	err = c.api.Retry(ctx, k, func(ctx context.Context) error {
 		if !c.fresh(out) {
 			if uncertain != nil {
 				return uncertainError(uncertain)
 			}
 			return errFallback
 		}
-		res, err := c.roundTrip(ctx, k)
+		res, err := c.api.Do(ctx, k)
 		if err == nil {
-			rid = res.requestID
-			drain(res.body)
+			rid = res.RequestID
+			apiclient.Drain(res.Body)
 			return nil
 		}
 		var le *Error
@@ -204,13 +201,13 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 				return nil
 			case errors.Is(le, ErrInvalidReplyToken):
 				return errFallback
-			case le.ambiguous:
+			case le.Uncertain:
 				uncertain = le
 			}
 		}
 		return err
 	})
-	if err != nil && uncertain != nil && retryable(err) {
+	if err != nil && uncertain != nil && retry.Retryable(err) {
 		// Out of attempts after an unclear answer: a later push could
 		// deliver the messages twice.
 		err = uncertainError(uncertain)
@@ -222,7 +219,7 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 }
 
 func uncertainError(last *Error) *Error {
-	return &Error{Op: "reply", Status: last.Status, Message: ErrDeliveryUncertain.Error()[len("line: "):], RequestID: last.RequestID, Err: ErrDeliveryUncertain}
+	return &Error{Service: service, Op: "reply", Status: last.Status, Message: ErrDeliveryUncertain.Error()[len("line: "):], RequestID: last.RequestID, Err: ErrDeliveryUncertain}
 }
 
 // push sends one batch with its retry key and returns LINE's request ID
@@ -232,38 +229,27 @@ func (c *Client) push(ctx context.Context, out enquiry.Outbound, msgs []messagin
 	if err != nil {
 		return "", err
 	}
-	k := &call{
-		op: "push", endpoint: endpointPush, method: http.MethodPost,
-		url: c.cfg.APIBase + "/v2/bot/message/push", channel: out.Channel.ID,
-		token: out.Channel.Credentials.Token, body: body,
-		header: map[string]string{headerRetryKey: key}, ok: []int{http.StatusConflict},
-	}
+	k := c.request("push", endpointPush, out.Channel, body)
+	k.Header, k.OK = map[string]string{headerRetryKey: key}, []int{http.StatusConflict}
 	var rid string
-	err = c.retry(ctx, k, func(ctx context.Context) error {
-		res, err := c.roundTrip(ctx, k)
+	err = c.api.Retry(ctx, k, func(ctx context.Context) error {
+		res, err := c.api.Do(ctx, k)
 		if err != nil {
 			return err
 		}
-		drain(res.body)
-		if res.status == http.StatusConflict {
-			acc := res.header.Get(headerAcceptedID)
+		apiclient.Drain(res.Body)
+		if res.Status == http.StatusConflict {
+			acc := res.Header.Get(headerAcceptedID)
 			if acc == "" { // the key is in use by a request still in flight
-				return &Error{Op: "push", Status: res.status, Message: "retry key in use by a request in progress", RequestID: res.requestID, Err: ErrServer, retryable: true}
+				return &Error{Service: service, Op: "push", Status: res.Status, Message: "retry key in use by a request in progress", RequestID: res.RequestID, Err: ErrServer, Transient: true}
 			}
 			rid = acc
 			return nil
 		}
-		rid = res.requestID
+		rid = res.RequestID
 		return nil
 	})
 	return rid, err
-}
-
-// drain reads what is left of a small answer and closes it, so the
-// connection can be reused.
-func drain(body io.ReadCloser) {
-	io.Copy(io.Discard, io.LimitReader(body, 64<<10))
-	body.Close()
 }
 
 // messages turns the desk's messages into LINE message objects, checking

@@ -3,27 +3,25 @@ package line
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/internal/hookbody"
 	"github.com/socialdesk/socialdesk/internal/uuid"
 )
 
 // Defaults for WebhookConfig's zero fields.
 const (
-	DefaultMaxBodyBytes  = 1 << 20 // 1 MiB; LINE's bodies are far smaller
-	DefaultReadTimeout   = 10 * time.Second
+	DefaultMaxBodyBytes  = hookbody.DefaultMaxBytes // 1 MiB; LINE's bodies are far smaller
+	DefaultReadTimeout   = hookbody.DefaultTimeout  // 10 s
 	DefaultWorkers       = 16
 	DefaultQueueSize     = 10_000
 	DefaultRetryInterval = time.Minute
 	DefaultKeepEvents    = 7 * 24 * time.Hour
 	pruneInterval        = time.Hour
-	firstBuffer          = 4 << 10 // a body's first allocation, at most
 	keyLease             = 30 * time.Second
 )
 
@@ -204,19 +202,8 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 // keeps them and sends nothing). LINE's verification request (no events)
 // gets 200.
 func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	// The deadline comes first: it also bounds what net/http reads of
-	// the body after an early answer (see refuse).
-	rc := http.NewResponseController(rw)
-	if rc.SetReadDeadline(time.Now().Add(w.readTimeout(r))) != nil {
-		rc = nil // not supported (httptest.ResponseRecorder): no deadlines
-	}
-	if r.Method != http.MethodPost {
-		rw.Header().Set("Allow", http.MethodPost)
-		refuse(rw, r, rc, http.StatusMethodNotAllowed, "use POST")
-		return
-	}
-	if r.ContentLength > w.maxBody {
-		refuse(rw, r, rc, http.StatusRequestEntityTooLarge, "request body too large")
+	b, ok := hookbody.Begin(rw, r, hookbody.Limits{MaxBytes: w.maxBody, Timeout: w.timeout})
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -224,32 +211,21 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	ch, err := w.channels.Channel(ctx, id)
 	if err != nil {
 		if errors.Is(err, enquiry.ErrNotFound) {
-			refuse(rw, r, rc, http.StatusNotFound, "unknown channel")
+			b.Refuse(http.StatusNotFound, "unknown channel")
 			return
 		}
 		w.log.ErrorContext(ctx, "line webhook: channel lookup failed", "channel", id, "err", err)
-		refuse(rw, r, rc, http.StatusInternalServerError, "channel lookup failed")
+		b.Refuse(http.StatusInternalServerError, "channel lookup failed")
 		return
 	}
 	signature := r.Header.Get(SignatureHeader)
 	if signature == "" {
-		refuse(rw, r, rc, http.StatusUnauthorized, "invalid signature")
+		b.Refuse(http.StatusUnauthorized, "invalid signature")
 		return
 	}
-	body, err := w.readBody(rw, r)
+	body, err := b.Read()
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			refuse(rw, r, rc, http.StatusRequestEntityTooLarge, "request body too large")
-			return
-		}
-		// The error is net/http's (a timeout, a connection cut off, bad
-		// chunked encoding): it never holds the body's bytes.
 		w.log.InfoContext(ctx, "line webhook: request body not read", "channel", ch.ID, "received", len(body), "err", err)
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			refuse(rw, r, rc, http.StatusRequestTimeout, "request body not received in time")
-			return
-		}
-		refuse(rw, r, rc, http.StatusBadRequest, "cannot read request body")
 		return
 	}
 	if !VerifySignature(ch.Credentials.Secret.Reveal(), body, signature) {
@@ -283,70 +259,6 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	rw.WriteHeader(http.StatusOK)
 	w.pool.offer(fresh)
-}
-
-// readTimeout is how long the body of r may take: w.timeout, or the
-// server's ReadTimeout if that is shorter. Read deadlines are wall-clock
-// times on the connection, so they come from the real clock, not w.clock.
-func (w *Webhook) readTimeout(r *http.Request) time.Duration {
-	d := w.timeout
-	if s, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok && s.ReadTimeout > 0 && s.ReadTimeout < d {
-		d = s.ReadTimeout
-	}
-	return d
-}
-
-// refuse answers code with msg, leaving the rest of the body unread. If
-// the request has a body, it also moves the read deadline to now (when rc
-// is not nil) and, on HTTP/1, asks for the connection to be closed after
-// the answer: otherwise net/http, to keep the connection for another
-// request, reads and discards up to 256 KiB of the unread body after the
-// handler returns, and a client that stalls would hold the connection
-// until the deadline. (On HTTP/2, "Connection: close" would end every
-// stream on the connection; the handler's return ends this one.)
-func refuse(rw http.ResponseWriter, r *http.Request, rc *http.ResponseController, code int, msg string) {
-	if r.ContentLength != 0 {
-		if r.ProtoMajor == 1 {
-			rw.Header().Set("Connection", "close")
-		}
-		if rc != nil {
-			_ = rc.SetReadDeadline(time.Now())
-		}
-	}
-	http.Error(rw, msg, code)
-}
-
-// readBody reads the whole body, at most w.maxBody bytes, into a buffer
-// that grows with what arrives (at most firstBuffer bytes at first, then
-// doubling up to the declared length): a client that declares a large
-// body and sends little of it costs what it sent. On an error it returns
-// what it read so far, for its length.
-func (w *Webhook) readBody(rw http.ResponseWriter, r *http.Request) ([]byte, error) {
-	rd := http.MaxBytesReader(rw, r.Body, w.maxBody)
-	want := w.maxBody + 1 // without a length: room to see it go over
-	if r.ContentLength >= 0 {
-		want = r.ContentLength
-	}
-	buf := make([]byte, 0, min(want, firstBuffer))
-	for int64(len(buf)) < want {
-		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(want, max(2*int64(cap(buf)), firstBuffer)))
-			copy(grown, buf)
-			buf = grown
-		}
-		n, err := rd.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			if r.ContentLength >= 0 && int64(len(buf)) < want {
-				return buf, io.ErrUnexpectedEOF
-			}
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-	return buf, nil
 }
 
 // Run processes recorded events until ctx is done or Shutdown has
