@@ -33,6 +33,8 @@ type MemStore struct {
 	// external maps (channel, external ID) to its messages: one per
 	// customer who used the ID (normally one customer).
 	external map[[2]string][]msgRef
+
+	staff memAccounts // staff accounts and tokens, under their own lock
 }
 
 type memEnquiry struct {

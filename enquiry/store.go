@@ -16,6 +16,7 @@ type Store interface {
 	EnquiryStore
 	MessageStore
 	CustomerStore
+	AccountStore
 }
 
 // ChannelStore keeps channels.

@@ -1,0 +1,158 @@
+package enquiry
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// memAccounts is MemStore's AccountStore. Accounts and tokens touch no
+// enquiry, so they have a lock of their own. The zero value is ready.
+type memAccounts struct {
+	mu       sync.Mutex
+	accounts map[string]Account
+	tokens   map[string]*Token // by ID
+	byHash   map[Secret]*Token
+}
+
+// CreateAccount implements AccountStore.
+func (s *MemStore) CreateAccount(ctx context.Context, a Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.accounts[a.ID]; ok {
+		return ErrAccountExists
+	}
+	if m.accounts == nil {
+		m.accounts = map[string]Account{}
+	}
+	m.accounts[a.ID] = a
+	return nil
+}
+
+// UpdateAccount implements AccountStore.
+func (s *MemStore) UpdateAccount(ctx context.Context, a Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.accounts[a.ID]; !ok {
+		return ErrNotFound
+	}
+	m.accounts[a.ID] = a
+	return nil
+}
+
+// Account implements AccountStore.
+func (s *MemStore) Account(ctx context.Context, id string) (Account, error) {
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.accounts[id]
+	if !ok {
+		return Account{}, ErrNotFound
+	}
+	return a, nil
+}
+
+// Accounts implements AccountStore.
+func (s *MemStore) Accounts(ctx context.Context) ([]Account, error) {
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Account, 0, len(m.accounts))
+	for _, a := range m.accounts {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b Account) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// CreateToken implements AccountStore.
+func (s *MemStore) CreateToken(ctx context.Context, t Token) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.accounts[t.Staff]; !ok {
+		return ErrNotFound
+	}
+	if _, ok := m.tokens[t.ID]; ok {
+		return ErrTokenExists
+	}
+	if _, ok := m.byHash[t.Hash]; ok {
+		return ErrTokenExists
+	}
+	if m.tokens == nil {
+		m.tokens, m.byHash = map[string]*Token{}, map[Secret]*Token{}
+	}
+	m.tokens[t.ID] = &t
+	m.byHash[t.Hash] = &t
+	return nil
+}
+
+// Tokens implements AccountStore.
+func (s *MemStore) Tokens(ctx context.Context, staff string) ([]Token, error) {
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.accounts[staff]; !ok {
+		return nil, ErrNotFound
+	}
+	var out []Token
+	for _, t := range m.tokens {
+		if t.Staff == staff {
+			out = append(out, *t)
+		}
+	}
+	slices.SortFunc(out, func(a, b Token) int {
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// TokenByHash implements AccountStore.
+func (s *MemStore) TokenByHash(ctx context.Context, hash Secret) (Token, Account, error) {
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.byHash[hash]
+	if !ok || !t.Revoked.IsZero() {
+		return Token{}, Account{}, ErrNotFound
+	}
+	a, ok := m.accounts[t.Staff]
+	if !ok || a.Disabled {
+		return Token{}, Account{}, ErrNotFound
+	}
+	return *t, a, nil
+}
+
+// RevokeToken implements AccountStore.
+func (s *MemStore) RevokeToken(ctx context.Context, staff, id string, at time.Time) error {
+	if at.IsZero() {
+		return invalid("at", "a revocation needs its time", nil)
+	}
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.tokens[id]
+	if !ok || t.Staff != staff {
+		return ErrNotFound
+	}
+	if t.Revoked.IsZero() {
+		t.Revoked = at
+	}
+	return nil
+}
