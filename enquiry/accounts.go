@@ -33,7 +33,8 @@ const (
 )
 
 var (
-	// ErrAccountExists: a staff account with that ID exists.
+	// ErrAccountExists: a staff account with that ID exists, or with an
+	// ID that differs from it only in the case of its letters.
 	ErrAccountExists = errors.New("enquiry: staff account ID already in use")
 	// ErrTokenExists: a token with that ID or hash exists. NewToken's
 	// random IDs make it a sign of a fault, not of bad luck.
@@ -42,8 +43,9 @@ var (
 
 // Account is a staff member's account: who they are at the desk, what
 // they may do, and how they sign in. Its ID is the staff ID the desk uses
-// everywhere (routing, attendance, the transcript). An Account is a
-// value; copies share nothing but PasswordHash's immutable string.
+// everywhere (routing, attendance, the transcript); it is matched exactly,
+// but no two accounts have IDs that differ only in case ("alice" and
+// "Alice"), so that one cannot pass for the other. An Account is a value.
 type Account struct {
 	ID string `json:"id"`
 	// First and Last are the names the display-name formats use (see
@@ -115,6 +117,9 @@ type Token struct {
 	ID string `json:"id"`
 	// Staff is the ID of the account the token acts for.
 	Staff string `json:"staff"`
+	// Label says what the token is for ("laptop", "CI"), for people; at
+	// most MaxAccountName characters.
+	Label string `json:"label,omitempty"`
 	// Hash is the SHA-256 of the plain token (see TokenHash). It prints
 	// as "[redacted]" and is never marshalled.
 	Hash    Secret    `json:"-"`
@@ -125,7 +130,8 @@ type Token struct {
 
 // Validate reports the first field that is not acceptable, as a
 // *ValidationError: an ID of 1 to MaxAccountID letters, digits and
-// . _ - @, a staff ID and a hash. Stores call it before writing.
+// . _ - @, a staff ID, a hash, and a label of at most MaxAccountName
+// characters. Stores call it before writing.
 func (t *Token) Validate() error {
 	switch {
 	case t.ID == "" || len(t.ID) > MaxAccountID || !accountID(t.ID):
@@ -134,6 +140,8 @@ func (t *Token) Validate() error {
 		return invalid("staff", "a token needs the ID of its staff account", nil)
 	case t.Hash.IsZero():
 		return invalid("hash", "a token needs the hash of its secret (see NewToken)", nil)
+	case !utf8.ValidString(t.Label) || utf8.RuneCountInString(t.Label) > MaxAccountName:
+		return invalid("label", "at most 100 characters of valid UTF-8", nil)
 	}
 	return nil
 }
@@ -143,7 +151,8 @@ func (t *Token) Validate() error {
 // ErrAccountExists on a restart) and an authenticator reads them back.
 type AccountStore interface {
 	// CreateAccount stores a new account: ErrAccountExists if the ID is
-	// taken, a *ValidationError if Validate fails.
+	// taken, in any case of its letters; a *ValidationError if Validate
+	// fails.
 	CreateAccount(ctx context.Context, a Account) error
 	// UpdateAccount replaces an account (Created included):
 	// ErrNotFound, a *ValidationError if Validate fails.

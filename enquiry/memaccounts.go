@@ -13,6 +13,7 @@ import (
 type memAccounts struct {
 	mu       sync.Mutex
 	accounts map[string]Account
+	folded   map[string]string // strings.ToLower(ID) → ID
 	tokens   map[string]*Token // by ID
 	byHash   map[Secret]*Token
 }
@@ -25,13 +26,14 @@ func (s *MemStore) CreateAccount(ctx context.Context, a Account) error {
 	m := &s.staff
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.accounts[a.ID]; ok {
+	fold := strings.ToLower(a.ID) // IDs are ASCII
+	if _, ok := m.folded[fold]; ok {
 		return ErrAccountExists
 	}
 	if m.accounts == nil {
-		m.accounts = map[string]Account{}
+		m.accounts, m.folded = map[string]Account{}, map[string]string{}
 	}
-	m.accounts[a.ID] = a
+	m.accounts[a.ID], m.folded[fold] = a, a.ID
 	return nil
 }
 

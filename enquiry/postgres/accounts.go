@@ -13,7 +13,7 @@ import (
 
 const (
 	accountColumns = "id, first, last, role, disabled, password_hash, created, updated"
-	tokenColumns   = "id, staff, hash, created, revoked"
+	tokenColumns   = "id, staff, label, hash, created, revoked"
 )
 
 // scanAccount reads a row of accountColumns (with a prefix of its own
@@ -36,13 +36,14 @@ func tokenDest(t *enquiry.Token) ([]any, func()) {
 		hash             string
 		created, revoked pgtype.Timestamptz
 	)
-	return []any{&t.ID, &t.Staff, &hash, &created, &revoked}, func() {
+	return []any{&t.ID, &t.Staff, &t.Label, &hash, &created, &revoked}, func() {
 		t.Hash, t.Created, t.Revoked = enquiry.Secret(hash), goTime(created), goTime(revoked)
 	}
 }
 
 // CreateAccount stores a new account: enquiry.ErrAccountExists if the ID
-// is taken, a *enquiry.ValidationError if it is not valid.
+// is taken, in any case of its letters; a *enquiry.ValidationError if it
+// is not valid.
 func (s *Store) CreateAccount(ctx context.Context, a enquiry.Account) error {
 	if err := a.Validate(); err != nil {
 		return err
@@ -99,8 +100,8 @@ func (s *Store) CreateToken(ctx context.Context, t enquiry.Token) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	_, err := s.pool.Exec(ctx, "INSERT INTO staff_tokens ("+tokenColumns+") VALUES ($1, $2, $3, $4, $5)",
-		t.ID, t.Staff, t.Hash.Reveal(), tz(t.Created), tz(t.Revoked))
+	_, err := s.pool.Exec(ctx, "INSERT INTO staff_tokens ("+tokenColumns+") VALUES ($1, $2, $3, $4, $5, $6)",
+		t.ID, t.Staff, t.Label, t.Hash.Reveal(), tz(t.Created), tz(t.Revoked))
 	// Not the database's message: its detail may quote the hash.
 	switch code, _ := pgCode(err); code {
 	case uniqueViolation:
@@ -142,7 +143,7 @@ func (s *Store) Tokens(ctx context.Context, staff string) ([]enquiry.Token, erro
 func (s *Store) TokenByHash(ctx context.Context, hash enquiry.Secret) (enquiry.Token, enquiry.Account, error) {
 	var t enquiry.Token
 	dest, done := tokenDest(&t)
-	a, err := scanAccount(s.pool.QueryRow(ctx, `SELECT t.id, t.staff, t.hash, t.created, t.revoked,
+	a, err := scanAccount(s.pool.QueryRow(ctx, `SELECT t.id, t.staff, t.label, t.hash, t.created, t.revoked,
 		a.id, a.first, a.last, a.role, a.disabled, a.password_hash, a.created, a.updated
 		FROM staff_tokens t JOIN staff_accounts a ON a.id = t.staff
 		WHERE t.hash = $1 AND t.revoked IS NULL AND NOT a.disabled`, hash.Reveal()), dest...)

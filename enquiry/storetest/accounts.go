@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -73,6 +74,14 @@ func testAccounts(t *testing.T, s enquiry.Store) {
 	if err := s.CreateAccount(ctx(t), again); !errors.Is(err, enquiry.ErrAccountExists) {
 		t.Fatalf("creating alice twice: err = %v, want ErrAccountExists", err)
 	}
+	for _, id := range []string{"Alice", "ALICE", "zed", "BOB"} {
+		if err := s.CreateAccount(ctx(t), account(id, enquiry.RoleAdmin)); !errors.Is(err, enquiry.ErrAccountExists) {
+			t.Fatalf("creating %s beside an ID that differs only in case: err = %v, want ErrAccountExists", id, err)
+		}
+	}
+	if _, err := s.Account(ctx(t), "Alice"); !errors.Is(err, enquiry.ErrNotFound) {
+		t.Fatalf("Account(Alice) for alice's account: err = %v, want ErrNotFound (IDs match exactly)", err)
+	}
 	got, err := s.Account(ctx(t), "alice")
 	if err != nil || !equalAccounts(got, account("alice", enquiry.RoleAdmin)) {
 		t.Fatalf("Account(alice) = %+v, %v; want the account as created", got, err)
@@ -142,10 +151,11 @@ func testAccountsInvalid(t *testing.T, s enquiry.Store) {
 		t.Fatalf("an invalid update was stored: role %q", got.Role)
 	}
 	for name, tok := range map[string]enquiry.Token{
-		"no ID":    {Staff: "carol", Hash: "h1", Created: t0},
-		"no staff": {ID: "t1", Hash: "h1", Created: t0},
-		"no hash":  {ID: "t1", Staff: "carol", Created: t0},
-		"a bad ID": {ID: "t/1", Staff: "carol", Hash: "h1", Created: t0},
+		"no ID":        {Staff: "carol", Hash: "h1", Created: t0},
+		"no staff":     {ID: "t1", Hash: "h1", Created: t0},
+		"no hash":      {ID: "t1", Staff: "carol", Created: t0},
+		"a bad ID":     {ID: "t/1", Staff: "carol", Hash: "h1", Created: t0},
+		"a long label": {ID: "t1", Staff: "carol", Hash: "h1", Label: strings.Repeat("x", 101), Created: t0},
 	} {
 		if err := s.CreateToken(ctx(t), tok); !errors.Is(err, enquiry.ErrInvalid) {
 			t.Errorf("CreateToken with %s: err = %v, want ErrInvalid", name, err)
@@ -210,11 +220,11 @@ func testPasswordRoundTrip(t *testing.T, s enquiry.Store) {
 }
 
 func token(id, staff string, created time.Time) enquiry.Token {
-	return enquiry.Token{ID: id, Staff: staff, Hash: enquiry.Secret("hash-" + id), Created: created}
+	return enquiry.Token{ID: id, Staff: staff, Label: "label of " + id, Hash: enquiry.Secret("hash-" + id), Created: created}
 }
 
 func equalTokens(a, b enquiry.Token) bool {
-	return a.ID == b.ID && a.Staff == b.Staff && a.Hash.Reveal() == b.Hash.Reveal() &&
+	return a.ID == b.ID && a.Staff == b.Staff && a.Label == b.Label && a.Hash.Reveal() == b.Hash.Reveal() &&
 		a.Created.Equal(b.Created) && a.Revoked.Equal(b.Revoked)
 }
 

@@ -14,11 +14,16 @@ CREATE TABLE staff_accounts (
 	updated       timestamptz
 );
 
+-- No two IDs that differ only in case, so that "Alice" cannot pass for
+-- "alice" (IDs are ASCII, so lower() is the same in every collation).
+CREATE UNIQUE INDEX staff_accounts_id_fold ON staff_accounts (lower(id));
+
 -- An API token of a staff account, kept as the SHA-256 of the plain token
 -- (hex), looked up by it. Revoked tokens are kept (revoked is set).
 CREATE TABLE staff_tokens (
 	id      text PRIMARY KEY,
 	staff   text NOT NULL REFERENCES staff_accounts (id) ON DELETE CASCADE,
+	label   text NOT NULL DEFAULT '',
 	hash    text NOT NULL,
 	created timestamptz,
 	revoked timestamptz,
