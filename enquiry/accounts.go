@@ -36,9 +36,10 @@ var (
 	// ErrAccountExists: a staff account with that ID exists, or with an
 	// ID that differs from it only in the case of its letters.
 	ErrAccountExists = errors.New("enquiry: staff account ID already in use")
-	// ErrTokenExists: a token with that ID or hash exists. NewToken's
-	// random IDs make it a sign of a fault, not of bad luck.
-	ErrTokenExists = errors.New("enquiry: token ID already in use")
+	// ErrTokenExists: a token with that ID or hash, or a session with
+	// that hash, exists. NewToken's and NewSession's random values make
+	// it a sign of a fault, not of bad luck.
+	ErrTokenExists = errors.New("enquiry: token or session already stored")
 )
 
 // Account is a staff member's account: who they are at the desk, what
@@ -146,10 +147,12 @@ func (t *Token) Validate() error {
 	return nil
 }
 
-// AccountStore keeps staff accounts and their API tokens. It is part of
-// every Store, so a host seeds its staff with CreateAccount (ignoring
-// ErrAccountExists on a restart) and an authenticator reads them back.
+// AccountStore keeps staff accounts, their API tokens and their
+// sessions. It is part of every Store, so a host seeds its staff with
+// CreateAccount (ignoring ErrAccountExists on a restart) and an
+// authenticator reads them back.
 type AccountStore interface {
+	SessionStore
 	// CreateAccount stores a new account: ErrAccountExists if the ID is
 	// taken, in any case of its letters; a *ValidationError if Validate
 	// fails.

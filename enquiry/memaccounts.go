@@ -16,6 +16,7 @@ type memAccounts struct {
 	folded   map[string]string // strings.ToLower(ID) → ID
 	tokens   map[string]*Token // by ID
 	byHash   map[Secret]*Token
+	sessions map[Secret]Session // by hash
 }
 
 // CreateAccount implements AccountStore.
@@ -157,4 +158,73 @@ func (s *MemStore) RevokeToken(ctx context.Context, staff, id string, at time.Ti
 		t.Revoked = at
 	}
 	return nil
+}
+
+// CreateSession implements SessionStore.
+func (s *MemStore) CreateSession(ctx context.Context, sess Session) error {
+	if err := sess.Validate(); err != nil {
+		return err
+	}
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.accounts[sess.Staff]; !ok {
+		return ErrNotFound
+	}
+	if _, ok := m.sessions[sess.Hash]; ok {
+		return ErrTokenExists
+	}
+	if m.sessions == nil {
+		m.sessions = map[Secret]Session{}
+	}
+	m.sessions[sess.Hash] = sess
+	return nil
+}
+
+// SessionByHash implements SessionStore.
+func (s *MemStore) SessionByHash(ctx context.Context, hash Secret, now time.Time) (Session, Account, error) {
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	sess, ok := m.sessions[hash]
+	if !ok || !now.Before(sess.Expires) {
+		return Session{}, Account{}, ErrNotFound
+	}
+	a, ok := m.accounts[sess.Staff]
+	if !ok || a.Disabled {
+		return Session{}, Account{}, ErrNotFound
+	}
+	return sess, a, nil
+}
+
+// DeleteSession implements SessionStore.
+func (s *MemStore) DeleteSession(ctx context.Context, hash Secret) error {
+	m := &s.staff
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.sessions, hash)
+	return nil
+}
+
+// DeleteSessions implements SessionStore.
+func (s *MemStore) DeleteSessions(ctx context.Context, staff string) (int64, error) {
+	return s.staff.deleteSessionsWhere(func(sess Session) bool { return sess.Staff == staff }), nil
+}
+
+// PruneSessions implements SessionStore.
+func (s *MemStore) PruneSessions(ctx context.Context, before time.Time) (int64, error) {
+	return s.staff.deleteSessionsWhere(func(sess Session) bool { return sess.Expires.Before(before) }), nil
+}
+
+func (m *memAccounts) deleteSessionsWhere(drop func(Session) bool) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var n int64
+	for h, sess := range m.sessions {
+		if drop(sess) {
+			delete(m.sessions, h)
+			n++
+		}
+	}
+	return n
 }

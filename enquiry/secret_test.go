@@ -31,6 +31,8 @@ const (
 	passwordHash  = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5a2V5a2V5"
 	tokenHash     = "3b1f7e0c9a5d4e2f8b6a0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f"
 	plainToken    = "sdk_0123456789abcdef_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"
+	sessionCookie = "c2Vzc2lvbi1jb29raWUtdmFsdWUtMzItYnl0ZXMhIQ"
+	sessionHash   = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d"
 )
 
 // secretValue is a value holding secrets, as a program may print, log or
@@ -48,12 +50,15 @@ func secretValues() []secretValue {
 	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Account: "Ubot", Credentials: creds, State: enquiry.Active}
 	acc := enquiry.Account{ID: "alice", First: "Alice", Last: "Chen", Role: enquiry.RoleAdmin, PasswordHash: passwordHash}
 	tok := enquiry.Token{ID: "0123456789abcdef", Staff: "alice", Hash: tokenHash, Created: time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC)}
+	sess := enquiry.Session{Hash: sessionHash, Staff: "alice", Created: tok.Created, Expires: tok.Created.Add(time.Hour)}
 	return []secretValue{
 		{name: "a channel secret", v: creds.Secret},
 		{name: "a channel access token", v: creds.Token},
 		{name: "a password hash", v: acc.PasswordHash},
 		{name: "a token hash", v: tok.Hash},
 		{name: "a plain API token", v: enquiry.Secret(plainToken)},
+		{name: "a session cookie value", v: enquiry.Secret(sessionCookie)},
+		{name: "a session hash", v: sess.Hash},
 		{name: "credentials", v: creds},
 		{name: "a pointer to credentials", v: &creds},
 		{name: "a channel", v: ch},
@@ -62,6 +67,8 @@ func secretValues() []secretValue {
 		{name: "a pointer to an account", v: &acc, hiddenInJSON: true},
 		{name: "a list of accounts", v: []enquiry.Account{acc}, hiddenInJSON: true},
 		{name: "a token", v: tok, hiddenInJSON: true},
+		{name: "a session", v: sess, hiddenInJSON: true},
+		{name: "a pointer to a session", v: &sess, hiddenInJSON: true},
 		{name: "a map of secrets", v: map[string]enquiry.Secret{"secret": channelSecret, "hash": passwordHash}},
 	}
 }
@@ -71,7 +78,7 @@ func secretValues() []secretValue {
 // were (so that a test of a path that printed nothing cannot pass).
 func assertRedacted(t *testing.T, out string, shown bool) {
 	t.Helper()
-	for _, s := range []string{channelSecret, channelToken, passwordHash, tokenHash, plainToken} {
+	for _, s := range []string{channelSecret, channelToken, passwordHash, tokenHash, plainToken, sessionCookie, sessionHash} {
 		for _, form := range []string{s, hex.EncodeToString([]byte(s)), strings.ToUpper(hex.EncodeToString([]byte(s))), s[len(s)-12:]} {
 			if strings.Contains(out, form) {
 				t.Fatalf("the output leaks a secret (%q):\n%s", form, out)

@@ -11,8 +11,8 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 )
 
-// runAccounts runs the AccountStore section of the suite, each subtest
-// on a store of its own.
+// runAccounts runs the AccountStore section of the suite (accounts,
+// tokens, sessions), each subtest on a store of its own.
 func runAccounts(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 	tests := []struct {
 		name string
@@ -25,6 +25,11 @@ func runAccounts(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"tokens are kept per account, found by hash and revoked", testTokens},
 		{"a disabled account's tokens stop working at once", testTokensOfDisabled},
 		{"a token made by NewToken checks until revoked", testCheckToken},
+		{"sessions are found until they expire or end", testSessions},
+		{"an invalid session is refused", testSessionsInvalid},
+		{"a disabled account's sessions stop working at once", testSessionsOfDisabled},
+		{"a staff member's sessions end together, and expired ones are pruned", testDeleteAndPruneSessions},
+		{"a session made by NewSession checks until it expires", testCheckSession},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

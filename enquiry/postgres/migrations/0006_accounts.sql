@@ -1,4 +1,4 @@
--- 0006: staff accounts and their API tokens.
+-- 0006: staff accounts, their API tokens and their sessions.
 
 -- A staff account: the staff ID the desk uses everywhere, the names the
 -- display-name formats use, the role, and the argon2id hash of the
@@ -31,3 +31,15 @@ CREATE TABLE staff_tokens (
 );
 
 CREATE INDEX staff_tokens_staff ON staff_tokens (staff, created, id);
+
+-- A signed-in staff member's session, kept as the SHA-256 of its cookie
+-- value (hex), looked up by it; shared by every replica.
+CREATE TABLE staff_sessions (
+	hash    text PRIMARY KEY,
+	staff   text NOT NULL REFERENCES staff_accounts (id) ON DELETE CASCADE,
+	created timestamptz,
+	expires timestamptz NOT NULL
+);
+
+CREATE INDEX staff_sessions_staff ON staff_sessions (staff);
+CREATE INDEX staff_sessions_expires ON staff_sessions (expires);
