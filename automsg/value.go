@@ -13,6 +13,13 @@ import (
 // stay within MaxUnits.
 const MaxValueUnits = 100
 
+// The most units a shortened name keeps before its ellipsis: plainUnits,
+// or isolatedUnits when it is also written between the two isolation marks.
+const (
+	plainUnits    = MaxValueUnits - 1
+	isolatedUnits = MaxValueUnits - 2 - 1
+)
+
 const (
 	ellipsis = "…"      // U+2026, one UTF-16 unit
 	fsi      = "\u2068" // FIRST STRONG ISOLATE
@@ -95,10 +102,6 @@ func newValue(a, b string) value {
 	// off), finding the last safe cut within the two possible budgets: a
 	// cut leaves no surrogate half, no dangling combining mark, no broken
 	// emoji sequence and no half flag.
-	const (
-		plain    = MaxValueUnits - 1     // units before the ellipsis
-		isolated = MaxValueUnits - 2 - 1 // … and the two isolation marks
-	)
 	var (
 		units int
 		prev  rune
@@ -107,7 +110,20 @@ func newValue(a, b string) value {
 	)
 scan:
 	for pi, p := range v.parts {
-		for i, r := range p {
+		for i, size := 0, 0; i < len(p); i += size {
+			// Decoded here rather than by range, which calls the runtime
+			// for every rune beyond ASCII: long names in CJK and most
+			// other scripts are three-byte runes.
+			var r rune
+			r, size = rune(p[i]), 1
+			if r >= utf8.RuneSelf {
+				if i+2 < len(p) && r&0xF0 == 0xE0 && p[i+1]&0xC0 == 0x80 && p[i+2]&0xC0 == 0x80 {
+					r, size = (r&0x0F)<<12|rune(p[i+1]&0x3F)<<6|rune(p[i+2]&0x3F), 3
+				}
+				if size == 1 || r < 0x800 || (r >= 0xD800 && r <= 0xDFFF) {
+					r, size = utf8.DecodeRuneInString(p[i:])
+				}
+			}
 			// Latin, Greek, Cyrillic letters and CJK need none of the
 			// checks for controls, right-to-left text, marks and flags.
 			simple := r < 0x300 || (r >= 0x3100 && r <= 0xD7FF)
@@ -119,9 +135,9 @@ scan:
 			case isRTL(r):
 				v.isolate = true
 			}
-			if units <= plain && prev != zwj && (simple || !extends(r) && (!isRegionalIndicator(r) || ri%2 == 0)) {
+			if units <= plainUnits && prev != zwj && (simple || !extends(r) && (!isRegionalIndicator(r) || ri%2 == 0)) {
 				cuts[0] = cut{pi, i}
-				if units <= isolated {
+				if units <= isolatedUnits {
 					cuts[1] = cut{pi, i}
 				}
 			}
@@ -138,6 +154,10 @@ scan:
 			if units > MaxValueUnits {
 				break scan
 			}
+			if simple {
+				i, size, prev, units = hanRun(p, i+size, pi, prev, units, &cuts)
+				v.known = v.known || size == 3
+			}
 		}
 	}
 	if !v.known {
@@ -152,6 +172,35 @@ scan:
 	}
 	v.size = v.measure()
 	return v
+}
+
+// hanRun counts the run of CJK ideographs, Yi and Hangul (U+4000–U+D7FF)
+// at byte i of part pi of a value, following a rune that is not a joiner,
+// up to MaxValueUnits: each is one unit, none is white space, and a cut is
+// safe before each, so the run needs none of newValue's other checks. It
+// returns the offset and size of the run's last rune (or i and 0 when there
+// is none), that rune, and the units counted with it.
+func hanRun(p string, i, pi int, prev rune, units int, cuts *[2]cut) (int, int, rune, int) {
+	start := i
+	for i+2 < len(p) && units < MaxValueUnits {
+		c0, c1, c2 := p[i], p[i+1], p[i+2]
+		if c0 < 0xE4 || c0 > 0xED || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 || (c0 == 0xED && c1 >= 0xA0) {
+			break
+		}
+		if units <= plainUnits {
+			cuts[0] = cut{pi, i}
+			if units <= isolatedUnits {
+				cuts[1] = cut{pi, i}
+			}
+		}
+		prev = rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+		units++
+		i += 3
+	}
+	if i == start {
+		return i, 0, prev, units
+	}
+	return i - 3, 3, prev, units
 }
 
 // asciiHead reports whether the value is ASCII up to its first

@@ -1,0 +1,258 @@
+package postgres_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/enquiry/postgres"
+)
+
+// Settings of BenchmarkPGCeiling, from the environment.
+const (
+	// ceilingSecondsVar: how long each side runs at each number of
+	// callers (default 5 s).
+	ceilingSecondsVar = "SOCIALDESK_CEILING_SECONDS"
+	// ceilingMessagesVar: messages already in the desk's database before
+	// it is measured, one tenth as many closed enquiries holding them
+	// (default 0: an empty database).
+	ceilingMessagesVar = "SOCIALDESK_CEILING_MESSAGES"
+)
+
+// BenchmarkPGCeiling measures the desk against the database's own ceiling,
+// side by side in one run: at 1, 8 and 32 callers, pgbench inserting one
+// 100-byte row per transaction (each a commit, synchronous_commit as the
+// server sets it, 2 threads), then Desk.Receive on this store for as long
+// (50 customers with open enquiries, each message new). It reports both
+// rates, desk/pgbench, and both 99th percentile latencies. Run it with
+// -benchtime 1x; each side runs SOCIALDESK_CEILING_SECONDS (default 5),
+// against a database holding SOCIALDESK_CEILING_MESSAGES messages (default
+// 0). It skips without pgbench on PATH or the test database.
+func BenchmarkPGCeiling(b *testing.B) {
+	dsn := testDSN(b)
+	pgbench, err := exec.LookPath("pgbench")
+	if err != nil {
+		b.Skip("pgbench is not on PATH")
+	}
+	seconds := envInt(b, ceilingSecondsVar, 5)
+	preload := envInt(b, ceilingMessagesVar, 0)
+	for _, callers := range []int{1, 8, 32} {
+		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
+			schema := newSchema(b)
+			ceiling := runPgbench(b, pgbench, dsn, schema, callers, seconds)
+			desk := runDesk(b, schema, callers, seconds, preload)
+			b.ReportMetric(ceiling.rate, "pgbench-tps")
+			b.ReportMetric(ceiling.p99.Seconds()*1000, "pgbench-p99-ms")
+			b.ReportMetric(desk.rate, "desk-msg/s")
+			b.ReportMetric(desk.p99.Seconds()*1000, "desk-p99-ms")
+			b.ReportMetric(desk.rate/ceiling.rate, "desk/pgbench")
+		})
+	}
+}
+
+// envInt reads a whole number from the environment variable name, or
+// returns def when it is unset.
+func envInt(tb testing.TB, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		tb.Fatalf("%s must be a whole number, not %q", name, v)
+	}
+	return n
+}
+
+// rate is what one side of BenchmarkPGCeiling achieved.
+type rate struct {
+	rate float64       // per second
+	p99  time.Duration // 99th percentile latency of one call
+}
+
+// tpsLine is pgbench's summary of the rate.
+var tpsLine = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
+
+// runPgbench runs pgbench's one-row insert into a table of schema with
+// clients connections for seconds, and reads its rate and, from its
+// per-transaction log, the 99th percentile latency.
+func runPgbench(tb testing.TB, pgbench, dsn, schema string, clients, seconds int) rate {
+	tb.Helper()
+	pool, err := admin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	table := schema + ".ceiling"
+	if _, err := pool.Exec(context.Background(), "CREATE TABLE "+table+" (payload text NOT NULL)"); err != nil {
+		tb.Fatal(err)
+	}
+	dir := tb.TempDir()
+	script := filepath.Join(dir, "insert.sql")
+	row := strings.Repeat("x", 100)
+	if err := os.WriteFile(script, []byte("INSERT INTO "+table+" (payload) VALUES ('"+row+"');\n"), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cfg, err := pgconn.ParseConfig(dsn)
+	if err != nil {
+		tb.Fatal("cannot parse " + dsnVar)
+	}
+	cmd := exec.Command(pgbench, "-n", "-h", cfg.Host, "-p", strconv.Itoa(int(cfg.Port)), "-U", cfg.User,
+		"-f", script, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(2, clients)), "-T", strconv.Itoa(seconds),
+		"-l", "--log-prefix", filepath.Join(dir, "log"), cfg.Database)
+	cmd.Env = append(os.Environ(), "PGPASSWORD="+cfg.Password, "PGAPPNAME="+schema)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tb.Fatalf("pgbench: %v\n%s", err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		tb.Fatalf("pgbench printed no rate:\n%s", out)
+	}
+	tps, _ := strconv.ParseFloat(string(m[1]), 64)
+	return rate{rate: tps, p99: pgbenchP99(tb, dir)}
+}
+
+// pgbenchP99 reads the 99th percentile latency from pgbench's
+// per-transaction logs in dir: lines of "client transaction latency-µs …".
+func pgbenchP99(tb testing.TB, dir string) time.Duration {
+	tb.Helper()
+	logs, _ := filepath.Glob(filepath.Join(dir, "log.*"))
+	var lat []time.Duration
+	for _, name := range logs {
+		f, err := os.Open(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fields := strings.Fields(sc.Text())
+			if len(fields) < 3 {
+				continue
+			}
+			if us, err := strconv.ParseInt(fields[2], 10, 64); err == nil {
+				lat = append(lat, time.Duration(us)*time.Microsecond)
+			}
+		}
+		f.Close()
+	}
+	return p99(lat)
+}
+
+// p99 returns the 99th percentile of lat, sorting it.
+func p99(lat []time.Duration) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	slices.Sort(lat)
+	return lat[len(lat)*99/100]
+}
+
+// runDesk runs Desk.Receive on a migrated store in schema with callers
+// goroutines and as many pooled connections for seconds, after filling the
+// database with preload messages, and returns its rate and p99.
+func runDesk(tb testing.TB, schema string, callers, seconds, preload int) rate {
+	tb.Helper()
+	ctx := context.Background()
+	s := postgres.New(newPoolSize(tb, schema, int32(callers)), postgres.Options{})
+	if err := s.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	d, err := enquiry.New(enquiry.Config{Store: s, Sender: &sender{}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := d.CreateChannel(ctx, supportChannel()); err != nil {
+		tb.Fatal(err)
+	}
+	in := func(customer int, external string) enquiry.Inbound {
+		return enquiry.Inbound{Channel: "main", Customer: enquiry.Customer{ID: fmt.Sprint("U", customer)},
+			ExternalID: external, Content: enquiry.Content{Kind: enquiry.Text, Text: "hello"}}
+	}
+	for c := range 50 {
+		if _, err := d.Receive(ctx, in(c, fmt.Sprint("open-", c))); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if preload > 0 {
+		fill(tb, schema, preload)
+	}
+
+	var (
+		mu    sync.Mutex
+		lat   []time.Duration
+		wg    sync.WaitGroup
+		start = time.Now()
+		end   = start.Add(time.Duration(seconds) * time.Second)
+	)
+	for g := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for i := 0; ; i++ {
+				t := time.Now()
+				if !t.Before(end) {
+					break
+				}
+				if _, err := d.Receive(ctx, in((g+i*callers)%50, fmt.Sprint("m", g, "-", i))); err != nil {
+					tb.Error(err)
+					break
+				}
+				mine = append(mine, time.Since(t))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	return rate{rate: float64(len(lat)) / elapsed.Seconds(), p99: p99(lat)}
+}
+
+// fill adds messages to channel main of schema, ten to each of
+// messages/10 closed enquiries of other customers, copying the plan and
+// content of the desk's own rows, and refreshes the planner's statistics.
+func fill(tb testing.TB, schema string, messages int) {
+	tb.Helper()
+	pool, err := admin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	enquiries := max(1, messages/10)
+	for _, q := range []string{
+		`INSERT INTO ` + schema + `.enquiries (id, channel, customer, customer_name, state, plan, opened, updated, closed, last_activity, version, last_seq)
+		SELECT 'fill-' || g, 'main', 'F' || g, 'Customer ' || g, 'closed', (SELECT plan FROM ` + schema + `.enquiries LIMIT 1),
+			now() - interval '1 year' + g * interval '1 minute', now(), now(), now(), 2, 10
+		FROM generate_series(1, $1) g`,
+		`INSERT INTO ` + schema + `.messages (id, enquiry, channel, seq, direction, author_kind, author_id, at, content, external_id, customer)
+		SELECT 'fill-' || g || '-' || s, 'fill-' || g, 'main', s, 'in', 'customer', 'F' || g,
+			now() - interval '1 year' + g * interval '1 minute', (SELECT content FROM ` + schema + `.messages LIMIT 1),
+			'fill-' || g || '-' || s, 'F' || g
+		FROM generate_series(1, $1) g, generate_series(1, 10) s`,
+		`ANALYZE ` + schema + `.enquiries`,
+		`ANALYZE ` + schema + `.messages`,
+	} {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, enquiries)
+		}
+		if _, err := pool.Exec(ctx, q, args...); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
