@@ -46,9 +46,6 @@ var (
 	// for the next period. A Sender's error that matches it marks the
 	// messages QuotaExhausted.
 	ErrQuotaExhausted = errors.New("enquiry: not sent: the account's message quota for this period is used up; raise the plan's limit or wait for the next period")
-	// ErrLeaseLost: the key's lease expired and another owner took it;
-	// that owner handles the key's events now.
-	ErrLeaseLost = errors.New("enquiry: lease on the key was lost to another owner")
 )
 
 // AttendedError says who already attends an enquiry. It matches

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/socialdesk/socialdesk/inbox"
 )
 
 // MemStore is a Store in memory: the default for demos, tests and
@@ -15,11 +17,11 @@ import (
 type MemStore struct {
 	mu        sync.Mutex
 	channels  map[string]Channel
-	accounts  map[[2]string]string  // (kind, account) → channel ID
-	events    map[[2]string]*Event  // (channel, id) → event, kept to de-duplicate (payload dropped once processed)
-	pending   map[int64]*Event      // seq → unprocessed event
-	byKey     map[EventKey][]*Event // unprocessed events of each key, oldest first
-	leases    map[EventKey]keyLease
+	accounts  map[[2]string]string         // (kind, account) → channel ID
+	events    map[[2]string]*inbox.Event   // (channel, id) → event, kept to de-duplicate (payload dropped once processed)
+	pending   map[int64]*inbox.Event       // seq → unprocessed event
+	byKey     map[inbox.Key][]*inbox.Event // unprocessed events of each key, oldest first
+	leases    map[inbox.Key]keyLease
 	eventSeq  int64
 	enquiries map[string]*memEnquiry
 	order     []*memEnquiry        // by opening, oldest first
@@ -55,26 +57,17 @@ type stamp struct {
 	at    time.Time
 }
 
-var (
-	_ Store       = (*MemStore)(nil)
-	_ EventPruner = (*MemStore)(nil)
-	_ KeyLeaser   = (*MemStore)(nil)
-)
-
-type keyLease struct {
-	owner string
-	until time.Time
-}
+var _ Store = (*MemStore)(nil)
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore {
 	return &MemStore{
 		channels:  map[string]Channel{},
 		accounts:  map[[2]string]string{},
-		events:    map[[2]string]*Event{},
-		pending:   map[int64]*Event{},
-		byKey:     map[EventKey][]*Event{},
-		leases:    map[EventKey]keyLease{},
+		events:    map[[2]string]*inbox.Event{},
+		pending:   map[int64]*inbox.Event{},
+		byKey:     map[inbox.Key][]*inbox.Event{},
+		leases:    map[inbox.Key]keyLease{},
 		enquiries: map[string]*memEnquiry{},
 		open:      map[[2]string]string{},
 		external:  map[[2]string][]msgRef{},
@@ -221,146 +214,6 @@ func (s *MemStore) Channels(ctx context.Context) ([]Channel, error) {
 		out = append(out, ch)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
-}
-
-// AppendEvents implements EventStore.
-func (s *MemStore) AppendEvents(ctx context.Context, events []Event) ([]Event, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var fresh []Event
-	for _, ev := range events {
-		k := [2]string{ev.Channel, ev.ID}
-		if _, seen := s.events[k]; seen {
-			continue
-		}
-		s.eventSeq++
-		ev.Seq = s.eventSeq
-		ev.Payload = slices.Clone(ev.Payload)
-		stored := ev
-		s.events[k] = &stored
-		s.pending[ev.Seq] = &stored
-		ek := EventKey{ev.Channel, ev.Key}
-		s.byKey[ek] = append(s.byKey[ek], &stored)
-		fresh = append(fresh, ev)
-	}
-	return fresh, nil
-}
-
-// EventDone implements EventStore.
-func (s *MemStore) EventDone(ctx context.Context, channel, id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ev, ok := s.events[[2]string{channel, id}]
-	if !ok {
-		return ErrNotFound
-	}
-	if _, pending := s.pending[ev.Seq]; pending {
-		delete(s.pending, ev.Seq)
-		ek := EventKey{ev.Channel, ev.Key}
-		if rest := slices.DeleteFunc(s.byKey[ek], func(p *Event) bool { return p == ev }); len(rest) > 0 {
-			s.byKey[ek] = rest
-		} else {
-			delete(s.byKey, ek)
-		}
-		ev.Payload = nil // only the key is needed now, to drop redeliveries
-	}
-	return nil
-}
-
-// LeaseKey implements KeyLeaser.
-func (s *MemStore) LeaseKey(ctx context.Context, k EventKey, owner string, now, until time.Time, limit int) ([]Event, bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if l, ok := s.leases[k]; ok && l.owner != owner && l.until.After(now) {
-		return nil, false, nil
-	}
-	s.leases[k] = keyLease{owner, until}
-	return s.pendingOf(k, limit), true, nil
-}
-
-// ReleaseKey implements KeyLeaser.
-func (s *MemStore) ReleaseKey(ctx context.Context, k EventKey, owner string, limit int) ([]Event, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if l, ok := s.leases[k]; !ok || l.owner != owner {
-		return nil, ErrLeaseLost
-	}
-	if pending := s.pendingOf(k, limit); len(pending) > 0 {
-		return pending, nil
-	}
-	delete(s.leases, k)
-	return nil, nil
-}
-
-// RenewKeys implements KeyLeaser.
-func (s *MemStore) RenewKeys(ctx context.Context, owner string, keys []EventKey, until time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, k := range keys {
-		if l, ok := s.leases[k]; ok && l.owner == owner {
-			s.leases[k] = keyLease{owner, until}
-		}
-	}
-	return nil
-}
-
-// pendingOf returns copies of k's pending events, at most limit (0: all).
-// s.mu is held.
-func (s *MemStore) pendingOf(k EventKey, limit int) []Event {
-	evs := s.byKey[k]
-	if limit > 0 && len(evs) > limit {
-		evs = evs[:limit]
-	}
-	out := make([]Event, len(evs))
-	for i, ev := range evs {
-		out[i] = *ev
-	}
-	return out
-}
-
-// PruneEvents implements EventPruner.
-func (s *MemStore) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var n int64
-	for k, ev := range s.events {
-		if _, pending := s.pending[ev.Seq]; !pending && ev.Received.Before(before) {
-			delete(s.events, k)
-			n++
-		}
-	}
-	return n, nil
-}
-
-// PendingEvents implements EventStore.
-func (s *MemStore) PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error) {
-	return s.pendingWhere(before, limit, func(*Event) bool { return true })
-}
-
-// PendingUnleased implements KeyLeaser.
-func (s *MemStore) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Event, error) {
-	return s.pendingWhere(before, limit, func(ev *Event) bool {
-		l, ok := s.leases[EventKey{ev.Channel, ev.Key}]
-		return !ok || l.owner == owner || !l.until.After(now)
-	})
-}
-
-// pendingWhere returns the pending events received before `before` for
-// which keep is true, oldest first, at most limit (0: all).
-func (s *MemStore) pendingWhere(before time.Time, limit int, keep func(*Event) bool) ([]Event, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Event
-	for _, ev := range s.pending {
-		if ev.Received.Before(before) && keep(ev) {
-			out = append(out, *ev)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
 	return out, nil
 }
 

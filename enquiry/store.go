@@ -9,10 +9,11 @@ import (
 // implementation is safe for concurrent use by many goroutines and, for a
 // shared database, by many desk instances at once. MemStore is the default;
 // enquiry/postgres serves several replicas. Every implementation must pass
-// the suite in enquiry/storetest.
+// the suite in enquiry/storetest. The webhooks' durable inbox is another
+// interface, inbox.Store, which MemStore and enquiry/postgres implement
+// too.
 type Store interface {
 	ChannelStore
-	EventStore
 	EnquiryStore
 	MessageStore
 	CustomerStore
@@ -35,75 +36,6 @@ type ChannelStore interface {
 	ChannelByAccount(ctx context.Context, kind, account string) (Channel, error)
 	// Channels returns every channel, ordered by ID.
 	Channels(ctx context.Context) ([]Channel, error)
-}
-
-// Event is a platform event recorded durably before the webhook answers,
-// so an event is never lost once accepted: Payload is its raw JSON.
-type Event struct {
-	Channel string `json:"channel"`
-	// ID is the platform's event ID (for LINE: webhookEventId), unique per channel.
-	ID string `json:"id"`
-	// Key orders and groups processing: events with one key (one
-	// customer) are processed in order; different keys in parallel.
-	Key      string    `json:"key"`
-	Received time.Time `json:"received"`
-	Payload  []byte    `json:"payload"`
-	// Seq is the store's arrival order, assigned by AppendEvents.
-	Seq int64 `json:"seq"`
-}
-
-// EventStore is the webhook's durable inbox.
-type EventStore interface {
-	// AppendEvents records events in order and returns the ones not seen
-	// before (by Channel and ID) with Seq set; a redelivered event is
-	// dropped. It fails as a whole or succeeds as a whole.
-	AppendEvents(ctx context.Context, events []Event) ([]Event, error)
-	// EventDone marks an event processed.
-	EventDone(ctx context.Context, channel, id string) error
-	// PendingEvents returns unprocessed events received before
-	// `before`, oldest first, at most limit: what a restarted process
-	// must still do.
-	PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error)
-}
-
-// KeyLeaser is an EventStore shared by several processes (replicas) that
-// lets one process at a time handle a key's events, so that each
-// customer's events reach the desk once at a time and in order, whichever
-// replica recorded them. A lease lasts until released or until its
-// expiry, so a process that dies holds nothing for long. MemStore and
-// enquiry/postgres implement it; line.Webhook uses it when its store does.
-type KeyLeaser interface {
-	// LeaseKey gives the key to owner until `until`, unless another owner
-	// holds it past `now`. When granted, it returns the key's pending
-	// events, oldest first, at most limit; ok reports whether it was.
-	LeaseKey(ctx context.Context, k EventKey, owner string, now, until time.Time, limit int) (pending []Event, ok bool, err error)
-	// ReleaseKey gives up owner's lease on the key if the key has no
-	// pending events. Otherwise owner keeps the lease and gets the key's
-	// pending events, oldest first, at most limit, to handle before
-	// releasing again. ErrLeaseLost if owner no longer held the lease.
-	ReleaseKey(ctx context.Context, k EventKey, owner string, limit int) ([]Event, error)
-	// RenewKeys extends owner's leases on keys until `until`; keys owner
-	// no longer holds are skipped.
-	RenewKeys(ctx context.Context, owner string, keys []EventKey, until time.Time) error
-	// PendingUnleased is PendingEvents without the events of keys that
-	// another owner holds past `now`: what owner may take on.
-	PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Event, error)
-}
-
-// EventKey names the events that are handled in order: one customer's of
-// one channel.
-type EventKey struct {
-	Channel string
-	Key     string
-}
-
-// EventPruner is an EventStore that can forget processed events, which
-// are kept only so that redeliveries are dropped. MemStore and
-// enquiry/postgres implement it; line.Webhook prunes with it now and then.
-type EventPruner interface {
-	// PruneEvents deletes processed events received before `before` and
-	// returns how many it deleted. Pending events are always kept.
-	PruneEvents(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Arrival is an inbound message on its way into the store.

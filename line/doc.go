@@ -19,7 +19,7 @@
 // under a deadline (408) and a limit (413) into a buffer that grows with
 // what arrives, verifies the X-Line-Signature with the channel's secret
 // in constant time (401), parses the events (400, never echoing the
-// body), and records them durably in an enquiry.EventStore, which drops
+// body), and records them durably in an inbox.Store, which drops
 // redeliveries by webhookEventId (500 if the store fails, so LINE
 // redelivers). Everything
 // slow — the customer's profile, downloading and judging content, the

@@ -15,6 +15,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -53,7 +54,7 @@ const (
 
 // process turns one recorded event into desk calls. It runs in a worker,
 // after the webhook has answered.
-func (w *Webhook) process(ctx context.Context, rec enquiry.Event) outcome {
+func (w *Webhook) process(ctx context.Context, rec inbox.Event) outcome {
 	var d detail
 	if json.Unmarshal(rec.Payload, &d) != nil {
 		d = detail{} // as intake saw it: no usable type

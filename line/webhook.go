@@ -5,24 +5,21 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/internal/hookbody"
-	"github.com/socialdesk/socialdesk/internal/uuid"
 )
 
 // Defaults for WebhookConfig's zero fields.
 const (
-	DefaultMaxBodyBytes  = hookbody.DefaultMaxBytes // 1 MiB; LINE's bodies are far smaller
-	DefaultReadTimeout   = hookbody.DefaultTimeout  // 10 s
-	DefaultWorkers       = 16
-	DefaultQueueSize     = 10_000
-	DefaultRetryInterval = time.Minute
-	DefaultKeepEvents    = 7 * 24 * time.Hour
-	pruneInterval        = time.Hour
-	keyLease             = 30 * time.Second
+	DefaultMaxBodyBytes  = hookbody.DefaultMaxBytes   // 1 MiB; LINE's bodies are far smaller
+	DefaultReadTimeout   = hookbody.DefaultTimeout    // 10 s
+	DefaultWorkers       = inbox.DefaultWorkers       // 16
+	DefaultQueueSize     = inbox.DefaultQueueSize     // 10,000
+	DefaultRetryInterval = inbox.DefaultRetryInterval // 1 minute
+	DefaultKeepEvents    = inbox.DefaultKeepEvents    // 7 days
 )
 
 // WebhookConfig configures a Webhook. Channels, Events and Desk are
@@ -32,7 +29,8 @@ type WebhookConfig struct {
 	Channels ChannelLookup
 	// Events is the durable inbox: every event is recorded here before
 	// the webhook answers, and marked done once the desk has it.
-	Events enquiry.EventStore
+	// enquiry.MemStore and enquiry/postgres are inboxes.
+	Events inbox.Store
 	// Desk receives the customers' messages and notes.
 	Desk Desk
 	// Content downloads media and looks up customers' names. When nil,
@@ -69,11 +67,11 @@ type WebhookConfig struct {
 	RetryInterval time.Duration
 	// KeepEvents is how long processed events are remembered, so that
 	// LINE's redeliveries of them are dropped (default 7 days; negative:
-	// forever). When Events implements enquiry.EventPruner, Run deletes
-	// older processed events at start and then every hour.
+	// forever). When Events is an inbox.Pruner, Run deletes older
+	// processed events at start and then every hour.
 	KeepEvents time.Duration
 	// Instance names this process among the replicas sharing Events,
-	// when the store leases keys (enquiry.KeyLeaser): one process at a
+	// when the store leases keys (inbox.Leaser): one process at a
 	// time handles a customer's events, and its lease lets another take
 	// over 30 s after it dies. The default is a new random name for each
 	// Webhook; a name that a restarted process keeps (a pod's stable
@@ -92,30 +90,23 @@ type WebhookConfig struct {
 // recorded events. It is safe for concurrent use.
 type Webhook struct {
 	channels  ChannelLookup
-	events    enquiry.EventStore
+	events    inbox.Store
 	desk      Desk
 	content   ContentFetcher
 	blobs     enquiry.BlobStore
 	channelID func(*http.Request) string
 	maxBody   int64
 	timeout   time.Duration
-	workers   int
-	retry     time.Duration
-	keep      time.Duration
 	log       *slog.Logger
 	clock     enquiry.Clock
-	pool      *pool
+	inbox     *inbox.Workers
 	names     *nameCache
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
-
-	mu       sync.Mutex
-	running  bool
-	shutdown chan struct{} // closed by Shutdown once drained
 }
 
 // ErrRunning is returned by Run when the webhook is already running.
-var ErrRunning = errors.New("line: webhook is already running")
+var ErrRunning = inbox.ErrRunning
 
 type hookClock struct{}
 
@@ -137,14 +128,10 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		channelID: cfg.ChannelID,
 		maxBody:   cfg.MaxBodyBytes,
 		timeout:   cfg.ReadTimeout,
-		workers:   cfg.Workers,
-		retry:     cfg.RetryInterval,
-		keep:      cfg.KeepEvents,
 		log:       cfg.Logger,
 		clock:     cfg.Clock,
 		names:     newNameCache(4096, time.Hour),
 		sleep:     hookSleep,
-		shutdown:  make(chan struct{}),
 	}
 	if w.channelID == nil {
 		w.channelID = func(r *http.Request) string { return r.PathValue("channel") }
@@ -155,33 +142,21 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if w.timeout <= 0 {
 		w.timeout = DefaultReadTimeout
 	}
-	if w.workers <= 0 {
-		w.workers = DefaultWorkers
-	}
-	if w.retry <= 0 {
-		w.retry = DefaultRetryInterval
-	}
-	if w.keep == 0 {
-		w.keep = DefaultKeepEvents
-	}
 	if w.log == nil {
 		w.log = slog.Default()
 	}
 	if w.clock == nil {
 		w.clock = hookClock{}
 	}
-	queue := cfg.QueueSize
-	if queue <= 0 {
-		queue = DefaultQueueSize
-	}
-	w.pool = newPool(cfg.Events, w.clock, queue, w.process)
-	if l, ok := cfg.Events.(enquiry.KeyLeaser); ok {
-		owner := cfg.Instance
-		if owner == "" {
-			owner = uuid.New()
-		}
-		w.pool.useLeases(l, owner, keyLease, w.log)
-	}
+	w.inbox = inbox.New(cfg.Events, w.handle, inbox.Options{
+		Workers:       cfg.Workers,
+		QueueSize:     cfg.QueueSize,
+		RetryInterval: cfg.RetryInterval,
+		KeepEvents:    cfg.KeepEvents,
+		Instance:      cfg.Instance,
+		Logger:        w.log,
+		Clock:         w.clock,
+	})
 	return w
 }
 
@@ -246,10 +221,10 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			"channel", ch.ID, "destination", batch.Destination, "account", ch.Account)
 	}
 	now := w.clock.Now()
-	records := make([]enquiry.Event, len(batch.Events))
+	records := make([]inbox.Event, len(batch.Events))
 	for i := range batch.Events {
 		e := &batch.Events[i]
-		records[i] = enquiry.Event{Channel: ch.ID, ID: e.ID, Key: e.Key(), Received: now, Payload: e.Raw}
+		records[i] = inbox.Event{Channel: ch.ID, ID: e.ID, Key: e.Key(), Received: now, Payload: e.Raw}
 	}
 	fresh, err := w.events.AppendEvents(ctx, records)
 	if err != nil {
@@ -258,7 +233,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rw.WriteHeader(http.StatusOK)
-	w.pool.offer(fresh)
+	w.inbox.Offer(fresh)
 }
 
 // Run processes recorded events until ctx is done or Shutdown has
@@ -267,14 +242,14 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // each worker finishes or abandons (leaving it pending, for the next
 // start) the event it is on, and Run returns nil. Run returns ErrRunning
 // if called while running. While it runs, it also deletes processed
-// events older than KeepEvents, when the store can (enquiry.EventPruner).
+// events older than KeepEvents, when the store can (inbox.Pruner).
 //
-// Several replicas may each run a Webhook on one shared EventStore (as
-// enquiry/postgres allows). When the store leases keys
-// (enquiry.KeyLeaser; MemStore and enquiry/postgres do), one replica at a
-// time handles a customer's events, from the store, in the order they were
-// recorded, whichever replica recorded them; a replica that dies holding
-// a customer's lease delays that customer's events by about 30 s, or not
+// Several replicas may each run a Webhook on one shared inbox (as
+// enquiry/postgres allows). When the store leases keys (inbox.Leaser;
+// MemStore and enquiry/postgres do), one replica at a time handles a
+// customer's events, from the store, in the order they were recorded,
+// whichever replica recorded them; a replica that dies holding a
+// customer's lease delays that customer's events by about 30 s, or not
 // at all when it restarts under the same Instance name. Leases are judged
 // by the replicas' clocks, which must agree (NTP); a replica stalled, or
 // unable to renew, for 30 s may lose a lease while handing over an event,
@@ -284,83 +259,14 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // posted to two replicas within moments may reach the desk in either
 // order, and a sweep may repeat an event another replica is processing
 // (Desk.Receive drops a repeated message; a Notice may appear twice).
-func (w *Webhook) Run(ctx context.Context) error {
-	w.mu.Lock()
-	if w.running {
-		w.mu.Unlock()
-		return ErrRunning
-	}
-	w.running = true
-	w.mu.Unlock()
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	for range w.workers {
-		wg.Go(func() { w.pool.worker(ctx) })
-	}
-	wg.Go(func() {
-		w.pool.sweeper(ctx, w.retry, func(err error) {
-			w.log.ErrorContext(ctx, "line webhook: reading pending events failed", "err", err)
-		})
-	})
-	if p, ok := w.events.(enquiry.EventPruner); ok && w.keep > 0 {
-		wg.Go(func() { w.prune(ctx, p) })
-	}
-	if w.pool.leaser != nil {
-		wg.Go(func() { w.pool.renewLeases(ctx) })
-		defer func() {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			w.pool.expireLeases(ctx)
-		}()
-	}
-	select {
-	case <-ctx.Done():
-	case <-w.shutdown:
-	}
-	w.pool.halt()
-	cancel()
-	wg.Wait()
-	return nil
-}
+// The workers are package inbox's (inbox.Workers).
+func (w *Webhook) Run(ctx context.Context) error { return w.inbox.Run(ctx) }
 
 // Shutdown stops queueing new events (they are still recorded and
 // answered, and the next start processes them), waits until the queued
 // ones are processed or ctx is done, and then makes Run return. It
 // returns ctx.Err() if ctx ended first.
-func (w *Webhook) Shutdown(ctx context.Context) error {
-	err := w.pool.drain(ctx)
-	w.mu.Lock()
-	select {
-	case <-w.shutdown:
-	default:
-		close(w.shutdown)
-	}
-	w.mu.Unlock()
-	return err
-}
-
-// prune deletes processed events older than w.keep now and every
-// pruneInterval until ctx ends.
-func (w *Webhook) prune(ctx context.Context, p enquiry.EventPruner) {
-	t := time.NewTicker(pruneInterval)
-	defer t.Stop()
-	for {
-		n, err := p.PruneEvents(ctx, w.clock.Now().Add(-w.keep))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			w.log.ErrorContext(ctx, "line webhook: pruning processed events failed; will try again", "err", err)
-		case n > 0:
-			w.log.InfoContext(ctx, "line webhook: pruned processed events", "events", n, "kept", w.keep)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
+func (w *Webhook) Shutdown(ctx context.Context) error { return w.inbox.Shutdown(ctx) }
 
 func hookSleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

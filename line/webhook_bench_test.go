@@ -20,6 +20,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
@@ -289,7 +290,7 @@ func BenchmarkProcess(b *testing.B) {
 		b.Fatal(err)
 	}
 	e := batch.Events[0]
-	rec := enquiry.Event{Channel: hookChannel, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw}
+	rec := inbox.Event{Channel: hookChannel, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 )
 
 // SetSleep replaces how w waits between attempts, so tests need not
@@ -13,7 +13,7 @@ func SetSleep(w *Webhook, f func(ctx context.Context, d time.Duration) error) { 
 
 // ProcessEvent runs the workers' handling of one recorded event
 // synchronously and reports whether it was done (not left for later).
-func ProcessEvent(ctx context.Context, w *Webhook, ev enquiry.Event) bool {
+func ProcessEvent(ctx context.Context, w *Webhook, ev inbox.Event) bool {
 	return w.process(ctx, ev) == done
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 )
 
@@ -24,11 +25,11 @@ const (
 	hookURL     = "/webhook/line/" + hookChannel
 )
 
-// memEvents is an in-memory enquiry.EventStore for these tests.
+// memEvents is an in-memory inbox.Store for these tests.
 type memEvents struct {
 	mu     sync.Mutex
 	seq    int64
-	events []enquiry.Event
+	events []inbox.Event
 	seen   map[[2]string]int
 	done   map[[2]string]bool
 	fail   error
@@ -39,13 +40,13 @@ func newMemEvents() *memEvents {
 	return &memEvents{seen: map[[2]string]int{}, done: map[[2]string]bool{}}
 }
 
-func (m *memEvents) AppendEvents(ctx context.Context, events []enquiry.Event) ([]enquiry.Event, error) {
+func (m *memEvents) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
 		return nil, m.fail
 	}
-	var fresh []enquiry.Event
+	var fresh []inbox.Event
 	for _, ev := range events {
 		k := [2]string{ev.Channel, ev.ID}
 		if _, ok := m.seen[k]; ok {
@@ -72,10 +73,10 @@ func (m *memEvents) EventDone(ctx context.Context, channel, id string) error {
 	return nil
 }
 
-func (m *memEvents) PendingEvents(ctx context.Context, before time.Time, limit int) ([]enquiry.Event, error) {
+func (m *memEvents) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Event, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []enquiry.Event
+	var out []inbox.Event
 	for _, ev := range m.events {
 		if len(out) == limit {
 			break
@@ -87,7 +88,7 @@ func (m *memEvents) PendingEvents(ctx context.Context, before time.Time, limit i
 	return out, nil
 }
 
-func (m *memEvents) recorded() []enquiry.Event {
+func (m *memEvents) recorded() []inbox.Event {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return slices.Clone(m.events)

@@ -10,7 +10,7 @@ import (
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
 
-// pruningEvents is the tests' event store with enquiry.EventPruner: it
+// pruningEvents is the tests' event store with inbox.Pruner: it
 // reports each cutoff it is asked to prune before.
 type pruningEvents struct {
 	*memEvents

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
@@ -20,7 +21,7 @@ type replica struct {
 	url  string
 }
 
-func startReplica(t *testing.T, name string, store enquiry.EventStore, desk line.Desk) *replica {
+func startReplica(t *testing.T, name string, store inbox.Store, desk line.Desk) *replica {
 	t.Helper()
 	hook := line.NewWebhook(line.WebhookConfig{Channels: hookChannelSet(), Events: store, Desk: desk,
 		Logger: quietLogger(), Instance: name})
@@ -38,7 +39,7 @@ func startReplica(t *testing.T, name string, store enquiry.EventStore, desk line
 	return &replica{hook: hook, url: srv.URL + hookURL}
 }
 
-// Two replicas on one store (enquiry.MemStore, an enquiry.KeyLeaser): a
+// Two replicas on one store (enquiry.MemStore, an inbox.Leaser): a
 // customer's messages are posted to them in turn, each after the last was
 // answered, as LINE posts through a load balancer; some take the desk a
 // while. Each customer's messages reach the desk once each, one at a time

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
 	"github.com/socialdesk/socialdesk/media"
@@ -138,9 +139,9 @@ func TestWorkersOverflowWaitsInTheStoreAndKeepsOrder(t *testing.T) {
 func TestWorkersReplayPendingEventsOnStart(t *testing.T) {
 	h := newHookHarness(t, nil)
 	// A previous process recorded these and crashed before handling them.
-	var recs []enquiry.Event
+	var recs []inbox.Event
 	for i := range 5 {
-		recs = append(recs, enquiry.Event{Channel: hookChannel, ID: fmt.Sprint("old-", i), Key: hookUser,
+		recs = append(recs, inbox.Event{Channel: hookChannel, ID: fmt.Sprint("old-", i), Key: hookUser,
 			Received: time.Now().Add(-time.Hour), Payload: linetest.TextEvent(hookUser, strconv.Itoa(i))})
 	}
 	_, err := h.store.AppendEvents(context.Background(), recs)

@@ -17,7 +17,7 @@
 // deadlines are columns that any replica claims with FOR UPDATE SKIP
 // LOCKED and a lease, so a replica that dies mid-ring loses nothing:
 // another claims the deadline when the lease ends. Each customer's webhook
-// events are leased the same way (enquiry.KeyLeaser, table event_keys):
+// events are leased the same way (inbox.Leaser, table event_keys):
 // one replica at a time hands them to the desk, in order. Every lease
 // names its owner, so a replica restarted under its old name (its
 // enquiry.Config.Instance) ends its predecessor's leases at once

@@ -10,22 +10,24 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 )
 
 var (
-	_ enquiry.EventPruner = (*Store)(nil)
-	_ enquiry.KeyLeaser   = (*Store)(nil)
+	_ inbox.Store  = (*Store)(nil)
+	_ inbox.Leaser = (*Store)(nil)
+	_ inbox.Pruner = (*Store)(nil)
 )
 
 // AppendEvents records events in order and returns the ones not seen
 // before (by Channel and ID) with Seq set; a redelivered event is dropped.
 // It fails as a whole or succeeds as a whole. The inserts go to the
 // database in one round trip.
-func (s *Store) AppendEvents(ctx context.Context, events []enquiry.Event) ([]enquiry.Event, error) {
+func (s *Store) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
-	var fresh []enquiry.Event
+	var fresh []inbox.Event
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		fresh = fresh[:0]
 		b := &pgx.Batch{}
@@ -73,11 +75,11 @@ func (s *Store) EventDone(ctx context.Context, channel, id string) error {
 
 // LeaseKey gives the key to owner until `until` unless another owner
 // holds it past `now`, and when it does, returns the key's pending
-// events, oldest first, at most limit (enquiry.KeyLeaser). The events are
+// events, oldest first, at most limit (inbox.Leaser). The events are
 // read by a second statement, after the lease is won, so that they
 // include everything the previous holder left pending and nothing it
 // finished. One round trip.
-func (s *Store) LeaseKey(ctx context.Context, k enquiry.EventKey, owner string, now, until time.Time, limit int) ([]enquiry.Event, bool, error) {
+func (s *Store) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Event, bool, error) {
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO event_keys (channel, key, owner, until) VALUES ($1, $2, $3, $5)
 		ON CONFLICT (channel, key) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until
@@ -93,12 +95,12 @@ func (s *Store) LeaseKey(ctx context.Context, k enquiry.EventKey, owner string, 
 }
 
 // ReleaseKey gives up owner's lease on the key if the key has no pending
-// events, or else keeps it and returns them (enquiry.KeyLeaser). It locks
+// events, or else keeps it and returns them (inbox.Leaser). It locks
 // the lease first and only then looks for pending events, in a second
 // statement: an event recorded meanwhile by a process whose LeaseKey this
 // lease refused is either seen here (and kept) or recorded after the
 // release (and then that process's next LeaseKey wins). One round trip.
-func (s *Store) ReleaseKey(ctx context.Context, k enquiry.EventKey, owner string, limit int) ([]enquiry.Event, error) {
+func (s *Store) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Event, error) {
 	b := &pgx.Batch{}
 	b.Queue(`SELECT owner = $3 FROM event_keys WHERE channel = $1 AND key = $2 FOR UPDATE`, k.Channel, k.Key, owner)
 	b.Queue(`WITH pending AS (`+pendingOfKey+` ORDER BY seq LIMIT $4),
@@ -112,7 +114,7 @@ func (s *Store) ReleaseKey(ctx context.Context, k enquiry.EventKey, owner string
 	case err != nil:
 		return nil, wrap(err, "releasing an event key")
 	case !held:
-		return nil, enquiry.ErrLeaseLost
+		return nil, inbox.ErrLeaseLost
 	}
 	return evs, nil
 }
@@ -121,7 +123,7 @@ func (s *Store) ReleaseKey(ctx context.Context, k enquiry.EventKey, owner string
 // it returns no row) then one that returns events, as one implicit
 // transaction: its statements run in order, each with a fresh snapshot,
 // and the locks the first takes are held to the end. One round trip.
-func (s *Store) flagThenEvents(ctx context.Context, b *pgx.Batch) (flag bool, evs []enquiry.Event, err error) {
+func (s *Store) flagThenEvents(ctx context.Context, b *pgx.Batch) (flag bool, evs []inbox.Event, err error) {
 	err = s.retry(ctx, func() error {
 		flag, evs = false, nil
 		res := s.pool.SendBatch(ctx, b)
@@ -143,9 +145,9 @@ func (s *Store) flagThenEvents(ctx context.Context, b *pgx.Batch) (flag bool, ev
 // column order; callers add conditions, ORDER BY and LIMIT.
 const pendingOfKey = `SELECT channel, id, key, received, payload, seq FROM events WHERE channel = $1 AND key = $2 AND NOT done`
 
-func scanEvent(row pgx.CollectableRow) (enquiry.Event, error) {
+func scanEvent(row pgx.CollectableRow) (inbox.Event, error) {
 	var (
-		ev       enquiry.Event
+		ev       inbox.Event
 		received pgtype.Timestamptz
 	)
 	err := row.Scan(&ev.Channel, &ev.ID, &ev.Key, &received, &ev.Payload, &ev.Seq)
@@ -154,13 +156,13 @@ func scanEvent(row pgx.CollectableRow) (enquiry.Event, error) {
 }
 
 // RenewKeys extends owner's leases on keys until `until`
-// (enquiry.KeyLeaser).
-func (s *Store) RenewKeys(ctx context.Context, owner string, keys []enquiry.EventKey, until time.Time) error {
+// (inbox.Leaser).
+func (s *Store) RenewKeys(ctx context.Context, owner string, keys []inbox.Key, until time.Time) error {
 	if len(keys) == 0 {
 		return nil
 	}
 	// Rows are locked in key order, so two renewals never deadlock.
-	keys = slices.SortedFunc(slices.Values(keys), func(a, b enquiry.EventKey) int {
+	keys = slices.SortedFunc(slices.Values(keys), func(a, b inbox.Key) int {
 		return cmp.Or(cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.Key, b.Key))
 	})
 	channels, names := make([]string, len(keys)), make([]string, len(keys))
@@ -175,8 +177,8 @@ func (s *Store) RenewKeys(ctx context.Context, owner string, keys []enquiry.Even
 }
 
 // PendingUnleased is PendingEvents without the events of keys another
-// owner holds past now (enquiry.KeyLeaser).
-func (s *Store) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]enquiry.Event, error) {
+// owner holds past now (inbox.Leaser).
+func (s *Store) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Event, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT channel, id, key, received, payload, seq FROM events e
 		WHERE NOT done AND received < $1 AND NOT EXISTS (
 			SELECT 1 FROM event_keys k WHERE k.channel = e.channel AND k.key = e.key AND k.owner <> $3 AND k.until > $4)
@@ -187,7 +189,7 @@ func (s *Store) PendingUnleased(ctx context.Context, owner string, now, before t
 
 // PendingEvents returns unprocessed events received before `before`,
 // oldest first, at most limit (0: all).
-func (s *Store) PendingEvents(ctx context.Context, before time.Time, limit int) ([]enquiry.Event, error) {
+func (s *Store) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Event, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT channel, id, key, received, payload, seq FROM events
 		WHERE NOT done AND received < $1 ORDER BY seq LIMIT $2`, before, limitArg(limit))
 	evs, err := pgx.CollectRows(rows, scanEvent)
@@ -195,7 +197,7 @@ func (s *Store) PendingEvents(ctx context.Context, before time.Time, limit int) 
 }
 
 // PruneEvents deletes processed events received before `before` and
-// returns how many it deleted (enquiry.EventPruner). Processed events are
+// returns how many it deleted (inbox.Pruner). Processed events are
 // kept only to drop redeliveries; line.Webhook calls it now and then
 // (WebhookConfig.KeepEvents).
 func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/enquiry/postgres"
+	"github.com/socialdesk/socialdesk/inbox"
 )
 
 // ReleaseKey looks for pending events only once it holds the lease's row
@@ -23,7 +23,7 @@ func TestReleaseKeySeesAnEventRecordedWhileItWaits(t *testing.T) {
 	a := newStoreIn(t, schema, postgres.Options{})
 	b := newStoreIn(t, schema, postgres.Options{})
 	pool := newPool(t, schema)
-	k := enquiry.EventKey{Channel: "c", Key: "u"}
+	k := inbox.Key{Channel: "c", Key: "u"}
 	now := time.Now()
 	_, ok, err := b.LeaseKey(ctx, k, "B", now, now.Add(time.Minute), 32)
 	require.NoError(t, err)
@@ -34,14 +34,14 @@ func TestReleaseKeySeesAnEventRecordedWhileItWaits(t *testing.T) {
 	_, err = x.Exec(ctx, "SELECT 1 FROM event_keys WHERE channel = 'c' AND key = 'u' FOR KEY SHARE")
 	require.NoError(t, err)
 	type result struct {
-		evs []enquiry.Event
+		evs []inbox.Event
 		err error
 	}
 	released := make(chan result, 1)
 	go func() { evs, err := b.ReleaseKey(ctx, k, "B", 32); released <- result{evs, err} }()
 	time.Sleep(200 * time.Millisecond) // B's release is under way, waiting for the row
 
-	_, err = a.AppendEvents(ctx, []enquiry.Event{{Channel: "c", ID: "e1", Key: "u", Received: now, Payload: []byte(`{}`)}})
+	_, err = a.AppendEvents(ctx, []inbox.Event{{Channel: "c", ID: "e1", Key: "u", Received: now, Payload: []byte(`{}`)}})
 	require.NoError(t, err)
 	_, ok, err = a.LeaseKey(ctx, k, "A", time.Now(), time.Now().Add(time.Minute), 32)
 	require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/routing"
 )
@@ -16,8 +17,15 @@ import (
 // demoChannel is the demo's channel ID.
 const demoChannel = "demo"
 
+// store is the desk's store and the webhook's durable inbox in one:
+// enquiry.MemStore and enquiry/postgres are both.
+type store interface {
+	enquiry.Store
+	inbox.Store
+}
+
 // openStore returns the store: memory, or PostgreSQL with DESK_DATABASE_URL.
-func openStore(ctx context.Context, cfg config, log *slog.Logger) (enquiry.Store, func(), error) {
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (store, func(), error) {
 	if cfg.DatabaseURL != "" {
 		return openPostgres(ctx, cfg.DatabaseURL, log)
 	}

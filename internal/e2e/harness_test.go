@@ -25,6 +25,7 @@ import (
 
 	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
@@ -143,7 +144,7 @@ func newRig(t testing.TB, cfg rigConfig) *rig {
 		logs: &syncBuffer{}, apiURL: p.URL(), dataURL: p.DataURL(),
 		lineHTTP: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256},
 	}
-	r.events = &eventLog{EventStore: r.store, KeyLeaser: r.store.(enquiry.KeyLeaser), fresh: map[string]int{}}
+	r.events = &eventLog{Store: r.store.(inbox.Store), Leaser: r.store.(inbox.Leaser), fresh: map[string]int{}}
 	r.log = slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	r.roster.Add("staff-1", automsg.Staff{First: "Sam", Last: "Staff"}, 0)
 
@@ -405,30 +406,30 @@ func (r *rig) deliver(ctx context.Context, events ...json.RawMessage) error {
 // eventLog is the webhook's event store, counting what it accepted as new.
 // It leases keys as the store does (both stores do).
 type eventLog struct {
-	enquiry.EventStore
-	enquiry.KeyLeaser
+	inbox.Store
+	inbox.Leaser
 	mu    sync.Mutex
 	fresh map[string]int // event ID → times accepted as new
 	// slowReads delays PendingEvents, as a busy database would.
 	slowReads atomic.Int64
 }
 
-func (l *eventLog) PendingEvents(ctx context.Context, before time.Time, limit int) ([]enquiry.Event, error) {
+func (l *eventLog) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Event, error) {
 	if d := time.Duration(l.slowReads.Load()); d > 0 {
 		pause(ctx, d)
 	}
-	return l.EventStore.PendingEvents(ctx, before, limit)
+	return l.Store.PendingEvents(ctx, before, limit)
 }
 
-func (l *eventLog) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]enquiry.Event, error) {
+func (l *eventLog) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Event, error) {
 	if d := time.Duration(l.slowReads.Load()); d > 0 {
 		pause(ctx, d)
 	}
-	return l.KeyLeaser.PendingUnleased(ctx, owner, now, before, limit)
+	return l.Leaser.PendingUnleased(ctx, owner, now, before, limit)
 }
 
-func (l *eventLog) AppendEvents(ctx context.Context, events []enquiry.Event) ([]enquiry.Event, error) {
-	fresh, err := l.EventStore.AppendEvents(ctx, events)
+func (l *eventLog) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
+	fresh, err := l.Store.AppendEvents(ctx, events)
 	if err == nil {
 		l.mu.Lock()
 		for _, e := range fresh {
@@ -452,7 +453,7 @@ func (l *eventLog) accepted() map[string]int {
 
 // pendingEvents counts recorded events not yet processed.
 func (r *rig) pendingEvents(ctx context.Context) int {
-	ev, err := r.store.PendingEvents(ctx, time.Now().Add(time.Hour), 1<<20)
+	ev, err := r.events.Store.PendingEvents(ctx, time.Now().Add(time.Hour), 1<<20)
 	if err != nil {
 		r.t.Fatal(err)
 	}

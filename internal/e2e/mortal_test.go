@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 )
 
 // errKilled is what a killed instance's store calls return.
@@ -47,20 +48,6 @@ func (s *mortalStore) DeleteChannel(ctx context.Context, id string) error {
 		return err
 	}
 	return s.Store.DeleteChannel(ctx, id)
-}
-
-func (s *mortalStore) AppendEvents(ctx context.Context, events []enquiry.Event) ([]enquiry.Event, error) {
-	if err := s.alive(); err != nil {
-		return nil, err
-	}
-	return s.Store.AppendEvents(ctx, events)
-}
-
-func (s *mortalStore) EventDone(ctx context.Context, channel, id string) error {
-	if err := s.alive(); err != nil {
-		return err
-	}
-	return s.Store.EventDone(ctx, channel, id)
 }
 
 func (s *mortalStore) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Received, error) {
@@ -147,7 +134,7 @@ func (l *mortalEvents) alive() error {
 	return nil
 }
 
-func (l *mortalEvents) AppendEvents(ctx context.Context, events []enquiry.Event) ([]enquiry.Event, error) {
+func (l *mortalEvents) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
 	if err := l.alive(); err != nil {
 		return nil, err
 	}
@@ -161,21 +148,21 @@ func (l *mortalEvents) EventDone(ctx context.Context, channel, id string) error 
 	return l.eventLog.EventDone(ctx, channel, id)
 }
 
-func (l *mortalEvents) LeaseKey(ctx context.Context, k enquiry.EventKey, owner string, now, until time.Time, limit int) ([]enquiry.Event, bool, error) {
+func (l *mortalEvents) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Event, bool, error) {
 	if err := l.alive(); err != nil {
 		return nil, false, err
 	}
 	return l.eventLog.LeaseKey(ctx, k, owner, now, until, limit)
 }
 
-func (l *mortalEvents) ReleaseKey(ctx context.Context, k enquiry.EventKey, owner string, limit int) ([]enquiry.Event, error) {
+func (l *mortalEvents) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Event, error) {
 	if err := l.alive(); err != nil {
 		return nil, err
 	}
 	return l.eventLog.ReleaseKey(ctx, k, owner, limit)
 }
 
-func (l *mortalEvents) RenewKeys(ctx context.Context, owner string, keys []enquiry.EventKey, until time.Time) error {
+func (l *mortalEvents) RenewKeys(ctx context.Context, owner string, keys []inbox.Key, until time.Time) error {
 	if err := l.alive(); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
@@ -229,7 +230,7 @@ func restartMidRun(t *testing.T, pg, graceful bool) {
 // turn), with API faults, a slow content API and redelivery storms: each
 // customer's messages, images among them, still reach the transcript
 // exactly once and in LINE's order, whichever instance recorded them (the
-// webhooks lease each customer's events: enquiry.KeyLeaser). On
+// webhooks lease each customer's events: inbox.Leaser). On
 // enquiry.MemStore, and on PostgreSQL with SOCIALDESK_TEST_POSTGRES.
 func TestReplicasShareOneStore(t *testing.T) {
 	t.Parallel()
@@ -302,9 +303,9 @@ func TestReplayAfterRestartKeepsOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var records []enquiry.Event
+	var records []inbox.Event
 	for _, e := range batch.Events {
-		records = append(records, enquiry.Event{Channel: channelID, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw})
+		records = append(records, inbox.Event{Channel: channelID, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw})
 	}
 	if _, err := r.events.AppendEvents(ctx, records); err != nil {
 		t.Fatal(err)

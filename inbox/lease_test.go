@@ -1,15 +1,12 @@
-package line
+package inbox
 
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/socialdesk/socialdesk/enquiry"
 )
 
 // waitFirstSweep waits until p's first sweep has run.
@@ -32,28 +29,29 @@ func waitFirstSweep(t *testing.T, p *pool) {
 // newer, even while another replica keeps recording the same customer's
 // events (which each lease reads from the store).
 func TestDrainWithLeasesTakesOnNothingNew(t *testing.T) {
-	store := enquiry.NewMemStore()
+	store := newMemStore()
 	var worked atomic.Int64
 	gate := make(chan struct{})
-	p := newPool(store, hookClock{}, 100, func(ctx context.Context, ev enquiry.Event) outcome {
+	p := newPool(store, realClock{}, 100, func(ctx context.Context, ev Event) error {
 		<-gate
 		worked.Add(1)
 		time.Sleep(2 * time.Millisecond)
-		return done
+		return nil
 	})
-	p.useLeases(store, "A", 30*time.Second, slog.New(slog.DiscardHandler))
+	p.useLeases(store, "A", 30*time.Second)
+	p.log = quiet
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wg sync.WaitGroup
 	for range 2 {
 		wg.Go(func() { p.worker(ctx) })
 	}
-	wg.Go(func() { p.sweeper(ctx, time.Hour, func(error) {}) })
+	wg.Go(func() { p.sweeper(ctx, time.Hour) })
 	waitFirstSweep(t, p)
-	ev := func(id string) enquiry.Event {
-		return enquiry.Event{Channel: "c", ID: id, Key: "u", Received: time.Now(), Payload: []byte(`{}`)}
+	ev := func(id string) Event {
+		return Event{Channel: "c", ID: id, Key: "u", Received: time.Now(), Payload: []byte(`{}`)}
 	}
-	fresh, err := store.AppendEvents(ctx, []enquiry.Event{ev("e0"), ev("e1")})
+	fresh, err := store.AppendEvents(ctx, []Event{ev("e0"), ev("e1")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +65,7 @@ func TestDrainWithLeasesTakesOnNothingNew(t *testing.T) {
 				return
 			case <-time.After(time.Millisecond):
 			}
-			store.AppendEvents(ctx, []enquiry.Event{ev(fmt.Sprint("b", i))})
+			store.AppendEvents(ctx, []Event{ev(fmt.Sprint("b", i))})
 		}
 	})
 	time.Sleep(20 * time.Millisecond)
@@ -94,33 +92,34 @@ func TestDrainWithLeasesTakesOnNothingNew(t *testing.T) {
 // own out of its pool: here the pool holds 2, and the 2 oldest pending
 // events belong to customers process B holds.
 func TestOthersLeasedBacklogDoesNotStrandOwnEvents(t *testing.T) {
-	store := enquiry.NewMemStore()
+	store := newMemStore()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	now := time.Now()
 	for i := range 2 {
 		k := fmt.Sprint("k", i)
-		if _, err := store.AppendEvents(ctx, []enquiry.Event{{Channel: "c", ID: k, Key: k, Received: now, Payload: []byte(`{}`)}}); err != nil {
+		if _, err := store.AppendEvents(ctx, []Event{{Channel: "c", ID: k, Key: k, Received: now, Payload: []byte(`{}`)}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok, _ := store.LeaseKey(ctx, enquiry.EventKey{Channel: "c", Key: k}, "B", now, now.Add(time.Hour), 32); !ok {
+		if _, ok, _ := store.LeaseKey(ctx, Key{Channel: "c", Key: k}, "B", now, now.Add(time.Hour), 32); !ok {
 			t.Fatal("B could not lease", k)
 		}
 	}
 	worked := make(chan string, 10)
-	p := newPool(store, hookClock{}, 2, func(ctx context.Context, ev enquiry.Event) outcome {
+	p := newPool(store, realClock{}, 2, func(ctx context.Context, ev Event) error {
 		worked <- ev.ID
-		return done
+		return nil
 	})
-	p.useLeases(store, "A", 30*time.Second, slog.New(slog.DiscardHandler))
+	p.useLeases(store, "A", 30*time.Second)
+	p.log = quiet
 	var wg sync.WaitGroup
 	defer func() { p.halt(); cancel(); wg.Wait() }()
 	for range 2 {
 		wg.Go(func() { p.worker(ctx) })
 	}
-	wg.Go(func() { p.sweeper(ctx, time.Hour, func(error) {}) })
+	wg.Go(func() { p.sweeper(ctx, time.Hour) })
 	waitFirstSweep(t, p)
-	fresh, err := store.AppendEvents(ctx, []enquiry.Event{{Channel: "c", ID: "mine", Key: "k9", Received: time.Now(), Payload: []byte(`{}`)}})
+	fresh, err := store.AppendEvents(ctx, []Event{{Channel: "c", ID: "mine", Key: "k9", Received: time.Now(), Payload: []byte(`{}`)}})
 	if err != nil {
 		t.Fatal(err)
 	}

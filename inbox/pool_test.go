@@ -1,4 +1,4 @@
-package line
+package inbox
 
 import (
 	"context"
@@ -6,8 +6,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/socialdesk/socialdesk/enquiry"
 )
 
 // TestPoolHandsEachEventOnceAndForgetsThem drives the pool directly, with
@@ -17,12 +15,12 @@ import (
 func TestPoolHandsEachEventOnceAndForgetsThem(t *testing.T) {
 	for _, limit := range []int{3, 1000} {
 		t.Run(fmt.Sprint("queue of ", limit), func(t *testing.T) {
-			store := enquiry.NewMemStore()
+			store := newMemStore()
 			var mu sync.Mutex
 			seen := map[string]int{}
 			last := map[string]int64{}
 			worked := make(chan struct{}, 10_000)
-			p := newPool(store, hookClock{}, limit, func(ctx context.Context, ev enquiry.Event) outcome {
+			p := newPool(store, realClock{}, limit, func(ctx context.Context, ev Event) error {
 				mu.Lock()
 				seen[ev.ID]++
 				if ev.Seq < last[ev.Key] {
@@ -31,21 +29,21 @@ func TestPoolHandsEachEventOnceAndForgetsThem(t *testing.T) {
 				last[ev.Key] = ev.Seq
 				mu.Unlock()
 				worked <- struct{}{}
-				return done
+				return nil
 			})
 			ctx, cancel := context.WithCancel(context.Background())
 			var wg sync.WaitGroup
 			for range 4 {
 				wg.Go(func() { p.worker(ctx) })
 			}
-			wg.Go(func() { p.sweeper(ctx, time.Hour, func(err error) { t.Error(err) }) })
+			wg.Go(func() { p.sweeper(ctx, time.Hour) })
 
 			const n = 600
 			var posters sync.WaitGroup
 			for g := range 3 {
 				posters.Go(func() {
 					for i := range n / 3 {
-						fresh, err := store.AppendEvents(ctx, []enquiry.Event{{Channel: "c", ID: fmt.Sprint(g, "-", i),
+						fresh, err := store.AppendEvents(ctx, []Event{{Channel: "c", ID: fmt.Sprint(g, "-", i),
 							Key: fmt.Sprint("k", g, "-", i%5), Received: time.Now(), Payload: []byte(`{}`)}})
 						if err != nil {
 							t.Error(err)
@@ -98,7 +96,7 @@ func (c *setClock) Now() time.Time { return c.now }
 func TestSweepForgetsFinishedEventsPastTheOfferWindow(t *testing.T) {
 	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	clock := &setClock{now: t0}
-	p := newPool(enquiry.NewMemStore(), clock, 10, func(context.Context, enquiry.Event) outcome { return done })
+	p := newPool(newMemStore(), clock, 10, func(context.Context, Event) error { return nil })
 	p.recent[ref{"c", "old"}] = t0
 	p.recent[ref{"c", "new"}] = t0.Add(offerWindow)
 	clock.now = t0.Add(offerWindow + time.Second)

@@ -1,0 +1,163 @@
+package enquiry
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/socialdesk/socialdesk/inbox"
+)
+
+// MemStore is also the webhooks' durable inbox, leasing keys to one
+// owner at a time and pruning handled events.
+var (
+	_ inbox.Store  = (*MemStore)(nil)
+	_ inbox.Leaser = (*MemStore)(nil)
+	_ inbox.Pruner = (*MemStore)(nil)
+)
+
+type keyLease struct {
+	owner string
+	until time.Time
+}
+
+// AppendEvents implements inbox.Store.
+func (s *MemStore) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var fresh []inbox.Event
+	for _, ev := range events {
+		k := [2]string{ev.Channel, ev.ID}
+		if _, seen := s.events[k]; seen {
+			continue
+		}
+		s.eventSeq++
+		ev.Seq = s.eventSeq
+		ev.Payload = slices.Clone(ev.Payload)
+		stored := ev
+		s.events[k] = &stored
+		s.pending[ev.Seq] = &stored
+		ek := inbox.KeyOf(ev)
+		s.byKey[ek] = append(s.byKey[ek], &stored)
+		fresh = append(fresh, ev)
+	}
+	return fresh, nil
+}
+
+// EventDone implements inbox.Store.
+func (s *MemStore) EventDone(ctx context.Context, channel, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev, ok := s.events[[2]string{channel, id}]
+	if !ok {
+		return ErrNotFound
+	}
+	if _, pending := s.pending[ev.Seq]; pending {
+		delete(s.pending, ev.Seq)
+		ek := inbox.KeyOf(*ev)
+		if rest := slices.DeleteFunc(s.byKey[ek], func(p *inbox.Event) bool { return p == ev }); len(rest) > 0 {
+			s.byKey[ek] = rest
+		} else {
+			delete(s.byKey, ek)
+		}
+		ev.Payload = nil // only the key is needed now, to drop redeliveries
+	}
+	return nil
+}
+
+// LeaseKey implements inbox.Leaser.
+func (s *MemStore) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Event, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, ok := s.leases[k]; ok && l.owner != owner && l.until.After(now) {
+		return nil, false, nil
+	}
+	s.leases[k] = keyLease{owner, until}
+	return s.pendingOf(k, limit), true, nil
+}
+
+// ReleaseKey implements inbox.Leaser.
+func (s *MemStore) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, ok := s.leases[k]; !ok || l.owner != owner {
+		return nil, inbox.ErrLeaseLost
+	}
+	if pending := s.pendingOf(k, limit); len(pending) > 0 {
+		return pending, nil
+	}
+	delete(s.leases, k)
+	return nil, nil
+}
+
+// RenewKeys implements inbox.Leaser.
+func (s *MemStore) RenewKeys(ctx context.Context, owner string, keys []inbox.Key, until time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		if l, ok := s.leases[k]; ok && l.owner == owner {
+			s.leases[k] = keyLease{owner, until}
+		}
+	}
+	return nil
+}
+
+// pendingOf returns copies of k's pending events, at most limit (0: all).
+// s.mu is held.
+func (s *MemStore) pendingOf(k inbox.Key, limit int) []inbox.Event {
+	evs := s.byKey[k]
+	if limit > 0 && len(evs) > limit {
+		evs = evs[:limit]
+	}
+	out := make([]inbox.Event, len(evs))
+	for i, ev := range evs {
+		out[i] = *ev
+	}
+	return out
+}
+
+// PruneEvents implements inbox.Pruner.
+func (s *MemStore) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for k, ev := range s.events {
+		if _, pending := s.pending[ev.Seq]; !pending && ev.Received.Before(before) {
+			delete(s.events, k)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// PendingEvents implements inbox.Store.
+func (s *MemStore) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Event, error) {
+	return s.pendingWhere(before, limit, func(*inbox.Event) bool { return true })
+}
+
+// PendingUnleased implements inbox.Leaser.
+func (s *MemStore) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Event, error) {
+	return s.pendingWhere(before, limit, func(ev *inbox.Event) bool {
+		l, ok := s.leases[inbox.KeyOf(*ev)]
+		return !ok || l.owner == owner || !l.until.After(now)
+	})
+}
+
+// pendingWhere returns the pending events received before `before` for
+// which keep is true, oldest first, at most limit (0: all).
+func (s *MemStore) pendingWhere(before time.Time, limit int, keep func(*inbox.Event) bool) ([]inbox.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []inbox.Event
+	for _, ev := range s.pending {
+		if ev.Received.Before(before) && keep(ev) {
+			out = append(out, *ev)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
