@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/uuid"
 	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/routing"
@@ -20,8 +20,15 @@ import (
 type Config struct {
 	// Store keeps everything. Default: NewMemStore().
 	Store Store
-	// Sender sends to customers (the LINE connector). Required.
+	// Sender sends to customers (the LINE connector). Required. The desk
+	// calls it only from Run's senders (or Flush and Tick), never from
+	// Receive, Send or the other methods, which record what is to be sent
+	// and return.
 	Sender Sender
+	// Senders is how many enquiries' messages Run sends at once: a slow
+	// send to one customer delays only that customer's next messages
+	// while fewer than Senders sends are slow. Default: DefaultSenders.
+	Senders int
 	// Directory gives staff presence, load and names. Default: nobody is
 	// available, so every enquiry is missed.
 	Directory Directory
@@ -47,7 +54,8 @@ type Config struct {
 	// step's timeout, routing continues. Default: bot steps are skipped.
 	Bot func(ctx context.Context, bot string, e Enquiry) error
 	// TickInterval is how often Run checks timers and retries
-	// deliveries. Default: 1s.
+	// deliveries. New messages do not wait for it: Run sends them at
+	// once. Default: 1s.
 	TickInterval time.Duration
 	// Lease is how long a desk instance holds a claimed timer before
 	// another instance may take it over. Default: 30s.
@@ -114,6 +122,7 @@ type Desk struct {
 	tick        time.Duration
 	lease       time.Duration
 	sendLease   time.Duration
+	nsenders    int
 	maxAttempts int
 	maxText     int
 	instance    string
@@ -121,8 +130,7 @@ type Desk struct {
 	chmu  sync.Mutex
 	chans map[string]*deskChannel
 
-	seed      maphash.Seed
-	sendLocks [64]sync.Mutex // per-enquiry delivery order, striped
+	outbox *outbox // what is recorded to send, for Run's senders (outbox.go)
 
 	readMu sync.Mutex
 	marked map[string]string // enquiry ID → read token last marked (reads.go)
@@ -144,10 +152,6 @@ const (
 	routeGrace = 5 * time.Second
 )
 
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
 type nobody struct{}
 
 func (nobody) Staff(string) (routing.Staff, bool) { return routing.Staff{}, false }
@@ -157,7 +161,8 @@ func (nobody) Publish(DeskEvent)                  {}
 // ErrNoSender is returned by New when Config.Sender is nil.
 var ErrNoSender = errors.New("enquiry: Config.Sender is required")
 
-// New returns a desk. It does no I/O; call Run to drive timers.
+// New returns a desk. It does no I/O; call Run to send messages and drive
+// timers.
 func New(cfg Config) (*Desk, error) {
 	if cfg.Sender == nil {
 		return nil, ErrNoSender
@@ -166,7 +171,8 @@ func New(cfg Config) (*Desk, error) {
 		store: cfg.Store, sender: cfg.Sender, dir: cfg.Directory, sink: cfg.Sink, blobs: cfg.Blobs,
 		clock: cfg.Clock, log: cfg.Logger, policy: cfg.MediaPolicy, autoAssign: cfg.AutoAssign,
 		autoClose: cfg.AutoClose, bot: cfg.Bot, tick: cfg.TickInterval, lease: cfg.Lease, sendLease: cfg.DeliveryLease,
-		maxAttempts: cfg.MaxAttempts, maxText: cfg.MaxInboundText, instance: cfg.Instance, chans: map[string]*deskChannel{}, seed: maphash.MakeSeed(),
+		maxAttempts: cfg.MaxAttempts, maxText: cfg.MaxInboundText, instance: cfg.Instance, nsenders: cfg.Senders,
+		chans: map[string]*deskChannel{}, outbox: newOutbox(),
 	}
 	if d.store == nil {
 		d.store = NewMemStore()
@@ -178,7 +184,10 @@ func New(cfg Config) (*Desk, error) {
 		d.sink = nobody{}
 	}
 	if d.clock == nil {
-		d.clock = realClock{}
+		d.clock = clock.Real{}
+	}
+	if d.nsenders <= 0 {
+		d.nsenders = DefaultSenders
 	}
 	if d.log == nil {
 		d.log = slog.Default()
@@ -213,7 +222,7 @@ func (d *Desk) Store() Store { return d.store }
 // channel returns a channel with its compiled auto-messages, from a
 // short-lived cache so the hot path does not reread it for every message.
 func (d *Desk) channel(ctx context.Context, id string) (*deskChannel, error) {
-	now := time.Now()
+	now := d.clock.Now()
 	d.chmu.Lock()
 	c := d.chans[id]
 	d.chmu.Unlock()
@@ -276,8 +285,11 @@ func (d *Desk) capText(c Content) Content {
 }
 
 // Receive records a customer message. It finds or opens the one open
-// enquiry of (channel, customer) atomically; a new enquiry gets the Welcome
-// message (if on) and is routed to staff. A message seen before (same
+// enquiry of (channel, customer) atomically; a new enquiry is routed to
+// staff and gets the Welcome message (if on). Receive never waits for the
+// platform: the Welcome, and the Away message when nobody can answer, are
+// recorded as pending and sent by Run's senders, woken at once, so a slow
+// platform never delays intake. A message seen before (same
 // customer and ExternalID) changes nothing and is reported as Duplicate.
 // A text longer than Config.MaxInboundText is recorded cut to it, with
 // Content.OriginalLength set. A message whose ExternalID another customer

@@ -109,6 +109,9 @@ func newFixture(t *testing.T, cfg enquiry.Config, edit func(*enquiry.Channel)) *
 	return f
 }
 
+// receive hands the desk a customer's message, then sends what the desk
+// recorded to send (as Run's senders do at once; the fixture does not
+// Run, so that the fake clock alone moves time).
 func (f *fixture) receive(customer, external, text, token string) enquiry.Received {
 	f.t.Helper()
 	r, err := f.desk.Receive(f.t.Context(), enquiry.Inbound{
@@ -118,7 +121,28 @@ func (f *fixture) receive(customer, external, text, token string) enquiry.Receiv
 	if err != nil {
 		f.t.Fatalf("Receive: %v", err)
 	}
+	f.flush()
 	return r
+}
+
+// flush sends what the desk has recorded to send.
+func (f *fixture) flush() {
+	f.t.Helper()
+	if err := f.desk.Flush(f.t.Context()); err != nil {
+		f.t.Fatalf("Flush: %v", err)
+	}
+}
+
+// message returns the enquiry's message with the given ID, as stored.
+func (f *fixture) message(enquiryID, id string) enquiry.Message {
+	f.t.Helper()
+	for _, m := range f.transcript(enquiryID) {
+		if m.ID == id {
+			return m
+		}
+	}
+	f.t.Fatalf("message %s is not in the transcript", id)
+	return enquiry.Message{}
 }
 
 func (f *fixture) tick(d time.Duration) {
@@ -246,8 +270,12 @@ func TestStaffSendsChecksContentAndOwnership(t *testing.T) {
 	}
 	f.desk.Attend(t.Context(), id, "alice")
 	m, err := f.desk.Send(t.Context(), id, "alice", enquiry.Content{Kind: enquiry.Text, Text: "How can I help?"})
-	if err != nil || m.Delivery.State != enquiry.Sent || m.Delivery.RequestID == "" {
-		t.Fatalf("Send = %+v, %v; want sent", m, err)
+	if err != nil || m.Delivery.State != enquiry.Pending {
+		t.Fatalf("Send = %+v, %v; want recorded as pending", m, err)
+	}
+	f.flush()
+	if d := f.message(id, m.ID).Delivery; d.State != enquiry.Sent || d.RequestID == "" {
+		t.Fatalf("after the outbox ran: %+v; want sent", d)
 	}
 	if _, err := f.desk.Send(t.Context(), id, "bob", enquiry.Content{Kind: enquiry.Text, Text: "me too"}); !errors.Is(err, enquiry.ErrNotOwner) {
 		t.Fatalf("send by a non-owner: err = %v, want ErrNotOwner", err)
@@ -286,6 +314,7 @@ func TestCloseSendsCloseMessageAndNextMessageOpensANewEnquiry(t *testing.T) {
 	if err != nil || e.State != enquiry.Closed {
 		t.Fatalf("Close = %+v, %v", e, err)
 	}
+	f.flush()
 	if _, err := f.desk.Close(t.Context(), first, "alice"); !errors.Is(err, enquiry.ErrClosed) {
 		t.Fatalf("closing twice: err = %v, want ErrClosed", err)
 	}
@@ -688,10 +717,12 @@ func TestRestartUnderTheSameNameRetriesACutOffReplyAtOnce(t *testing.T) {
 			var wg sync.WaitGroup
 			t.Cleanup(func() { close(dead); wg.Wait() })
 			wg.Go(func() {
-				f.desk.Receive(context.WithoutCancel(t.Context()), enquiry.Inbound{
+				ctx := context.WithoutCancel(t.Context())
+				f.desk.Receive(ctx, enquiry.Inbound{
 					Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
 					Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
 				})
+				f.desk.Flush(ctx) // desk A's sender
 			})
 			<-inFlight
 			es, _ := f.store.Enquiries(t.Context(), enquiry.Filter{})
@@ -763,6 +794,7 @@ func TestSendCutOffByItsContextKeepsTheReplyToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.desk.Flush(ctx) // the sender's context is the one cut off; its error is expected
 	welcome := f.transcript(r.Enquiry.ID)[1]
 	if d := welcome.Delivery; d.State != enquiry.Pending || d.ReplyToken != "rt-1" || !strings.Contains(d.Reason, "interrupted") {
 		t.Fatalf("after the cut-off: %+v; want pending, interrupted, holding the token", d)

@@ -44,11 +44,16 @@ func Example() {
 		Channel: "shop", Customer: enquiry.Customer{ID: "U1", Name: "Yui"}, ExternalID: "m1",
 		Content: enquiry.Content{Kind: enquiry.Text, Text: "Where is my parcel?"},
 	})
+	// Receive only records: the Welcome is pending until the desk sends
+	// it. A host runs desk.Run, which sends at once; this example sends
+	// with Flush to keep its output in order.
+	desk.Flush(ctx)
 	fmt.Println(r.Enquiry.State, r.Enquiry.Ringing)
 
 	desk.Attend(ctx, r.Enquiry.ID, "alice")
 	desk.Send(ctx, r.Enquiry.ID, "alice", enquiry.Content{Kind: enquiry.Text, Text: "It ships today."})
 	e, _ := desk.Close(ctx, r.Enquiry.ID, "alice")
+	desk.Flush(ctx)
 	fmt.Println(e.State)
 	// Output:
 	// to U1: Thanks for your message!

@@ -42,6 +42,7 @@ func TestNothingIsSentToACustomerWhoBlockedTheAccount(t *testing.T) {
 	if _, err := f.desk.Close(t.Context(), id, "alice"); err != nil {
 		t.Fatal(err)
 	}
+	f.flush()
 	msgs := f.transcript(id)
 	bye := msgs[len(msgs)-1]
 	if bye.Author.ID != "close" || bye.Delivery == nil || bye.Delivery.State != enquiry.Failed || !strings.Contains(bye.Delivery.Reason, "blocked") {
@@ -57,8 +58,13 @@ func TestNothingIsSentToACustomerWhoBlockedTheAccount(t *testing.T) {
 	f.befriend("U1", enquiry.Friend)
 	id = f.receive("U1", "m2", "I'm back", "rt-2").Enquiry.ID
 	f.desk.Attend(t.Context(), id, "alice")
-	if m, err := f.desk.Send(t.Context(), id, "alice", enquiry.Content{Kind: enquiry.Text, Text: "Welcome back"}); err != nil || m.Delivery.State != enquiry.Sent {
-		t.Fatalf("Send after unblocking = %+v, %v; want sent", m.Delivery, err)
+	m, err := f.desk.Send(t.Context(), id, "alice", enquiry.Content{Kind: enquiry.Text, Text: "Welcome back"})
+	if err != nil {
+		t.Fatalf("Send after unblocking: %v", err)
+	}
+	f.flush()
+	if d := f.message(id, m.ID).Delivery; d.State != enquiry.Sent {
+		t.Fatalf("Send after unblocking = %+v; want sent", d)
 	}
 }
 

@@ -15,8 +15,8 @@ import (
 // maxUpdateRetries bounds optimistic-concurrency retries of one operation.
 const maxUpdateRetries = 8
 
-// start routes a newly opened enquiry and sends its Welcome message (and,
-// when nobody can answer, the Away message).
+// start routes a newly opened enquiry and records its Welcome message
+// (and, when nobody can answer, the Away message) for the outbox to send.
 func (d *Desk) start(ctx context.Context, c *deskChannel, e Enquiry) (Enquiry, error) {
 	now := d.clock.Now()
 	var out []Message
@@ -223,21 +223,24 @@ func (d *Desk) outMessage(a Author, content Content, now time.Time) Message {
 	}
 }
 
-// after publishes a stored change and does its side effects: delivery of
-// new outbound messages, the bot hand-off. It returns the outbound
-// messages with their delivery state after the first attempt.
-func (d *Desk) after(ctx context.Context, c *deskChannel, e Enquiry, msgs []Message, bot string) []Message {
+// after publishes a stored change and does its side effects: it queues
+// new outbound messages for the outbox's senders (they are recorded as
+// pending: nothing is sent here) and does the bot hand-off.
+func (d *Desk) after(ctx context.Context, c *deskChannel, e Enquiry, msgs []Message, bot string) {
 	d.publish(EnquiryChanged, e.Channel, &e, nil)
+	var out []Message
 	for i := range msgs {
 		d.publish(MessageAdded, e.Channel, &e, &msgs[i])
+		if m := msgs[i]; m.Direction == Out && m.Content.Kind != Note && m.Delivery != nil && m.Delivery.State == Pending {
+			out = append(out, m)
+		}
 	}
-	sent := d.deliver(ctx, c, e, msgs, false)
+	d.outbox.put(outWork{enquiry: e.ID, c: c, e: e, msgs: out})
 	if bot != "" && d.bot != nil {
 		if err := d.bot(ctx, bot, e); err != nil {
 			d.log.WarnContext(ctx, "bot hand-off failed; routing continues at the step's timeout", "channel", e.Channel, "enquiry", e.ID, "bot", bot, "err", err)
 		}
 	}
-	return sent
 }
 
 // mutate applies f to the current enquiry and stores the result,
@@ -337,9 +340,9 @@ func (d *Desk) mayWrite(e *Enquiry, staff string) bool {
 // must attend the enquiry (or be invited into it). The content is checked
 // against the media policy first: a refusal is a *media.Error and nothing
 // is recorded or sent; so is ErrBlocked when the customer blocked the
-// account. The returned message carries the delivery state
-// after the first attempt; a retryable failure stays pending and is
-// retried by Run.
+// account. The message is recorded as pending and returned at once;
+// Run's senders send it (a MessageUpdated event tells its delivery
+// state), retrying a retryable failure, with the same retry key.
 func (d *Desk) Send(ctx context.Context, id, staff string, content Content) (Message, error) {
 	// Quotes and platform tokens come only from the desk (SendQuote).
 	content.Quote, content.ReadToken, content.QuoteToken = nil, "", ""
@@ -371,9 +374,7 @@ func (d *Desk) send(ctx context.Context, id, staff string, content Content) (Mes
 	if err != nil {
 		return Message{}, err
 	}
-	if sent := d.after(ctx, c, e, msgs, ""); len(sent) == 1 {
-		return sent[0], nil
-	}
+	d.after(ctx, c, e, msgs, "")
 	return msgs[0], nil
 }
 
@@ -417,8 +418,8 @@ func (d *Desk) check(ctx context.Context, c *Content) error {
 }
 
 // Close closes an enquiry on behalf of staff (its owner, or anyone while
-// it is not attended) or of the system (by = BySystem), and sends the
-// Close Enquiry message if on.
+// it is not attended) or of the system (by = BySystem), and records the
+// Close Enquiry message, if on, for Run's senders to send.
 func (d *Desk) Close(ctx context.Context, id, by string) (Enquiry, error) {
 	var owner string
 	e, msgs, c, err := d.mutate(ctx, id, func(c *deskChannel, e *Enquiry, now time.Time) (*Transition, []Message, error) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/routing"
 )
 
@@ -100,10 +101,8 @@ type LoadTracker interface {
 }
 
 // Clock tells the time. The desk uses the real time by default; tests
-// inject a settable clock so ring timeouts need no sleeping.
-type Clock interface {
-	Now() time.Time
-}
+// inject a settable clock (clock.Fake) so ring timeouts need no sleeping.
+type Clock = clock.Clock
 
 // BlobStore keeps media content. MemBlobs is an in-memory implementation.
 type BlobStore interface {

@@ -34,8 +34,9 @@ func TestASendRefusedForTheQuotaEndsQuotaExhaustedAndIsNotRetried(t *testing.T) 
 	if err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if m.Delivery.State != enquiry.QuotaExhausted || !strings.Contains(m.Delivery.Reason, "monthly limit") {
-		t.Fatalf("delivery %+v; want quota_exhausted with the platform's reason", m.Delivery)
+	f.flush()
+	if d := f.message(id, m.ID).Delivery; d.State != enquiry.QuotaExhausted || !strings.Contains(d.Reason, "monthly limit") {
+		t.Fatalf("delivery %+v; want quota_exhausted with the platform's reason", d)
 	}
 	f.tick(time.Hour)
 	f.tick(24 * time.Hour)

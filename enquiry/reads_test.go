@@ -36,6 +36,7 @@ func (f *fixture) receiveTokens(customer, external, text, readToken, quoteToken,
 	if err != nil {
 		f.t.Fatalf("Receive: %v", err)
 	}
+	f.flush()
 	return r
 }
 
@@ -90,6 +91,7 @@ func TestStaffQuoteACustomerMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.flush()
 	want := enquiry.Quote{Message: r.Message.ID, ExternalID: "m1", Text: "Where is my parcel?", Token: "quote-1"}
 	if m.Content.Quote == nil || *m.Content.Quote != want {
 		t.Fatalf("the reply's quote is %+v, want %+v", m.Content.Quote, want)

@@ -51,6 +51,7 @@ func TestEachAutoMessageSwitchedOffIsNeverSent(t *testing.T) {
 			if _, err := f.desk.Close(t.Context(), e.ID, "alice"); err != nil {
 				t.Fatal(err)
 			}
+			f.flush()
 			want := map[automsg.Kind]string{automsg.Welcome: "Welcome!", automsg.Away: "Sorry, we are away.", automsg.Close: "Bye."}
 			var sent []string
 			for _, o := range f.sender.sent {

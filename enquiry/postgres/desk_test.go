@@ -113,6 +113,9 @@ func TestTwoDesksOnOneDatabaseKeepOneEnquiryPerCustomerAndEveryMessageOnce(t *te
 			Time: t0, Content: enquiry.Content{Kind: enquiry.Text, Text: all[i].external},
 		})
 	})
+	// Receive only records: each desk's outbox sends what it recorded.
+	require.NoError(t, a.desk.Flush(ctx))
+	require.NoError(t, b.desk.Flush(ctx))
 	opened, duplicates := 0, 0
 	for i := range deliveries {
 		require.NoError(t, errs[i], "delivery %d", i)
@@ -175,6 +178,7 @@ func TestAReplicaKilledBetweenOfferAndRingTimeoutLosesNothing(t *testing.T) {
 	r, err := a.desk.Receive(ctx, enquiry.Inbound{Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
 		Time: t0, Content: enquiry.Content{Kind: enquiry.Text, Text: "hello"}})
 	require.NoError(t, err)
+	require.NoError(t, a.desk.Flush(ctx)) // what desk A's senders do at once
 	require.Equal(t, []string{"alice"}, r.Enquiry.Ringing)
 	deadline := r.Enquiry.Deadline
 	require.Equal(t, t0.Add(routing.DefaultRingTimeout), deadline)

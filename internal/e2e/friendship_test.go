@@ -68,8 +68,21 @@ func TestABlockThroughTheWebhookStopsEveryPush(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.settle(ctx, 1)
-	if _, msg, err := desk.Engage(ctx, channelID, enquiry.Customer{ID: other.id}, "staff-1", shipped); err != nil || msg.Delivery == nil || msg.Delivery.State != enquiry.Sent {
-		t.Fatalf("Engage after the customer unblocked: %+v, %v; want sent", msg.Delivery, err)
+	_, msg, err := desk.Engage(ctx, channelID, enquiry.Customer{ID: other.id}, "staff-1", shipped)
+	if err != nil {
+		t.Fatalf("Engage after the customer unblocked: %v", err)
+	}
+	// Engage records the message; the desk's outbox sends it.
+	var got *enquiry.Delivery
+	for _, msgs := range r.settle(ctx, 1)[other.id].messages {
+		for _, m := range msgs {
+			if m.ID == msg.ID {
+				got = m.Delivery
+			}
+		}
+	}
+	if got == nil || got.State != enquiry.Sent {
+		t.Fatalf("Engage after the customer unblocked: delivery %+v; want sent", got)
 	}
 	if got := r.platform.Received(other.id); len(got) != 1 || got[0].Text != shipped.Text {
 		t.Fatalf("the customer received %+v; want the one message", got)

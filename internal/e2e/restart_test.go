@@ -14,12 +14,12 @@ const keyLease = 30 * time.Second
 
 // TestKilledInstanceRestartedUnderItsNameResumesAtOnce kills an instance
 // (rig.kill: nothing more is recorded, as after kill -9) while its
-// Welcome reply is in flight and two more events of the customer wait in
-// the store behind it, then starts a new instance under the same name. The
-// new one takes the dead one's key and delivery leases over at once: the
-// events reach the transcript and the Welcome reaches the customer, each
-// exactly once, long before the leases (30 s on the key, 2 min on the
-// delivery) could have run out. The reply is retried with its reply token
+// Welcome reply is in flight (the customer's two later messages reached
+// the transcript meanwhile: the send holds no intake), then starts a new
+// instance under the same name. The new one takes the dead one's delivery
+// lease over at once: the Welcome reaches the customer exactly once, and
+// every event is in the transcript once and in order, long before the
+// delivery lease (2 min) could have run out. The reply is retried with its reply token
 // whether LINE never got the cut-off request or carried it out. On
 // enquiry.MemStore, and on PostgreSQL with SOCIALDESK_TEST_POSTGRES.
 func TestKilledInstanceRestartedUnderItsNameResumesAtOnce(t *testing.T) {
@@ -53,14 +53,22 @@ func killAndRestart(t *testing.T, pg, landed bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	// The customer's worker is busy with that send: these wait in the store.
+	// The send does not hold the customer's queue (the desk's outbox
+	// sends it): these reach the transcript while the reply is in flight.
 	if err := r.deliver(ctx, c.event(msgs[1], false), c.event(msgs[2], false)); err != nil {
 		t.Fatal(err)
 	}
+	deadline = time.Now().Add(30 * time.Second) // safety timeout
+	for inbound(r.snapshot(ctx)) < len(msgs) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the customer's later messages waited for the Welcome's send: %d of %d recorded", inbound(r.snapshot(ctx)), len(msgs))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	killed := time.Now()
 	r.kill()
-	if !replyInFlight(ctx, r) || r.pendingEvents(ctx) == 0 {
-		t.Fatalf("the kill came too late for the test: reply in flight %v, %d events pending", replyInFlight(ctx, r), r.pendingEvents(ctx))
+	if !replyInFlight(ctx, r) {
+		t.Fatal("the kill came too late for the test: the reply is no longer in flight")
 	}
 
 	r.start("A", false)
@@ -100,6 +108,21 @@ func replyInFlight(ctx context.Context, r *rig) bool {
 		}
 	}
 	return false
+}
+
+// inbound counts the customer messages in snap.
+func inbound(snap map[string]*conversation) int {
+	n := 0
+	for _, conv := range snap {
+		for _, msgs := range conv.messages {
+			for _, m := range msgs {
+				if m.Direction == enquiry.In {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 // settled reports whether snap holds at least inbound customer messages,
