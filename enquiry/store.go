@@ -16,6 +16,7 @@ type Store interface {
 	EnquiryStore
 	MessageStore
 	CustomerStore
+	LateStore
 }
 
 // ChannelStore keeps channels.
