@@ -35,9 +35,10 @@ type WebhookConfig struct {
 	Events enquiry.EventStore
 	// Desk receives the customers' messages and notes.
 	Desk Desk
-	// Content downloads media and looks up customers' names. When nil,
-	// images, videos and audio are recorded as unsupported ("content
-	// download is not configured") and customers have no name.
+	// Content downloads media and looks up customers' names, off the
+	// customer's queue (see Fetchers). When nil, images, videos and
+	// audio are recorded as unsupported ("content download is not
+	// configured") and customers have no name.
 	Content ContentFetcher
 	// Blobs keeps downloaded media (needed when Content is set).
 	Blobs enquiry.BlobStore
@@ -60,6 +61,13 @@ type WebhookConfig struct {
 	ReadTimeout time.Duration
 	// Workers is how many events are processed at once (default 16).
 	Workers int
+	// Fetchers is how many names and contents are fetched at once
+	// (default DefaultFetchers). A message is recorded before its
+	// content is fetched, with its content pending, and the customer's
+	// enquiry is listed before their name is known: neither waits for
+	// LINE, so a slow or silent content URL never holds up the
+	// customer's later messages.
+	Fetchers int
 	// QueueSize is how many recorded events may wait in memory (default
 	// 10,000). Beyond it, events wait in the store and are fetched again
 	// in order when there is room.
@@ -105,6 +113,7 @@ type Webhook struct {
 	log       *slog.Logger
 	clock     enquiry.Clock
 	pool      *pool
+	fetchers  *fetchers
 	names     *nameCache
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -175,6 +184,11 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		queue = DefaultQueueSize
 	}
 	w.pool = newPool(cfg.Events, w.clock, queue, w.process)
+	fetchers := cfg.Fetchers
+	if fetchers <= 0 {
+		fetchers = DefaultFetchers
+	}
+	w.fetchers = newFetchers(w, fetchers)
 	if l, ok := cfg.Events.(enquiry.KeyLeaser); ok {
 		owner := cfg.Instance
 		if owner == "" {
@@ -263,7 +277,9 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 
 // Run processes recorded events until ctx is done or Shutdown has
 // drained the queue: first what a previous process left pending, then
-// each new event after its webhook request is answered. When ctx ends,
+// each new event after its webhook request is answered. It also runs the
+// fetchers of names and content (WebhookConfig.Fetchers), first for
+// content a previous process left pending (see RefetchWindow). When ctx ends,
 // each worker finishes or abandons (leaving it pending, for the next
 // start) the event it is on, and Run returns nil. Run returns ErrRunning
 // if called while running. While it runs, it also deletes processed
@@ -299,6 +315,7 @@ func (w *Webhook) Run(ctx context.Context) error {
 	for range w.workers {
 		wg.Go(func() { w.pool.worker(ctx) })
 	}
+	wg.Go(func() { w.fetchers.run(ctx) })
 	wg.Go(func() {
 		w.pool.sweeper(ctx, w.retry, func(err error) {
 			w.log.ErrorContext(ctx, "line webhook: reading pending events failed", "err", err)
@@ -327,10 +344,15 @@ func (w *Webhook) Run(ctx context.Context) error {
 
 // Shutdown stops queueing new events (they are still recorded and
 // answered, and the next start processes them), waits until the queued
-// ones are processed or ctx is done, and then makes Run return. It
-// returns ctx.Err() if ctx ended first.
+// ones are processed and the names and contents they fetch are in, or
+// ctx is done, and then makes Run return. It returns ctx.Err() if ctx
+// ended first; content still being fetched then stays pending, and the
+// next start fetches it again.
 func (w *Webhook) Shutdown(ctx context.Context) error {
 	err := w.pool.drain(ctx)
+	if err == nil {
+		err = w.fetchers.drain(ctx)
+	}
 	w.mu.Lock()
 	select {
 	case <-w.shutdown:

@@ -500,8 +500,9 @@ func (r *rig) snapshot(ctx context.Context) map[string]*conversation {
 }
 
 // settle waits until every recorded event is processed, the store holds
-// inbound messages (non-notes) from customers, and no outbound message is
-// pending, then returns the snapshot.
+// inbound messages (non-notes) from customers, no outbound message is
+// pending, and no inbound message's content is still being fetched
+// (enquiry.ContentPending), then returns the snapshot.
 func (r *rig) settle(ctx context.Context, inbound int) map[string]*conversation {
 	r.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
@@ -514,6 +515,9 @@ func (r *rig) settle(ctx context.Context, inbound int) map[string]*conversation 
 					switch {
 					case m.Direction == enquiry.In:
 						in++
+						if m.Content.State == enquiry.ContentPending {
+							pending++
+						}
 					case m.Delivery != nil && m.Delivery.State == enquiry.Pending:
 						pending++
 					}
@@ -525,7 +529,7 @@ func (r *rig) settle(ctx context.Context, inbound int) map[string]*conversation 
 			return snap
 		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("not settled after 90 s: %d of %d inbound messages, %d outbound pending, %d events pending", in, inbound, pending, events)
+			r.t.Fatalf("not settled after 90 s: %d of %d inbound messages, %d pending (outbound, or content), %d events pending", in, inbound, pending, events)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
