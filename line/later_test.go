@@ -246,7 +246,9 @@ func TestMediaChecksApplyToContentThatArrivesLate(t *testing.T) {
 		{"text sent as an image is refused by its bytes", "bad-text.txt", "image/png",
 			func(id string) json.RawMessage { return linetest.ImageEvent(hookUser, linetest.WithMessageID(id)) }, enquiry.ContentUnavailable, "unsupported_format"},
 		{"Ogg audio is refused", "bad-vorbis.ogg", "audio/ogg",
-			func(id string) json.RawMessage { return linetest.AudioEvent(hookUser, time.Second, linetest.WithMessageID(id)) }, enquiry.ContentUnavailable, "unsupported_format"},
+			func(id string) json.RawMessage {
+				return linetest.AudioEvent(hookUser, time.Second, linetest.WithMessageID(id))
+			}, enquiry.ContentUnavailable, "unsupported_format"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
