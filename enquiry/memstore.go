@@ -31,6 +31,8 @@ type MemStore struct {
 	served    map[[2]string]stamp  // (channel, customer) → last closed enquiry's staff
 	engaged   map[[2]string]stamp
 	friends   map[[2]string]friendStamp // (channel, customer) → friendship; nil until the first
+	names     map[[2]string]string      // (channel, customer) → display name; nil until the first
+	late      map[string]msgRef         // inbound messages whose content is pending (later_memstore.go)
 
 	// external maps (channel, external ID) to its messages: one per
 	// customer who used the ID (normally one customer).
@@ -143,6 +145,7 @@ func (s *MemStore) DeleteChannel(ctx context.Context, id string) error {
 		for _, msg := range m.msgs {
 			delete(s.messages, msg.ID)
 			delete(s.outbox, msg.ID)
+			delete(s.late, msg.ID)
 			if msg.ExternalID != "" {
 				delete(s.external, [2]string{id, msg.ExternalID})
 			}
@@ -178,6 +181,11 @@ func (s *MemStore) DeleteChannel(ctx context.Context, id string) error {
 	for k := range s.friends {
 		if k[0] == id {
 			delete(s.friends, k)
+		}
+	}
+	for k := range s.names {
+		if k[0] == id {
+			delete(s.names, k)
 		}
 	}
 	return nil
@@ -293,6 +301,9 @@ func (s *MemStore) appendMessage(m *memEnquiry, msg Message) (Message, msgRef) {
 	stored := &msg
 	m.msgs = append(m.msgs, stored)
 	ref := msgRef{m, stored}
+	if msg.Content.State == ContentPending {
+		s.awaitContent(ref)
+	}
 	if msg.Delivery != nil { // only outbound messages are looked up by ID
 		s.messages[msg.ID] = ref
 		if msg.Delivery.State == Pending {

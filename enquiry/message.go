@@ -62,6 +62,13 @@ type Content struct {
 	Media       *MediaRef        `json:"media,omitempty"`
 	Sticker     *StickerRef      `json:"sticker,omitempty"`
 	Unsupported *UnsupportedNote `json:"unsupported,omitempty"`
+	// State says where a customer's image, video or audio is: pending
+	// while the connector fetches it after the message was recorded,
+	// then available (Media.Key is in the blob store) or unavailable
+	// (Kind becomes Unsupported and Unsupported says why). Empty for
+	// every other message, and for media recorded with its content.
+	// See Desk.AttachContent.
+	State ContentState `json:"state,omitempty"`
 	// OriginalLength, when set, says Text was cut on the way in (to the
 	// desk's Config.MaxInboundText) and is how long the customer's text
 	// was, in UTF-16 code units as LINE counts: staff see the beginning

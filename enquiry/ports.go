@@ -21,7 +21,11 @@ type Inbound struct {
 	Time time.Time
 	// Content is the message. A Text longer than the desk's
 	// Config.MaxInboundText is cut to it, and Content.OriginalLength says
-	// how long it was.
+	// how long it was. Media whose content the connector fetches after
+	// the message is recorded has State ContentPending; the connector
+	// settles it later with Desk.AttachContent or ContentUnavailable.
+	// Customer.Name may be empty too, and set later with
+	// Desk.SetCustomerName.
 	Content Content
 	// ReplyToken is the platform's single-use reply handle, if any.
 	ReplyToken string

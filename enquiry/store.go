@@ -18,6 +18,7 @@ type Store interface {
 	MessageStore
 	CustomerStore
 	AccountStore
+	LateStore
 }
 
 // ChannelStore keeps channels.

@@ -22,10 +22,17 @@
 // body), and records them durably in an inbox.Store, which drops
 // redeliveries by webhookEventId (500 if the store fails, so LINE
 // redelivers). Everything
-// slow — the customer's profile, downloading and judging content, the
-// desk — happens after the answer, in a bounded pool of workers that keeps
-// each customer's events in order. A recorded event is never lost: after
-// a crash, Run replays what the store still has pending.
+// slow happens after the answer. A bounded pool of workers hands each
+// customer's events to the desk in order; it never waits for LINE: a
+// message is recorded at once, under the customer's ID, and an image,
+// video or audio with its content pending. The customer's profile and
+// the content (from LINE or an external provider) are fetched off the
+// customer's queue by a bounded set of fetchers, with bounded retries,
+// and fill in the name, the content or "content unavailable" when they
+// come (the Completer methods of Desk), so a URL that never answers
+// silences nobody. A recorded event is never lost: after a crash, Run
+// replays what the store still has pending, and fetches again the
+// content of recent messages left pending (RefetchWindow).
 //
 //	hook := line.NewWebhook(line.WebhookConfig{Channels: desk, Events: store, Desk: desk, Content: client, Blobs: blobs})
 //	mux.Handle("POST /webhook/line/{channel}", hook); go hook.Run(ctx)

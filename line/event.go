@@ -21,13 +21,12 @@ import (
 
 // Attempts and waits for work after the answer. A desk call that fails
 // for now is tried deskAttempts times in a row and then left for the
-// sweep (RetryInterval); content LINE is still preparing is awaited
-// with doubling waits up to contentWait in total, then recorded as
-// unavailable.
+// sweep (RetryInterval); content LINE is still preparing is awaited, off
+// the customer's queue (later.go), with doubling waits up to contentWait
+// in total, then recorded as unavailable.
 const (
 	deskAttempts   = 3
 	deskBackoff    = 200 * time.Millisecond
-	contentBackoff = time.Second
 	contentMaxStep = 30 * time.Second
 	contentWait    = 3 * time.Minute
 	maxPostback    = 300 // characters of postback data shown to staff
@@ -48,6 +47,7 @@ const (
 	reasonLocation = "The customer shared a location. Locations are not supported."
 	reasonNoFetch  = "The content was not downloaded: content download is not configured."
 	reasonFailed   = "The content could not be downloaded from LINE."
+	reasonExternal = "The content could not be downloaded from the provider that keeps it for LINE."
 	reasonPending  = "LINE did not make the content available in time."
 	reasonUnknown  = "LINE sent a kind of message the desk does not support."
 )
@@ -94,7 +94,7 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Event) outcome {
 		if err != nil {
 			log.WarnContext(ctx, "line webhook: message cannot be decoded; recorded as unsupported")
 			return w.receive(ctx, log, ch, &ev, "", enquiry.Content{Kind: enquiry.Unsupported,
-				Unsupported: &enquiry.UnsupportedNote{Kind: "unknown", Reason: reasonUnknown}})
+				Unsupported: &enquiry.UnsupportedNote{Kind: "unknown", Reason: reasonUnknown}}, ContentSource{})
 		}
 		return w.message(ctx, log, ch, &ev, m, readToken(d.Message))
 	case "unsend":
@@ -208,8 +208,9 @@ func decodeAs[T webhook.MessageContentInterface](raw json.RawMessage) (webhook.M
 // and, for text and stickers, its quote token and what it quotes.
 func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, m webhook.MessageContentInterface, readToken string) outcome {
 	var (
-		id string
-		c  enquiry.Content
+		id  string
+		c   enquiry.Content
+		src ContentSource // for media: where its content is
 	)
 	unsupported := func(kind, reason string) enquiry.Content {
 		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: kind, Reason: reason}}
@@ -218,14 +219,11 @@ func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 	case webhook.TextMessageContent:
 		id, c = m.Id, enquiry.Content{Kind: enquiry.Text, Text: m.Text}
 	case webhook.ImageMessageContent:
-		id = m.Id
-		c = w.fetch(ctx, log, ch, contentSource(m.Id, "image", m.ContentProvider, 0), m.Id)
+		id, src = m.Id, contentSource(m.Id, "image", m.ContentProvider, 0)
 	case webhook.VideoMessageContent:
-		id = m.Id
-		c = w.fetch(ctx, log, ch, contentSource(m.Id, "video", m.ContentProvider, m.Duration), m.Id)
+		id, src = m.Id, contentSource(m.Id, "video", m.ContentProvider, m.Duration)
 	case webhook.AudioMessageContent:
-		id = m.Id
-		c = w.fetch(ctx, log, ch, contentSource(m.Id, "audio", m.ContentProvider, m.Duration), m.Id)
+		id, src = m.Id, contentSource(m.Id, "audio", m.ContentProvider, m.Duration)
 	case webhook.FileMessageContent:
 		id, c = m.Id, unsupported("file", reasonFile)
 	case webhook.LocationMessageContent:
@@ -245,8 +243,8 @@ func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 	default:
 		c = unsupported("unknown", reasonUnknown)
 	}
-	if c.Kind == "" {
-		return stopped // the context ended while fetching
+	if src.Kind != "" {
+		c = w.pending(src)
 	}
 	// Text, stickers, images and videos can be quoted; text and stickers
 	// can quote.
@@ -265,13 +263,30 @@ func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 		c.Quote = &enquiry.Quote{ExternalID: quoted}
 	}
 	c.ReadToken = readToken
-	return w.receive(ctx, log, ch, ev, id, c)
+	return w.receive(ctx, log, ch, ev, id, c, src)
 }
 
-func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, id string, c enquiry.Content) outcome {
+// pending is a media message's content as recorded before it is fetched:
+// pending, with what is known without the bytes (Media.URL is where an
+// external provider keeps it, so a restarted process can fetch it
+// again). Without a content fetcher it is unsupported at once.
+func (w *Webhook) pending(src ContentSource) enquiry.Content {
+	if w.content == nil || w.blobs == nil {
+		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: src.Kind, Reason: reasonNoFetch}}
+	}
+	return enquiry.Content{Kind: contentKind(src.Kind), State: enquiry.ContentPending, Media: &enquiry.MediaRef{
+		Kind: media.Kind(src.Kind), URL: src.ExternalURL, PreviewURL: src.PreviewURL, Duration: src.Duration}}
+}
+
+// receive records the message, under the customer's name when it is
+// cached, and then hands what is still to fetch (the name, the content)
+// to the fetchers: nothing here waits for LINE.
+func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, id string, c enquiry.Content, src ContentSource) outcome {
+	user := ev.Source.UserID
+	name, named := w.names.get(ch.ID, user, w.clock.Now())
 	in := enquiry.Inbound{
 		Channel:    ch.ID,
-		Customer:   enquiry.Customer{ID: ev.Source.UserID, Name: w.name(ctx, log, ch, ev.Source.UserID)},
+		Customer:   enquiry.Customer{ID: user, Name: name},
 		ExternalID: id,
 		Time:       ev.Time,
 		Content:    c,
@@ -283,8 +298,9 @@ func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 	if in.Time.IsZero() {
 		in.Time = w.clock.Now()
 	}
-	return w.retrying(ctx, log, func(ctx context.Context) error {
-		r, err := w.desk.Receive(ctx, in)
+	var r enquiry.Received
+	o := w.retrying(ctx, log, func(ctx context.Context) (err error) {
+		r, err = w.desk.Receive(ctx, in)
 		if err == nil && r.ReusedID {
 			// LINE's message IDs are global: another customer's message
 			// had this one. A forgery or a fault upstream; the message
@@ -294,6 +310,22 @@ func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 		}
 		return err
 	})
+	if o != done || r.Message.ID == "" {
+		return o
+	}
+	// A redelivery (Duplicate) whose content is still pending was cut
+	// off mid-fetch: fetch it again.
+	if r.Message.Content.State == enquiry.ContentPending && src.Kind != "" {
+		w.fetchers.offer(fetch{channel: ch.ID, customer: user, message: r.Message.ID, src: src})
+	}
+	switch {
+	case named || w.content == nil:
+	case r.Enquiry.Customer.Name != "":
+		w.names.put(ch.ID, user, r.Enquiry.Customer.Name, w.clock.Now())
+	default:
+		w.fetchers.offer(fetch{channel: ch.ID, customer: user})
+	}
+	return o
 }
 
 // friendship records a follow or block on the customer, when the desk
@@ -340,69 +372,6 @@ func (w *Webhook) retrying(ctx context.Context, log *slog.Logger, f func(context
 	}
 }
 
-// fetch downloads and judges a message's content, waiting while LINE is
-// still preparing it. It returns a zero Content if ctx ended.
-func (w *Webhook) fetch(ctx context.Context, log *slog.Logger, ch enquiry.Channel, src ContentSource, messageID string) enquiry.Content {
-	bad := func(code, reason string) enquiry.Content {
-		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: src.Kind, Code: code, Reason: reason}}
-	}
-	if w.content == nil || w.blobs == nil {
-		return bad("", reasonNoFetch)
-	}
-	key := "line/" + ch.ID + "/" + messageID
-	wait, waited := contentBackoff, time.Duration(0)
-	for {
-		ref, err := w.content.FetchContent(ctx, ch, src, w.blobs, key)
-		if err == nil {
-			if ref.Key == "" {
-				ref.Key = key
-			}
-			if ref.Duration == 0 {
-				ref.Duration = src.Duration
-			}
-			return enquiry.Content{Kind: contentKind(src.Kind), Media: &ref}
-		}
-		if ctx.Err() != nil {
-			return enquiry.Content{}
-		}
-		if me, ok := errors.AsType[*media.Error](err); ok {
-			return bad(string(me.Code), me.Reason)
-		}
-		if !wantsRetry(err) {
-			log.WarnContext(ctx, "line webhook: content download failed", "message", messageID, "err", err)
-			return bad("", reasonFailed)
-		}
-		if waited >= contentWait {
-			log.WarnContext(ctx, "line webhook: content still not available; giving up", "message", messageID, "waited", waited)
-			return bad("", reasonPending)
-		}
-		if w.sleep(ctx, wait) != nil {
-			return enquiry.Content{}
-		}
-		waited += wait
-		wait = min(wait*2, contentMaxStep)
-	}
-}
-
-// name returns the customer's display name, from a cache or LINE; "" when
-// it cannot be had (a missing name never holds up a message).
-func (w *Webhook) name(ctx context.Context, log *slog.Logger, ch enquiry.Channel, user string) string {
-	if w.content == nil {
-		return ""
-	}
-	if n, ok := w.names.get(ch.ID, user, w.clock.Now()); ok {
-		return n
-	}
-	p, err := w.content.Profile(ctx, ch, user)
-	if err != nil {
-		log.DebugContext(ctx, "line webhook: profile lookup failed", "err", err)
-		return ""
-	}
-	n := media.CutText(p.DisplayName, maxDisplayName)
-	w.names.put(ch.ID, user, n, w.clock.Now())
-	return n
-}
-
 func contentSource(id, kind string, p *webhook.ContentProvider, ms int64) ContentSource {
 	src := ContentSource{MessageID: id, Kind: kind, Duration: time.Duration(max(ms, 0)) * time.Millisecond}
 	if p != nil && p.Type == webhook.ContentProviderTYPE_EXTERNAL {
@@ -419,11 +388,6 @@ func contentKind(kind string) enquiry.ContentKind {
 		return enquiry.Video
 	}
 	return enquiry.Audio
-}
-
-func wantsRetry(err error) bool {
-	var r interface{ Retryable() bool }
-	return errors.As(err, &r) && r.Retryable()
 }
 
 func postbackNote(p *webhook.PostbackContent) string {

@@ -22,6 +22,8 @@ type Desk interface {
 	// Notice adds a system note for staff to the customer's open enquiry,
 	// if there is one (e.g. "the customer blocked the account").
 	Notice(ctx context.Context, channel, customer, text string) error
+	// Completer fills in names and content fetched after Receive.
+	Completer
 }
 
 // FriendshipRecorder is a Desk that keeps whether each customer has the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -33,9 +34,10 @@ type WebhookConfig struct {
 	Events inbox.Store
 	// Desk receives the customers' messages and notes.
 	Desk Desk
-	// Content downloads media and looks up customers' names. When nil,
-	// images, videos and audio are recorded as unsupported ("content
-	// download is not configured") and customers have no name.
+	// Content downloads media and looks up customers' names, off the
+	// customer's queue (see Fetchers). When nil, images, videos and
+	// audio are recorded as unsupported ("content download is not
+	// configured") and customers have no name.
 	Content ContentFetcher
 	// Blobs keeps downloaded media (needed when Content is set).
 	Blobs enquiry.BlobStore
@@ -58,6 +60,13 @@ type WebhookConfig struct {
 	ReadTimeout time.Duration
 	// Workers is how many events are processed at once (default 16).
 	Workers int
+	// Fetchers is how many names and contents are fetched at once
+	// (default DefaultFetchers). A message is recorded before its
+	// content is fetched, with its content pending, and the customer's
+	// enquiry is listed before their name is known: neither waits for
+	// LINE, so a slow or silent content URL never holds up the
+	// customer's later messages.
+	Fetchers int
 	// QueueSize is how many recorded events may wait in memory (default
 	// 10,000). Beyond it, events wait in the store and are fetched again
 	// in order when there is room.
@@ -100,7 +109,15 @@ type Webhook struct {
 	log       *slog.Logger
 	clock     enquiry.Clock
 	inbox     *inbox.Workers
-	names     *nameCache
+	fetchers  *fetchers
+	retry     time.Duration
+	// mu guards running; fetched is closed when Shutdown has drained
+	// the fetchers, so Run may return.
+	mu       sync.Mutex
+	running  bool
+	fetched  chan struct{}
+	fetchEnd sync.Once
+	names    *nameCache
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -157,6 +174,16 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		Logger:        w.log,
 		Clock:         w.clock,
 	})
+	w.retry = cfg.RetryInterval
+	if w.retry <= 0 {
+		w.retry = inbox.DefaultRetryInterval
+	}
+	fetchers := cfg.Fetchers
+	if fetchers <= 0 {
+		fetchers = DefaultFetchers
+	}
+	w.fetchers = newFetchers(w, fetchers)
+	w.fetched = make(chan struct{})
 	return w
 }
 
@@ -238,7 +265,9 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 
 // Run processes recorded events until ctx is done or Shutdown has
 // drained the queue: first what a previous process left pending, then
-// each new event after its webhook request is answered. When ctx ends,
+// each new event after its webhook request is answered. It also runs the
+// fetchers of names and content (WebhookConfig.Fetchers), first for
+// content a previous process left pending (see RefetchWindow). When ctx ends,
 // each worker finishes or abandons (leaving it pending, for the next
 // start) the event it is on, and Run returns nil. Run returns ErrRunning
 // if called while running. While it runs, it also deletes processed
@@ -259,14 +288,47 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // posted to two replicas within moments may reach the desk in either
 // order, and a sweep may repeat an event another replica is processing
 // (Desk.Receive drops a repeated message; a Notice may appear twice).
-// The workers are package inbox's (inbox.Workers).
-func (w *Webhook) Run(ctx context.Context) error { return w.inbox.Run(ctx) }
+// The workers are package inbox's (inbox.Workers); beside them run the
+// fetchers of customers' names and media content.
+func (w *Webhook) Run(ctx context.Context) error {
+	w.mu.Lock()
+	if w.running {
+		w.mu.Unlock()
+		return ErrRunning
+	}
+	w.running = true
+	w.mu.Unlock()
+
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { w.fetchers.run(fctx) })
+	err := w.inbox.Run(ctx)
+	if ctx.Err() == nil { // stopped by Shutdown: let it drain the fetchers
+		select {
+		case <-w.fetched:
+		case <-ctx.Done():
+		}
+	}
+	cancel()
+	wg.Wait()
+	return err
+}
 
 // Shutdown stops queueing new events (they are still recorded and
 // answered, and the next start processes them), waits until the queued
-// ones are processed or ctx is done, and then makes Run return. It
-// returns ctx.Err() if ctx ended first.
-func (w *Webhook) Shutdown(ctx context.Context) error { return w.inbox.Shutdown(ctx) }
+// ones are processed and the names and contents they fetch are in, or
+// ctx is done, and then makes Run return. It returns ctx.Err() if ctx
+// ended first; content still being fetched then stays pending, and the
+// next start fetches it again.
+func (w *Webhook) Shutdown(ctx context.Context) error {
+	err := w.inbox.Shutdown(ctx)
+	if err == nil {
+		err = w.fetchers.drain(ctx)
+	}
+	w.fetchEnd.Do(func() { close(w.fetched) })
+	return err
+}
 
 func hookSleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

@@ -278,6 +278,18 @@ func (*countDesk) Unsend(ctx context.Context, channel, customer, externalID stri
 	return nil
 }
 func (*countDesk) Notice(ctx context.Context, channel, customer, text string) error { return nil }
+func (*countDesk) SetCustomerName(ctx context.Context, channel, customer, name string) error {
+	return nil
+}
+func (*countDesk) AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error {
+	return nil
+}
+func (*countDesk) ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error {
+	return nil
+}
+func (*countDesk) PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error) {
+	return nil, nil
+}
 
 // BenchmarkProcess is the workers' part for one recorded text message:
 // decoding the event and handing an enquiry.Inbound to the desk (one that

@@ -135,15 +135,90 @@ type deskCall struct {
 	Text       string
 }
 
-// fakeDesk records calls. hook, when set, runs first and may block or fail.
+// fakeDesk records calls. hook, when set, runs first and may block or
+// fail. What the webhook fills in after Receive (names, content) is
+// recorded apart, in late.
 type fakeDesk struct {
 	mu    sync.Mutex
 	calls []deskCall
 	hook  func(deskCall) error
 	ch    chan deskCall
+	// late are the Completer calls: Op "name" (Text is the name),
+	// "attach" (Ref) or "unavailable" (Why), for Message.
+	late    []lateCall
+	lateCh  chan lateCall
+	pending []enquiry.Message // what PendingContent returns
 }
 
-func newFakeDesk() *fakeDesk { return &fakeDesk{ch: make(chan deskCall, 4096)} }
+// lateCall is one Completer call the fake desk received.
+type lateCall struct {
+	Op, Channel, Customer, Message, Text string
+	Ref                                  enquiry.MediaRef
+	Why                                  enquiry.UnsupportedNote
+}
+
+func newFakeDesk() *fakeDesk {
+	return &fakeDesk{ch: make(chan deskCall, 4096), lateCh: make(chan lateCall, 4096)}
+}
+
+func (d *fakeDesk) recordLate(c lateCall) error {
+	d.mu.Lock()
+	d.late = append(d.late, c)
+	d.mu.Unlock()
+	d.lateCh <- c
+	return nil
+}
+
+func (d *fakeDesk) SetCustomerName(ctx context.Context, channel, customer, name string) error {
+	return d.recordLate(lateCall{Op: "name", Channel: channel, Customer: customer, Text: name})
+}
+
+func (d *fakeDesk) AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error {
+	return d.recordLate(lateCall{Op: "attach", Message: message, Ref: ref})
+}
+
+func (d *fakeDesk) ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error {
+	return d.recordLate(lateCall{Op: "unavailable", Message: message, Why: why})
+}
+
+func (d *fakeDesk) PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.pending), nil
+}
+
+// waitLate returns the next n Completer calls, failing the test if they
+// do not come.
+func (d *fakeDesk) waitLate(t testing.TB, n int) []lateCall {
+	t.Helper()
+	var got []lateCall
+	deadline := time.After(10 * time.Second)
+	for len(got) < n {
+		select {
+		case c := <-d.lateCh:
+			got = append(got, c)
+		case <-deadline:
+			t.Fatalf("got %d late desk calls, want %d: %+v", len(got), n, got)
+		}
+	}
+	return got
+}
+
+// waitLateOp returns the next Completer call of kind op, skipping others.
+func (d *fakeDesk) waitLateOp(t testing.TB, op string) lateCall {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case c := <-d.lateCh:
+			if c.Op == op {
+				return c
+			}
+		case <-deadline:
+			t.Fatalf("no %s call on the desk", op)
+		}
+	}
+}
 
 func (d *fakeDesk) record(c deskCall) error {
 	if d.hook != nil {
@@ -158,8 +233,17 @@ func (d *fakeDesk) record(c deskCall) error {
 	return nil
 }
 
+// Receive records the call and answers as a desk would: the message
+// (its ID is "msg-" and its external ID) as recorded.
 func (d *fakeDesk) Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Received, error) {
-	return enquiry.Received{}, d.record(deskCall{Op: "receive", In: in, Channel: in.Channel, Customer: in.Customer.ID, ExternalID: in.ExternalID})
+	err := d.record(deskCall{Op: "receive", In: in, Channel: in.Channel, Customer: in.Customer.ID, ExternalID: in.ExternalID})
+	if err != nil {
+		return enquiry.Received{}, err
+	}
+	return enquiry.Received{
+		Enquiry: enquiry.Enquiry{Channel: in.Channel, Customer: in.Customer},
+		Message: enquiry.Message{ID: "msg-" + in.ExternalID, ExternalID: in.ExternalID, Content: in.Content},
+	}, nil
 }
 
 func (d *fakeDesk) Unsend(ctx context.Context, channel, customer, externalID string) error {
@@ -205,6 +289,19 @@ type stillProcessing struct{}
 
 func (stillProcessing) Error() string   { return "content is still being processed" }
 func (stillProcessing) Retryable() bool { return true }
+func (stillProcessing) Unwrap() error   { return line.ErrNotReady }
+
+func (f *fakeContent) fetchCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.fetches)
+}
+
+func (f *fakeContent) profileCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.profiles
+}
 
 func (f *fakeContent) FetchContent(ctx context.Context, ch enquiry.Channel, src line.ContentSource, blobs enquiry.BlobStore, key string) (enquiry.MediaRef, error) {
 	f.mu.Lock()

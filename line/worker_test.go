@@ -204,11 +204,11 @@ func TestWorkersWaitForContentLINEIsStillProcessing(t *testing.T) {
 	}
 	h.start(t)
 	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.VideoEvent(hookUser, 5*time.Second)))
-	c := h.desk.wait(t, 1)[0].In.Content
-	needEq(t, enquiry.Video, c.Kind)
-	wantEq(t, int64(99), c.Media.Size)
-	wantEq(t, 5*time.Second, c.Media.Duration)
-	wantEq(t, 4, len(h.content.fetches))
+	needEq(t, enquiry.Video, h.desk.wait(t, 1)[0].In.Content.Kind)
+	ref := h.desk.waitLateOp(t, "attach").Ref
+	wantEq(t, int64(99), ref.Size)
+	wantEq(t, 5*time.Second, ref.Duration)
+	wantEq(t, 4, h.content.fetchCount())
 	wantEq(t, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}, drainChan(h.sleeps))
 }
 
@@ -217,12 +217,12 @@ func TestWorkersGiveUpOnContentThatNeverComes(t *testing.T) {
 	h.content.result = func(line.ContentSource, int) (enquiry.MediaRef, error) { return enquiry.MediaRef{}, stillProcessing{} }
 	h.start(t)
 	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.AudioEvent(hookUser, time.Second)))
-	c := h.desk.wait(t, 1)[0].In.Content
-	needEq(t, enquiry.Unsupported, c.Kind)
-	wantEq(t, "audio", c.Unsupported.Kind)
-	wantIn(t, c.Unsupported.Reason, "in time")
+	wantEq(t, enquiry.ContentPending, h.desk.wait(t, 1)[0].In.Content.State)
+	why := h.desk.waitLateOp(t, "unavailable").Why
+	wantEq(t, "audio", why.Kind)
+	wantIn(t, why.Reason, "in time")
 	// 1+2+4+8+16 s, then 30 s steps until 3 minutes have passed.
-	wantEq(t, 11, len(h.content.fetches))
+	wantEq(t, 11, h.content.fetchCount())
 }
 
 func TestWorkersRecordRefusedContent(t *testing.T) {
@@ -240,11 +240,12 @@ func TestWorkersRecordRefusedContent(t *testing.T) {
 			h.content.result = func(line.ContentSource, int) (enquiry.MediaRef, error) { return enquiry.MediaRef{}, tt.err }
 			h.start(t)
 			h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.ImageEvent(hookUser)))
-			c := h.desk.wait(t, 1)[0].In.Content
-			needEq(t, enquiry.Unsupported, c.Kind)
-			wantEq(t, tt.code, c.Unsupported.Code)
-			wantIn(t, c.Unsupported.Reason, tt.reason)
-			wantEq(t, 1, len(h.content.fetches))
+			h.desk.wait(t, 1)
+			why := h.desk.waitLateOp(t, "unavailable").Why
+			wantEq(t, "image", why.Kind)
+			wantEq(t, tt.code, why.Code)
+			wantIn(t, why.Reason, tt.reason)
+			wantEq(t, 1, h.content.fetchCount())
 		})
 	}
 }
@@ -255,10 +256,13 @@ func TestWorkersLookUpEachCustomersNameOnce(t *testing.T) {
 	for i := range 3 {
 		h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, strconv.Itoa(i))))
 	}
-	for _, c := range h.desk.wait(t, 3) {
-		wantEq(t, "Name of U4af4", c.In.Customer.Name)
-	}
-	wantEq(t, 1, h.content.profiles)
+	h.desk.wait(t, 3)
+	n := h.desk.waitLateOp(t, "name")
+	wantEq(t, lateCall{Op: "name", Channel: hookChannel, Customer: hookUser, Text: "Name of U4af4"}, n)
+	// Once the name is known, the customer's messages carry it.
+	h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, "3")))
+	wantEq(t, "Name of U4af4", h.desk.wait(t, 1)[0].In.Customer.Name)
+	wantEq(t, 1, h.content.profileCount())
 }
 
 func TestShutdownFinishesQueuedWorkAndTakesNoMore(t *testing.T) {

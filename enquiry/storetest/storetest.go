@@ -58,6 +58,8 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"open returns the existing open enquiry", testOpen},
 		{"deleting a channel removes its enquiries", testDeleteChannel},
 		{"a customer's friendship is kept, the latest change winning", testFriendship},
+		{"content recorded as pending is listed until settled, and settled once", testLateContent},
+		{"a name looked up later names the customer and their open enquiry", testCustomerName},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -121,7 +121,12 @@ type messageJSON struct {
 	MediaURL    string                   `json:"mediaUrl,omitempty"`
 	Sticker     *enquiry.StickerRef      `json:"sticker,omitempty"`
 	Unsupported *enquiry.UnsupportedNote `json:"unsupported,omitempty"`
-	Unsent      bool                     `json:"unsent,omitempty"`
+	// ContentState is, for a customer's image, video or audio, where its
+	// content is: "pending" while the desk fetches it, then "available"
+	// (MediaURL) or "unavailable" (Kind is "unsupported" and Unsupported
+	// says why). A message.updated event announces the change.
+	ContentState enquiry.ContentState `json:"contentState,omitempty"`
+	Unsent       bool                 `json:"unsent,omitempty"`
 	// Internal marks a note for staff (a system or bot note such as the
 	// channel's custom info): it was never sent to the customer.
 	Internal  bool                  `json:"internal,omitempty"`
@@ -153,7 +158,7 @@ func messageView(m enquiry.Message) messageJSON {
 	v := messageJSON{
 		ID: m.ID, Enquiry: m.Enquiry, Seq: m.Seq, Direction: m.Direction, Author: m.Author.Kind, AuthorID: m.Author.ID,
 		Kind: m.Content.Kind, Text: m.Content.Text, Media: m.Content.Media, Sticker: m.Content.Sticker,
-		Unsupported: m.Content.Unsupported, Unsent: m.Unsent, Internal: m.Content.Kind == enquiry.Note, Time: m.Time,
+		Unsupported: m.Content.Unsupported, ContentState: m.Content.State, Unsent: m.Unsent, Internal: m.Content.Kind == enquiry.Note, Time: m.Time,
 		OriginalLength: m.Content.OriginalLength,
 	}
 	if m.Author.Kind == enquiry.AuthorStaff {

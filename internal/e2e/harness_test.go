@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -76,6 +77,9 @@ type rigConfig struct {
 	SendsOutliveClients bool
 	// Lease is the desks' (default 12 s, longer than any send).
 	Lease time.Duration
+	// ContentTimeout bounds one content download's wait for an answer
+	// (default 5 s, as the client's wait for response headers).
+	ContentTimeout time.Duration
 	// Postgres puts the store in PostgreSQL (enquiry/postgres), in a
 	// schema of the test's own, at the DSN in SOCIALDESK_TEST_POSTGRES;
 	// the test is skipped when that is not set. Default: enquiry.MemStore.
@@ -209,7 +213,8 @@ func newRig(t testing.TB, cfg rigConfig) *rig {
 // start runs a new instance on the rig's store and lets it serve; with
 // replayFirst, only after it has processed what was left pending.
 func (r *rig) start(name string, replayFirst bool) *instance {
-	tr := &http.Transport{MaxIdleConnsPerHost: 256, ResponseHeaderTimeout: 5 * time.Second}
+	contentTimeout := cmp.Or(r.cfg.ContentTimeout, 5*time.Second)
+	tr := &http.Transport{MaxIdleConnsPerHost: 256, ResponseHeaderTimeout: max(5*time.Second, contentTimeout)}
 	log := r.log.With("instance", name)
 	reqTimeout := requestTimeout
 	if d := r.cfg.SendDelay; d >= reqTimeout {
@@ -217,7 +222,7 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 	}
 	client := line.NewClient(line.Config{
 		APIBase: r.apiURL, DataAPIBase: r.dataURL, HTTPClient: &http.Client{Transport: tr},
-		Logger: log, RequestTimeout: reqTimeout, RetryDeadline: 10 * time.Second, ContentTimeout: 5 * time.Second,
+		Logger: log, RequestTimeout: reqTimeout, RetryDeadline: 10 * time.Second, ContentTimeout: contentTimeout,
 		BackoffBase: 5 * time.Millisecond, BackoffMax: 100 * time.Millisecond,
 		// About one request in five fails here; with the client's default 5 attempts
 		// a reply runs out of tries (ErrDeliveryUncertain) in roughly one
@@ -501,8 +506,9 @@ func (r *rig) snapshot(ctx context.Context) map[string]*conversation {
 }
 
 // settle waits until every recorded event is processed, the store holds
-// inbound messages (non-notes) from customers, and no outbound message is
-// pending, then returns the snapshot.
+// inbound messages (non-notes) from customers, no outbound message is
+// pending, and no inbound message's content is still being fetched
+// (enquiry.ContentPending), then returns the snapshot.
 func (r *rig) settle(ctx context.Context, inbound int) map[string]*conversation {
 	r.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
@@ -515,6 +521,9 @@ func (r *rig) settle(ctx context.Context, inbound int) map[string]*conversation 
 					switch {
 					case m.Direction == enquiry.In:
 						in++
+						if m.Content.State == enquiry.ContentPending {
+							pending++
+						}
 					case m.Delivery != nil && m.Delivery.State == enquiry.Pending:
 						pending++
 					}
@@ -526,7 +535,7 @@ func (r *rig) settle(ctx context.Context, inbound int) map[string]*conversation 
 			return snap
 		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("not settled after 90 s: %d of %d inbound messages, %d outbound pending, %d events pending", in, inbound, pending, events)
+			r.t.Fatalf("not settled after 90 s: %d of %d inbound messages, %d pending (outbound, or content), %d events pending", in, inbound, pending, events)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

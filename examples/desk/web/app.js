@@ -462,7 +462,11 @@
       touched.set(d.enquiry.id, eventCount);
       if (old && newer(old, d.enquiry)) d.enquiry = old; // a late, older copy
       S.enquiries.set(d.enquiry.id, d.enquiry);
-      if (d.kind === 'enquiry.opened' || (!old && d.enquiry.state !== 'closed')) {
+      const named = old && !(old.customer && old.customer.name) && d.enquiry.customer && d.enquiry.customer.name;
+      if (d.kind === 'enquiry.opened' || (!old && d.enquiry.state !== 'closed') || (named && d.enquiry.state === 'ringing')) {
+        // A new enquiry is listed under the customer's ID at once; their
+        // name follows when the desk has looked it up, and while the
+        // enquiry still rings it is announced again, by name.
         const e = d.enquiry;
         const forMe = e.ringing && e.ringing.includes(S.me);
         announce('New enquiry from ' + customerName(e) + ' on ' + e.channel + (forMe ? ', ringing you.' : '.'));
@@ -631,6 +635,7 @@
         m = Object.assign({}, m, { delivery: had.delivery, deliveryReason: had.deliveryReason, requestId: had.requestId });
       }
       if (had.unsent) m = Object.assign({}, m, { unsent: true });
+      if (m.contentState === 'pending' && had.contentState && had.contentState !== 'pending') m = had; // a late, older copy
     }
     S.room.messages.set(m.id, m);
     const li = messageItem(m);
@@ -729,15 +734,18 @@
       case 'note':
         return el('p', { class: 'note', dir: 'auto', text: m.text || '' });
       case 'image':
+        if (m.contentState === 'pending') return pendingNote('An image');
         return m.mediaUrl
           ? el('a', { href: withToken(m.mediaUrl), target: '_blank', rel: 'noopener', class: 'media' },
             el('img', { src: withToken(m.mediaUrl), alt: 'Image from ' + from }))
           : el('p', { class: 'note', text: 'An image (not stored on the desk).' });
       case 'video':
+        if (m.contentState === 'pending') return pendingNote('A video');
         return m.mediaUrl
           ? el('video', { src: withToken(m.mediaUrl), controls: true, preload: 'metadata', 'aria-label': 'Video from ' + from })
           : el('p', { class: 'note', text: 'A video (not stored on the desk).' });
       case 'audio':
+        if (m.contentState === 'pending') return pendingNote('An audio message');
         return m.mediaUrl
           ? el('audio', { src: withToken(m.mediaUrl), controls: true, preload: 'metadata', 'aria-label': 'Audio from ' + from })
           : el('p', { class: 'note', text: 'An audio message (not stored on the desk).' });
@@ -748,10 +756,19 @@
       }
       case 'unsupported': {
         const u = m.unsupported || {};
+        if (m.contentState === 'unavailable') {
+          return el('p', { class: 'note unsupported content-unavailable', text: 'The customer sent ' + article(u.kind || 'something') + ': content unavailable' + (u.reason ? '. ' + u.reason : '.') });
+        }
         return el('p', { class: 'note unsupported', text: 'The customer sent ' + article(u.kind || 'something') + ', which the desk cannot show' + (u.reason ? ': ' + u.reason : '.') });
       }
     }
     return el('p', { class: 'note unsupported', text: 'A message of kind "' + m.kind + '" that this console cannot show.' });
+  }
+
+  // pendingNote stands for media whose content the desk is still
+  // fetching; a message.updated event replaces it.
+  function pendingNote(what) {
+    return el('p', { class: 'note content-pending', role: 'status', text: what + ': content pending…' });
   }
 
   // cutNote says that the desk kept only the beginning of a long text.
