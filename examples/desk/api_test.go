@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -220,7 +221,7 @@ func base64PNG(t *testing.T) string {
 	defer f.Close()
 	var b bytes.Buffer
 	io.Copy(&b, f)
-	return encodeBase64(b.Bytes())
+	return base64.StdEncoding.EncodeToString(b.Bytes())
 }
 
 func TestRunShutsDownCleanlyOnSignal(t *testing.T) {

@@ -17,6 +17,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/socialdesk/socialdesk/deskhttp"
 )
 
 func main() {
@@ -46,6 +48,11 @@ type config struct {
 	// off; unique among replicas. Default: host name and listen port.
 	Instance string
 	Demo     bool // no LINE credentials: run the embedded fake platform
+
+	// limits and streams are the HTTP server's and the event stream's
+	// limits; zero fields mean the production values. Tests set short ones.
+	limits  httpLimits
+	streams deskhttp.StreamLimits
 }
 
 // hostname is os.Hostname, replaced in tests.
@@ -124,7 +131,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		ln.Close()
 		return err
 	}
-	hs := srv.httpServer(srv.Handler(), log)
+	hs := httpServer(srv.Handler(), cfg.limits, log)
 	hs.RegisterOnShutdown(srv.endStreams) // event streams never go idle on their own
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

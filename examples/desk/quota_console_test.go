@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -14,8 +15,8 @@ import (
 func TestConsoleShowsTheUsedUpMonthlyQuotaOnTheMessageAndTheChannel(t *testing.T) {
 	url, browserCtx, dir, s := browserTestServer(t, config{})
 	const user = "U-demo-quota"
-	s.demo.platform.AddUser(linetest.User{ID: user, DisplayName: "Quinn"})
-	s.demo.platform.SetQuota(demoBot, linetest.Quota{Limited: true, Limit: 0})
+	s.demo.Platform.AddUser(linetest.User{ID: user, DisplayName: "Quinn"})
+	s.demo.Platform.SetQuota(demo.Bot, linetest.Quota{Limited: true, Limit: 0})
 	c, closeTab := openPage(t, browserCtx, "quota", dir)
 	defer closeTab()
 	c.do("open the console", chromedp.Navigate(url+"/"))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/socialdesk/socialdesk/deskhttp"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestStalledWebhookBodiesAreCutOff(t *testing.T) {
 		safety  = 30 * time.Second
 		maxHeap = 20 << 20
 	)
-	d := serveDesk(t, config{}, httpLimits{Body: time.Second}, streamLimits{})
+	d := serveDesk(t, config{}, httpLimits{Body: time.Second}, deskhttp.StreamLimits{})
 	base := heapInUse()
 
 	var wg sync.WaitGroup

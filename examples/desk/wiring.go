@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/socialdesk/socialdesk/automsg"
@@ -26,15 +26,14 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (enquiry.Store
 
 // connect builds the LINE client (the desk's sender) and, in demo mode,
 // the fake platform it talks to.
-func (s *server) connect(ctx context.Context) (enquiry.Sender, error) {
+func (s *server) connect() {
 	lc := line.Config{APIBase: s.cfg.APIBase, DataAPIBase: s.cfg.DataAPIBase, Logger: s.log}
 	if s.cfg.Demo {
-		s.demo = newDemo()
-		s.closers = append(s.closers, s.demo.platform.Close)
-		lc.APIBase, lc.DataAPIBase = s.demo.platform.URL(), s.demo.platform.DataURL()
+		s.demo = demo.New()
+		s.closers = append(s.closers, s.demo.Platform.Close)
+		lc.APIBase, lc.DataAPIBase = s.demo.Platform.URL(), s.demo.Platform.DataURL()
 	}
 	s.line = line.NewClient(lc)
-	return s.line, nil
 }
 
 // routeToStaff rings alice, then bob, for 30 s each; then the enquiry is missed.
@@ -61,11 +60,11 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Routing: routeToStaff(), AutoMessages: allOn,
 		Credentials: enquiry.Credentials{Secret: enquiry.Secret(s.cfg.Secret), Token: enquiry.Secret(s.cfg.AccessToken)}}
 	if s.cfg.Demo {
-		s.demo.webhook = s.baseURL + "/webhook/line/" + demoChannel
-		s.demo.platform.SetWebhook(demoBot, s.demo.webhook, true)
+		s.demo.Webhook = s.baseURL + "/webhook/line/" + demoChannel
+		s.demo.Platform.SetWebhook(demo.Bot, s.demo.Webhook, true)
 		ch = enquiry.Channel{
-			ID: demoChannel, Name: "Demo Shop", Kind: "line", Account: demoBot, Routing: routeToStaff(),
-			Credentials:  enquiry.Credentials{Secret: demoSecret, Token: demoToken},
+			ID: demoChannel, Name: "Demo Shop", Kind: "line", Account: demo.Bot, Routing: routeToStaff(),
+			Credentials:  enquiry.Credentials{Secret: demo.Secret, Token: demo.Token},
 			AutoMessages: allOn,
 			CustomInfo:   "Demo Shop is open 9:00–18:00 (JST), Monday to Friday. Orders ship within two working days; returns are free within 30 days.",
 			CustomInfoOn: true,
@@ -83,9 +82,8 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 // the report as the channel's last and logs each result; it records the
 // bot user ID on the channel when LINE gives it.
 func (s *server) diagnose(ctx context.Context, ch enquiry.Channel) {
-	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
-	defer cancel()
-	logReport(ctx, s.log, ch.ID, s.checkChannel(ctx, ch))
+	r, _ := s.http.CheckChannel(ctx, ch)
+	logReport(ctx, s.log, ch.ID, r)
 	if info, err := s.line.BotInfo(ctx, ch); err == nil && info.UserID != "" && ch.Account != info.UserID {
 		ch.Account = info.UserID
 		if _, err := s.desk.UpdateChannel(ctx, ch); err != nil {
@@ -94,40 +92,22 @@ func (s *server) diagnose(ctx context.Context, ch enquiry.Channel) {
 	}
 }
 
-// connectChannel is the API's hook for new channels: it asks LINE for the
-// bot user ID, so one account cannot be connected twice.
-func (s *server) connectChannel(r *http.Request, ch *enquiry.Channel) error {
-	if s.cfg.Demo {
-		return nil // the demo platform knows only the demo account
-	}
-	info, err := s.line.BotInfo(r.Context(), *ch)
-	if err != nil {
-		return fmt.Errorf("LINE did not accept the channel access token: %w", err)
-	}
-	ch.Account = info.UserID
-	return nil
-}
-
-// startConnector mounts the webhook and starts its workers, then checks
-// LINE's set-up in the background: the workers resume at once what a
-// previous process left pending, and LINE's webhook test can reach the
-// server, which serves once start returns.
+// startConnector starts the webhook's workers, then checks LINE's set-up
+// in the background: the workers resume at once what a previous process
+// left pending, and LINE's webhook test can reach the server, which
+// serves once start returns.
 func (s *server) startConnector(ctx context.Context) error {
 	ch, err := s.setUpChannel(ctx)
 	if err != nil {
 		return err
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	s.wg.Go(func() {
 		if err := s.webhook.Run(ctx); err != nil {
 			s.log.Error("webhook workers stopped", "err", err)
 		}
-	}()
+	})
 	if !s.cfg.Demo {
 		s.wg.Go(func() { s.diagnose(ctx, ch) })
 	}
 	return nil
 }
-
-func (s *server) shutdownConnector(ctx context.Context) error { return s.webhook.Shutdown(ctx) }
