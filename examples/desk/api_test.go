@@ -28,7 +28,7 @@ func demoDesk(t *testing.T) (*httptest.Server, *server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		srv.endStreams()
+		srv.http.EndStreams()
 		ts.Close()
 		srv.Shutdown(context.Background())
 		srv.Close()

@@ -228,7 +228,7 @@ func browserTestServer(t *testing.T, cfg config) (url string, browser context.Co
 		// The browser first, so its event streams end before the server.
 		stopBrowser()
 		stopAlloc()
-		s.endStreams()
+		s.http.EndStreams()
 		ts.Close()
 		s.Close()
 		if t.Failed() {
@@ -838,7 +838,7 @@ const samplePNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4E
 func postDemoEvents(t *testing.T, url string, events ...json.RawMessage) {
 	t.Helper()
 	body := linetest.WebhookBody(demo.Bot, events...)
-	req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demoChannel, strings.NewReader(string(body)))
+	req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demo.ChannelID, strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Line-Signature", linetest.SignBody(demo.Secret, body))
 	res, err := http.DefaultClient.Do(req)

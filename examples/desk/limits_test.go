@@ -55,7 +55,7 @@ func serveDesk(t *testing.T, cfg config, limits httpLimits, streams deskhttp.Str
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		srv.endStreams()
+		srv.http.EndStreams()
 		hs.Close()
 		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

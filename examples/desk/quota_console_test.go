@@ -30,7 +30,7 @@ func TestConsoleShowsTheUsedUpMonthlyQuotaOnTheMessageAndTheChannel(t *testing.T
 		`[...document.querySelectorAll('#transcript .msg.bot .delivery.quota_exhausted')].some((d) => d.textContent === 'not sent: monthly message quota reached')`)
 	c.screenshot("quota-01-room.png")
 
-	c.do("open the channel", chromedp.Navigate(url+"/#/channels/"+demoChannel))
+	c.do("open the channel", chromedp.Navigate(url+"/#/channels/"+demo.ChannelID))
 	c.waitFor("the channel says pushes have stopped",
 		`document.getElementById('ch-quota').classList.contains('quota-exhausted') && document.getElementById('ch-quota').textContent.startsWith('Monthly message quota: 0 of 0 pushes used this month') && document.getElementById('ch-quota').textContent.includes('Pushes have stopped until')`)
 	c.screenshot("quota-02-channel.png")

@@ -1,17 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"log/slog"
 	"net/http"
 	"sync"
 
-	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
-	"github.com/socialdesk/socialdesk/routing"
+	"github.com/socialdesk/socialdesk/line/linedesk"
 )
 
 // server is the desk host: the desk, its LINE connector, the desk's HTTP
@@ -35,21 +35,9 @@ type server struct {
 	closers   []func()
 }
 
-// demoStaff are the staff of the demo and of channel main.
-var demoStaff = []struct {
-	id   string
-	name automsg.Staff
-}{
-	{"alice", automsg.Staff{First: "Alice", Last: "Chen"}},
-	{"bob", automsg.Staff{First: "Bob", Last: "Tanaka"}},
-}
-
 func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, error) {
 	s := &server{cfg: cfg, log: log, roster: &enquiry.Roster{}, mux: http.NewServeMux()}
-	for _, st := range demoStaff {
-		s.roster.Add(st.id, st.name, 0)
-		s.roster.SetPresence(st.id, routing.Available)
-	}
+	demo.AddStaff(s.roster) // the demo's staff, in real mode too for now
 	store, closeStore, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -62,22 +50,20 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s.webhook = line.NewWebhook(line.WebhookConfig{
-		Channels: s.desk, Events: store, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log,
-		Instance: cfg.Instance,
-	})
+	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: store, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
 	var auth deskhttp.Authenticator
 	if cfg.Token != "" {
 		auth = deskhttp.ServiceToken(cfg.Token)
 	}
 	console := deskhttp.Console{Demo: cfg.Demo, Channel: "main"}
 	if cfg.Demo {
-		console.Channel = demoChannel
+		console.Channel = demo.ChannelID
 	}
 	s.http, err = deskhttp.New(deskhttp.Config{
 		Desk: s.desk, Feed: feed, Roster: s.roster, Blobs: blobs, Auth: auth, Logger: log,
-		Connectors: []deskhttp.Connector{s.lineConnector()}, Console: console,
-		Limits: deskhttp.Limits{Body: cfg.limits.Body, Write: cfg.limits.Write, Streams: cfg.streams},
+		Connectors: []deskhttp.Connector{linedesk.Connector(linedesk.Config{Client: s.line, Store: store, PublicURL: s.publicURL, Offline: cfg.Demo})},
+		Console:    console,
+		Limits:     deskhttp.Limits{Body: cfg.limits.Body, Write: cfg.limits.Write, Streams: cfg.streams},
 	})
 	if err != nil {
 		return nil, err
@@ -89,6 +75,10 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	s.mux.Handle("/", s.http)
 	return s, nil
 }
+
+// publicURL is where LINE reaches this desk: DESK_PUBLIC_URL, or the
+// listen address when that is not set.
+func (s *server) publicURL() string { return cmp.Or(s.cfg.PublicURL, s.baseURL) }
 
 // Handler returns the server's HTTP handler, with the per-request
 // deadlines: the LINE webhook, the demo's customer phone in demo mode,
@@ -104,12 +94,9 @@ func (s *server) start(ctx context.Context) error {
 	return s.startConnector(ctx)
 }
 
-// endStreams ends the live event streams, so a shutdown need not wait for them.
-func (s *server) endStreams() { s.http.EndStreams() }
-
 // Shutdown finishes queued webhook work and stops the background work.
 func (s *server) Shutdown(ctx context.Context) error {
-	s.endStreams()
+	s.http.EndStreams()
 	err := s.webhook.Shutdown(ctx)
 	if s.cancel != nil {
 		s.cancel()
@@ -127,7 +114,7 @@ func (s *server) Shutdown(ctx context.Context) error {
 // Close releases everything; it is safe to call twice.
 func (s *server) Close() {
 	s.closeOnce.Do(func() {
-		s.endStreams()
+		s.http.EndStreams()
 		if s.cancel != nil {
 			s.cancel()
 		}

@@ -5,16 +5,12 @@ import (
 	"fmt"
 	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"log/slog"
-	"time"
 
-	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/enquiry/postgres"
 	"github.com/socialdesk/socialdesk/line"
-	"github.com/socialdesk/socialdesk/routing"
+	"github.com/socialdesk/socialdesk/line/linedesk"
 )
-
-// demoChannel is the demo's channel ID.
-const demoChannel = "demo"
 
 // openStore returns the store: memory, or PostgreSQL with DESK_DATABASE_URL.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (enquiry.Store, func(), error) {
@@ -36,39 +32,14 @@ func (s *server) connect() {
 	s.line = line.NewClient(lc)
 }
 
-// routeToStaff rings alice, then bob, for 30 s each; then the enquiry is missed.
-func routeToStaff() *routing.Rule {
-	r := &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{
-		{Staff: "alice", Timeout: 30 * time.Second},
-		{Staff: "bob", Timeout: 30 * time.Second},
-	}}}
-	if err := r.Validate(); err != nil {
-		panic(err)
-	}
-	return r
-}
-
-// allOn switches every auto-message on with its default text.
-var allOn = automsg.Settings{
-	Welcome: automsg.Message{On: true}, Away: automsg.Message{On: true}, Close: automsg.Message{On: true},
-	NameFormat: automsg.NameFirst,
-}
-
 // setUpChannel creates the channel this host serves, if it is not there yet:
 // the demo channel, or channel main with the LINE credentials.
 func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
-	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Routing: routeToStaff(), AutoMessages: allOn,
+	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Routing: demo.Routing(), AutoMessages: demo.AutoMessages,
 		Credentials: enquiry.Credentials{Secret: enquiry.Secret(s.cfg.Secret), Token: enquiry.Secret(s.cfg.AccessToken)}}
 	if s.cfg.Demo {
-		s.demo.Webhook = s.baseURL + "/webhook/line/" + demoChannel
-		s.demo.Platform.SetWebhook(demo.Bot, s.demo.Webhook, true)
-		ch = enquiry.Channel{
-			ID: demoChannel, Name: "Demo Shop", Kind: "line", Account: demo.Bot, Routing: routeToStaff(),
-			Credentials:  enquiry.Credentials{Secret: demo.Secret, Token: demo.Token},
-			AutoMessages: allOn,
-			CustomInfo:   "Demo Shop is open 9:00–18:00 (JST), Monday to Friday. Orders ship within two working days; returns are free within 30 days.",
-			CustomInfoOn: true,
-		}
+		ch = s.demo.Channel(s.baseURL)
+		ch.Routing, ch.AutoMessages = demo.Routing(), demo.AutoMessages
 	}
 	if existing, err := s.desk.Channel(ctx, ch.ID); err == nil {
 		ch = existing // kept in PostgreSQL from an earlier run
@@ -76,20 +47,6 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 		return ch, fmt.Errorf("setting up channel %s: %w", ch.ID, err)
 	}
 	return ch, nil
-}
-
-// diagnose runs LINE's set-up checks for channel main at start-up, keeps
-// the report as the channel's last and logs each result; it records the
-// bot user ID on the channel when LINE gives it.
-func (s *server) diagnose(ctx context.Context, ch enquiry.Channel) {
-	r, _ := s.http.CheckChannel(ctx, ch)
-	logReport(ctx, s.log, ch.ID, r)
-	if info, err := s.line.BotInfo(ctx, ch); err == nil && info.UserID != "" && ch.Account != info.UserID {
-		ch.Account = info.UserID
-		if _, err := s.desk.UpdateChannel(ctx, ch); err != nil {
-			s.log.Warn("recording the bot user ID failed", "channel", ch.ID, "err", err)
-		}
-	}
 }
 
 // startConnector starts the webhook's workers, then checks LINE's set-up
@@ -107,7 +64,22 @@ func (s *server) startConnector(ctx context.Context) error {
 		}
 	})
 	if !s.cfg.Demo {
-		s.wg.Go(func() { s.diagnose(ctx, ch) })
+		s.wg.Go(func() { linedesk.Diagnose(ctx, s.http, s.desk, s.line, ch, s.log) })
 	}
 	return nil
+}
+
+// openPostgres opens and migrates the PostgreSQL store. The DSN may set
+// search_path to keep the desk in a schema of its own.
+func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (enquiry.Store, func(), error) {
+	store, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	log.InfoContext(ctx, "using PostgreSQL") // never the DSN: it may hold a password
+	return store, store.Close, nil
 }

@@ -16,7 +16,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line/linetest"
+	"github.com/socialdesk/socialdesk/routing"
 )
 
 // The demo's fake LINE Official Account.
@@ -24,6 +27,8 @@ const (
 	Bot    = "U0000000000000000000000000000demo"
 	Secret = "0123456789abcdef0123456789abcdef"
 	Token  = "demo-channel-access-token"
+	// ChannelID is the demo channel's ID.
+	ChannelID = "demo"
 )
 
 // demoCustomers are the LINE users of the customer phone.
@@ -225,4 +230,44 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// Channel points the fake platform's webhook for the demo account at the
+// desk at deskURL and returns the demo channel, for the desk to create.
+func (d *Demo) Channel(deskURL string) enquiry.Channel {
+	d.Webhook = deskURL + "/webhook/line/" + ChannelID
+	d.Platform.SetWebhook(Bot, d.Webhook, true)
+	return enquiry.Channel{
+		ID: ChannelID, Name: "Demo Shop", Kind: "line", Account: Bot,
+		Credentials:  enquiry.Credentials{Secret: Secret, Token: Token},
+		CustomInfo:   "Demo Shop is open 9:00–18:00 (JST), Monday to Friday. Orders ship within two working days; returns are free within 30 days.",
+		CustomInfoOn: true,
+	}
+}
+
+// AddStaff adds the demo's staff, alice (Alice Chen) and bob (Bob
+// Tanaka), to r, available.
+func AddStaff(r *enquiry.Roster) {
+	for id, name := range map[string]automsg.Staff{"alice": {First: "Alice", Last: "Chen"}, "bob": {First: "Bob", Last: "Tanaka"}} {
+		r.Add(id, name, 0)
+		r.SetPresence(id, routing.Available)
+	}
+}
+
+// Routing rings alice, then bob, for 30 s each; then the enquiry is missed.
+func Routing() *routing.Rule {
+	r := &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{
+		{Staff: "alice", Timeout: 30 * time.Second},
+		{Staff: "bob", Timeout: 30 * time.Second},
+	}}}
+	if err := r.Validate(); err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// AutoMessages switches every auto-message on with its default text.
+var AutoMessages = automsg.Settings{
+	Welcome: automsg.Message{On: true}, Away: automsg.Message{On: true}, Close: automsg.Message{On: true},
+	NameFormat: automsg.NameFirst,
 }
