@@ -215,7 +215,7 @@ func (h *Handler) attend(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &b) {
 		return
 	}
-	staff, ok := actor(w, r, b.Staff)
+	staff, ok := h.actor(w, r, b.Staff)
 	if !ok {
 		return
 	}
@@ -228,7 +228,7 @@ func (h *Handler) close(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &b) {
 		return
 	}
-	staff, ok := actor(w, r, b.Staff)
+	staff, ok := h.actor(w, r, b.Staff)
 	if !ok {
 		return
 	}
@@ -244,7 +244,7 @@ func (h *Handler) transfer(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &b) {
 		return
 	}
-	staff, ok := actor(w, r, b.Staff)
+	staff, ok := h.actor(w, r, b.Staff)
 	if !ok {
 		return
 	}
@@ -260,7 +260,7 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &b) {
 		return
 	}
-	staff, ok := actor(w, r, b.Staff)
+	staff, ok := h.actor(w, r, b.Staff)
 	if !ok {
 		return
 	}
@@ -289,7 +289,7 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &b) {
 		return
 	}
-	staff, ok := actor(w, r, b.Staff)
+	staff, ok := h.actor(w, r, b.Staff)
 	if !ok {
 		return
 	}
@@ -325,7 +325,7 @@ func (h *Handler) markRead(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &b) {
 		return
 	}
-	staff, ok := actor(w, r, b.Staff)
+	staff, ok := h.actor(w, r, b.Staff)
 	if !ok {
 		return
 	}

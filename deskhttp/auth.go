@@ -170,9 +170,18 @@ func need(role Role, next http.HandlerFunc) http.HandlerFunc {
 }
 
 // actor returns the staff member r acts as: the principal's own, or, for
-// a service credential, the one the body names. A staff credential whose
-// body names someone else is answered 403; a service credential that
-// names no one is answered 422.
+// a service credential, the one the body names, and logs who acts through
+// what. A staff credential whose body names someone else is answered 403;
+// a service credential that names no one is answered 422.
+func (h *Handler) actor(w http.ResponseWriter, r *http.Request, named string) (string, bool) {
+	staff, ok := actor(w, r, named)
+	if ok {
+		p, _ := PrincipalFrom(r.Context())
+		h.log.InfoContext(r.Context(), "staff action", "staff", staff, "via", p.Via, "method", r.Method, "path", r.URL.Path)
+	}
+	return staff, ok
+}
+
 func actor(w http.ResponseWriter, r *http.Request, named string) (string, bool) {
 	p, _ := PrincipalFrom(r.Context())
 	switch {

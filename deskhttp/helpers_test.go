@@ -47,7 +47,7 @@ func (s *syncBuffer) String() string {
 }
 
 // testConnector is a channel kind as a host would describe it.
-var testConnector = Connector{Kind: "line", Name: "LINE", Webhook: "/webhook/line/{channel}"}
+var testConnector = Connector{Kind: "line", Name: "LINE", Webhook: "/webhook/line/{channel}", NeedsCredentials: "a LINE channel needs its channel secret and channel access token"}
 
 // serveDesk starts a Handler configured by cfg (its Desk, Feed and
 // Roster filled in: alice and bob, available; a sender that accepts
