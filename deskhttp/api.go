@@ -547,24 +547,6 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"text": text, "units": media.UTF16Len(text)})
 }
 
-func (h *Handler) listStaff(w http.ResponseWriter, r *http.Request) {
-	type staffJSON struct {
-		ID       string `json:"id"`
-		First    string `json:"first"`
-		Last     string `json:"last"`
-		Presence string `json:"presence"`
-		Open     int    `json:"open"`
-	}
-	var out []staffJSON
-	for _, id := range h.roster.IDs() {
-		n, _ := h.roster.Name(id)
-		st, _ := h.roster.Staff(id)
-		out = append(out, staffJSON{ID: id, First: n.First, Last: n.Last, Presence: presenceName(st.Presence), Open: st.Open})
-	}
-	sortBy(out, func(s staffJSON) string { return s.ID })
-	writeJSON(w, http.StatusOK, map[string]any{"staff": out})
-}
-
 func (h *Handler) setPresence(w http.ResponseWriter, r *http.Request) {
 	var b struct {
 		Presence string `json:"presence"`
@@ -630,6 +612,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		at *enquiry.AttendedError
 		tk *enquiry.AccountTakenError
 	)
+	if accountError(w, err) {
+		return
+	}
 	switch {
 	case errors.As(err, &me):
 		writeError(w, http.StatusUnprocessableEntity, string(me.Code), me.Reason)

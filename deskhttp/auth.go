@@ -98,7 +98,7 @@ const mediaPath = "/api/media/"
 
 // authenticate returns r's principal, or what the client must do.
 func (h *Handler) authenticate(r *http.Request) (Principal, string) {
-	if h.cfg.Auth == nil {
+	if h.cfg.Auth == nil && h.cfg.Accounts == nil {
 		return open, ""
 	}
 	const useHeader = "send Authorization: Bearer <token>, or sign in"
@@ -115,7 +115,7 @@ func (h *Handler) authenticate(r *http.Request) (Principal, string) {
 	if ck, err := r.Cookie(SessionCookie); err == nil {
 		c.Session = enquiry.Secret(ck.Value)
 	}
-	p, err := h.cfg.Auth.Authenticate(r.Context(), c)
+	p, err := h.credential(r.Context(), c)
 	switch {
 	case errors.Is(err, ErrUnauthenticated):
 		return Principal{}, useHeader
@@ -124,6 +124,48 @@ func (h *Handler) authenticate(r *http.Request) (Principal, string) {
 		return Principal{}, "the credential could not be checked; try again"
 	}
 	return p, ""
+}
+
+// credential returns whom c belongs to: a service credential of
+// Config.Auth, a staff token or a session of Config.Accounts. A disabled
+// account's session and tokens are refused at once.
+func (h *Handler) credential(ctx context.Context, c Credential) (Principal, error) {
+	err := ErrUnauthenticated
+	if h.cfg.Auth != nil {
+		var p Principal
+		if p, err = h.cfg.Auth.Authenticate(ctx, c); err == nil || !errors.Is(err, ErrUnauthenticated) {
+			return p, err
+		}
+	}
+	accts := h.cfg.Accounts
+	if accts == nil {
+		return Principal{}, err
+	}
+	var (
+		a   Account
+		via Via
+	)
+	switch {
+	case !c.Bearer.IsZero():
+		a, err = accts.TokenAccount(ctx, c.Bearer)
+		via = ViaToken
+	case !c.Session.IsZero():
+		var staff string
+		if staff, err = h.sessions.Staff(ctx, c.Session); err == nil {
+			a, err = accts.Account(ctx, staff)
+		}
+		via = ViaSession
+	}
+	switch {
+	case errors.Is(err, ErrNoAccount):
+		err = ErrUnauthenticated
+	case err == nil && a.Disabled:
+		err = ErrUnauthenticated
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	return Principal{Staff: a.ID, Role: a.Role, Via: via}, nil
 }
 
 // SessionCookie is the name of the cookie a signed-in staff member's

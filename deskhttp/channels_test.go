@@ -65,7 +65,6 @@ func TestChannelManagementAPI(t *testing.T) {
 	}
 }
 
-
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)

@@ -32,6 +32,19 @@ type Config struct {
 	// request acts as an admin service credential. Use nil only on a
 	// loopback address, for development.
 	Auth Authenticator
+	// Accounts keeps the staff accounts: with it, staff sign in (POST
+	// /api/session) and use their own API tokens, and admins manage
+	// accounts under /api/staff. Nil: no accounts; only Auth's
+	// credentials.
+	Accounts Accounts
+	// Sessions keeps the signed-in sessions. Nil: a MemSessions on Now.
+	Sessions Sessions
+	// SessionTTL is how long a sign-in lasts; zero means
+	// DefaultSessionTTL. A custom Sessions keeps its own expiry.
+	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure on every answer, for
+	// a desk behind a TLS-terminating proxy; over TLS it is Secure anyway.
+	SecureCookies bool
 	// Connectors say what the API knows of each kind of channel: its
 	// webhook path, its name in messages, how a new channel is checked.
 	// The first is the default kind of a channel created without one.
@@ -67,6 +80,11 @@ type Handler struct {
 	mux     *http.ServeMux
 	streams *hub
 	checks  *checkResults
+	// sessions keeps sign-ins; the throttles count failed ones.
+	sessions                         Sessions
+	accountFailures, addressFailures *throttle
+	// origins refuses cross-origin state changes from browsers.
+	origins *http.CrossOriginProtection
 	// closing ends event streams when the server shuts down.
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -89,7 +107,15 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	h := &Handler{cfg: cfg, log: cfg.Logger, roster: cfg.Roster, mux: http.NewServeMux(), checks: &checkResults{}, closing: make(chan struct{})}
+	h := &Handler{cfg: cfg, log: cfg.Logger, roster: cfg.Roster, mux: http.NewServeMux(), checks: &checkResults{}, closing: make(chan struct{}),
+		sessions: cfg.Sessions, accountFailures: newThrottle(accountFailures, accountFailureEvery), addressFailures: newThrottle(addressFailures, addressFailureEvery),
+		origins: http.NewCrossOriginProtection()}
+	if h.sessions == nil {
+		h.sessions = &MemSessions{TTL: cfg.SessionTTL, Now: cfg.Now}
+	}
+	h.origins.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusForbidden, "cross_origin", "cross-origin requests may not change anything here")
+	}))
 	if h.roster == nil {
 		h.roster = &enquiry.Roster{}
 	}
@@ -99,13 +125,16 @@ func New(cfg Config) (*Handler, error) {
 }
 
 // ServeHTTP serves r with its deadlines, after authenticating every /api
-// request.
+// request but a sign-in or sign-out. A browser's cross-origin request
+// that would change something is answered 403 (http.CrossOriginProtection),
+// so that a session cookie cannot be used by another site.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.Deadlines(http.HandlerFunc(h.serve)).ServeHTTP(w, r)
+	h.Deadlines(h.origins.Handler(http.HandlerFunc(h.serve))).ServeHTTP(w, r)
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	signing := r.URL.Path == "/api/session" && (r.Method == http.MethodPost || r.Method == http.MethodDelete)
+	if strings.HasPrefix(r.URL.Path, "/api/") && !signing {
 		p, msg := h.authenticate(r)
 		if msg != "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="socialdesk"`)
