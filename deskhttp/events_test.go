@@ -233,3 +233,27 @@ func TestStreamIdentityIsTheClientAddress(t *testing.T) {
 		})
 	}
 }
+
+func TestStreamIdentityIsTheStaffMemberWhenTheCredentialNamesOne(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		principal *Principal
+		want      string
+	}{
+		{"a staff session is its staff member, from any address", &Principal{Staff: "alice", Via: ViaSession}, "staff alice"},
+		{"a staff token too", &Principal{Staff: "alice", Via: ViaToken}, "staff alice"},
+		{"a service credential is its client's address", &Principal{Role: RoleAdmin, Via: ViaService}, "address 203.0.113.7"},
+		{"no credential is its client's address", nil, "address 203.0.113.7"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := http.NewRequest("GET", "/api/events", nil)
+			r.RemoteAddr = "203.0.113.7:50000"
+			if tc.principal != nil {
+				r = r.WithContext(withPrincipal(r.Context(), *tc.principal))
+			}
+			if got := streamIdentity(r); got != tc.want {
+				t.Fatalf("streamIdentity = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -324,5 +325,43 @@ func TestCredentialsNeverPrint(t *testing.T) {
 		if strings.Contains(s, "value-") {
 			t.Errorf("a credential printed its value: %s", s)
 		}
+	}
+}
+
+func TestNoLogLineHoldsAPasswordSessionOrToken(t *testing.T) {
+	d, _, _ := accountsDesk(t, Config{})
+	d.send(t, "POST", "/api/session", `{"staff":"alice","password":"wrong-password-xyz"}`)
+	cookie := d.signIn(t, "alice", alicePassword)
+	_, body := d.send(t, "POST", "/api/staff/alice/tokens", "", "Authorization", "Bearer service")
+	var v struct{ Token string }
+	json.Unmarshal([]byte(body), &v)
+	id := openEnquiry(t, d)
+	d.call(t, "POST", "/api/enquiries/"+id+"/attend", "", cookie...)
+	d.call(t, "POST", "/api/enquiries/"+id+"/close", "", "Authorization", "Bearer "+v.Token)
+	session := strings.TrimPrefix(cookie[1], SessionCookie+"=")
+	logs := d.logs.String()
+	if !strings.Contains(logs, "sign-in failed") || !strings.Contains(logs, "via=session") || !strings.Contains(logs, "via=token") {
+		t.Fatalf("the logs do not show the sign-ins and who acted through what:\n%s", logs)
+	}
+	for name, secret := range map[string]string{"a wrong password": "wrong-password-xyz", "the password": alicePassword, "the session": session, "the token": v.Token, "the service token": "Bearer service"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the logs hold %s:\n%s", name, logs)
+		}
+	}
+}
+
+func TestCredentialsNeverReachSlog(t *testing.T) {
+	c := Credential{Bearer: enquiry.Secret("bearer-value-123"), Session: enquiry.Secret("session-value-456")}
+	for name, newHandler := range map[string]func(io.Writer) slog.Handler{
+		"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+		"JSON": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+	} {
+		t.Run("the "+name+" handler", func(t *testing.T) {
+			var b strings.Builder
+			slog.New(newHandler(&b)).Info("credential", "c", c, "bearer", c.Bearer, "session", c.Session)
+			if strings.Contains(b.String(), "value-") {
+				t.Fatalf("a credential reached the log: %s", b.String())
+			}
+		})
 	}
 }
