@@ -25,6 +25,22 @@
 // close enquiries and set their own presence; a request without the role
 // its route needs is answered 403 with a JSON error naming the role.
 //
+// # Staff accounts and sign-in
+//
+// With Config.Accounts (the desk's store implements Accounts) staff sign
+// in with POST /api/session {"staff","password"}, which sets a session
+// cookie (HttpOnly, SameSite=Lax, Secure over TLS or with
+// Config.SecureCookies), and sign out with DELETE /api/session; GET
+// /api/session says who a credential acts as. Failed sign-ins are
+// throttled per account and per client address: beyond the allowance
+// the answer is 429 with Retry-After. A browser's cross-origin request
+// that would change something is refused with 403
+// (http.CrossOriginProtection), so no other site can use the cookie.
+// Admins manage accounts with GET and POST /api/staff, PATCH
+// /api/staff/{id}, POST /api/staff/{id}/tokens (the token's value is
+// shown once) and DELETE /api/staff/{id}/tokens/{tokenID}. A disabled
+// account's sessions and tokens stop working on its next request.
+//
 // # Limits
 //
 // ServeHTTP bounds each request's body read and answer write (Limits;
