@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"strings"
 	"testing"
 
@@ -13,8 +14,8 @@ import (
 // "Check again" shows the repair. New credentials are checked at once.
 func TestConsoleSetUpCheckInBrowser(t *testing.T) {
 	url, browserCtx, dir, s := browserTestServer(t, config{})
-	p := s.demo.platform
-	p.SetWebhook(demoBot, s.demo.webhook, false) // "Use webhook" off on LINE
+	p := s.demo.Platform
+	p.SetWebhook(demo.Bot, s.demo.Webhook, false) // "Use webhook" off on LINE
 
 	c, closeTab := openPage(t, browserCtx, "set-up check", dir)
 	defer closeTab()
@@ -42,7 +43,7 @@ func TestConsoleSetUpCheckInBrowser(t *testing.T) {
 	c.screenshot("setup-check-failing.png")
 
 	// The admin turns "Use webhook" on in the LINE Developers Console.
-	p.SetWebhook(demoBot, s.demo.webhook, true)
+	p.SetWebhook(demo.Bot, s.demo.Webhook, true)
 	c.do("check again", chromedp.Click(chromedp.ID("ch-check")))
 	c.waitFor("the webhook endpoint passes", statusOf("webhook endpoint", "ok"))
 	c.waitFor("the channel list no longer marks the channel", `document.querySelector('#channel-list a[data-channel="demo"]') !== null && document.querySelector('#channel-list .check-failed') === null`)

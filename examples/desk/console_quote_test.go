@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -17,9 +18,9 @@ func TestConsoleQuotesInBrowser(t *testing.T) {
 		question = "Can I change my delivery address?"
 		reply    = "Yes: tell me the new address."
 	)
-	p := s.demo.platform
+	p := s.demo.Platform
 	p.AddUser(linetest.User{ID: user, DisplayName: "Quinn"})
-	readTok, quoteTok := p.IssueReadToken(demoBot, user), p.IssueQuoteToken(demoBot, user)
+	readTok, quoteTok := p.IssueReadToken(demo.Bot, user), p.IssueQuoteToken(demo.Bot, user)
 
 	c, closeTab := openPage(t, browserCtx, "quotes", dir)
 	defer closeTab()
@@ -30,7 +31,7 @@ func TestConsoleQuotesInBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('me').dispatchEvent(new Event('change'))`))
 
 	postDemoEvents(t, url, linetest.TextEvent(user, question, linetest.WithMessageID("q-1"), linetest.WithReadToken(readTok),
-		linetest.WithQuoteToken(quoteTok), linetest.WithReplyToken(p.IssueReplyToken(demoBot, user))))
+		linetest.WithQuoteToken(quoteTok), linetest.WithReplyToken(p.IssueReplyToken(demo.Bot, user))))
 	c.waitFor("the enquiry is listed", `[...document.querySelectorAll('#enquiry-list .name')].some((n) => n.textContent.startsWith('Quinn'))`)
 	c.do("open the room", chromedp.Click(chromedp.CSS(`#enquiry-list a`)))
 	c.waitFor("the room shows the question", `[...document.querySelectorAll('#transcript .msg.customer .text')].some((n) => n.textContent === `+js(question)+`)`)
@@ -64,7 +65,7 @@ func TestConsoleQuotesInBrowser(t *testing.T) {
 	})
 
 	postDemoEvents(t, url, linetest.TextEvent(user, "About that:", linetest.Quoting("q-1"),
-		linetest.WithReadToken(p.IssueReadToken(demoBot, user)), linetest.WithQuoteToken(p.IssueQuoteToken(demoBot, user))))
+		linetest.WithReadToken(p.IssueReadToken(demo.Bot, user)), linetest.WithQuoteToken(p.IssueQuoteToken(demo.Bot, user))))
 	c.waitFor("the customer's quote shows what it quotes",
 		`[...document.querySelectorAll('#transcript .msg.customer')].some((m) => m.textContent.includes('About that:') && (m.querySelector('blockquote.quote') || {}).textContent === 'Quoting: ' + `+js(question)+`)`)
 	eventually(t, "the new message is marked read while the room is open", func() bool { return len(p.Reads()) == 2 })

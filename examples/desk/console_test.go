@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/socialdesk/socialdesk/deskhttp"
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"io"
 	"log/slog"
 	"net/http"
@@ -226,7 +228,7 @@ func browserTestServer(t *testing.T, cfg config) (url string, browser context.Co
 		// The browser first, so its event streams end before the server.
 		stopBrowser()
 		stopAlloc()
-		s.endStreams()
+		s.http.EndStreams()
 		ts.Close()
 		s.Close()
 		if t.Failed() {
@@ -691,13 +693,13 @@ func TestConsoleIsolatesBidiControls(t *testing.T) {
 		name = "Eve \u202Egnp.exe"
 		text = "Refund for \u202Eorder 1042 please"
 	)
-	s.demo.platform.AddUser(linetest.User{ID: user, DisplayName: name})
+	s.demo.Platform.AddUser(linetest.User{ID: user, DisplayName: name})
 	c, closeTab := openPage(t, browserCtx, "bidi", dir)
 	defer closeTab()
 	c.do("open the console", chromedp.Navigate(url+"/"))
 	c.waitFor("the event stream is connected", `document.getElementById('live').classList.contains('on')`)
 
-	postDemoEvents(t, url, linetest.TextEvent(user, text, linetest.WithReplyToken(s.demo.platform.IssueReplyToken(demoBot, user))))
+	postDemoEvents(t, url, linetest.TextEvent(user, text, linetest.WithReplyToken(s.demo.Platform.IssueReplyToken(demo.Bot, user))))
 
 	// Page helpers: whether an element's text has a bidi control, and
 	// whether its visible characters are laid out left to right.
@@ -762,24 +764,20 @@ func TestConsoleReloadsAfterItsStreamIsDropped(t *testing.T) {
 	defer closeTab()
 	c.do("open the console", chromedp.Navigate(url+"/"))
 	c.waitFor("the event stream is connected", `document.getElementById('live').classList.contains('on')`)
-	until(t, "the desk has the console's stream", func() bool { return s.streams.count() == 1 })
+	eventually(t, "the desk has the console's stream", func() bool { return s.http.Streams() == 1 })
 
-	s.streams.mu.Lock()
-	for st := range s.streams.streams {
-		st.drop()
-	}
-	s.streams.mu.Unlock()
-	until(t, "the stream is closed", func() bool { return s.streams.count() == 0 })
+	s.http.DropStreams()
+	eventually(t, "the stream is closed", func() bool { return s.http.Streams() == 0 })
 	res, err := http.Post(url+"/demo/customers/U-demo-ana/messages", "application/json", strings.NewReader(`{"text":"Do you ship to Brazil?"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	until(t, "the enquiry is open", func() bool {
+	eventually(t, "the enquiry is open", func() bool {
 		list, err := s.desk.Enquiries(context.Background(), enquiry.Filter{Customer: "U-demo-ana"})
 		return err == nil && len(list) == 1
 	})
-	if s.streams.count() != 0 {
+	if s.http.Streams() != 0 {
 		t.Skip("the console reconnected before the enquiry opened, so it may have been sent the enquiry: nothing shows it reloads")
 	}
 	c.waitFor("the console shows the enquiry it missed", `[...document.querySelectorAll('#enquiry-list a')].some(a => a.textContent.includes('Ana Souza'))`)
@@ -793,8 +791,7 @@ func TestConsoleReloadsAfterItsStreamIsDropped(t *testing.T) {
 // ends an EventSource for good; once a slot is free, the console opens a
 // stream again by itself.
 func TestConsoleRetriesAStreamTheDeskRefused(t *testing.T) {
-	url, browserCtx, dir, s := browserTestServer(t, config{})
-	s.streams.limits.PerIdentity = 1
+	url, browserCtx, dir, s := browserTestServer(t, config{streams: deskhttp.StreamLimits{PerIdentity: 1}})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", url+"/api/events", nil)
@@ -813,7 +810,7 @@ func TestConsoleRetriesAStreamTheDeskRefused(t *testing.T) {
 	c.do("open the console", chromedp.Navigate(url+"/"))
 	c.waitFor("the stream is refused", `document.getElementById('live').classList.contains('off')`)
 	cancel() // frees the slot
-	until(t, "the slot is free", func() bool { return s.streams.count() == 0 })
+	eventually(t, "the slot is free", func() bool { return s.http.Streams() == 0 })
 	c.waitFor("the console is live again", `document.getElementById('live').classList.contains('on')`)
 	c.eval(`''`)
 	c.check()
@@ -840,10 +837,10 @@ const samplePNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4E
 // as LINE signs them, and fails the test unless the desk answers 200.
 func postDemoEvents(t *testing.T, url string, events ...json.RawMessage) {
 	t.Helper()
-	body := linetest.WebhookBody(demoBot, events...)
-	req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demoChannel, strings.NewReader(string(body)))
+	body := linetest.WebhookBody(demo.Bot, events...)
+	req, _ := http.NewRequest(http.MethodPost, url+"/webhook/line/"+demo.ChannelID, strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Line-Signature", linetest.SignBody(demoSecret, body))
+	req.Header.Set("X-Line-Signature", linetest.SignBody(demo.Secret, body))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ func TestRoomShowsCustomInfoToStaffOnlyWhileSwitchedOn(t *testing.T) {
 	if note == nil || note["internal"] != true || note["kind"] != "note" || note["delivery"] != nil {
 		t.Fatalf("custom info in the transcript: %v; want an internal note without delivery", note)
 	}
-	for _, m := range srv.demo.platform.Received("U-demo-yui") {
+	for _, m := range srv.demo.Platform.Received("U-demo-yui") {
 		if strings.Contains(m.Text, info) {
 			t.Fatalf("the customer received the custom info: %q", m.Text)
 		}

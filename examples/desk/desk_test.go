@@ -473,7 +473,7 @@ func TestDeskOnPostgreSQL(t *testing.T) {
 			}
 			return in == run+1
 		})
-		srv.endStreams()
+		srv.http.EndStreams()
 		ts.Close()
 		srv.Shutdown(ctx)
 		srv.Close()

@@ -8,11 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/socialdesk/socialdesk/deskhttp"
 )
 
 // servedDesk is the desk behind its own http.Server, as run starts it,
@@ -25,7 +26,7 @@ type servedDesk struct {
 
 // serveDesk starts the desk (demo mode unless cfg says otherwise) on a
 // real http.Server with the given limits, and stops it when the test ends.
-func serveDesk(t *testing.T, cfg config, limits httpLimits, streams streamLimits) *servedDesk {
+func serveDesk(t *testing.T, cfg config, limits httpLimits, streams deskhttp.StreamLimits) *servedDesk {
 	t.Helper()
 	if cfg.Secret == "" {
 		cfg.Demo = true
@@ -36,17 +37,16 @@ func serveDesk(t *testing.T, cfg config, limits httpLimits, streams streamLimits
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx := context.Background()
+	cfg.limits, cfg.streams = limits, streams
 	srv, err := newServer(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.limits = limits
-	srv.streams.limits = streams
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := srv.httpServer(srv.Handler(), log)
+	hs := httpServer(srv.Handler(), limits, log)
 	go hs.Serve(ln)
 	srv.baseURL = "http://" + ln.Addr().String()
 	if err := srv.start(ctx); err != nil {
@@ -55,7 +55,7 @@ func serveDesk(t *testing.T, cfg config, limits httpLimits, streams streamLimits
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		srv.endStreams()
+		srv.http.EndStreams()
 		hs.Close()
 		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -104,7 +104,7 @@ func heapInUse() uint64 {
 func TestHTTPServerClosesConnectionsThatHoldItUp(t *testing.T) {
 	const short = 200 * time.Millisecond
 	const safety = 10 * time.Second // far beyond the limits: only a hung test ends here
-	d := serveDesk(t, config{}, httpLimits{ReadHeader: short, Body: short, Idle: short, MaxHeaderBytes: 4 << 10}, streamLimits{})
+	d := serveDesk(t, config{}, httpLimits{ReadHeader: short, Body: short, Idle: short, MaxHeaderBytes: 4 << 10}, deskhttp.StreamLimits{})
 
 	t.Run("an idle keep-alive connection is closed after IdleTimeout", func(t *testing.T) {
 		c := d.dial(t, "GET /api/config HTTP/1.1\r\nHost: desk\r\n\r\n")
@@ -156,94 +156,4 @@ func TestHTTPServerClosesConnectionsThatHoldItUp(t *testing.T) {
 			t.Fatalf("GET /api/staff: %s", res.Status)
 		}
 	})
-}
-
-func TestTokenInTheQueryOnlyWhereABrowserCannotSendAHeader(t *testing.T) {
-	const token = "t0k-right"
-	d := serveDesk(t, config{Token: token, Addr: "0.0.0.0:0"}, httpLimits{}, streamLimits{})
-	for _, tc := range []struct {
-		name, method, path, auth string
-		want                     int
-	}{
-		{"a POST with the right token in the query is refused", "POST", "/api/channels/demo/suspend?access_token=" + token, "", 401},
-		{"a POST with the token in the header and the query is refused", "POST", "/api/channels/demo/resume?access_token=" + token, "Bearer " + token, 401},
-		{"a POST with the token in the header passes", "POST", "/api/channels/demo/resume", "Bearer " + token, 200},
-		{"a GET of the API with the token in the query is refused", "GET", "/api/enquiries?access_token=" + token, "", 401},
-		{"the event stream takes the token in the query", "GET", "/api/events?access_token=" + token, "", 200},
-		{"the event stream refuses a wrong token in the query", "GET", "/api/events?access_token=nope", "", 401},
-		{"the event stream refuses no token", "GET", "/api/events", "", 401},
-		{"media take the token in the query", "GET", "/api/media/no-such-key?access_token=" + token, "", 404},
-		{"media refuse no token", "GET", "/api/media/no-such-key", "", 401},
-		{"a POST to the event stream's path with the token in the query is refused", "POST", "/api/events?access_token=" + token, "", 401},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			req, _ := http.NewRequest(tc.method, d.url+tc.path, strings.NewReader(`{}`))
-			if tc.auth != "" {
-				req.Header.Set("Authorization", tc.auth)
-			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close() // ends a stream
-			if res.StatusCode != tc.want {
-				t.Fatalf("%s %s: %s, want %d", tc.method, tc.path, res.Status, tc.want)
-			}
-		})
-	}
-}
-
-// deadlineRecorder is a ResponseWriter that records the deadlines
-// http.ResponseController sets on it.
-type deadlineRecorder struct {
-	http.ResponseWriter
-	read, write []time.Time
-}
-
-func (d *deadlineRecorder) SetReadDeadline(t time.Time) error {
-	d.read = append(d.read, t)
-	return nil
-}
-
-func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error {
-	d.write = append(d.write, t)
-	return nil
-}
-
-func TestEachRequestGetsItsDeadlines(t *testing.T) {
-	s := &server{limits: httpLimits{Body: time.Minute, Write: time.Hour}}
-	writes := func(w http.ResponseWriter, r *http.Request) {
-		for range 3 {
-			io.WriteString(w, "part")
-		}
-	}
-	for _, tc := range []struct {
-		name, method, path string
-		reads, deadline    int // deadlines set by the middleware
-	}{
-		{"an API request gets a body deadline and one write deadline", "POST", "/api/enquiries/e1/attend", 1, 1},
-		{"a webhook request too", "POST", "/webhook/line/main", 1, 1},
-		{"a media download renews its write deadline before each write", "GET", "/api/media/k", 1, 4},
-		{"the event stream is left to set its own", "GET", "/api/events", 0, 0},
-		{"a POST to the event stream's path is not a stream: it gets deadlines", "POST", "/api/events", 1, 1},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rec := &deadlineRecorder{ResponseWriter: httptest.NewRecorder()}
-			start := time.Now()
-			s.withDeadlines(http.HandlerFunc(writes)).ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
-			if len(rec.read) != tc.reads || len(rec.write) != tc.deadline {
-				t.Fatalf("%d read and %d write deadlines, want %d and %d", len(rec.read), len(rec.write), tc.reads, tc.deadline)
-			}
-			for _, d := range rec.read {
-				if d.Before(start.Add(time.Minute)) || d.After(time.Now().Add(time.Minute)) {
-					t.Errorf("read deadline %v is not the body limit from now", d)
-				}
-			}
-			for _, d := range rec.write {
-				if d.Before(start.Add(time.Hour)) || d.After(time.Now().Add(time.Hour)) {
-					t.Errorf("write deadline %v is not the write limit from now", d)
-				}
-			}
-		})
-	}
 }

@@ -7,16 +7,21 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/socialdesk/socialdesk/deskhttp"
+	"github.com/socialdesk/socialdesk/line/linedesk"
 )
 
 func main() {
@@ -46,6 +51,11 @@ type config struct {
 	// off; unique among replicas. Default: host name and listen port.
 	Instance string
 	Demo     bool // no LINE credentials: run the embedded fake platform
+
+	// limits and streams are the HTTP server's and the event stream's
+	// limits; zero fields mean the production values. Tests set short ones.
+	limits  httpLimits
+	streams deskhttp.StreamLimits
 }
 
 // hostname is os.Hostname, replaced in tests.
@@ -124,12 +134,12 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		ln.Close()
 		return err
 	}
-	hs := srv.httpServer(srv.Handler(), log)
-	hs.RegisterOnShutdown(srv.endStreams) // event streams never go idle on their own
+	hs := httpServer(srv.Handler(), cfg.limits, log)
+	hs.RegisterOnShutdown(srv.http.EndStreams) // event streams never go idle on their own
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
-	mode := "LINE channel main, webhook " + srv.webhookURL("main")
+	mode := "LINE channel main, webhook " + linedesk.WebhookURL(srv.publicURL(), "main")
 	if cfg.Demo {
 		mode = "demo: fake LINE platform and customer phone built in"
 	}
@@ -150,4 +160,29 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	srv.Close()
 	return err
+}
+
+// httpLimits are the timeouts and limits of the desk's HTTP server. A zero
+// field means the production value: README's "Running it in production"
+// lists them with what each protects against. Tests set short ones.
+type httpLimits struct {
+	ReadHeader     time.Duration // header within (10 s)
+	Body           time.Duration // body within, after the header (deskhttp.DefaultBodyTimeout)
+	Write          time.Duration // answer (media: each write) within (deskhttp.DefaultWriteTimeout)
+	Idle           time.Duration // keep-alive connection closed when idle (60 s)
+	MaxHeaderBytes int           // header size (64 KiB)
+}
+
+// httpServer returns the http.Server for h with limits l. Its ReadTimeout
+// and WriteTimeout stay zero on purpose: the handler sets the body and
+// write deadlines per request (deskhttp.Handler.Deadlines) and leaves the
+// live event stream to set its own.
+func httpServer(h http.Handler, l httpLimits, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: cmp.Or(l.ReadHeader, 10*time.Second),
+		IdleTimeout:       cmp.Or(l.Idle, 60*time.Second),
+		MaxHeaderBytes:    cmp.Or(l.MaxHeaderBytes, 64<<10),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -14,8 +15,8 @@ import (
 func TestConsoleShowsTheUsedUpMonthlyQuotaOnTheMessageAndTheChannel(t *testing.T) {
 	url, browserCtx, dir, s := browserTestServer(t, config{})
 	const user = "U-demo-quota"
-	s.demo.platform.AddUser(linetest.User{ID: user, DisplayName: "Quinn"})
-	s.demo.platform.SetQuota(demoBot, linetest.Quota{Limited: true, Limit: 0})
+	s.demo.Platform.AddUser(linetest.User{ID: user, DisplayName: "Quinn"})
+	s.demo.Platform.SetQuota(demo.Bot, linetest.Quota{Limited: true, Limit: 0})
 	c, closeTab := openPage(t, browserCtx, "quota", dir)
 	defer closeTab()
 	c.do("open the console", chromedp.Navigate(url+"/"))
@@ -29,7 +30,7 @@ func TestConsoleShowsTheUsedUpMonthlyQuotaOnTheMessageAndTheChannel(t *testing.T
 		`[...document.querySelectorAll('#transcript .msg.bot .delivery.quota_exhausted')].some((d) => d.textContent === 'not sent: monthly message quota reached')`)
 	c.screenshot("quota-01-room.png")
 
-	c.do("open the channel", chromedp.Navigate(url+"/#/channels/"+demoChannel))
+	c.do("open the channel", chromedp.Navigate(url+"/#/channels/"+demo.ChannelID))
 	c.waitFor("the channel says pushes have stopped",
 		`document.getElementById('ch-quota').classList.contains('quota-exhausted') && document.getElementById('ch-quota').textContent.startsWith('Monthly message quota: 0 of 0 pushes used this month') && document.getElementById('ch-quota').textContent.includes('Pushes have stopped until')`)
 	c.screenshot("quota-02-channel.png")

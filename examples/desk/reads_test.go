@@ -143,7 +143,7 @@ func TestDemoPhoneShowsAQuotedReply(t *testing.T) {
 	if st, v := call(t, ts, "POST", "/api/enquiries/"+id+"/attend", `{"staff":"alice"}`); st != 200 {
 		t.Fatalf("attend: %d %v", st, v)
 	}
-	if n := len(srv.demo.platform.Reads()); n != 1 {
+	if n := len(srv.demo.Platform.Reads()); n != 1 {
 		t.Errorf("%d read marks after attending, want 1", n)
 	}
 	if st, v := call(t, ts, "POST", "/api/enquiries/"+id+"/messages", `{"staff":"alice","text":"Yes, two left.","quote":"`+quoted+`"}`); st != 200 && st != 202 {

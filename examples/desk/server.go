@@ -1,42 +1,33 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"crypto/subtle"
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 
-	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
-	"github.com/socialdesk/socialdesk/routing"
+	"github.com/socialdesk/socialdesk/line/linedesk"
 )
 
-// server is the desk host: the desk, its connector, the HTTP handlers and
-// (in demo mode) the fake LINE platform.
+// server is the desk host: the desk, its LINE connector, the desk's HTTP
+// handler and (in demo mode) the fake LINE platform.
 type server struct {
 	cfg     config
 	log     *slog.Logger
 	desk    *enquiry.Desk
 	store   enquiry.Store
-	feed    *enquiry.Feed
 	roster  *enquiry.Roster
-	blobs   enquiry.BlobStore
-	api     *api
+	http    *deskhttp.Handler
 	mux     *http.ServeMux
 	line    *line.Client
 	webhook *line.Webhook
-	demo    *demo  // demo mode only
-	baseURL string // where the server listens, once known
-	// limits are the HTTP server's timeouts; zero fields mean the
-	// production values. Tests set short ones before serving.
-	limits httpLimits
-	// streams serves the live event streams.
-	streams *hub
-	// checks keeps each channel's last set-up check.
-	checks *checkResults
+	demo    *demo.Demo // demo mode only
+	baseURL string     // where the server listens, once known
 
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -44,145 +35,69 @@ type server struct {
 	closers   []func()
 }
 
-// demoStaff are the staff of the demo and of channel main.
-var demoStaff = []struct {
-	id   string
-	name automsg.Staff
-}{
-	{"alice", automsg.Staff{First: "Alice", Last: "Chen"}},
-	{"bob", automsg.Staff{First: "Bob", Last: "Tanaka"}},
-}
-
 func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, error) {
-	s := &server{cfg: cfg, log: log, feed: &enquiry.Feed{}, roster: &enquiry.Roster{}, blobs: &enquiry.MemBlobs{}, mux: http.NewServeMux(), checks: &checkResults{}}
-	for _, st := range demoStaff {
-		s.roster.Add(st.id, st.name, 0)
-		s.roster.SetPresence(st.id, routing.Available)
-	}
+	s := &server{cfg: cfg, log: log, roster: &enquiry.Roster{}, mux: http.NewServeMux()}
+	demo.AddStaff(s.roster) // the demo's staff, in real mode too for now
 	store, closeStore, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
 	s.store = store
 	s.closers = append(s.closers, closeStore)
-	sender, err := s.connect(ctx)
+	s.connect()
+	feed, blobs := &enquiry.Feed{}, &enquiry.MemBlobs{}
+	s.desk, err = enquiry.New(enquiry.Config{Store: store, Sender: s.line, Directory: s.roster, Sink: feed, Blobs: blobs, Logger: log, Instance: cfg.Instance})
 	if err != nil {
 		return nil, err
 	}
-	s.desk, err = enquiry.New(enquiry.Config{Store: store, Sender: sender, Directory: s.roster, Sink: s.feed, Blobs: s.blobs, Logger: log, Instance: cfg.Instance})
-	if err != nil {
-		return nil, err
+	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: store, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
+	var auth deskhttp.Authenticator
+	if cfg.Token != "" {
+		auth = deskhttp.ServiceToken(cfg.Token)
 	}
-	s.webhook = line.NewWebhook(line.WebhookConfig{
-		Channels: s.desk, Events: store, Desk: s.desk, Content: s.line, Blobs: s.blobs, Logger: log,
-		Instance: cfg.Instance,
+	console := deskhttp.Console{Demo: cfg.Demo, Channel: "main"}
+	if cfg.Demo {
+		console.Channel = demo.ChannelID
+	}
+	s.http, err = deskhttp.New(deskhttp.Config{
+		Desk: s.desk, Feed: feed, Roster: s.roster, Blobs: blobs, Auth: auth, Logger: log,
+		Connectors: []deskhttp.Connector{linedesk.Connector(linedesk.Config{Client: s.line, Store: store, PublicURL: s.publicURL, Offline: cfg.Demo})},
+		Console:    console,
+		Limits:     deskhttp.Limits{Body: cfg.limits.Body, Write: cfg.limits.Write, Streams: cfg.streams},
 	})
-	s.mux.Handle("/webhook/line/{channel}", s.webhook)
-	s.api = &api{desk: s.desk, feed: s.feed, roster: s.roster, blobs: s.blobs, log: log, closing: make(chan struct{}), connect: s.connectChannel, quota: s.channelQuota, checks: s.checks}
-	s.streams = newHub(s.feed, streamLimits{}, log, s.api.closing)
-	s.api.streams = s.streams
-	s.api.routes(s.mux)
-	s.mux.HandleFunc("POST /api/channels/{id}/check", s.serveCheck)
-	s.mux.HandleFunc("GET /api/config", s.config)
-	s.mux.Handle("/", consoleHandler())
-	if s.demo != nil {
-		s.demo.routes(s.mux)
+	if err != nil {
+		return nil, err
 	}
+	s.mux.Handle("/webhook/line/{channel}", s.webhook)
+	if s.demo != nil {
+		s.demo.Routes(s.mux)
+	}
+	s.mux.Handle("/", s.http)
 	return s, nil
 }
 
-func (s *server) config(w http.ResponseWriter, r *http.Request) {
-	ids := make([]string, len(demoStaff))
-	for i, st := range demoStaff {
-		ids[i] = st.id
-	}
-	channel := "main"
-	if s.cfg.Demo {
-		channel = demoChannel
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"demo": s.cfg.Demo, "staff": ids, "channel": channel})
-}
+// publicURL is where LINE reaches this desk: DESK_PUBLIC_URL, or the
+// listen address when that is not set.
+func (s *server) publicURL() string { return cmp.Or(s.cfg.PublicURL, s.baseURL) }
 
-// Handler returns the server's HTTP handler, with the per-request body
-// and write deadlines. /api needs the bearer token when one is
-// configured: in the Authorization header, or, only where a browser
-// cannot send a header (the event stream and media), in the query as
-// access_token. Anywhere else a token in the query is refused with 401,
-// even a right one, so that it is not left in URLs and proxy logs.
-func (s *server) Handler() http.Handler {
-	return s.withDeadlines(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.Token != "" && strings.HasPrefix(r.URL.Path, "/api/") {
-			if msg := s.authorize(r); msg != "" {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="socialdesk"`)
-				writeError(w, http.StatusUnauthorized, "unauthorized", msg)
-				return
-			}
-		}
-		s.mux.ServeHTTP(w, r)
-	}))
-}
+// Handler returns the server's HTTP handler, with the per-request
+// deadlines: the LINE webhook, the demo's customer phone in demo mode,
+// and the desk's API and console (deskhttp).
+func (s *server) Handler() http.Handler { return s.http.Deadlines(s.mux) }
 
-// mediaPath is the prefix of media URLs, which <img>, <video> and <audio>
-// load without headers.
-const mediaPath = "/api/media/"
-
-// authorize checks r's token. It returns "" when r may pass, else what
-// the client must do.
-func (s *server) authorize(r *http.Request) string {
-	const useHeader = "send Authorization: Bearer <DESK_TOKEN>"
-	q := r.URL.Query()
-	if q.Has("access_token") && !queryTokenAllowed(r) {
-		return "a token in the URL is accepted only by GET " + eventsPath + " and " + mediaPath + "…: " + useHeader
-	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		got = q.Get("access_token")
-	}
-	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) != 1 {
-		return useHeader
-	}
-	return ""
-}
-
-// queryTokenAllowed reports whether r may carry the token in its query:
-// a GET (or HEAD) of the event stream, which EventSource opens, or of a
-// media file, which the console's <img>, <video> and <audio> load.
-func queryTokenAllowed(r *http.Request) bool {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return false
-	}
-	return r.URL.Path == eventsPath || strings.HasPrefix(r.URL.Path, mediaPath)
-}
-
-// start begins the background work: the desk's timers and the webhook
-// workers. It returns once they run.
+// start begins the background work: the desk's timers, the live event
+// streams and the webhook workers. It returns once they run.
 func (s *server) start(ctx context.Context) error {
 	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	s.wg.Add(2)
-	go func() {
-		defer s.wg.Done()
-		s.desk.Run(ctx)
-	}()
-	go func() {
-		defer s.wg.Done()
-		s.streams.run(ctx)
-	}()
+	s.wg.Go(func() { s.desk.Run(ctx) })
+	s.wg.Go(func() { s.http.Run(ctx) })
 	return s.startConnector(ctx)
-}
-
-// endStreams ends the live event streams, so a shutdown need not wait for them.
-func (s *server) endStreams() {
-	select {
-	case <-s.api.closing:
-	default:
-		close(s.api.closing)
-	}
 }
 
 // Shutdown finishes queued webhook work and stops the background work.
 func (s *server) Shutdown(ctx context.Context) error {
-	s.endStreams()
-	err := s.shutdownConnector(ctx)
+	s.http.EndStreams()
+	err := s.webhook.Shutdown(ctx)
 	if s.cancel != nil {
 		s.cancel()
 	}
@@ -199,7 +114,7 @@ func (s *server) Shutdown(ctx context.Context) error {
 // Close releases everything; it is safe to call twice.
 func (s *server) Close() {
 	s.closeOnce.Do(func() {
-		s.endStreams()
+		s.http.EndStreams()
 		if s.cancel != nil {
 			s.cancel()
 		}

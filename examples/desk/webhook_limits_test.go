@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/socialdesk/socialdesk/deskhttp"
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +23,7 @@ func TestStalledWebhookBodiesAreCutOff(t *testing.T) {
 		safety  = 30 * time.Second
 		maxHeap = 20 << 20
 	)
-	d := serveDesk(t, config{}, httpLimits{Body: time.Second}, streamLimits{})
+	d := serveDesk(t, config{}, httpLimits{Body: time.Second}, deskhttp.StreamLimits{})
 	base := heapInUse()
 
 	var wg sync.WaitGroup
@@ -30,7 +32,7 @@ func TestStalledWebhookBodiesAreCutOff(t *testing.T) {
 	for i := range conns {
 		path := "/webhook/line/nope"
 		if i%2 == 1 {
-			path = "/webhook/line/" + demoChannel
+			path = "/webhook/line/" + demo.ChannelID
 		}
 		c := d.dial(t, "POST "+path+" HTTP/1.1\r\nHost: desk\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{")
 		wg.Add(1)

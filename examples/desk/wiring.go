@@ -4,18 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"time"
 
-	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/enquiry/postgres"
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
-	"github.com/socialdesk/socialdesk/routing"
+	"github.com/socialdesk/socialdesk/line/linedesk"
 )
-
-// demoChannel is the demo's channel ID.
-const demoChannel = "demo"
 
 // store is the desk's store and the webhook's durable inbox in one:
 // enquiry.MemStore and enquiry/postgres are both.
@@ -34,50 +30,24 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (store, func()
 
 // connect builds the LINE client (the desk's sender) and, in demo mode,
 // the fake platform it talks to.
-func (s *server) connect(ctx context.Context) (enquiry.Sender, error) {
+func (s *server) connect() {
 	lc := line.Config{APIBase: s.cfg.APIBase, DataAPIBase: s.cfg.DataAPIBase, Logger: s.log}
 	if s.cfg.Demo {
-		s.demo = newDemo()
-		s.closers = append(s.closers, s.demo.platform.Close)
-		lc.APIBase, lc.DataAPIBase = s.demo.platform.URL(), s.demo.platform.DataURL()
+		s.demo = demo.New()
+		s.closers = append(s.closers, s.demo.Platform.Close)
+		lc.APIBase, lc.DataAPIBase = s.demo.Platform.URL(), s.demo.Platform.DataURL()
 	}
 	s.line = line.NewClient(lc)
-	return s.line, nil
-}
-
-// routeToStaff rings alice, then bob, for 30 s each; then the enquiry is missed.
-func routeToStaff() *routing.Rule {
-	r := &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{
-		{Staff: "alice", Timeout: 30 * time.Second},
-		{Staff: "bob", Timeout: 30 * time.Second},
-	}}}
-	if err := r.Validate(); err != nil {
-		panic(err)
-	}
-	return r
-}
-
-// allOn switches every auto-message on with its default text.
-var allOn = automsg.Settings{
-	Welcome: automsg.Message{On: true}, Away: automsg.Message{On: true}, Close: automsg.Message{On: true},
-	NameFormat: automsg.NameFirst,
 }
 
 // setUpChannel creates the channel this host serves, if it is not there yet:
 // the demo channel, or channel main with the LINE credentials.
 func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
-	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Routing: routeToStaff(), AutoMessages: allOn,
+	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Routing: demo.Routing(), AutoMessages: demo.AutoMessages,
 		Credentials: enquiry.Credentials{Secret: enquiry.Secret(s.cfg.Secret), Token: enquiry.Secret(s.cfg.AccessToken)}}
 	if s.cfg.Demo {
-		s.demo.webhook = s.baseURL + "/webhook/line/" + demoChannel
-		s.demo.platform.SetWebhook(demoBot, s.demo.webhook, true)
-		ch = enquiry.Channel{
-			ID: demoChannel, Name: "Demo Shop", Kind: "line", Account: demoBot, Routing: routeToStaff(),
-			Credentials:  enquiry.Credentials{Secret: demoSecret, Token: demoToken},
-			AutoMessages: allOn,
-			CustomInfo:   "Demo Shop is open 9:00–18:00 (JST), Monday to Friday. Orders ship within two working days; returns are free within 30 days.",
-			CustomInfoOn: true,
-		}
+		ch = s.demo.Channel(s.baseURL)
+		ch.Routing, ch.AutoMessages = demo.Routing(), demo.AutoMessages
 	}
 	if existing, err := s.desk.Channel(ctx, ch.ID); err == nil {
 		ch = existing // kept in PostgreSQL from an earlier run
@@ -87,55 +57,37 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 	return ch, nil
 }
 
-// diagnose runs LINE's set-up checks for channel main at start-up, keeps
-// the report as the channel's last and logs each result; it records the
-// bot user ID on the channel when LINE gives it.
-func (s *server) diagnose(ctx context.Context, ch enquiry.Channel) {
-	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
-	defer cancel()
-	logReport(ctx, s.log, ch.ID, s.checkChannel(ctx, ch))
-	if info, err := s.line.BotInfo(ctx, ch); err == nil && info.UserID != "" && ch.Account != info.UserID {
-		ch.Account = info.UserID
-		if _, err := s.desk.UpdateChannel(ctx, ch); err != nil {
-			s.log.Warn("recording the bot user ID failed", "channel", ch.ID, "err", err)
-		}
-	}
-}
-
-// connectChannel is the API's hook for new channels: it asks LINE for the
-// bot user ID, so one account cannot be connected twice.
-func (s *server) connectChannel(r *http.Request, ch *enquiry.Channel) error {
-	if s.cfg.Demo {
-		return nil // the demo platform knows only the demo account
-	}
-	info, err := s.line.BotInfo(r.Context(), *ch)
-	if err != nil {
-		return fmt.Errorf("LINE did not accept the channel access token: %w", err)
-	}
-	ch.Account = info.UserID
-	return nil
-}
-
-// startConnector mounts the webhook and starts its workers, then checks
-// LINE's set-up in the background: the workers resume at once what a
-// previous process left pending, and LINE's webhook test can reach the
-// server, which serves once start returns.
+// startConnector starts the webhook's workers, then checks LINE's set-up
+// in the background: the workers resume at once what a previous process
+// left pending, and LINE's webhook test can reach the server, which
+// serves once start returns.
 func (s *server) startConnector(ctx context.Context) error {
 	ch, err := s.setUpChannel(ctx)
 	if err != nil {
 		return err
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	s.wg.Go(func() {
 		if err := s.webhook.Run(ctx); err != nil {
 			s.log.Error("webhook workers stopped", "err", err)
 		}
-	}()
+	})
 	if !s.cfg.Demo {
-		s.wg.Go(func() { s.diagnose(ctx, ch) })
+		s.wg.Go(func() { linedesk.Diagnose(ctx, s.http, s.desk, s.line, ch, s.log) })
 	}
 	return nil
 }
 
-func (s *server) shutdownConnector(ctx context.Context) error { return s.webhook.Shutdown(ctx) }
+// openPostgres opens and migrates the PostgreSQL store. The DSN may set
+// search_path to keep the desk in a schema of its own.
+func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (store, func(), error) {
+	store, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	log.InfoContext(ctx, "using PostgreSQL") // never the DSN: it may hold a password
+	return store, store.Close, nil
+}

@@ -1,4 +1,4 @@
-package main
+package deskhttp
 
 import (
 	"bufio"
@@ -21,7 +21,7 @@ import (
 // bigEvent is a desk event whose encoding is about size bytes.
 func bigEvent(n, size int) enquiry.DeskEvent {
 	text := strings.Repeat("x", size)
-	return enquiry.DeskEvent{Kind: enquiry.MessageAdded, Channel: demoChannel, At: time.Now(),
+	return enquiry.DeskEvent{Kind: enquiry.MessageAdded, Channel: "demo", At: time.Now(),
 		Message: &enquiry.Message{ID: fmt.Sprint("m", n), Enquiry: "e1", Seq: int64(n), Direction: enquiry.In,
 			Author: enquiry.Author{Kind: enquiry.AuthorCustomer}, Content: enquiry.Content{Kind: enquiry.Text, Text: text}}}
 }
@@ -90,17 +90,17 @@ func until(t *testing.T, what string, cond func() bool) {
 // published publishes ev and waits until the hub has taken it.
 func published(t *testing.T, d *servedDesk, ev enquiry.DeskEvent) {
 	t.Helper()
-	d.srv.feed.Publish(ev)
-	until(t, "the hub takes the event", func() bool { return len(d.srv.streams.sub.C) == 0 })
+	d.feed.Publish(ev)
+	until(t, "the hub takes the event", func() bool { return len(d.h.streams.sub.C) == 0 })
 }
 
 func TestEventStreamDropsASubscriberThatStopsReading(t *testing.T) {
 	// A short write deadline; a queue long enough that the deadline, not
 	// the queue, is what ends the stream.
-	d := serveDesk(t, config{}, httpLimits{}, streamLimits{Write: 200 * time.Millisecond, Queue: 1024})
+	d := serveDesk(t, Config{Limits: Limits{Streams: StreamLimits{Write: 200 * time.Millisecond, Queue: 1024}}})
 	base := heapInUse()
 	stalledStream(t, d)
-	until(t, "the stream is open", func() bool { return d.srv.streams.count() == 1 })
+	until(t, "the stream is open", func() bool { return d.h.streams.count() == 1 })
 
 	// 64 events of 1 MB at once: the stalled stream's first write blocks
 	// and the rest wait in its queue, 64 MB, until the write deadline
@@ -109,7 +109,7 @@ func TestEventStreamDropsASubscriberThatStopsReading(t *testing.T) {
 	for i := range events {
 		published(t, d, bigEvent(i, 1<<20))
 	}
-	until(t, "the stream that does not read is dropped", func() bool { return d.srv.streams.count() == 0 })
+	until(t, "the stream that does not read is dropped", func() bool { return d.h.streams.count() == 0 })
 	// What may stay: the last event's encoding and the heap's noise
 	// (-race, other tests' goroutines winding down); not the queue.
 	if grew := int64(heapInUse()) - int64(base); grew > 16<<20 {
@@ -120,13 +120,13 @@ func TestEventStreamDropsASubscriberThatStopsReading(t *testing.T) {
 func TestASlowSubscriberDoesNotHoldUpTheOthers(t *testing.T) {
 	// A write deadline longer than the test: only the queue's bound can
 	// drop the stalled stream.
-	d := serveDesk(t, config{}, httpLimits{}, streamLimits{Write: time.Hour, Queue: 4})
+	d := serveDesk(t, Config{Limits: Limits{Streams: StreamLimits{Write: time.Hour, Queue: 4}}})
 	stalled := stalledStream(t, d)
-	until(t, "the stalled stream is open", func() bool { return d.srv.streams.count() == 1 })
+	until(t, "the stalled stream is open", func() bool { return d.h.streams.count() == 1 })
 	reader := readingStream(t, d)
-	until(t, "both streams are open", func() bool { return d.srv.streams.count() == 2 })
+	until(t, "both streams are open", func() bool { return d.h.streams.count() == 2 })
 
-	for i := 0; d.srv.streams.dropped() == 0; i++ {
+	for i := 0; d.h.streams.dropped() == 0; i++ {
 		if i == 500 {
 			t.Fatalf("the stream that does not read was not dropped after %d events of 200 KB", i)
 		}
@@ -140,14 +140,14 @@ func TestASlowSubscriberDoesNotHoldUpTheOthers(t *testing.T) {
 	// The stalled stream's handler ends once its client goes away (in
 	// production, at the write deadline).
 	stalled.Close()
-	until(t, "the stalled stream's handler returns", func() bool { return d.srv.streams.count() == 1 })
+	until(t, "the stalled stream's handler returns", func() bool { return d.h.streams.count() == 1 })
 }
 
 func TestEventStreamCaps(t *testing.T) {
-	d := serveDesk(t, config{}, httpLimits{}, streamLimits{PerIdentity: 2, Total: 3})
+	d := serveDesk(t, Config{Limits: Limits{Streams: StreamLimits{PerIdentity: 2, Total: 3}}})
 	// The identity is the client's address by default; a header here, so
 	// that one test client can be several.
-	d.srv.streams.identity = func(r *http.Request) string { return r.Header.Get("X-Who") }
+	d.h.streams.identity = func(r *http.Request) string { return r.Header.Get("X-Who") }
 	open := func(who string) *http.Response {
 		t.Helper()
 		req, _ := http.NewRequest("GET", d.url+"/api/events", nil)
@@ -176,16 +176,16 @@ func TestEventStreamCaps(t *testing.T) {
 	want(open("cai"), 503, "cai's first stream, over the total cap")
 
 	a1.Body.Close()
-	until(t, "ann's first stream is closed", func() bool { return d.srv.streams.count() == 2 })
+	until(t, "ann's first stream is closed", func() bool { return d.h.streams.count() == 2 })
 	want(open("ann"), 200, "ann's stream in the freed slot")
-	if n := d.srv.streams.count(); n != 3 {
+	if n := d.h.streams.count(); n != 3 {
 		t.Fatalf("%d streams open, want 3", n)
 	}
 }
 
 func TestHubEncodesEachEventOnce(t *testing.T) {
 	feed := &enquiry.Feed{}
-	h := newHub(feed, streamLimits{}, slog.New(slog.DiscardHandler), make(chan struct{}))
+	h := newHub(feed, StreamLimits{}, slog.New(slog.DiscardHandler), make(chan struct{}))
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan struct{})
 	go func() { h.run(ctx); close(ran) }()
@@ -229,6 +229,30 @@ func TestStreamIdentityIsTheClientAddress(t *testing.T) {
 			}
 			if got := clientHost(r); got != tc.want {
 				t.Fatalf("clientHost = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestStreamIdentityIsTheStaffMemberWhenTheCredentialNamesOne(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		principal *Principal
+		want      string
+	}{
+		{"a staff session is its staff member, from any address", &Principal{Staff: "alice", Via: ViaSession}, "staff alice"},
+		{"a staff token too", &Principal{Staff: "alice", Via: ViaToken}, "staff alice"},
+		{"a service credential is its client's address", &Principal{Role: RoleAdmin, Via: ViaService}, "address 203.0.113.7"},
+		{"no credential is its client's address", nil, "address 203.0.113.7"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := http.NewRequest("GET", "/api/events", nil)
+			r.RemoteAddr = "203.0.113.7:50000"
+			if tc.principal != nil {
+				r = r.WithContext(withPrincipal(r.Context(), *tc.principal))
+			}
+			if got := streamIdentity(r); got != tc.want {
+				t.Fatalf("streamIdentity = %q, want %q", got, tc.want)
 			}
 		})
 	}

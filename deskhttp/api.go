@@ -1,11 +1,11 @@
-package main
+package deskhttp
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,58 +13,10 @@ import (
 
 	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
-	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/internal/apiclient"
 	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/routing"
 )
-
-// api is the staff JSON API under /api.
-type api struct {
-	desk   *enquiry.Desk
-	feed   *enquiry.Feed
-	roster *enquiry.Roster
-	blobs  enquiry.BlobStore
-	log    *slog.Logger
-	// closing ends event streams when the server shuts down.
-	closing chan struct{}
-	// streams serves GET /api/events.
-	streams *hub
-	// connect fills in what a new LINE channel needs from LINE (its bot
-	// user ID); nil in tests.
-	connect func(r *http.Request, ch *enquiry.Channel) error
-	// quota reads a LINE channel's monthly message quota; nil in tests.
-	quota func(r *http.Request, ch enquiry.Channel) quotaJSON
-	// checks holds each channel's last set-up check; nil shows none.
-	checks *checkResults
-}
-
-func (a *api) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/enquiries", a.listEnquiries)
-	mux.HandleFunc("GET /api/enquiries/{id}", a.getEnquiry)
-	mux.HandleFunc("POST /api/enquiries/{id}/attend", a.attend)
-	mux.HandleFunc("POST /api/enquiries/{id}/messages", a.send)
-	mux.HandleFunc("POST /api/enquiries/{id}/read", a.markRead)
-	mux.HandleFunc("POST /api/enquiries/{id}/close", a.close)
-	mux.HandleFunc("POST /api/enquiries/{id}/transfer", a.transfer)
-	mux.HandleFunc("POST /api/enquiries/{id}/invite", a.invite)
-	mux.HandleFunc("GET /api/channels", a.listChannels)
-	mux.HandleFunc("POST /api/channels", a.createChannel)
-	mux.HandleFunc("GET /api/channels/{id}", a.getChannel)
-	mux.HandleFunc("PUT /api/channels/{id}", a.editChannel)
-	mux.HandleFunc("PATCH /api/channels/{id}", a.editChannel)
-	mux.HandleFunc("POST /api/channels/{id}/suspend", a.suspendChannel)
-	mux.HandleFunc("POST /api/channels/{id}/resume", a.resumeChannel)
-	mux.HandleFunc("DELETE /api/channels/{id}", a.deleteChannel)
-	mux.HandleFunc("GET /api/channels/{id}/quota", a.getQuota)
-	mux.HandleFunc("POST /api/preview", a.preview)
-	mux.HandleFunc("GET /api/staff", a.listStaff)
-	mux.HandleFunc("POST /api/staff/{id}/presence", a.setPresence)
-	mux.HandleFunc("GET /api/media/{key...}", a.getMedia)
-	mux.Handle("GET "+eventsPath, a.streams)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
-	})
-}
 
 // enquiryJSON is an enquiry as the API shows it.
 type enquiryJSON struct {
@@ -177,7 +129,7 @@ func messageView(m enquiry.Message) messageJSON {
 	return v
 }
 
-func (a *api) listEnquiries(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) listEnquiries(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := enquiry.Filter{Channel: q.Get("channel"), Staff: q.Get("staff"), Customer: q.Get("customer")}
 	for _, s := range q["state"] {
@@ -201,9 +153,9 @@ func (a *api) listEnquiries(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Limit = n
 	}
-	list, err := a.desk.Enquiries(r.Context(), f)
+	list, err := h.cfg.Desk.Enquiries(r.Context(), f)
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	out := make([]enquiryJSON, len(list))
@@ -213,19 +165,19 @@ func (a *api) listEnquiries(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"enquiries": out})
 }
 
-func (a *api) getEnquiry(w http.ResponseWriter, r *http.Request) {
-	e, err := a.desk.Enquiry(r.Context(), r.PathValue("id"))
+func (h *Handler) getEnquiry(w http.ResponseWriter, r *http.Request) {
+	e, err := h.cfg.Desk.Enquiry(r.Context(), r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	var after int64
 	if s := r.URL.Query().Get("after"); s != "" {
 		after, _ = strconv.ParseInt(s, 10, 64)
 	}
-	msgs, err := a.desk.Transcript(r.Context(), e.ID, after, 500)
+	msgs, err := h.cfg.Desk.Transcript(r.Context(), e.ID, after, 500)
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	out := make([]messageJSON, len(msgs))
@@ -244,13 +196,13 @@ func (a *api) getEnquiry(w http.ResponseWriter, r *http.Request) {
 		// (nothing can be sent), "friend" after a follow, else absent.
 		Friendship enquiry.Friendship `json:"friendship,omitempty"`
 	}{enquiryJSON: view, Enquiry: view, Messages: out}
-	if body.Friendship, err = a.desk.Friendship(r.Context(), e.Channel, e.Customer.ID); err != nil {
-		a.fail(w, r, err)
+	if body.Friendship, err = h.cfg.Desk.Friendship(r.Context(), e.Channel, e.Customer.ID); err != nil {
+		h.fail(w, r, err)
 		return
 	}
-	info, err := a.desk.CustomInfo(r.Context(), e.ID)
+	info, err := h.cfg.Desk.CustomInfo(r.Context(), e.ID)
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	if info != "" { // switched on, and the enquiry is not addressed to one staff member
@@ -263,57 +215,73 @@ type staffBody struct {
 	Staff string `json:"staff"`
 }
 
-func (a *api) attend(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) attend(w http.ResponseWriter, r *http.Request) {
 	var b staffBody
-	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+	if !readBody(w, r, &b) {
 		return
 	}
-	e, err := a.desk.Attend(r.Context(), r.PathValue("id"), b.Staff)
-	a.reply(w, r, e, err)
-}
-
-func (a *api) close(w http.ResponseWriter, r *http.Request) {
-	var b staffBody
-	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+	staff, ok := h.actor(w, r, b.Staff)
+	if !ok {
 		return
 	}
-	e, err := a.desk.Close(r.Context(), r.PathValue("id"), b.Staff)
-	a.reply(w, r, e, err)
+	e, err := h.cfg.Desk.Attend(r.Context(), r.PathValue("id"), staff)
+	h.reply(w, r, e, err)
 }
 
-func (a *api) transfer(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) close(w http.ResponseWriter, r *http.Request) {
+	var b staffBody
+	if !readBody(w, r, &b) {
+		return
+	}
+	staff, ok := h.actor(w, r, b.Staff)
+	if !ok {
+		return
+	}
+	e, err := h.cfg.Desk.Close(r.Context(), r.PathValue("id"), staff)
+	h.reply(w, r, e, err)
+}
+
+func (h *Handler) transfer(w http.ResponseWriter, r *http.Request) {
 	var b struct {
 		Staff string       `json:"staff"`
 		To    routing.Step `json:"to"`
 	}
-	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+	if !readBody(w, r, &b) {
 		return
 	}
-	e, err := a.desk.Transfer(r.Context(), r.PathValue("id"), b.Staff, b.To)
-	a.reply(w, r, e, err)
+	staff, ok := h.actor(w, r, b.Staff)
+	if !ok {
+		return
+	}
+	e, err := h.cfg.Desk.Transfer(r.Context(), r.PathValue("id"), staff, b.To)
+	h.reply(w, r, e, err)
 }
 
-func (a *api) invite(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) invite(w http.ResponseWriter, r *http.Request) {
 	var b struct {
 		Staff     string `json:"staff"`
 		Colleague string `json:"colleague"`
 	}
-	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+	if !readBody(w, r, &b) {
 		return
 	}
-	e, err := a.desk.Invite(r.Context(), r.PathValue("id"), b.Staff, b.Colleague)
-	a.reply(w, r, e, err)
+	staff, ok := h.actor(w, r, b.Staff)
+	if !ok {
+		return
+	}
+	e, err := h.cfg.Desk.Invite(r.Context(), r.PathValue("id"), staff, b.Colleague)
+	h.reply(w, r, e, err)
 }
 
-func (a *api) reply(w http.ResponseWriter, r *http.Request, e enquiry.Enquiry, err error) {
+func (h *Handler) reply(w http.ResponseWriter, r *http.Request, e enquiry.Enquiry, err error) {
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"enquiry": enquiryView(e)})
 }
 
-func (a *api) send(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 	var b struct {
 		Staff   string              `json:"staff"`
 		Text    string              `json:"text"`
@@ -323,7 +291,11 @@ func (a *api) send(w http.ResponseWriter, r *http.Request) {
 		// Quote is the id of a customer message of the enquiry to quote.
 		Quote string `json:"quote"`
 	}
-	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+	if !readBody(w, r, &b) {
+		return
+	}
+	staff, ok := h.actor(w, r, b.Staff)
+	if !ok {
 		return
 	}
 	c := enquiry.Content{Kind: b.Kind, Text: b.Text, Media: b.Media, Sticker: b.Sticker}
@@ -335,17 +307,18 @@ func (a *api) send(w http.ResponseWriter, r *http.Request) {
 		err error
 	)
 	if b.Quote != "" {
-		m, err = a.desk.SendQuote(r.Context(), r.PathValue("id"), b.Staff, b.Quote, c)
+		m, err = h.cfg.Desk.SendQuote(r.Context(), r.PathValue("id"), staff, b.Quote, c)
 	} else {
-		m, err = a.desk.Send(r.Context(), r.PathValue("id"), b.Staff, c)
+		m, err = h.cfg.Desk.Send(r.Context(), r.PathValue("id"), staff, c)
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
+	m = settle(r.Context(), h.cfg.Desk, m, sendWait)
 	status := http.StatusOK
 	if m.Delivery != nil && m.Delivery.State == enquiry.Pending {
-		status = http.StatusAccepted // recorded; delivery is being retried
+		status = http.StatusAccepted // recorded; the outbox is still trying
 	}
 	writeJSON(w, status, map[string]any{"message": messageView(m)})
 }
@@ -353,30 +326,27 @@ func (a *api) send(w http.ResponseWriter, r *http.Request) {
 // markRead marks the customer's messages read on the platform, as far as
 // the newest: the console calls it when the staff member attending the
 // enquiry opens its room, and as messages arrive while it is open.
-func (a *api) markRead(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) markRead(w http.ResponseWriter, r *http.Request) {
 	var b staffBody
-	if !readJSON(w, r, &b) || !needStaff(w, b.Staff) {
+	if !readBody(w, r, &b) {
 		return
 	}
-	err := a.desk.MarkRead(r.Context(), r.PathValue("id"), b.Staff)
-	if le, ok := errors.AsType[*line.Error](err); ok {
-		a.log.WarnContext(r.Context(), "LINE refused marking messages read", "enquiry", r.PathValue("id"), "err", le)
-		writeError(w, http.StatusBadGateway, "line_refused", "LINE did not mark the messages read: "+le.Error())
+	staff, ok := h.actor(w, r, b.Staff)
+	if !ok {
+		return
+	}
+	err := h.cfg.Desk.MarkRead(r.Context(), r.PathValue("id"), staff)
+	if pe, ok := errors.AsType[*apiclient.Error](err); ok {
+		h.log.WarnContext(r.Context(), "the platform refused marking messages read", "enquiry", r.PathValue("id"), "err", pe)
+		c, _ := h.connector(pe.Service)
+		writeError(w, http.StatusBadGateway, cmp.Or(pe.Service, "platform")+"_refused", c.name()+" did not mark the messages read: "+pe.Error())
 		return
 	}
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-func needStaff(w http.ResponseWriter, staff string) bool {
-	if staff == "" {
-		writeError(w, http.StatusUnprocessableEntity, "missing_staff", `say which staff member acts: {"staff":"alice"}`)
-		return false
-	}
-	return true
 }
 
 // channelJSON is a channel as the API shows and takes it. Credentials
@@ -400,83 +370,89 @@ type channelJSON struct {
 	Updated      time.Time            `json:"updated"`
 	// Check is the channel's last set-up check (POST
 	// /api/channels/{id}/check, or at start-up); absent when never run.
-	Check *checkReport `json:"check,omitempty"`
+	Check *CheckReport `json:"check,omitempty"`
 }
 
-func channelView(ch enquiry.Channel) channelJSON {
+func (h *Handler) channelView(ch enquiry.Channel) channelJSON {
+	c, _ := h.connector(ch.Kind)
 	return channelJSON{
 		ID: ch.ID, Name: ch.Name, Kind: ch.Kind, Account: ch.Account,
 		HasSecret: !ch.Credentials.Secret.IsZero(), HasToken: !ch.Credentials.Token.IsZero(),
 		Routing: ch.Routing, AutoMessages: ch.AutoMessages, CustomInfo: ch.CustomInfo, CustomInfoOn: ch.CustomInfoOn,
-		State: ch.State, Webhook: "/webhook/line/" + ch.ID, Created: ch.Created, Updated: ch.Updated,
+		State: ch.State, Webhook: c.webhook(ch.ID), Created: ch.Created, Updated: ch.Updated,
 	}
 }
 
-func (a *api) listChannels(w http.ResponseWriter, r *http.Request) {
-	list, err := a.desk.Channels(r.Context())
+func (h *Handler) listChannels(w http.ResponseWriter, r *http.Request) {
+	list, err := h.cfg.Desk.Channels(r.Context())
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	out := make([]channelJSON, len(list))
 	for i, ch := range list {
-		out[i] = channelView(ch)
-		out[i].Check = a.checks.get(ch.ID)
+		out[i] = h.channelView(ch)
+		out[i].Check = h.checks.get(ch.ID)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"channels": out})
 }
 
-func (a *api) getChannel(w http.ResponseWriter, r *http.Request) {
-	ch, err := a.desk.Channel(r.Context(), r.PathValue("id"))
+func (h *Handler) getChannel(w http.ResponseWriter, r *http.Request) {
+	ch, err := h.cfg.Desk.Channel(r.Context(), r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
-	v := channelView(ch)
-	v.Check = a.checks.get(ch.ID)
+	v := h.channelView(ch)
+	v.Check = h.checks.get(ch.ID)
 	writeJSON(w, http.StatusOK, map[string]any{"channel": v})
 }
 
-func (a *api) createChannel(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request) {
 	var b channelJSON
 	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.Kind == "" {
-		b.Kind = "line"
+		b.Kind = h.defaultKind()
+	}
+	conn, ok := h.connector(b.Kind)
+	if !ok {
+		writeError(w, http.StatusUnprocessableEntity, "unknown_kind", fmt.Sprintf("this desk has no connector for channels of kind %q", b.Kind))
+		return
 	}
 	if b.ID == "" {
-		b.ID = slug(b.Name)
+		b.ID = slug(b.Name, h.cfg.Now())
 	}
 	ch := enquiry.Channel{
 		ID: b.ID, Name: b.Name, Kind: b.Kind, Account: b.Account,
 		Credentials: enquiry.Credentials{Secret: enquiry.Secret(b.Secret), Token: enquiry.Secret(b.Token)},
 		Routing:     b.Routing, AutoMessages: b.AutoMessages, CustomInfo: b.CustomInfo, CustomInfoOn: b.CustomInfoOn, State: b.State,
 	}
-	if ch.Credentials.Secret.IsZero() || ch.Credentials.Token.IsZero() {
-		writeError(w, http.StatusUnprocessableEntity, "invalid", "a LINE channel needs its channel secret and channel access token (LINE Developers console → your channel → Basic settings / Messaging API)")
+	if conn.NeedsCredentials != "" && (ch.Credentials.Secret.IsZero() || ch.Credentials.Token.IsZero()) {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", conn.NeedsCredentials)
 		return
 	}
-	if err := ch.Validate(); err == nil && a.connect != nil {
-		if err := a.connect(r, &ch); err != nil {
-			writeError(w, http.StatusUnprocessableEntity, "line_check_failed", err.Error())
+	if err := ch.Validate(); err == nil && conn.Connect != nil {
+		if err := conn.Connect(r.Context(), &ch); err != nil {
+			writeError(w, http.StatusUnprocessableEntity, conn.Kind+"_check_failed", err.Error())
 			return
 		}
 	}
-	ch, err := a.desk.CreateChannel(r.Context(), ch)
+	ch, err := h.cfg.Desk.CreateChannel(r.Context(), ch)
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"channel": channelView(ch)})
+	writeJSON(w, http.StatusCreated, map[string]any{"channel": h.channelView(ch)})
 }
 
 // editChannel applies the fields present in the body (PUT and PATCH alike:
 // a field left out keeps its value; credentials change only when given).
-func (a *api) editChannel(w http.ResponseWriter, r *http.Request) {
-	ch, err := a.desk.Channel(r.Context(), r.PathValue("id"))
+func (h *Handler) editChannel(w http.ResponseWriter, r *http.Request) {
+	ch, err := h.cfg.Desk.Channel(r.Context(), r.PathValue("id"))
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	var b struct {
@@ -515,12 +491,12 @@ func (a *api) editChannel(w http.ResponseWriter, r *http.Request) {
 			ch.Routing = &rule
 		}
 	}
-	ch, err = a.desk.UpdateChannel(r.Context(), ch)
+	ch, err = h.cfg.Desk.UpdateChannel(r.Context(), ch)
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"channel": channelView(ch)})
+	writeJSON(w, http.StatusOK, map[string]any{"channel": h.channelView(ch)})
 }
 
 func set[T any](dst *T, src *T) {
@@ -529,36 +505,36 @@ func set[T any](dst *T, src *T) {
 	}
 }
 
-func (a *api) suspendChannel(w http.ResponseWriter, r *http.Request) {
-	ch, err := a.desk.SuspendChannel(r.Context(), r.PathValue("id"))
-	a.channelReply(w, r, ch, err)
+func (h *Handler) suspendChannel(w http.ResponseWriter, r *http.Request) {
+	ch, err := h.cfg.Desk.SuspendChannel(r.Context(), r.PathValue("id"))
+	h.channelReply(w, r, ch, err)
 }
 
-func (a *api) resumeChannel(w http.ResponseWriter, r *http.Request) {
-	ch, err := a.desk.ResumeChannel(r.Context(), r.PathValue("id"))
-	a.channelReply(w, r, ch, err)
+func (h *Handler) resumeChannel(w http.ResponseWriter, r *http.Request) {
+	ch, err := h.cfg.Desk.ResumeChannel(r.Context(), r.PathValue("id"))
+	h.channelReply(w, r, ch, err)
 }
 
-func (a *api) channelReply(w http.ResponseWriter, r *http.Request, ch enquiry.Channel, err error) {
+func (h *Handler) channelReply(w http.ResponseWriter, r *http.Request, ch enquiry.Channel, err error) {
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"channel": channelView(ch)})
+	writeJSON(w, http.StatusOK, map[string]any{"channel": h.channelView(ch)})
 }
 
-func (a *api) deleteChannel(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) deleteChannel(w http.ResponseWriter, r *http.Request) {
 	force := r.URL.Query().Get("force") == "true"
-	if err := a.desk.DeleteChannel(r.Context(), r.PathValue("id"), force); err != nil {
-		a.fail(w, r, err)
+	if err := h.cfg.Desk.DeleteChannel(r.Context(), r.PathValue("id"), force); err != nil {
+		h.fail(w, r, err)
 		return
 	}
-	a.checks.forget(r.PathValue("id")) // a channel made again under the ID is checked anew
+	h.checks.forget(r.PathValue("id")) // a channel made again under the ID is checked anew
 	writeJSON(w, http.StatusOK, map[string]any{"deleted": r.PathValue("id")})
 }
 
 // preview renders an auto-message for the settings editor.
-func (a *api) preview(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 	var b struct {
 		Settings automsg.Settings `json:"settings"`
 		Kind     automsg.Kind     `json:"kind"`
@@ -577,25 +553,7 @@ func (a *api) preview(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"text": text, "units": media.UTF16Len(text)})
 }
 
-func (a *api) listStaff(w http.ResponseWriter, r *http.Request) {
-	type staffJSON struct {
-		ID       string `json:"id"`
-		First    string `json:"first"`
-		Last     string `json:"last"`
-		Presence string `json:"presence"`
-		Open     int    `json:"open"`
-	}
-	var out []staffJSON
-	for _, id := range a.roster.IDs() {
-		n, _ := a.roster.Name(id)
-		st, _ := a.roster.Staff(id)
-		out = append(out, staffJSON{ID: id, First: n.First, Last: n.Last, Presence: presenceName(st.Presence), Open: st.Open})
-	}
-	sortBy(out, func(s staffJSON) string { return s.ID })
-	writeJSON(w, http.StatusOK, map[string]any{"staff": out})
-}
-
-func (a *api) setPresence(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) setPresence(w http.ResponseWriter, r *http.Request) {
 	var b struct {
 		Presence string `json:"presence"`
 	}
@@ -607,7 +565,12 @@ func (a *api) setPresence(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "invalid", "presence is available, busy, idle or offline")
 		return
 	}
-	if !a.roster.SetPresence(r.PathValue("id"), p) {
+	p0, _ := PrincipalFrom(r.Context())
+	if p0.Staff != "" && p0.Staff != r.PathValue("id") && p0.Role != RoleAdmin {
+		writeError(w, http.StatusForbidden, "not_yourself", "a staff member sets only their own presence")
+		return
+	}
+	if !h.roster.SetPresence(r.PathValue("id"), p) {
 		writeError(w, http.StatusNotFound, "not_found", "no such staff member")
 		return
 	}
@@ -626,10 +589,14 @@ func presenceName(p routing.Presence) string {
 	return "offline"
 }
 
-func (a *api) getMedia(w http.ResponseWriter, r *http.Request) {
-	b, err := a.blobs.Open(r.Context(), r.PathValue("key"))
+func (h *Handler) getMedia(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.Blobs == nil {
+		writeError(w, http.StatusNotFound, "not_found", "not found")
+		return
+	}
+	b, err := h.cfg.Blobs.Open(r.Context(), r.PathValue("key"))
 	if err != nil {
-		a.fail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	defer b.Close()
@@ -644,13 +611,16 @@ func (a *api) getMedia(w http.ResponseWriter, r *http.Request) {
 const nameFormatAdvice = `unknown staff display-name format: autoMessages.nameFormat is "none", "first" or "full"`
 
 // fail maps desk errors to status codes and a JSON error body.
-func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var (
 		me *media.Error
 		ve *enquiry.ValidationError
 		at *enquiry.AttendedError
 		tk *enquiry.AccountTakenError
 	)
+	if accountError(w, err) {
+		return
+	}
 	switch {
 	case errors.As(err, &me):
 		writeError(w, http.StatusUnprocessableEntity, string(me.Code), me.Reason)
@@ -681,7 +651,7 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, enquiry.ErrInvalid):
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 	default:
-		a.log.ErrorContext(r.Context(), "API request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.log.ErrorContext(r.Context(), "API request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")
 	}
 }
@@ -694,6 +664,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+// readBody is readJSON for a body that may be empty, as a staff
+// member's own attend or close is: v keeps its zero value then.
+func readBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if r.ContentLength == 0 {
+		return true
+	}
+	return readJSON(w, r, v)
 }
 
 // readJSON decodes a JSON body of at most 1 MiB into v, answering 400 or

@@ -1,7 +1,6 @@
-package main
+package deskhttp
 
 import (
-	"encoding/base64"
 	"fmt"
 	"io"
 	"sort"
@@ -12,8 +11,9 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 )
 
-// slug makes a channel ID from a name: lower-case letters, digits and dashes.
-func slug(name string) string {
+// slug makes a channel ID from a name: lower-case letters, digits and
+// dashes; a name with none of them gives a number from now.
+func slug(name string, now time.Time) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(name) {
@@ -28,7 +28,7 @@ func slug(name string) string {
 	}
 	s := strings.TrimSuffix(b.String(), "-")
 	if s == "" {
-		s = fmt.Sprintf("channel-%d", time.Now().UnixNano()%100000)
+		s = fmt.Sprintf("channel-%d", now.UnixNano()%100000)
 	}
 	return s
 }
@@ -51,5 +51,3 @@ func eventView(ev enquiry.DeskEvent) map[string]any {
 	}
 	return v
 }
-
-func encodeBase64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -1,4 +1,4 @@
-package main
+package deskhttp
 
 import (
 	"context"
@@ -39,9 +39,9 @@ const (
 	streamRetryAfter = 10 * time.Second
 )
 
-// streamLimits are a hub's caps and deadlines. A zero field means the
-// production value above; tests set small ones.
-type streamLimits struct {
+// StreamLimits are the live event stream's caps and deadlines. A zero
+// field means the production value above.
+type StreamLimits struct {
 	PerIdentity int           // streamsPerIdentity
 	Total       int           // streamsTotal
 	Queue       int           // streamQueue
@@ -56,11 +56,11 @@ type streamLimits struct {
 // concurrent use.
 type hub struct {
 	sub    *enquiry.Subscription
-	limits streamLimits
+	limits StreamLimits
 	log    *slog.Logger
 	// identity says whose stream a request opens, for the per-identity
-	// cap: the client's address for now; a verified staff ID once the
-	// desk has staff accounts.
+	// cap: its staff member's, when its credential names one, else its
+	// client's address (streamIdentity).
 	identity func(*http.Request) string
 	done     <-chan struct{} // closed when the server shuts down
 
@@ -81,16 +81,24 @@ type stream struct {
 
 // newHub returns a hub on feed; run must be started for events to flow.
 // Streams end when done is closed.
-func newHub(feed *enquiry.Feed, limits streamLimits, log *slog.Logger, done <-chan struct{}) *hub {
-	h := &hub{limits: limits, log: log, identity: clientHost, done: done, streams: map[*stream]struct{}{}, per: map[string]int{}}
+func newHub(feed *enquiry.Feed, limits StreamLimits, log *slog.Logger, done <-chan struct{}) *hub {
+	h := &hub{limits: limits, log: log, identity: streamIdentity, done: done, streams: map[*stream]struct{}{}, per: map[string]int{}}
 	// Subscribed here, not in run, so no event published between the
 	// desk's start and run's is lost.
 	h.sub = feed.Subscribe(1024)
 	return h
 }
 
-// clientHost is the identity of a stream until the desk knows its
-// staff: the host part of the request's remote address; when that is a
+// streamIdentity is whose stream r opens: the staff member of its
+// credential (a session or a staff token), else its client's address.
+func streamIdentity(r *http.Request) string {
+	if p, ok := PrincipalFrom(r.Context()); ok && p.Staff != "" {
+		return "staff " + p.Staff
+	}
+	return "address " + clientHost(r)
+}
+
+// clientHost is a request's client address: the host part of the request's remote address; when that is a
 // loopback address (a reverse proxy on the same host), the last address
 // in X-Forwarded-For, the one that proxy added, so that consoles behind
 // the proxy do not all share its address. A client elsewhere cannot
@@ -221,6 +229,15 @@ func (h *hub) close(s *stream) {
 	delete(h.streams, s)
 	if h.per[s.identity]--; h.per[s.identity] <= 0 {
 		delete(h.per, s.identity)
+	}
+}
+
+// dropAll ends every open stream; new ones are accepted.
+func (h *hub) dropAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.streams {
+		s.drop()
 	}
 }
 

@@ -1,4 +1,8 @@
-package main
+// Package demo is the desk's customer simulator: LINE users who message
+// the demo channel through an embedded fake LINE platform, as LINE would
+// (signed webhooks, reply tokens, content on the data API), and the
+// phone page's API under /demo/.
+package demo
 
 import (
 	"bytes"
@@ -12,14 +16,19 @@ import (
 	"sync"
 	"time"
 
+	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line/linetest"
+	"github.com/socialdesk/socialdesk/routing"
 )
 
 // The demo's fake LINE Official Account.
 const (
-	demoBot    = "U0000000000000000000000000000demo"
-	demoSecret = "0123456789abcdef0123456789abcdef"
-	demoToken  = "demo-channel-access-token"
+	Bot    = "U0000000000000000000000000000demo"
+	Secret = "0123456789abcdef0123456789abcdef"
+	Token  = "demo-channel-access-token"
+	// ChannelID is the demo channel's ID.
+	ChannelID = "demo"
 )
 
 // demoCustomers are the LINE users of the customer phone.
@@ -29,13 +38,14 @@ var demoCustomers = []linetest.User{
 	{ID: "U-demo-ana", DisplayName: "Ana Souza"},
 }
 
-// demo is the customer simulator: it plays LINE users who message the
-// desk's demo channel through the embedded fake platform, as LINE would
-// (signed webhooks, reply tokens, content on the data API).
-type demo struct {
-	platform *linetest.Platform
-	webhook  string // the desk's own webhook URL for the demo channel
-	client   *http.Client
+// Demo is the customer simulator. Set Webhook before customers send;
+// it is safe for concurrent use after that.
+type Demo struct {
+	// Platform is the fake LINE platform the desk's LINE client talks to.
+	Platform *linetest.Platform
+	// Webhook is the desk's own webhook URL for the demo channel.
+	Webhook string
+	client  *http.Client
 
 	mu     sync.Mutex
 	sent   map[string][]phoneMessage // what each customer sent
@@ -57,22 +67,25 @@ type phoneMessage struct {
 	Quote string `json:"quote,omitempty"`
 }
 
-func newDemo() *demo {
+// New returns the simulator with its platform started; Close the
+// platform when done.
+func New() *Demo {
 	p := linetest.New()
-	p.AddChannel(linetest.Channel{Token: demoToken, Secret: demoSecret, BotUserID: demoBot, BasicID: "@socialdesk", DisplayName: "socialdesk demo", ChatMode: "bot"})
+	p.AddChannel(linetest.Channel{Token: Token, Secret: Secret, BotUserID: Bot, BasicID: "@socialdesk", DisplayName: "socialdesk demo", ChatMode: "bot"})
 	for _, u := range demoCustomers {
 		p.AddUser(u)
 	}
-	return &demo{platform: p, client: &http.Client{Timeout: 10 * time.Second}, sent: map[string][]phoneMessage{}, quoted: map[string]string{}}
+	return &Demo{Platform: p, client: &http.Client{Timeout: 10 * time.Second}, sent: map[string][]phoneMessage{}, quoted: map[string]string{}}
 }
 
-func (d *demo) routes(mux *http.ServeMux) {
+// Routes mounts the phone page's API on mux.
+func (d *Demo) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /demo/customers", d.listCustomers)
 	mux.HandleFunc("POST /demo/customers/{id}/messages", d.send)
 	mux.HandleFunc("GET /demo/customers/{id}/messages", d.phone)
 }
 
-func (d *demo) customer(id string) (linetest.User, bool) {
+func (d *Demo) customer(id string) (linetest.User, bool) {
 	for _, u := range demoCustomers {
 		if u.ID == id {
 			return u, true
@@ -81,7 +94,7 @@ func (d *demo) customer(id string) (linetest.User, bool) {
 	return linetest.User{}, false
 }
 
-func (d *demo) listCustomers(w http.ResponseWriter, r *http.Request) {
+func (d *Demo) listCustomers(w http.ResponseWriter, r *http.Request) {
 	type c struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
@@ -94,7 +107,7 @@ func (d *demo) listCustomers(w http.ResponseWriter, r *http.Request) {
 }
 
 // send posts a customer's message to the desk as a signed LINE webhook.
-func (d *demo) send(w http.ResponseWriter, r *http.Request) {
+func (d *Demo) send(w http.ResponseWriter, r *http.Request) {
 	u, ok := d.customer(r.PathValue("id"))
 	if !ok {
 		writeError(w, http.StatusNotFound, "not_found", "no such demo customer")
@@ -113,10 +126,10 @@ func (d *demo) send(w http.ResponseWriter, r *http.Request) {
 	}
 	// The platform's tokens, as LINE sends them: the reply token, and the
 	// read and quote tokens that staff's read marks and quotes use.
-	quote := d.platform.IssueQuoteToken(demoBot, u.ID)
+	quote := d.Platform.IssueQuoteToken(Bot, u.ID)
 	tokens := []linetest.EventOption{
-		linetest.WithReplyToken(d.platform.IssueReplyToken(demoBot, u.ID)),
-		linetest.WithReadToken(d.platform.IssueReadToken(demoBot, u.ID)),
+		linetest.WithReplyToken(d.Platform.IssueReplyToken(Bot, u.ID)),
+		linetest.WithReadToken(d.Platform.IssueReadToken(Bot, u.ID)),
 		linetest.WithQuoteToken(quote),
 	}
 	msg := phoneMessage{From: "customer", Time: time.Now()}
@@ -135,14 +148,14 @@ func (d *demo) send(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		id := linetest.NewMessageID()
-		d.platform.AddContent(id, linetest.Content{Data: data, ContentType: http.DetectContentType(data)})
+		d.Platform.AddContent(id, linetest.Content{Data: data, ContentType: http.DetectContentType(data)})
 		event = linetest.ImageEvent(u.ID, append(tokens, linetest.WithMessageID(id))...)
 		msg.Kind = "image"
 	default:
 		writeError(w, http.StatusUnprocessableEntity, "invalid", `send {"text":…}, {"sticker":{"package","id"}} or {"image":"<base64>"}`)
 		return
 	}
-	status, err := d.deliver(r.Context(), linetest.WebhookBody(demoBot, event))
+	status, err := d.deliver(r.Context(), linetest.WebhookBody(Bot, event))
 	if err != nil {
 		writeError(w, http.StatusBadGateway, "webhook_failed", err.Error())
 		return
@@ -158,13 +171,13 @@ func (d *demo) send(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]any{"ok": status == http.StatusOK, "webhookStatus": status})
 }
 
-func (d *demo) deliver(ctx context.Context, body []byte) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.webhook, bytes.NewReader(body))
+func (d *Demo) deliver(ctx context.Context, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.Webhook, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Line-Signature", linetest.SignBody(demoSecret, body))
+	req.Header.Set("X-Line-Signature", linetest.SignBody(Secret, body))
 	resp, err := d.client.Do(req)
 	if err != nil {
 		return 0, err
@@ -174,7 +187,7 @@ func (d *demo) deliver(ctx context.Context, body []byte) (int, error) {
 }
 
 // phone shows what the customer sent and received, in order.
-func (d *demo) phone(w http.ResponseWriter, r *http.Request) {
+func (d *Demo) phone(w http.ResponseWriter, r *http.Request) {
 	u, ok := d.customer(r.PathValue("id"))
 	if !ok {
 		writeError(w, http.StatusNotFound, "not_found", "no such demo customer")
@@ -183,7 +196,7 @@ func (d *demo) phone(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	out := append([]phoneMessage(nil), d.sent[u.ID]...)
-	for _, del := range append(d.platform.Replies(), d.platform.Pushes()...) {
+	for _, del := range append(d.Platform.Replies(), d.Platform.Pushes()...) {
 		if del.To != u.ID {
 			continue
 		}
@@ -197,4 +210,64 @@ func (d *demo) phone(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	writeJSON(w, http.StatusOK, map[string]any{"customer": map[string]string{"id": u.ID, "name": u.DisplayName}, "messages": out})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+// readJSON decodes a JSON body of at most 1 MiB into v, answering 400
+// itself when it cannot.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "bad_json", "request body is not the expected JSON")
+		return false
+	}
+	return true
+}
+
+// Channel points the fake platform's webhook for the demo account at the
+// desk at deskURL and returns the demo channel, for the desk to create.
+func (d *Demo) Channel(deskURL string) enquiry.Channel {
+	d.Webhook = deskURL + "/webhook/line/" + ChannelID
+	d.Platform.SetWebhook(Bot, d.Webhook, true)
+	return enquiry.Channel{
+		ID: ChannelID, Name: "Demo Shop", Kind: "line", Account: Bot,
+		Credentials:  enquiry.Credentials{Secret: Secret, Token: Token},
+		CustomInfo:   "Demo Shop is open 9:00–18:00 (JST), Monday to Friday. Orders ship within two working days; returns are free within 30 days.",
+		CustomInfoOn: true,
+	}
+}
+
+// AddStaff adds the demo's staff, alice (Alice Chen) and bob (Bob
+// Tanaka), to r, available.
+func AddStaff(r *enquiry.Roster) {
+	for id, name := range map[string]automsg.Staff{"alice": {First: "Alice", Last: "Chen"}, "bob": {First: "Bob", Last: "Tanaka"}} {
+		r.Add(id, name, 0)
+		r.SetPresence(id, routing.Available)
+	}
+}
+
+// Routing rings alice, then bob, for 30 s each; then the enquiry is missed.
+func Routing() *routing.Rule {
+	r := &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{
+		{Staff: "alice", Timeout: 30 * time.Second},
+		{Staff: "bob", Timeout: 30 * time.Second},
+	}}}
+	if err := r.Validate(); err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// AutoMessages switches every auto-message on with its default text.
+var AutoMessages = automsg.Settings{
+	Welcome: automsg.Message{On: true}, Away: automsg.Message{On: true}, Close: automsg.Message{On: true},
+	NameFormat: automsg.NameFirst,
 }

@@ -1,0 +1,51 @@
+package deskhttp
+
+import (
+	"context"
+	"strings"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+// Connector is what the API knows of one kind of channel; the host or the
+// connector package supplies it, so that this package names no platform.
+// Only Kind is required.
+type Connector struct {
+	// Kind is the channel kind, as in enquiry.Channel.Kind: "line".
+	Kind string
+	// Name is the platform's name in the API's messages: "LINE".
+	// Default: Kind.
+	Name string
+	// Webhook is the path of a channel's webhook, with "{channel}" where
+	// its ID goes: "/webhook/line/{channel}". The API shows it on each
+	// channel.
+	Webhook string
+	// NeedsCredentials, when set, says what a new channel lacks when its
+	// secret or token is missing, and where the user finds them; such a
+	// channel is refused.
+	NeedsCredentials string
+	// Connect, when set, completes a new channel before it is created
+	// (e.g. its platform account ID, from the platform). Its error is
+	// shown to the user: it says what the platform refused, never a
+	// credential.
+	Connect func(ctx context.Context, ch *enquiry.Channel) error
+	// Quota, when set, reads a channel's message quota for GET
+	// /api/channels/{id}/quota.
+	Quota func(ctx context.Context, ch enquiry.Channel) Quota
+	// Check, when set, runs the channel's set-up checks for POST
+	// /api/channels/{id}/check.
+	Check func(ctx context.Context, ch enquiry.Channel) CheckReport
+}
+
+// name returns the platform's name for messages.
+func (c Connector) name() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.Kind
+}
+
+// webhook returns the webhook path of channel, or "" without a pattern.
+func (c Connector) webhook(channel string) string {
+	return strings.ReplaceAll(c.Webhook, "{channel}", channel)
+}

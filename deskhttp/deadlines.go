@@ -1,0 +1,88 @@
+package deskhttp
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// The per-request production limits. The host's README ("Running it in
+// production") lists them with what each protects against.
+const (
+	// DefaultBodyTimeout bounds how long a client may take to send a
+	// request's body, from the end of its header.
+	DefaultBodyTimeout = 30 * time.Second
+	// DefaultWriteTimeout bounds how long after its header a request's
+	// answer may take to be written, so a client that never reads it
+	// releases the handler. For media it bounds each write instead, so a
+	// slow but steady download of a large video still finishes.
+	DefaultWriteTimeout = 60 * time.Second
+)
+
+// Limits are a Handler's per-request deadlines and the caps of its live
+// event streams. A zero field means its production default.
+type Limits struct {
+	Body    time.Duration // body within, after the header (DefaultBodyTimeout)
+	Write   time.Duration // answer (media: each write) within (DefaultWriteTimeout)
+	Streams StreamLimits
+}
+
+// orDefault returns d, or def when d is zero.
+func orDefault[T comparable](d, def T) T {
+	var zero T
+	if d == zero {
+		return def
+	}
+	return d
+}
+
+// Deadlines wraps next with the Handler's per-request deadlines: the body
+// read deadline and the write deadline of the answer. ServeHTTP applies
+// them itself; a host wraps its other routes (a webhook) with it so that
+// one http.Server serves all with the same limits.
+//
+// A media download renews the write deadline before each write instead,
+// so a large video reaches a slow but steady reader. The live event
+// stream is exempt: it clears the read deadline and sets a write deadline
+// per event itself. Only media answers are wrapped: a wrapped
+// ResponseWriter would hide from http.MaxBytesReader the hook that closes
+// the connection after a 413.
+//
+// The http.Server's own ReadTimeout and WriteTimeout should stay zero:
+// net/http applies them to every request, the live event stream too.
+func (h *Handler) Deadlines(next http.Handler) http.Handler {
+	l := h.cfg.Limits
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == eventsPath && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rc := http.NewResponseController(w)
+		write := orDefault(l.Write, DefaultWriteTimeout)
+		// An error means the connection has no deadlines (as under a
+		// test recorder): there is nothing to bound then.
+		_ = rc.SetReadDeadline(time.Now().Add(orDefault(l.Body, DefaultBodyTimeout)))
+		_ = rc.SetWriteDeadline(time.Now().Add(write))
+		if strings.HasPrefix(r.URL.Path, mediaPath) {
+			w = &renewingWriter{ResponseWriter: w, rc: rc, timeout: write}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// renewingWriter renews the connection's write deadline before each
+// write, so a client that stops reading releases the handler within
+// timeout, while one that keeps reading may take as long as it needs.
+type renewingWriter struct {
+	http.ResponseWriter
+	rc      *http.ResponseController
+	timeout time.Duration
+}
+
+func (d *renewingWriter) Write(p []byte) (int, error) {
+	_ = d.rc.SetWriteDeadline(time.Now().Add(d.timeout))
+	return d.ResponseWriter.Write(p)
+}
+
+// Unwrap gives http.ResponseController the connection's own writer.
+func (d *renewingWriter) Unwrap() http.ResponseWriter { return d.ResponseWriter }

@@ -1,0 +1,51 @@
+// Package deskhttp serves a socialdesk desk over HTTP: the staff JSON API
+// under /api/, the live event stream at GET /api/events (server-sent
+// events) and the staff console at /, whose HTML, CSS and JavaScript are
+// embedded in the package. A host mounts one Handler beside its
+// connectors' webhooks:
+//
+//	h, err := deskhttp.New(deskhttp.Config{Desk: desk, Feed: feed, Auth: deskhttp.ServiceToken(token)})
+//	mux.Handle("/", h)
+//
+// and runs h.Run(ctx) for live events to flow. The package names no
+// platform: what it knows of a kind of channel (its webhook path, its
+// name in messages, how a new channel is checked, its quota) comes from a
+// Connector the host or the connector package supplies.
+//
+// # Who acts
+//
+// Every /api request needs a credential (unless Config.Auth is nil, for
+// development on a loopback address), which an Authenticator turns
+// into a Principal: who acts, with which Role, and through what (Via).
+// ServiceToken is the service credential of a host's DESK_TOKEN, with the
+// admin role; a request with it names, in its body, the staff member it
+// acts for ({"staff":"alice"}). A staff member's own session or token acts
+// as that staff member only: a body naming someone else is answered 403.
+// Admins manage channels; staff attend, answer, transfer, invite to and
+// close enquiries and set their own presence; a request without the role
+// its route needs is answered 403 with a JSON error naming the role.
+//
+// # Staff accounts and sign-in
+//
+// With Config.Accounts (the desk's store implements Accounts) staff sign
+// in with POST /api/session {"staff","password"}, which sets a session
+// cookie (HttpOnly, SameSite=Lax, Secure over TLS or with
+// Config.SecureCookies), and sign out with DELETE /api/session; GET
+// /api/session says who a credential acts as. Failed sign-ins are
+// throttled per account and per client address: beyond the allowance
+// the answer is 429 with Retry-After. A browser's cross-origin request
+// that would change something is refused with 403
+// (http.CrossOriginProtection), so no other site can use the cookie.
+// Admins manage accounts with GET and POST /api/staff, PATCH
+// /api/staff/{id}, POST /api/staff/{id}/tokens (the token's value is
+// shown once) and DELETE /api/staff/{id}/tokens/{tokenID}. A disabled
+// account's sessions and tokens stop working on its next request.
+//
+// # Limits
+//
+// ServeHTTP bounds each request's body read and answer write (Limits;
+// Deadlines wraps a host's other routes the same way) and caps the live
+// event streams per client and in all (StreamLimits). The http.Server's
+// ReadTimeout and WriteTimeout should stay zero, so that they do not cut
+// the event stream.
+package deskhttp

@@ -1,0 +1,188 @@
+package deskhttp
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+)
+
+// Config configures a Handler. Desk and Feed are required; the zero value
+// of every other field means its documented default.
+type Config struct {
+	// Desk is the desk the API works on.
+	Desk *enquiry.Desk
+	// Feed is the desk's event sink (enquiry.Config.Sink): GET
+	// /api/events streams what it publishes.
+	Feed *enquiry.Feed
+	// Roster is the desk's staff directory (enquiry.Config.Directory):
+	// GET /api/staff lists it and POST /api/staff/{id}/presence sets
+	// presence in it. Nil: an empty roster.
+	Roster *enquiry.Roster
+	// Blobs keeps the media GET /api/media/{key} serves. Nil: every media
+	// key is 404.
+	Blobs enquiry.BlobStore
+	// Auth says who a request acts as. Nil leaves the API open: every
+	// request acts as an admin service credential. Use nil only on a
+	// loopback address, for development.
+	Auth Authenticator
+	// Accounts keeps the staff accounts: with it, staff sign in (POST
+	// /api/session) and use their own API tokens, and admins manage
+	// accounts under /api/staff. Nil: no accounts; only Auth's
+	// credentials.
+	Accounts Accounts
+	// Sessions keeps the signed-in sessions. Nil: a MemSessions on Now.
+	Sessions Sessions
+	// SessionTTL is how long a sign-in lasts; zero means
+	// DefaultSessionTTL. A custom Sessions keeps its own expiry.
+	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure on every answer, for
+	// a desk behind a TLS-terminating proxy; over TLS it is Secure anyway.
+	SecureCookies bool
+	// Connectors say what the API knows of each kind of channel: its
+	// webhook path, its name in messages, how a new channel is checked.
+	// The first is the default kind of a channel created without one.
+	Connectors []Connector
+	// Console configures the staff console's start-up settings (GET
+	// /api/config).
+	Console Console
+	// Limits are the per-request deadlines and the event stream's caps.
+	Limits Limits
+	// Logger receives what goes wrong; nil discards it.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Console is what the staff console learns at start-up from GET
+// /api/config.
+type Console struct {
+	// Demo shows the console's demo page links (the customer phone).
+	Demo bool
+	// Channel is the channel the console opens first.
+	Channel string
+}
+
+// Handler serves the desk over HTTP: the staff JSON API under /api/, the
+// live event stream at /api/events and the staff console at /. Create it
+// with New, start its event fan-out with Run and end its streams with
+// EndStreams before a server shutdown. It is safe for concurrent use.
+type Handler struct {
+	cfg     Config
+	log     *slog.Logger
+	roster  *enquiry.Roster
+	mux     *http.ServeMux
+	streams *hub
+	checks  *checkResults
+	// sessions keeps sign-ins; the throttles count failed ones.
+	sessions                         Sessions
+	accountFailures, addressFailures *throttle
+	// origins refuses cross-origin state changes from browsers.
+	origins *http.CrossOriginProtection
+	// closing ends event streams when the server shuts down.
+	closing   chan struct{}
+	closeOnce sync.Once
+}
+
+// New returns a Handler for cfg. It does no I/O; call Run for live events
+// to flow.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Desk == nil || cfg.Feed == nil {
+		return nil, errors.New("deskhttp: Config needs Desk and Feed")
+	}
+	for _, c := range cfg.Connectors {
+		if c.Kind == "" {
+			return nil, errors.New("deskhttp: every Connector needs a Kind")
+		}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	h := &Handler{cfg: cfg, log: cfg.Logger, roster: cfg.Roster, mux: http.NewServeMux(), checks: &checkResults{}, closing: make(chan struct{}),
+		sessions: cfg.Sessions, accountFailures: newThrottle(accountFailures, accountFailureEvery), addressFailures: newThrottle(addressFailures, addressFailureEvery),
+		origins: http.NewCrossOriginProtection()}
+	if h.sessions == nil {
+		h.sessions = &MemSessions{TTL: cfg.SessionTTL, Now: cfg.Now}
+	}
+	h.origins.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusForbidden, "cross_origin", "cross-origin requests may not change anything here")
+	}))
+	if h.roster == nil {
+		h.roster = &enquiry.Roster{}
+	}
+	h.streams = newHub(cfg.Feed, cfg.Limits.Streams, h.log, h.closing)
+	h.routes()
+	return h, nil
+}
+
+// ServeHTTP serves r with its deadlines, after authenticating every /api
+// request but a sign-in or sign-out. A browser's cross-origin request
+// that would change something is answered 403 (http.CrossOriginProtection),
+// so that a session cookie cannot be used by another site.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.Deadlines(h.origins.Handler(http.HandlerFunc(h.serve))).ServeHTTP(w, r)
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	signing := r.URL.Path == "/api/session" && (r.Method == http.MethodPost || r.Method == http.MethodDelete)
+	if strings.HasPrefix(r.URL.Path, "/api/") && !signing {
+		p, msg := h.authenticate(r)
+		if msg != "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="socialdesk"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", msg)
+			return
+		}
+		r = r.WithContext(withPrincipal(r.Context(), p))
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// Run fans the desk's events out to the live event streams until ctx is
+// done; then it ends every stream. Start it once, in its own goroutine.
+func (h *Handler) Run(ctx context.Context) { h.streams.run(ctx) }
+
+// EndStreams ends the live event streams and refuses new ones, so that a
+// server's Shutdown need not wait for them: register it with
+// http.Server.RegisterOnShutdown. It is safe to call more than once.
+func (h *Handler) EndStreams() {
+	h.closeOnce.Do(func() { close(h.closing) })
+}
+
+// DropStreams ends every open event stream but accepts new ones: the
+// consoles reconnect and reload what they show.
+func (h *Handler) DropStreams() { h.streams.dropAll() }
+
+// Streams returns how many live event streams are open.
+func (h *Handler) Streams() int { return h.streams.count() }
+
+// connector returns the connector of kind.
+func (h *Handler) connector(kind string) (Connector, bool) {
+	i := slices.IndexFunc(h.cfg.Connectors, func(c Connector) bool { return c.Kind == kind })
+	if i < 0 {
+		return Connector{}, false
+	}
+	return h.cfg.Connectors[i], true
+}
+
+// defaultKind is the kind of a channel created without one.
+func (h *Handler) defaultKind() string {
+	if len(h.cfg.Connectors) == 0 {
+		return ""
+	}
+	return h.cfg.Connectors[0].Kind
+}
+
+func (h *Handler) config(w http.ResponseWriter, r *http.Request) {
+	ids := h.roster.IDs()
+	slices.Sort(ids)
+	writeJSON(w, http.StatusOK, map[string]any{"demo": h.cfg.Console.Demo, "staff": ids, "channel": h.cfg.Console.Channel})
+}
