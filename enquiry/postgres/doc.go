@@ -63,6 +63,11 @@
 //   - Either way, give the desk a role that owns only its schema, and keep
 //     other roles from reading the channels table.
 //
+// Staff accounts keep no credential in the clear, only its hash:
+// the argon2id hash of each password (staff_accounts.password_hash) and
+// the SHA-256 of each API token and session cookie (staff_tokens.hash,
+// staff_sessions.hash); Options.Encrypt does not apply to them.
+//
 // The store never logs, and its errors never contain a credential, a reply
 // token or message content.
 package postgres
