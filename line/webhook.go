@@ -188,7 +188,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if fetchers <= 0 {
 		fetchers = DefaultFetchers
 	}
-	w.fetchers = newFetchers(w, fetchers)
+	w.fetchers = newFetchers(w, fetchers, fetchQueue)
 	if l, ok := cfg.Events.(enquiry.KeyLeaser); ok {
 		owner := cfg.Instance
 		if owner == "" {
