@@ -100,8 +100,8 @@ type fetchers struct {
 	kick     chan struct{}       // wakes the sweeper after a miss
 }
 
-func newFetchers(w *Webhook, n int) *fetchers {
-	f := &fetchers{w: w, n: n, queue: make(chan fetch, fetchQueue), inflight: map[string]struct{}{},
+func newFetchers(w *Webhook, n, queue int) *fetchers {
+	f := &fetchers{w: w, n: n, queue: make(chan fetch, queue), inflight: map[string]struct{}{},
 		idle: make(chan struct{}), kick: make(chan struct{}, 1)}
 	close(f.idle)
 	return f

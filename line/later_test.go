@@ -273,3 +273,93 @@ func TestMediaChecksApplyToContentThatArrivesLate(t *testing.T) {
 		})
 	}
 }
+
+// gatedContent holds every content fetch until release, then answers it.
+type gatedContent struct {
+	entered chan string
+	release chan struct{}
+}
+
+func (g *gatedContent) FetchContent(ctx context.Context, ch enquiry.Channel, src line.ContentSource, blobs enquiry.BlobStore, key string) (enquiry.MediaRef, error) {
+	select {
+	case g.entered <- src.MessageID:
+	default:
+	}
+	select {
+	case <-g.release:
+		return enquiry.MediaRef{Kind: "image", Format: "png", Size: 7, Key: key}, nil
+	case <-ctx.Done():
+		return enquiry.MediaRef{}, ctx.Err()
+	}
+}
+
+func (g *gatedContent) Profile(ctx context.Context, ch enquiry.Channel, userID string) (line.Profile, error) {
+	return line.Profile{UserID: userID}, nil
+}
+
+func TestContentThatDoesNotFitTheFetchQueueIsFetchedFromTheStore(t *testing.T) {
+	content := &gatedContent{entered: make(chan string, 10), release: make(chan struct{})}
+	r := newDeskRig(t, content, func(c *line.WebhookConfig) { c.Fetchers = 1 })
+	line.SetFetchQueue(r.hook, 1)
+	// The sweeper's pause: short, so the test does not wait a minute.
+	line.SetSleep(r.hook, func(ctx context.Context, d time.Duration) error {
+		t := time.NewTimer(time.Millisecond)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	r.run(t)
+	// One fetch runs, one waits in the queue, the third does not fit.
+	r.post(t, linetest.ImageEvent(hookUser, linetest.WithMessageID("i1")))
+	<-content.entered
+	r.post(t, linetest.ImageEvent(hookUser, linetest.WithMessageID("i2")), linetest.ImageEvent(hookUser, linetest.WithMessageID("i3")))
+	r.next(t, "the third image is recorded", func(ev enquiry.DeskEvent) bool {
+		return ev.Kind == enquiry.MessageAdded && ev.Message.ExternalID == "i3"
+	})
+	close(content.release)
+	settled := map[string]enquiry.ContentState{}
+	for len(settled) < 3 {
+		ev := r.next(t, "every image is settled", func(ev enquiry.DeskEvent) bool { return ev.Kind == enquiry.MessageUpdated })
+		settled[ev.Message.ExternalID] = ev.Message.Content.State
+	}
+	wantEq(t, map[string]enquiry.ContentState{"i1": enquiry.ContentAvailable, "i2": enquiry.ContentAvailable, "i3": enquiry.ContentAvailable}, settled)
+}
+
+func TestShutdownWaitsForFetchesAndLeavesWhatItCutOffPending(t *testing.T) {
+	content := &gatedContent{entered: make(chan string, 10), release: make(chan struct{})}
+	r := newDeskRig(t, content, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- r.hook.Run(ctx) }()
+	defer cancel()
+	r.post(t, linetest.ImageEvent(hookUser, linetest.WithMessageID("i1")))
+	<-content.entered
+
+	// Shutdown waits for the download; its context ends first.
+	sctx, scancel := context.WithCancel(context.Background())
+	shut := make(chan error, 1)
+	go func() { shut <- r.hook.Shutdown(sctx) }()
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned %v while a download was under way", err)
+	case ev := <-r.sub.C:
+		if ev.Kind == enquiry.MessageUpdated {
+			t.Fatalf("the content was settled: %+v", ev.Message.Content)
+		}
+	case <-time.After(50 * time.Millisecond): // nothing happened meanwhile, as it should not
+	}
+	scancel()
+	if err := <-shut; err == nil {
+		t.Fatal("Shutdown reported nothing left undone")
+	}
+	needNoErr(t, <-stopped)
+	left, err := r.desk.PendingContent(t.Context(), 0)
+	needNoErr(t, err)
+	needEq(t, 1, len(left), "the image the download was cut off for")
+	wantEq(t, "i1", left[0].ExternalID)
+	wantEq(t, enquiry.ContentPending, left[0].Content.State)
+}

@@ -182,7 +182,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if fetchers <= 0 {
 		fetchers = DefaultFetchers
 	}
-	w.fetchers = newFetchers(w, fetchers)
+	w.fetchers = newFetchers(w, fetchers, fetchQueue)
 	w.fetched = make(chan struct{})
 	return w
 }

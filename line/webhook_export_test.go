@@ -19,3 +19,7 @@ func ProcessEvent(ctx context.Context, w *Webhook, ev inbox.Event) bool {
 
 // MessageContent is the workers' decoder of a message event's "message".
 var MessageContent = messageContent
+
+// SetFetchQueue makes w queue at most n names and contents to fetch, so
+// tests can fill the queue. Call it before Run.
+func SetFetchQueue(w *Webhook, n int) { w.fetchers = newFetchers(w, w.fetchers.n, n) }
