@@ -50,7 +50,7 @@ func FuzzParseNotification(f *testing.F) {
 	}
 	b := whatsapptest.Business{Account: "1", PhoneNumberID: "2"}
 	f.Add(whatsapptest.Body(b, whatsapptest.Text("1", "hi"), whatsapptest.Sticker("1", "m", true), whatsapptest.Unsupported("1"),
-		whatsapptest.Delivered("wamid.1", "1")))
+		whatsapptest.StatusDelivered("wamid.1", "1")))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"type":"text","text":{"body":1}}]}}]}]}`))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"timestamp":"-1"}],"statuses":[7]}}]}]}`))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":null}]}]}`))

@@ -155,7 +155,7 @@ func TestParseWhatTheFakeBuilds(t *testing.T) {
 		whatsapptest.Text("111", "hello", whatsapptest.WithName("Ann"), whatsapptest.WithID("wamid.a"), whatsapptest.At(at)),
 		whatsapptest.Image("111", "m1", "image/png", whatsapptest.Caption("look")),
 		whatsapptest.Reaction("222", "wamid.x", "👍", whatsapptest.WithName("Bo")),
-		whatsapptest.Failed("wamid.out", "111", 131047, "Re-engagement message"),
+		whatsapptest.StatusFailed("wamid.out", "111", 131047, "Re-engagement message"),
 	)
 	ch := parseOne(t, body)
 	if ch.PhoneNumberID != "pn1" || ch.Account != "waba1" || len(ch.Messages) != 3 || len(ch.Statuses) != 1 || len(ch.Contacts) != 2 {

@@ -37,7 +37,7 @@ type Business struct {
 }
 
 // Item is one message or status of a webhook body, built by Text,
-// Image, …, Sent, Failed and the others, and changed by Options. Items are
+// Image, …, StatusSent, StatusFailed and the others, and changed by Options. Items are
 // plain values; the constructors are safe for concurrent use.
 type Item struct {
 	status  bool
@@ -106,38 +106,38 @@ func Text(from, body string, opts ...Option) Item {
 	return message(from, "text", map[string]any{"body": body}, opts)
 }
 
-func mediaObject(mediaID, mime string) map[string]any {
+func webhookMedia(mediaID, mime string) map[string]any {
 	sum := sha256.Sum256([]byte(mediaID))
 	return map[string]any{"id": mediaID, "mime_type": mime, "sha256": hex.EncodeToString(sum[:])}
 }
 
 // Image is an image message whose file is the media mediaID.
 func Image(from, mediaID, mime string, opts ...Option) Item {
-	return message(from, "image", mediaObject(mediaID, mime), opts)
+	return message(from, "image", webhookMedia(mediaID, mime), opts)
 }
 
 // Audio is an audio message; voice marks a voice note.
 func Audio(from, mediaID, mime string, voice bool, opts ...Option) Item {
-	o := mediaObject(mediaID, mime)
+	o := webhookMedia(mediaID, mime)
 	o["voice"] = voice
 	return message(from, "audio", o, opts)
 }
 
 // Video is a video message.
 func Video(from, mediaID, mime string, opts ...Option) Item {
-	return message(from, "video", mediaObject(mediaID, mime), opts)
+	return message(from, "video", webhookMedia(mediaID, mime), opts)
 }
 
 // Document is a document message with its file name.
 func Document(from, mediaID, mime, filename string, opts ...Option) Item {
-	o := mediaObject(mediaID, mime)
+	o := webhookMedia(mediaID, mime)
 	o["filename"] = filename
 	return message(from, "document", o, opts)
 }
 
 // Sticker is a sticker message (a WebP file).
 func Sticker(from, mediaID string, animated bool, opts ...Option) Item {
-	o := mediaObject(mediaID, "image/webp")
+	o := webhookMedia(mediaID, "image/webp")
 	o["animated"] = animated
 	return message(from, "sticker", o, opts)
 }
@@ -203,18 +203,19 @@ func status(id, to, st string, opts []Option) Item {
 	return it
 }
 
-// Sent is the status "sent" of the business's message id to the customer to.
-func Sent(id, to string, opts ...Option) Item { return status(id, to, "sent", opts) }
+// StatusSent is the status "sent" of the business's message id to the
+// customer to.
+func StatusSent(id, to string, opts ...Option) Item { return status(id, to, "sent", opts) }
 
-// Delivered is the status "delivered".
-func Delivered(id, to string, opts ...Option) Item { return status(id, to, "delivered", opts) }
+// StatusDelivered is the status "delivered".
+func StatusDelivered(id, to string, opts ...Option) Item { return status(id, to, "delivered", opts) }
 
-// Read is the status "read".
-func Read(id, to string, opts ...Option) Item { return status(id, to, "read", opts) }
+// StatusRead is the status "read".
+func StatusRead(id, to string, opts ...Option) Item { return status(id, to, "read", opts) }
 
-// Failed is the status "failed" with Meta's error code and title (e.g.
-// 131047, "Re-engagement message").
-func Failed(id, to string, code int, title string, opts ...Option) Item {
+// StatusFailed is the status "failed" with Meta's error code and title
+// (e.g. 131047, "Re-engagement message").
+func StatusFailed(id, to string, code int, title string, opts ...Option) Item {
 	it := status(id, to, "failed", opts)
 	it.fields["errors"] = []any{map[string]any{"code": code, "title": title, "message": title,
 		"error_data": map[string]any{"details": title}}}
