@@ -20,5 +20,20 @@
 //	in := whatsapp.NewIntake(whatsapp.IntakeConfig{Apps: apps, Recorder: inbox})
 //	mux.Handle("/webhook/whatsapp/{channel}", in)
 //
+// A Client sends for many business phone numbers, each call naming its
+// Number (phone number ID and access token): text, media by uploaded ID
+// or HTTPS link, reactions, read receipts with the typing indicator, and
+// media descriptions. It keeps to each number's throughput, retries what
+// was certainly not carried out (throttles, codes 130429 and 131056), and
+// never sends twice what may have gone (ErrDeliveryUncertain); a send
+// outside the customer's 24-hour window fails with ErrWindowClosed.
+//
+//	wa := whatsapp.NewClient(whatsapp.Config{})
+//	id, err := wa.SendText(ctx, whatsapp.Number{PhoneNumberID: pn, Token: tok}, customer, "Hello", "")
+//
+// Not here yet: the connector's place in the desk (its inbox and outbox,
+// media download into blob storage, delivery statuses for staff,
+// diagnostics).
+//
 // Package whatsapp/whatsapptest is a fake Cloud API platform for tests.
 package whatsapp
