@@ -35,6 +35,7 @@ const (
 	DefaultBackoffBase               = 250 * time.Millisecond
 	DefaultBackoffMax                = 8 * time.Second
 	DefaultRequestTimeout            = 15 * time.Second
+	DefaultContentTimeout            = 10 * time.Minute
 )
 
 // ServiceWindow is how long after a customer's last message the business
@@ -71,8 +72,10 @@ type Config struct {
 	RetryDeadline time.Duration
 	BackoffBase   time.Duration
 	BackoffMax    time.Duration
-	// RequestTimeout bounds one request (default 15 s).
+	// RequestTimeout bounds one request (default 15 s); ContentTimeout
+	// one media download (default 10 min).
 	RequestTimeout time.Duration
+	ContentTimeout time.Duration
 	// Clock tells the time for backoff deadlines and rate limits
 	// (default the real time).
 	Clock enquiry.Clock
@@ -89,8 +92,8 @@ type Number struct {
 }
 
 // Client calls the WhatsApp Cloud API for many business phone numbers:
-// it sends text, media, reactions and read receipts, and reads media
-// descriptions. Each call names its Number. Sends are limited per phone
+// it sends text, media, reactions and read receipts, reads media
+// descriptions and downloads customers' media, judged as it streams. Each call names its Number. Sends are limited per phone
 // number (Config.Throughput) and retried only when they were certainly
 // not carried out (a throttle, a connection never made): the Cloud API
 // has no idempotency key, so a send that got no clear answer fails with
@@ -98,8 +101,9 @@ type Number struct {
 // are retried on any transient failure. A Client is safe for concurrent
 // use.
 type Client struct {
-	base string
-	api  *apiclient.Client
+	base           string
+	api            *apiclient.Client
+	contentTimeout time.Duration
 }
 
 // NewClient returns a client with cfg's settings. It does no I/O.
@@ -112,7 +116,8 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Cl
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &Client{base: strings.TrimRight(cmp.Or(cfg.APIBase, DefaultAPIBase), "/")}
+	c := &Client{base: strings.TrimRight(cmp.Or(cfg.APIBase, DefaultAPIBase), "/"),
+		contentTimeout: cmp.Or(max(cfg.ContentTimeout, 0), DefaultContentTimeout)}
 	c.api = apiclient.New(apiclient.Config{
 		Service: service, HTTPClient: cfg.HTTPClient,
 		RateLimit: rate.Inf, EndpointLimits: map[string]rate.Limit{endpointMessages: cmp.Or(cfg.Throughput, DefaultThroughput)},

@@ -49,6 +49,9 @@ type Media struct {
 	// PhoneNumberID is the number the media belongs to; its token is
 	// needed to read it.
 	PhoneNumberID string
+	// SHA256 is the checksum the Graph API reports (default: the hex
+	// SHA-256 of Data); set another to fake a corrupted download.
+	SHA256 string
 }
 
 // Sent is one message the platform accepted from the business.
@@ -684,11 +687,15 @@ func (p *Platform) getMedia(r *request) answer {
 		return metaError(CodeAuth, "")
 	}
 	sum := sha256.Sum256(m.Data)
+	reported := m.SHA256
+	if reported == "" {
+		reported = hex.EncodeToString(sum[:])
+	}
 	return answer{status: http.StatusOK, body: map[string]any{
 		"messaging_product": "whatsapp",
 		"url":               p.srv.URL + "/media-bytes/" + url.PathEscape(id) + "?ext=" + hex.EncodeToString(sum[:4]),
 		"mime_type":         m.MIMEType,
-		"sha256":            hex.EncodeToString(sum[:]),
+		"sha256":            reported,
 		"file_size":         len(m.Data),
 		"id":                id,
 	}}
