@@ -41,8 +41,10 @@ func (c *checker) ogg() error {
 		}
 		flags := h[5]
 		n := int(h[26])
-		if err := c.in.read(h[oggHeaderLen:oggHeaderLen+n], off+oggHeaderLen); err != nil {
-			return err
+		if n > 0 { // a read of nothing at the very end would report the end
+			if err := c.in.read(h[oggHeaderLen:oggHeaderLen+n], off+oggHeaderLen); err != nil {
+				return err
+			}
 		}
 		body := int64(0)
 		for _, l := range h[oggHeaderLen : oggHeaderLen+n] {
