@@ -50,7 +50,8 @@ func WindowOpen(last, now time.Time) bool {
 	return !last.IsZero() && now.Sub(last) < ServiceWindow
 }
 
-// Config configures a Client. Its zero value means the documented defaults.
+// Config configures a Client. Its zero value means the documented
+// defaults. NewClient copies it; it is not used after.
 type Config struct {
 	// APIBase replaces the Graph API's base URL, version included, e.g.
 	// with a whatsapptest.Platform's URL. Default DefaultAPIBase.
@@ -86,6 +87,7 @@ type Config struct {
 
 // Number is the business phone number a call is made for: its ID in the
 // Cloud API and an access token allowed to use it (printed [redacted]).
+// It is a plain value, safe for concurrent use.
 type Number struct {
 	PhoneNumberID string
 	Token         enquiry.Secret
@@ -144,6 +146,7 @@ const (
 
 // MediaMessage is a media message to send: its kind and either the ID of
 // media uploaded to the Cloud API or an HTTPS link Meta fetches it from.
+// It is a plain value, safe for concurrent use.
 type MediaMessage struct {
 	// Kind is KindImage, KindAudio, KindVideo, KindDocument or KindSticker.
 	Kind string
@@ -295,6 +298,7 @@ func (c *Client) MarkRead(ctx context.Context, from Number, messageID string, ty
 
 // MediaInfo is what the Graph API tells of a media ID: a short-lived
 // download URL (which needs the same token) and the file's description.
+// It is a plain value, safe for concurrent use.
 type MediaInfo struct {
 	ID       string
 	URL      string

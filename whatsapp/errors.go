@@ -52,7 +52,8 @@ var (
 type Error = apiclient.Error
 
 // CodeError is Meta's error code and subcode of a refusal; it unwraps to
-// the sentinel of this package that fits the code.
+// the sentinel of this package that fits the code. It is immutable and
+// safe for concurrent use.
 type CodeError struct {
 	Code, Subcode int
 	Err           error

@@ -19,7 +19,8 @@ const (
 
 // App is what the webhook needs to know of one WhatsApp channel: the
 // Meta app's secret, which signs webhook bodies, and the verify token set
-// for the webhook in the app's dashboard. Both print as [redacted].
+// for the webhook in the app's dashboard. Both print as [redacted]. An
+// App is a plain value, safe for concurrent use.
 type App struct {
 	AppSecret   enquiry.Secret
 	VerifyToken enquiry.Secret
@@ -42,7 +43,8 @@ type Recorder interface {
 }
 
 // IntakeConfig configures an Intake. Apps and Recorder are required;
-// every other zero field means its documented default.
+// every other zero field means its documented default. NewIntake copies
+// it; it is not used after.
 type IntakeConfig struct {
 	Apps     Apps
 	Recorder Recorder

@@ -49,7 +49,9 @@ type Notification struct {
 }
 
 // Change is one entry's change. Only changes of FieldMessages have
-// messages, statuses and contacts; others keep just their Raw value.
+// messages, statuses and contacts; others keep just their Raw value. Like
+// every type of a Notification, it is a plain value, safe to read from
+// many goroutines.
 type Change struct {
 	// Account is the entry's ID: the WhatsApp Business Account ID.
 	Account string

@@ -16,7 +16,8 @@ import (
 var ErrMalformed = errors.New("whatsapp: malformed webhook body")
 
 // MalformedError says where a webhook body stopped making sense. It
-// matches ErrMalformed with errors.Is. It carries no part of the body.
+// matches ErrMalformed with errors.Is. It carries no part of the body. It
+// is immutable and safe for concurrent use.
 type MalformedError struct {
 	// Offset is the byte offset at which the problem was found, when known.
 	Offset int64

@@ -30,7 +30,7 @@ const ServiceWindow = 24 * time.Hour
 
 // PhoneNumber is a business phone number the platform knows, with the
 // access token that may use it and the app secret that signs its
-// webhooks.
+// webhooks. It is a plain value; AddPhoneNumber copies it.
 type PhoneNumber struct {
 	ID                 string
 	DisplayPhoneNumber string
@@ -42,7 +42,7 @@ type PhoneNumber struct {
 
 // Media is a file the platform holds under a media ID: customers'
 // uploads, which the Graph API gives out, or the business's, which it
-// sends by ID.
+// sends by ID. AddMedia copies it.
 type Media struct {
 	Data     []byte
 	MIMEType string
@@ -54,7 +54,9 @@ type Media struct {
 	SHA256 string
 }
 
-// Sent is one message the platform accepted from the business.
+// Sent is one message the platform accepted from the business. Sent,
+// Receipt and Call are plain values, copied out of the platform, safe to
+// read from many goroutines.
 type Sent struct {
 	// ID is the message ID the platform answered ("wamid.…").
 	ID            string
@@ -106,7 +108,8 @@ type Call struct {
 
 // Faults are injected failures. Each request draws one fault with the
 // given probabilities, from a generator seeded with Seed, so a run with
-// one seed and one request order fails the same way every time.
+// one seed and one request order fails the same way every time. It is a
+// plain value; SetFaults copies it.
 type Faults struct {
 	ServerErrors float64 // answered 500, code 131000
 	Throttles    float64 // answered 429, code 130429 (never carried out)

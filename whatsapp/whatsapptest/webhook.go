@@ -28,7 +28,8 @@ func SignBody(appSecret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// Business is the business phone number a webhook body is about.
+// Business is the business phone number a webhook body is about. It is
+// a plain value, safe for concurrent use.
 type Business struct {
 	// Account is the WhatsApp Business Account ID (the entry's ID).
 	Account            string
