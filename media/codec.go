@@ -2,7 +2,7 @@ package media
 
 import "fmt"
 
-// Sample entry types LINE accepts: H.264 (avc1, avc3) video and AAC audio
+// Sample entry types LINE and WhatsApp accept: H.264 (avc1, avc3) video and AAC audio
 // (mp4a whose esds says AAC).
 var (
 	entryAvc1 = fourCC("avc1")
@@ -45,7 +45,7 @@ func (c *checker) videoEntry(e sampleEntry) error {
 			name = "MPEG-1 video"
 		}
 	}
-	return &Error{Code: CodeUnsupportedCodec, Reason: "The video uses the " + name + " codec; LINE accepts only H.264 video. Convert it to MP4 with H.264 video and AAC audio."}
+	return &Error{Code: CodeUnsupportedCodec, Reason: "The video uses the " + name + " codec; " + c.pol.platform() + " accepts only H.264 video. Convert it to MP4 with H.264 video and AAC audio."}
 }
 
 func (c *checker) audioEntry(e sampleEntry) error {
@@ -72,7 +72,7 @@ func (c *checker) audioEntry(e sampleEntry) error {
 			name = fmt.Sprintf("MPEG-4 object type 0x%02X", e.oti)
 		}
 	}
-	return &Error{Code: CodeUnsupportedCodec, Reason: "The audio stream uses the " + name + " codec; LINE accepts only AAC audio in MP4, 3GP and M4A files."}
+	return &Error{Code: CodeUnsupportedCodec, Reason: "The audio stream uses the " + name + " codec; " + c.pol.platform() + " accepts only AAC audio in MP4, 3GP and M4A files."}
 }
 
 func codecName(names map[string]string, typ uint32) string {

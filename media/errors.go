@@ -10,7 +10,7 @@ type Code string
 // The refusal codes. They never change meaning once released.
 //
 //   - CodeTooLarge: over the size limit of the content's kind.
-//   - CodeUnsupportedFormat: a format LINE does not carry (GIF, Ogg, WebM, text, ...).
+//   - CodeUnsupportedFormat: a format the platform does not carry (on LINE: GIF, Ogg, WebM, text, ...).
 //   - CodeUnsupportedCodec: an allowed container holding another codec than H.264/AAC (or PCM in WAV).
 //   - CodeMultipleAudio: a video with more than one audio stream.
 //   - CodeMalformed: empty, damaged or cut-short content.

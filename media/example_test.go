@@ -112,3 +112,16 @@ func ExampleUTF16Len() {
 	fmt.Println(media.UTF16Len("hello"), media.UTF16Len("こんにちは"), media.UTF16Len("👍"))
 	// Output: 5 5 2
 }
+
+// Each platform has its policy: the same JPEG of 6 MB may cross a LINE
+// channel but not a WhatsApp one.
+func ExamplePolicy_perPlatform() {
+	jpeg := bigJPEG(6_000_000)
+	for _, p := range []media.Policy{media.LINE, media.WhatsApp} {
+		_, err := p.Check(bytes.NewReader(jpeg), int64(len(jpeg)))
+		fmt.Printf("%s: %v\n", p.Platform, err)
+	}
+	// Output:
+	// LINE: <nil>
+	// WhatsApp: media: too_large: The JPEG file is larger than 5 MB, the most WhatsApp accepts for images.
+}

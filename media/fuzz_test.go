@@ -16,7 +16,15 @@ import (
 // judgement must not panic, Check (io.ReaderAt) and CheckReader (stream,
 // read in odd pieces) must agree, and an acceptance must be complete.
 
-var fuzzPolicies = []media.Policy{{}, {MaxImageBytes: 300, MaxAudioBytes: 300, MaxVideoBytes: 300}}
+var fuzzPolicies = []media.Policy{{}, {MaxImageBytes: 300, MaxAudioBytes: 300, MaxVideoBytes: 300}, media.WhatsApp,
+	withLimits(media.WhatsApp, 300)}
+
+// withLimits is p with every byte limit set to n.
+func withLimits(p media.Policy, n int64) media.Policy {
+	p.MaxImageBytes, p.MaxAudioBytes, p.MaxVideoBytes = n, n, n
+	p.MaxStickerBytes, p.MaxAnimatedStickerBytes, p.MaxDocumentBytes = n, n, n
+	return p
+}
 
 func fuzzJudge(t *testing.T, data []byte) {
 	for _, p := range fuzzPolicies {
@@ -42,13 +50,18 @@ func fuzzJudge(t *testing.T, data []byte) {
 		}
 		switch v1.Kind {
 		case media.KindImage, media.KindAudio, media.KindVideo:
+		case media.KindSticker:
+			if v1.Format != media.FormatWebP || !p.Formats.Has(media.FormatWebP) {
+				t.Fatalf("policy %+v accepted a %s sticker", p, v1.Format)
+			}
 		default:
 			t.Fatalf("accepted with kind %q", v1.Kind)
 		}
 		if v1.Kind == media.KindVideo && v1.VideoCodec != "h264" {
 			t.Fatalf("accepted a video whose codec is %q", v1.VideoCodec)
 		}
-		if v1.AudioCodec != "" && v1.Format != media.FormatWAV && v1.AudioCodec != "aac" && v1.Format != media.FormatMP3 && v1.Format != media.FormatMPEGAudio {
+		if v1.AudioCodec != "" && v1.Format != media.FormatWAV && v1.AudioCodec != "aac" && v1.Format != media.FormatMP3 && v1.Format != media.FormatMPEGAudio &&
+			!(v1.Format == media.FormatOgg && v1.AudioCodec == "opus") && !(v1.Format == media.FormatAMR && v1.AudioCodec == "amr") {
 			t.Fatalf("accepted %s with audio codec %q", v1.Format, v1.AudioCodec)
 		}
 	}
@@ -146,4 +159,25 @@ func shrinkMdat(b []byte) []byte {
 		off += size
 	}
 	return out
+}
+
+func FuzzOgg(f *testing.F) {
+	seedFixtures(f, "*.ogg", 0)
+	f.Add(opusFile(3, 40))
+	f.Add(cat(opusFile(2, 10), opusFile(2, 10)))
+	f.Fuzz(fuzzJudge)
+}
+
+func FuzzAMR(f *testing.F) {
+	magic := []byte("#!AMR\n")
+	f.Add(amrFile(7, 5)[len(magic):])
+	f.Add([]byte{0x3C, 0x7C, 0x44})
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzJudge(t, cat(magic, data)) })
+}
+
+func FuzzWebP(f *testing.F) {
+	riff := []byte("RIFF")
+	seedFixtures(f, "*.webp", len(riff))
+	f.Add(animatedWebP(2, 30)[len(riff):])
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzJudge(t, cat(riff, data)) })
 }

@@ -130,6 +130,9 @@ func (c *checker) jpegScan(off int64) error {
 // is read to its end (a stream) and measured against the kind's limit.
 func (c *checker) accept(k Kind) error {
 	c.v.Kind = k
+	if !c.pol.formats().Has(c.v.Format) {
+		return c.refuseFormat()
+	}
 	c.in.limit = min(c.in.limit, c.pol.Limit(k))
 	size, err := c.in.finish()
 	if err != nil {

@@ -190,9 +190,11 @@ func (c *checker) ftyp(b box) error {
 	c.v.Format, c.v.Kind = f, kindOf[f]
 	switch f {
 	case FormatMP4, Format3GP, FormatM4A:
-		return nil
+		if c.pol.formats().Has(f) {
+			return nil
+		}
 	case FormatUnknown:
-		return &Error{Code: CodeUnsupportedFormat, Reason: "This is an MPEG-4 family file of a kind LINE does not accept (brand \"" + printable(p[:4]) + "\"); send MP4 or 3GP video, or M4A audio."}
+		return &Error{Code: CodeUnsupportedFormat, Reason: "This is an MPEG-4 family file of a kind " + c.pol.platform() + " does not accept (brand \"" + printable(p[:4]) + "\"); send MP4 or 3GP video, or M4A audio."}
 	}
 	return c.refuseFormat()
 }
@@ -271,7 +273,7 @@ func (c *checker) trak(trak box, t *trackTally) error {
 		}
 		t.audio++
 		if t.audio > 1 {
-			return &Error{Code: CodeMultipleAudio, Reason: "The video has more than one audio stream; LINE accepts at most one. Keep a single audio track."}
+			return &Error{Code: CodeMultipleAudio, Reason: "The video has more than one audio stream; " + c.pol.platform() + " accepts at most one. Keep a single audio track."}
 		}
 		for _, e := range tr.entries[:tr.n] {
 			if err := c.audioEntry(e); err != nil {

@@ -32,6 +32,11 @@ func (c *checker) judge() error {
 	}
 	c.v.Format = f
 	c.v.Kind = kindOf[f]
+	if !c.pol.formats().Has(f) && f != FormatMP3 && f != FormatMP4 {
+		// MP3 and MP4 stand for families whose exact format is settled
+		// by their parsers, which check it.
+		return c.refuseFormat()
+	}
 	switch f {
 	case FormatPNG:
 		c.in.limit = c.pol.Limit(KindImage)
@@ -48,6 +53,16 @@ func (c *checker) judge() error {
 	case FormatMP4:
 		c.in.limit = max(c.pol.Limit(KindAudio), c.pol.Limit(KindVideo))
 		return c.isobmff()
+	case FormatOgg:
+		c.in.limit = c.pol.Limit(KindAudio)
+		return c.ogg()
+	case FormatAMR:
+		c.in.limit = c.pol.Limit(KindAudio)
+		return c.amr()
+	case FormatWebP:
+		c.v.Kind = KindSticker
+		c.in.limit = max(c.pol.Limit(KindSticker), c.pol.animatedStickerLimit())
+		return c.webp()
 	}
 	return c.refuseFormat()
 }
@@ -56,7 +71,7 @@ var kindOf = map[Format]Kind{
 	FormatPNG: KindImage, FormatJPEG: KindImage, FormatGIF: KindImage, FormatWebP: KindImage,
 	FormatBMP: KindImage, FormatHEIF: KindImage,
 	FormatAAC: KindAudio, FormatMP3: KindAudio, FormatWAV: KindAudio, FormatMPEGAudio: KindAudio,
-	FormatM4A: KindAudio, FormatOgg: KindAudio, FormatFLAC: KindAudio,
+	FormatM4A: KindAudio, FormatOgg: KindAudio, FormatFLAC: KindAudio, FormatAMR: KindAudio, FormatAMRWB: KindAudio,
 	FormatMP4: KindVideo, Format3GP: KindVideo, FormatQuickTime: KindVideo,
 	FormatWebM: KindVideo, FormatMatroska: KindVideo,
 }
@@ -75,12 +90,25 @@ var refusals = map[Format]string{
 	FormatUnknown:   "This is not an image, audio or video LINE accepts (PNG, JPEG, AAC, M4A, MP3, WAV, MP4, 3GP); files cannot be sent on LINE.",
 }
 
+// refuseFormat refuses the recognised format: in LINE's words under
+// LINE's policy, otherwise naming the platform and what it accepts.
 func (c *checker) refuseFormat() error {
-	r, ok := refusals[c.v.Format]
-	if !ok {
-		r = refusals[FormatUnknown]
+	if c.pol.isLINE() {
+		r, ok := refusals[c.v.Format]
+		if !ok {
+			r = refusals[FormatUnknown]
+		}
+		return &Error{Code: CodeUnsupportedFormat, Reason: r}
 	}
-	return &Error{Code: CodeUnsupportedFormat, Reason: r}
+	what := "This is not an image, audio or video file that"
+	switch f := c.v.Format; {
+	case f == FormatText:
+		what = "This is a text file, not media, and it"
+	case f != FormatUnknown && formatNames[f] != "":
+		what = "The " + formatNames[f] + " format"
+	}
+	return &Error{Code: CodeUnsupportedFormat, Reason: what + " cannot be sent on " + c.pol.platform() +
+		"; it accepts " + c.pol.accepted() + "."}
 }
 
 // sniff recognises a format from the first bytes. MPEG audio, ADTS and
@@ -108,6 +136,10 @@ func sniff(h []byte) Format {
 		return FormatOgg
 	case bytes.HasPrefix(h, []byte("fLaC")):
 		return FormatFLAC
+	case bytes.HasPrefix(h, []byte(amrMagic)):
+		return FormatAMR
+	case bytes.HasPrefix(h, []byte(amrWBMagic)):
+		return FormatAMRWB
 	case bytes.HasPrefix(h, []byte{0x1A, 0x45, 0xDF, 0xA3}):
 		if bytes.Contains(h, []byte{0x42, 0x82, 0x84, 'w', 'e', 'b', 'm'}) {
 			return FormatWebM

@@ -6,24 +6,29 @@ import (
 	"io"
 )
 
-// Kind is what a piece of content is to LINE: an image, audio or video.
-// Like every type here that is a plain value, it is safe for concurrent use.
+// Kind is what a piece of content is to a platform: an image, audio,
+// video, a sticker or a document. Like every type here that is a plain
+// value, it is safe for concurrent use.
 type Kind string
 
-// The kinds of media LINE carries.
+// The kinds of media platforms carry. LINE carries images, audio and
+// video; WhatsApp also stickers and documents.
 const (
-	KindImage Kind = "image"
-	KindAudio Kind = "audio"
-	KindVideo Kind = "video"
+	KindImage    Kind = "image"
+	KindAudio    Kind = "audio"
+	KindVideo    Kind = "video"
+	KindSticker  Kind = "sticker"
+	KindDocument Kind = "document"
 )
 
 // Format is the container or file format recognised from the bytes, never
 // from a file name or a Content-Type.
 type Format string
 
-// The formats the package recognises. Only PNG, JPEG, AAC, MP3, WAV, MPEG
-// audio, M4A, MP4 and 3GP can be accepted (see Policy); the others are
-// recognised so that a refusal can name them.
+// The formats the package recognises. Under LINE's policy only PNG, JPEG,
+// AAC, MP3, WAV, MPEG audio, M4A, MP4 and 3GP can be accepted; WhatsApp's
+// also accepts AMR, Ogg with Opus and WebP stickers (see Policy). The
+// others are recognised so that a refusal can name them.
 const (
 	FormatPNG       Format = "png"
 	FormatJPEG      Format = "jpeg"
@@ -44,15 +49,17 @@ const (
 	FormatWebM      Format = "webm"
 	FormatMatroska  Format = "matroska"
 	FormatText      Format = "text"
+	FormatAMR       Format = "amr"    // AMR narrowband, RFC 4867 storage format
+	FormatAMRWB     Format = "amr-wb" // AMR wideband, RFC 4867 storage format
 	FormatUnknown   Format = "unknown"
 )
 
 // Verdict describes accepted content. When Check refuses content it still
 // returns what it learned (Kind and Format may be empty). An MP4-family
 // file is of KindVideo when it has a video track and of KindAudio when it
-// has only audio.
+// has only audio; an accepted WebP is of KindSticker.
 type Verdict struct {
-	// Kind is image, audio or video.
+	// Kind is image, audio, video, sticker or document.
 	Kind Kind
 	// Format is the recognised container or file format.
 	Format Format
@@ -61,9 +68,12 @@ type Verdict struct {
 	Size int64
 	// VideoCodec and AudioCodec name the codecs of an MP4/3GP/M4A file,
 	// e.g. "h264" and "aac"; AudioCodec is also set for AAC, MP3, MPEG audio
-	// and WAV ("pcm"). Empty when there is no such stream.
+	// and WAV ("pcm"), "opus" for Ogg and "amr" for AMR. Empty when there
+	// is no such stream.
 	VideoCodec string
 	AudioCodec string
+	// Animated is true for an animated WebP sticker.
+	Animated bool
 }
 
 // LINE's limits, used where a Policy field is zero. 1 MB is 1,000,000 bytes
@@ -75,22 +85,42 @@ const (
 	DefaultMaxTextUnits  = 4999
 )
 
-// Policy holds the limits content is judged against. The zero value is
-// LINE's rules: images (PNG, JPEG) up to 10,000,000 bytes; audio (AAC, M4A,
-// MP3, WAV, MPEG audio) and video (MP4, 3GP with H.264 and at most one AAC
-// stream) up to 200,000,000 bytes; text up to 4,999 UTF-16 code units.
-// A zero field means LINE's value; a negative field allows nothing.
-// A Policy is a plain value and safe for concurrent use.
+// Policy holds the rules content is judged against: one platform's, as
+// the named policies LINE and WhatsApp, or a stricter variant of one. The
+// zero value is LINE's rules (the same as LINE): images (PNG, JPEG) up to
+// 10,000,000 bytes; audio (AAC, M4A, MP3, WAV, MPEG audio) and video (MP4,
+// 3GP with H.264 and at most one AAC stream) up to 200,000,000 bytes; text
+// up to 4,999 UTF-16 code units. A zero field means LINE's value (for
+// stickers and documents, which LINE does not carry: none); a negative
+// field allows nothing. A Policy is a plain value and safe for concurrent
+// use.
 type Policy struct {
+	// Platform names the platform in refusals ("LINE" when empty).
+	Platform string
+	// Formats is the set of formats accepted; empty means LINE's. Only
+	// the formats the package can check by their bytes take effect: PNG,
+	// JPEG, AAC, AMR, MP3, WAV, MPEG audio, M4A, Ogg (with Opus only), MP4,
+	// 3GP and WebP (as a sticker).
+	Formats FormatSet
+	// MaxImageBytes, MaxAudioBytes and MaxVideoBytes bound images, audio
+	// and video.
 	MaxImageBytes int64
 	MaxAudioBytes int64
 	MaxVideoBytes int64
-	MaxTextUnits  int
+	// MaxStickerBytes bounds a static sticker and MaxAnimatedStickerBytes
+	// an animated one (zero: the static limit).
+	MaxStickerBytes         int64
+	MaxAnimatedStickerBytes int64
+	// MaxDocumentBytes bounds a document (see CheckDocument).
+	MaxDocumentBytes int64
+	// MaxTextUnits bounds a text message, in UTF-16 code units.
+	MaxTextUnits int
 }
 
 // Limit returns the most bytes content of kind k may have under p: a zero
-// field means LINE's limit, a negative one allows nothing. Kinds other
-// than image and audio get the video limit.
+// field means LINE's limit, a negative one allows nothing. A sticker gets
+// the static sticker limit. Kinds other than image, audio, sticker and
+// document get the video limit.
 func (p Policy) Limit(k Kind) int64 {
 	pick := func(v, def int64) int64 {
 		switch {
@@ -106,15 +136,27 @@ func (p Policy) Limit(k Kind) int64 {
 		return pick(p.MaxImageBytes, DefaultMaxImageBytes)
 	case KindAudio:
 		return pick(p.MaxAudioBytes, DefaultMaxAudioBytes)
+	case KindSticker:
+		return pick(p.MaxStickerBytes, 0)
+	case KindDocument:
+		return pick(p.MaxDocumentBytes, 0)
 	default:
 		return pick(p.MaxVideoBytes, DefaultMaxVideoBytes)
 	}
 }
 
+// animatedStickerLimit is the most bytes an animated sticker may have.
+func (p Policy) animatedStickerLimit() int64 {
+	if p.MaxAnimatedStickerBytes == 0 {
+		return p.Limit(KindSticker)
+	}
+	return max(p.MaxAnimatedStickerBytes, 0)
+}
+
 // Check judges the content of r, which is size bytes long, by its bytes
 // alone. It reads only headers and structure: the sample data of an MP4
 // (mdat) is skipped over, never read. It returns the verdict and nil if the
-// content may cross a LINE channel, or a *Error saying which rule it breaks
+// content may cross a channel of p's platform, or a *Error saying which rule it breaks
 // (match it with errors.Is against ErrTooLarge and the other sentinels, or
 // errors.As to read Code and Reason). A failure of r itself is returned
 // wrapped, and is not an *Error. When content breaks several rules, the one
@@ -164,7 +206,11 @@ type checker struct {
 
 func (p Policy) run(c *checker) (Verdict, error) {
 	c.pol = p
-	err := c.judge()
+	return p.finishRun(c, c.judge())
+}
+
+// finishRun turns what a judgement returned into its verdict and error.
+func (p Policy) finishRun(c *checker, err error) (Verdict, error) {
 	if err == nil {
 		return c.v, nil
 	}
@@ -197,13 +243,24 @@ func (c *checker) tooLarge() *Error {
 	if k == "" {
 		k = KindVideo
 	}
-	lim := c.pol.Limit(k)
-	who := "LINE accepts"
-	if lim != (Policy{}).Limit(k) {
+	lim, baseLim := c.pol.Limit(k), int64(-1)
+	base, known := c.pol.base()
+	if known {
+		baseLim = base.Limit(k)
+	}
+	what := plural(k)
+	if k == KindSticker && c.v.Animated {
+		lim, what = c.pol.animatedStickerLimit(), "animated stickers"
+		if known {
+			baseLim = base.animatedStickerLimit()
+		}
+	}
+	who := c.pol.platform() + " accepts"
+	if lim != baseLim {
 		who = "allowed here"
 	}
 	return &Error{Code: CodeTooLarge, Kind: c.v.Kind, Format: c.v.Format,
-		Reason: fmt.Sprintf("The %s file is larger than %s, the most %s for %s.", c.name(), megabytes(lim), who, plural(k))}
+		Reason: fmt.Sprintf("The %s file is larger than %s, the most %s for %s.", c.name(), megabytes(lim), who, what)}
 }
 
 func plural(k Kind) string {
@@ -213,8 +270,12 @@ func plural(k Kind) string {
 	return string(k) + "s"
 }
 
-// megabytes renders a byte count as LINE states limits (1 MB = 1,000,000 bytes).
+// megabytes renders a byte count as platforms state limits (1 MB =
+// 1,000,000 bytes, 1 KB = 1,000 bytes).
 func megabytes(n int64) string {
+	if n >= 1_000 && n < 1_000_000 && n%1_000 == 0 {
+		return fmt.Sprintf("%d KB", n/1_000)
+	}
 	if n >= 1_000_000 && n%100_000 == 0 {
 		if n%1_000_000 == 0 {
 			return fmt.Sprintf("%d MB", n/1_000_000)
@@ -226,6 +287,9 @@ func megabytes(n int64) string {
 
 // name is how a refusal refers to the content ("PNG", "MP4", "media").
 func (c *checker) name() string {
+	if c.v.Kind == KindDocument {
+		return "document"
+	}
 	if n, ok := formatNames[c.v.Format]; ok {
 		return n
 	}
@@ -237,4 +301,5 @@ var formatNames = map[Format]string{
 	FormatHEIF: "HEIF", FormatAAC: "AAC", FormatMP3: "MP3", FormatWAV: "WAV", FormatMPEGAudio: "MPEG audio",
 	FormatM4A: "M4A", FormatMP4: "MP4", Format3GP: "3GP", FormatQuickTime: "QuickTime", FormatOgg: "Ogg",
 	FormatFLAC: "FLAC", FormatWebM: "WebM", FormatMatroska: "Matroska", FormatText: "text",
+	FormatAMR: "AMR", FormatAMRWB: "AMR-WB",
 }

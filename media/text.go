@@ -29,28 +29,39 @@ func UTF16Len(s string) int {
 	return n
 }
 
-// CheckText returns nil if s may be sent as one LINE text message: not
-// empty and at most MaxTextUnits UTF-16 code units. Otherwise it returns a
+// CheckText returns nil if s may be sent as one text message of p's
+// platform: not empty and at most MaxTextUnits UTF-16 code units. Otherwise it returns a
 // *Error with CodeEmptyText or CodeTextTooLong. It is safe for concurrent
 // use.
 func (p Policy) CheckText(s string) error {
 	if s == "" {
 		return &Error{Code: CodeEmptyText, Reason: "The message is empty; type something to send."}
 	}
-	max := p.MaxTextUnits
-	if max == 0 {
-		max = DefaultMaxTextUnits
-	}
+	max := p.TextLimit()
 	if n := UTF16Len(s); n > max {
-		who := "LINE allows"
-		if max != DefaultMaxTextUnits {
+		who := p.platform() + " allows"
+		if base, ok := p.base(); !ok || max != base.TextLimit() {
 			who = "the limit here is"
 		}
+		counts := "as LINE counts text"
+		if !p.isLINE() {
+			counts = "in UTF-16 units"
+		}
 		return &Error{Code: CodeTextTooLong, Reason: fmt.Sprintf(
-			"The message is %s units long as LINE counts text (a letter counts as 1, an emoji as 2); %s at most %s. "+
-				"Shorten it by %s or split it into several messages.", grouped(n), who, grouped(max), grouped(n-max))}
+			"The message is %s units long %s (a letter counts as 1, an emoji as 2); %s at most %s. "+
+				"Shorten it by %s or split it into several messages.", grouped(n), counts, who, grouped(max), grouped(n-max))}
 	}
 	return nil
+}
+
+// TextLimit returns the most UTF-16 code units one text message may have
+// under p (LINE's 4,999 when MaxTextUnits is zero). It is safe for
+// concurrent use.
+func (p Policy) TextLimit() int {
+	if p.MaxTextUnits == 0 {
+		return DefaultMaxTextUnits
+	}
+	return max(p.MaxTextUnits, 0)
 }
 
 // grouped writes n with a comma between groups of three digits: 5,000.
@@ -93,4 +104,30 @@ func CheckKind(kind string) error {
 		r = "This kind of message cannot be carried by the desk."
 	}
 	return &Error{Code: CodeUnsupportedKind, Reason: r}
+}
+
+// CheckKind returns nil for the message kinds p's platform carries and the
+// desk can send or download: "text", "image", "video" and "audio"; also
+// "sticker" when p accepts WebP stickers and "document" when p has a
+// document limit (WhatsApp). Any other kind gets a *Error with
+// CodeUnsupportedKind. Under LINE's policy it is the package's CheckKind.
+// It is safe for concurrent use.
+func (p Policy) CheckKind(kind string) error {
+	if p.isLINE() {
+		return CheckKind(kind)
+	}
+	switch kind {
+	case "text", "image", "video", "audio":
+		return nil
+	case "sticker":
+		if p.formats().Has(FormatWebP) && p.Limit(KindSticker) > 0 {
+			return nil
+		}
+	case "document":
+		if p.Limit(KindDocument) > 0 {
+			return nil
+		}
+	}
+	return &Error{Code: CodeUnsupportedKind, Reason: "This kind of message (" + printable([]byte(kind)) +
+		") cannot be carried by the desk on " + p.platform() + "."}
 }

@@ -27,7 +27,7 @@ func (c *checker) wav() error {
 			case 3:
 				c.v.AudioCodec = "pcm-float"
 			default:
-				return &Error{Code: CodeUnsupportedCodec, Reason: "The WAV file holds compressed audio (format code " + itoa(int64(tag)) + "); LINE accepts PCM WAV only. Convert it to PCM WAV, AAC or MP3."}
+				return &Error{Code: CodeUnsupportedCodec, Reason: "The WAV file holds compressed audio (format code " + itoa(int64(tag)) + "); " + c.pol.platform() + " accepts PCM WAV only. Convert it to PCM WAV, AAC or MP3."}
 			}
 			sawFormat = true
 		case "data":

@@ -1,0 +1,39 @@
+// Package whatsapp is the connector for the WhatsApp Business Platform's
+// Cloud API. This part holds its webhook side, as pure functions and a
+// thin handler: VerifySignature checks a body's X-Hub-Signature-256
+// ("sha256=" and the hex HMAC-SHA256 of the raw body under the app
+// secret, compared in constant time); VerifySubscription and
+// AnswerVerification serve Meta's GET verification handshake
+// (hub.mode=subscribe, hub.verify_token compared in constant time,
+// hub.challenge echoed only when it is a short plain token);
+// ParseNotification turns a body into Notification values — customers'
+// messages (text, image, audio, video, document, sticker, location,
+// contacts, interactive and button replies, reactions; any other type
+// kept as unsupported) with their senders' profile names, and the
+// delivery statuses (sent, delivered, read, failed with its error code)
+// of the business's messages — never quoting the body in an error.
+//
+// An Intake is the http.Handler Meta calls, one path per channel: it
+// reads bodies under a limit and a deadline (internal/hookbody), verifies
+// and parses them, and hands them to a Recorder before answering.
+//
+//	in := whatsapp.NewIntake(whatsapp.IntakeConfig{Apps: apps, Recorder: inbox})
+//	mux.Handle("/webhook/whatsapp/{channel}", in)
+//
+// A Client sends for many business phone numbers, each call naming its
+// Number (phone number ID and access token): text, media by uploaded ID
+// or HTTPS link, reactions, read receipts with the typing indicator, and
+// media descriptions. It keeps to each number's throughput, retries what
+// was certainly not carried out (throttles, codes 130429 and 131056), and
+// never sends twice what may have gone (ErrDeliveryUncertain); a send
+// outside the customer's 24-hour window fails with ErrWindowClosed.
+//
+//	wa := whatsapp.NewClient(whatsapp.Config{})
+//	id, err := wa.SendText(ctx, whatsapp.Number{PhoneNumberID: pn, Token: tok}, customer, "Hello", "")
+//
+// Not here yet: the connector's place in the desk (its inbox and outbox,
+// media download into blob storage, delivery statuses for staff,
+// diagnostics).
+//
+// Package whatsapp/whatsapptest is a fake Cloud API platform for tests.
+package whatsapp

@@ -1,0 +1,106 @@
+package whatsapp
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/socialdesk/socialdesk/internal/apiclient"
+	"github.com/socialdesk/socialdesk/media"
+)
+
+// ErrChecksum: downloaded media does not match the SHA-256 Meta gave for
+// it; it was cut or changed on the way. Retryable.
+var ErrChecksum = errors.New("whatsapp: downloaded media does not match its checksum")
+
+// Download fetches a customer's media (media ID → download URL → bytes)
+// and streams it into dst while judging it by its bytes under policy
+// (media.WhatsApp, or a stricter one): kind is the message's type
+// (KindImage, KindAudio, KindVideo, KindDocument, KindSticker) and the
+// bytes must be content of that kind. The download stops as soon as the
+// content is refused or passes the policy's limit; it never reads more
+// than the limit and a few KiB. It returns the media's description and
+// the verdict. A *media.Error (errors.As) means the content was refused;
+// ErrChecksum that the bytes do not match Meta's SHA-256. On any error,
+// dst may hold part of the content: discard it.
+//
+// The access token is sent to the download URL only when it is an https
+// URL, or on the host of Config.APIBase (a fake platform).
+func (c *Client) Download(ctx context.Context, from Number, mediaID, kind string, policy media.Policy, dst io.Writer) (MediaInfo, media.Verdict, error) {
+	want := map[string]media.Kind{KindImage: media.KindImage, KindAudio: media.KindAudio, KindVideo: media.KindVideo,
+		KindDocument: media.KindDocument, KindSticker: media.KindSticker}[kind]
+	if want == "" {
+		return MediaInfo{}, media.Verdict{}, invalid("unknown media kind")
+	}
+	info, err := c.Media(ctx, from, mediaID)
+	if err != nil {
+		return MediaInfo{}, media.Verdict{}, err
+	}
+	if !c.mayCarryToken(info.URL) {
+		return info, media.Verdict{}, &Error{Service: service, Op: "media download", Message: "the download URL is neither https nor on the API's host", Err: ErrBadRequest}
+	}
+	res, err := c.api.Open(ctx, &apiclient.Request{Op: "media download", Method: http.MethodGet, URL: info.URL,
+		Channel: from.PhoneNumberID, Token: from.Token, Timeout: c.contentTimeout})
+	if err != nil {
+		return info, media.Verdict{}, err
+	}
+	defer res.Body.Close()
+	h := sha256.New()
+	src := io.TeeReader(res.Body, io.MultiWriter(h, dst))
+	var v media.Verdict
+	if want == media.KindDocument {
+		v, err = policy.CheckDocument(src)
+	} else {
+		v, err = policy.CheckReader(src)
+	}
+	if err != nil {
+		return info, v, err
+	}
+	if v.Kind != want {
+		return info, v, &media.Error{Code: media.CodeUnsupportedKind, Kind: v.Kind, Format: v.Format,
+			Reason: fmt.Sprintf("The customer's %s message holds %s content.", kind, v.Kind)}
+	}
+	if !sumMatches(h.Sum(nil), info.SHA256) {
+		return info, v, &Error{Service: service, Op: "media download", Message: "checksum mismatch", Err: ErrChecksum, Transient: true}
+	}
+	return info, v, nil
+}
+
+// sumMatches compares a SHA-256 with Meta's, in hex or base64; an empty
+// one from Meta is not checked.
+func sumMatches(sum []byte, theirs string) bool {
+	theirs = strings.TrimSpace(theirs)
+	if theirs == "" {
+		return true
+	}
+	if b, err := hex.DecodeString(theirs); err == nil && len(b) == sha256.Size {
+		return bytes.Equal(b, sum)
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(theirs); err == nil && len(b) == sha256.Size {
+			return bytes.Equal(b, sum)
+		}
+	}
+	return false
+}
+
+// mayCarryToken reports whether the access token may be sent to u.
+func (c *Client) mayCarryToken(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil || p.Host == "" {
+		return false
+	}
+	if p.Scheme == "https" {
+		return true
+	}
+	b, err := url.Parse(c.base)
+	return err == nil && p.Scheme == b.Scheme && p.Host == b.Host
+}

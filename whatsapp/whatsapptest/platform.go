@@ -1,0 +1,718 @@
+package whatsapptest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	mathrand "math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf16"
+
+	"github.com/socialdesk/socialdesk/media"
+)
+
+// DefaultVersion is the Graph API version in the fake's URL.
+const DefaultVersion = "v23.0"
+
+// ServiceWindow is how long after a customer's last message the business
+// may send them free-form messages; after it, only templates.
+const ServiceWindow = 24 * time.Hour
+
+// PhoneNumber is a business phone number the platform knows, with the
+// access token that may use it and the app secret that signs its
+// webhooks. It is a plain value; AddPhoneNumber copies it.
+type PhoneNumber struct {
+	ID                 string
+	DisplayPhoneNumber string
+	// Account is the WhatsApp Business Account ID.
+	Account   string
+	Token     string
+	AppSecret string
+}
+
+// Media is a file the platform holds under a media ID: customers'
+// uploads, which the Graph API gives out, or the business's, which it
+// sends by ID. AddMedia copies it.
+type Media struct {
+	Data     []byte
+	MIMEType string
+	// PhoneNumberID is the number the media belongs to; its token is
+	// needed to read it.
+	PhoneNumberID string
+	// SHA256 is the checksum the Graph API reports (default: the hex
+	// SHA-256 of Data); set another to fake a corrupted download.
+	SHA256 string
+}
+
+// Sent is one message the platform accepted from the business. Sent,
+// Receipt and Call are plain values, copied out of the platform, safe to
+// read from many goroutines.
+type Sent struct {
+	// ID is the message ID the platform answered ("wamid.…").
+	ID            string
+	PhoneNumberID string
+	To            string
+	// Type is text, image, audio, video, document, sticker, reaction or
+	// template.
+	Type string
+	// Text is a text's body or a media message's caption.
+	Text       string
+	PreviewURL bool
+	// MediaID or Link is where a media message's file is; Filename a
+	// document's name.
+	MediaID, Link, Filename string
+	// ReactTo and Emoji are a reaction's message and emoji.
+	ReactTo, Emoji string
+	// Template is a template message's name.
+	Template string
+	// ReplyTo is the message ID the message quotes (context.message_id).
+	ReplyTo string
+	Time    time.Time
+}
+
+// Receipt is one accepted mark-as-read request.
+type Receipt struct {
+	PhoneNumberID string
+	MessageID     string
+	// Typing is true when a typing indicator was asked for with it.
+	Typing bool
+	Time   time.Time
+}
+
+// Call is one request the platform received, whatever its answer.
+type Call struct {
+	Time          time.Time
+	Method        string
+	Path          string
+	PhoneNumberID string // the number the caller's token is for; "" when unknown
+	Status        int    // 0 when the client gave up before the answer
+	// Code is Meta's error code of an error answer (0 for success).
+	Code int
+	// Fault is "", "5xx", "429" or "timeout" for injected faults.
+	Fault string
+	// Accepted reports the request was carried out (it may still have
+	// been answered with an injected fault).
+	Accepted bool
+	TraceID  string
+}
+
+// Faults are injected failures. Each request draws one fault with the
+// given probabilities, from a generator seeded with Seed, so a run with
+// one seed and one request order fails the same way every time. It is a
+// plain value; SetFaults copies it.
+type Faults struct {
+	ServerErrors float64 // answered 500, code 131000
+	Throttles    float64 // answered 429, code 130429 (never carried out)
+	Timeouts     float64 // answered only after Delay, or never if the client gives up first
+	// Delay is how long a timed-out request hangs; default 10 s.
+	Delay time.Duration
+	// Accepted is the probability that a request answered with 500 or a
+	// timeout was carried out first, as can happen on any platform.
+	Accepted float64
+	Seed     uint64
+}
+
+// Platform is a fake WhatsApp Cloud API: the Graph API's messages and
+// media endpoints, and the media download URL, on one httptest server.
+// Create it with New; it is safe for concurrent use.
+type Platform struct {
+	srv     *httptest.Server
+	version string
+
+	mu         sync.Mutex
+	now        func() time.Time
+	rng        *mathrand.Rand
+	faults     Faults
+	phones     map[string]*PhoneNumber // by ID
+	byToken    map[string]*PhoneNumber
+	media      map[string]Media
+	lastIn     map[string]time.Time // phone + " " + customer → their last message
+	inbound    map[string]string    // customer message ID → phone + " " + customer
+	sent       []Sent
+	receipts   []Receipt
+	calls      []Call
+	throughput int
+	pairN      int
+	pairPer    time.Duration
+	windows    map[string]*window
+}
+
+type window struct {
+	start time.Time
+	n     int
+}
+
+// New starts a fake platform at URL. Close it when done.
+func New() *Platform {
+	p := &Platform{
+		version: DefaultVersion,
+		now:     time.Now,
+		rng:     mathrand.New(mathrand.NewPCG(1, 2)),
+		phones:  map[string]*PhoneNumber{},
+		byToken: map[string]*PhoneNumber{},
+		media:   map[string]Media{},
+		lastIn:  map[string]time.Time{},
+		inbound: map[string]string{},
+		windows: map[string]*window{},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /{version}/{phone}/messages", p.handle(p.postMessage))
+	mux.HandleFunc("GET /{version}/{media}", p.handle(p.getMedia))
+	mux.HandleFunc("GET /media-bytes/{media}", p.handle(p.mediaBytes))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		write(w, traceID(), metaError(CodeInvalidParameter, "Unknown path components: "+r.URL.Path))
+	})
+	p.srv = httptest.NewServer(mux)
+	return p
+}
+
+// URL returns the Graph API's base URL with its version, in place of
+// https://graph.facebook.com/v23.0.
+func (p *Platform) URL() string { return p.srv.URL + "/" + p.version }
+
+// Close shuts the server down, waiting for requests in flight.
+func (p *Platform) Close() { p.srv.Close() }
+
+// SetClock makes the platform tell time with now: the 24-hour window,
+// rate limit windows and the times recorded.
+func (p *Platform) SetClock(now func() time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.now = now
+}
+
+// SetFaults sets the faults injected from now on; the zero Faults injects none.
+func (p *Platform) SetFaults(f Faults) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if f.Delay <= 0 {
+		f.Delay = 10 * time.Second
+	}
+	p.faults = f
+	p.rng = mathrand.New(mathrand.NewPCG(f.Seed, f.Seed^0x9E3779B97F4A7C15))
+}
+
+// SetThroughput makes the platform answer 429 with code 130429 to a phone
+// number's sends beyond perSecond within one second (fixed one-second
+// windows). Zero, the default, means no limit.
+func (p *Platform) SetThroughput(perSecond int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.throughput = perSecond
+}
+
+// SetPairLimit makes the platform answer 429 with code 131056 to sends
+// from one phone number to one customer beyond n within per (fixed
+// windows). Zero n, the default, means no limit.
+func (p *Platform) SetPairLimit(n int, per time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pairN, p.pairPer = n, per
+}
+
+// AddPhoneNumber registers a business phone number. Added again, it
+// replaces the old one.
+func (p *Platform) AddPhoneNumber(pn PhoneNumber) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if old := p.phones[pn.ID]; old != nil {
+		delete(p.byToken, old.Token)
+	}
+	c := pn
+	p.phones[pn.ID] = &c
+	p.byToken[pn.Token] = &c
+}
+
+// AddMedia registers a file under mediaID, as a customer's upload (which
+// webhook messages name) or the business's (which sends may name).
+func (p *Platform) AddMedia(mediaID string, m Media) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m.Data = bytes.Clone(m.Data)
+	p.media[mediaID] = m
+}
+
+// Business returns the Business of a registered phone number, for Body.
+func (p *Platform) Business(phoneNumberID string) Business {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pn := p.phones[phoneNumberID]
+	if pn == nil {
+		return Business{PhoneNumberID: phoneNumberID}
+	}
+	return Business{Account: pn.Account, PhoneNumberID: pn.ID, DisplayPhoneNumber: pn.DisplayPhoneNumber}
+}
+
+// Deliver returns the webhook body with which the platform delivers items
+// to the phone number's webhook (see Body), stamped with the platform's
+// clock, and notes each customer message: it opens (or renews) the
+// customer's 24-hour window from the message's time, and its ID may then
+// be marked read and reacted to.
+func (p *Platform) Deliver(phoneNumberID string, items ...Item) []byte {
+	b := p.Business(phoneNumberID)
+	p.mu.Lock()
+	now := p.now()
+	for _, it := range items {
+		if it.status {
+			continue
+		}
+		at := now
+		if it.setTime {
+			at = it.at
+		}
+		k := phoneNumberID + " " + it.from
+		if at.After(p.lastIn[k]) {
+			p.lastIn[k] = at
+		}
+		p.inbound[it.id] = k
+	}
+	p.mu.Unlock()
+	return bodyAt(now, b, items)
+}
+
+// DeliverRequest is Deliver as a POST request to target signed with the
+// phone number's app secret.
+func (p *Platform) DeliverRequest(phoneNumberID, target string, items ...Item) *http.Request {
+	body := p.Deliver(phoneNumberID, items...)
+	p.mu.Lock()
+	secret := ""
+	if pn := p.phones[phoneNumberID]; pn != nil {
+		secret = pn.AppSecret
+	}
+	p.mu.Unlock()
+	return NewSignedRequest(secret, target, body)
+}
+
+// WindowOpen reports whether the business may send free-form messages
+// from the phone number to the customer now: the customer wrote within
+// ServiceWindow.
+func (p *Platform) WindowOpen(phoneNumberID, customer string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.windowOpen(phoneNumberID+" "+customer, p.now())
+}
+
+func (p *Platform) windowOpen(key string, now time.Time) bool {
+	last, ok := p.lastIn[key]
+	return ok && now.Sub(last) < ServiceWindow
+}
+
+// Calls returns every request received so far, in order of arrival.
+func (p *Platform) Calls() []Call {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Call(nil), p.calls...)
+}
+
+// Sent returns the accepted messages, in the order accepted.
+func (p *Platform) Sent() []Sent {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Sent(nil), p.sent...)
+}
+
+// Received returns the accepted messages to one customer, in order: what
+// the customer sees.
+func (p *Platform) Received(customer string) []Sent {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []Sent
+	for _, s := range p.sent {
+		if s.To == customer {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Receipts returns the accepted mark-as-read requests, in order.
+func (p *Platform) Receipts() []Receipt {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Receipt(nil), p.receipts...)
+}
+
+// answer is what an endpoint says.
+type answer struct {
+	status int
+	body   any    // encoded as JSON, unless raw
+	raw    []byte // sent as is with ctype
+	ctype  string
+	code   int // Meta's error code, for the call record
+}
+
+type request struct {
+	*http.Request
+	pn   *PhoneNumber
+	body []byte
+	now  time.Time
+}
+
+// handle wraps an endpoint with what every Graph API endpoint does:
+// authentication, injected faults and the call record.
+func (p *Platform) handle(op func(*request) answer) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+		req := &request{Request: r, body: body}
+		trace := traceID()
+
+		p.mu.Lock()
+		req.now = p.now()
+		idx := len(p.calls)
+		p.calls = append(p.calls, Call{Time: req.now, Method: r.Method, Path: r.URL.Path, TraceID: trace})
+		var a answer
+		fault := ""
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		pn := p.byToken[tok]
+		switch {
+		case !ok || pn == nil:
+			a = metaError(CodeAuth, "")
+		default:
+			req.pn = pn
+			p.calls[idx].PhoneNumberID = pn.ID
+			fault = p.drawFault()
+			switch {
+			case fault == "429":
+				a = metaError(CodeThroughput, "")
+			case fault != "" && p.rng.Float64() >= p.faults.Accepted:
+				a = metaError(CodeUnknown, "")
+			default:
+				a = op(req)
+				p.calls[idx].Accepted = a.status/100 == 2
+				if fault == "5xx" {
+					a = metaError(CodeUnknown, "")
+				}
+			}
+		}
+		p.calls[idx].Fault = fault
+		delay := p.faults.Delay
+		p.mu.Unlock()
+
+		if fault == "timeout" {
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return // the client gave up: it never sees an answer
+			}
+			p.mu.Lock()
+			accepted := p.calls[idx].Accepted
+			p.mu.Unlock()
+			if !accepted {
+				a = metaError(CodeUnknown, "")
+			}
+		}
+		p.mu.Lock()
+		p.calls[idx].Status, p.calls[idx].Code = a.status, a.code
+		p.mu.Unlock()
+		write(w, trace, a)
+	}
+}
+
+func write(w http.ResponseWriter, trace string, a answer) {
+	h := w.Header()
+	h.Set("X-Fb-Trace-Id", trace)
+	if e, ok := a.body.(errorBody); ok {
+		e.Error.TraceID = trace
+		a.body = e
+		if a.code == CodeAuth {
+			h.Set("WWW-Authenticate", `OAuth "Facebook Platform" "invalid_token"`)
+		}
+	}
+	if a.raw != nil {
+		h.Set("Content-Type", a.ctype)
+		h.Set("Content-Length", strconv.Itoa(len(a.raw)))
+		w.WriteHeader(a.status)
+		_, _ = w.Write(a.raw)
+		return
+	}
+	b, _ := json.Marshal(a.body)
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(a.status)
+	_, _ = w.Write(b)
+}
+
+func traceID() string {
+	var b [9]byte
+	_, _ = rand.Read(b[:])
+	return "A" + base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// drawFault picks this request's fault, if any. p.mu is held.
+func (p *Platform) drawFault() string {
+	f := p.faults
+	if f.ServerErrors == 0 && f.Throttles == 0 && f.Timeouts == 0 {
+		return ""
+	}
+	x := p.rng.Float64()
+	switch {
+	case x < f.ServerErrors:
+		return "5xx"
+	case x < f.ServerErrors+f.Throttles:
+		return "429"
+	case x < f.ServerErrors+f.Throttles+f.Timeouts:
+		return "timeout"
+	}
+	return ""
+}
+
+// overLimit counts a request in the window of key. p.mu is held.
+func (p *Platform) overLimit(key string, limit int, per time.Duration, now time.Time) bool {
+	if limit <= 0 {
+		return false
+	}
+	win := p.windows[key]
+	if win == nil || now.Sub(win.start) >= per {
+		win = &window{start: now}
+		p.windows[key] = win
+	}
+	if win.n >= limit {
+		return true
+	}
+	win.n++
+	return false
+}
+
+type mediaObject struct {
+	ID       string `json:"id"`
+	Link     string `json:"link"`
+	Caption  string `json:"caption"`
+	Filename string `json:"filename"`
+}
+
+type sendBody struct {
+	MessagingProduct string `json:"messaging_product"`
+	RecipientType    string `json:"recipient_type"`
+	To               string `json:"to"`
+	Type             string `json:"type"`
+	Status           string `json:"status"`
+	MessageID        string `json:"message_id"`
+	TypingIndicator  *struct {
+		Type string `json:"type"`
+	} `json:"typing_indicator"`
+	Context *struct {
+		MessageID string `json:"message_id"`
+	} `json:"context"`
+	Text *struct {
+		Body       string `json:"body"`
+		PreviewURL bool   `json:"preview_url"`
+	} `json:"text"`
+	Image    *mediaObject `json:"image"`
+	Audio    *mediaObject `json:"audio"`
+	Video    *mediaObject `json:"video"`
+	Document *mediaObject `json:"document"`
+	Sticker  *mediaObject `json:"sticker"`
+	Reaction *struct {
+		MessageID string `json:"message_id"`
+		Emoji     string `json:"emoji"`
+	} `json:"reaction"`
+	Template *struct {
+		Name string `json:"name"`
+	} `json:"template"`
+}
+
+// maxTextUnits is a text body's limit, counted in UTF-16 code units.
+const maxTextUnits = 4096
+
+// postMessage is POST /{version}/{phone}/messages: a send, or a read
+// receipt (status "read"). p.mu is held.
+func (p *Platform) postMessage(r *request) answer {
+	phone := r.PathValue("phone")
+	if phone != r.pn.ID {
+		return metaError(CodeAuth, "The access token is not valid for phone number "+phone+".")
+	}
+	var b sendBody
+	if err := json.Unmarshal(r.body, &b); err != nil {
+		return metaError(CodeInvalidParameter, "The request body is not valid JSON.")
+	}
+	if b.MessagingProduct != "whatsapp" {
+		return metaError(CodeInvalidParameter, "The parameter messaging_product is required.")
+	}
+	if b.Status != "" {
+		return p.markRead(r, b)
+	}
+	if b.To == "" {
+		return metaError(CodeInvalidParameter, "The parameter to is required.")
+	}
+	s := Sent{PhoneNumberID: phone, To: b.To, Type: b.Type, Time: r.now}
+	if b.Context != nil {
+		s.ReplyTo = b.Context.MessageID
+	}
+	var mo *mediaObject
+	kind := media.Kind("")
+	switch b.Type {
+	case "text":
+		if b.Text == nil || b.Text.Body == "" {
+			return metaError(CodeInvalidParameter, "The parameter text['body'] is required.")
+		}
+		if n := len(utf16.Encode([]rune(b.Text.Body))); n > maxTextUnits {
+			return metaError(CodeInvalidParameter, "Param text['body'] must be at most 4096 characters long.")
+		}
+		s.Text, s.PreviewURL = b.Text.Body, b.Text.PreviewURL
+	case "image":
+		mo, kind = b.Image, media.KindImage
+	case "audio":
+		mo, kind = b.Audio, media.KindAudio
+	case "video":
+		mo, kind = b.Video, media.KindVideo
+	case "document":
+		mo, kind = b.Document, media.KindDocument
+	case "sticker":
+		mo, kind = b.Sticker, media.KindSticker
+	case "reaction":
+		if b.Reaction == nil || b.Reaction.MessageID == "" {
+			return metaError(CodeInvalidParameter, "The parameter reaction['message_id'] is required.")
+		}
+		if p.inbound[b.Reaction.MessageID] != phone+" "+b.To {
+			return metaError(CodeInvalidParameter, "The message to react to is not a message of this chat.")
+		}
+		s.ReactTo, s.Emoji = b.Reaction.MessageID, b.Reaction.Emoji
+	case "template":
+		if b.Template == nil || b.Template.Name == "" {
+			return metaError(CodeInvalidParameter, "The parameter template['name'] is required.")
+		}
+		s.Template = b.Template.Name
+	default:
+		return metaError(CodeInvalidParameter, "Unsupported message type "+strconv.Quote(b.Type)+".")
+	}
+	if kind != "" {
+		if a, ok := p.checkMedia(phone, kind, mo); !ok {
+			return a
+		}
+		s.MediaID, s.Link, s.Filename = mo.ID, mo.Link, mo.Filename
+		if kind != media.KindAudio && kind != media.KindSticker {
+			s.Text = mo.Caption
+		}
+	}
+	// Templates may open a conversation; everything else needs the
+	// customer's 24-hour window.
+	if b.Type != "template" && !p.windowOpen(phone+" "+b.To, r.now) {
+		return metaError(CodeReengagement, "")
+	}
+	if p.overLimit("tp "+phone, p.throughput, time.Second, r.now) {
+		return metaError(CodeThroughput, "")
+	}
+	if p.overLimit("pair "+phone+" "+b.To, p.pairN, p.pairPer, r.now) {
+		return metaError(CodePairRateLimit, "")
+	}
+	s.ID = NewMessageID()
+	p.sent = append(p.sent, s)
+	return answer{status: http.StatusOK, body: map[string]any{
+		"messaging_product": "whatsapp",
+		"contacts":          []any{map[string]any{"input": b.To, "wa_id": strings.TrimPrefix(b.To, "+")}},
+		"messages":          []any{map[string]any{"id": s.ID}},
+	}}
+}
+
+// checkMedia checks a media message's object: exactly one of id (a media
+// the platform holds for the number, judged by WhatsApp's rules) and link
+// (an http or https URL). p.mu is held.
+func (p *Platform) checkMedia(phone string, kind media.Kind, mo *mediaObject) (answer, bool) {
+	switch {
+	case mo == nil:
+		return metaError(CodeInvalidParameter, "The media object is required."), false
+	case (mo.ID == "") == (mo.Link == ""):
+		return metaError(CodeInvalidParameter, "Exactly one of id and link is required."), false
+	case mo.Link != "":
+		u, err := url.Parse(mo.Link)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return metaError(CodeInvalidParameter, "The parameter link is not a valid URL."), false
+		}
+		return answer{}, true
+	}
+	m, ok := p.media[mo.ID]
+	if !ok || m.PhoneNumberID != phone {
+		a := metaError(CodeInvalidParameter, "Invalid media ID.")
+		return a, false
+	}
+	var (
+		v   media.Verdict
+		err error
+	)
+	if kind == media.KindDocument {
+		v, err = media.WhatsApp.CheckDocument(bytes.NewReader(m.Data))
+	} else {
+		v, err = media.WhatsApp.Check(bytes.NewReader(m.Data), int64(len(m.Data)))
+	}
+	if err != nil || v.Kind != kind {
+		return metaError(CodeMediaUpload, "The media is not a "+string(kind)+" WhatsApp accepts."), false
+	}
+	return answer{}, true
+}
+
+// markRead is a read receipt, with a typing indicator when asked. p.mu is
+// held.
+func (p *Platform) markRead(r *request, b sendBody) answer {
+	phone := r.pn.ID
+	if b.Status != "read" {
+		return metaError(CodeInvalidParameter, "The parameter status must be read.")
+	}
+	k, ok := p.inbound[b.MessageID]
+	if !ok || !strings.HasPrefix(k, phone+" ") {
+		return metaError(CodeInvalidParameter, "The parameter message_id is not a message received by this number.")
+	}
+	typing := false
+	if b.TypingIndicator != nil {
+		if b.TypingIndicator.Type != "text" {
+			return metaError(CodeInvalidParameter, "The parameter typing_indicator['type'] must be text.")
+		}
+		typing = true
+	}
+	p.receipts = append(p.receipts, Receipt{PhoneNumberID: phone, MessageID: b.MessageID, Typing: typing, Time: r.now})
+	return answer{status: http.StatusOK, body: map[string]any{"success": true}}
+}
+
+// getMedia is GET /{version}/{media-id}: the media's URL and
+// description. p.mu is held.
+func (p *Platform) getMedia(r *request) answer {
+	id := r.PathValue("media")
+	m, ok := p.media[id]
+	if !ok {
+		a := metaError(CodeInvalidParameter, "")
+		e := a.body.(errorBody)
+		e.Error.Message = "Unsupported get request. Object with ID '" + id + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
+		e.Error.Subcode = 33
+		a.body = e
+		return a
+	}
+	if m.PhoneNumberID != r.pn.ID {
+		return metaError(CodeAuth, "")
+	}
+	sum := sha256.Sum256(m.Data)
+	reported := m.SHA256
+	if reported == "" {
+		reported = hex.EncodeToString(sum[:])
+	}
+	return answer{status: http.StatusOK, body: map[string]any{
+		"messaging_product": "whatsapp",
+		"url":               p.srv.URL + "/media-bytes/" + url.PathEscape(id) + "?ext=" + hex.EncodeToString(sum[:4]),
+		"mime_type":         m.MIMEType,
+		"sha256":            reported,
+		"file_size":         len(m.Data),
+		"id":                id,
+	}}
+}
+
+// mediaBytes is the media's download URL, which needs the same bearer
+// token. p.mu is held.
+func (p *Platform) mediaBytes(r *request) answer {
+	m, ok := p.media[r.PathValue("media")]
+	if !ok {
+		return answer{status: http.StatusNotFound, raw: []byte{}, ctype: "text/plain"}
+	}
+	if m.PhoneNumberID != r.pn.ID {
+		return metaError(CodeAuth, "")
+	}
+	return answer{status: http.StatusOK, raw: bytes.Clone(m.Data), ctype: m.MIMEType}
+}
