@@ -75,6 +75,10 @@ type rigConfig struct {
 	SendsOutliveClients bool
 	// Lease is the desks' (default 12 s, longer than any send).
 	Lease time.Duration
+	// RequestTimeout is the LINE client's per request (default
+	// requestTimeout, or twice SendDelay): a test that has the platform
+	// hold answers (linetest.Latency) sets it longer than the hold.
+	RequestTimeout time.Duration
 	// Postgres puts the store in PostgreSQL (enquiry/postgres), in a
 	// schema of the test's own, at the DSN in SOCIALDESK_TEST_POSTGRES;
 	// the test is skipped when that is not set. Default: enquiry.MemStore.
@@ -213,6 +217,9 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 	reqTimeout := requestTimeout
 	if d := r.cfg.SendDelay; d >= reqTimeout {
 		reqTimeout = 2 * d // a slow API, not a hanging one
+	}
+	if r.cfg.RequestTimeout > 0 {
+		reqTimeout = r.cfg.RequestTimeout
 	}
 	client := line.NewClient(line.Config{
 		APIBase: r.apiURL, DataAPIBase: r.dataURL, HTTPClient: &http.Client{Transport: tr},
