@@ -26,7 +26,7 @@ func TestASlowPlatformNeverDelaysTheDesk(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	const n = 3 * enquiry.DefaultSenders // more customers than senders
+	const n = enquiry.DefaultSenders + 16 // more customers than senders
 	customers := make([]*customer, n)
 	for i := range customers {
 		customers[i] = newCustomer(r, i)
