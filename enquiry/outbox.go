@@ -1,6 +1,7 @@
 package enquiry
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -99,7 +100,7 @@ func (q *outWork) merge(w outWork) {
 		if a.Seq <= 0 || b.Seq <= 0 {
 			return 0
 		}
-		return int(a.Seq - b.Seq)
+		return cmp.Compare(a.Seq, b.Seq)
 	})
 }
 

@@ -340,7 +340,9 @@ func (a *api) send(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusOK
 	if m.Delivery != nil && m.Delivery.State == enquiry.Pending {
-		status = http.StatusAccepted // recorded; delivery is being retried
+		// Recorded: the desk sends it at once, and a message.updated
+		// event on /api/events tells how the delivery went.
+		status = http.StatusAccepted
 	}
 	writeJSON(w, status, map[string]any{"message": messageView(m)})
 }
