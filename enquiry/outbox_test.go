@@ -162,3 +162,22 @@ func TestASlowSendDelaysOnlyItsOwnEnquiryAndKeepsItsOrder(t *testing.T) {
 		assert.Equal(t, []string{"Welcome!"}, g.texts(c), "exactly one Welcome for %s", c)
 	}
 }
+
+// The outbox sends with the channel as it is when it sends: a channel
+// suspended after the Welcome was recorded sends nothing.
+func TestAMessageRecordedBeforeTheChannelIsSuspendedIsNotSent(t *testing.T) {
+	f := newFixture(t, enquiry.Config{}, nil)
+	r, err := f.desk.Receive(t.Context(), enquiry.Inbound{
+		Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
+		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+	})
+	require.NoError(t, err)
+	_, err = f.desk.SuspendChannel(t.Context(), "main")
+	require.NoError(t, err)
+	f.flush()
+	assert.Zero(t, f.sender.calls, "sent on a suspended channel")
+	welcome := f.transcript(r.Enquiry.ID)[1]
+	require.Equal(t, "welcome", welcome.Author.ID)
+	assert.Equal(t, enquiry.Failed, welcome.Delivery.State)
+	assert.Contains(t, welcome.Delivery.Reason, "suspended")
+}
