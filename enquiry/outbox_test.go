@@ -181,3 +181,25 @@ func TestAMessageRecordedBeforeTheChannelIsSuspendedIsNotSent(t *testing.T) {
 	assert.Equal(t, enquiry.Failed, welcome.Delivery.State)
 	assert.Contains(t, welcome.Delivery.Reason, "suspended")
 }
+
+// Flush returns only when nothing is queued or being sent, Run's senders'
+// sends included, or with its context's error when that ends first.
+func TestFlushWaitsForSendsInFlightAndGivesUpWithItsContext(t *testing.T) {
+	f := newFixture(t, enquiry.Config{}, nil)
+	g := newGateSender("U1")
+	d, err := enquiry.New(enquiry.Config{Store: f.store, Sender: g, Clock: f.clock, Directory: f.roster, TickInterval: time.Hour})
+	require.NoError(t, err)
+	runDesk(t, d)
+	_, err = d.Receive(t.Context(), enquiry.Inbound{Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
+		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, Time: f.clock.Now()})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return g.begun("U1") == 1 }, 10*time.Second, time.Millisecond)
+
+	gone, cancel := context.WithCancel(t.Context())
+	cancel()
+	assert.ErrorIs(t, d.Flush(gone), context.Canceled, "Flush returned while a send was in flight")
+
+	close(g.release)
+	require.NoError(t, d.Flush(t.Context()))
+	assert.Equal(t, []string{"Welcome!"}, g.texts("U1"), "sent once by the time Flush returns")
+}
