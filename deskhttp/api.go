@@ -318,7 +318,9 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 	m = settle(r.Context(), h.cfg.Desk, m, sendWait)
 	status := http.StatusOK
 	if m.Delivery != nil && m.Delivery.State == enquiry.Pending {
-		status = http.StatusAccepted // recorded; the outbox is still trying
+		// Recorded, and the outbox is still trying after sendWait: a
+		// message.updated event on /api/events tells how it went.
+		status = http.StatusAccepted
 	}
 	writeJSON(w, status, map[string]any{"message": messageView(m)})
 }

@@ -3,6 +3,7 @@ package enquiry
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/socialdesk/socialdesk/internal/backoff"
@@ -107,7 +108,8 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 			err = ErrBlocked
 			break
 		}
-		out := Outbound{Channel: c.ch, Customer: e.Customer, Messages: batch, RetryKey: batch[0].Batch}
+		// The sender gets its own copy: the desk records outcomes on batch.
+		out := Outbound{Channel: c.ch, Customer: e.Customer, Messages: slices.Clone(batch), RetryKey: batch[0].Batch}
 		if out.RetryKey == "" {
 			out.RetryKey = batch[0].ID
 		}

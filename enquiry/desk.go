@@ -21,9 +21,9 @@ type Config struct {
 	// Store keeps everything. Default: NewMemStore().
 	Store Store
 	// Sender sends to customers (the LINE connector). Required. The desk
-	// calls it only from Run's senders (or Flush and Tick), never from
-	// Receive, Send or the other methods, which record what is to be sent
-	// and return.
+	// calls its Send only from Run's senders (or Flush and Tick), never
+	// from Receive, Send or the other methods, which record what is to be
+	// sent and return.
 	Sender Sender
 	// Senders is how many enquiries' messages Run sends at once: a slow
 	// send to one customer delays only that customer's next messages

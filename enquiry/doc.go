@@ -9,6 +9,14 @@
 // ReadMarker lets the desk mark customers' messages read when staff attend
 // (Desk.MarkRead); Desk.SendQuote quotes a customer message.
 //
+// Receiving never waits for the platform. Receive, Send, Close and the
+// timers record what is to be sent (Welcome, Away and Close Enquiry
+// messages, staff messages) as pending outbound messages; the desk's
+// outbox sends them, woken at once, each enquiry's in order and others'
+// beside them, with a retry key that stays the same across retries,
+// restarts and replicas. Desk.Run runs the outbox: a desk that does not
+// Run sends nothing until Flush (or Tick) is called.
+//
 //	desk, err := enquiry.New(enquiry.Config{Store: enquiry.NewMemStore(), Sender: connector, Directory: staff})
-//	go desk.Run(ctx) // ring timeouts, auto-close, delivery retries
+//	go desk.Run(ctx) // sending, ring timeouts, auto-close, delivery retries
 package enquiry

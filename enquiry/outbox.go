@@ -1,14 +1,19 @@
 package enquiry
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
 )
 
 // DefaultSenders is the default Config.Senders: how many enquiries' sends
-// one desk instance has in flight at once.
-const DefaultSenders = 16
+// one desk instance has in flight at once. With LINE answering after 3 s
+// (as in an incident), 64 senders send about 20 enquiries' messages a
+// second, so a burst of some 1,000 new customers is still welcomed by
+// reply, within the tokens' freshness (line.DefaultReplyFreshness, 50 s),
+// rather than by pushes that count against the monthly quota.
+const DefaultSenders = 64
 
 // outbox is the desk's in-process queue of outbound messages to send, by
 // enquiry. What the desk records (a Welcome, a staff message, an Away or
@@ -33,7 +38,7 @@ type outbox struct {
 
 // outWork is one enquiry's messages to send. c and e are those the
 // messages were recorded with, or nil and zero for messages claimed from
-// the Store, which the sender reads first.
+// the Store, whose enquiry the sender reads first.
 type outWork struct {
 	enquiry string
 	c       *deskChannel
@@ -95,7 +100,7 @@ func (q *outWork) merge(w outWork) {
 		if a.Seq <= 0 || b.Seq <= 0 {
 			return 0
 		}
-		return int(a.Seq - b.Seq)
+		return cmp.Compare(a.Seq, b.Seq)
 	})
 }
 
@@ -169,17 +174,24 @@ func (d *Desk) senders(ctx context.Context, n int) {
 // sendWork sends one enquiry's queued messages and ends the work.
 func (d *Desk) sendWork(ctx context.Context, w outWork) {
 	defer d.outbox.done(w.enquiry)
-	c, e := w.c, w.e
-	if c == nil {
+	e := w.e
+	if w.c == nil {
 		var err error
 		if e, err = d.store.Enquiry(ctx, w.enquiry); err != nil {
 			d.log.ErrorContext(ctx, "reading an enquiry to send its messages failed; its lease runs out and they are retried", "enquiry", w.enquiry, "err", err)
 			return
 		}
-		if c, err = d.channel(ctx, e.Channel); err != nil {
-			d.log.ErrorContext(ctx, "reading a channel to send its messages failed; their lease runs out and they are retried", "channel", e.Channel, "enquiry", w.enquiry, "err", err)
-			return
-		}
+	}
+	// The channel as it is now (from the desk's short cache), not as it
+	// was when the messages were recorded: one suspended meanwhile sends
+	// nothing.
+	c, err := d.channel(ctx, e.Channel)
+	if err != nil && w.c == nil {
+		d.log.ErrorContext(ctx, "reading a channel to send its messages failed; their lease runs out and they are retried", "channel", e.Channel, "enquiry", w.enquiry, "err", err)
+		return
+	}
+	if err != nil {
+		c = w.c
 	}
 	d.deliver(ctx, c, e, w.msgs, w.claimed)
 }

@@ -80,6 +80,10 @@ type rigConfig struct {
 	// ContentTimeout bounds one content download's wait for an answer
 	// (default 5 s, as the client's wait for response headers).
 	ContentTimeout time.Duration
+	// RequestTimeout is the LINE client's per request (default
+	// requestTimeout, or twice SendDelay): a test that has the platform
+	// hold answers (linetest.Latency) sets it longer than the hold.
+	RequestTimeout time.Duration
 	// Postgres puts the store in PostgreSQL (enquiry/postgres), in a
 	// schema of the test's own, at the DSN in SOCIALDESK_TEST_POSTGRES;
 	// the test is skipped when that is not set. Default: enquiry.MemStore.
@@ -219,6 +223,9 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 	reqTimeout := requestTimeout
 	if d := r.cfg.SendDelay; d >= reqTimeout {
 		reqTimeout = 2 * d // a slow API, not a hanging one
+	}
+	if r.cfg.RequestTimeout > 0 {
+		reqTimeout = r.cfg.RequestTimeout
 	}
 	client := line.NewClient(line.Config{
 		APIBase: r.apiURL, DataAPIBase: r.dataURL, HTTPClient: &http.Client{Transport: tr},

@@ -178,6 +178,9 @@ type Platform struct {
 	readTokens  map[string]string
 	quoteTokens map[string]string
 	reads       []Read
+	latency     Latency       // latency.go
+	latencyEnd  chan struct{} // closed when the latency changes
+	held        int           // answers held back by the latency now
 }
 
 type window struct {
@@ -460,10 +463,14 @@ func (p *Platform) handle(op func(*request) answer) http.HandlerFunc {
 		}
 		p.calls[idx].Fault = fault
 		delay := p.faults.Delay
+		slow, slowEnd := p.latencyFor(r.Pattern)
 		p.mu.Unlock()
 
 		if a.after != nil {
 			a.after(&a)
+		}
+		if !p.holdAnswer(r, slow, slowEnd) {
+			return // the client gave up: it never sees an answer
 		}
 		if fault == "timeout" {
 			t := time.NewTimer(delay)
