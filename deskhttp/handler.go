@@ -141,7 +141,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusUnauthorized, "unauthorized", msg)
 			return
 		}
-		r = r.WithContext(withPrincipal(r.Context(), p))
+		// The desk records, on what staff write, the credential they used.
+		r = r.WithContext(enquiry.WithVia(withPrincipal(r.Context(), p), string(p.Via)))
 	}
 	h.mux.ServeHTTP(w, r)
 }
