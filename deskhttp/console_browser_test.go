@@ -115,6 +115,25 @@ func (p *page) waitFor(what, predicate string) {
 	})
 }
 
+// waitAcrossReload is waitFor while the page may be reloading: a poll
+// that the navigation cuts short is tried again.
+func (p *page) waitAcrossReload(what, predicate string) {
+	p.t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // safety only
+	for {
+		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(5*time.Second)))
+		cancel()
+		if err == nil {
+			p.check()
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("wait until %s: %v", what, err)
+		}
+	}
+}
+
 func (p *page) check() {
 	p.t.Helper()
 	p.mu.Lock()
@@ -170,4 +189,38 @@ func TestConsoleSignInInBrowser(t *testing.T) {
 	if res.StatusCode != 401 {
 		t.Fatalf("without the browser's cookie: %s; want 401", res.Status)
 	}
+}
+
+// TestConsoleAdminPageCreatesAStaffMemberInBrowser: an admin signed in
+// sees the Staff page and adds a staff member, who can then sign in; a
+// staff member sees no Staff page, and signing out asks to sign in again.
+func TestConsoleAdminPageCreatesAStaffMemberInBrowser(t *testing.T) {
+	d, accts, _ := accountsDesk(t, Config{})
+	c := browser(t)
+	c.expect("401")
+	signIn := func(staff, password string) {
+		t.Helper()
+		c.waitFor("sign-in is asked for", `document.getElementById('token-dialog').open`)
+		c.do("sign in as "+staff, chromedp.SetValue(chromedp.ID("signin-staff"), staff), chromedp.SetValue(chromedp.ID("signin-password"), password),
+			chromedp.Click(chromedp.CSS("#token-form button")))
+		c.waitFor(staff+" is signed in", `!document.getElementById('token-dialog').open && document.getElementById('me').value === `+js(staff))
+	}
+	c.do("open the console", chromedp.Navigate(d.url+"/"))
+	signIn("carol", adminPassword)
+	c.waitFor("the admin sees the Staff page's link", `!document.getElementById('nav-staff').hidden`)
+	c.do("open the Staff page", chromedp.Click(chromedp.ID("nav-staff")))
+	c.waitFor("it lists the staff", `[...document.querySelectorAll('#staff-list li')].some(li => li.dataset.id === 'alice')`)
+	const davePassword = "dave-password-91c"
+	c.do("add dave", chromedp.SendKeys(chromedp.ID("staff-id"), "dave"), chromedp.SendKeys(chromedp.ID("staff-first"), "Dave"),
+		chromedp.SendKeys(chromedp.ID("staff-last"), "Lee"), chromedp.SendKeys(chromedp.ID("staff-password"), davePassword),
+		chromedp.Click(chromedp.ID("staff-add")))
+	c.waitFor("dave is listed", `[...document.querySelectorAll('#staff-list li')].some(li => li.dataset.id === 'dave' && li.textContent.includes('Dave Lee'))`)
+	if a, err := accts.Account(context.Background(), "dave"); err != nil || a.Role != RoleStaff || a.First != "Dave" {
+		t.Fatalf("dave's account: %+v, %v; want a staff account", a, err)
+	}
+
+	c.do("sign out", chromedp.Click(chromedp.ID("sign-out")))
+	c.waitAcrossReload("the reloaded console asks to sign in", `document.getElementById('token-dialog').open`)
+	signIn("dave", davePassword)
+	c.waitFor("a staff member sees no Staff page", `document.getElementById('nav-staff').hidden && !document.getElementById('sign-out').hidden`)
 }

@@ -231,6 +231,11 @@
     S.me = who.staff || (ids.includes(saved) ? saved : ids[0] || '');
     me.value = S.me;
     me.disabled = !!who.staff;
+    S.admin = who.role === 'admin';
+    $('nav-staff').hidden = !S.admin;
+    $('sign-out').hidden = who.via !== 'session';
+    $('sign-out').addEventListener('click', guard(signOut));
+    $('staff-form').addEventListener('submit', (ev) => { ev.preventDefault(); guard(addStaff, $('staff-error'))(); });
     showPresence();
     me.addEventListener('change', () => {
       S.me = me.value;
@@ -306,10 +311,18 @@
       try { return decodeURIComponent(p); } catch (e) { return p; }
     });
     const channels = parts[0] === 'channels';
-    $('view-enquiries').hidden = channels;
+    const staff = parts[0] === 'staff' && S.admin;
+    $('view-enquiries').hidden = channels || staff;
     $('view-channels').hidden = !channels;
-    markCurrent($('nav-enquiries'), !channels, 'page');
+    $('view-staff').hidden = !staff;
+    markCurrent($('nav-enquiries'), !channels && !staff, 'page');
     markCurrent($('nav-channels'), channels, 'page');
+    markCurrent($('nav-staff'), staff, 'page');
+    if (staff) {
+      document.body.classList.remove('in-room');
+      await showStaff();
+      return;
+    }
     if (channels) {
       document.body.classList.remove('in-room');
       await showChannels(parts[1]);
@@ -320,6 +333,36 @@
     } else {
       closeRoom();
     }
+  }
+
+  // ---- staff (admins): the accounts, and a form to add one ----
+
+  async function showStaff() {
+    const r = await api('GET', '/api/staff');
+    const list = $('staff-list');
+    list.replaceChildren();
+    for (const s of r.staff || []) {
+      S.staff.set(s.id, s);
+      list.append(el('li', { 'data-id': s.id },
+        el('span', { class: 'name', dir: 'auto', text: [s.first, s.last].filter(Boolean).join(' ') }),
+        ' ', el('span', { class: 'meta', text: s.id + ' · ' + (s.role || 'staff') + (s.disabled ? ' · disabled' : '') })));
+    }
+  }
+
+  async function addStaff() {
+    const body = {
+      id: $('staff-id').value.trim(), first: $('staff-first').value.trim(), last: $('staff-last').value.trim(),
+      role: $('staff-role').value, password: $('staff-password').value,
+    };
+    await api('POST', '/api/staff', body);
+    $('staff-form').reset();
+    announce(body.first + ' can now sign in as ' + body.id + '.');
+    await showStaff();
+  }
+
+  async function signOut() {
+    await api('DELETE', '/api/session');
+    location.reload();
   }
 
   // ---- enquiry list ----
