@@ -224,3 +224,14 @@ func TestConsoleAdminPageCreatesAStaffMemberInBrowser(t *testing.T) {
 	signIn("dave", davePassword)
 	c.waitFor("a staff member sees no Staff page", `document.getElementById('nav-staff').hidden && !document.getElementById('sign-out').hidden`)
 }
+
+func TestConsoleShowsNoStaffPageWithoutAccounts(t *testing.T) {
+	d := serveDesk(t, Config{Auth: ServiceToken("service")})
+	c := browser(t)
+	c.expect("401")
+	c.do("open the console", chromedp.Navigate(d.url+"/"))
+	c.waitFor("the token is asked for", `document.getElementById('token-dialog').open`)
+	c.do("enter the service token", chromedp.SendKeys(chromedp.ID("token"), "service"), chromedp.Click(chromedp.CSS("#token-form button")))
+	c.waitFor("the console is live, choosing whom it acts for", `document.getElementById('live').classList.contains('on') && !document.getElementById('me').disabled`)
+	c.waitFor("there is no Staff page and no Sign out", `document.getElementById('nav-staff').hidden && document.getElementById('sign-out').hidden`)
+}

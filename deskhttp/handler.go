@@ -185,5 +185,5 @@ func (h *Handler) defaultKind() string {
 func (h *Handler) config(w http.ResponseWriter, r *http.Request) {
 	ids := h.roster.IDs()
 	slices.Sort(ids)
-	writeJSON(w, http.StatusOK, map[string]any{"demo": h.cfg.Console.Demo, "staff": ids, "channel": h.cfg.Console.Channel})
+	writeJSON(w, http.StatusOK, map[string]any{"demo": h.cfg.Console.Demo, "staff": ids, "channel": h.cfg.Console.Channel, "accounts": h.cfg.Accounts != nil})
 }

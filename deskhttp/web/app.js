@@ -231,7 +231,7 @@
     S.me = who.staff || (ids.includes(saved) ? saved : ids[0] || '');
     me.value = S.me;
     me.disabled = !!who.staff;
-    S.admin = who.role === 'admin';
+    S.admin = who.role === 'admin' && !!S.config.accounts; // the Staff page manages accounts
     $('nav-staff').hidden = !S.admin;
     $('sign-out').hidden = who.via !== 'session';
     $('sign-out').addEventListener('click', guard(signOut));
