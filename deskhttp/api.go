@@ -60,13 +60,16 @@ func nonNil(s []string) []string {
 
 // messageJSON is a transcript entry as the API shows it.
 type messageJSON struct {
-	ID          string                   `json:"id"`
-	Enquiry     string                   `json:"enquiry"`
-	Seq         int64                    `json:"seq"`
-	Direction   enquiry.Direction        `json:"direction"`
-	Author      enquiry.AuthorKind       `json:"author"`
-	AuthorID    string                   `json:"authorId,omitempty"`
-	Staff       string                   `json:"staff,omitempty"`
+	ID        string             `json:"id"`
+	Enquiry   string             `json:"enquiry"`
+	Seq       int64              `json:"seq"`
+	Direction enquiry.Direction  `json:"direction"`
+	Author    enquiry.AuthorKind `json:"author"`
+	AuthorID  string             `json:"authorId,omitempty"`
+	Staff     string             `json:"staff,omitempty"`
+	// Via is the credential the staff member wrote through: "service",
+	// "session" or "token".
+	Via         string                   `json:"via,omitempty"`
 	Kind        enquiry.ContentKind      `json:"kind"`
 	Text        string                   `json:"text,omitempty"`
 	Media       *enquiry.MediaRef        `json:"media,omitempty"`
@@ -114,7 +117,7 @@ func messageView(m enquiry.Message) messageJSON {
 		OriginalLength: m.Content.OriginalLength,
 	}
 	if m.Author.Kind == enquiry.AuthorStaff {
-		v.Staff = m.Author.ID
+		v.Staff, v.Via = m.Author.ID, m.Author.Via
 	}
 	if m.Content.Media != nil && m.Content.Media.Key != "" {
 		v.MediaURL = "/api/media/" + m.Content.Media.Key

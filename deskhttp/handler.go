@@ -141,7 +141,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusUnauthorized, "unauthorized", msg)
 			return
 		}
-		r = r.WithContext(withPrincipal(r.Context(), p))
+		// The desk records, on what staff write, the credential they used.
+		r = r.WithContext(enquiry.WithVia(withPrincipal(r.Context(), p), string(p.Via)))
 	}
 	h.mux.ServeHTTP(w, r)
 }
@@ -184,5 +185,5 @@ func (h *Handler) defaultKind() string {
 func (h *Handler) config(w http.ResponseWriter, r *http.Request) {
 	ids := h.roster.IDs()
 	slices.Sort(ids)
-	writeJSON(w, http.StatusOK, map[string]any{"demo": h.cfg.Console.Demo, "staff": ids, "channel": h.cfg.Console.Channel})
+	writeJSON(w, http.StatusOK, map[string]any{"demo": h.cfg.Console.Demo, "staff": ids, "channel": h.cfg.Console.Channel, "accounts": h.cfg.Accounts != nil})
 }

@@ -64,11 +64,14 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 // signOut serves DELETE /api/session: it ends the request's session, if
 // any, and clears its cookie.
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(SessionCookie); err == nil && h.sessions != nil {
-		if err := h.sessions.End(r.Context(), enquiry.Secret(c.Value)); err != nil {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		session := enquiry.Secret(c.Value)
+		staff, _ := h.sessions.Staff(r.Context(), session)
+		if err := h.sessions.End(r.Context(), session); err != nil {
 			h.fail(w, r, err)
 			return
 		}
+		h.log.InfoContext(r.Context(), "signed out", "staff", staff)
 	}
 	http.SetCookie(w, h.cookie(r, "", -1))
 	w.WriteHeader(http.StatusNoContent)

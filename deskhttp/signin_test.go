@@ -365,3 +365,38 @@ func TestCredentialsNeverReachSlog(t *testing.T) {
 		})
 	}
 }
+
+func TestTheTranscriptSaysWhoActedThroughWhat(t *testing.T) {
+	d, _, _ := accountsDesk(t, Config{})
+	_, body := d.send(t, "POST", "/api/staff/alice/tokens", "", "Authorization", "Bearer service")
+	var tok struct{ Token string }
+	json.Unmarshal([]byte(body), &tok)
+	id := openEnquiry(t, d)
+	d.call(t, "POST", "/api/enquiries/"+id+"/attend", `{"staff":"alice"}`, "Authorization", "Bearer service")
+	for _, tc := range []struct {
+		via    string
+		header []string
+	}{
+		{"service", []string{"Authorization", "Bearer service"}},
+		{"session", d.signIn(t, "alice", alicePassword)},
+		{"token", []string{"Authorization", "Bearer " + tok.Token}},
+	} {
+		status, v := d.call(t, "POST", "/api/enquiries/"+id+"/messages", `{"staff":"alice","text":"through `+tc.via+`"}`, tc.header...)
+		if status != 200 && status != 202 {
+			t.Fatalf("send through %s: %d %v", tc.via, status, v)
+		}
+	}
+	_, room := d.call(t, "GET", "/api/enquiries/"+id, "", "Authorization", "Bearer service")
+	got := map[string]string{}
+	for _, m := range room["messages"].([]any) {
+		m := m.(map[string]any)
+		if m["author"] == "staff" {
+			got[m["text"].(string)] = fmt.Sprint(m["staff"], " via ", m["via"])
+		}
+	}
+	for _, via := range []string{"service", "session", "token"} {
+		if want := "alice via " + via; got["through "+via] != want {
+			t.Errorf("the message sent through %s shows %q, want %q", via, got["through "+via], want)
+		}
+	}
+}

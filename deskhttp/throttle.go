@@ -15,7 +15,10 @@ const (
 	accountFailureEvery = time.Minute
 	addressFailures     = 20
 	addressFailureEvery = 10 * time.Second
-	throttleKeysToPrune = 10000
+	// throttleKeys bounds the keys a throttle remembers: when full, it
+	// forgets those whose bucket has filled again, and if none has, an
+	// arbitrary one, so memory stays bounded under a flood of keys.
+	throttleKeys = 100000
 )
 
 // throttle counts failed sign-ins per key with a token bucket each
@@ -24,13 +27,14 @@ const (
 type throttle struct {
 	every time.Duration
 	burst int
+	max   int // keys remembered (throttleKeys)
 
 	mu   sync.Mutex
 	keys map[string]*rate.Limiter
 }
 
 func newThrottle(burst int, every time.Duration) *throttle {
-	return &throttle{every: every, burst: burst, keys: map[string]*rate.Limiter{}}
+	return &throttle{every: every, burst: burst, max: throttleKeys, keys: map[string]*rate.Limiter{}}
 }
 
 // wait returns how long key must wait before it may try again; 0 when it
@@ -55,7 +59,7 @@ func (t *throttle) fail(key string, now time.Time) {
 	defer t.mu.Unlock()
 	l, ok := t.keys[key]
 	if !ok {
-		if len(t.keys) >= throttleKeysToPrune {
+		if len(t.keys) >= t.max {
 			t.prune(now)
 		}
 		l = rate.NewLimiter(rate.Every(t.every), t.burst)
@@ -64,12 +68,18 @@ func (t *throttle) fail(key string, now time.Time) {
 	l.AllowN(now, 1)
 }
 
-// prune forgets the keys whose bucket has filled again: they are as if
-// they had never failed.
+// prune forgets the keys whose bucket has filled again (they are as if
+// they had never failed) or, when there are none, one arbitrary key.
 func (t *throttle) prune(now time.Time) {
 	for k, l := range t.keys {
 		if l.TokensAt(now) >= float64(t.burst) {
 			delete(t.keys, k)
 		}
+	}
+	for k := range t.keys {
+		if len(t.keys) < t.max {
+			break
+		}
+		delete(t.keys, k)
 	}
 }

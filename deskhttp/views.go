@@ -3,7 +3,6 @@ package deskhttp
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -31,10 +30,6 @@ func slug(name string, now time.Time) string {
 		s = fmt.Sprintf("channel-%d", now.UnixNano()%100000)
 	}
 	return s
-}
-
-func sortBy[T any](s []T, key func(T) string) {
-	sort.Slice(s, func(i, j int) bool { return key(s[i]) < key(s[j]) })
 }
 
 // readSeeker reads a blob through its ReaderAt.

@@ -369,7 +369,7 @@ func (d *Desk) send(ctx context.Context, id, staff string, content Content) (Mes
 			return nil, nil, err // refused up front: nothing recorded, nothing sent
 		}
 		e.LastActivity = now
-		return nil, []Message{d.outMessage(Author{Kind: AuthorStaff, ID: staff}, content, now)}, nil
+		return nil, []Message{d.outMessage(Author{Kind: AuthorStaff, ID: staff, Via: viaFrom(ctx)}, content, now)}, nil
 	})
 	if err != nil {
 		return Message{}, err

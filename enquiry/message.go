@@ -34,6 +34,10 @@ const (
 type Author struct {
 	Kind AuthorKind `json:"kind"`
 	ID   string     `json:"id,omitempty"` // staff ID or customer ID; for bots, what it is: "welcome", "away", "close", "custom-info", "warning"
+	// Via, for staff, is the credential the staff member acted through,
+	// as the host names it ("service", "session", "token"): set with
+	// WithVia on the context of the call that wrote the message.
+	Via string `json:"via,omitempty"`
 }
 
 // ContentKind is what a message holds.

@@ -171,16 +171,36 @@
 
   // ---- start ----
 
-  // askToken shows the token dialog and resolves when a token is entered.
+  // signInError is why the last sign-in failed, when the desk said more
+  // than "wrong password" (too many attempts).
+  let signInError = '';
+
+  // askToken shows the sign-in dialog and resolves once the staff member
+  // signed in with their password (the desk sets a session cookie) or
+  // entered a token.
   function askToken(again) {
     const d = $('token-dialog');
-    setText($('token-error'), again ? 'The desk did not accept that token.' : '');
+    setText($('token-error'), signInError || (again ? 'The desk did not accept that token or password.' : ''));
+    signInError = '';
     $('token').value = '';
+    $('signin-password').value = '';
     d.oncancel = (ev) => ev.preventDefault(); // nothing works without it
     return new Promise((resolve) => {
-      $('token-form').addEventListener('submit', () => {
-        token = $('token').value.trim();
-        sessionStorage.setItem('socialdesk.token', token);
+      $('token-form').addEventListener('submit', async () => {
+        const staff = $('signin-staff').value.trim();
+        const password = $('signin-password').value;
+        if (staff && password) {
+          token = '';
+          sessionStorage.removeItem('socialdesk.token');
+          try {
+            await api('POST', '/api/session', { staff, password });
+          } catch (e) {
+            if (e.status !== 401) signInError = e.message;
+          }
+        } else {
+          token = $('token').value.trim();
+          sessionStorage.setItem('socialdesk.token', token);
+        }
         resolve();
       }, { once: true });
       d.showModal();
@@ -199,14 +219,23 @@
       }
     }
     const staff = await api('GET', '/api/staff').catch(() => ({ staff: [] }));
+    // A staff member's own session or token acts as them only.
+    const who = await api('GET', '/api/session').catch(() => ({}));
     S.config = Object.assign({ demo: false, staff: [], channel: '' }, config);
     for (const s of staff.staff || []) S.staff.set(s.id, s);
-    const ids = S.config.staff && S.config.staff.length ? S.config.staff : [...S.staff.keys()];
+    const ids = S.config.staff && S.config.staff.length ? [...S.config.staff] : [...S.staff.keys()];
+    if (who.staff && !ids.includes(who.staff)) ids.push(who.staff);
     const me = $('me');
     for (const id of ids) me.append(el('option', { value: id, text: staffName(id) }));
     const saved = localStorage.getItem('socialdesk.me');
-    S.me = ids.includes(saved) ? saved : ids[0] || '';
+    S.me = who.staff || (ids.includes(saved) ? saved : ids[0] || '');
     me.value = S.me;
+    me.disabled = !!who.staff;
+    S.admin = who.role === 'admin' && !!S.config.accounts; // the Staff page manages accounts
+    $('nav-staff').hidden = !S.admin;
+    $('sign-out').hidden = who.via !== 'session';
+    $('sign-out').addEventListener('click', guard(signOut));
+    $('staff-form').addEventListener('submit', (ev) => { ev.preventDefault(); guard(addStaff, $('staff-error'))(); });
     showPresence();
     me.addEventListener('change', () => {
       S.me = me.value;
@@ -282,10 +311,18 @@
       try { return decodeURIComponent(p); } catch (e) { return p; }
     });
     const channels = parts[0] === 'channels';
-    $('view-enquiries').hidden = channels;
+    const staff = parts[0] === 'staff' && S.admin;
+    $('view-enquiries').hidden = channels || staff;
     $('view-channels').hidden = !channels;
-    markCurrent($('nav-enquiries'), !channels, 'page');
+    $('view-staff').hidden = !staff;
+    markCurrent($('nav-enquiries'), !channels && !staff, 'page');
     markCurrent($('nav-channels'), channels, 'page');
+    markCurrent($('nav-staff'), staff, 'page');
+    if (staff) {
+      document.body.classList.remove('in-room');
+      await showStaff();
+      return;
+    }
     if (channels) {
       document.body.classList.remove('in-room');
       await showChannels(parts[1]);
@@ -296,6 +333,36 @@
     } else {
       closeRoom();
     }
+  }
+
+  // ---- staff (admins): the accounts, and a form to add one ----
+
+  async function showStaff() {
+    const r = await api('GET', '/api/staff');
+    const list = $('staff-list');
+    list.replaceChildren();
+    for (const s of r.staff || []) {
+      S.staff.set(s.id, s);
+      list.append(el('li', { 'data-id': s.id },
+        el('span', { class: 'name', dir: 'auto', text: [s.first, s.last].filter(Boolean).join(' ') }),
+        ' ', el('span', { class: 'meta', text: s.id + ' · ' + (s.role || 'staff') + (s.disabled ? ' · disabled' : '') })));
+    }
+  }
+
+  async function addStaff() {
+    const body = {
+      id: $('staff-id').value.trim(), first: $('staff-first').value.trim(), last: $('staff-last').value.trim(),
+      role: $('staff-role').value, password: $('staff-password').value,
+    };
+    await api('POST', '/api/staff', body);
+    $('staff-form').reset();
+    announce(body.first + ' can now sign in as ' + body.id + '.');
+    await showStaff();
+  }
+
+  async function signOut() {
+    await api('DELETE', '/api/session');
+    location.reload();
   }
 
   // ---- enquiry list ----

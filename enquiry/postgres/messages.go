@@ -9,13 +9,14 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 )
 
-const insertMessageSQL = "INSERT INTO messages (" + messageColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING " + messageColumns
+const insertMessageSQL = "INSERT INTO messages (" + messageColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING " + messageColumns
 
 // queueInsertMessage adds the insert of m, whose Enquiry, Channel and Seq
 // are set, to b; it returns the message as stored.
 func queueInsertMessage(b *pgx.Batch, m *enquiry.Message) {
 	args := append([]any{m.ID, m.Enquiry, m.Channel, m.Seq}, messageArgs(m)...)
 	args = append(args, leaseArgs(m)...)
+	args = append(args, m.Author.Via)
 	b.Queue(insertMessageSQL, args...)
 }
 

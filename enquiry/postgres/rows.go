@@ -14,7 +14,7 @@ import (
 const enquiryColumns = "id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, standby, reply_token, reply_token_at, opened, updated, closed, last_activity, version"
 
 // The columns of a message, in the order messageRow.dest scans them.
-const messageColumns = "id, enquiry, channel, seq, direction, author_kind, author_id, at, content, external_id, batch, delivery_state, delivery_reason, delivery_request_id, delivery_at, delivery_attempts, lease_until, unsent, lease_owner, reply_token, reply_token_at"
+const messageColumns = "id, enquiry, channel, seq, direction, author_kind, author_id, at, content, external_id, batch, delivery_state, delivery_reason, delivery_request_id, delivery_at, delivery_attempts, lease_until, unsent, lease_owner, reply_token, reply_token_at, author_via"
 
 // qualify prefixes each of the comma-separated columns with p, e.g.
 // qualify(enquiryColumns, "e.").
@@ -79,7 +79,7 @@ func (r *messageRow) dest() []any {
 	m, d := &r.m, &r.d
 	return []any{&m.ID, &m.Enquiry, &m.Channel, &m.Seq, &m.Direction, &m.Author.Kind, &m.Author.ID,
 		&r.at, &m.Content, &m.ExternalID, &m.Batch, &d.State, &d.Reason, &d.RequestID,
-		&r.deliveryAt, &d.Attempts, &r.leaseAt, &m.Unsent, &d.Owner, &d.ReplyToken, &r.replyAt}
+		&r.deliveryAt, &d.Attempts, &r.leaseAt, &m.Unsent, &d.Owner, &d.ReplyToken, &r.replyAt, &m.Author.Via}
 }
 
 func (r *messageRow) value() enquiry.Message {

@@ -60,6 +60,7 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"a customer's friendship is kept, the latest change winning", testFriendship},
 		{"content recorded as pending is listed until settled, and settled once", testLateContent},
 		{"a name looked up later names the customer and their open enquiry", testCustomerName},
+		{"a staff message keeps the credential its author acted through", testAuthorVia},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1061,4 +1062,22 @@ func testFriendship(t *testing.T, s enquiry.Store) {
 	}
 	want("a", "U1", "", time.Time{}, "after the channel is deleted")
 	want("b", "U1", enquiry.Blocked, t0, "another channel's, after a delete")
+}
+
+func testAuthorVia(t *testing.T, s enquiry.Store) {
+	mustCreate(t, s, "a")
+	e := receive(t, s, "a", "U1", "m0", t0).Enquiry
+	out := outbound(t0.Add(time.Second))
+	out.Author.Via = "session"
+	_, stored := update(t, s, e, out)
+	if len(stored) != 1 || stored[0].Author.Via != "session" {
+		t.Fatalf("stored %+v; want the staff message with Via session", stored)
+	}
+	msgs, err := s.Messages(ctx(t), e.ID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 2 || msgs[0].Author.Via != "" || msgs[1].Author != (enquiry.Author{Kind: enquiry.AuthorStaff, ID: "alice", Via: "session"}) {
+		t.Fatalf("transcript authors %+v, %+v; want the customer, then alice via session", msgs[0].Author, msgs[len(msgs)-1].Author)
+	}
 }
