@@ -23,9 +23,9 @@
 // redeliveries by webhookEventId (500 if the store fails, so LINE
 // redelivers). Everything
 // slow — the customer's profile, downloading and judging content, the
-// desk — happens after the answer, in a bounded pool of workers that keeps
-// each customer's events in order. A recorded event is never lost: after
-// a crash, Run replays what the store still has pending.
+// desk — happens after the answer, in package inbox's bounded pool of
+// workers that keeps each customer's events in order. A recorded event is
+// never lost: after a crash, Run replays what the store still has pending.
 //
 //	hook := line.NewWebhook(line.WebhookConfig{Channels: desk, Events: store, Desk: desk, Content: client, Blobs: blobs})
 //	mux.Handle("POST /webhook/line/{channel}", hook); go hook.Run(ctx)
