@@ -99,7 +99,7 @@ type Webhook struct {
 	timeout   time.Duration
 	log       *slog.Logger
 	clock     enquiry.Clock
-	inbox     *inbox.Workers
+	workers   *inbox.Workers
 	names     *nameCache
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -148,7 +148,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if w.clock == nil {
 		w.clock = hookClock{}
 	}
-	w.inbox = inbox.New(cfg.Events, w.handle, inbox.Options{
+	w.workers = inbox.New(cfg.Events, w.handle, inbox.Options{
 		Workers:       cfg.Workers,
 		QueueSize:     cfg.QueueSize,
 		RetryInterval: cfg.RetryInterval,
@@ -233,7 +233,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rw.WriteHeader(http.StatusOK)
-	w.inbox.Offer(fresh)
+	w.workers.Offer(fresh)
 }
 
 // Run processes recorded events until ctx is done or Shutdown has
@@ -260,13 +260,13 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // order, and a sweep may repeat an event another replica is processing
 // (Desk.Receive drops a repeated message; a Notice may appear twice).
 // The workers are package inbox's (inbox.Workers).
-func (w *Webhook) Run(ctx context.Context) error { return w.inbox.Run(ctx) }
+func (w *Webhook) Run(ctx context.Context) error { return w.workers.Run(ctx) }
 
 // Shutdown stops queueing new events (they are still recorded and
 // answered, and the next start processes them), waits until the queued
 // ones are processed or ctx is done, and then makes Run return. It
 // returns ctx.Err() if ctx ended first.
-func (w *Webhook) Shutdown(ctx context.Context) error { return w.inbox.Shutdown(ctx) }
+func (w *Webhook) Shutdown(ctx context.Context) error { return w.workers.Shutdown(ctx) }
 
 func hookSleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
