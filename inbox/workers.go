@@ -31,8 +31,9 @@ const (
 // after Options.RetryInterval. When ctx ends it should return promptly
 // with an error, leaving the event pending for the next start. A Handler
 // is called from many goroutines at once, but never twice at once for one
-// Key; it may still see an event again (after a crash, or a failure to
-// mark it done), so it must be idempotent.
+// Key within a process (nor across replicas, with a Leaser store); it may
+// still see an event again (after a crash, or a failure to mark it done),
+// so it must be idempotent.
 type Handler func(ctx context.Context, ev Event) error
 
 // Options configures Workers. Every zero field means its documented default.

@@ -108,7 +108,7 @@ type Webhook struct {
 	timeout   time.Duration
 	log       *slog.Logger
 	clock     enquiry.Clock
-	inbox     *inbox.Workers
+	workers   *inbox.Workers
 	fetchers  *fetchers
 	retry     time.Duration
 	// mu guards running; fetched is closed when Shutdown has drained
@@ -165,7 +165,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if w.clock == nil {
 		w.clock = hookClock{}
 	}
-	w.inbox = inbox.New(cfg.Events, w.handle, inbox.Options{
+	w.workers = inbox.New(cfg.Events, w.handle, inbox.Options{
 		Workers:       cfg.Workers,
 		QueueSize:     cfg.QueueSize,
 		RetryInterval: cfg.RetryInterval,
@@ -260,7 +260,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rw.WriteHeader(http.StatusOK)
-	w.inbox.Offer(fresh)
+	w.workers.Offer(fresh)
 }
 
 // Run processes recorded events until ctx is done or Shutdown has
@@ -303,7 +303,7 @@ func (w *Webhook) Run(ctx context.Context) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() { w.fetchers.run(fctx) })
-	err := w.inbox.Run(ctx)
+	err := w.workers.Run(ctx)
 	if ctx.Err() == nil { // stopped by Shutdown: let it drain the fetchers
 		select {
 		case <-w.fetched:
@@ -322,7 +322,7 @@ func (w *Webhook) Run(ctx context.Context) error {
 // ended first; content still being fetched then stays pending, and the
 // next start fetches it again.
 func (w *Webhook) Shutdown(ctx context.Context) error {
-	err := w.inbox.Shutdown(ctx)
+	err := w.workers.Shutdown(ctx)
 	if err == nil {
 		err = w.fetchers.drain(ctx)
 	}
