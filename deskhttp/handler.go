@@ -70,6 +70,8 @@ type Handler struct {
 	// closing ends event streams when the server shuts down.
 	closing   chan struct{}
 	closeOnce sync.Once
+	// patterns are the mux's routes, in the order routes registers them.
+	patterns []string
 }
 
 // New returns a Handler for cfg. It does no I/O; call Run for live events
@@ -99,13 +101,13 @@ func New(cfg Config) (*Handler, error) {
 }
 
 // ServeHTTP serves r with its deadlines, after authenticating every /api
-// request.
+// request but those of the API reference (GET /api/openapi.json).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Deadlines(http.HandlerFunc(h.serve)).ServeHTTP(w, r)
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != openAPIPath {
 		p, msg := h.authenticate(r)
 		if msg != "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="socialdesk"`)
