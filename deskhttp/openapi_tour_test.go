@@ -43,8 +43,10 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
-	if _, err := d.h.cfg.Blobs.Put(ctx, "photo-1", bytes.NewReader(png)); err != nil {
-		t.Fatal(err)
+	for _, key := range []string{"photo-1", "line/main/m2"} {
+		if _, err := d.h.cfg.Blobs.Put(ctx, key, bytes.NewReader(png)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	enq := "/api/enquiries/" + got.Enquiry.ID
 	steps := []struct {
@@ -91,6 +93,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		{"alice may not set bob's", "POST", "/api/staff/bob/presence", `{"presence":"busy"}`, alice, 403},
 		{"an unknown presence is refused", "POST", "/api/staff/alice/presence", `{"presence":"asleep"}`, alice, 422},
 		{"media are served", "GET", "/api/media/photo-1", "", service, 200},
+		{"media under a key with slashes, as connectors name them, are served", "GET", "/api/media/line/main/m2", "", service, 200},
 		{"unknown media are not found", "GET", "/api/media/no-such", "", service, 404},
 	}
 	for _, s := range steps {
