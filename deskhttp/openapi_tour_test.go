@@ -1,6 +1,7 @@
 package deskhttp
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"net/http"
@@ -126,6 +127,25 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 			t.Fatalf("GET /api/events: %s, want 200", res.Status)
 		}
 		checkResponse(t, req, res, nil)
+		if _, err := d.desk.Receive(ctx, enquiry.Inbound{Channel: "main", Customer: enquiry.Customer{ID: "U2"}, ExternalID: "m3", Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}}); err != nil {
+			t.Fatal(err)
+		}
+		c, err := apiReference()
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := bufio.NewScanner(res.Body)
+		for desk := false; lines.Scan(); {
+			line := lines.Text()
+			if data, ok := strings.CutPrefix(line, "data: "); ok && desk {
+				if err := c.checkSchema("DeskEvent", []byte(data)); err != nil {
+					t.Fatalf("the first desk event: %v", err)
+				}
+				return
+			}
+			desk = line == "event: desk"
+		}
+		t.Fatalf("the stream ended without a desk event: %v", lines.Err())
 	})
 	t.Run("every documented operation had an answer checked", func(t *testing.T) {
 		for _, op := range documentedOperations(t, openAPIDocument) {
