@@ -88,6 +88,8 @@ type Handler struct {
 	// closing ends event streams when the server shuts down.
 	closing   chan struct{}
 	closeOnce sync.Once
+	// patterns are the mux's routes, in the order routes registers them.
+	patterns []string
 }
 
 // New returns a Handler for cfg. It does no I/O; call Run for live events
@@ -125,16 +127,17 @@ func New(cfg Config) (*Handler, error) {
 }
 
 // ServeHTTP serves r with its deadlines, after authenticating every /api
-// request but a sign-in or sign-out. A browser's cross-origin request
-// that would change something is answered 403 (http.CrossOriginProtection),
-// so that a session cookie cannot be used by another site.
+// request but a sign-in or sign-out and the API reference (GET
+// /api/openapi.json). A browser's cross-origin request that would change
+// something is answered 403 (http.CrossOriginProtection), so that a
+// session cookie cannot be used by another site.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Deadlines(h.origins.Handler(http.HandlerFunc(h.serve))).ServeHTTP(w, r)
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	signing := r.URL.Path == "/api/session" && (r.Method == http.MethodPost || r.Method == http.MethodDelete)
-	if strings.HasPrefix(r.URL.Path, "/api/") && !signing {
+	if strings.HasPrefix(r.URL.Path, "/api/") && !signing && r.URL.Path != openAPIPath {
 		p, msg := h.authenticate(r)
 		if msg != "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="socialdesk"`)

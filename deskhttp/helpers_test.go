@@ -3,6 +3,7 @@ package deskhttp
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -102,7 +103,8 @@ func serveDesk(t *testing.T, cfg Config) *servedDesk {
 }
 
 // call sends a request with the header key: value pairs and answers the
-// status and the JSON body.
+// status and the JSON body. It fails t when the answer is not as the API
+// reference (deskhttp/openapi.json) says.
 func (d *servedDesk) call(t *testing.T, method, path, body string, header ...string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(method, d.url+path, strings.NewReader(body))
@@ -114,8 +116,13 @@ func (d *servedDesk) call(t *testing.T, method, path, body string, header ...str
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResponse(t, req, res, raw)
 	var v map[string]any
-	json.NewDecoder(res.Body).Decode(&v)
+	json.Unmarshal(raw, &v)
 	return res.StatusCode, v
 }
 

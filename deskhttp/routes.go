@@ -5,7 +5,8 @@ import "net/http"
 // routes is the API's route table: each route with the role it needs.
 // Reading needs only a valid credential.
 func (h *Handler) routes() {
-	m := h.mux
+	m := routeTable{mux: h.mux, patterns: &h.patterns}
+	m.HandleFunc("GET "+openAPIPath, serveOpenAPI)
 	m.HandleFunc("GET /api/config", h.config)
 	m.HandleFunc("GET /api/enquiries", h.listEnquiries)
 	m.HandleFunc("GET /api/enquiries/{id}", h.getEnquiry)
@@ -41,4 +42,18 @@ func (h *Handler) routes() {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	m.Handle("/", consoleHandler())
+}
+
+// routeTable registers routes on a mux and keeps their patterns, so that
+// the API reference's test can compare them with the document.
+type routeTable struct {
+	mux      *http.ServeMux
+	patterns *[]string
+}
+
+func (t routeTable) HandleFunc(pattern string, f http.HandlerFunc) { t.Handle(pattern, f) }
+
+func (t routeTable) Handle(pattern string, h http.Handler) {
+	t.mux.Handle(pattern, h)
+	*t.patterns = append(*t.patterns, pattern)
 }
