@@ -56,7 +56,10 @@ func BenchmarkPGCeiling(b *testing.B) {
 	for _, callers := range []int{1, 8, 32} {
 		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
 			ceiling := runPgbench(b, pgbench, dsn, schema, callers, seconds)
+			txs, msgs := s.Transactions()
 			desk := runDesk(b, d, callers, seconds)
+			txs2, msgs2 := s.Transactions()
+			b.ReportMetric(float64(msgs2-msgs)/float64(max(1, txs2-txs)), "msgs/commit")
 			b.ReportMetric(ceiling.rate, "pgbench-tps")
 			b.ReportMetric(ceiling.p99.Seconds()*1000, "pgbench-p99-ms")
 			b.ReportMetric(desk.rate, "desk-msg/s")

@@ -17,3 +17,7 @@ func (s *Store) Queued() int {
 // socialdesk_receive for a, for tests that call an older migration's
 // version of it.
 func ReceiveArgs(a enquiry.Arrival) []any { return receiveArgs(&a) }
+
+// Transactions returns how many Receive transactions the store has begun
+// and how many messages they carried (a retried one counts again).
+func (s *Store) Transactions() (txs, msgs int64) { return s.rx.txs.Load(), s.rx.msgs.Load() }

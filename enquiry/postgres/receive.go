@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -52,6 +53,9 @@ type receiver struct {
 	inFlight int            // Receive transactions running
 	queue    []*receiveCall // calls waiting for one
 	runners  sync.WaitGroup // the goroutines running batches
+
+	// For benchmarks: transactions begun, and the messages they carried.
+	txs, msgs atomic.Int64
 }
 
 // receiveCall is a Receive waiting in the queue or in a batch.
@@ -128,6 +132,8 @@ func receiveArgs(a *enquiry.Arrival) []any {
 func (s *Store) receiveAlone(ctx context.Context, args []any) (enquiry.Received, error) {
 	var r enquiry.Received
 	err := s.retry(ctx, func() (err error) {
+		s.rx.txs.Add(1)
+		s.rx.msgs.Add(1)
 		r, err = scanReceived(s.pool.QueryRow(ctx, receiveSQL, args...))
 		return err
 	})
@@ -274,6 +280,8 @@ func (s *Store) runBatch(ctx context.Context, calls []*receiveCall) {
 	for _, c := range calls {
 		b.Queue(receiveSQL, c.args...)
 	}
+	s.rx.txs.Add(1)
+	s.rx.msgs.Add(int64(len(calls)))
 	res := s.pool.SendBatch(ctx, b)
 	var err error
 	for _, c := range calls {
