@@ -3,12 +3,12 @@
 --
 -- socialdesk_receive looked a message's external ID up twice (this
 -- customer's, then anyone's), and both queries filtered on external_id
--- with a parameter only: PL/pgSQL caches a generic plan for each, and a
--- generic plan cannot prove external_id <> '', so it could not use the
--- partial index messages_external and scanned the messages table (or
--- re-planned the queries on every call). Now one query, with the literal
--- condition, probes the index once; what the function returns is
--- unchanged.
+-- with a parameter only. A generic (cached) plan cannot prove
+-- external_id <> '' from that, so it cannot use the partial index
+-- messages_external: it scans the messages table, which the plan cache never
+-- prefers, so it planned both queries afresh on every call. Now one
+-- query, with the literal condition, probes the index once with a plan
+-- made once per connection; what the function returns is unchanged.
 
 CREATE OR REPLACE FUNCTION socialdesk_receive(
 	p_id text, p_channel text, p_customer text, p_customer_name text,
