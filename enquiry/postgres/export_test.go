@@ -2,8 +2,8 @@ package postgres
 
 import "github.com/socialdesk/socialdesk/enquiry"
 
-// MaxInFlight is how many Receive transactions a Store runs at once.
-const MaxInFlight = maxInFlight
+// ReceiveLimit returns how many Receive transactions s runs at once.
+func (s *Store) ReceiveLimit() int { return s.rx.limit }
 
 // Queued returns how many Receive calls wait for a transaction, for tests
 // that build a batch.
