@@ -37,10 +37,12 @@ const (
 // 100-byte row per transaction (each a commit, synchronous_commit as the
 // server sets it, 2 threads), then Desk.Receive on this store for as long
 // (50 customers with open enquiries, each message new). It reports both
-// rates, desk/pgbench, and both 99th percentile latencies. Run it with
+// rates, desk/pgbench, and both 99th percentile latencies; then, as
+// list-open, how long the store takes to list the channel's open
+// enquiries (median and slowest of 50). Run it with
 // -benchtime 1x; each side runs SOCIALDESK_CEILING_SECONDS (default 5),
 // against a database holding SOCIALDESK_CEILING_MESSAGES messages (default
-// 0). It skips without pgbench on PATH or the test database.
+// 0) in closed enquiries of the channel. It skips without pgbench on PATH or the test database.
 func BenchmarkPGCeiling(b *testing.B) {
 	dsn := testDSN(b)
 	pgbench, err := exec.LookPath("pgbench")
@@ -49,11 +51,15 @@ func BenchmarkPGCeiling(b *testing.B) {
 	}
 	seconds := envInt(b, ceilingSecondsVar, 5)
 	preload := envInt(b, ceilingMessagesVar, 0)
+	schema := newSchema(b)
+	d, s := ceilingDesk(b, schema, preload)
 	for _, callers := range []int{1, 8, 32} {
 		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
-			schema := newSchema(b)
 			ceiling := runPgbench(b, pgbench, dsn, schema, callers, seconds)
-			desk := runDesk(b, schema, callers, seconds, preload)
+			txs, msgs := s.Transactions()
+			desk := runDesk(b, d, callers, seconds)
+			txs2, msgs2 := s.Transactions()
+			b.ReportMetric(float64(msgs2-msgs)/float64(max(1, txs2-txs)), "msgs/commit")
 			b.ReportMetric(ceiling.rate, "pgbench-tps")
 			b.ReportMetric(ceiling.p99.Seconds()*1000, "pgbench-p99-ms")
 			b.ReportMetric(desk.rate, "desk-msg/s")
@@ -61,6 +67,22 @@ func BenchmarkPGCeiling(b *testing.B) {
 			b.ReportMetric(desk.rate/ceiling.rate, "desk/pgbench")
 		})
 	}
+	b.Run("list-open", func(b *testing.B) {
+		// The staff list of the channel's open enquiries, as GET
+		// /api/enquiries?channel=main&state=open asks the store.
+		f := enquiry.Filter{Channel: "main", States: []enquiry.State{enquiry.Ringing, enquiry.Attending, enquiry.Missed}}
+		var lat []time.Duration
+		for range 50 {
+			t := time.Now()
+			if _, err := s.Enquiries(context.Background(), f); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(t))
+		}
+		slices.Sort(lat)
+		b.ReportMetric(lat[len(lat)/2].Seconds()*1000, "p50-ms")
+		b.ReportMetric(lat[len(lat)-1].Seconds()*1000, "max-ms")
+	})
 }
 
 // envInt reads a whole number from the environment variable name, or
@@ -96,7 +118,7 @@ func runPgbench(tb testing.TB, pgbench, dsn, schema string, clients, seconds int
 		tb.Fatal(err)
 	}
 	table := schema + ".ceiling"
-	if _, err := pool.Exec(context.Background(), "CREATE TABLE "+table+" (payload text NOT NULL)"); err != nil {
+	if _, err := pool.Exec(context.Background(), "CREATE TABLE IF NOT EXISTS "+table+" (payload text NOT NULL)"); err != nil {
 		tb.Fatal(err)
 	}
 	dir := tb.TempDir()
@@ -160,13 +182,13 @@ func p99(lat []time.Duration) time.Duration {
 	return lat[len(lat)*99/100]
 }
 
-// runDesk runs Desk.Receive on a migrated store in schema with callers
-// goroutines and as many pooled connections for seconds, after filling the
-// database with preload messages, and returns its rate and p99.
-func runDesk(tb testing.TB, schema string, callers, seconds, preload int) rate {
+// ceilingDesk returns a desk on a migrated store in schema, with channel
+// main and the open enquiries of its 50 customers, after filling the
+// database with preload messages.
+func ceilingDesk(tb testing.TB, schema string, preload int) (*enquiry.Desk, *postgres.Store) {
 	tb.Helper()
 	ctx := context.Background()
-	s := postgres.New(newPoolSize(tb, schema, int32(callers)), postgres.Options{})
+	s := postgres.New(newPoolSize(tb, schema, 32), postgres.Options{})
 	if err := s.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
@@ -177,19 +199,29 @@ func runDesk(tb testing.TB, schema string, callers, seconds, preload int) rate {
 	if _, err := d.CreateChannel(ctx, supportChannel()); err != nil {
 		tb.Fatal(err)
 	}
-	in := func(customer int, external string) enquiry.Inbound {
-		return enquiry.Inbound{Channel: "main", Customer: enquiry.Customer{ID: fmt.Sprint("U", customer)},
-			ExternalID: external, Content: enquiry.Content{Kind: enquiry.Text, Text: "hello"}}
-	}
 	for c := range 50 {
-		if _, err := d.Receive(ctx, in(c, fmt.Sprint("open-", c))); err != nil {
+		if _, err := d.Receive(ctx, ceilingInbound(c, fmt.Sprint("open-", c))); err != nil {
 			tb.Fatal(err)
 		}
 	}
 	if preload > 0 {
 		fill(tb, schema, preload)
 	}
+	return d, s
+}
 
+// ceilingInbound is a text message from customer c of channel main.
+func ceilingInbound(c int, external string) enquiry.Inbound {
+	return enquiry.Inbound{Channel: "main", Customer: enquiry.Customer{ID: fmt.Sprint("U", c)},
+		ExternalID: external, Content: enquiry.Content{Kind: enquiry.Text, Text: "hello"}}
+}
+
+// runDesk runs Desk.Receive on d with callers goroutines for seconds, each
+// message new and from one of the 50 customers, and returns its rate and
+// p99.
+func runDesk(tb testing.TB, d *enquiry.Desk, callers, seconds int) rate {
+	tb.Helper()
+	ctx := context.Background()
 	var (
 		mu    sync.Mutex
 		lat   []time.Duration
@@ -207,7 +239,7 @@ func runDesk(tb testing.TB, schema string, callers, seconds, preload int) rate {
 				if !t.Before(end) {
 					break
 				}
-				if _, err := d.Receive(ctx, in((g+i*callers)%50, fmt.Sprint("m", g, "-", i))); err != nil {
+				if _, err := d.Receive(ctx, ceilingInbound((g+i*callers)%50, fmt.Sprint("m", callers, "-", g, "-", i))); err != nil {
 					tb.Error(err)
 					break
 				}

@@ -31,8 +31,10 @@
 // Each commit waits for the database to flush its log to disk, and that
 // wait, not the work, bounds how many messages one caller at a time can
 // receive. So a Store combines concurrent Receive calls: it runs at most
-// two Receive transactions at once; a call that finds one free runs at
-// once, alone, and the calls that arrive meanwhile queue and go together,
+// eight Receive transactions at once (fewer if its pool has fewer
+// connections); a call that finds one free runs at once, alone (the
+// database flushes the commits in flight together), and the calls that
+// arrive while all are busy queue and go together,
 // up to 64, in the next transaction, in one round trip and one commit.
 // Each call still gets the result it would get alone: a batch runs its
 // messages one after the other (a customer's messages in their order of

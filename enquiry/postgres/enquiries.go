@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -191,6 +192,12 @@ func (s *Store) Enquiries(ctx context.Context, f enquiry.Filter) ([]enquiry.Enqu
 			states[i] = string(st)
 		}
 		add("state = ANY($%d)", states)
+		if !slices.Contains(f.States, enquiry.Closed) {
+			// Said in words the planner can match, even in a cached
+			// plan, to the partial index of open enquiries
+			// (enquiries_channel_open, migration 0008).
+			where = append(where, "state <> 'closed'")
+		}
 	}
 	if !f.Before.IsZero() {
 		add("opened < $%d", f.Before)

@@ -2,8 +2,8 @@ package postgres
 
 import "github.com/socialdesk/socialdesk/enquiry"
 
-// MaxInFlight is how many Receive transactions a Store runs at once.
-const MaxInFlight = maxInFlight
+// ReceiveLimit returns how many Receive transactions s runs at once.
+func (s *Store) ReceiveLimit() int { return s.rx.limit }
 
 // Queued returns how many Receive calls wait for a transaction, for tests
 // that build a batch.
@@ -17,3 +17,7 @@ func (s *Store) Queued() int {
 // socialdesk_receive for a, for tests that call an older migration's
 // version of it.
 func ReceiveArgs(a enquiry.Arrival) []any { return receiveArgs(&a) }
+
+// Transactions returns how many Receive transactions the store has begun
+// and how many messages they carried (a retried one counts again).
+func (s *Store) Transactions() (txs, msgs int64) { return s.rx.txs.Load(), s.rx.msgs.Load() }

@@ -44,7 +44,7 @@ func occupy(t *testing.T, s *postgres.Store, schema string) (release func()) {
 	require.NoError(t, err)
 
 	var wg sync.WaitGroup
-	for i := range postgres.MaxInFlight {
+	for i := range s.ReceiveLimit() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -52,7 +52,7 @@ func occupy(t *testing.T, s *postgres.Store, schema string) (release func()) {
 			assert.NoError(t, err)
 		}()
 	}
-	require.Eventually(t, func() bool { return lockWaiters(ctx, pool, schema) == postgres.MaxInFlight },
+	require.Eventually(t, func() bool { return lockWaiters(ctx, pool, schema) == s.ReceiveLimit() },
 		10*time.Second, 5*time.Millisecond, "the blockers wait for the enquiry")
 	require.Zero(t, s.Queued())
 	return func() {

@@ -43,7 +43,15 @@ var _ enquiry.Store = (*Store)(nil)
 // schema Migrate created. It does no I/O; call Migrate before first use.
 // The caller keeps ownership of pool.
 func New(pool *pgxpool.Pool, opts Options) *Store {
-	return &Store{pool: pool, opts: opts}
+	s := &Store{pool: pool, opts: opts}
+	s.rx.limit = receiveLimit(pool)
+	return s
+}
+
+// receiveLimit is how many Receive transactions a Store on pool runs at
+// once: maxInFlight, or fewer if the pool has fewer connections.
+func receiveLimit(pool *pgxpool.Pool) int {
+	return int(min(int32(maxInFlight), max(1, pool.Config().MaxConns)))
 }
 
 // Open connects to the database at dsn (a URL or key=value string, as
@@ -63,7 +71,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: connecting: %w", err)
 	}
-	return &Store{pool: pool, opts: opts, own: true}, nil
+	s := &Store{pool: pool, opts: opts, own: true}
+	s.rx.limit = receiveLimit(pool)
+	return s, nil
 }
 
 // Close waits for the transactions of Receive calls in flight, then
