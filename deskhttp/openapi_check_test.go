@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -74,8 +75,17 @@ func (c *responseChecker) checkSchema(name string, data []byte) error {
 // event stream) is not checked, its status and headers are.
 func (c *responseChecker) check(req *http.Request, res *http.Response, body []byte) error {
 	route, params, err := c.router.FindRoute(mediaKeyless(req))
-	if err != nil {
-		return fmt.Errorf("%s %s is not in the document: %w", req.Method, req.URL.Path, err)
+	var noRoute *routers.RouteError
+	switch {
+	case errors.As(err, &noRoute) && res.StatusCode == http.StatusNotFound:
+		// The Handler's answer to a path or method no route serves
+		// (its /api/ fallback): an Error.
+		if err := c.checkSchema("Error", body); err != nil {
+			return fmt.Errorf("%s %s, which no route serves, answered 404: %w", req.Method, req.URL.Path, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s %s answered %d but is not in the document: %w", req.Method, req.URL.Path, res.StatusCode, err)
 	}
 	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 	in := &openapi3filter.ResponseValidationInput{
@@ -222,6 +232,10 @@ func TestTheCheckerRefusesAnAnswerTheDocumentDoesNotAllow(t *testing.T) {
 		{
 			name: "a required field left out is refused", path: "/api/enquiries", want: "enquiries",
 			body: func([]byte) []byte { return []byte(`{}`) },
+		},
+		{
+			name: "a 404 for a path no route serves must be an Error", path: "/api/nowhere", want: "Error",
+			body: func([]byte) []byte { return []byte(`{"oops":true}`) },
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
