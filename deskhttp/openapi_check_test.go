@@ -108,6 +108,29 @@ func (c *responseChecker) check(req *http.Request, res *http.Response, body []by
 	return nil
 }
 
+// checkRequest says how req, with body, departs from what its operation
+// in the document takes; nil when it does not. The API reads every body
+// as JSON, so a body without a Content-Type is checked as JSON.
+func (c *responseChecker) checkRequest(req *http.Request, body []byte) error {
+	r := mediaKeyless(req).Clone(context.Background())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if len(body) > 0 && r.Header.Get("Content-Type") == "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	route, params, err := c.router.FindRoute(r)
+	if err != nil {
+		return fmt.Errorf("%s %s is not in the document: %w", req.Method, req.URL.Path, err)
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		return fmt.Errorf("%s %s was accepted, but the document does not take it: %w", req.Method, req.URL.Path, err)
+	}
+	return nil
+}
+
 // mediaKeyless returns req, or for a media key with slashes, which the
 // ServeMux wildcard {key...} takes and an OpenAPI path parameter does
 // not, a copy of req with the key's slashes replaced.
@@ -148,6 +171,24 @@ func checkResponse(t testing.TB, req *http.Request, res *http.Response, body []b
 		t.Fatalf("deskhttp/openapi.json: %v", err)
 	}
 	if err := c.check(req, res, body); err != nil {
+		t.Errorf("%v", err)
+	}
+}
+
+// checkAcceptedRequest fails t when the API accepted req, with body (its
+// answer's status is 2xx), but deskhttp/openapi.json says the operation
+// does not take it. A refused request is not checked: tests send bad
+// ones on purpose.
+func checkAcceptedRequest(t testing.TB, req *http.Request, body string, status int) {
+	t.Helper()
+	if status < 200 || status > 299 {
+		return
+	}
+	c, err := apiReference()
+	if err != nil {
+		t.Fatalf("deskhttp/openapi.json: %v", err)
+	}
+	if err := c.checkRequest(req, []byte(body)); err != nil {
 		t.Errorf("%v", err)
 	}
 }
@@ -263,6 +304,40 @@ func TestTheCheckerRefusesAnAnswerTheDocumentDoesNotAllow(t *testing.T) {
 				if err := good.check(req, res, body); err != nil {
 					t.Fatalf("the same answer against the package's document: %v", err)
 				}
+			}
+		})
+	}
+}
+
+func TestTheCheckerRefusesARequestTheDocumentDoesNotTake(t *testing.T) {
+	const body = `{"settings":{"welcome":{"on":true},"away":{"on":false},"close":{"on":false},"nameFormat":"none"},"kind":"welcome"}`
+	req, _ := http.NewRequest("POST", "http://desk.test/api/preview", strings.NewReader(body))
+	good, err := apiReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := good.checkRequest(req, []byte(body)); err != nil {
+		t.Fatalf("against the package's document: %v", err)
+	}
+	for _, tc := range []struct {
+		name, want string
+		edit       func(doc map[string]any)
+	}{
+		{"a required field the request lacks is refused", "nope", func(doc map[string]any) {
+			s := at(doc, "components", "schemas", "PreviewInput")
+			s["required"] = append(s["required"].([]any), "nope")
+		}},
+		{"a value outside an enum is refused", "/kind", func(doc map[string]any) {
+			at(doc, "components", "schemas", "PreviewInput", "properties", "kind")["enum"] = []any{"away"}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := newResponseChecker(brokenDocument(t, tc.edit))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.checkRequest(req, []byte(body)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("checkRequest: %v, want an error naming %q", err, tc.want)
 			}
 		})
 	}
