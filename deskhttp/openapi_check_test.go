@@ -20,10 +20,11 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 )
 
-// responseChecker checks answers against an OpenAPI document: each one
-// must be a status its operation lists, with the headers and body that
-// response's schema says. It is safe for concurrent use.
-type responseChecker struct {
+// referenceChecker checks answers, and requests the API accepted, against
+// an OpenAPI document: an answer must be a status its operation lists,
+// with the headers and body that response's schema says; a request, the
+// parameters and body its operation takes. It is safe for concurrent use.
+type referenceChecker struct {
 	doc    *openapi3.T
 	router routers.Router
 
@@ -31,9 +32,9 @@ type responseChecker struct {
 	checked map[string]bool // operations checked, "GET /api/enquiries/{id}"
 }
 
-// newResponseChecker returns a checker of the OpenAPI document doc,
+// newReferenceChecker returns a checker of the OpenAPI document doc,
 // which it validates first.
-func newResponseChecker(doc []byte) (*responseChecker, error) {
+func newReferenceChecker(doc []byte) (*referenceChecker, error) {
 	loader := openapi3.NewLoader()
 	t, err := loader.LoadFromData(doc)
 	if err != nil {
@@ -49,13 +50,13 @@ func newResponseChecker(doc []byte) (*responseChecker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &responseChecker{doc: t, router: router, checked: map[string]bool{}}, nil
+	return &referenceChecker{doc: t, router: router, checked: map[string]bool{}}, nil
 }
 
 // checkSchema says how the JSON data departs from the document's
 // component schema name; nil when it does not. It checks what no
 // response schema covers, such as an event stream's data.
-func (c *responseChecker) checkSchema(name string, data []byte) error {
+func (c *referenceChecker) checkSchema(name string, data []byte) error {
 	s, ok := c.doc.Components.Schemas[name]
 	if !ok {
 		return fmt.Errorf("the document has no schema %s", name)
@@ -73,7 +74,7 @@ func (c *responseChecker) checkSchema(name string, data []byte) error {
 // check says how res, the answer to req with body, departs from the
 // document; nil when it does not. A body that is not JSON (media, the
 // event stream) is not checked, its status and headers are.
-func (c *responseChecker) check(req *http.Request, res *http.Response, body []byte) error {
+func (c *referenceChecker) check(req *http.Request, res *http.Response, body []byte) error {
 	route, params, err := c.router.FindRoute(mediaKeyless(req))
 	var noRoute *routers.RouteError
 	switch {
@@ -111,7 +112,7 @@ func (c *responseChecker) check(req *http.Request, res *http.Response, body []by
 // checkRequest says how req, with body, departs from what its operation
 // in the document takes; nil when it does not. The API reads every body
 // as JSON, so a body without a Content-Type is checked as JSON.
-func (c *responseChecker) checkRequest(req *http.Request, body []byte) error {
+func (c *referenceChecker) checkRequest(req *http.Request, body []byte) error {
 	r := mediaKeyless(req).Clone(context.Background())
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if len(body) > 0 && r.Header.Get("Content-Type") == "" {
@@ -146,7 +147,7 @@ func mediaKeyless(req *http.Request) *http.Request {
 }
 
 // operations returns the operations checked so far, sorted.
-func (c *responseChecker) operations() []string {
+func (c *referenceChecker) operations() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var ops []string
@@ -158,8 +159,8 @@ func (c *responseChecker) operations() []string {
 }
 
 // apiReference is the checker of the package's own document, built once.
-var apiReference = sync.OnceValues(func() (*responseChecker, error) {
-	return newResponseChecker(openAPIDocument)
+var apiReference = sync.OnceValues(func() (*referenceChecker, error) {
+	return newReferenceChecker(openAPIDocument)
 })
 
 // checkResponse fails t when res, the answer to req with body, is not as
@@ -284,7 +285,7 @@ func TestTheCheckerRefusesAnAnswerTheDocumentDoesNotAllow(t *testing.T) {
 			if tc.edit != nil {
 				doc = brokenDocument(t, tc.edit)
 			}
-			c, err := newResponseChecker(doc)
+			c, err := newReferenceChecker(doc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -332,7 +333,7 @@ func TestTheCheckerRefusesARequestTheDocumentDoesNotTake(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := newResponseChecker(brokenDocument(t, tc.edit))
+			c, err := newReferenceChecker(brokenDocument(t, tc.edit))
 			if err != nil {
 				t.Fatal(err)
 			}
