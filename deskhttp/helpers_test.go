@@ -103,8 +103,8 @@ func serveDesk(t *testing.T, cfg Config) *servedDesk {
 }
 
 // call sends a request with the header key: value pairs and answers the
-// status and the JSON body. It fails t when the answer is not as the API
-// reference (deskhttp/openapi.json) says.
+// status and the JSON body. It fails t when the answer, or a request the
+// API accepted, is not as the API reference (deskhttp/openapi.json) says.
 func (d *servedDesk) call(t *testing.T, method, path, body string, header ...string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(method, d.url+path, strings.NewReader(body))
@@ -121,6 +121,7 @@ func (d *servedDesk) call(t *testing.T, method, path, body string, header ...str
 		t.Fatal(err)
 	}
 	checkResponse(t, req, res, raw)
+	checkAcceptedRequest(t, req, body, res.StatusCode)
 	var v map[string]any
 	json.Unmarshal(raw, &v)
 	return res.StatusCode, v

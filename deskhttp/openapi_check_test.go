@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -19,10 +20,11 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 )
 
-// responseChecker checks answers against an OpenAPI document: each one
-// must be a status its operation lists, with the headers and body that
-// response's schema says. It is safe for concurrent use.
-type responseChecker struct {
+// referenceChecker checks answers, and requests the API accepted, against
+// an OpenAPI document: an answer must be a status its operation lists,
+// with the headers and body that response's schema says; a request, the
+// parameters and body its operation takes. It is safe for concurrent use.
+type referenceChecker struct {
 	doc    *openapi3.T
 	router routers.Router
 
@@ -30,9 +32,9 @@ type responseChecker struct {
 	checked map[string]bool // operations checked, "GET /api/enquiries/{id}"
 }
 
-// newResponseChecker returns a checker of the OpenAPI document doc,
+// newReferenceChecker returns a checker of the OpenAPI document doc,
 // which it validates first.
-func newResponseChecker(doc []byte) (*responseChecker, error) {
+func newReferenceChecker(doc []byte) (*referenceChecker, error) {
 	loader := openapi3.NewLoader()
 	t, err := loader.LoadFromData(doc)
 	if err != nil {
@@ -48,13 +50,13 @@ func newResponseChecker(doc []byte) (*responseChecker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &responseChecker{doc: t, router: router, checked: map[string]bool{}}, nil
+	return &referenceChecker{doc: t, router: router, checked: map[string]bool{}}, nil
 }
 
 // checkSchema says how the JSON data departs from the document's
 // component schema name; nil when it does not. It checks what no
 // response schema covers, such as an event stream's data.
-func (c *responseChecker) checkSchema(name string, data []byte) error {
+func (c *referenceChecker) checkSchema(name string, data []byte) error {
 	s, ok := c.doc.Components.Schemas[name]
 	if !ok {
 		return fmt.Errorf("the document has no schema %s", name)
@@ -72,10 +74,19 @@ func (c *responseChecker) checkSchema(name string, data []byte) error {
 // check says how res, the answer to req with body, departs from the
 // document; nil when it does not. A body that is not JSON (media, the
 // event stream) is not checked, its status and headers are.
-func (c *responseChecker) check(req *http.Request, res *http.Response, body []byte) error {
+func (c *referenceChecker) check(req *http.Request, res *http.Response, body []byte) error {
 	route, params, err := c.router.FindRoute(mediaKeyless(req))
-	if err != nil {
-		return fmt.Errorf("%s %s is not in the document: %w", req.Method, req.URL.Path, err)
+	var noRoute *routers.RouteError
+	switch {
+	case errors.As(err, &noRoute) && res.StatusCode == http.StatusNotFound:
+		// The Handler's answer to a path or method no route serves
+		// (its /api/ fallback): an Error.
+		if err := c.checkSchema("Error", body); err != nil {
+			return fmt.Errorf("%s %s, which no route serves, answered 404: %w", req.Method, req.URL.Path, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s %s answered %d but is not in the document: %w", req.Method, req.URL.Path, res.StatusCode, err)
 	}
 	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 	in := &openapi3filter.ResponseValidationInput{
@@ -98,6 +109,29 @@ func (c *responseChecker) check(req *http.Request, res *http.Response, body []by
 	return nil
 }
 
+// checkRequest says how req, with body, departs from what its operation
+// in the document takes; nil when it does not. The API reads every body
+// as JSON, so a body without a Content-Type is checked as JSON.
+func (c *referenceChecker) checkRequest(req *http.Request, body []byte) error {
+	r := mediaKeyless(req).Clone(context.Background())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if len(body) > 0 && r.Header.Get("Content-Type") == "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	route, params, err := c.router.FindRoute(r)
+	if err != nil {
+		return fmt.Errorf("%s %s is not in the document: %w", req.Method, req.URL.Path, err)
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		return fmt.Errorf("%s %s was accepted, but the document does not take it: %w", req.Method, req.URL.Path, err)
+	}
+	return nil
+}
+
 // mediaKeyless returns req, or for a media key with slashes, which the
 // ServeMux wildcard {key...} takes and an OpenAPI path parameter does
 // not, a copy of req with the key's slashes replaced.
@@ -113,7 +147,7 @@ func mediaKeyless(req *http.Request) *http.Request {
 }
 
 // operations returns the operations checked so far, sorted.
-func (c *responseChecker) operations() []string {
+func (c *referenceChecker) operations() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var ops []string
@@ -125,8 +159,8 @@ func (c *responseChecker) operations() []string {
 }
 
 // apiReference is the checker of the package's own document, built once.
-var apiReference = sync.OnceValues(func() (*responseChecker, error) {
-	return newResponseChecker(openAPIDocument)
+var apiReference = sync.OnceValues(func() (*referenceChecker, error) {
+	return newReferenceChecker(openAPIDocument)
 })
 
 // checkResponse fails t when res, the answer to req with body, is not as
@@ -138,6 +172,24 @@ func checkResponse(t testing.TB, req *http.Request, res *http.Response, body []b
 		t.Fatalf("deskhttp/openapi.json: %v", err)
 	}
 	if err := c.check(req, res, body); err != nil {
+		t.Errorf("%v", err)
+	}
+}
+
+// checkAcceptedRequest fails t when the API accepted req, with body (its
+// answer's status is 2xx), but deskhttp/openapi.json says the operation
+// does not take it. A refused request is not checked: tests send bad
+// ones on purpose.
+func checkAcceptedRequest(t testing.TB, req *http.Request, body string, status int) {
+	t.Helper()
+	if status < 200 || status > 299 {
+		return
+	}
+	c, err := apiReference()
+	if err != nil {
+		t.Fatalf("deskhttp/openapi.json: %v", err)
+	}
+	if err := c.checkRequest(req, []byte(body)); err != nil {
 		t.Errorf("%v", err)
 	}
 }
@@ -223,13 +275,17 @@ func TestTheCheckerRefusesAnAnswerTheDocumentDoesNotAllow(t *testing.T) {
 			name: "a required field left out is refused", path: "/api/enquiries", want: "enquiries",
 			body: func([]byte) []byte { return []byte(`{}`) },
 		},
+		{
+			name: "a 404 for a path no route serves must be an Error", path: "/api/nowhere", want: "Error",
+			body: func([]byte) []byte { return []byte(`{"oops":true}`) },
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := openAPIDocument
 			if tc.edit != nil {
 				doc = brokenDocument(t, tc.edit)
 			}
-			c, err := newResponseChecker(doc)
+			c, err := newReferenceChecker(doc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -249,6 +305,40 @@ func TestTheCheckerRefusesAnAnswerTheDocumentDoesNotAllow(t *testing.T) {
 				if err := good.check(req, res, body); err != nil {
 					t.Fatalf("the same answer against the package's document: %v", err)
 				}
+			}
+		})
+	}
+}
+
+func TestTheCheckerRefusesARequestTheDocumentDoesNotTake(t *testing.T) {
+	const body = `{"settings":{"welcome":{"on":true},"away":{"on":false},"close":{"on":false},"nameFormat":"none"},"kind":"welcome"}`
+	req, _ := http.NewRequest("POST", "http://desk.test/api/preview", strings.NewReader(body))
+	good, err := apiReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := good.checkRequest(req, []byte(body)); err != nil {
+		t.Fatalf("against the package's document: %v", err)
+	}
+	for _, tc := range []struct {
+		name, want string
+		edit       func(doc map[string]any)
+	}{
+		{"a required field the request lacks is refused", "nope", func(doc map[string]any) {
+			s := at(doc, "components", "schemas", "PreviewInput")
+			s["required"] = append(s["required"].([]any), "nope")
+		}},
+		{"a value outside an enum is refused", "/kind", func(doc map[string]any) {
+			at(doc, "components", "schemas", "PreviewInput", "properties", "kind")["enum"] = []any{"away"}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := newReferenceChecker(brokenDocument(t, tc.edit))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.checkRequest(req, []byte(body)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("checkRequest: %v, want an error naming %q", err, tc.want)
 			}
 		})
 	}

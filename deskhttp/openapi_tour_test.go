@@ -96,6 +96,8 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		{"media are served", "GET", "/api/media/photo-1", "", service, 200},
 		{"media under a key with slashes, as connectors name them, are served", "GET", "/api/media/line/main/m2", "", service, 200},
 		{"unknown media are not found", "GET", "/api/media/no-such", "", service, 404},
+		{"a path no route serves is a JSON 404", "GET", "/api/nowhere", "", service, 404},
+		{"a method no route takes is a JSON 404", "DELETE", "/api/staff", "", service, 404},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
