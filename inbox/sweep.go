@@ -7,7 +7,9 @@ import (
 
 // sweep queues what the store still has pending, oldest first, as far as
 // there is room. It reports whether another sweep should follow at once:
-// something was left behind while it ran, and there is room for it.
+// something was left in the store, and there is room for it that no
+// worker will report (a worker wakes the sweeper only when the pool,
+// having overflowed, is down to half).
 func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 	p.mu.Lock()
 	room := p.limit - p.queued
