@@ -19,5 +19,6 @@ func (s *Store) Queued() int {
 func ReceiveArgs(a enquiry.Arrival) []any { return receiveArgs(&a) }
 
 // Transactions returns how many Receive transactions the store has begun
-// and how many messages they carried (a retried one counts again).
+// and how many messages they carried (a retried one counts again; the
+// second call that reports a concurrent duplicate is not counted).
 func (s *Store) Transactions() (txs, msgs int64) { return s.rx.txs.Load(), s.rx.msgs.Load() }
