@@ -230,7 +230,7 @@ func at(doc map[string]any, keys ...string) map[string]any {
 
 func TestTheCheckerRefusesAnAnswerTheDocumentDoesNotAllow(t *testing.T) {
 	d := serveDesk(t, Config{})
-	if code, _ := d.call(t, "POST", "/api/channels", `{"name":"Main"}`); code != http.StatusCreated {
+	if code, _ := d.call(t, "POST", "/api/channels", `{"name":"Main","secret":"s3cret","token":"t0ken"}`); code != http.StatusCreated {
 		t.Fatalf("creating a channel: %d", code)
 	}
 	get := func(path string) (*http.Request, *http.Response, []byte) {

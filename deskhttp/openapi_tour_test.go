@@ -31,11 +31,15 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		service = "Bearer service-token"
 		alice   = "Bearer alice-token"
 	)
+	ctx := context.Background()
+	accts := newFakeAccounts()
+	if _, err := accts.CreateAccount(ctx, Account{ID: "alice", First: "Alice", Last: "Chen", Role: RoleStaff}, alicePassword); err != nil {
+		t.Fatal(err)
+	}
 	d := serveDesk(t, Config{Auth: tokens{
 		"service-token": {Role: RoleAdmin, Via: ViaService},
 		"alice-token":   {Staff: "alice", Role: RoleStaff, Via: ViaToken},
-	}})
-	ctx := context.Background()
+	}, Accounts: accts})
 	if _, err := d.desk.CreateChannel(ctx, enquiry.Channel{ID: "main", Name: "Main", Kind: "line"}); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +80,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		{"the channels are listed", "GET", "/api/channels", "", service, 200},
 		{"staff may not create a channel", "POST", "/api/channels", `{"name":"Second"}`, alice, 403},
 		{"an admin creates a channel", "POST", "/api/channels", `{"name":"Second","secret":"s3cret","token":"t0ken"}`, service, 201},
-		{"a channel's ID is taken once", "POST", "/api/channels", `{"name":"Second"}`, service, 409},
+		{"a channel's ID is taken once", "POST", "/api/channels", `{"name":"Second","secret":"s3cret","token":"t0ken"}`, service, 409},
 		{"a channel without a name is refused", "POST", "/api/channels", `{"id":"third"}`, service, 422},
 		{"a channel is read", "GET", "/api/channels/second", "", service, 200},
 		{"an unknown channel is not found", "GET", "/api/channels/no-such", "", service, 404},
@@ -89,6 +93,22 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		{"a channel is deleted", "DELETE", "/api/channels/second?force=true", "", service, 200},
 		{"an auto-message is previewed", "POST", "/api/preview", `{"settings":{"welcome":{"on":true,"text":"Hello {customer}"},"away":{"on":false},"close":{"on":false},"nameFormat":"first"},"kind":"welcome","customer":"Kim"}`, service, 200},
 		{"an unknown display-name format is refused", "POST", "/api/preview", `{"settings":{"nameFormat":"nick"},"kind":"welcome"}`, service, 422},
+		{"alice signs in", "POST", "/api/session", `{"staff":"alice","password":"` + alicePassword + `"}`, "", 200},
+		{"a wrong password is refused", "POST", "/api/session", `{"staff":"alice","password":"nope"}`, "", 401},
+		{"a sign-in without a password is refused", "POST", "/api/session", `{"staff":"alice"}`, "", 422},
+		{"a credential says whom it acts as", "GET", "/api/session", "", alice, 200},
+		{"signing out without a session clears the cookie", "DELETE", "/api/session", "", "", 204},
+		{"an admin creates a staff member", "POST", "/api/staff", `{"id":"dave","first":"Dave","last":"Lee","role":"staff","password":"a long enough password"}`, service, 201},
+		{"a staff ID is taken once", "POST", "/api/staff", `{"id":"dave","first":"Dave"}`, service, 409},
+		{"a staff member needs a first name", "POST", "/api/staff", `{"id":"erin"}`, service, 422},
+		{"staff may not create staff", "POST", "/api/staff", `{"id":"erin","first":"Erin"}`, alice, 403},
+		{"an admin edits a staff member", "PATCH", "/api/staff/dave", `{"role":"admin","disabled":true}`, service, 200},
+		{"an unknown role is refused", "PATCH", "/api/staff/dave", `{"role":"owner"}`, service, 422},
+		{"an unknown staff member is not found", "PATCH", "/api/staff/no-such", `{"first":"No"}`, service, 404},
+		{"an admin makes a token", "POST", "/api/staff/dave/tokens", "", service, 201},
+		{"staff may not make tokens", "POST", "/api/staff/alice/tokens", "", alice, 403},
+		{"an admin revokes the token", "DELETE", "/api/staff/dave/tokens/t1", "", service, 204},
+		{"a revoked token is revoked once", "DELETE", "/api/staff/dave/tokens/t1", "", service, 404},
 		{"the staff are listed", "GET", "/api/staff", "", alice, 200},
 		{"alice sets her presence", "POST", "/api/staff/alice/presence", `{"presence":"busy"}`, alice, 200},
 		{"alice may not set bob's", "POST", "/api/staff/bob/presence", `{"presence":"busy"}`, alice, 403},

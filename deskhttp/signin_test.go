@@ -38,7 +38,8 @@ func accountsDesk(t *testing.T, cfg Config) (*servedDesk, *fakeAccounts, *testCl
 }
 
 // send sends a request with the header key: value pairs and answers the
-// response and its body.
+// response and its body, which it checks against the API reference as
+// call does.
 func (d *servedDesk) send(t *testing.T, method, path, body string, header ...string) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, d.url+path, strings.NewReader(body))
@@ -50,7 +51,11 @@ func (d *servedDesk) send(t *testing.T, method, path, body string, header ...str
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResponse(t, req, res, b)
 	return res, string(b)
 }
 
