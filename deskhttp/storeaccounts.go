@@ -251,3 +251,26 @@ func (s *StoreAccounts) Staff(ctx context.Context, session enquiry.Secret) (stri
 func (s *StoreAccounts) End(ctx context.Context, session enquiry.Secret) error {
 	return s.Store.DeleteSession(ctx, enquiry.SessionHash(session))
 }
+
+// EnsureAdmin is a host's start-up set-up of its built-in administrator:
+// it creates the admin account id, named first, with password, when there
+// is no such account; when there is, it sets the account's password to
+// password unless that is its password already (a new one signs the
+// account out), and leaves its role and whether it is disabled to the
+// administrators. The password is kept only as its hash; a password
+// shorter than enquiry.MinPassword is an *enquiry.ValidationError.
+func (s *StoreAccounts) EnsureAdmin(ctx context.Context, id, first string, password enquiry.Secret) error {
+	_, err := s.CreateAccount(ctx, Account{ID: id, First: first, Role: RoleAdmin}, password)
+	if !errors.Is(err, ErrAccountExists) {
+		return err
+	}
+	a, err := s.Store.Account(ctx, id)
+	if err != nil {
+		return notFound(err)
+	}
+	if enquiry.CheckPassword(a.PasswordHash, password.Reveal()) {
+		return nil
+	}
+	_, err = s.UpdateAccount(ctx, id, AccountChange{Password: &password})
+	return err
+}

@@ -291,6 +291,39 @@ func testStoreAccounts(t *testing.T, newStore func(t *testing.T) enquiry.Account
 			t.Fatalf("pruning all but the pruned: %d, %v; want 1 (the second session only)", n, err)
 		}
 	})
+	t.Run("the built-in admin is created once, and a new password replaces its old one", func(t *testing.T) {
+		s, _, _ := setup(t)
+		const first, second = "first-admin-password", "second-admin-password"
+		if err := s.EnsureAdmin(ctx, "admin", "Admin", first); err != nil {
+			t.Fatal(err)
+		}
+		if a, err := s.CheckPassword(ctx, "admin", first); err != nil || a.Role != RoleAdmin || a.First != "Admin" {
+			t.Fatalf("the admin: %+v, %v", a, err)
+		}
+		session, _ := s.New(ctx, "admin")
+		if err := s.EnsureAdmin(ctx, "admin", "Admin", first); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Staff(ctx, session); err != nil {
+			t.Fatalf("a restart with the same password signed the admin out: %v", err)
+		}
+		if err := s.EnsureAdmin(ctx, "admin", "Admin", second); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CheckPassword(ctx, "admin", first); !errors.Is(err, ErrUnauthenticated) {
+			t.Errorf("the old admin password: %v; want ErrUnauthenticated", err)
+		}
+		if _, err := s.CheckPassword(ctx, "admin", second); err != nil {
+			t.Errorf("the new admin password: %v", err)
+		}
+		if _, err := s.Staff(ctx, session); !errors.Is(err, ErrUnauthenticated) {
+			t.Errorf("the session from before the new password: %v; want ErrUnauthenticated", err)
+		}
+		var ve *enquiry.ValidationError
+		if err := s.EnsureAdmin(ctx, "root", "Root", "short"); !errors.As(err, &ve) {
+			t.Errorf("a short admin password: %v; want a validation error", err)
+		}
+	})
 	t.Run("replicas on one store share accounts, tokens and sessions", func(t *testing.T) {
 		s, store, clock := setup(t)
 		other := &StoreAccounts{Store: store, Now: clock.Now}
