@@ -2,10 +2,12 @@ package linedesk
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
@@ -54,4 +56,41 @@ func TestNewChannel(t *testing.T) {
 			t.Fatalf("the error holds the token: %v", err)
 		}
 	})
+}
+
+func TestDiagnoseNamesAChannelMadeWithoutLINEsAnswer(t *testing.T) {
+	const bot, token = "U3333333333333333333333333333test", "diagnose-token-do-not-log"
+	p := linetest.New()
+	t.Cleanup(p.Close)
+	p.AddChannel(linetest.Channel{Token: token, Secret: "0123456789abcdef0123456789abcdef", BotUserID: bot, DisplayName: "Ito Books"})
+	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL()})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, was, account, want string
+	}{
+		{"a channel named by default without a bot user ID takes the account's name", DefaultName, "", "Ito Books"},
+		{"a channel someone named keeps its name", "Front desk", "", "Front desk"},
+		{"a channel LINE answered for keeps its name", DefaultName, "U-some-older-bot", DefaultName},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := enquiry.NewMemStore()
+			desk, err := enquiry.New(enquiry.Config{Store: store, Sender: client})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := deskhttp.New(deskhttp.Config{Desk: desk, Feed: &enquiry.Feed{}, Connectors: []deskhttp.Connector{Connector(Config{Client: client})}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch, err := desk.CreateChannel(ctx, enquiry.Channel{ID: "main", Name: tc.was, Kind: "line", Account: tc.account, Credentials: enquiry.Credentials{Token: token}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			Diagnose(ctx, h, desk, client, ch, slog.New(slog.DiscardHandler))
+			got, _ := desk.Channel(ctx, "main")
+			if got.Name != tc.want || got.Account != bot {
+				t.Fatalf("after Diagnose: name %q, account %q; want %q, %q", got.Name, got.Account, tc.want, bot)
+			}
+		})
+	}
 }
