@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -154,6 +155,22 @@ func TestRealModeChannelIsNamedFromLINEAndRingsEveryAvailableStaffMember(t *test
 	for _, secret := range []string{token, meiPassword, kenPassword, testSecret, testToken} {
 		if strings.Contains(logs, secret) {
 			t.Fatalf("a secret is in the logs")
+		}
+	}
+}
+
+func TestConfigNeverPrintsTheAdminPassword(t *testing.T) {
+	const password = "admin-password-do-not-print"
+	cfg, err := configFrom(func(k string) string { return map[string]string{"DESK_ADMIN_PASSWORD": password}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.AdminPassword.Reveal() != password {
+		t.Fatalf("DESK_ADMIN_PASSWORD was not read")
+	}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		if got := fmt.Sprintf(format, cfg); strings.Contains(got, password) {
+			t.Errorf("%s of the config holds the admin password: %s", format, got)
 		}
 	}
 }
