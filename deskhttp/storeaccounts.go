@@ -34,6 +34,7 @@ type StoreAccounts struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
+	editMu    sync.Mutex // one UpdateAccount at a time
 	pruneMu   sync.Mutex
 	lastPrune time.Time
 }
@@ -118,11 +119,21 @@ func (s *StoreAccounts) CreateAccount(ctx context.Context, a Account, password e
 // UpdateAccount applies c to account id: ErrNoAccount when there is none,
 // an *enquiry.ValidationError for an unacceptable field or password. A
 // new password, or disabling the account, ends the account's sessions.
-// Two edits of one account at the same moment may lose one of them: the
-// store has no compare-and-swap of accounts.
+// The edits made through one StoreAccounts are applied one at a time;
+// two replicas editing one account at the same moment may lose one of
+// the edits, as the store has no compare-and-swap of accounts.
 func (s *StoreAccounts) UpdateAccount(ctx context.Context, id string, c AccountChange) (Account, error) {
+	var hash enquiry.Secret
+	if c.Password != nil { // hashed first: it takes tens of milliseconds
+		var err error
+		if hash, err = enquiry.HashPassword(c.Password.Reveal()); err != nil {
+			return Account{}, err
+		}
+	}
+	s.editMu.Lock()
 	a, err := s.Store.Account(ctx, id)
 	if err != nil {
+		s.editMu.Unlock()
 		return Account{}, notFound(err)
 	}
 	set(&a.First, c.First)
@@ -131,16 +142,15 @@ func (s *StoreAccounts) UpdateAccount(ctx context.Context, id string, c AccountC
 		a.Role = enquiry.Role(*c.Role)
 	}
 	set(&a.Disabled, c.Disabled)
-	if err := a.Validate(); err != nil {
-		return Account{}, err
-	}
 	if c.Password != nil {
-		if a.PasswordHash, err = enquiry.HashPassword(c.Password.Reveal()); err != nil {
-			return Account{}, err
-		}
+		a.PasswordHash = hash
 	}
 	a.Updated = s.now()
-	if err := s.Store.UpdateAccount(ctx, a); err != nil {
+	if err = a.Validate(); err == nil {
+		err = s.Store.UpdateAccount(ctx, a)
+	}
+	s.editMu.Unlock()
+	if err != nil {
 		return Account{}, notFound(err)
 	}
 	if c.Password != nil || a.Disabled {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -384,5 +385,45 @@ func TestAHandlerOnStoreAccounts(t *testing.T) {
 	}
 	if status, v := d.call(t, "GET", "/api/enquiries", "", erin...); status != 401 {
 		t.Fatalf("erin's session once disabled: %d %v; want 401", status, v)
+	}
+}
+
+// slowReads is an AccountStore whose Account, having read, waits up to
+// a while for a second Account call to have read too, so that two edits
+// that may interleave do.
+type slowReads struct {
+	enquiry.AccountStore
+	arrived chan struct{}
+}
+
+func (s *slowReads) Account(ctx context.Context, id string) (enquiry.Account, error) {
+	a, err := s.AccountStore.Account(ctx, id)
+	select {
+	case s.arrived <- struct{}{}: // the other reader has read and waits: go on
+	case <-s.arrived: // the other reader has read: go on
+	case <-time.After(200 * time.Millisecond): // nobody else reads
+	}
+	return a, err
+}
+
+func TestStoreAccountsAppliesTwoEditsAtOnceBoth(t *testing.T) {
+	ctx := context.Background()
+	store := &slowReads{AccountStore: enquiry.NewMemStore(), arrived: make(chan struct{})}
+	s := &StoreAccounts{Store: store}
+	if _, err := s.CreateAccount(ctx, Account{ID: "dave", First: "Dave", Last: "Lee", Role: RoleStaff}, ""); err != nil {
+		t.Fatal(err)
+	}
+	first, last := "David", "Park"
+	var wg sync.WaitGroup
+	for _, c := range []AccountChange{{First: &first}, {Last: &last}} {
+		wg.Go(func() {
+			if _, err := s.UpdateAccount(ctx, "dave", c); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if a, _ := s.Account(ctx, "dave"); a.First != "David" || a.Last != "Park" {
+		t.Fatalf("after two edits at once: %+v; want both, David Park", a)
 	}
 }
