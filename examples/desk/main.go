@@ -136,6 +136,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	srv.baseURL = "http://" + ln.Addr().String()
 	if err := srv.start(ctx); err != nil {
 		ln.Close()
+		srv.Close()
 		return err
 	}
 	hs := httpServer(srv.Handler(), cfg.limits, log)
