@@ -512,7 +512,9 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	if got := c.eval(`String(document.getElementById('team0-everyone')?.checked === true && document.getElementById('team0-members').disabled)`); got != "true" {
 		t.Errorf("a team of everyone in the form is not ticked with its members locked")
 	}
-	teams := func() string { return c.eval(`JSON.stringify(JSON.parse(document.getElementById('routing-json').value).teams)`) }
+	teams := func() string {
+		return c.eval(`JSON.stringify(JSON.parse(document.getElementById('routing-json').value).teams)`)
+	}
 	c.do("untick everyone", chromedp.Click(chromedp.ID("team0-everyone")))
 	set("team0-members", "alice, bob")
 	if got := teams(); got != `[{"name":"everyone","method":"simultaneous","members":["alice","bob"]}]` {
