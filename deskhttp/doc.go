@@ -27,8 +27,8 @@
 //
 // # Staff accounts and sign-in
 //
-// With Config.Accounts (the desk's store implements Accounts) staff sign
-// in with POST /api/session {"staff","password"}, which sets a session
+// With Config.Accounts (StoreAccounts keeps them, and the sessions, in
+// the desk's store) staff sign in with POST /api/session {"staff","password"}, which sets a session
 // cookie (HttpOnly, SameSite=Lax, Secure over TLS or with
 // Config.SecureCookies), and sign out with DELETE /api/session; GET
 // /api/session says who a credential acts as. Failed sign-ins are

@@ -77,7 +77,9 @@ type cond struct {
 type team struct {
 	method  Method
 	members []string
-	next    atomic.Int64 // RoundRobin: index to try first
+	// everyone: the members are the directory's staff at each ring.
+	everyone bool
+	next     atomic.Int64 // RoundRobin: index to try first
 }
 
 func compile(r *Rule) (*state, error) {
@@ -122,8 +124,11 @@ func (c *compiler) team(t *Team, path string) error {
 	if t.Method < Simultaneous || t.Method > FewestOpen {
 		return invalid(path, ErrMethod, "team %q has undefined method %d", t.Name, int(t.Method))
 	}
-	if len(t.Members) == 0 {
-		return invalid(path, ErrEmpty, "team %q has no members; add staff IDs to members", t.Name)
+	switch {
+	case t.Everyone && len(t.Members) > 0:
+		return invalid(join(path, "members"), ErrAmbiguous, "team %q is everyone and also lists members; leave out one of them", t.Name)
+	case !t.Everyone && len(t.Members) == 0:
+		return invalid(path, ErrEmpty, "team %q has no members; add staff IDs to members, or make it everyone", t.Name)
 	}
 	seen := make(map[string]struct{}, len(t.Members))
 	for i, m := range t.Members {
@@ -138,7 +143,7 @@ func (c *compiler) team(t *Team, path string) error {
 	if err := checkRingTimeout(t.Timeout, join(path, "timeout")); err != nil {
 		return err
 	}
-	c.teams[t.Name] = &team{method: t.Method, members: slices.Clone(t.Members)}
+	c.teams[t.Name] = &team{method: t.Method, members: slices.Clone(t.Members), everyone: t.Everyone}
 	c.defs[t.Name] = t
 	return nil
 }

@@ -159,16 +159,18 @@ func (e *Engagement) UnmarshalJSON(b []byte) error {
 }
 
 type teamJSON struct {
-	Name    string   `json:"name"`
-	Method  Method   `json:"method"`
-	Members []string `json:"members"`
-	Timeout duration `json:"timeout,omitzero"`
+	Name     string   `json:"name"`
+	Method   Method   `json:"method"`
+	Members  []string `json:"members,omitempty"`
+	Everyone bool     `json:"everyone,omitempty"`
+	Timeout  duration `json:"timeout,omitzero"`
 }
 
 // MarshalJSON returns the team's JSON form, e.g.
-// {"name":"sales","method":"round_robin","members":["u1","u2"]}.
+// {"name":"sales","method":"round_robin","members":["u1","u2"]}, or
+// {"name":"all","method":"simultaneous","everyone":true}.
 func (t Team) MarshalJSON() ([]byte, error) {
-	return json.Marshal(teamJSON{Name: t.Name, Method: t.Method, Members: t.Members, Timeout: duration(t.Timeout)})
+	return json.Marshal(teamJSON{Name: t.Name, Method: t.Method, Members: t.Members, Everyone: t.Everyone, Timeout: duration(t.Timeout)})
 }
 
 // UnmarshalJSON decodes a team; Validate checks it.
@@ -177,7 +179,7 @@ func (t *Team) UnmarshalJSON(b []byte) error {
 	if err := decode(b, &v); err != nil {
 		return err
 	}
-	*t = Team{Name: v.Name, Method: v.Method, Members: v.Members, Timeout: time.Duration(v.Timeout)}
+	*t = Team{Name: v.Name, Method: v.Method, Members: v.Members, Everyone: v.Everyone, Timeout: time.Duration(v.Timeout)}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"slices"
 	"time"
 )
 
@@ -94,32 +95,36 @@ func (n *node) branch(now time.Time) *node {
 
 // ring returns who of the team to ring now; see Rule.Ring.
 func (t *team) ring(dir Directory) []string {
+	members := t.members
+	if t.everyone {
+		members = everyone(dir)
+	}
 	switch t.method {
 	case Simultaneous:
 		var out []string
-		for i, id := range t.members {
+		for i, id := range members {
 			if _, ok := lookup(dir, id); ok {
 				if out == nil {
-					out = make([]string, 0, len(t.members)-i)
+					out = make([]string, 0, len(members)-i)
 				}
 				out = append(out, id)
 			}
 		}
 		return out
 	case FixedOrder:
-		for _, id := range t.members {
+		for _, id := range members {
 			if _, ok := lookup(dir, id); ok {
 				return []string{id}
 			}
 		}
 	case RoundRobin:
-		n := int64(len(t.members))
+		n := int64(len(members))
 		for {
 			start := t.next.Load()
 			chosen := int64(-1)
 			for k := range n {
 				i := (start + k) % n
-				if _, ok := lookup(dir, t.members[i]); ok {
+				if _, ok := lookup(dir, members[i]); ok {
 					chosen = i
 					break
 				}
@@ -130,12 +135,12 @@ func (t *team) ring(dir Directory) []string {
 			// Remember where we stopped; if another decision moved the
 			// position meanwhile, decide again from the new one.
 			if t.next.CompareAndSwap(start, (chosen+1)%n) {
-				return []string{t.members[chosen]}
+				return []string{members[chosen]}
 			}
 		}
 	case MostIdle, FewestOpen:
 		best, found := -1, Staff{}
-		for i, id := range t.members {
+		for i, id := range members {
 			s, ok := lookup(dir, id)
 			if !ok {
 				continue
@@ -145,10 +150,22 @@ func (t *team) ring(dir Directory) []string {
 			}
 		}
 		if best >= 0 {
-			return []string{t.members[best]}
+			return []string{members[best]}
 		}
 	}
 	return nil
+}
+
+// everyone returns the staff IDs dir lists, in order, for a team of
+// everyone; none when dir is not a Lister.
+func everyone(dir Directory) []string {
+	l, ok := dir.(Lister)
+	if !ok {
+		return nil
+	}
+	ids := slices.Clone(l.IDs())
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // better reports whether a should be rung rather than b, who comes earlier

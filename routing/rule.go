@@ -185,7 +185,8 @@ func (r *Rule) Route(req Request, dir Directory) Plan {
 //     with spare capacity);
 //   - a Team step: the available members with spare capacity chosen by the
 //     team's method — all of them, in list order, for Simultaneous; exactly
-//     one for FixedOrder, RoundRobin, MostIdle and FewestOpen;
+//     one for FixedOrder, RoundRobin, MostIdle and FewestOpen; the members
+//     of a team of everyone ([Team.Everyone]) are the staff dir lists now;
 //   - a Bot step, or a team the rule does not define (or an unvalidated
 //     rule): nobody.
 //

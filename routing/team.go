@@ -71,6 +71,12 @@ type Team struct {
 	Method Method
 	// Members are staff IDs, in the order FixedOrder and RoundRobin use.
 	Members []string
+	// Everyone makes the team every staff member the Directory lists (a
+	// Directory that is a [Lister]), in ID order, whoever joins or leaves
+	// it: a desk that rings everyone works before anyone edits its
+	// routing. Members must then be empty. A Directory that lists nobody
+	// gives the team nobody to ring.
+	Everyone bool
 	// Timeout is how long a step to this team rings unless the destination
 	// sets its own; zero means DefaultRingTimeout.
 	Timeout time.Duration

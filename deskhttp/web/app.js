@@ -1483,10 +1483,19 @@
       method.value = tm.method || 'simultaneous';
       method.addEventListener('change', () => { tm.method = method.value; changed(false); });
       const members = textInput(p + '-members', Array.isArray(tm.members) ? tm.members.join(', ') : '', (x) => { tm.members = x.split(/[\s,]+/).filter(Boolean); }, { class: 'members', placeholder: 'alice, bob' });
+      // A team of everyone is every staff member of the desk, whoever joins.
+      const everyone = el('input', { type: 'checkbox', id: p + '-everyone' });
+      everyone.checked = members.disabled = !!tm.everyone;
+      everyone.addEventListener('change', () => {
+        members.disabled = everyone.checked;
+        if (everyone.checked) { tm.everyone = true; delete tm.members; members.value = ''; } else { delete tm.everyone; tm.members = []; }
+        changed(false);
+      });
       ol.append(el('li', null, el('fieldset', { class: 'rule-dest', id: p }, el('legend', { text: 'Team ' + (i + 1) }),
         el('div', { class: 'rule-row' },
           field('Name', textInput(p + '-name', tm.name, (x) => { tm.name = x; fillTeamNames(); })),
           field('Method', method),
+          field('Everyone on the desk', everyone),
           field('Members (staff IDs, in order)', members, 'wide'),
           field('Rings for', durationInput(p + '-timeout', tm.timeout, (x) => setOpt(tm, 'timeout', x))),
           moveButtons(ed.teams, i, p, 'team ' + (i + 1), 'team-add')))));

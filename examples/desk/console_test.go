@@ -506,6 +506,25 @@ func TestConsoleChannelSettingsInBrowser(t *testing.T) {
 	c.do("show the rule", chromedp.ScrollIntoView(chromedp.ID("rule")))
 	c.screenshot("settings-02-office-rule.png")
 
+	// A team of everyone, a new desk's routing, shows ticked with its
+	// members locked; unticked, it takes members; ticked, it drops them.
+	set("routing-json", `{"teams":[{"name":"everyone","method":"simultaneous","everyone":true}],"alternative":[{"team":"everyone"}]}`)
+	if got := c.eval(`String(document.getElementById('team0-everyone')?.checked === true && document.getElementById('team0-members').disabled)`); got != "true" {
+		t.Errorf("a team of everyone in the form is not ticked with its members locked")
+	}
+	teams := func() string {
+		return c.eval(`JSON.stringify(JSON.parse(document.getElementById('routing-json').value).teams)`)
+	}
+	c.do("untick everyone", chromedp.Click(chromedp.ID("team0-everyone")))
+	set("team0-members", "alice, bob")
+	if got := teams(); got != `[{"name":"everyone","method":"simultaneous","members":["alice","bob"]}]` {
+		t.Errorf("teams after unticking everyone and naming members = %s", got)
+	}
+	c.do("tick everyone", chromedp.Click(chromedp.ID("team0-everyone")))
+	if got := teams(); got != `[{"name":"everyone","method":"simultaneous","everyone":true}]` {
+		t.Errorf("teams after ticking everyone = %s", got)
+	}
+
 	// Typed JSON is read back into the form, nested rules too.
 	set("routing-json", `{"sticky":{"window":"168h","then":{"percentage":[{"percent":70,"staff":"alice","timeout":"30s"},{"percent":30,"staff":"bob"}]}}}`)
 	if got := text("#routing-status"); !strings.HasPrefix(got, "Looks right") {

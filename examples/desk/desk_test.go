@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -82,8 +83,20 @@ type liveDesk struct {
 }
 
 // startRealMode runs the desk as with LINE credentials, against the fake
-// platform (LINE_API_BASE / LINE_DATA_API_BASE), and returns it running.
+// platform (LINE_API_BASE / LINE_DATA_API_BASE), with staff alice and bob
+// available, and returns it running.
 func startRealMode(t *testing.T) *liveDesk {
+	t.Helper()
+	d := startLINE(t, nil)
+	for _, id := range []string{"alice", "bob"} { // real mode starts with no staff: set them up as an admin would
+		d.addStaff(id)
+	}
+	return d
+}
+
+// startLINE runs the desk as startRealMode does, with the environment
+// variables extra besides, and no staff set up.
+func startLINE(t *testing.T, extra map[string]string) *liveDesk {
 	t.Helper()
 	p := linetest.New()
 	t.Cleanup(p.Close)
@@ -100,6 +113,7 @@ func startRealMode(t *testing.T) *liveDesk {
 		"LINE_CHANNEL_SECRET": testSecret, "LINE_CHANNEL_ACCESS_TOKEN": testToken,
 		"LINE_API_BASE": api.URL, "LINE_DATA_API_BASE": p.DataURL(), "DESK_ADDR": "127.0.0.1:0",
 	}
+	maps.Copy(env, extra)
 	cfg, err := configFrom(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +142,18 @@ func startRealMode(t *testing.T) *liveDesk {
 	return &liveDesk{t: t, platform: p, faults: faults, ts: ts, srv: srv, logs: logs}
 }
 
+// addStaff creates the staff account id through the staff API (the desk
+// is open on loopback without DESK_TOKEN) and makes them available.
+func (d *liveDesk) addStaff(id string) {
+	d.t.Helper()
+	if code, v := d.api("POST", "/api/staff", `{"id":"`+id+`","first":"`+strings.ToUpper(id[:1])+id[1:]+`"}`); code != http.StatusCreated {
+		d.t.Fatalf("creating staff %s: %d %v", id, code, v)
+	}
+	if code, v := d.api("POST", "/api/staff/"+id+"/presence", `{"presence":"available"}`); code != http.StatusOK {
+		d.t.Fatalf("making %s available: %d %v", id, code, v)
+	}
+}
+
 func (d *liveDesk) webhook(body []byte, signature string) int {
 	d.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, d.ts.URL+"/webhook/line/main", bytes.NewReader(body))
@@ -149,9 +175,12 @@ func (d *liveDesk) send(events ...json.RawMessage) int {
 	return d.webhook(body, linetest.SignBody(testSecret, body))
 }
 
-func (d *liveDesk) api(method, path, body string) (int, map[string]any) {
+func (d *liveDesk) api(method, path, body string, header ...string) (int, map[string]any) {
 	d.t.Helper()
 	req, _ := http.NewRequest(method, d.ts.URL+path, strings.NewReader(body))
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		d.t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/deskhttp"
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line/linedesk"
 )
 
@@ -35,13 +36,16 @@ func main() {
 
 // config is the desk's configuration, from the environment.
 type config struct {
-	Addr        string // DESK_ADDR
-	Token       string // DESK_TOKEN: bearer token every /api request needs
-	Secret      string // LINE_CHANNEL_SECRET
-	AccessToken string // LINE_CHANNEL_ACCESS_TOKEN
-	APIBase     string // LINE_API_BASE
-	DataAPIBase string // LINE_DATA_API_BASE
-	DatabaseURL string // DESK_DATABASE_URL: use PostgreSQL
+	Addr  string // DESK_ADDR
+	Token string // DESK_TOKEN: bearer token every /api request needs
+	// AdminPassword is DESK_ADMIN_PASSWORD: the built-in admin account's
+	// password; without it there is no such account.
+	AdminPassword enquiry.Secret
+	Secret        string // LINE_CHANNEL_SECRET
+	AccessToken   string // LINE_CHANNEL_ACCESS_TOKEN
+	APIBase       string // LINE_API_BASE
+	DataAPIBase   string // LINE_DATA_API_BASE
+	DatabaseURL   string // DESK_DATABASE_URL: use PostgreSQL
 	// PublicURL is DESK_PUBLIC_URL: where LINE reaches this desk, e.g.
 	// https://desk.example.com; the set-up checks expect each channel's
 	// webhook URL under it. Default: the listen address.
@@ -81,7 +85,7 @@ func configFrom(getenv func(string) string) (config, error) {
 		Secret: getenv("LINE_CHANNEL_SECRET"), AccessToken: getenv("LINE_CHANNEL_ACCESS_TOKEN"),
 		APIBase: getenv("LINE_API_BASE"), DataAPIBase: getenv("LINE_DATA_API_BASE"),
 		DatabaseURL: getenv("DESK_DATABASE_URL"), Instance: getenv("DESK_INSTANCE"),
-		PublicURL: getenv("DESK_PUBLIC_URL"),
+		PublicURL: getenv("DESK_PUBLIC_URL"), AdminPassword: enquiry.Secret(getenv("DESK_ADMIN_PASSWORD")),
 	}
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8080"
@@ -132,6 +136,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	srv.baseURL = "http://" + ln.Addr().String()
 	if err := srv.start(ctx); err != nil {
 		ln.Close()
+		srv.Close()
 		return err
 	}
 	hs := httpServer(srv.Handler(), cfg.limits, log)

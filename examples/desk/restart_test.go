@@ -177,6 +177,19 @@ func TestKill9AndRestartUnderTheSameInstanceResumesAtOnce(t *testing.T) {
 	}
 
 	first := startDesk(t, bin, env)
+	for _, req := range [][2]string{ // someone to ring, so that nothing but the Welcome is sent
+		{"/api/staff", `{"id":"alice","first":"Alice"}`},
+		{"/api/staff/alice/presence", `{"presence":"available"}`},
+	} {
+		res, err := http.Post("http://"+addr+req[0], "application/json", strings.NewReader(req[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode >= 300 {
+			t.Fatalf("POST %s: %s", req[0], res.Status)
+		}
+	}
 	post(event(1))
 	select {
 	case <-held.replies: // the Welcome's reply is on its way, held

@@ -23,6 +23,7 @@ type server struct {
 	store   enquiry.Store
 	roster  *enquiry.Roster
 	http    *deskhttp.Handler
+	staff   *deskhttp.StoreAccounts // the staff accounts, in the store
 	mux     *http.ServeMux
 	line    *line.Client
 	webhook *line.Webhook
@@ -37,12 +38,11 @@ type server struct {
 
 func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, error) {
 	s := &server{cfg: cfg, log: log, roster: &enquiry.Roster{}, mux: http.NewServeMux()}
-	demo.AddStaff(s.roster) // the demo's staff, in real mode too for now
 	store, closeStore, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	s.store = store
+	s.store, s.staff = store, &deskhttp.StoreAccounts{Store: store}
 	s.closers = append(s.closers, closeStore)
 	s.connect()
 	feed, blobs := &enquiry.Feed{}, &enquiry.MemBlobs{}
@@ -51,7 +51,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		return nil, err
 	}
 	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: store, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
-	var auth deskhttp.Authenticator
+	auth := deskhttp.Open() // loopback only: configFrom refuses others
 	if cfg.Token != "" {
 		auth = deskhttp.ServiceToken(cfg.Token)
 	}
@@ -60,7 +60,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		console.Channel = demo.ChannelID
 	}
 	s.http, err = deskhttp.New(deskhttp.Config{
-		Desk: s.desk, Feed: feed, Roster: s.roster, Blobs: blobs, Auth: auth, Logger: log,
+		Desk: s.desk, Feed: feed, Roster: s.roster, Blobs: blobs, Auth: auth, Accounts: s.staff, Sessions: s.staff, Logger: log,
 		Connectors: []deskhttp.Connector{linedesk.Connector(linedesk.Config{Client: s.line, Store: store, PublicURL: s.publicURL, Offline: cfg.Demo})},
 		Console:    console,
 		Limits:     deskhttp.Limits{Body: cfg.limits.Body, Write: cfg.limits.Write, Streams: cfg.streams},
@@ -91,6 +91,9 @@ func (s *server) start(ctx context.Context) error {
 	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	s.wg.Go(func() { s.desk.Run(ctx) })
 	s.wg.Go(func() { s.http.Run(ctx) })
+	if err := s.setUpStaff(ctx); err != nil {
+		return err
+	}
 	return s.startConnector(ctx)
 }
 

@@ -40,18 +40,41 @@ func (s *server) connect() {
 	s.line = line.NewClient(lc)
 }
 
-// setUpChannel creates the channel this host serves, if it is not there yet:
-// the demo channel, or channel main with the LINE credentials.
+// setUpStaff adds the built-in admin account with DESK_ADMIN_PASSWORD,
+// and in demo mode the demo's staff, then puts every account in the roster.
+func (s *server) setUpStaff(ctx context.Context) error {
+	if !s.cfg.AdminPassword.IsZero() {
+		if err := s.staff.EnsureAdmin(ctx, "admin", "Admin", s.cfg.AdminPassword); err != nil {
+			return fmt.Errorf("setting up the admin account with DESK_ADMIN_PASSWORD: %w", err)
+		}
+	}
+	if err := s.http.LoadAccounts(ctx); err != nil || !s.cfg.Demo {
+		return err
+	}
+	return demo.AddStaff(ctx, s.staff, s.roster)
+}
+
+// setUpChannel creates the channel this host serves, if it is not there
+// yet: the demo channel, or channel main with the LINE credentials, named
+// as its LINE account is and ringing every available staff member.
 func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
-	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Routing: demo.Routing(), AutoMessages: demo.AutoMessages,
-		Credentials: enquiry.Credentials{Secret: enquiry.Secret(s.cfg.Secret), Token: enquiry.Secret(s.cfg.AccessToken)}}
+	ch := enquiry.Channel{ID: "main"}
 	if s.cfg.Demo {
-		ch = s.demo.Channel(s.baseURL)
-		ch.Routing, ch.AutoMessages = demo.Routing(), demo.AutoMessages
+		ch = s.demo.Channel(s.baseURL) // points the fake platform at this desk
+		ch.Routing = demo.Routing()
 	}
 	if existing, err := s.desk.Channel(ctx, ch.ID); err == nil {
-		ch = existing // kept in PostgreSQL from an earlier run
-	} else if _, err := s.desk.CreateChannel(ctx, ch); err != nil {
+		return existing, nil // kept in PostgreSQL from an earlier run
+	}
+	if !s.cfg.Demo {
+		var err error
+		creds := enquiry.Credentials{Secret: enquiry.Secret(s.cfg.Secret), Token: enquiry.Secret(s.cfg.AccessToken)}
+		if ch, err = linedesk.NewChannel(ctx, s.line, "main", creds); err != nil {
+			s.log.Warn("channel main is named "+linedesk.DefaultName, "err", err)
+		}
+	}
+	ch.AutoMessages = demo.AutoMessages
+	if _, err := s.desk.CreateChannel(ctx, ch); err != nil {
 		return ch, fmt.Errorf("setting up channel %s: %w", ch.ID, err)
 	}
 	return ch, nil

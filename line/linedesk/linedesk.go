@@ -124,7 +124,9 @@ var status = map[line.CheckStatus]string{line.Pass: deskhttp.CheckOK, line.Warn:
 // Diagnose is a host's start-up check of a LINE channel: it runs the
 // channel's set-up checks through h (which keeps the report as the
 // channel's last), logs each result at a level by its outcome, and
-// records the bot user ID on the channel when LINE gives one it lacks.
+// records the bot user ID on the channel when LINE gives one it lacks. A
+// channel NewChannel made without LINE's answer (named DefaultName, with
+// no bot user ID) takes the account's name then too.
 func Diagnose(ctx context.Context, h *deskhttp.Handler, desk *enquiry.Desk, client *line.Client, ch enquiry.Channel, log *slog.Logger) {
 	r, _ := h.CheckChannel(ctx, ch)
 	for _, c := range r.Checks {
@@ -132,6 +134,9 @@ func Diagnose(ctx context.Context, h *deskhttp.Handler, desk *enquiry.Desk, clie
 		log.Log(ctx, level, "LINE check", "channel", ch.ID, "check", c.Name, "status", c.Status, "detail", c.Reason, "fix", c.Fix)
 	}
 	if info, err := client.BotInfo(ctx, ch); err == nil && info.UserID != "" && ch.Account != info.UserID {
+		if ch.Account == "" && ch.Name == DefaultName && info.DisplayName != "" {
+			ch.Name = info.DisplayName
+		}
 		ch.Account = info.UserID
 		if _, err := desk.UpdateChannel(ctx, ch); err != nil {
 			log.Warn("recording the bot user ID failed", "channel", ch.ID, "err", err)

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line/linetest"
 	"github.com/socialdesk/socialdesk/routing"
@@ -246,12 +248,18 @@ func (d *Demo) Channel(deskURL string) enquiry.Channel {
 }
 
 // AddStaff adds the demo's staff, alice (Alice Chen) and bob (Bob
-// Tanaka), to r, available.
-func AddStaff(r *enquiry.Roster) {
+// Tanaka), to accounts (staff, with no password: the demo signs nobody
+// in) unless they are there from an earlier run, and to r, available.
+func AddStaff(ctx context.Context, accounts deskhttp.Accounts, r *enquiry.Roster) error {
 	for id, name := range map[string]automsg.Staff{"alice": {First: "Alice", Last: "Chen"}, "bob": {First: "Bob", Last: "Tanaka"}} {
+		a := deskhttp.Account{ID: id, First: name.First, Last: name.Last, Role: deskhttp.RoleStaff}
+		if _, err := accounts.CreateAccount(ctx, a, ""); err != nil && !errors.Is(err, deskhttp.ErrAccountExists) {
+			return fmt.Errorf("adding the demo's staff: %w", err)
+		}
 		r.Add(id, name, 0)
 		r.SetPresence(id, routing.Available)
 	}
+	return nil
 }
 
 // Routing rings alice, then bob, for 30 s each; then the enquiry is missed.
