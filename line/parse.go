@@ -1,13 +1,14 @@
 package line
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
+
+	"github.com/socialdesk/socialdesk/internal/hookjson"
 )
 
 // ErrMalformed matches every error ParseEvents returns (use errors.Is): the
@@ -135,7 +136,7 @@ type header struct {
 // does not fail its neighbours. LINE's verification request, with an empty
 // events array, gives a Batch with no events. It is safe for concurrent use.
 func ParseEvents(body []byte) (*Batch, error) {
-	if i := firstNonSpace(body); i < 0 || body[i] != '{' {
+	if i := hookjson.FirstNonSpace(body); i < 0 || body[i] != '{' {
 		return nil, &MalformedError{Offset: int64(max(i, 0)), Reason: "not a JSON object"}
 	}
 	var env struct {
@@ -143,13 +144,13 @@ func ParseEvents(body []byte) (*Batch, error) {
 		Events      []json.RawMessage `json:"events"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, malformed(err)
+		return nil, malformedJSON(err)
 	}
 	b := &Batch{Destination: env.Destination, Events: make([]Event, len(env.Events))}
 	for i, raw := range env.Events {
 		b.Events[i] = parseEvent(raw)
 	}
-	dedupeIDs(b.Events)
+	hookjson.DedupeIDs(b.Events, eventID, eventRaw)
 	return b, nil
 }
 
@@ -185,47 +186,13 @@ func (h *header) event(raw json.RawMessage) Event {
 	return e
 }
 
-// dedupeIDs gives a suffix to an ID repeated within one batch for an event
-// of different content; an identical repeat keeps its ID (it is the same
-// event twice, and the store records it once).
-func dedupeIDs(events []Event) {
-	if len(events) < 2 {
-		return
-	}
-	first := make(map[string]int, len(events))
-	for i := range events {
-		j, seen := first[events[i].ID]
-		if !seen {
-			first[events[i].ID] = i
-			continue
-		}
-		if !bytes.Equal(events[j].Raw, events[i].Raw) {
-			events[i].ID += "#" + strconv.Itoa(i)
-		}
-	}
-}
+// eventID and eventRaw give hookjson.DedupeIDs an event's ID and bytes.
+func eventID(e *Event) *string { return &e.ID }
+func eventRaw(e *Event) []byte { return e.Raw }
 
-func firstNonSpace(b []byte) int {
-	for i, c := range b {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-		default:
-			return i
-		}
-	}
-	return -1
-}
-
-// malformed turns a JSON error into a MalformedError without its text: a
-// syntax error's message quotes the offending character.
-func malformed(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return &MalformedError{Offset: syn.Offset, Reason: "invalid JSON"}
-	case errors.As(err, &typ):
-		return &MalformedError{Offset: typ.Offset, Reason: "\"" + typ.Field + "\" has the wrong JSON type"}
-	}
-	return &MalformedError{Reason: "invalid JSON"}
+// malformedJSON is a decoding error as a *MalformedError that never
+// quotes the body.
+func malformedJSON(err error) error {
+	off, why := hookjson.Fault(err)
+	return &MalformedError{Offset: off, Reason: why}
 }

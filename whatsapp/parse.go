@@ -8,6 +8,8 @@ import (
 	"errors"
 	"strconv"
 	"time"
+
+	"github.com/socialdesk/socialdesk/internal/hookjson"
 )
 
 // ErrMalformed matches every error ParseNotification returns (use
@@ -42,12 +44,12 @@ func (e *MalformedError) Unwrap() error { return ErrMalformed }
 // and status keeps its JSON in Raw. Errors are *MalformedError and never
 // quote the body. It is safe for concurrent use.
 func ParseNotification(body []byte) (Notification, error) {
-	if i := firstNonSpace(body); i < 0 || body[i] != '{' {
+	if i := hookjson.FirstNonSpace(body); i < 0 || body[i] != '{' {
 		return Notification{}, &MalformedError{Offset: int64(max(i, 0)), Reason: "not a JSON object"}
 	}
 	var w wireBody
 	if err := json.Unmarshal(body, &w); err != nil {
-		return Notification{}, malformed(err)
+		return Notification{}, malformedJSON(err)
 	}
 	if w.Object != ObjectWhatsApp {
 		return Notification{}, &MalformedError{Reason: "\"object\" is not " + ObjectWhatsApp}
@@ -119,7 +121,7 @@ func parseChange(account string, c wireChange) (Change, error) {
 		ch.Statuses = append(ch.Statuses, parseStatus(raw))
 	}
 	ch.Errors = parseProblems(v.Errors)
-	dedupeIDs(ch.Messages)
+	hookjson.DedupeIDs(ch.Messages, messageID, messageRaw)
 	return ch, nil
 }
 
@@ -360,48 +362,13 @@ func parseProblems(raws []json.RawMessage) []Problem {
 	return out
 }
 
-// dedupeIDs gives a suffix to an ID repeated within one change for a
-// message of different content; an identical repeat keeps its ID (it is
-// the same message twice, and a store records it once).
-func dedupeIDs(ms []Message) {
-	if len(ms) < 2 {
-		return
-	}
-	first := make(map[string]int, len(ms))
-	for i := range ms {
-		j, seen := first[ms[i].ID]
-		if !seen {
-			first[ms[i].ID] = i
-			continue
-		}
-		if !bytes.Equal(ms[j].Raw, ms[i].Raw) {
-			ms[i].ID += "#" + strconv.Itoa(i)
-		}
-	}
-}
+// messageID and messageRaw give hookjson.DedupeIDs a message's ID and bytes.
+func messageID(m *Message) *string { return &m.ID }
+func messageRaw(m *Message) []byte { return m.Raw }
 
-func firstNonSpace(b []byte) int {
-	for i, c := range b {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-		default:
-			return i
-		}
-	}
-	return -1
-}
-
-// malformed turns a JSON error into a MalformedError without its text: a
-// syntax error's message quotes the offending character, a type error's
-// the offending number.
-func malformed(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return &MalformedError{Offset: syn.Offset, Reason: "invalid JSON"}
-	case errors.As(err, &typ):
-		return &MalformedError{Offset: typ.Offset, Reason: "\"" + typ.Field + "\" has the wrong JSON type"}
-	}
-	return &MalformedError{Reason: "invalid JSON"}
+// malformedJSON is a decoding error as a *MalformedError that never
+// quotes the body.
+func malformedJSON(err error) error {
+	off, why := hookjson.Fault(err)
+	return &MalformedError{Offset: off, Reason: why}
 }

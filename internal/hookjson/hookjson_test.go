@@ -1,0 +1,48 @@
+package hookjson
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+type item struct {
+	ID  string
+	Raw []byte
+}
+
+func TestDedupeIDsKeepsIdenticalRepeatsAndSuffixesOthers(t *testing.T) {
+	items := []item{{"a", []byte("1")}, {"a", []byte("1")}, {"a", []byte("2")}, {"b", []byte("3")}}
+	DedupeIDs(items, func(i *item) *string { return &i.ID }, func(i *item) []byte { return i.Raw })
+	got := []string{items[0].ID, items[1].ID, items[2].ID, items[3].ID}
+	want := []string{"a", "a", "a#2", "b"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("IDs %q, want %q", got, want)
+		}
+	}
+}
+
+func TestFaultNeverQuotesTheBody(t *testing.T) {
+	for _, body := range []string{`{"x":SECRET}`, `{"events":12345678901234567890}`} {
+		var v struct {
+			Events []int `json:"events"`
+		}
+		err := json.Unmarshal([]byte(body), &v)
+		if err == nil {
+			t.Fatalf("%s decoded", body)
+		}
+		_, why := Fault(err)
+		if strings.Contains(why, "SECRET") || strings.Contains(why, "1234") || why == "" {
+			t.Errorf("Fault(%v) = %q", err, why)
+		}
+	}
+}
+
+func TestFirstNonSpace(t *testing.T) {
+	for in, want := range map[string]int{"": -1, " \t\r\n": -1, "{}": 0, "\n {": 2, "x": 0} {
+		if got := FirstNonSpace([]byte(in)); got != want {
+			t.Errorf("FirstNonSpace(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
