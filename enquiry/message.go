@@ -144,6 +144,11 @@ const (
 	Pending DeliveryState = "pending"
 	Sent    DeliveryState = "sent"
 	Failed  DeliveryState = "failed"
+	// Delivered and Read: after Sent, the platform reported the message
+	// reached the customer's device, and that the customer read it (see
+	// Desk.DeliveryStatus). Platforms without such reports leave it Sent.
+	Delivered DeliveryState = "delivered"
+	Read      DeliveryState = "read"
 	// QuotaExhausted: not sent, because the account's message quota for
 	// the period was used up (ErrQuotaExhausted); a reply (free on some platforms)
 	// was not possible. It is final, as Failed is, and is never retried
