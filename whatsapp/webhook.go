@@ -33,7 +33,10 @@ type WebhookConfig struct {
 	Apps Apps
 	// Events is the durable inbox: every message and status is recorded
 	// here before the webhook answers Meta, and marked done once the desk
-	// has it. enquiry.MemStore and enquiry/postgres are inboxes.
+	// has it. enquiry.MemStore and enquiry/postgres are inboxes. It may be
+	// shared with other connectors: the workers handle only the events of
+	// channels Apps knows (inbox.Only); give the others' workers a store
+	// that leaves these channels out.
 	Events inbox.Store
 	// Desk receives the customers' messages and the statuses.
 	Desk Desk
@@ -92,7 +95,13 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if cfg.Apps == nil || cfg.Events == nil || cfg.Desk == nil {
 		panic("whatsapp: NewWebhook needs WebhookConfig.Apps, Events and Desk")
 	}
-	w := &Webhook{events: cfg.Events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels, log: cfg.Logger}
+	// The store may be shared with other connectors' webhooks: these
+	// workers take only the events of channels Apps knows.
+	events := inbox.Only(cfg.Events, func(channel string) bool {
+		_, err := cfg.Apps.App(context.Background(), channel)
+		return err == nil
+	})
+	w := &Webhook{events: events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels, log: cfg.Logger}
 	if w.log == nil {
 		w.log = slog.Default()
 	}
@@ -101,7 +110,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	}
 	w.intake = NewIntake(IntakeConfig{Apps: cfg.Apps, Recorder: recorder{w}, ChannelID: cfg.ChannelID,
 		MaxBodyBytes: cfg.MaxBodyBytes, ReadTimeout: cfg.ReadTimeout, Logger: w.log, Clock: cfg.Clock})
-	w.inbox = inbox.New(cfg.Events, w.handle, inbox.Options{Workers: cfg.Workers, QueueSize: cfg.QueueSize,
+	w.inbox = inbox.New(events, w.handle, inbox.Options{Workers: cfg.Workers, QueueSize: cfg.QueueSize,
 		RetryInterval: cfg.RetryInterval, KeepEvents: cfg.KeepEvents, Instance: cfg.Instance, Logger: w.log, Clock: cfg.Clock})
 	return w
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linedesk"
 	"github.com/socialdesk/socialdesk/media"
@@ -61,7 +62,11 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: store, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
+	var lineEvents inbox.Store = store
+	if s.wa != nil { // one store, two connectors: LINE's workers leave wa alone
+		lineEvents = inbox.Only(store, func(ch string) bool { return ch != whatsappdesk.ChannelID })
+	}
+	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: lineEvents, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
 	connectors := []deskhttp.Connector{linedesk.Connector(linedesk.Config{Client: s.line, Store: store, PublicURL: s.publicURL, Offline: cfg.Demo}), whatsappdesk.Connector()}
 	if s.wa != nil {
 		s.waHook = s.wa.Webhook(store, s.desk, blobs, log)
