@@ -69,15 +69,15 @@ func TestNewNeedsASenderForEveryKind(t *testing.T) {
 
 func TestEachKindSendsThroughItsOwnConnectorByItsOwnRules(t *testing.T) {
 	f, chat := newChatFixture(t)
-	line := f.receiveOn("main", "U1", "l1", "hello").Enquiry.ID
+	social := f.receiveOn("main", "U1", "l1", "hello").Enquiry.ID
 	wa := f.receiveOn("chat", "P1", "w1", "hello").Enquiry.ID
 	equal(t, "default sender", f.sender.texts(), []string{"push:Welcome!"})
 	equal(t, "chat sender", chat.texts(), []string{"push:Hi!"})
 
-	f.desk.Attend(t.Context(), line, "alice")
+	f.desk.Attend(t.Context(), social, "alice")
 	f.desk.Attend(t.Context(), wa, "alice")
 	long := enquiry.Content{Kind: enquiry.Text, Text: "eleven char"}
-	if _, err := f.desk.Send(t.Context(), line, "alice", long); err != nil {
+	if _, err := f.desk.Send(t.Context(), social, "alice", long); err != nil {
 		t.Fatalf("11 units on the default kind: %v", err)
 	}
 	var me *media.Error

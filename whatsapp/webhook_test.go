@@ -166,9 +166,10 @@ func TestCustomersMediaIsJudgedByWhatsAppsRules(t *testing.T) {
 		name  string
 		bytes int
 		want  enquiry.ContentState
+		code  string
 	}{
-		{"a small JPEG is kept", 0, enquiry.ContentAvailable},
-		{"a JPEG over 5 MB is refused", 6_000_000, enquiry.ContentUnavailable},
+		{"a small JPEG is kept", 0, enquiry.ContentAvailable, ""},
+		{"a JPEG over 5 MB is refused as too large", 6_000_000, enquiry.ContentUnavailable, "too_large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,6 +184,9 @@ func TestCustomersMediaIsJudgedByWhatsAppsRules(t *testing.T) {
 			_, ms := r.transcript()
 			if got := ms[0].Content.State; got != tt.want {
 				t.Fatalf("state %q (%+v), want %q", got, ms[0].Content.Unsupported, tt.want)
+			}
+			if u := ms[0].Content.Unsupported; tt.code != "" && (u == nil || u.Code != tt.code) {
+				t.Fatalf("refusal %+v, want code %s", u, tt.code)
 			}
 		})
 	}
