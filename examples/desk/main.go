@@ -55,6 +55,9 @@ type config struct {
 	// WhatsApp is the channel wa from the WHATSAPP_ variables, when Wa.
 	WhatsApp whatsappdesk.Config
 	Wa       bool
+	// DemoWhatsApp is DESK_DEMO_WHATSAPP=1: the demo adds channel wa on a
+	// fake WhatsApp platform, with a WhatsApp customer on the phone.
+	DemoWhatsApp bool
 
 	// limits and streams are the HTTP server's and the event stream's
 	// limits; zero fields mean the production values. Tests set short ones.
@@ -88,7 +91,8 @@ func configFrom(getenv func(string) string) (c config, err error) {
 		Secret: getenv("LINE_CHANNEL_SECRET"), AccessToken: getenv("LINE_CHANNEL_ACCESS_TOKEN"),
 		APIBase: getenv("LINE_API_BASE"), DataAPIBase: getenv("LINE_DATA_API_BASE"),
 		DatabaseURL: getenv("DESK_DATABASE_URL"), Instance: getenv("DESK_INSTANCE"),
-		PublicURL: getenv("DESK_PUBLIC_URL"),
+		PublicURL:    getenv("DESK_PUBLIC_URL"),
+		DemoWhatsApp: getenv("DESK_DEMO_WHATSAPP") == "1",
 	}
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8080"

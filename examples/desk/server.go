@@ -54,8 +54,8 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	s.connect()
 	feed, blobs := &enquiry.Feed{}, &enquiry.MemBlobs{}
 	kinds := map[string]enquiry.Kind{"line": {Sender: s.line, Policy: media.LINE}}
-	if cfg.Wa {
-		s.wa = whatsappdesk.New(cfg.WhatsApp)
+	if s.cfg.Wa { // set by the variables, or by connect in demo mode
+		s.wa = whatsappdesk.New(s.cfg.WhatsApp)
 		kinds[whatsapp.ChannelKind] = s.wa.Kind()
 	}
 	s.desk, err = enquiry.New(enquiry.Config{Store: store, Kinds: kinds, Directory: s.roster, Sink: feed, Blobs: blobs, Logger: log, Instance: cfg.Instance})

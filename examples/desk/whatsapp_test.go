@@ -155,3 +155,41 @@ func TestWhatsAppNeedsAllItsVariables(t *testing.T) {
 		t.Fatalf("only the token set: err = %v, want the missing variables named", err)
 	}
 }
+
+func TestDemoHasAWhatsAppCustomerBesideLINEs(t *testing.T) {
+	ctx := context.Background()
+	srv, err := newServer(ctx, config{Demo: true, DemoWhatsApp: true, Addr: "127.0.0.1:0"}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	srv.baseURL = ts.URL
+	if err := srv.start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	for _, who := range []string{"U-demo-yui", "15550100001"} {
+		if status, v := call(t, ts, "POST", "/demo/customers/"+who+"/messages", `{"text":"hello"}`); status != 202 || v["ok"] != true {
+			t.Fatalf("%s sends: %d %v", who, status, v)
+		}
+	}
+	eventually(t, "both enquiries, one per channel", func() bool {
+		_, v := call(t, ts, "GET", "/api/enquiries", "")
+		list, _ := v["enquiries"].([]any)
+		chans := map[any]bool{}
+		for _, e := range list {
+			chans[e.(map[string]any)["channel"]] = true
+		}
+		return len(list) == 2 && chans["demo"] && chans["wa"]
+	})
+	eventually(t, "the WhatsApp customer's phone shows the Welcome", func() bool {
+		_, v := call(t, ts, "GET", "/demo/customers/15550100001/messages", "")
+		msgs, _ := v["messages"].([]any)
+		for _, m := range msgs {
+			if m.(map[string]any)["from"] == "desk" {
+				return true
+			}
+		}
+		return false
+	})
+}
