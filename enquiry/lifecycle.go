@@ -573,7 +573,9 @@ func (d *Desk) Handover(ctx context.Context, id string) (Enquiry, error) {
 // and addressed to them (Direct), and if it is closed before the customer
 // answers, routing offers the answer to that staff member first (through
 // a routing rule's engagement branch). It fails with ErrBlocked, opening
-// nothing, when the customer blocked the account.
+// nothing, when the customer blocked the account, and with
+// ErrWindowClosed on a channel whose kind has a Kind.ReplyWindow: a new
+// enquiry holds no customer message, so its window is closed.
 func (d *Desk) Engage(ctx context.Context, channel string, customer Customer, staff string, content Content) (Enquiry, Message, error) {
 	if customer.ID == "" || staff == "" {
 		return Enquiry{}, Message{}, invalid("customer", "engage needs a customer and a staff member", nil)
