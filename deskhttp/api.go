@@ -651,6 +651,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusConflict, "suspended", "the channel is suspended: resume it to send")
 	case errors.Is(err, enquiry.ErrBlocked):
 		writeError(w, http.StatusConflict, "blocked", "the customer blocked this LINE account: nothing can be sent until they add it as a friend again")
+	case errors.Is(err, enquiry.ErrWindowClosed):
+		writeError(w, http.StatusConflict, "window_closed", "the customer has not written within the platform's reply window: free-form messages cannot be sent until they write again")
 	case errors.Is(err, enquiry.ErrStandby):
 		writeError(w, http.StatusConflict, "standby", "LINE says another app is active on this channel (standby): nothing may be sent")
 	case errors.Is(err, enquiry.ErrInvalid):

@@ -13,7 +13,7 @@ import (
 type MemBlobs struct {
 	mu sync.RWMutex
 	m  map[string][]byte
-	// Max caps one blob's size; 0 means 200,000,000 bytes (LINE's largest).
+	// Max caps one blob's size; 0 means 200,000,000 bytes.
 	Max int64
 }
 

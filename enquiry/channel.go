@@ -28,15 +28,15 @@ const (
 	Suspended ChannelState = "suspended"
 )
 
-// Channel is one connected account on a platform (for LINE: one LINE
-// Official Account) and how the desk serves it.
+// Channel is one connected account on a platform (a business account or
+// phone number customers write to) and how the desk serves it.
 type Channel struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
-	// Kind is the connector kind, e.g. "line".
+	// Kind is the connector kind, the key of its Config.Kinds entry.
 	Kind string `json:"kind"`
-	// Account is the platform's ID for the connected account (for LINE:
-	// the bot user ID, which is also the webhook's destination). At most
+	// Account is the platform's ID for the connected account (the ID its
+	// webhooks name as their destination). At most
 	// one channel holds a given (Kind, Account); empty means not yet known.
 	Account     string      `json:"account,omitempty"`
 	Credentials Credentials `json:"credentials"`
@@ -72,7 +72,7 @@ func (ch *Channel) Validate() error {
 		return invalid("name", "not valid UTF-8", nil)
 	}
 	if ch.Kind == "" {
-		return invalid("kind", "a channel needs a connector kind, e.g. \"line\"", nil)
+		return invalid("kind", "a channel needs a connector kind", nil)
 	}
 	if utf8.RuneCountInString(ch.CustomInfo) > MaxCustomInfo {
 		return invalid("customInfo", "at most 10,000 characters", nil)

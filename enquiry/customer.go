@@ -15,8 +15,8 @@ type Friendship string
 const (
 	// Friend: the customer added the account as a friend, or unblocked it.
 	Friend Friendship = "friend"
-	// Blocked: the customer blocked the account (on LINE, unfollowing is
-	// blocking). Nothing can be delivered to them: the desk refuses to
+	// Blocked: the customer blocked the account (on some platforms,
+	// unfollowing is blocking). Nothing can be delivered to them: the desk refuses to
 	// send, up front, until they add the account again.
 	Blocked Friendship = "blocked"
 )

@@ -10,9 +10,6 @@ import (
 	"github.com/socialdesk/socialdesk/internal/retry"
 )
 
-// maxBatch is the most messages one platform request carries (LINE: 5).
-const maxBatch = 5
-
 // deliver sends e's pending outbound messages, in order, batch by batch.
 // Failures are recorded on the messages; retryable ones stay pending for
 // Tick to claim again. The caller is the outbox's one sender of e, so no
@@ -34,6 +31,7 @@ func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Me
 			return
 		}
 	}
+	maxBatch := d.kind(c.ch.Kind).MaxBatch
 	for rest := pending; len(rest) > 0; {
 		n := 1
 		for n < len(rest) && n < maxBatch && rest[n].Batch == rest[0].Batch {
@@ -54,7 +52,7 @@ func (d *Desk) stillPending(ctx context.Context, enquiry string, msgs []Message)
 	}
 	current, err := d.store.Messages(ctx, enquiry, first-1, int(last-first)+1)
 	if err != nil {
-		return msgs // the send is keyed: at worst LINE answers 409
+		return msgs // the send is keyed: at worst the platform refuses it as done
 	}
 	state := make(map[string]*Delivery, len(current))
 	for i := range current {
@@ -94,14 +92,17 @@ var redelivery = backoff.Policy{Base: 2 * time.Second, Max: 5 * time.Minute}
 func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch []Message) {
 	var rcpt Receipt
 	var err error
+	k := d.kind(c.ch.Kind)
 	switch {
+	case k.Sender == nil:
+		err = ErrNoConnector
 	case c.ch.State == Suspended:
 		err = ErrSuspended
 	case e.Standby:
 		err = ErrStandby
 	default:
 		// A customer who blocked the account gets nothing: fail at once,
-		// ErrBlocked as the reason, rather than push into LINE's refusal.
+		// ErrBlocked as the reason, rather than send into the platform's refusal.
 		// (Should the store not answer, the send goes ahead: the platform
 		// refuses it if it must.)
 		if f, _, ferr := d.store.Friendship(ctx, e.Channel, e.Customer.ID); ferr == nil && f == Blocked {
@@ -113,7 +114,14 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 		if out.RetryKey == "" {
 			out.RetryKey = batch[0].ID
 		}
-		if held := batch[0].Delivery; held.ReplyToken != "" {
+		if out.FreeUntil, err = d.freeUntil(ctx, k, e); err != nil {
+			err = retry.Error(err, true) // the store did not answer: try later
+		} else if !out.FreeUntil.IsZero() && !d.clock.Now().Before(out.FreeUntil) {
+			err = ErrWindowClosed // refused here: never sent to fail
+		}
+		if err != nil {
+			// nothing to send
+		} else if held := batch[0].Delivery; held.ReplyToken != "" {
 			out.ReplyToken, out.ReplyTokenAt, out.ReplyRetry = held.ReplyToken, held.ReplyTokenAt, true
 		} else {
 			out.ReplyToken, out.ReplyTokenAt, err = d.store.TakeReplyToken(ctx, e.ID)
@@ -125,12 +133,12 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 			}
 		}
 		if err == nil {
-			rcpt, err = d.sender.Send(ctx, out)
+			rcpt, err = k.Sender.Send(ctx, out)
 		}
 	}
 	cutOff := err != nil && ctx.Err() != nil
 	// Record the outcome even if the caller's context ended meanwhile:
-	// LINE may have carried the send out, and a later attempt must know.
+	// the platform may have carried the send out, and a later attempt must know.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	now := d.clock.Now()

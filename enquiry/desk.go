@@ -15,16 +15,21 @@ import (
 	"github.com/socialdesk/socialdesk/routing"
 )
 
-// Config configures a Desk. The zero value of every field but Sender
-// means the documented default.
+// Config configures a Desk. The zero value of every field but Sender or
+// Kinds (one of which is required) means the documented default.
 type Config struct {
 	// Store keeps everything. Default: NewMemStore().
 	Store Store
-	// Sender sends to customers (the LINE connector). Required. The desk
-	// calls its Send only from Run's senders (or Flush and Tick), never
-	// from Receive, Send or the other methods, which record what is to be
-	// sent and return.
+	// Sender sends to the customers of channels whose kind has no entry
+	// in Kinds, with MediaPolicy's rules and batches of DefaultMaxBatch.
+	// The desk calls senders only from Run's senders (or Flush and Tick),
+	// never from Receive, Send or the other methods, which record what is
+	// to be sent and return.
 	Sender Sender
+	// Kinds gives, per channel kind (Channel.Kind), the connector's
+	// sender and its platform's rules: text limit, media policy, batch
+	// size and reply window. Either Sender or Kinds is required.
+	Kinds map[string]Kind
 	// Senders is how many enquiries' messages Run sends at once: a slow
 	// send to one customer delays only that customer's next messages
 	// while fewer than Senders sends are slow. Default: DefaultSenders.
@@ -40,13 +45,14 @@ type Config struct {
 	Clock Clock
 	// Logger logs with channel and enquiry IDs. Default: slog.Default().
 	Logger *slog.Logger
-	// MediaPolicy judges what staff send. Default: LINE's rules.
+	// MediaPolicy judges what staff send on channels served by Sender.
+	// Default: the zero media.Policy.
 	MediaPolicy media.Policy
 	// AutoAssign gives a new enquiry to the first staff member of the
 	// routing step at once ("auto pick-up"), without ringing.
 	AutoAssign bool
 	// AutoClose closes attended enquiries after a silence. Default: off
-	// (LINE has no idle limit: an enquiry stays open until closed).
+	// (an enquiry stays open until closed).
 	AutoClose AutoClose
 	// Bot is called when a routing step hands an enquiry to a bot. The
 	// bot answers through Send with a staff ID of its own choosing and
@@ -68,7 +74,7 @@ type Config struct {
 	// marked failed. Default: 10.
 	MaxAttempts int
 	// MaxInboundText caps the text of a customer's message, in UTF-16
-	// code units as LINE counts them: a longer text is stored cut to it,
+	// code units: a longer text is stored cut to it,
 	// between characters, with Content.OriginalLength set to its length,
 	// so staff see that it was cut and nothing else about the message is
 	// lost. Default: DefaultMaxInboundText.
@@ -86,10 +92,10 @@ type Config struct {
 	Instance string
 }
 
-// DefaultMaxInboundText is the default Config.MaxInboundText: LINE's own
-// limit on a text a customer sends, 5,000 characters. A longer one did not
-// come from LINE's apps, and a whole megabyte of it would only slow the
-// store and every console that shows it.
+// DefaultMaxInboundText is the default Config.MaxInboundText, 5,000: more
+// than the platforms' own limits on a text a customer sends. A longer one
+// did not come from their apps, and a whole megabyte of it would only slow
+// the store and every console that shows it.
 const DefaultMaxInboundText = 5000
 
 // AutoClose closes an attended enquiry after After of silence (no message
@@ -110,6 +116,7 @@ const DefaultAutoCloseWarning = "This conversation will be closed soon because t
 type Desk struct {
 	store       Store
 	sender      Sender
+	kinds       map[string]Kind
 	dir         Directory
 	sink        Sink
 	blobs       BlobStore
@@ -158,17 +165,28 @@ func (nobody) Staff(string) (routing.Staff, bool) { return routing.Staff{}, fals
 func (nobody) Name(string) (automsg.Staff, bool)  { return automsg.Staff{}, false }
 func (nobody) Publish(DeskEvent)                  {}
 
-// ErrNoSender is returned by New when Config.Sender is nil.
-var ErrNoSender = errors.New("enquiry: Config.Sender is required")
+// ErrNoSender is returned by New when Config has neither a Sender nor
+// Kinds, or a Kind without a Sender.
+var ErrNoSender = errors.New("enquiry: Config.Sender or Config.Kinds (each with a Sender) is required")
 
 // New returns a desk. It does no I/O; call Run to send messages and drive
 // timers.
 func New(cfg Config) (*Desk, error) {
-	if cfg.Sender == nil {
+	if cfg.Sender == nil && len(cfg.Kinds) == 0 {
 		return nil, ErrNoSender
 	}
+	kinds := make(map[string]Kind, len(cfg.Kinds))
+	for name, k := range cfg.Kinds {
+		if k.Sender == nil {
+			return nil, fmt.Errorf("%w (kind %q has none)", ErrNoSender, name)
+		}
+		if k.MaxBatch <= 0 {
+			k.MaxBatch = DefaultMaxBatch
+		}
+		kinds[name] = k
+	}
 	d := &Desk{
-		store: cfg.Store, sender: cfg.Sender, dir: cfg.Directory, sink: cfg.Sink, blobs: cfg.Blobs,
+		store: cfg.Store, sender: cfg.Sender, kinds: kinds, dir: cfg.Directory, sink: cfg.Sink, blobs: cfg.Blobs,
 		clock: cfg.Clock, log: cfg.Logger, policy: cfg.MediaPolicy, autoAssign: cfg.AutoAssign,
 		autoClose: cfg.AutoClose, bot: cfg.Bot, tick: cfg.TickInterval, lease: cfg.Lease, sendLease: cfg.DeliveryLease,
 		maxAttempts: cfg.MaxAttempts, maxText: cfg.MaxInboundText, instance: cfg.Instance, nsenders: cfg.Senders,

@@ -59,7 +59,7 @@ func (s *sender) texts() []string {
 
 type retryableErr struct{}
 
-func (retryableErr) Error() string   { return "line: 500 Internal Server Error" }
+func (retryableErr) Error() string   { return "platform: 500 Internal Server Error" }
 func (retryableErr) Retryable() bool { return true }
 
 type fixture struct {
@@ -90,7 +90,7 @@ func newFixture(t *testing.T, cfg enquiry.Config, edit func(*enquiry.Channel)) *
 	}
 	f.desk = d
 	ch := enquiry.Channel{
-		ID: "main", Name: "Acme Support", Kind: "line", Account: "Ubot",
+		ID: "main", Name: "Acme Support", Kind: "social", Account: "Ubot",
 		Credentials: enquiry.Credentials{Secret: "s3cret-value", Token: "t0ken-value"},
 		Routing:     staffRule("alice", "bob"),
 		AutoMessages: automsg.Settings{
@@ -445,11 +445,11 @@ func TestRetryableFailureStaysPendingAndIsRetriedWithTheSameKey(t *testing.T) {
 
 func TestPermanentFailureIsRecorded(t *testing.T) {
 	f := newFixture(t, enquiry.Config{}, nil)
-	f.sender.fail = func(int, enquiry.Outbound) error { return errors.New("line: 400 The request body has 1 error(s)") }
+	f.sender.fail = func(int, enquiry.Outbound) error { return errors.New("platform: 400 The request body has 1 error(s)") }
 	id := f.receive("U1", "m1", "hi", "").Enquiry.ID
 	d := f.transcript(id)[1].Delivery
 	if d.State != enquiry.Failed || !strings.Contains(d.Reason, "400") {
-		t.Fatalf("delivery = %+v; want failed with LINE's reason", d)
+		t.Fatalf("delivery = %+v; want failed with the platform's reason", d)
 	}
 	f.tick(time.Hour)
 	if f.sender.calls != 1 {
@@ -491,7 +491,7 @@ func TestNoIdleCloseByDefault(t *testing.T) {
 	f.desk.Attend(t.Context(), id, "alice")
 	f.tick(30 * 24 * time.Hour)
 	if e := f.enquiry(id); e.State != enquiry.Attending {
-		t.Fatalf("state %s after a month, want attending (LINE has no idle limit)", e.State)
+		t.Fatalf("state %s after a month, want attending (no idle limit by default)", e.State)
 	}
 }
 
@@ -668,7 +668,7 @@ func BenchmarkReceive(b *testing.B) {
 	store := enquiry.NewMemStore()
 	d, _ := enquiry.New(enquiry.Config{Store: store, Sender: &sender{}})
 	ctx := context.Background()
-	if _, err := d.CreateChannel(ctx, enquiry.Channel{ID: "main", Name: "Bench", Kind: "line"}); err != nil {
+	if _, err := d.CreateChannel(ctx, enquiry.Channel{ID: "main", Name: "Bench", Kind: "social"}); err != nil {
 		b.Fatal(err)
 	}
 	const customers = 64

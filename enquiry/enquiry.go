@@ -39,7 +39,7 @@ const (
 
 // Customer is the person on the platform side.
 type Customer struct {
-	// ID is the platform's user ID (for LINE: the userId of the source).
+	// ID is the platform's user ID of the customer.
 	ID   string `json:"id"`
 	Name string `json:"name,omitempty"`
 }

@@ -41,7 +41,7 @@ var (
 	// platform; nothing can be delivered to them until they add it again.
 	ErrBlocked = errors.New("enquiry: blocked: the customer has blocked this account; nothing can be delivered until they add it as a friend again")
 	// ErrQuotaExhausted: the platform refused to send because the
-	// account's message quota for the period (LINE: the month's messages)
+	// account's message quota for the period (e.g. the month's messages)
 	// is used up. Retrying does not help: raise the plan's limit, or wait
 	// for the next period. A Sender's error that matches it marks the
 	// messages QuotaExhausted.
@@ -65,8 +65,8 @@ func (e *AttendedError) Unwrap() error { return ErrAlreadyAttended }
 // AccountTakenError says which channel holds an external account. It
 // matches ErrAccountTaken with errors.Is.
 type AccountTakenError struct {
-	Kind    string // connector kind, e.g. "line"
-	Account string // e.g. the LINE bot user ID
+	Kind    string // connector kind
+	Account string // the platform's ID of the account
 	Channel string // the channel that holds it
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/socialdesk/socialdesk/routing"
 )
 
-// A host wires a desk from a store, a sender (the LINE connector in
+// A host wires a desk from a store, a sender (a connector in
 // production), and its staff directory; a connector hands it customer
 // messages; staff attend, reply and close.
 func Example() {
@@ -29,7 +29,7 @@ func Example() {
 		panic(err)
 	}
 	_, err = desk.CreateChannel(ctx, enquiry.Channel{
-		ID: "shop", Name: "Shop", Kind: "line",
+		ID: "shop", Name: "Shop", Kind: "social",
 		Routing: staffRule("alice"),
 		AutoMessages: automsg.Settings{
 			Welcome: automsg.Message{On: true, Text: "Thanks for your message!"},

@@ -16,7 +16,7 @@ func TestReceiveCutsALongTextAndSaysHowLongItWas(t *testing.T) {
 		want     string
 		original int // 0: not cut
 	}{
-		{"100,000 characters are cut to LINE's 5,000", 0,
+		{"100,000 characters are cut to the default 5,000", 0,
 			strings.Repeat("あ", 100000), strings.Repeat("あ", 5000), 100000},
 		{"5,000 characters are kept whole", 0,
 			strings.Repeat("x", 5000), strings.Repeat("x", 5000), 0},

@@ -32,7 +32,7 @@ const (
 )
 
 // MaxCustomerName caps a customer's display name, in UTF-16 code units:
-// LINE allows 20 characters (40 units if all are emoji); the margin keeps
+// platforms allow far shorter names (20 characters is common); the margin keeps
 // any real name whole, and the cap keeps a fault upstream from filling
 // every list staff see.
 const MaxCustomerName = 100

@@ -38,7 +38,7 @@ func events(sub *enquiry.Subscription) ([]string, enquiry.DeskEvent) {
 }
 
 func TestContentArrivesAfterTheMessageAndLiveViewsAreTold(t *testing.T) {
-	ref := enquiry.MediaRef{Kind: media.KindVideo, Format: "mp4", Size: 99, Key: "line/main/v1", Duration: time.Second}
+	ref := enquiry.MediaRef{Kind: media.KindVideo, Format: "mp4", Size: 99, Key: "media/main/v1", Duration: time.Second}
 	why := enquiry.UnsupportedNote{Kind: "video", Reason: "The content could not be downloaded."}
 	tests := []struct {
 		name   string

@@ -346,10 +346,28 @@ func (d *Desk) mayWrite(e *Enquiry, staff string) bool {
 func (d *Desk) Send(ctx context.Context, id, staff string, content Content) (Message, error) {
 	// Quotes and platform tokens come only from the desk (SendQuote).
 	content.Quote, content.ReadToken, content.QuoteToken = nil, "", ""
-	if err := d.check(ctx, &content); err != nil {
+	if err := d.checkFor(ctx, id, &content); err != nil {
 		return Message{}, err
 	}
 	return d.send(ctx, id, staff, content)
+}
+
+// checkFor checks content by the rules of enquiry id's channel kind, and
+// that the kind's reply window is open.
+func (d *Desk) checkFor(ctx context.Context, id string, content *Content) error {
+	e, err := d.store.Enquiry(ctx, id)
+	if err != nil {
+		return err
+	}
+	c, err := d.channel(ctx, e.Channel)
+	if err != nil {
+		return err
+	}
+	k := d.kind(c.ch.Kind)
+	if err := d.check(ctx, k, content); err != nil {
+		return err
+	}
+	return d.windowOpen(ctx, k, e)
 }
 
 // send is Send for content already checked.
@@ -378,11 +396,11 @@ func (d *Desk) send(ctx context.Context, id, staff string, content Content) (Mes
 	return msgs[0], nil
 }
 
-// check validates outbound content with the media policy.
-func (d *Desk) check(ctx context.Context, c *Content) error {
+// check validates outbound content with the media policy of kind k.
+func (d *Desk) check(ctx context.Context, k Kind, c *Content) error {
 	switch c.Kind {
 	case Text:
-		return d.policy.CheckText(c.Text)
+		return k.Policy.CheckText(c.Text)
 	case Sticker:
 		if c.Sticker == nil || c.Sticker.Package == "" || c.Sticker.ID == "" {
 			return invalid("sticker", "a sticker needs a package and a sticker ID", nil)
@@ -400,7 +418,7 @@ func (d *Desk) check(ctx context.Context, c *Content) error {
 			return err
 		}
 		defer b.Close()
-		v, err := d.policy.Check(b, b.Size())
+		v, err := k.Policy.Check(b, b.Size())
 		if err != nil {
 			return err
 		}
@@ -555,13 +573,24 @@ func (d *Desk) Handover(ctx context.Context, id string) (Enquiry, error) {
 // and addressed to them (Direct), and if it is closed before the customer
 // answers, routing offers the answer to that staff member first (through
 // a routing rule's engagement branch). It fails with ErrBlocked, opening
-// nothing, when the customer blocked the account.
+// nothing, when the customer blocked the account, and with
+// ErrWindowClosed on a channel whose kind has a Kind.ReplyWindow: a new
+// enquiry holds no customer message, so its window is closed.
 func (d *Desk) Engage(ctx context.Context, channel string, customer Customer, staff string, content Content) (Enquiry, Message, error) {
 	if customer.ID == "" || staff == "" {
 		return Enquiry{}, Message{}, invalid("customer", "engage needs a customer and a staff member", nil)
 	}
-	if err := d.check(ctx, &content); err != nil {
+	c, err := d.channel(ctx, channel)
+	if err != nil {
 		return Enquiry{}, Message{}, err
+	}
+	k := d.kind(c.ch.Kind)
+	if err := d.check(ctx, k, &content); err != nil {
+		return Enquiry{}, Message{}, err
+	}
+	if k.ReplyWindow > 0 {
+		// A new enquiry holds no customer message: its window is closed.
+		return Enquiry{}, Message{}, ErrWindowClosed
 	}
 	if err := d.blocked(ctx, channel, customer.ID); err != nil {
 		return Enquiry{}, Message{}, err

@@ -75,7 +75,7 @@ type Content struct {
 	State ContentState `json:"state,omitempty"`
 	// OriginalLength, when set, says Text was cut on the way in (to the
 	// desk's Config.MaxInboundText) and is how long the customer's text
-	// was, in UTF-16 code units as LINE counts: staff see the beginning
+	// was, in UTF-16 code units: staff see the beginning
 	// and are told the rest was not kept.
 	OriginalLength int `json:"originalLength,omitempty"`
 	// Quote, when set, is the message this one quotes: on a customer's
@@ -83,7 +83,7 @@ type Content struct {
 	// customer message staff quoted (see Desk.SendQuote).
 	Quote *Quote `json:"quote,omitempty"`
 	// ReadToken and QuoteToken are the platform's handles on an inbound
-	// message (for LINE: markAsReadToken and quoteToken): ReadToken marks
+	// message (opaque to the desk): ReadToken marks
 	// the customer's messages up to this one read (Desk.MarkRead),
 	// QuoteToken lets staff quote it. They are kept with the message and
 	// never shown or logged; the desk's API views leave them out.
@@ -148,8 +148,13 @@ const (
 	Pending DeliveryState = "pending"
 	Sent    DeliveryState = "sent"
 	Failed  DeliveryState = "failed"
+	// Delivered and Read: after Sent, the platform reported the message
+	// reached the customer's device, and that the customer read it (see
+	// Desk.DeliveryStatus). Platforms without such reports leave it Sent.
+	Delivered DeliveryState = "delivered"
+	Read      DeliveryState = "read"
 	// QuotaExhausted: not sent, because the account's message quota for
-	// the period was used up (ErrQuotaExhausted); a reply (free on LINE)
+	// the period was used up (ErrQuotaExhausted); a reply (free on some platforms)
 	// was not possible. It is final, as Failed is, and is never retried
 	// on its own: weeks later the message may no longer make sense. Staff
 	// may send it again once the quota allows.

@@ -34,8 +34,8 @@ type Inbound struct {
 	Standby bool
 }
 
-// Outbound is one request to send messages to a customer: up to five
-// messages, in order, as one platform request.
+// Outbound is one request to send messages to a customer: up to the
+// kind's Kind.MaxBatch messages, in order, as one platform request.
 type Outbound struct {
 	Channel  Channel
 	Customer Customer
@@ -47,10 +47,15 @@ type Outbound struct {
 	// by a desk process that has since died, may have used ReplyToken and
 	// got no answer. The sender must then not push after the token turns
 	// out used: the earlier attempt may have delivered the messages. While
-	// the token is fresh, LINE refusing it as used means just that (only
+	// the token is fresh, the platform refusing it as used means just that (only
 	// this send ever had it); once it is stale, the outcome is unknown.
 	ReplyRetry bool
-	Messages   []Message
+	// FreeUntil, when set, is until when the platform allows free-form
+	// messages to the customer (its Kind.ReplyWindow after their latest
+	// message): a sender refuses a send after it rather than send it to
+	// fail. Zero: the kind has no window.
+	FreeUntil time.Time
+	Messages  []Message
 	// RetryKey identifies this logical send (a UUID): the same key is
 	// used for every attempt, by any desk instance, so the platform
 	// accepts it at most once.
@@ -64,7 +69,7 @@ type Receipt struct {
 	Replied bool
 }
 
-// Sender sends messages to a customer on a platform; the LINE connector
+// Sender sends messages to a customer on a platform; each connector
 // implements it. Send returns only after the platform accepted or refused
 // the request. An error that has a `Retryable() bool` method returning
 // true leaves the messages pending for a later attempt; any other error is
@@ -74,7 +79,7 @@ type Sender interface {
 }
 
 // ReadMarker is implemented by a Sender whose platform shows customers
-// that their messages were read (the LINE connector does). MarkRead marks
+// that their messages were read. MarkRead marks
 // the customer's messages up to and including the one that carried token
 // (Content.ReadToken) as read. A connector whose platform has no read
 // marks does not implement it, and the desk marks nothing.

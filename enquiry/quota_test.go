@@ -14,7 +14,7 @@ import (
 type quotaErr struct{}
 
 func (quotaErr) Error() string {
-	return fmt.Sprintf("line: push: 429: You have reached your monthly limit. (%v)", enquiry.ErrQuotaExhausted)
+	return fmt.Sprintf("platform: push: 429: You have reached your monthly limit. (%v)", enquiry.ErrQuotaExhausted)
 }
 func (quotaErr) Unwrap() error   { return enquiry.ErrQuotaExhausted }
 func (quotaErr) Retryable() bool { return true }

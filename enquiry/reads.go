@@ -60,7 +60,7 @@ func (d *Desk) MarkRead(ctx context.Context, id, staff string) error {
 // markRead sends the newest read token of e's transcript, unless it was
 // sent before or nothing may be sent.
 func (d *Desk) markRead(ctx context.Context, c *deskChannel, e Enquiry) error {
-	rm, ok := d.sender.(ReadMarker)
+	rm, ok := d.kind(c.ch.Kind).Sender.(ReadMarker)
 	if !ok || e.Standby || c.ch.State == Suspended {
 		return nil
 	}
@@ -158,7 +158,7 @@ func (d *Desk) SendQuote(ctx context.Context, id, staff, quoted string, content 
 		return Message{}, invalid("quote", "the platform does not allow quoting this message", nil)
 	}
 	content.ReadToken, content.QuoteToken = "", ""
-	if err := d.check(ctx, &content); err != nil {
+	if err := d.checkFor(ctx, id, &content); err != nil {
 		return Message{}, err
 	}
 	content.Quote = &Quote{Message: q.ID, ExternalID: q.ExternalID, Text: excerpt(q.Content), Token: q.Content.QuoteToken}

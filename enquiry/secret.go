@@ -67,8 +67,7 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Credentials are the secrets a connector needs to talk to its platform.
-// For LINE: the channel secret (webhook signatures) and the channel access
-// token (API calls).
+// Typically a secret that signs its webhooks and a token for its API calls.
 type Credentials struct {
 	Secret Secret `json:"secret"`
 	Token  Secret `json:"token"`

@@ -47,7 +47,7 @@ type secretValue struct {
 
 func secretValues() []secretValue {
 	creds := enquiry.Credentials{Secret: channelSecret, Token: channelToken}
-	ch := enquiry.Channel{ID: "main", Name: "LINE", Kind: "line", Account: "Ubot", Credentials: creds, State: enquiry.Active}
+	ch := enquiry.Channel{ID: "main", Name: "Social", Kind: "social", Account: "Ubot", Credentials: creds, State: enquiry.Active}
 	acc := enquiry.Account{ID: "alice", First: "Alice", Last: "Chen", Role: enquiry.RoleAdmin, PasswordHash: passwordHash}
 	tok := enquiry.Token{ID: "0123456789abcdef", Staff: "alice", Hash: tokenHash, Created: time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC)}
 	sess := enquiry.Session{Hash: sessionHash, Staff: "alice", Created: tok.Created, Expires: tok.Created.Add(time.Hour)}

@@ -106,6 +106,7 @@ type Client struct {
 	base           string
 	api            *apiclient.Client
 	contentTimeout time.Duration
+	clock          enquiry.Clock
 }
 
 // NewClient returns a client with cfg's settings. It does no I/O.
@@ -119,7 +120,7 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Cl
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{base: strings.TrimRight(cmp.Or(cfg.APIBase, DefaultAPIBase), "/"),
-		contentTimeout: cmp.Or(max(cfg.ContentTimeout, 0), DefaultContentTimeout)}
+		contentTimeout: cmp.Or(max(cfg.ContentTimeout, 0), DefaultContentTimeout), clock: clock.Or(cfg.Clock)}
 	c.api = apiclient.New(apiclient.Config{
 		Service: service, HTTPClient: cfg.HTTPClient,
 		RateLimit: rate.Inf, EndpointLimits: map[string]rate.Limit{endpointMessages: cmp.Or(cfg.Throughput, DefaultThroughput)},

@@ -31,9 +31,20 @@
 //	wa := whatsapp.NewClient(whatsapp.Config{})
 //	id, err := wa.SendText(ctx, whatsapp.Number{PhoneNumberID: pn, Token: tok}, customer, "Hello", "")
 //
-// Not here yet: the connector's place in the desk (its inbox and outbox,
-// media download into blob storage, delivery statuses for staff,
-// diagnostics).
+// In the desk: a Webhook is an Intake whose Recorder appends each
+// message and status to the durable inbox (package inbox) before Meta is
+// answered; its workers hand each customer's events, in order, to the
+// desk (Desk.Receive), download media by WhatsApp's rules into the blob
+// store, and turn statuses into delivery states staff see
+// (Desk.DeliveryStatus). A redelivered message or status changes
+// nothing. DeskKind gives the desk WhatsApp's rules and DeskSender,
+// which refuses a send after the 24-hour window up front.
+//
+//	desk, _ := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: whatsapp.DeskKind(wa)}})
+//	hook := whatsapp.NewWebhook(whatsapp.WebhookConfig{Apps: apps, Events: store, Desk: desk, Content: wa, Blobs: blobs, Channels: desk})
+//
+// Not here yet: sending media from the desk (it needs an upload to the
+// Cloud API) and template messages; a diagnostics check.
 //
 // Package whatsapp/whatsapptest is a fake Cloud API platform for tests.
 package whatsapp

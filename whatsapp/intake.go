@@ -186,3 +186,17 @@ func (in *Intake) app(ctx context.Context, rw http.ResponseWriter, r *http.Reque
 	}
 	return App{}, false
 }
+
+// StaticApps is an Apps from a fixed map of channel ID to App, for hosts
+// that configure their WhatsApp channels at start. Only read, it is safe
+// for concurrent use.
+type StaticApps map[string]App
+
+// App returns the channel's App, or enquiry.ErrNotFound.
+func (a StaticApps) App(_ context.Context, channel string) (App, error) {
+	app, ok := a[channel]
+	if !ok {
+		return App{}, enquiry.ErrNotFound
+	}
+	return app, nil
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line/linedesk"
+	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
 )
 
 func main() {
@@ -54,13 +55,22 @@ type config struct {
 	// same across restarts so a restart resumes at once what a crash cut
 	// off; unique among replicas. Default: host name and listen port.
 	Instance string
-	Demo     bool // no LINE credentials: run the embedded fake platform
+	Demo     bool // no LINE or WhatsApp credentials: run the embedded fake platform
+	// WhatsApp is the channel wa from the WHATSAPP_ variables, when Wa.
+	WhatsApp whatsappdesk.Config
+	Wa       bool
+	// DemoWhatsApp is DESK_DEMO_WHATSAPP=1: the demo adds channel wa on a
+	// fake WhatsApp platform, with a WhatsApp customer on the phone.
+	DemoWhatsApp bool
 
 	// limits and streams are the HTTP server's and the event stream's
 	// limits; zero fields mean the production values. Tests set short ones.
 	limits  httpLimits
 	streams deskhttp.StreamLimits
 }
+
+// lineOff reports that no LINE channel is configured (WhatsApp alone).
+func (c config) lineOff() bool { return c.Secret == "" && !c.Demo }
 
 // hostname is os.Hostname, replaced in tests.
 var hostname = os.Hostname
@@ -79,13 +89,14 @@ func defaultInstance(addr string) string {
 	return host + ":" + port
 }
 
-func configFrom(getenv func(string) string) (config, error) {
-	c := config{
+func configFrom(getenv func(string) string) (c config, err error) {
+	c = config{
 		Addr: getenv("DESK_ADDR"), Token: getenv("DESK_TOKEN"),
 		Secret: getenv("LINE_CHANNEL_SECRET"), AccessToken: getenv("LINE_CHANNEL_ACCESS_TOKEN"),
 		APIBase: getenv("LINE_API_BASE"), DataAPIBase: getenv("LINE_DATA_API_BASE"),
 		DatabaseURL: getenv("DESK_DATABASE_URL"), Instance: getenv("DESK_INSTANCE"),
 		PublicURL: getenv("DESK_PUBLIC_URL"), AdminPassword: enquiry.Secret(getenv("DESK_ADMIN_PASSWORD")),
+		DemoWhatsApp: getenv("DESK_DEMO_WHATSAPP") == "1",
 	}
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8080"
@@ -93,9 +104,13 @@ func configFrom(getenv func(string) string) (config, error) {
 	if c.Instance == "" {
 		c.Instance = defaultInstance(c.Addr)
 	}
+	if c.WhatsApp, c.Wa, err = whatsappdesk.FromEnv(getenv); err != nil {
+		return c, err
+	}
+	c.WhatsApp.Instance = c.Instance
 	switch {
 	case c.Secret == "" && c.AccessToken == "":
-		c.Demo = true
+		c.Demo = !c.Wa
 	case c.Secret == "" || c.AccessToken == "":
 		return c, errors.New("set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN (or neither, for the demo)")
 	}
@@ -145,6 +160,11 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	go func() { served <- hs.Serve(ln) }()
 
 	mode := "LINE channel main, webhook " + linedesk.WebhookURL(srv.publicURL(), "main")
+	if wa := "WhatsApp channel wa, webhook " + srv.publicURL() + "/webhook/whatsapp/wa"; cfg.Wa && cfg.lineOff() {
+		mode = wa
+	} else if cfg.Wa {
+		mode += "; " + wa
+	}
 	if cfg.Demo {
 		mode = "demo: fake LINE platform and customer phone built in"
 	}

@@ -3,15 +3,20 @@ package main
 import (
 	"cmp"
 	"context"
-	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
 
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linedesk"
+	"github.com/socialdesk/socialdesk/media"
+	"github.com/socialdesk/socialdesk/whatsapp"
+	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
 )
 
 // server is the desk host: the desk, its LINE connector, the desk's HTTP
@@ -27,6 +32,8 @@ type server struct {
 	mux     *http.ServeMux
 	line    *line.Client
 	webhook *line.Webhook
+	wa      *whatsappdesk.Setup // WhatsApp channel wa, when configured
+	waHook  *whatsapp.Webhook
 	demo    *demo.Demo // demo mode only
 	baseURL string     // where the server listens, once known
 
@@ -46,11 +53,26 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	s.closers = append(s.closers, closeStore)
 	s.connect()
 	feed, blobs := &enquiry.Feed{}, &enquiry.MemBlobs{}
-	s.desk, err = enquiry.New(enquiry.Config{Store: store, Sender: s.line, Directory: s.roster, Sink: feed, Blobs: blobs, Logger: log, Instance: cfg.Instance})
+	kinds := map[string]enquiry.Kind{"line": {Sender: s.line, Policy: media.LINE}}
+	if s.cfg.Wa { // set by the variables, or by connect in demo mode
+		s.wa = whatsappdesk.New(s.cfg.WhatsApp)
+		kinds[whatsapp.ChannelKind] = s.wa.Kind()
+	}
+	s.desk, err = enquiry.New(enquiry.Config{Store: store, Kinds: kinds, Directory: s.roster, Sink: feed, Blobs: blobs, Logger: log, Instance: cfg.Instance})
 	if err != nil {
 		return nil, err
 	}
-	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: store, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
+	var lineEvents inbox.Store = store
+	if s.wa != nil { // one store, two connectors: LINE's workers leave wa alone
+		lineEvents = inbox.Only(store, func(ch string) bool { return ch != whatsappdesk.ChannelID })
+	}
+	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: lineEvents, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
+	connectors := []deskhttp.Connector{linedesk.Connector(linedesk.Config{Client: s.line, Store: store, PublicURL: s.publicURL, Offline: cfg.Demo})}
+	if s.wa != nil {
+		connectors = append(connectors, whatsappdesk.Connector())
+		s.waHook = s.wa.Webhook(store, s.desk, blobs, log)
+		s.mux.Handle(whatsappdesk.Webhook, s.waHook)
+	}
 	auth := deskhttp.Open() // loopback only: configFrom refuses others
 	if cfg.Token != "" {
 		auth = deskhttp.ServiceToken(cfg.Token)
@@ -61,7 +83,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	}
 	s.http, err = deskhttp.New(deskhttp.Config{
 		Desk: s.desk, Feed: feed, Roster: s.roster, Blobs: blobs, Auth: auth, Accounts: s.staff, Sessions: s.staff, Logger: log,
-		Connectors: []deskhttp.Connector{linedesk.Connector(linedesk.Config{Client: s.line, Store: store, PublicURL: s.publicURL, Offline: cfg.Demo})},
+		Connectors: connectors,
 		Console:    console,
 		Limits:     deskhttp.Limits{Body: cfg.limits.Body, Write: cfg.limits.Write, Streams: cfg.streams},
 	})
@@ -101,6 +123,9 @@ func (s *server) start(ctx context.Context) error {
 func (s *server) Shutdown(ctx context.Context) error {
 	s.http.EndStreams()
 	err := s.webhook.Shutdown(ctx)
+	if s.waHook != nil {
+		err = errors.Join(err, s.waHook.Shutdown(ctx))
+	}
 	if s.cancel != nil {
 		s.cancel()
 	}

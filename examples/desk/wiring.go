@@ -11,6 +11,7 @@ import (
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linedesk"
+	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
 )
 
 // store is the desk's store and the webhook's durable inbox in one:
@@ -36,6 +37,12 @@ func (s *server) connect() {
 		s.demo = demo.New()
 		s.closers = append(s.closers, s.demo.Platform.Close)
 		lc.APIBase, lc.DataAPIBase = s.demo.Platform.URL(), s.demo.Platform.DataURL()
+	}
+	if s.cfg.Demo && s.cfg.DemoWhatsApp {
+		wa := s.demo.StartWhatsApp()
+		s.closers = append(s.closers, wa.Close)
+		s.cfg.Wa, s.cfg.WhatsApp = true, whatsappdesk.Config{AccessToken: demo.WAToken, AppSecret: demo.WASecret,
+			VerifyToken: demo.WAVerify, PhoneNumberID: demo.WAPhone, APIBase: wa.URL(), Instance: s.cfg.Instance}
 	}
 	s.line = line.NewClient(lc)
 }
@@ -85,6 +92,19 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 // left pending, and LINE's webhook test can reach the server, which
 // serves once start returns.
 func (s *server) startConnector(ctx context.Context) error {
+	if s.wa != nil {
+		if err := s.wa.EnsureChannel(ctx, s.desk, enquiry.Channel{Routing: demo.Routing(), AutoMessages: demo.AutoMessages}); err != nil {
+			return err
+		}
+		s.wg.Go(func() { s.waHook.Run(ctx) })
+		if s.demo != nil {
+			s.demo.WAWebhook = s.baseURL + "/webhook/whatsapp/" + whatsappdesk.ChannelID
+		}
+	}
+	if s.cfg.lineOff() {
+		s.wg.Go(func() { s.webhook.Run(ctx) }) // for an earlier run's events
+		return nil
+	}
 	ch, err := s.setUpChannel(ctx)
 	if err != nil {
 		return err

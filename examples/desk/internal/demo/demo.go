@@ -22,6 +22,7 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line/linetest"
 	"github.com/socialdesk/socialdesk/routing"
+	"github.com/socialdesk/socialdesk/whatsapp/whatsapptest"
 )
 
 // The demo's fake LINE Official Account.
@@ -32,6 +33,17 @@ const (
 	// ChannelID is the demo channel's ID.
 	ChannelID = "demo"
 )
+
+// The demo's fake WhatsApp business number (channel wa).
+const (
+	WAPhone  = "100000000000001"
+	WAToken  = "demo-whatsapp-access-token"
+	WASecret = "demo-whatsapp-app-secret"
+	WAVerify = "demo-whatsapp-verify-token"
+)
+
+// waCustomer is the customer phone's WhatsApp user, beside the LINE ones.
+var waCustomer = linetest.User{ID: "15550100001", DisplayName: "Lucía Gómez (WhatsApp)"}
 
 // demoCustomers are the LINE users of the customer phone.
 var demoCustomers = []linetest.User{
@@ -47,7 +59,11 @@ type Demo struct {
 	Platform *linetest.Platform
 	// Webhook is the desk's own webhook URL for the demo channel.
 	Webhook string
-	client  *http.Client
+	// WhatsApp is the fake Cloud API of channel wa; WAWebhook the desk's
+	// webhook URL for it, set before its customer sends.
+	WhatsApp  *whatsapptest.Platform
+	WAWebhook string
+	client    *http.Client
 
 	mu     sync.Mutex
 	sent   map[string][]phoneMessage // what each customer sent
@@ -80,6 +96,23 @@ func New() *Demo {
 	return &Demo{Platform: p, client: &http.Client{Timeout: 10 * time.Second}, sent: map[string][]phoneMessage{}, quoted: map[string]string{}}
 }
 
+// StartWhatsApp starts the fake WhatsApp platform of channel wa, whose
+// customer then joins the phone's LINE customers; Close it when done.
+// Call it before serving.
+func (d *Demo) StartWhatsApp() *whatsapptest.Platform {
+	d.WhatsApp = whatsapptest.New()
+	d.WhatsApp.AddPhoneNumber(whatsapptest.PhoneNumber{ID: WAPhone, DisplayPhoneNumber: "+1 555 010 0000", Token: WAToken, AppSecret: WASecret})
+	return d.WhatsApp
+}
+
+// customers are the phone's customers: LINE's, and WhatsApp's when started.
+func (d *Demo) customers() []linetest.User {
+	if d.WhatsApp == nil {
+		return demoCustomers
+	}
+	return append(demoCustomers[:len(demoCustomers):len(demoCustomers)], waCustomer)
+}
+
 // Routes mounts the phone page's API on mux.
 func (d *Demo) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /demo/customers", d.listCustomers)
@@ -88,7 +121,7 @@ func (d *Demo) Routes(mux *http.ServeMux) {
 }
 
 func (d *Demo) customer(id string) (linetest.User, bool) {
-	for _, u := range demoCustomers {
+	for _, u := range d.customers() {
 		if u.ID == id {
 			return u, true
 		}
@@ -101,9 +134,9 @@ func (d *Demo) listCustomers(w http.ResponseWriter, r *http.Request) {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	}
-	out := make([]c, len(demoCustomers))
-	for i, u := range demoCustomers {
-		out[i] = c{u.ID, u.DisplayName}
+	var out []c
+	for _, u := range d.customers() {
+		out = append(out, c{u.ID, u.DisplayName})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"customers": out})
 }
@@ -124,6 +157,10 @@ func (d *Demo) send(w http.ResponseWriter, r *http.Request) {
 		Image string `json:"image"` // base64
 	}
 	if !readJSON(w, r, &b) {
+		return
+	}
+	if u.ID == waCustomer.ID {
+		d.sendWhatsApp(w, r, u, b.Text)
 		return
 	}
 	// The platform's tokens, as LINE sends them: the reply token, and the
@@ -198,6 +235,9 @@ func (d *Demo) phone(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	out := append([]phoneMessage(nil), d.sent[u.ID]...)
+	for _, m := range d.whatsAppReceived(u.ID) {
+		out = append(out, phoneMessage{From: "desk", Kind: m.Type, Text: m.Text, Time: m.Time})
+	}
 	for _, del := range append(d.Platform.Replies(), d.Platform.Pushes()...) {
 		if del.To != u.ID {
 			continue
@@ -212,6 +252,44 @@ func (d *Demo) phone(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	writeJSON(w, http.StatusOK, map[string]any{"customer": map[string]string{"id": u.ID, "name": u.DisplayName}, "messages": out})
+}
+
+func (d *Demo) whatsAppReceived(id string) []whatsapptest.Sent {
+	if d.WhatsApp == nil || id != waCustomer.ID {
+		return nil
+	}
+	return d.WhatsApp.Received(id)
+}
+
+// sendWhatsApp posts the WhatsApp customer's text to the desk as a signed
+// WhatsApp webhook; the demo's WhatsApp customer sends text only.
+func (d *Demo) sendWhatsApp(w http.ResponseWriter, r *http.Request, u linetest.User, text string) {
+	if text == "" {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", `the WhatsApp customer sends {"text":…}`)
+		return
+	}
+	body := d.WhatsApp.Deliver(WAPhone, whatsapptest.Text(u.ID, text, whatsapptest.WithName(u.DisplayName)))
+	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, d.WAWebhook, bytes.NewReader(body))
+	if err != nil {
+		writeError(w, http.StatusBadGateway, "webhook_failed", err.Error())
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Hub-Signature-256", whatsapptest.SignBody(WASecret, body))
+	resp, err := d.client.Do(req)
+	if err != nil {
+		writeError(w, http.StatusBadGateway, "webhook_failed", err.Error())
+		return
+	}
+	resp.Body.Close()
+	msg := phoneMessage{From: "customer", Kind: "text", Text: text, Time: time.Now(), Status: "delivered"}
+	if resp.StatusCode != http.StatusOK {
+		msg.Status = fmt.Sprintf("webhook answered %d", resp.StatusCode)
+	}
+	d.mu.Lock()
+	d.sent[u.ID] = append(d.sent[u.ID], msg)
+	d.mu.Unlock()
+	writeJSON(w, http.StatusAccepted, map[string]any{"ok": resp.StatusCode == http.StatusOK, "webhookStatus": resp.StatusCode})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,0 +1,182 @@
+package whatsapp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/internal/retry"
+	"github.com/socialdesk/socialdesk/media"
+)
+
+// errLater tells the inbox that an event failed for now.
+var errLater = errors.New("whatsapp: handling the event failed for now; it is retried later")
+
+// statusPatience is how long a status whose message the desk has not
+// recorded as sent yet is retried before it is dropped.
+const statusPatience = 10 * time.Minute
+
+// handle is the inbox's Handler: one message or status, to the desk.
+func (w *Webhook) handle(ctx context.Context, ev inbox.Event) error {
+	var e event
+	if err := json.Unmarshal(ev.Payload, &e); err != nil {
+		w.log.ErrorContext(ctx, "whatsapp webhook: recorded event unreadable; dropped", "channel", ev.Channel, "event", ev.ID, "err", err)
+		return nil
+	}
+	var err error
+	switch {
+	case e.Message != nil:
+		err = w.message(ctx, ev.Channel, e.Message)
+	case e.Status != nil:
+		err = w.status(ctx, ev, e.Status)
+	}
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	w.log.WarnContext(ctx, "whatsapp webhook: handing an event to the desk failed; retried later", "channel", ev.Channel, "event", ev.ID, "err", err)
+	return errLater
+}
+
+// message records a customer message, then fetches its media, if any.
+func (w *Webhook) message(ctx context.Context, channel string, m *Message) error {
+	c := content(m)
+	fetch := m.Media != nil && c.Kind != enquiry.Unsupported
+	if fetch && (w.content == nil || w.blobs == nil) {
+		c = unsupported(m.Type, "", "The customer sent "+article(m.Type)+"; content download is not configured.")
+		fetch = false
+	}
+	if fetch {
+		c.State = enquiry.ContentPending
+	}
+	r, err := w.desk.Receive(ctx, enquiry.Inbound{
+		Channel: channel, Customer: enquiry.Customer{ID: m.From, Name: m.ProfileName},
+		ExternalID: m.ID, Time: m.Time, Content: c,
+	})
+	if err != nil {
+		return err
+	}
+	if r.ReusedID {
+		w.log.WarnContext(ctx, "whatsapp webhook: a message ID another customer's message had; recorded as this customer's", "channel", channel, "message", m.ID)
+	}
+	if !fetch || r.Message.Content.State != enquiry.ContentPending {
+		return nil
+	}
+	return w.fetch(ctx, channel, r.Message.ID, m)
+}
+
+// fetch downloads a message's media into the blob store and settles the
+// desk's message: attached, or unavailable with the reason. A failure for
+// now leaves it pending and returns the error, so the event is retried.
+func (w *Webhook) fetch(ctx context.Context, channel, message string, m *Message) error {
+	ch, err := w.channels.Channel(ctx, channel)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	_, v, err := w.content.Download(ctx, numberOf(ch), m.Media.ID, m.Type, media.WhatsApp, &buf)
+	var me *media.Error
+	switch {
+	case errors.As(err, &me):
+		return w.desk.ContentUnavailable(ctx, message, enquiry.UnsupportedNote{Kind: m.Type, Code: string(me.Code), Reason: me.Reason})
+	case err != nil && retry.Retryable(err):
+		return err
+	case err != nil:
+		return w.desk.ContentUnavailable(ctx, message, enquiry.UnsupportedNote{Kind: m.Type, Reason: "WhatsApp did not give the content: " + err.Error()})
+	}
+	key := "whatsapp/" + channel + "/" + m.ID
+	size, err := w.blobs.Put(ctx, key, &buf)
+	if err != nil {
+		return err
+	}
+	return w.desk.AttachContent(ctx, message, enquiry.MediaRef{Kind: v.Kind, Format: v.Format, Size: size, Key: key})
+}
+
+// status records a delivery status on the message it names.
+func (w *Webhook) status(ctx context.Context, ev inbox.Event, s *Status) error {
+	r := enquiry.StatusReport{RequestID: s.ID, At: s.Time}
+	switch s.Status {
+	case StatusDelivered:
+		r.State = enquiry.Delivered
+	case StatusRead:
+		r.State = enquiry.Read
+	case StatusFailed:
+		r.State, r.Reason = enquiry.Failed, "WhatsApp could not deliver it"
+		if len(s.Errors) > 0 {
+			p := s.Errors[0]
+			r.Reason = fmt.Sprintf("WhatsApp could not deliver it (code %d: %s)", p.Code, cmpOr(p.Message, p.Title))
+		}
+	default:
+		return nil // "sent" the desk knows from the send's answer
+	}
+	err := w.desk.DeliveryStatus(ctx, ev.Channel, s.RecipientID, r)
+	if errors.Is(err, enquiry.ErrNotFound) {
+		if time.Since(ev.Received) < statusPatience {
+			return err // the desk may not have recorded the send yet
+		}
+		return nil
+	}
+	return err
+}
+
+// content is what the desk records of a customer message.
+func content(m *Message) enquiry.Content {
+	c := enquiry.Content{ReadToken: m.ID, QuoteToken: m.ID}
+	if m.Context != nil && m.Context.ID != "" {
+		c.Quote = &enquiry.Quote{ExternalID: m.Context.ID}
+	}
+	switch m.Kind {
+	case TypeText:
+		c.Kind, c.Text = enquiry.Text, m.Text
+	case TypeInteractive, TypeButton:
+		c.Kind, c.Text = enquiry.Text, m.Text
+	case TypeImage:
+		c.Kind = enquiry.Image
+	case TypeVideo:
+		c.Kind = enquiry.Video
+	case TypeAudio:
+		c.Kind = enquiry.Audio
+	case TypeLocation:
+		c.Kind = enquiry.Text
+		if l := m.Location; l != nil {
+			c.Text = strings.TrimSpace(fmt.Sprintf("Location: %s %s (%.6f, %.6f)", l.Name, l.Address, l.Latitude, l.Longitude))
+		}
+	default:
+		n := unsupported(m.Type, "", "The customer sent "+article(m.Type)+", which the desk does not show.")
+		n.ReadToken, n.QuoteToken, n.Quote = c.ReadToken, c.QuoteToken, c.Quote
+		return n
+	}
+	if c.Kind == enquiry.Text && c.Text == "" {
+		c.Text = "(empty " + m.Type + " message)"
+	}
+	return c
+}
+
+func unsupported(kind, code, reason string) enquiry.Content {
+	return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: kind, Code: code, Reason: reason}}
+}
+
+func article(kind string) string {
+	if kind == "" {
+		return "a message"
+	}
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind + " message"
+	}
+	return "a " + kind + " message"
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

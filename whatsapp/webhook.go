@@ -1,0 +1,176 @@
+package whatsapp
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
+)
+
+// Desk is what the webhook's workers hand customers' messages to;
+// *enquiry.Desk implements it. Its methods must be safe for concurrent use
+// and idempotent for a repeated ExternalID (the workers may repeat a call
+// after a crash or a failed acknowledgement).
+type Desk interface {
+	Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Received, error)
+	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
+	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
+	// DeliveryStatus records what the platform said became of a sent
+	// message, named by the receipt's request ID.
+	DeliveryStatus(ctx context.Context, channel, customer string, s enquiry.StatusReport) error
+}
+
+var _ Desk = (*enquiry.Desk)(nil)
+
+// WebhookConfig configures a Webhook. Apps, Events and Desk are required;
+// every other zero field means its documented default.
+type WebhookConfig struct {
+	// Apps finds a channel's app secret and verify token.
+	Apps Apps
+	// Events is the durable inbox: every message and status is recorded
+	// here before the webhook answers Meta, and marked done once the desk
+	// has it. enquiry.MemStore and enquiry/postgres are inboxes. It may be
+	// shared with other connectors: the workers handle only the events of
+	// channels Apps knows (inbox.Only); give the others' workers a store
+	// that leaves these channels out.
+	Events inbox.Store
+	// Desk receives the customers' messages and the statuses.
+	Desk Desk
+	// Content downloads customers' media; with Blobs, where it is kept.
+	// When either is nil, media are recorded as unsupported ("content
+	// download is not configured").
+	Content *Client
+	Blobs   enquiry.BlobStore
+	// Channels tells a channel's phone number and token, for downloads
+	// (enquiry.Store and *enquiry.Desk implement it); needed with Content.
+	Channels interface {
+		Channel(ctx context.Context, id string) (enquiry.Channel, error)
+	}
+	// ChannelID, MaxBodyBytes and ReadTimeout are IntakeConfig's.
+	ChannelID    func(r *http.Request) string
+	MaxBodyBytes int64
+	ReadTimeout  time.Duration
+	// Workers, QueueSize, RetryInterval, KeepEvents and Instance are
+	// inbox.Options'.
+	Workers       int
+	QueueSize     int
+	RetryInterval time.Duration
+	KeepEvents    time.Duration
+	Instance      string
+	// Logger receives structured logs (default slog.Default()), never a
+	// secret or a message's text.
+	Logger *slog.Logger
+	// Clock stamps arrivals (default the real time).
+	Clock enquiry.Clock
+}
+
+// Webhook receives WhatsApp's webhook requests for many channels and hands
+// what they carry to the desk, in the same shape as line.Webhook: the
+// intake (an Intake) verifies each body and appends its messages and
+// statuses to the durable inbox before answering, so nothing accepted is
+// lost; Run's workers (package inbox) hand each customer's events, in
+// order, to the desk. A redelivered message or status (same ID) is dropped
+// by the inbox and changes nothing. It is an http.Handler, safe for
+// concurrent use.
+type Webhook struct {
+	intake   *Intake
+	events   inbox.Store
+	desk     Desk
+	content  *Client
+	blobs    enquiry.BlobStore
+	channels interface {
+		Channel(ctx context.Context, id string) (enquiry.Channel, error)
+	}
+	log   *slog.Logger
+	inbox *inbox.Workers
+}
+
+// NewWebhook returns a Webhook for cfg. It does no I/O. It panics if
+// cfg.Apps, cfg.Events or cfg.Desk is nil: a wiring mistake.
+func NewWebhook(cfg WebhookConfig) *Webhook {
+	if cfg.Apps == nil || cfg.Events == nil || cfg.Desk == nil {
+		panic("whatsapp: NewWebhook needs WebhookConfig.Apps, Events and Desk")
+	}
+	// The store may be shared with other connectors' webhooks: these
+	// workers take only the events of channels Apps knows.
+	events := inbox.Only(cfg.Events, func(channel string) bool {
+		_, err := cfg.Apps.App(context.Background(), channel)
+		return err == nil
+	})
+	w := &Webhook{events: events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels, log: cfg.Logger}
+	if w.log == nil {
+		w.log = slog.Default()
+	}
+	if w.channels == nil {
+		w.content = nil
+	}
+	w.intake = NewIntake(IntakeConfig{Apps: cfg.Apps, Recorder: recorder{w}, ChannelID: cfg.ChannelID,
+		MaxBodyBytes: cfg.MaxBodyBytes, ReadTimeout: cfg.ReadTimeout, Logger: w.log, Clock: cfg.Clock})
+	w.inbox = inbox.New(events, w.handle, inbox.Options{Workers: cfg.Workers, QueueSize: cfg.QueueSize,
+		RetryInterval: cfg.RetryInterval, KeepEvents: cfg.KeepEvents, Instance: cfg.Instance, Logger: w.log, Clock: cfg.Clock})
+	return w
+}
+
+// ServeHTTP answers one request as Intake.ServeHTTP does: GET is the
+// verification handshake; a POSTed body is verified, parsed and recorded
+// in the inbox (500 when it cannot be, so Meta redelivers) before the 200.
+func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) { w.intake.ServeHTTP(rw, r) }
+
+// Run hands recorded events to the desk until ctx is done or Shutdown
+// has drained the queue (see inbox.Workers.Run). It returns
+// inbox.ErrRunning when already running.
+func (w *Webhook) Run(ctx context.Context) error { return w.inbox.Run(ctx) }
+
+// Shutdown stops queueing new events (they are still recorded), waits
+// until the queued ones are handled or ctx is done, and makes Run return.
+func (w *Webhook) Shutdown(ctx context.Context) error { return w.inbox.Shutdown(ctx) }
+
+// event is an inbox payload: one message or one status.
+type event struct {
+	Message *Message `json:"message,omitempty"`
+	Status  *Status  `json:"status,omitempty"`
+}
+
+// recorder appends a notification's messages and statuses to the inbox.
+type recorder struct{ w *Webhook }
+
+// Record implements Recorder: a message's event ID is its message ID, a
+// status's "status:" and its EventID; both are keyed by the customer.
+func (r recorder) Record(ctx context.Context, channel string, n Notification, received time.Time) error {
+	var evs []inbox.Event
+	add := func(id, key string, e event) error {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		evs = append(evs, inbox.Event{Channel: channel, ID: id, Key: key, Received: received, Payload: b})
+		return nil
+	}
+	for _, c := range n.Changes {
+		for i := range c.Messages {
+			m := &c.Messages[i]
+			if err := add(m.ID, m.From, event{Message: m}); err != nil {
+				return err
+			}
+		}
+		for i := range c.Statuses {
+			s := &c.Statuses[i]
+			if err := add("status:"+s.EventID(), s.RecipientID, event{Status: s}); err != nil {
+				return err
+			}
+		}
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	fresh, err := r.w.events.AppendEvents(ctx, evs)
+	if err != nil {
+		return err
+	}
+	r.w.inbox.Offer(fresh)
+	return nil
+}
