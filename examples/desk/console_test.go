@@ -239,7 +239,7 @@ func browserTestServer(t *testing.T, cfg config) (url string, browser context.Co
 	if err := chromedp.Do(browser); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	setUpDemoChannel(t, ts.URL, cfg.Token)
+	setUpDemoChannel(t, ts.URL, cfg.Token.Reveal())
 	return ts.URL, browser, dir, s
 }
 

@@ -37,16 +37,16 @@ func main() {
 
 // config is the desk's configuration, from the environment.
 type config struct {
-	Addr  string // DESK_ADDR
-	Token string // DESK_TOKEN: bearer token every /api request needs
+	Addr  string         // DESK_ADDR
+	Token enquiry.Secret // DESK_TOKEN: bearer token every /api request needs
 	// AdminPassword is DESK_ADMIN_PASSWORD: the built-in admin account's
 	// password; without it there is no such account.
 	AdminPassword enquiry.Secret
-	Secret        string // LINE_CHANNEL_SECRET
-	AccessToken   string // LINE_CHANNEL_ACCESS_TOKEN
-	APIBase       string // LINE_API_BASE
-	DataAPIBase   string // LINE_DATA_API_BASE
-	DatabaseURL   string // DESK_DATABASE_URL: use PostgreSQL
+	Secret        enquiry.Secret // LINE_CHANNEL_SECRET
+	AccessToken   enquiry.Secret // LINE_CHANNEL_ACCESS_TOKEN
+	APIBase       string         // LINE_API_BASE
+	DataAPIBase   string         // LINE_DATA_API_BASE
+	DatabaseURL   string         // DESK_DATABASE_URL: use PostgreSQL
 	// PublicURL is DESK_PUBLIC_URL: where LINE reaches this desk, e.g.
 	// https://desk.example.com; the set-up checks expect each channel's
 	// webhook URL under it. Default: the listen address.
@@ -91,8 +91,8 @@ func defaultInstance(addr string) string {
 
 func configFrom(getenv func(string) string) (c config, err error) {
 	c = config{
-		Addr: getenv("DESK_ADDR"), Token: getenv("DESK_TOKEN"),
-		Secret: getenv("LINE_CHANNEL_SECRET"), AccessToken: getenv("LINE_CHANNEL_ACCESS_TOKEN"),
+		Addr: getenv("DESK_ADDR"), Token: enquiry.Secret(getenv("DESK_TOKEN")),
+		Secret: enquiry.Secret(getenv("LINE_CHANNEL_SECRET")), AccessToken: enquiry.Secret(getenv("LINE_CHANNEL_ACCESS_TOKEN")),
 		APIBase: getenv("LINE_API_BASE"), DataAPIBase: getenv("LINE_DATA_API_BASE"),
 		DatabaseURL: getenv("DESK_DATABASE_URL"), Instance: getenv("DESK_INSTANCE"),
 		PublicURL: getenv("DESK_PUBLIC_URL"), AdminPassword: enquiry.Secret(getenv("DESK_ADMIN_PASSWORD")),

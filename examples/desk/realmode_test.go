@@ -159,18 +159,26 @@ func TestRealModeChannelIsNamedFromLINEAndRingsEveryAvailableStaffMember(t *test
 	}
 }
 
-func TestConfigNeverPrintsTheAdminPassword(t *testing.T) {
-	const password = "admin-password-do-not-print"
-	cfg, err := configFrom(func(k string) string { return map[string]string{"DESK_ADMIN_PASSWORD": password}[k] })
+func TestConfigNeverPrintsASecret(t *testing.T) {
+	env := map[string]string{
+		"DESK_ADMIN_PASSWORD": "admin-password-do-not-print", "DESK_TOKEN": "desk-token-do-not-print",
+		"LINE_CHANNEL_SECRET": "line-secret-do-not-print", "LINE_CHANNEL_ACCESS_TOKEN": "line-token-do-not-print",
+		"WHATSAPP_ACCESS_TOKEN": "wa-token-do-not-print", "WHATSAPP_APP_SECRET": "wa-secret-do-not-print",
+		"WHATSAPP_VERIFY_TOKEN": "wa-verify-do-not-print", "WHATSAPP_PHONE_NUMBER_ID": "123",
+	}
+	cfg, err := configFrom(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.AdminPassword.Reveal() != password {
-		t.Fatalf("DESK_ADMIN_PASSWORD was not read")
+	if cfg.AdminPassword.Reveal() != env["DESK_ADMIN_PASSWORD"] || cfg.Token.Reveal() != env["DESK_TOKEN"] || cfg.Secret.Reveal() != env["LINE_CHANNEL_SECRET"] {
+		t.Fatalf("the secrets were not read")
 	}
-	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
-		if got := fmt.Sprintf(format, cfg); strings.Contains(got, password) {
-			t.Errorf("%s of the config holds the admin password: %s", format, got)
+	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		got := fmt.Sprintf(format, cfg)
+		for k, v := range env {
+			if strings.HasSuffix(v, "do-not-print") && (strings.Contains(got, v) || strings.Contains(got, fmt.Sprintf("%x", v))) {
+				t.Errorf("%s of the config holds %s: %s", format, k, got)
+			}
 		}
 	}
 }

@@ -75,7 +75,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	}
 	auth := deskhttp.Open() // loopback only: configFrom refuses others
 	if cfg.Token != "" {
-		auth = deskhttp.ServiceToken(cfg.Token)
+		auth = deskhttp.ServiceToken(cfg.Token.Reveal())
 	}
 	console := deskhttp.Console{Demo: cfg.Demo, Channel: "main"}
 	if cfg.Demo {

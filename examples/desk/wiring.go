@@ -75,7 +75,7 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 	}
 	if !s.cfg.Demo {
 		var err error
-		creds := enquiry.Credentials{Secret: enquiry.Secret(s.cfg.Secret), Token: enquiry.Secret(s.cfg.AccessToken)}
+		creds := enquiry.Credentials{Secret: s.cfg.Secret, Token: s.cfg.AccessToken}
 		if ch, err = linedesk.NewChannel(ctx, s.line, "main", creds); err != nil {
 			s.log.Warn("channel main is named "+linedesk.DefaultName, "err", err)
 		}
