@@ -17,14 +17,26 @@ const (
 	// releases the handler. For media it bounds each write instead, so a
 	// slow but steady download of a large video still finishes.
 	DefaultWriteTimeout = 60 * time.Second
+	// DefaultReadHeaderTimeout bounds how long a client may take to send
+	// a request's header (a slowloris holds connections open that way).
+	DefaultReadHeaderTimeout = 10 * time.Second
+	// DefaultIdleTimeout closes a keep-alive connection left idle.
+	DefaultIdleTimeout = 60 * time.Second
+	// DefaultMaxHeaderBytes caps a request's header (431 beyond).
+	DefaultMaxHeaderBytes = 64 << 10
 )
 
-// Limits are a Handler's per-request deadlines and the caps of its live
-// event streams. A zero field means its production default.
+// Limits are a Handler's per-request deadlines, the caps of its live
+// event streams and the connection limits of the http.Server that
+// Handler.Server returns. A zero field means its production default.
 type Limits struct {
 	Body    time.Duration // body within, after the header (DefaultBodyTimeout)
 	Write   time.Duration // answer (media: each write) within (DefaultWriteTimeout)
 	Streams StreamLimits
+
+	ReadHeader     time.Duration // header within (DefaultReadHeaderTimeout)
+	Idle           time.Duration // keep-alive connection closed when idle (DefaultIdleTimeout)
+	MaxHeaderBytes int           // header size (DefaultMaxHeaderBytes)
 }
 
 // orDefault returns d, or def when d is zero.

@@ -810,7 +810,7 @@ func TestConsoleReloadsAfterItsStreamIsDropped(t *testing.T) {
 // ends an EventSource for good; once a slot is free, the console opens a
 // stream again by itself.
 func TestConsoleRetriesAStreamTheDeskRefused(t *testing.T) {
-	url, browserCtx, dir, s := browserTestServer(t, config{streams: deskhttp.StreamLimits{PerIdentity: 1}})
+	url, browserCtx, dir, s := browserTestServer(t, config{limits: deskhttp.Limits{Streams: deskhttp.StreamLimits{PerIdentity: 1}}})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", url+"/api/events", nil)

@@ -26,7 +26,7 @@ type servedDesk struct {
 
 // serveDesk starts the desk (demo mode unless cfg says otherwise) on a
 // real http.Server with the given limits, and stops it when the test ends.
-func serveDesk(t *testing.T, cfg config, limits httpLimits, streams deskhttp.StreamLimits) *servedDesk {
+func serveDesk(t *testing.T, cfg config, limits deskhttp.Limits, streams deskhttp.StreamLimits) *servedDesk {
 	t.Helper()
 	if cfg.Secret == "" {
 		cfg.Demo = true
@@ -37,7 +37,8 @@ func serveDesk(t *testing.T, cfg config, limits httpLimits, streams deskhttp.Str
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx := context.Background()
-	cfg.limits, cfg.streams = limits, streams
+	limits.Streams = streams
+	cfg.limits = limits
 	srv, err := newServer(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +47,7 @@ func serveDesk(t *testing.T, cfg config, limits httpLimits, streams deskhttp.Str
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httpServer(srv.Handler(), limits, log)
+	hs := srv.http.Server(srv.Handler())
 	go hs.Serve(ln)
 	srv.baseURL = "http://" + ln.Addr().String()
 	if err := srv.start(ctx); err != nil {
@@ -104,7 +105,7 @@ func heapInUse() uint64 {
 func TestHTTPServerClosesConnectionsThatHoldItUp(t *testing.T) {
 	const short = 200 * time.Millisecond
 	const safety = 10 * time.Second // far beyond the limits: only a hung test ends here
-	d := serveDesk(t, config{}, httpLimits{ReadHeader: short, Body: short, Idle: short, MaxHeaderBytes: 4 << 10}, deskhttp.StreamLimits{})
+	d := serveDesk(t, config{}, deskhttp.Limits{ReadHeader: short, Body: short, Idle: short, MaxHeaderBytes: 4 << 10}, deskhttp.StreamLimits{})
 
 	t.Run("an idle keep-alive connection is closed after IdleTimeout", func(t *testing.T) {
 		c := d.dial(t, "GET /api/config HTTP/1.1\r\nHost: desk\r\n\r\n")

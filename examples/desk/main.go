@@ -7,14 +7,12 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -63,10 +61,9 @@ type config struct {
 	// fake WhatsApp platform, with a WhatsApp customer on the phone.
 	DemoWhatsApp bool
 
-	// limits and streams are the HTTP server's and the event stream's
-	// limits; zero fields mean the production values. Tests set short ones.
-	limits  httpLimits
-	streams deskhttp.StreamLimits
+	// limits are the HTTP server's and the event streams' limits; zero
+	// fields mean the production values. Tests set short ones.
+	limits deskhttp.Limits
 }
 
 // lineOff reports that no LINE channel is configured (WhatsApp alone).
@@ -154,8 +151,8 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 		srv.Close()
 		return err
 	}
-	hs := httpServer(srv.Handler(), cfg.limits, log)
-	hs.RegisterOnShutdown(srv.http.EndStreams) // event streams never go idle on their own
+	hs := srv.http.Server(srv.Handler())
+	hs.RegisterOnShutdown(srv.http.EndStreams)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
@@ -185,29 +182,4 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	srv.Close()
 	return err
-}
-
-// httpLimits are the timeouts and limits of the desk's HTTP server. A zero
-// field means the production value: README's "Running it in production"
-// lists them with what each protects against. Tests set short ones.
-type httpLimits struct {
-	ReadHeader     time.Duration // header within (10 s)
-	Body           time.Duration // body within, after the header (deskhttp.DefaultBodyTimeout)
-	Write          time.Duration // answer (media: each write) within (deskhttp.DefaultWriteTimeout)
-	Idle           time.Duration // keep-alive connection closed when idle (60 s)
-	MaxHeaderBytes int           // header size (64 KiB)
-}
-
-// httpServer returns the http.Server for h with limits l. Its ReadTimeout
-// and WriteTimeout stay zero on purpose: the handler sets the body and
-// write deadlines per request (deskhttp.Handler.Deadlines) and leaves the
-// live event stream to set its own.
-func httpServer(h http.Handler, l httpLimits, log *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: cmp.Or(l.ReadHeader, 10*time.Second),
-		IdleTimeout:       cmp.Or(l.Idle, 60*time.Second),
-		MaxHeaderBytes:    cmp.Or(l.MaxHeaderBytes, 64<<10),
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
 }

@@ -85,7 +85,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		Desk: s.desk, Feed: feed, Roster: s.roster, Blobs: blobs, Auth: auth, Accounts: s.staff, Sessions: s.staff, Logger: log,
 		Connectors: connectors,
 		Console:    console,
-		Limits:     deskhttp.Limits{Body: cfg.limits.Body, Write: cfg.limits.Write, Streams: cfg.streams},
+		Limits:     cfg.limits,
 	})
 	if err != nil {
 		return nil, err

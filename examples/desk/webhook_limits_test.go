@@ -23,7 +23,7 @@ func TestStalledWebhookBodiesAreCutOff(t *testing.T) {
 		safety  = 30 * time.Second
 		maxHeap = 20 << 20
 	)
-	d := serveDesk(t, config{}, httpLimits{Body: time.Second}, deskhttp.StreamLimits{})
+	d := serveDesk(t, config{}, deskhttp.Limits{Body: time.Second}, deskhttp.StreamLimits{})
 	base := heapInUse()
 
 	var wg sync.WaitGroup
