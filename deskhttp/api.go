@@ -636,7 +636,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &at):
 		writeError(w, http.StatusConflict, "already_attended", "already attended by "+at.Staff)
 	case errors.As(err, &tk):
-		writeError(w, http.StatusConflict, "account_taken", fmt.Sprintf("this LINE account is already connected to channel %q", tk.Channel))
+		writeError(w, http.StatusConflict, "account_taken", fmt.Sprintf("this %s account is already connected to channel %q", h.platformName(tk.Kind), tk.Channel))
 	case errors.Is(err, enquiry.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", "not found")
 	case errors.Is(err, enquiry.ErrClosed):
@@ -650,11 +650,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, enquiry.ErrSuspended):
 		writeError(w, http.StatusConflict, "suspended", "the channel is suspended: resume it to send")
 	case errors.Is(err, enquiry.ErrBlocked):
-		writeError(w, http.StatusConflict, "blocked", "the customer blocked this LINE account: nothing can be sent until they add it as a friend again")
+		writeError(w, http.StatusConflict, "blocked", "the customer blocked this channel's account: nothing can be sent until they follow it again")
 	case errors.Is(err, enquiry.ErrWindowClosed):
 		writeError(w, http.StatusConflict, "window_closed", "the customer has not written within the platform's reply window: free-form messages cannot be sent until they write again")
 	case errors.Is(err, enquiry.ErrStandby):
-		writeError(w, http.StatusConflict, "standby", "LINE says another app is active on this channel (standby): nothing may be sent")
+		writeError(w, http.StatusConflict, "standby", "the platform says another app is active on this channel (standby): nothing may be sent")
 	case errors.Is(err, enquiry.ErrInvalid):
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 	default:

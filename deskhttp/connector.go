@@ -45,6 +45,15 @@ func (c Connector) name() string {
 	return c.Kind
 }
 
+// platformName is the name of kind's platform for messages: its
+// connector's Name, else the kind itself.
+func (h *Handler) platformName(kind string) string {
+	if c, ok := h.connector(kind); ok {
+		return c.name()
+	}
+	return kind
+}
+
 // webhook returns the webhook path of channel, or "" without a pattern.
 func (c Connector) webhook(channel string) string {
 	return strings.ReplaceAll(c.Webhook, "{channel}", channel)

@@ -639,7 +639,7 @@
     const note = $('composer-note');
     note.hidden = canSend;
     if (!open) note.textContent = 'This enquiry is closed. A new message from the customer opens a new one.';
-    else if (e.standby) note.textContent = 'LINE says another app is active on this channel (standby): nothing can be sent.';
+    else if (e.standby) note.textContent = 'The platform says another app is active on this channel (standby): nothing can be sent.';
     else if (!mine) note.textContent = 'Attend this enquiry to reply.';
     else if (S.room.blocked) note.textContent = 'The customer blocked this account on LINE: nothing can be sent until they add it again.';
     countReply();

@@ -11,6 +11,7 @@ import (
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linedesk"
+	"github.com/socialdesk/socialdesk/routing"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
 )
 
@@ -93,7 +94,11 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 // serves once start returns.
 func (s *server) startConnector(ctx context.Context) error {
 	if s.wa != nil {
-		if err := s.wa.EnsureChannel(ctx, s.desk, enquiry.Channel{Routing: demo.Routing(), AutoMessages: demo.AutoMessages}); err != nil {
+		wa := enquiry.Channel{Routing: routing.RingEveryone(0), AutoMessages: demo.AutoMessages}
+		if s.cfg.Demo {
+			wa.Routing = demo.Routing()
+		}
+		if err := s.wa.EnsureChannel(ctx, s.desk, wa); err != nil {
 			return err
 		}
 		s.wg.Go(func() { s.waHook.Run(ctx) })
