@@ -122,6 +122,9 @@ func decodeArgon(s string) (p argonParams, salt, key []byte, ok bool) {
 		return p, nil, nil, false
 	}
 	p.threads = uint8(threads)
+	if strings.ContainsAny(parts[4]+parts[5], "\r\n") { // the decoder skips them: one spelling only
+		return p, nil, nil, false
+	}
 	b64 := base64.RawStdEncoding.Strict()
 	salt, err := b64.DecodeString(parts[4])
 	if err != nil || len(salt) < 8 || len(salt) > 64 {

@@ -57,7 +57,32 @@
 
   function fail(e) { $('phone-error').textContent = e.message || String(e); }
 
+  // staffSignIn offers, in demo mode, one button per demo staff member
+  // that signs the console in as them (the demo shows their passwords).
+  async function staffSignIn() {
+    let staff;
+    try {
+      staff = (await call('GET', '/demo/staff')).staff || [];
+    } catch (e) {
+      return; // not in demo mode
+    }
+    const bar = $('staff-sign-in');
+    for (const s of staff) {
+      bar.append(el('button', {
+        type: 'button', class: 'quiet', id: 'sign-in-as-' + s.id, text: 'Sign in as ' + s.name,
+        onclick: async () => {
+          try {
+            await call('POST', '/api/session', { staff: s.id, password: s.password });
+            (window.top || window).location.reload();
+          } catch (e) { fail(e); }
+        },
+      }));
+    }
+    bar.hidden = staff.length === 0;
+  }
+
   async function start() {
+    staffSignIn();
     let list;
     try {
       list = (await call('GET', '/demo/customers')).customers || [];

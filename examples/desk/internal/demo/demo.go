@@ -116,6 +116,7 @@ func (d *Demo) customers() []linetest.User {
 // Routes mounts the phone page's API on mux.
 func (d *Demo) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /demo/customers", d.listCustomers)
+	mux.HandleFunc("GET /demo/staff", listStaff)
 	mux.HandleFunc("POST /demo/customers/{id}/messages", d.send)
 	mux.HandleFunc("GET /demo/customers/{id}/messages", d.phone)
 }
@@ -326,18 +327,64 @@ func (d *Demo) Channel(deskURL string) enquiry.Channel {
 }
 
 // AddStaff adds the demo's staff, alice (Alice Chen) and bob (Bob
-// Tanaka), to accounts (staff, with no password: the demo signs nobody
-// in) unless they are there from an earlier run, and to r, available.
-func AddStaff(ctx context.Context, accounts deskhttp.Accounts, r *enquiry.Roster) error {
-	for id, name := range map[string]automsg.Staff{"alice": {First: "Alice", Last: "Chen"}, "bob": {First: "Bob", Last: "Tanaka"}} {
-		a := deskhttp.Account{ID: id, First: name.First, Last: name.Last, Role: deskhttp.RoleStaff}
-		if _, err := accounts.CreateAccount(ctx, a, ""); err != nil && !errors.Is(err, deskhttp.ErrAccountExists) {
+// Tanaka), to the accounts (staff, with the passwords Password gives, for
+// the demo page's one-click sign-in) unless they are there from an
+// earlier run, and to r, available.
+func AddStaff(ctx context.Context, accounts *deskhttp.StoreAccounts, r *enquiry.Roster) error {
+	hashes, err := demoHashes()
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for i, st := range demoStaff {
+		a := enquiry.Account{ID: st.id, First: st.name.First, Last: st.name.Last, Role: enquiry.RoleStaff,
+			PasswordHash: hashes[i], Created: now, Updated: now}
+		if err := accounts.Store.CreateAccount(ctx, a); err != nil && !errors.Is(err, enquiry.ErrAccountExists) {
 			return fmt.Errorf("adding the demo's staff: %w", err)
 		}
-		r.Add(id, name, 0)
-		r.SetPresence(id, routing.Available)
+		r.Add(st.id, st.name, 0)
+		r.SetPresence(st.id, routing.Available)
 	}
 	return nil
+}
+
+// demoHashes hashes the demo staff's passwords once per process: argon2id
+// is slow on purpose, and a test binary starts many demo desks.
+var demoHashes = sync.OnceValues(func() ([]enquiry.Secret, error) {
+	out := make([]enquiry.Secret, len(demoStaff))
+	for i, st := range demoStaff {
+		h, err := enquiry.HashPassword(Password(st.id))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = h
+	}
+	return out, nil
+})
+
+// demoStaff are the demo's staff members.
+var demoStaff = []struct {
+	id   string
+	name automsg.Staff
+}{{"alice", automsg.Staff{First: "Alice", Last: "Chen"}}, {"bob", automsg.Staff{First: "Bob", Last: "Tanaka"}}}
+
+// Password is a demo staff member's password, which the demo page shows
+// so that one click signs in as them. It is no secret: demo mode only.
+func Password(staff string) string { return staff + "-demo-password" }
+
+// listStaff serves GET /demo/staff: the demo's staff with their
+// passwords, for the demo page's "sign in as" buttons.
+func listStaff(w http.ResponseWriter, _ *http.Request) {
+	type s struct {
+		ID       string `json:"id"`
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	out := make([]s, 0, len(demoStaff))
+	for _, st := range demoStaff {
+		out = append(out, s{st.id, st.name.First + " " + st.name.Last, Password(st.id)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"staff": out})
 }
 
 // Routing rings alice, then bob, for 30 s each; then the enquiry is missed.
