@@ -46,3 +46,14 @@ func TestTokenInTheQueryOnlyWhereABrowserCannotSendAHeader(t *testing.T) {
 		})
 	}
 }
+
+func TestLoopbackAcceptsOnlyLoopbackAddresses(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:8080": true, "[::1]:80": true, "localhost:80": true, "127.0.0.2:1": true,
+		"0.0.0.0:8080": false, ":8080": false, "10.0.0.1:80": false, "example.com:80": false, "127.0.0.1": false,
+	} {
+		if got := Loopback(addr); got != want {
+			t.Errorf("Loopback(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package deskhttp
 
-import "context"
+import (
+	"context"
+	"net"
+)
 
 // Open returns the Authenticator of a desk open to whoever reaches it, for
 // development on a loopback address: a request without a credential acts
@@ -17,4 +20,15 @@ func (openAuth) Authenticate(_ context.Context, c Credential) (Principal, error)
 		return Principal{}, ErrUnauthenticated
 	}
 	return open, nil
+}
+
+// Loopback reports whether addr (host:port) listens on loopback only, as
+// a desk must before it serves with Open.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
 }

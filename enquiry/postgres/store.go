@@ -23,6 +23,9 @@ type Options struct {
 	// contain the plaintext.
 	Encrypt func(plaintext []byte) ([]byte, error)
 	Decrypt func(ciphertext []byte) ([]byte, error)
+	// Migrate makes Open call Migrate before it returns, as a host does at
+	// start-up; New ignores it.
+	Migrate bool
 }
 
 // Store is an enquiry.Store on PostgreSQL. It is safe for concurrent use
@@ -56,7 +59,7 @@ func receiveLimit(pool *pgxpool.Pool) int {
 
 // Open connects to the database at dsn (a URL or key=value string, as
 // pgxpool.ParseConfig takes it) and returns a Store that owns the
-// connection pool: Close closes it. It does not migrate.
+// connection pool: Close closes it. It migrates only with opts.Migrate.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
@@ -73,6 +76,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	}
 	s := &Store{pool: pool, opts: opts, own: true}
 	s.rx.limit = receiveLimit(pool)
+	if opts.Migrate {
+		if err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 

@@ -33,36 +33,25 @@ func main() {
 	}
 }
 
-// config is the desk's configuration, from the environment.
+// config is the desk's configuration, from the environment (the README's
+// table says what each variable does and its default).
 type config struct {
-	Addr  string         // DESK_ADDR
-	Token enquiry.Secret // DESK_TOKEN: bearer token every /api request needs
-	// AdminPassword is DESK_ADMIN_PASSWORD: the built-in admin account's
-	// password; without it there is no such account.
-	AdminPassword enquiry.Secret
+	Addr          string         // DESK_ADDR
+	Token         enquiry.Secret // DESK_TOKEN: the service credential, admin role
+	AdminPassword enquiry.Secret // DESK_ADMIN_PASSWORD: the built-in admin's
 	Secret        enquiry.Secret // LINE_CHANNEL_SECRET
 	AccessToken   enquiry.Secret // LINE_CHANNEL_ACCESS_TOKEN
 	APIBase       string         // LINE_API_BASE
 	DataAPIBase   string         // LINE_DATA_API_BASE
 	DatabaseURL   string         // DESK_DATABASE_URL: use PostgreSQL
-	// PublicURL is DESK_PUBLIC_URL: where LINE reaches this desk, e.g.
-	// https://desk.example.com; the set-up checks expect each channel's
-	// webhook URL under it. Default: the listen address.
-	PublicURL string
-	// Instance is DESK_INSTANCE: this process's name on its leases, the
-	// same across restarts so a restart resumes at once what a crash cut
-	// off; unique among replicas. Default: host name and listen port.
-	Instance string
-	Demo     bool // no LINE or WhatsApp credentials: run the embedded fake platform
-	// WhatsApp is the channel wa from the WHATSAPP_ variables, when Wa.
-	WhatsApp whatsappdesk.Config
-	Wa       bool
-	// DemoWhatsApp is DESK_DEMO_WHATSAPP=1: the demo adds channel wa on a
-	// fake WhatsApp platform, with a WhatsApp customer on the phone.
-	DemoWhatsApp bool
-
-	// limits are the HTTP server's and the event streams' limits; zero
-	// fields mean the production values. Tests set short ones.
+	PublicURL     string         // DESK_PUBLIC_URL: where the platforms reach the desk
+	Instance      string         // DESK_INSTANCE: this process's name on its leases
+	Demo          bool           // no LINE or WhatsApp credentials: the embedded fake platform
+	WhatsApp      whatsappdesk.Config
+	Wa            bool // channel wa from the WHATSAPP_ variables (WhatsApp)
+	DemoWhatsApp  bool // DESK_DEMO_WHATSAPP=1: the demo adds channel wa
+	// limits are the HTTP server's and the event streams'; zero fields
+	// mean the production values. Tests set short ones.
 	limits deskhttp.Limits
 }
 
@@ -111,23 +100,10 @@ func configFrom(getenv func(string) string) (c config, err error) {
 	case c.Secret == "" || c.AccessToken == "":
 		return c, errors.New("set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN (or neither, for the demo)")
 	}
-	if c.Token == "" && !loopback(c.Addr) {
+	if c.Token == "" && !deskhttp.Loopback(c.Addr) {
 		return c, fmt.Errorf("refusing to listen on %s without DESK_TOKEN: the staff API would be open to the network; set DESK_TOKEN or use a loopback address such as 127.0.0.1:8080", c.Addr)
 	}
 	return c, nil
-}
-
-// loopback reports whether addr (host:port) listens on loopback only.
-func loopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -22,12 +22,18 @@ type store interface {
 	inbox.Store
 }
 
-// openStore returns the store: memory, or PostgreSQL with DESK_DATABASE_URL.
+// openStore returns the store: memory, or PostgreSQL (migrated) with
+// DESK_DATABASE_URL, which may set search_path to a schema of its own.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (store, func(), error) {
-	if cfg.DatabaseURL != "" {
-		return openPostgres(ctx, cfg.DatabaseURL, log)
+	if cfg.DatabaseURL == "" {
+		return enquiry.NewMemStore(), func() {}, nil
 	}
-	return enquiry.NewMemStore(), func() {}, nil
+	pg, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{Migrate: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	log.InfoContext(ctx, "using PostgreSQL") // never the DSN: it may hold a password
+	return pg, pg.Close, nil
 }
 
 // connect builds the LINE client (the desk's sender) and, in demo mode,
@@ -123,19 +129,4 @@ func (s *server) startConnector(ctx context.Context) error {
 		s.wg.Go(func() { linedesk.Diagnose(ctx, s.http, s.desk, s.line, ch, s.log) })
 	}
 	return nil
-}
-
-// openPostgres opens and migrates the PostgreSQL store. The DSN may set
-// search_path to keep the desk in a schema of its own.
-func openPostgres(ctx context.Context, dsn string, log *slog.Logger) (store, func(), error) {
-	store, err := postgres.Open(ctx, dsn, postgres.Options{})
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := store.Migrate(ctx); err != nil {
-		store.Close()
-		return nil, nil, err
-	}
-	log.InfoContext(ctx, "using PostgreSQL") // never the DSN: it may hold a password
-	return store, store.Close, nil
 }
