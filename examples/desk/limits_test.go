@@ -28,7 +28,7 @@ type servedDesk struct {
 // real http.Server with the given limits, and stops it when the test ends.
 func serveDesk(t *testing.T, cfg config, limits deskhttp.Limits, streams deskhttp.StreamLimits) *servedDesk {
 	t.Helper()
-	if cfg.Secret == "" {
+	if !cfg.Line {
 		cfg.Demo = true
 	}
 	if cfg.Addr == "" {

@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,10 +38,8 @@ type config struct {
 	Addr          string         // DESK_ADDR
 	Token         enquiry.Secret // DESK_TOKEN: the service credential, admin role
 	AdminPassword enquiry.Secret // DESK_ADMIN_PASSWORD: the built-in admin's
-	Secret        enquiry.Secret // LINE_CHANNEL_SECRET
-	AccessToken   enquiry.Secret // LINE_CHANNEL_ACCESS_TOKEN
-	APIBase       string         // LINE_API_BASE
-	DataAPIBase   string         // LINE_DATA_API_BASE
+	LINE          linedesk.Env   // the LINE_ variables
+	Line          bool           // channel main from them
 	DatabaseURL   string         // DESK_DATABASE_URL: use PostgreSQL
 	PublicURL     string         // DESK_PUBLIC_URL: where the platforms reach the desk
 	Instance      string         // DESK_INSTANCE: this process's name on its leases
@@ -56,7 +53,7 @@ type config struct {
 }
 
 // lineOff reports that no LINE channel is configured (WhatsApp alone).
-func (c config) lineOff() bool { return c.Secret == "" && !c.Demo }
+func (c config) lineOff() bool { return !c.Line && !c.Demo }
 
 // hostname is os.Hostname, replaced in tests.
 var hostname = os.Hostname
@@ -78,8 +75,6 @@ func defaultInstance(addr string) string {
 func configFrom(getenv func(string) string) (c config, err error) {
 	c = config{
 		Addr: getenv("DESK_ADDR"), Token: enquiry.Secret(getenv("DESK_TOKEN")),
-		Secret: enquiry.Secret(getenv("LINE_CHANNEL_SECRET")), AccessToken: enquiry.Secret(getenv("LINE_CHANNEL_ACCESS_TOKEN")),
-		APIBase: getenv("LINE_API_BASE"), DataAPIBase: getenv("LINE_DATA_API_BASE"),
 		DatabaseURL: getenv("DESK_DATABASE_URL"), Instance: getenv("DESK_INSTANCE"),
 		PublicURL: getenv("DESK_PUBLIC_URL"), AdminPassword: enquiry.Secret(getenv("DESK_ADMIN_PASSWORD")),
 		DemoWhatsApp: getenv("DESK_DEMO_WHATSAPP") == "1",
@@ -94,12 +89,10 @@ func configFrom(getenv func(string) string) (c config, err error) {
 		return c, err
 	}
 	c.WhatsApp.Instance = c.Instance
-	switch {
-	case c.Secret == "" && c.AccessToken == "":
-		c.Demo = !c.Wa
-	case c.Secret == "" || c.AccessToken == "":
-		return c, errors.New("set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN (or neither, for the demo)")
+	if c.LINE, c.Line, err = linedesk.FromEnv(getenv); err != nil {
+		return c, fmt.Errorf("%w, for the demo", err)
 	}
+	c.Demo = !c.Line && !c.Wa
 	if c.Token == "" && !deskhttp.Loopback(c.Addr) {
 		return c, fmt.Errorf("refusing to listen on %s without DESK_TOKEN: the staff API would be open to the network; set DESK_TOKEN or use a loopback address such as 127.0.0.1:8080", c.Addr)
 	}

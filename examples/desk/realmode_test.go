@@ -170,7 +170,7 @@ func TestConfigNeverPrintsASecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.AdminPassword.Reveal() != env["DESK_ADMIN_PASSWORD"] || cfg.Token.Reveal() != env["DESK_TOKEN"] || cfg.Secret.Reveal() != env["LINE_CHANNEL_SECRET"] {
+	if cfg.AdminPassword.Reveal() != env["DESK_ADMIN_PASSWORD"] || cfg.Token.Reveal() != env["DESK_TOKEN"] || cfg.LINE.Secret.Reveal() != env["LINE_CHANNEL_SECRET"] {
 		t.Fatalf("the secrets were not read")
 	}
 	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {

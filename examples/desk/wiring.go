@@ -39,7 +39,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (store, func()
 // connect builds the LINE client (the desk's sender) and, in demo mode,
 // the fake platform it talks to.
 func (s *server) connect() {
-	lc := line.Config{APIBase: s.cfg.APIBase, DataAPIBase: s.cfg.DataAPIBase, Logger: s.log}
+	lc := line.Config{APIBase: s.cfg.LINE.APIBase, DataAPIBase: s.cfg.LINE.DataAPIBase, Logger: s.log}
 	if s.cfg.Demo {
 		s.demo = demo.New()
 		s.closers = append(s.closers, s.demo.Platform.Close)
@@ -82,7 +82,7 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 	}
 	if !s.cfg.Demo {
 		var err error
-		creds := enquiry.Credentials{Secret: s.cfg.Secret, Token: s.cfg.AccessToken}
+		creds := enquiry.Credentials{Secret: s.cfg.LINE.Secret, Token: s.cfg.LINE.AccessToken}
 		if ch, err = linedesk.NewChannel(ctx, s.line, "main", creds); err != nil {
 			s.log.Warn("channel main is named "+linedesk.DefaultName, "err", err)
 		}

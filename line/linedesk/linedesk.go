@@ -9,6 +9,7 @@ package linedesk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -142,4 +143,23 @@ func Diagnose(ctx context.Context, h *deskhttp.Handler, desk *enquiry.Desk, clie
 			log.Warn("recording the bot user ID failed", "channel", ch.ID, "err", err)
 		}
 	}
+}
+
+// Env is one LINE channel's settings, from the environment.
+type Env struct {
+	Secret      enquiry.Secret // LINE_CHANNEL_SECRET
+	AccessToken enquiry.Secret // LINE_CHANNEL_ACCESS_TOKEN
+	APIBase     string         // LINE_API_BASE: default LINE's
+	DataAPIBase string         // LINE_DATA_API_BASE: default LINE's
+}
+
+// FromEnv reads Env from the environment. ok is false when neither
+// credential is set (no LINE channel); it is an error to set only one.
+func FromEnv(getenv func(string) string) (e Env, ok bool, err error) {
+	e = Env{Secret: enquiry.Secret(getenv("LINE_CHANNEL_SECRET")), AccessToken: enquiry.Secret(getenv("LINE_CHANNEL_ACCESS_TOKEN")),
+		APIBase: getenv("LINE_API_BASE"), DataAPIBase: getenv("LINE_DATA_API_BASE")}
+	if e.Secret.IsZero() != e.AccessToken.IsZero() {
+		return e, false, errors.New("set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN (or neither)")
+	}
+	return e, !e.Secret.IsZero(), nil
 }
