@@ -21,6 +21,18 @@ func (p *pool) useLeases(l Leaser, owner string, lease time.Duration) {
 	p.leases = make(map[Key]struct{})
 }
 
+// leaseCtx is the context of a call that takes or gives up a lease: not
+// cut off when ctx ends, only bounded in time. A call cut off mid-way may
+// still commit in the store after Run has ended this process's leases,
+// and its lease would then hold the customer's events until it runs out;
+// so it runs to its end: its outcome is known, and Run ends the lease too.
+func leaseCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), leaseCallTimeout)
+}
+
+// leaseCallTimeout bounds one lease call to the store.
+const leaseCallTimeout = 5 * time.Second
+
 // leaseLane leases (or renews the lease on) l's key before each of its
 // events and puts the key's pending events into l, in store order: those
 // recorded here and those another process recorded meanwhile, which
@@ -31,7 +43,9 @@ func (p *pool) useLeases(l Leaser, owner string, lease time.Duration) {
 func (p *pool) leaseLane(ctx context.Context, l *lane) bool {
 	now := p.clock.Now()
 	p.mu.Unlock()
-	pending, ok, err := p.leaser.LeaseKey(ctx, l.key, p.owner, now, now.Add(p.lease), leaseBatch)
+	lctx, cancel := leaseCtx(ctx)
+	pending, ok, err := p.leaser.LeaseKey(lctx, l.key, p.owner, now, now.Add(p.lease), leaseBatch)
+	cancel()
 	p.mu.Lock()
 	switch {
 	case err != nil:
@@ -104,7 +118,9 @@ func (p *pool) forget(l *lane) {
 // released during the store call; the caller holds l.
 func (p *pool) release(ctx context.Context, l *lane) {
 	p.mu.Unlock()
-	pending, err := p.leaser.ReleaseKey(ctx, l.key, p.owner, leaseBatch)
+	lctx, cancel := leaseCtx(ctx)
+	pending, err := p.leaser.ReleaseKey(lctx, l.key, p.owner, leaseBatch)
+	cancel()
 	p.mu.Lock()
 	switch {
 	case errors.Is(err, ErrLeaseLost):
@@ -203,7 +219,10 @@ func (p *pool) renewLeases(ctx context.Context) {
 		p.mu.Lock()
 		keys := p.leasedKeys()
 		p.mu.Unlock()
-		if err := p.leaser.RenewKeys(ctx, p.owner, keys, p.clock.Now().Add(p.lease)); err != nil && ctx.Err() == nil {
+		lctx, cancel := leaseCtx(ctx)
+		err := p.leaser.RenewKeys(lctx, p.owner, keys, p.clock.Now().Add(p.lease))
+		cancel()
+		if err != nil && ctx.Err() == nil {
 			p.log.ErrorContext(ctx, "inbox: renewing leases on customers' events failed", "keys", len(keys), "err", err)
 		}
 	}
