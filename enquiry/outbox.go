@@ -155,7 +155,9 @@ func (d *Desk) senders(ctx context.Context, n int) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			for {
+			// ctx first: work cut off by ctx may be queued again at once,
+			// and a sender that only took work would never stop.
+			for ctx.Err() == nil {
 				if w, ok := d.outbox.take(); ok {
 					d.sendWork(ctx, w)
 					continue
