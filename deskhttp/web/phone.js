@@ -73,7 +73,9 @@
         onclick: async () => {
           try {
             await call('POST', '/api/session', { staff: s.id, password: s.password });
-            (window.top || window).location.reload();
+            bar.dataset.signedIn = s.id;
+            // In the console's phone panel, reload the console as them.
+            if (window.top !== window) window.top.location.reload();
           } catch (e) { fail(e); }
         },
       }));

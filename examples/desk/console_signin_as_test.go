@@ -22,6 +22,7 @@ func TestDemoPageSignsInAsADemoStaffMemberInOneClick(t *testing.T) {
 		`!!document.getElementById('sign-in-as-alice') && !!document.getElementById('sign-in-as-bob')`)
 	c.screenshot("signin-as-01-demo-page.png")
 	c.do("sign in as alice", chromedp.Click(chromedp.ID("sign-in-as-alice")))
+	c.waitFor("the demo page says she is signed in", `document.getElementById('staff-sign-in').dataset.signedIn === 'alice'`)
 	c.do("open the console", chromedp.Navigate(url+"/"))
 	c.waitFor("the console acts as alice only", `document.getElementById('me').value === 'alice' && document.getElementById('me').disabled`)
 	c.screenshot("signin-as-02-console.png")

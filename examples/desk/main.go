@@ -7,6 +7,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -65,11 +67,8 @@ func defaultInstance(addr string) string {
 	if err != nil || host == "" {
 		host = "desk"
 	}
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return host + ":" + addr
-	}
-	return host + ":" + port
+	_, port, _ := net.SplitHostPort(addr)
+	return host + ":" + cmp.Or(port, addr)
 }
 
 func configFrom(getenv func(string) string) (c config, err error) {
@@ -125,12 +124,14 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
-	mode := "LINE channel main, webhook " + linedesk.WebhookURL(srv.publicURL(), "main")
-	if wa := "WhatsApp channel wa, webhook " + srv.publicURL() + "/webhook/whatsapp/wa"; cfg.Wa && cfg.lineOff() {
-		mode = wa
-	} else if cfg.Wa {
-		mode += "; " + wa
+	var hooks []string
+	if !cfg.lineOff() {
+		hooks = append(hooks, "LINE channel main, webhook "+linedesk.WebhookURL(srv.publicURL(), "main"))
 	}
+	if cfg.Wa {
+		hooks = append(hooks, "WhatsApp channel wa, webhook "+srv.publicURL()+"/webhook/whatsapp/"+whatsappdesk.ChannelID)
+	}
+	mode := strings.Join(hooks, "; ")
 	if cfg.Demo {
 		mode = "demo: fake LINE platform and customer phone built in"
 	}

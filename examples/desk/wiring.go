@@ -11,7 +11,6 @@ import (
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linedesk"
-	"github.com/socialdesk/socialdesk/routing"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
 )
 
@@ -37,19 +36,16 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (store, func()
 }
 
 // connect builds the LINE client (the desk's sender) and, in demo mode,
-// the fake platform it talks to.
+// the fake platforms it talks to.
 func (s *server) connect() {
 	lc := line.Config{APIBase: s.cfg.LINE.APIBase, DataAPIBase: s.cfg.LINE.DataAPIBase, Logger: s.log}
 	if s.cfg.Demo {
 		s.demo = demo.New()
-		s.closers = append(s.closers, s.demo.Platform.Close)
+		s.closers = append(s.closers, s.demo.Close)
 		lc.APIBase, lc.DataAPIBase = s.demo.Platform.URL(), s.demo.Platform.DataURL()
-	}
-	if s.cfg.Demo && s.cfg.DemoWhatsApp {
-		wa := s.demo.StartWhatsApp()
-		s.closers = append(s.closers, wa.Close)
-		s.cfg.Wa, s.cfg.WhatsApp = true, whatsappdesk.Config{AccessToken: demo.WAToken, AppSecret: demo.WASecret,
-			VerifyToken: demo.WAVerify, PhoneNumberID: demo.WAPhone, APIBase: wa.URL(), Instance: s.cfg.Instance}
+		if s.cfg.DemoWhatsApp {
+			s.cfg.Wa, s.cfg.WhatsApp = true, s.demo.StartWhatsApp(s.cfg.Instance)
+		}
 	}
 	s.line = line.NewClient(lc)
 }
@@ -100,17 +96,14 @@ func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
 // serves once start returns.
 func (s *server) startConnector(ctx context.Context) error {
 	if s.wa != nil {
-		wa := enquiry.Channel{Routing: routing.RingEveryone(0), AutoMessages: demo.AutoMessages}
-		if s.cfg.Demo {
-			wa.Routing = demo.Routing()
+		wa := enquiry.Channel{AutoMessages: demo.AutoMessages} // ringing everyone available
+		if s.demo != nil {
+			wa.Routing, s.demo.WAWebhook = demo.Routing(), s.baseURL+"/webhook/whatsapp/"+whatsappdesk.ChannelID
 		}
 		if err := s.wa.EnsureChannel(ctx, s.desk, wa); err != nil {
 			return err
 		}
 		s.wg.Go(func() { s.waHook.Run(ctx) })
-		if s.demo != nil {
-			s.demo.WAWebhook = s.baseURL + "/webhook/whatsapp/" + whatsappdesk.ChannelID
-		}
 	}
 	if s.cfg.lineOff() {
 		s.wg.Go(func() { s.webhook.Run(ctx) }) // for an earlier run's events
@@ -120,11 +113,7 @@ func (s *server) startConnector(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.wg.Go(func() {
-		if err := s.webhook.Run(ctx); err != nil {
-			s.log.Error("webhook workers stopped", "err", err)
-		}
-	})
+	s.wg.Go(func() { s.webhook.Run(ctx) })
 	if !s.cfg.Demo {
 		s.wg.Go(func() { linedesk.Diagnose(ctx, s.http, s.desk, s.line, ch, s.log) })
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/routing"
 	"github.com/socialdesk/socialdesk/whatsapp"
 )
 
@@ -82,10 +83,14 @@ func (s *Setup) Client() *whatsapp.Client { return s.client }
 func (s *Setup) Kind() enquiry.Kind { return whatsapp.DeskKind(s.client) }
 
 // Channel returns the channel, ID ChannelID, with routing and
-// auto-messages as given.
+// auto-messages as given; without routing it rings every available staff
+// member (routing.RingEveryone).
 func (s *Setup) Channel(ch enquiry.Channel) enquiry.Channel {
 	ch.ID, ch.Name, ch.Kind, ch.Account = ChannelID, "WhatsApp", whatsapp.ChannelKind, s.cfg.PhoneNumberID
 	ch.Credentials = enquiry.Credentials{Secret: s.cfg.AppSecret, Token: s.cfg.AccessToken}
+	if ch.Routing == nil {
+		ch.Routing = routing.RingEveryone(0) // a new desk works before anyone edits routing
+	}
 	return ch
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line/linetest"
 	"github.com/socialdesk/socialdesk/routing"
+	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsapptest"
 )
 
@@ -97,12 +98,21 @@ func New() *Demo {
 }
 
 // StartWhatsApp starts the fake WhatsApp platform of channel wa, whose
-// customer then joins the phone's LINE customers; Close it when done.
-// Call it before serving.
-func (d *Demo) StartWhatsApp() *whatsapptest.Platform {
+// customer then joins the phone's LINE customers, and returns the
+// channel's settings for a desk instance named instance. Close stops it.
+func (d *Demo) StartWhatsApp(instance string) whatsappdesk.Config {
 	d.WhatsApp = whatsapptest.New()
 	d.WhatsApp.AddPhoneNumber(whatsapptest.PhoneNumber{ID: WAPhone, DisplayPhoneNumber: "+1 555 010 0000", Token: WAToken, AppSecret: WASecret})
-	return d.WhatsApp
+	return whatsappdesk.Config{AccessToken: WAToken, AppSecret: WASecret, VerifyToken: WAVerify, PhoneNumberID: WAPhone,
+		APIBase: d.WhatsApp.URL(), Instance: instance}
+}
+
+// Close stops the fake platforms.
+func (d *Demo) Close() {
+	d.Platform.Close()
+	if d.WhatsApp != nil {
+		d.WhatsApp.Close()
+	}
 }
 
 // customers are the phone's customers: LINE's, and WhatsApp's when started.
