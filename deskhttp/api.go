@@ -218,12 +218,19 @@ type staffBody struct {
 	Staff string `json:"staff"`
 }
 
-func (h *Handler) attend(w http.ResponseWriter, r *http.Request) {
+// staffOnly reads a body that names at most the staff member acting
+// ({"staff"}, for a service credential) and returns who acts, from the
+// credential; false when it has answered the request already.
+func (h *Handler) staffOnly(w http.ResponseWriter, r *http.Request) (string, bool) {
 	var b staffBody
 	if !readBody(w, r, &b) {
-		return
+		return "", false
 	}
-	staff, ok := h.actor(w, r, b.Staff)
+	return h.actor(w, r, b.Staff)
+}
+
+func (h *Handler) attend(w http.ResponseWriter, r *http.Request) {
+	staff, ok := h.staffOnly(w, r)
 	if !ok {
 		return
 	}
@@ -232,11 +239,7 @@ func (h *Handler) attend(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) close(w http.ResponseWriter, r *http.Request) {
-	var b staffBody
-	if !readBody(w, r, &b) {
-		return
-	}
-	staff, ok := h.actor(w, r, b.Staff)
+	staff, ok := h.staffOnly(w, r)
 	if !ok {
 		return
 	}
@@ -332,11 +335,7 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 // the newest: the console calls it when the staff member attending the
 // enquiry opens its room, and as messages arrive while it is open.
 func (h *Handler) markRead(w http.ResponseWriter, r *http.Request) {
-	var b staffBody
-	if !readBody(w, r, &b) {
-		return
-	}
-	staff, ok := h.actor(w, r, b.Staff)
+	staff, ok := h.staffOnly(w, r)
 	if !ok {
 		return
 	}
