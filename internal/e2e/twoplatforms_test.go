@@ -219,6 +219,11 @@ func TestALINECustomerAndAWhatsAppCustomerAtOnceOnOneDesk(t *testing.T) {
 	d.eventually("both Welcomes", func() bool {
 		return slices.Equal(d.lineGot(), []string{"Welcome!"}) && slices.Equal(d.waGot(), []string{"Welcome!"})
 	})
+	// An enquiry is listed when it opens, a moment before routing rings it.
+	d.eventually("both enquiries ringing", func() bool {
+		le, we = d.enquiryOf(channelID, lineUser), d.enquiryOf(waChannel, waCustomer)
+		return len(le.Ringing) > 0 && len(we.Ringing) > 0
+	})
 	t.Run("both enquiries route by the same rule", func(t *testing.T) {
 		if !slices.Equal(le.Ringing, we.Ringing) || len(le.Ringing) == 0 {
 			t.Fatalf("LINE rings %v, WhatsApp rings %v; want the same staff", le.Ringing, we.Ringing)
