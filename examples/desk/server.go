@@ -25,7 +25,6 @@ type server struct {
 	cfg     config
 	log     *slog.Logger
 	desk    *enquiry.Desk
-	store   enquiry.Store
 	roster  *enquiry.Roster
 	http    *deskhttp.Handler
 	staff   *deskhttp.StoreAccounts // the staff accounts, in the store
@@ -49,7 +48,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s.store, s.staff = store, &deskhttp.StoreAccounts{Store: store}
+	s.staff = &deskhttp.StoreAccounts{Store: store}
 	s.closers = append(s.closers, closeStore)
 	s.connect()
 	feed, blobs := &enquiry.Feed{}, &enquiry.MemBlobs{}
