@@ -125,6 +125,15 @@ func TestSendPushesOnceTheDesksReplyWindowHasPassed(t *testing.T) {
 	is.Len(len(f.p.Pushes()), 1)
 }
 
+func TestDeskKindCarriesLINEsRules(t *testing.T) {
+	c := line.NewClient(line.Config{ReplyFreshness: 40 * time.Second})
+	k := line.DeskKind(c)
+	if k.Sender != enquiry.Sender(c) || k.MaxBatch != line.MaxMessagesPerRequest || k.Policy.Platform != media.LINE.Platform ||
+		k.Policy.MaxTextUnits != media.LINE.MaxTextUnits || k.ReplyWindow != 40*time.Second || !k.PushAfterWindow {
+		t.Fatalf("DeskKind = %+v; want the client, LINE's policy, %d a request, a 40 s window, pushes after it", k, line.MaxMessagesPerRequest)
+	}
+}
+
 func TestSendFallsBackToOnePushWhenTheReplyTokenIsRefused(t *testing.T) {
 	for name, prepare := range map[string]func(f fixture) string{
 		"used": func(f fixture) string {
