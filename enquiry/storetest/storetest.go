@@ -76,7 +76,7 @@ func ctx(t *testing.T) context.Context { return t.Context() }
 
 func channel(id string) enquiry.Channel {
 	return enquiry.Channel{
-		ID: id, Name: "Channel " + id, Kind: "line", Account: "U" + id,
+		ID: id, Name: "Channel " + id, Kind: "chat", Account: "U" + id,
 		Credentials: enquiry.Credentials{Secret: "secret-" + enquiry.Secret(id), Token: "token-" + enquiry.Secret(id)},
 		Routing:     rule(), State: enquiry.Active, Created: t0, Updated: t0,
 	}
@@ -188,11 +188,11 @@ func testChannels(t *testing.T, s enquiry.Store) {
 		!again.Updated.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("after update Channel(a) = %+v, %v", again, err)
 	}
-	byAcc, err := s.ChannelByAccount(ctx(t), "line", "Ub")
+	byAcc, err := s.ChannelByAccount(ctx(t), "chat", "Ub")
 	if err != nil || byAcc.ID != "b" {
-		t.Fatalf("ChannelByAccount(line, Ub) = %v, %v; want b", byAcc.ID, err)
+		t.Fatalf("ChannelByAccount(chat, Ub) = %v, %v; want b", byAcc.ID, err)
 	}
-	if _, err := s.ChannelByAccount(ctx(t), "line", "Unone"); !errors.Is(err, enquiry.ErrNotFound) {
+	if _, err := s.ChannelByAccount(ctx(t), "chat", "Unone"); !errors.Is(err, enquiry.ErrNotFound) {
 		t.Fatalf("ChannelByAccount(unknown): err = %v, want ErrNotFound", err)
 	}
 	if err := s.UpdateChannel(ctx(t), channel("zzz")); !errors.Is(err, enquiry.ErrNotFound) {
