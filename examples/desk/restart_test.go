@@ -203,7 +203,7 @@ func TestKill9AndRestartUnderTheSameInstanceResumesAtOnce(t *testing.T) {
 	<-first.done
 
 	var pendingEvents, heldTokens int
-	if err := conn.QueryRow(ctx, "SELECT (SELECT count(*) FROM events WHERE NOT done), (SELECT count(*) FROM messages WHERE delivery_state = 'pending' AND reply_token <> '')").Scan(&pendingEvents, &heldTokens); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT (SELECT count(*) FROM events WHERE NOT done), (SELECT count(*) FROM messages WHERE delivery_state = 'pending' AND reply_handle <> '')").Scan(&pendingEvents, &heldTokens); err != nil {
 		t.Fatal(err)
 	}
 	if pendingEvents == 0 || heldTokens == 0 {

@@ -14,7 +14,6 @@ import (
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linedesk"
-	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/whatsapp"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
 )
@@ -52,7 +51,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	s.closers = append(s.closers, closeStore)
 	s.connect()
 	feed, blobs := &enquiry.Feed{}, &enquiry.MemBlobs{}
-	kinds := map[string]enquiry.Kind{"line": {Sender: s.line, Policy: media.LINE}}
+	kinds := map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(s.line)}
 	if s.cfg.Wa { // set by the variables, or by connect in demo mode
 		s.wa = whatsappdesk.New(s.cfg.WhatsApp)
 		kinds[whatsapp.ChannelKind] = s.wa.Kind()
