@@ -424,7 +424,7 @@ func TestOpenReturnsTheOpenEnquiry(t *testing.T) {
 func TestChannels(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	ch := enquiry.Channel{ID: "b", Name: "Shop", Kind: "line", Account: "Ubot1",
+	ch := enquiry.Channel{ID: "b", Name: "Shop", Kind: "chat", Account: "Ubot1",
 		Credentials: enquiry.Credentials{Secret: "sec", Token: "tok"},
 		Routing:     &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{routing.ToStaff("s1")}}}, CustomInfo: "VIP", CustomInfoOn: true,
 		State: enquiry.Active, Created: t0, Updated: t0}
@@ -435,11 +435,11 @@ func TestChannels(t *testing.T) {
 
 	assert.ErrorIs(t, s.CreateChannel(ctx, ch), enquiry.ErrChannelExists)
 
-	other := enquiry.Channel{ID: "a", Name: "Other", Kind: "line", Account: "Ubot1", State: enquiry.Active}
+	other := enquiry.Channel{ID: "a", Name: "Other", Kind: "chat", Account: "Ubot1", State: enquiry.Active}
 	err = s.CreateChannel(ctx, other)
 	var taken *enquiry.AccountTakenError
 	require.ErrorAs(t, err, &taken)
-	assert.Equal(t, enquiry.AccountTakenError{Kind: "line", Account: "Ubot1", Channel: "b"}, *taken)
+	assert.Equal(t, enquiry.AccountTakenError{Kind: "chat", Account: "Ubot1", Channel: "b"}, *taken)
 
 	other.Account = ""
 	require.NoError(t, s.CreateChannel(ctx, other), "channels without an account do not collide")
@@ -449,10 +449,10 @@ func TestChannels(t *testing.T) {
 	require.ErrorAs(t, s.UpdateChannel(ctx, other), &taken)
 	assert.Equal(t, "b", taken.Channel)
 
-	byAccount, err := s.ChannelByAccount(ctx, "line", "Ubot1")
+	byAccount, err := s.ChannelByAccount(ctx, "chat", "Ubot1")
 	require.NoError(t, err)
 	assert.Equal(t, "b", byAccount.ID)
-	_, err = s.ChannelByAccount(ctx, "line", "")
+	_, err = s.ChannelByAccount(ctx, "chat", "")
 	assert.ErrorIs(t, err, enquiry.ErrNotFound)
 
 	all, err := s.Channels(ctx)
@@ -468,7 +468,7 @@ func TestChannels(t *testing.T) {
 	got, err = s.Channel(ctx, "b")
 	require.NoError(t, err)
 	assertSameChannel(t, ch, got)
-	assert.ErrorIs(t, s.UpdateChannel(ctx, enquiry.Channel{ID: "zz", Name: "x", Kind: "line"}), enquiry.ErrNotFound)
+	assert.ErrorIs(t, s.UpdateChannel(ctx, enquiry.Channel{ID: "zz", Name: "x", Kind: "chat"}), enquiry.ErrNotFound)
 
 	r, err := s.Receive(ctx, arrival("b", "u", "m1", t0))
 	require.NoError(t, err)
@@ -497,7 +497,7 @@ func TestCredentialsAreStoredThroughTheHook(t *testing.T) {
 		return out, nil
 	}
 	s := newStoreIn(t, schema, postgres.Options{Encrypt: xor, Decrypt: xor})
-	ch := enquiry.Channel{ID: "b", Name: "Shop", Kind: "line", State: enquiry.Active,
+	ch := enquiry.Channel{ID: "b", Name: "Shop", Kind: "chat", State: enquiry.Active,
 		Credentials: enquiry.Credentials{Secret: "the-channel-secret", Token: "the-access-token"}}
 	require.NoError(t, s.CreateChannel(ctx, ch))
 
@@ -517,7 +517,7 @@ func TestCredentialsAreStoredThroughTheHook(t *testing.T) {
 	assert.NotContains(t, err.Error(), "the-channel-secret")
 
 	failing := newStoreIn(t, schema, postgres.Options{Encrypt: func([]byte) ([]byte, error) { return nil, errors.New("kms down") }})
-	err = failing.CreateChannel(ctx, enquiry.Channel{ID: "c", Name: "x", Kind: "line", State: enquiry.Active})
+	err = failing.CreateChannel(ctx, enquiry.Channel{ID: "c", Name: "x", Kind: "chat", State: enquiry.Active})
 	assert.ErrorContains(t, err, "kms down")
 }
 
