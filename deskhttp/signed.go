@@ -124,7 +124,8 @@ func parseSignedLink(key string, q url.Values) (signedLink, error) {
 		return signedLink{}, errBadSignature
 	}
 	e := exp[0]
-	if e == "" || len(e) > 19 || strings.TrimLeft(e, "0123456789") != "" {
+	// Digits only, without leading zeros: one spelling per expiry.
+	if e == "" || len(e) > 19 || strings.TrimLeft(e, "0123456789") != "" || (e[0] == '0' && e != "0") {
 		return signedLink{}, errBadSignature
 	}
 	n, err := strconv.ParseInt(e, 10, 64)
