@@ -124,9 +124,19 @@ func (h *Handler) uploadMedia(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v, err := policy.Check(up.file, up.size)
+	if err == nil {
+		_, err = up.file.Seek(0, io.SeekStart)
+	}
 	if err != nil {
 		h.fail(w, r, err) // a *media.Error: 422 with its code and reason
 		return
+	}
+	if v.Kind == media.KindImage && up.preview == nil && v.Size > MaxPreviewBytes {
+		// Too large to be its own preview on LINE: draw one.
+		if up.preview, err = drawPreview(up.file); err != nil {
+			writeError(w, http.StatusUnprocessableEntity, "preview_needed", "An image over 1 MB needs a preview image, and the desk could not draw one of this image: send one (JPEG or PNG, at most 1 MB) as the preview part.")
+			return
+		}
 	}
 	ref, no := describe(v, up)
 	if no != nil {

@@ -3,7 +3,10 @@ package deskhttp
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"log/slog"
@@ -13,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -570,4 +574,48 @@ func mustQuery(t testing.TB, q string) url.Values {
 		t.Fatal(err)
 	}
 	return v
+}
+
+func TestAnImageOver1MBGetsAPreviewDrawnByTheDesk(t *testing.T) {
+	d := serveLINEDesk(t, 0)
+	img := bigPNG(t, 5_000_000) // random pixels, about 1,120 on a side
+	if code, v := d.call(t, "POST", "/api/enquiries/"+d.enq+"/media", string(img), "Authorization", aliceAuth); code != http.StatusOK {
+		t.Fatalf("upload: %d %v, want 200", code, v)
+	}
+	got := d.received()
+	if len(got) != 1 || got[0].Type != "image" || got[0].PreviewImageURL == got[0].OriginalContentURL {
+		t.Fatalf("the customer received %+v, want the image with a preview of its own", got)
+	}
+	res, body := d.fetch(t, got[0].PreviewImageURL)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/jpeg" || len(body) > MaxPreviewBytes {
+		t.Fatalf("GET the preview: %s, %d bytes of %s, want 200 and a JPEG of at most 1 MB", res.Status, len(body), res.Header.Get("Content-Type"))
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(body))
+	if err != nil || max(cfg.Width, cfg.Height) > previewSide || cfg.Width != cfg.Height {
+		t.Fatalf("the preview is %dx%d (%v), want a square of at most %d pixels", cfg.Width, cfg.Height, err, previewSide)
+	}
+	t.Run("an image too large in pixels to draw needs a preview sent with it", func(t *testing.T) {
+		var b bytes.Buffer
+		// 6,000 × 6,000 pixels of one colour: a small file, 36 megapixels.
+		if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 6000, 6000))); err != nil {
+			t.Fatal(err)
+		}
+		// A tEXt chunk, which decoders skip, takes it past 1 MB.
+		text := append([]byte("Comment\x00"), bytes.Repeat([]byte("x"), MaxPreviewBytes)...)
+		chunk := binary.BigEndian.AppendUint32(nil, uint32(len(text)))
+		chunk = append(append(chunk, "tEXt"...), text...)
+		chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
+		raw := b.Bytes()
+		padded := slices.Concat(raw[:len(raw)-12], chunk, raw[len(raw)-12:]) // before IEND
+		if _, err := png.DecodeConfig(bytes.NewReader(padded)); err != nil {
+			t.Fatalf("the padded PNG: %v", err)
+		}
+		calls := len(d.p.Calls())
+		if code, v := d.call(t, "POST", "/api/enquiries/"+d.enq+"/media", string(padded), "Authorization", aliceAuth); code != http.StatusUnprocessableEntity || errCode(v) != "preview_needed" {
+			t.Fatalf("upload: %d %v, want 422 preview_needed", code, v)
+		}
+		if n := len(d.p.Calls()); n != calls {
+			t.Errorf("LINE was called %d more times, want none", n-calls)
+		}
+	})
 }
