@@ -13,7 +13,7 @@ import (
 // and it reaches the customer on LINE; a WebM video is refused with the
 // reason, in the room, and nothing is sent.
 func TestConsoleAttachesMediaInBrowser(t *testing.T) {
-	d := serveLINEDesk(t, 0)
+	d := serveLINEDesk(t)
 	c := browser(t)
 	c.expect("401") // the console's first requests, before the token
 	c.expect("422") // the WebM video, refused on purpose

@@ -51,9 +51,16 @@ const (
 	bobAuth   = "Bearer bob-token"
 )
 
-// serveLINEDesk starts a lineDesk with media links valid for ttl (zero:
-// the default).
-func serveLINEDesk(t *testing.T, ttl time.Duration) *lineDesk {
+// serveLINEDesk starts a lineDesk whose media links are signed for
+// publicURL, valid for the default time.
+func serveLINEDesk(t *testing.T) *lineDesk {
+	t.Helper()
+	return serveLINEDeskWith(t, MediaLinks{PublicURL: publicURL, Key: "a key the replicas share, 32 bytes or more"}, media.LINE)
+}
+
+// serveLINEDeskWith starts a lineDesk with the media links links, whose
+// channel kind judges media by policy.
+func serveLINEDeskWith(t *testing.T, links MediaLinks, policy media.Policy) *lineDesk {
 	t.Helper()
 	p := linetest.New()
 	t.Cleanup(p.Close)
@@ -70,7 +77,7 @@ func serveLINEDesk(t *testing.T, ttl time.Duration) *lineDesk {
 	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL(), Logger: log,
 		BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond,
 		MediaURL: func(ctx context.Context, ref enquiry.MediaRef) (string, string, error) { return h.MediaURL(ctx, ref) }})
-	desk, err := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{"line": {Sender: client, Policy: media.LINE}},
+	desk, err := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{"line": {Sender: client, Policy: policy}},
 		Directory: d.roster, Sink: d.feed, Blobs: d.blobs, Logger: log})
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +85,7 @@ func serveLINEDesk(t *testing.T, ttl time.Duration) *lineDesk {
 	d.desk = desk
 	h, err = New(Config{Desk: desk, Feed: d.feed, Roster: d.roster, Blobs: d.blobs, Logger: log, Now: d.clock.Now,
 		Connectors: []Connector{testConnector},
-		Media:      MediaLinks{PublicURL: publicURL, Key: "a key the replicas share, 32 bytes or more", TTL: ttl},
+		Media:      links,
 		Auth: tokens{
 			"service-token": {Role: RoleAdmin, Via: ViaService},
 			"alice-token":   {Staff: "alice", Role: RoleStaff, Via: ViaToken},
@@ -199,7 +206,7 @@ func messageID(t *testing.T, v map[string]any) string {
 }
 
 func TestAnUploadedImageReachesTheCustomerAtASignedURL(t *testing.T) {
-	d := serveLINEDesk(t, 0)
+	d := serveLINEDesk(t)
 	img := fixture(t, "ok.png")
 	code, v := d.call(t, "POST", "/api/enquiries/"+d.enq+"/media", string(img), "Authorization", aliceAuth, "Content-Type", "image/png")
 	if code != http.StatusOK {
@@ -271,7 +278,7 @@ func TestAnUploadedImageReachesTheCustomerAtASignedURL(t *testing.T) {
 }
 
 func TestASignedURLIsRefusedWhenAnythingInItChanged(t *testing.T) {
-	d := serveLINEDesk(t, 0)
+	d := serveLINEDesk(t)
 	if code, v := d.call(t, "POST", "/api/enquiries/"+d.enq+"/media", string(fixture(t, "ok.jpg")), "Authorization", aliceAuth); code != http.StatusOK {
 		t.Fatalf("upload: %d %v", code, v)
 	}
@@ -338,7 +345,7 @@ func bigPNG(t testing.TB, n int) []byte {
 }
 
 func TestARefusedUploadIs422WithTheRuleAndNothingIsStoredOrSent(t *testing.T) {
-	d := serveLINEDesk(t, 0)
+	d := serveLINEDesk(t)
 	big := bigPNG(t, 12_000_000)
 	if _, err := png.DecodeConfig(bytes.NewReader(big)); err != nil {
 		t.Fatalf("the 12 MB PNG is not a PNG: %v", err)
@@ -405,7 +412,7 @@ func (d *lineDesk) nothingStoredOrSent(t *testing.T, calls int) {
 }
 
 func TestVideoAndAudioAreUploadedWithWhatLINENeeds(t *testing.T) {
-	d := serveLINEDesk(t, 0)
+	d := serveLINEDesk(t)
 	video, preview, audio := fixture(t, "ok-h264-aac.mp4"), fixture(t, "ok.jpg"), fixture(t, "ok.m4a")
 
 	body, ct := form(t, "file", string(video), "preview", string(preview))
@@ -444,7 +451,7 @@ func TestVideoAndAudioAreUploadedWithWhatLINENeeds(t *testing.T) {
 }
 
 func TestOnlyTheStaffMemberInTheRoomMayUpload(t *testing.T) {
-	d := serveLINEDesk(t, 0)
+	d := serveLINEDesk(t)
 	img := string(fixture(t, "ok.png"))
 	enq := "/api/enquiries/" + d.enq + "/media"
 	for _, tc := range []struct {
@@ -487,7 +494,7 @@ func TestOnlyTheStaffMemberInTheRoomMayUpload(t *testing.T) {
 }
 
 func TestAnUploadTheDeskRefusesLeavesNothingStored(t *testing.T) {
-	d := serveLINEDesk(t, 0)
+	d := serveLINEDesk(t)
 	// The customer blocks the account: the desk refuses to send, after
 	// the upload passed every check of the HTTP layer.
 	if err := d.desk.SetFriendship(context.Background(), "main", "U1", enquiry.Blocked, time.Now()); err != nil {
@@ -577,7 +584,7 @@ func mustQuery(t testing.TB, q string) url.Values {
 }
 
 func TestAnImageOver1MBGetsAPreviewDrawnByTheDesk(t *testing.T) {
-	d := serveLINEDesk(t, 0)
+	d := serveLINEDesk(t)
 	img := bigPNG(t, 5_000_000) // random pixels, about 1,120 on a side
 	if code, v := d.call(t, "POST", "/api/enquiries/"+d.enq+"/media", string(img), "Authorization", aliceAuth); code != http.StatusOK {
 		t.Fatalf("upload: %d %v, want 200", code, v)
@@ -616,6 +623,36 @@ func TestAnImageOver1MBGetsAPreviewDrawnByTheDesk(t *testing.T) {
 		}
 		if n := len(d.p.Calls()); n != calls {
 			t.Errorf("LINE was called %d more times, want none", n-calls)
+		}
+	})
+}
+
+func TestWithoutAPublicURLAnUploadFailsSayingWhatToSet(t *testing.T) {
+	d := serveLINEDeskWith(t, MediaLinks{}, media.LINE)
+	code, v := d.call(t, "POST", "/api/enquiries/"+d.enq+"/media", string(fixture(t, "ok.png")), "Authorization", aliceAuth)
+	m, _ := v["message"].(map[string]any)
+	if code != http.StatusOK || m["delivery"] != "failed" || !strings.Contains(m["deliveryReason"].(string), "DESK_PUBLIC_URL") {
+		t.Fatalf("upload: %d %v, want 200 with the message failed, the reason naming DESK_PUBLIC_URL", code, v)
+	}
+	if n := len(d.received()); n != 0 {
+		t.Fatalf("the customer received %d messages, want none", n)
+	}
+}
+
+func TestAnUploadOverTheKindsLargestLimitIsNotReadThrough(t *testing.T) {
+	small := media.LINE
+	small.MaxImageBytes, small.MaxAudioBytes, small.MaxVideoBytes = 100, 2000, 3000
+	d := serveLINEDeskWith(t, MediaLinks{PublicURL: publicURL, Key: "k"}, small)
+	body := strings.Repeat("x", 3000+uploadOverhead+1)
+	code, v := d.call(t, "POST", "/api/enquiries/"+d.enq+"/media", body, "Authorization", aliceAuth, "Content-Type", "image/png")
+	if code != http.StatusRequestEntityTooLarge || errCode(v) != "too_large" {
+		t.Fatalf("upload of %d bytes: %d %v, want 413 too_large", len(body), code, v)
+	}
+	d.nothingStoredOrSent(t, len(d.p.Calls()))
+	t.Run("under the cap, the kind's own limit refuses it", func(t *testing.T) {
+		code, v := d.call(t, "POST", "/api/enquiries/"+d.enq+"/media", string(fixture(t, "ok.png")), "Authorization", aliceAuth)
+		if code != http.StatusUnprocessableEntity || errCode(v) != "too_large" {
+			t.Fatalf("upload of a 469-byte PNG, over a 100-byte limit: %d %v, want 422 too_large", code, v)
 		}
 	})
 }
