@@ -67,13 +67,13 @@ type upload struct {
 
 // uploadMedia serves POST /api/enquiries/{id}/media: staff send an image,
 // audio or video file, as the whole body or as the "file" part of a
-// multipart form (with, optionally, a "preview" image and the audio's
-// "duration" in milliseconds, which the query may give instead; a service
-// credential names the staff member in the query: ?staff=). The file is judged by the media policy of
-// the enquiry's channel kind before anything is stored: a refusal is 422
-// with the rule's code and reason, and nothing is stored or sent. An
-// accepted file is stored in the blob store and sent as a staff message,
-// answered as POST …/messages answers.
+// multipart form, with optionally a "preview" image and the audio's
+// "duration" in milliseconds (which the query may give instead); a
+// service credential names the staff member in the query (?staff=). The
+// file is judged by the media policy of the enquiry's channel kind before
+// anything is stored: a refusal is 422 with the rule's code and reason,
+// and nothing is stored or sent. An accepted file is stored in the blob
+// store and sent as a staff message, answered as POST …/messages is.
 func (h *Handler) uploadMedia(w http.ResponseWriter, r *http.Request) {
 	if h.cfg.Blobs == nil {
 		writeError(w, http.StatusUnprocessableEntity, "no_blob_store", "this desk has no blob store configured for media")
@@ -106,12 +106,16 @@ func (h *Handler) uploadMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	limit := max(policy.Limit(media.KindImage), policy.Limit(media.KindAudio), policy.Limit(media.KindVideo))
 	r.Body = http.MaxBytesReader(w, r.Body, limit+uploadOverhead)
-	up, err := readUpload(r, limit)
+	up, err := readUpload(r)
 	if up.file != nil {
 		defer func() {
 			up.file.Close()
 			os.Remove(up.file.Name())
 		}()
+	}
+	if errors.Is(err, errSpool) {
+		h.fail(w, r, err) // the host's disk: 500, logged
+		return
 	}
 	if err != nil {
 		uploadError(w, err, limit)
@@ -256,8 +260,7 @@ func uploadError(w http.ResponseWriter, err error, limit int64) {
 
 // readUpload reads the upload in r's body into a temporary file (the
 // caller removes it): the whole body, or the parts of a multipart form.
-// A file over limit is refused as too_large by the media check.
-func readUpload(r *http.Request, limit int64) (upload, error) {
+func readUpload(r *http.Request) (upload, error) {
 	var up upload
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
@@ -306,19 +309,35 @@ func readUpload(r *http.Request, limit int64) (upload, error) {
 	return up, nil
 }
 
+// errSpool: an upload could not be written to a temporary file.
+var errSpool = errors.New("deskhttp: spooling an upload to a temporary file")
+
 // spool copies r into a new temporary file.
 func (up *upload) spool(r io.Reader) error {
 	f, err := os.CreateTemp("", "deskhttp-upload-*")
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errSpool, err)
 	}
 	up.file = f
-	up.size, err = io.Copy(f, r)
+	var werr error
+	up.size, err = io.Copy(writerFunc(func(p []byte) (int, error) {
+		n, err := f.Write(p)
+		werr = err
+		return n, err
+	}), r)
+	if werr != nil {
+		return fmt.Errorf("%w: %w", errSpool, werr)
+	}
 	if err == nil && up.size == 0 {
 		err = errUpload{"the upload is empty: send the file as the body, or as the file part of a multipart/form-data body"}
 	}
 	return err
 }
+
+// writerFunc is an io.Writer of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // parseDuration parses a duration in milliseconds.
 func parseDuration(s string) (time.Duration, error) {
