@@ -31,7 +31,8 @@ const signedMediaPath = "/media/"
 // platforms (Handler.MediaURL) and serves at /media/{key}. A URL carries
 // its expiry and an HMAC-SHA256 signature of the key and expiry, so
 // whoever has it may fetch that content until it expires, and nothing
-// else. The zero value signs nothing (no PublicURL).
+// else. The zero value signs nothing (no PublicURL). A MediaLinks is a
+// plain value, safe to share.
 type MediaLinks struct {
 	// PublicURL is the https base URL the platforms reach this Handler
 	// at, such as "https://desk.example.com" (a path prefix is kept).

@@ -53,14 +53,14 @@ const (
 
 // serveLINEDesk starts a lineDesk whose media links are signed for
 // publicURL, valid for the default time.
-func serveLINEDesk(t *testing.T) *lineDesk {
+func serveLINEDesk(t testing.TB) *lineDesk {
 	t.Helper()
 	return serveLINEDeskWith(t, MediaLinks{PublicURL: publicURL, Key: "a key the replicas share, 32 bytes or more"}, media.LINE)
 }
 
 // serveLINEDeskWith starts a lineDesk with the media links links, whose
 // channel kind judges media by policy.
-func serveLINEDeskWith(t *testing.T, links MediaLinks, policy media.Policy) *lineDesk {
+func serveLINEDeskWith(t testing.TB, links MediaLinks, policy media.Policy) *lineDesk {
 	t.Helper()
 	p := linetest.New()
 	t.Cleanup(p.Close)
