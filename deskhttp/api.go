@@ -321,6 +321,12 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.answerSent(w, r, m)
+}
+
+// answerSent answers a request that recorded staff message m: 200 once it
+// is sent (or failed) within sendWait, else 202.
+func (h *Handler) answerSent(w http.ResponseWriter, r *http.Request, m enquiry.Message) {
 	m = settle(r.Context(), h.cfg.Desk, m, sendWait)
 	status := http.StatusOK
 	if m.Delivery != nil && m.Delivery.State == enquiry.Pending {

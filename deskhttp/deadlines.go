@@ -1,6 +1,7 @@
 package deskhttp
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -75,8 +76,11 @@ func (h *Handler) Deadlines(next http.Handler) http.Handler {
 		// test recorder): there is nothing to bound then.
 		_ = rc.SetReadDeadline(time.Now().Add(orDefault(l.Body, DefaultBodyTimeout)))
 		_ = rc.SetWriteDeadline(time.Now().Add(write))
-		if strings.HasPrefix(r.URL.Path, mediaPath) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, mediaPath), strings.HasPrefix(r.URL.Path, signedMediaPath):
 			w = &renewingWriter{ResponseWriter: w, rc: rc, timeout: write}
+		case r.Method == http.MethodPost && isUpload(r.URL.Path):
+			r.Body = &renewingBody{ReadCloser: r.Body, rc: rc, timeout: orDefault(l.Body, DefaultBodyTimeout)}
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -94,6 +98,28 @@ type renewingWriter struct {
 func (d *renewingWriter) Write(p []byte) (int, error) {
 	_ = d.rc.SetWriteDeadline(time.Now().Add(d.timeout))
 	return d.ResponseWriter.Write(p)
+}
+
+// isUpload reports whether path is a media upload's,
+// /api/enquiries/{id}/media.
+func isUpload(path string) bool {
+	id, ok := strings.CutPrefix(path, "/api/enquiries/")
+	id, ok2 := strings.CutSuffix(id, "/media")
+	return ok && ok2 && id != "" && !strings.Contains(id, "/")
+}
+
+// renewingBody renews the connection's read deadline before each read of
+// an upload's body, so a large file sent slowly but steadily arrives,
+// while a client that stops sending releases the handler within timeout.
+type renewingBody struct {
+	io.ReadCloser
+	rc      *http.ResponseController
+	timeout time.Duration
+}
+
+func (b *renewingBody) Read(p []byte) (int, error) {
+	_ = b.rc.SetReadDeadline(time.Now().Add(b.timeout))
+	return b.ReadCloser.Read(p)
 }
 
 // Unwrap gives http.ResponseController the connection's own writer.

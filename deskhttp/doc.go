@@ -41,6 +41,22 @@
 // shown once) and DELETE /api/staff/{id}/tokens/{tokenID}. A disabled
 // account's sessions and tokens stop working on its next request.
 //
+// # Staff media
+//
+// Staff send an image, audio or video with POST
+// /api/enquiries/{id}/media: the file is judged by the media policy of
+// the enquiry's channel kind (enquiry.Kind.Policy) before anything is
+// stored, so a refusal is 422 with the rule's code and a reason, with
+// nothing stored or sent; an accepted file goes to Config.Blobs and is
+// sent as a staff message. Platforms fetch it from a signed, expiring
+// URL under Config.Media.PublicURL, which the Handler serves at
+// /media/{key} without a credential (the signature is one), with range
+// requests. Wire Handler.MediaURL as the connector's URL signer (LINE:
+// line.Config.MediaURL). URLs stay valid for DefaultMediaTTL, a week,
+// unless Config.Media.TTL says otherwise, as the LINE app downloads media
+// when the customer opens the chat, perhaps days later. Replicas must
+// share Config.Media.Key; without one, each process makes its own.
+//
 // # Limits
 //
 // ServeHTTP bounds each request's body read and answer write (Limits;

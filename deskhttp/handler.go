@@ -25,9 +25,14 @@ type Config struct {
 	// GET /api/staff lists it and POST /api/staff/{id}/presence sets
 	// presence in it. Nil: an empty roster.
 	Roster *enquiry.Roster
-	// Blobs keeps the media GET /api/media/{key} serves. Nil: every media
-	// key is 404.
+	// Blobs keeps the media GET /api/media/{key} serves and POST
+	// /api/enquiries/{id}/media stores: the desk's (enquiry.Config.Blobs).
+	// Nil: every media key is 404 and uploads are refused.
 	Blobs enquiry.BlobStore
+	// Media configures the signed media URLs handed to the platforms
+	// (MediaURL) and served at /media/{key}: the desk's public address,
+	// the signing key (shared by replicas), how long a URL is valid.
+	Media MediaLinks
 	// Auth says who a request acts as. Nil leaves the API open: every
 	// request acts as an admin service credential. Use nil only on a
 	// loopback address, for development.
@@ -90,6 +95,8 @@ type Handler struct {
 	closeOnce sync.Once
 	// patterns are the mux's routes, in the order routes registers them.
 	patterns []string
+	// signer makes and checks the signed media URLs.
+	signer signer
 }
 
 // New returns a Handler for cfg. It does no I/O; call Run for live events
@@ -120,6 +127,10 @@ func New(cfg Config) (*Handler, error) {
 	}))
 	if h.roster == nil {
 		h.roster = &enquiry.Roster{}
+	}
+	var generated bool
+	if h.signer, generated = newSigner(cfg.Media, cfg.Now); generated && h.signer.base != "" {
+		h.log.Warn("deskhttp: signed media URLs use a key made for this process (Config.Media.Key is empty): they stop working when it restarts, and replicas must share one key")
 	}
 	h.streams = newHub(cfg.Feed, cfg.Limits.Streams, h.log, h.closing)
 	h.routes()

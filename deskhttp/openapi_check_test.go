@@ -132,16 +132,22 @@ func (c *referenceChecker) checkRequest(req *http.Request, body []byte) error {
 	return nil
 }
 
-// mediaKeyless returns req, or for a media key with slashes, which the
-// ServeMux wildcard {key...} takes and an OpenAPI path parameter does
-// not, a copy of req with the key's slashes replaced.
+// mediaKeyless returns req, or for a media key with slashes (of GET
+// /api/media/{key} or of a signed URL, /media/{key}), which the ServeMux
+// wildcard {key...} takes and an OpenAPI path parameter does not, a copy
+// of req with the key's slashes replaced.
 func mediaKeyless(req *http.Request) *http.Request {
-	key, ok := strings.CutPrefix(req.URL.Path, mediaPath)
+	prefix := mediaPath
+	key, ok := strings.CutPrefix(req.URL.Path, prefix)
+	if !ok {
+		prefix = signedMediaPath
+		key, ok = strings.CutPrefix(req.URL.Path, prefix)
+	}
 	if !ok || !strings.Contains(key, "/") {
 		return req
 	}
 	r := req.Clone(req.Context())
-	r.URL.Path = mediaPath + strings.ReplaceAll(key, "/", "_")
+	r.URL.Path = prefix + strings.ReplaceAll(key, "/", "_")
 	r.URL.RawPath = ""
 	return r
 }

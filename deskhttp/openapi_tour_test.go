@@ -71,6 +71,8 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		{"alice attends with her own token", "POST", enq + "/attend", "", alice, 200},
 		{"bob is too late", "POST", enq + "/attend", `{"staff":"bob"}`, service, 409},
 		{"alice answers", "POST", enq + "/messages", `{"text":"Hi Kim"}`, alice, 200},
+		{"alice sends an image", "POST", enq + "/media", string(fixture(t, "ok.png")), alice, 200},
+		{"a video LINE does not take is refused", "POST", enq + "/media", string(fixture(t, "bad-vp9.webm")), alice, 422},
 		{"a message over the limit is refused", "POST", enq + "/messages", `{"text":"` + strings.Repeat("x", 5000) + `"}`, alice, 422},
 		{"alice marks the messages read", "POST", enq + "/read", "", alice, 204},
 		{"alice invites bob", "POST", enq + "/invite", `{"colleague":"bob"}`, alice, 200},
@@ -116,6 +118,8 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		{"media are served", "GET", "/api/media/photo-1", "", service, 200},
 		{"media under a key with slashes, as connectors name them, are served", "GET", "/api/media/line/main/m2", "", service, 200},
 		{"unknown media are not found", "GET", "/api/media/no-such", "", service, 404},
+		{"media are served at a signed URL without a credential", "GET", d.h.signer.sign("line/main/m2"), "", "", 200},
+		{"a signed URL whose signature does not match is refused", "GET", "/media/photo-1?expires=1&sig=" + strings.Repeat("A", 43), "", "", 403},
 		{"a path no route serves is a JSON 404", "GET", "/api/nowhere", "", service, 404},
 		{"a method no route takes is a JSON 404", "DELETE", "/api/staff", "", service, 404},
 	}

@@ -12,6 +12,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /api/enquiries/{id}", h.getEnquiry)
 	m.HandleFunc("POST /api/enquiries/{id}/attend", need(RoleStaff, h.attend))
 	m.HandleFunc("POST /api/enquiries/{id}/messages", need(RoleStaff, h.send))
+	m.HandleFunc("POST /api/enquiries/{id}/media", need(RoleStaff, h.uploadMedia))
 	m.HandleFunc("POST /api/enquiries/{id}/read", need(RoleStaff, h.markRead))
 	m.HandleFunc("POST /api/enquiries/{id}/close", need(RoleStaff, h.close))
 	m.HandleFunc("POST /api/enquiries/{id}/transfer", need(RoleStaff, h.transfer))
@@ -37,6 +38,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("DELETE /api/staff/{id}/tokens/{tokenID}", need(RoleAdmin, h.revokeToken))
 	m.HandleFunc("POST /api/staff/{id}/presence", need(RoleStaff, h.setPresence))
 	m.HandleFunc("GET /api/media/{key...}", h.getMedia)
+	m.HandleFunc("GET "+signedMediaPath+"{key...}", h.serveSigned)
 	m.Handle("GET "+eventsPath, h.streams)
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)

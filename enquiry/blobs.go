@@ -17,7 +17,10 @@ type MemBlobs struct {
 	Max int64
 }
 
-var _ BlobStore = (*MemBlobs)(nil)
+var (
+	_ BlobStore   = (*MemBlobs)(nil)
+	_ BlobDeleter = (*MemBlobs)(nil)
+)
 
 // Put implements BlobStore.
 func (b *MemBlobs) Put(ctx context.Context, key string, r io.Reader) (int64, error) {
@@ -50,6 +53,21 @@ func (b *MemBlobs) Open(ctx context.Context, key string) (Blob, error) {
 		return nil, ErrNotFound
 	}
 	return memBlob{bytes.NewReader(data)}, nil
+}
+
+// Delete implements BlobDeleter.
+func (b *MemBlobs) Delete(ctx context.Context, key string) error {
+	b.mu.Lock()
+	delete(b.m, key)
+	b.mu.Unlock()
+	return nil
+}
+
+// Len returns how many blobs are kept.
+func (b *MemBlobs) Len() int {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return len(b.m)
 }
 
 type memBlob struct{ *bytes.Reader }

@@ -332,8 +332,29 @@ func (d *Desk) idleTimer(e *Enquiry, now time.Time) (Timer, time.Time) {
 	return IdleTimer, last.Add(ac.After)
 }
 
-func (d *Desk) mayWrite(e *Enquiry, staff string) bool {
+func (d *Desk) mayWrite(e *Enquiry, staff string) bool { return e.MayWrite(staff) }
+
+// MayWrite reports whether staff may send messages in the enquiry: it is
+// attended, by staff or with staff invited into it. Send refuses others
+// with ErrNotOwner; a caller may ask first, before costly work such as
+// storing an upload.
+func (e Enquiry) MayWrite(staff string) bool {
 	return e.State == Attending && (e.Staff == staff || slices.Contains(e.Invited, staff))
+}
+
+// MediaPolicy returns the media policy content sent in enquiry id is
+// judged by: that of its channel's kind (Kind.Policy). A host checks an
+// upload with it before storing it; Send checks again.
+func (d *Desk) MediaPolicy(ctx context.Context, id string) (media.Policy, error) {
+	e, err := d.store.Enquiry(ctx, id)
+	if err != nil {
+		return media.Policy{}, err
+	}
+	c, err := d.channel(ctx, e.Channel)
+	if err != nil {
+		return media.Policy{}, err
+	}
+	return d.kind(c.ch.Kind).Policy, nil
 }
 
 // Send sends content to the enquiry's customer on behalf of staff, who

@@ -121,6 +121,11 @@ type MediaRef struct {
 	URL string `json:"url,omitempty"`
 	// PreviewURL is a preview image (images and videos), when known.
 	PreviewURL string `json:"previewUrl,omitempty"`
+	// PreviewKey names a preview image of the content (JPEG or PNG) in
+	// the host's BlobStore, when one was stored with it: a host's URL
+	// signer hands it to platforms that show one (LINE's videos, and
+	// images over 1 MB).
+	PreviewKey string `json:"previewKey,omitempty"`
 	// Duration of audio and video, when known.
 	Duration time.Duration `json:"duration,omitempty"`
 }

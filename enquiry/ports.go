@@ -131,6 +131,14 @@ type BlobStore interface {
 	Open(ctx context.Context, key string) (Blob, error)
 }
 
+// BlobDeleter is implemented by a BlobStore that can remove content, as
+// MemBlobs does: a host that stored content for a message the desk then
+// refused (the enquiry was closed meanwhile) removes it again.
+type BlobDeleter interface {
+	// Delete removes the content under key; a key not there is no error.
+	Delete(ctx context.Context, key string) error
+}
+
 // Blob is stored content.
 type Blob interface {
 	io.ReaderAt

@@ -57,7 +57,9 @@
   async function api(method, path, body) {
     const opt = { method, headers: { Accept: 'application/json' } };
     if (token) opt.headers.Authorization = 'Bearer ' + token;
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      opt.body = body; // the browser sets the multipart Content-Type
+    } else if (body !== undefined) {
       opt.headers['Content-Type'] = 'application/json';
       opt.body = JSON.stringify(body);
     }
@@ -260,6 +262,8 @@
     $('quoting-cancel').addEventListener('click', () => setQuote(null));
     $('composer').addEventListener('submit', (ev) => { ev.preventDefault(); guard(send, $('room-error'))(); });
     $('reply').addEventListener('input', countReply);
+    $('attach').addEventListener('click', () => $('attach-file').click());
+    $('attach-file').addEventListener('change', guard(attachMedia, $('room-error')));
     $('reply').addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
         ev.preventDefault();
@@ -635,6 +639,7 @@
     $('close-enquiry').hidden = !open || !mine;
     const canSend = open && mine && !e.standby && !S.room.blocked;
     $('reply').disabled = !canSend;
+    $('attach').disabled = !canSend;
     $('composer').classList.toggle('off', !canSend);
     const note = $('composer-note');
     note.hidden = canSend;
@@ -895,6 +900,101 @@
       setQuote(null);
     } finally {
       countReply();
+    }
+  }
+
+  // ---- media ----
+
+  // attachMedia sends the file chosen with Attach media: the desk judges
+  // it by the channel's rules before storing it, and a refusal shows
+  // why. Audio goes with its duration; a video, and an image over 1 MB,
+  // with a preview image drawn here (LINE shows one before it loads).
+  async function attachMedia() {
+    const input = $('attach-file');
+    const file = input.files && input.files[0];
+    input.value = '';
+    if (!file || !S.room) return;
+    const id = S.room.id;
+    const kind = (file.type || '').split('/')[0];
+    const status = $('attach-status');
+    $('attach').disabled = true;
+    setText(status, 'Sending ' + file.name + '…');
+    try {
+      const form = new FormData();
+      if (kind === 'audio') {
+        const ms = await mediaDuration(file);
+        if (ms > 0) form.append('duration', String(ms));
+      }
+      if (kind === 'video' || (kind === 'image' && file.size > MAX_PREVIEW_BYTES)) {
+        const preview = await previewImage(file, kind);
+        if (preview) form.append('preview', preview, 'preview.jpg');
+      }
+      form.append('file', file, file.name);
+      const r = await api('POST', '/api/enquiries/' + encodeURIComponent(id) + '/media?staff=' + encodeURIComponent(S.me), form);
+      if (S.room && r.message && r.message.enquiry === S.room.id) upsertMessage(r.message);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 422) {
+        throw new ApiError(e.status, e.code, file.name + ' was not sent: ' + e.message, e.field);
+      }
+      throw e;
+    } finally {
+      setText(status, '');
+      renderRoomHead();
+    }
+  }
+
+  const MAX_PREVIEW_BYTES = 1000000; // LINE's limit for preview images
+
+  // mediaDuration is the length of an audio or video file in
+  // milliseconds, 0 when the browser cannot tell.
+  function mediaDuration(file) {
+    return new Promise((resolve) => {
+      const a = document.createElement('audio');
+      const url = URL.createObjectURL(file);
+      const done = (ms) => { URL.revokeObjectURL(url); resolve(ms); };
+      a.preload = 'metadata';
+      a.addEventListener('loadedmetadata', () => done(isFinite(a.duration) ? Math.round(a.duration * 1000) : 0), { once: true });
+      a.addEventListener('error', () => done(0), { once: true });
+      a.src = url;
+    });
+  }
+
+  // previewImage draws an image, or a video's first frame, at most 640
+  // pixels wide or high, as a JPEG; null when the browser cannot.
+  async function previewImage(file, kind) {
+    const url = URL.createObjectURL(file);
+    try {
+      let source;
+      if (kind === 'image') {
+        source = await new Promise((resolve, reject) => {
+          const img = new Image();
+          img.onload = () => resolve(img);
+          img.onerror = reject;
+          img.src = url;
+        });
+      } else {
+        source = await new Promise((resolve, reject) => {
+          const v = document.createElement('video');
+          v.muted = true;
+          v.preload = 'auto';
+          v.addEventListener('loadeddata', () => { v.currentTime = Math.min(0.1, (v.duration || 0) / 2); }, { once: true });
+          v.addEventListener('seeked', () => resolve(v), { once: true });
+          v.addEventListener('error', reject, { once: true });
+          v.src = url;
+        });
+      }
+      const w = source.naturalWidth || source.videoWidth, h = source.naturalHeight || source.videoHeight;
+      if (!w || !h) return null;
+      const scale = Math.min(1, 640 / Math.max(w, h));
+      const c = document.createElement('canvas');
+      c.width = Math.round(w * scale);
+      c.height = Math.round(h * scale);
+      c.getContext('2d').drawImage(source, 0, 0, c.width, c.height);
+      return await new Promise((resolve) => c.toBlob(resolve, 'image/jpeg', 0.8));
+    } catch (e) {
+      return null; // the desk says what is missing
+    } finally {
+      URL.revokeObjectURL(url);
     }
   }
 

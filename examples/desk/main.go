@@ -45,6 +45,7 @@ type config struct {
 	Line          bool           // channel main from them
 	DatabaseURL   string         // DESK_DATABASE_URL: use PostgreSQL
 	PublicURL     string         // DESK_PUBLIC_URL: where the platforms reach the desk
+	MediaKey      enquiry.Secret // DESK_MEDIA_KEY: signs media URLs; replicas share it
 	Instance      string         // DESK_INSTANCE: this process's name on its leases
 	Demo          bool           // no LINE or WhatsApp credentials: the embedded fake platform
 	WhatsApp      whatsappdesk.Config
@@ -63,6 +64,7 @@ func configFrom(getenv func(string) string) (c config, err error) {
 		Addr: getenv("DESK_ADDR"), Token: enquiry.Secret(getenv("DESK_TOKEN")),
 		DatabaseURL: getenv("DESK_DATABASE_URL"), Instance: getenv("DESK_INSTANCE"),
 		PublicURL: getenv("DESK_PUBLIC_URL"), AdminPassword: enquiry.Secret(getenv("DESK_ADMIN_PASSWORD")),
+		MediaKey:     enquiry.Secret(getenv("DESK_MEDIA_KEY")),
 		DemoWhatsApp: getenv("DESK_DEMO_WHATSAPP") == "1",
 	}
 	if c.Addr == "" {

@@ -81,6 +81,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	}
 	s.http, err = deskhttp.New(deskhttp.Config{
 		Desk: s.desk, Feed: feed, Roster: s.roster, Blobs: blobs, Auth: auth, Accounts: s.staff, Sessions: s.staff, Logger: log,
+		Media:      deskhttp.MediaLinks{PublicURL: cfg.PublicURL, Key: cfg.MediaKey},
 		Connectors: connectors,
 		Console:    console,
 		Limits:     cfg.limits,

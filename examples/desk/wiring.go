@@ -38,7 +38,12 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (store, func()
 // connect builds the LINE client (the desk's sender) and, in demo mode,
 // the fake platforms it talks to.
 func (s *server) connect() {
-	lc := line.Config{APIBase: s.cfg.LINE.APIBase, DataAPIBase: s.cfg.LINE.DataAPIBase, Logger: s.log}
+	lc := line.Config{APIBase: s.cfg.LINE.APIBase, DataAPIBase: s.cfg.LINE.DataAPIBase, Logger: s.log,
+		// Staff's media reach LINE at URLs the desk signs (s.http is made
+		// before anything is sent).
+		MediaURL: func(ctx context.Context, ref enquiry.MediaRef) (string, string, error) {
+			return s.http.MediaURL(ctx, ref)
+		}}
 	if s.cfg.Demo {
 		s.demo = demo.New()
 		s.closers = append(s.closers, s.demo.Close)
