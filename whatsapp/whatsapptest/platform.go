@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,7 +39,30 @@ type PhoneNumber struct {
 	Account   string
 	Token     string
 	AppSecret string
+	// VerifiedName and QualityRating are what GET /{phone-number-id}
+	// tells of the number (QualityRating default GREEN).
+	VerifiedName, QualityRating string
+	// AppID and AppName are the Meta app the token was issued for
+	// (default DefaultAppID and DefaultAppName): GET /debug_token
+	// names it, and it is subscribed to Account's webhooks unless
+	// SetSubscribed says otherwise.
+	AppID, AppName string
+	// TokenExpires, when set, is when the token stops working: from then
+	// on every call with it is refused (401, code 190, subcode 463).
+	TokenExpires time.Time
+	// Scopes are the token's permissions; nil means both WhatsApp ones
+	// (ScopeMessaging and ScopeManagement).
+	Scopes []string
 }
+
+// The app a PhoneNumber's token is issued for by default, and the
+// permissions it has.
+const (
+	DefaultAppID    = "100000000000001"
+	DefaultAppName  = "socialdesk test app"
+	ScopeMessaging  = "whatsapp_business_messaging"
+	ScopeManagement = "whatsapp_business_management"
+)
 
 // Media is a file the platform holds under a media ID: customers'
 // uploads, which the Graph API gives out, or the business's, which it
@@ -145,6 +169,9 @@ type Platform struct {
 	pairN      int
 	pairPer    time.Duration
 	windows    map[string]*window
+	// unsubscribed holds the business accounts whose app is not
+	// subscribed to their webhooks (SetSubscribed).
+	unsubscribed map[string]bool
 }
 
 type window struct {
@@ -164,10 +191,14 @@ func New() *Platform {
 		lastIn:  map[string]time.Time{},
 		inbound: map[string]string{},
 		windows: map[string]*window{},
+
+		unsubscribed: map[string]bool{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phone}/messages", p.handle(p.postMessage))
-	mux.HandleFunc("GET /{version}/{media}", p.handle(p.getMedia))
+	mux.HandleFunc("GET /{version}/{media}", p.handle(p.getObject))
+	mux.HandleFunc("GET /"+p.version+"/debug_token", p.handle(p.debugToken))
+	mux.HandleFunc("GET /{version}/{account}/subscribed_apps", p.handle(p.subscribedApps))
 	mux.HandleFunc("GET /media-bytes/{media}", p.handle(p.mediaBytes))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		write(w, traceID(), metaError(CodeInvalidParameter, "Unknown path components: "+r.URL.Path))
@@ -229,8 +260,28 @@ func (p *Platform) AddPhoneNumber(pn PhoneNumber) {
 		delete(p.byToken, old.Token)
 	}
 	c := pn
+	c.Scopes = append([]string(nil), pn.Scopes...)
+	if pn.Scopes == nil {
+		c.Scopes = []string{ScopeMessaging, ScopeManagement}
+	}
+	if c.AppID == "" {
+		c.AppID, c.AppName = DefaultAppID, DefaultAppName
+	}
+	if c.QualityRating == "" {
+		c.QualityRating = "GREEN"
+	}
 	p.phones[pn.ID] = &c
 	p.byToken[pn.Token] = &c
+}
+
+// SetSubscribed subscribes the app of the business account's phone
+// numbers to the account's webhooks, or (false) unsubscribes it, as POST
+// and DELETE /{waba-id}/subscribed_apps do. Accounts are subscribed until
+// this says otherwise.
+func (p *Platform) SetSubscribed(account string, subscribed bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.unsubscribed[account] = !subscribed
 }
 
 // AddMedia registers a file under mediaID, as a customer's upload (which
@@ -377,6 +428,11 @@ func (p *Platform) handle(op func(*request) answer) http.HandlerFunc {
 		switch {
 		case !ok || pn == nil:
 			a = metaError(CodeAuth, "")
+		case !pn.TokenExpires.IsZero() && !req.now.Before(pn.TokenExpires):
+			a = metaError(CodeAuth, "")
+			e := a.body.(errorBody)
+			e.Error.Subcode, e.Error.Message = SubcodeTokenExpired, "Error validating access token: Session has expired."
+			a.body = e
 		default:
 			req.pn = pn
 			p.calls[idx].PhoneNumberID = pn.ID
@@ -673,18 +729,16 @@ func (p *Platform) markRead(r *request, b sendBody) answer {
 	return answer{status: http.StatusOK, body: map[string]any{"success": true}}
 }
 
-// getMedia is GET /{version}/{media-id}: the media's URL and
-// description. p.mu is held.
-func (p *Platform) getMedia(r *request) answer {
+// getObject is GET /{version}/{id}: a phone number's fields, or a
+// media's URL and description. p.mu is held.
+func (p *Platform) getObject(r *request) answer {
 	id := r.PathValue("media")
+	if pn := p.phones[id]; pn != nil {
+		return p.getPhoneNumber(r, pn)
+	}
 	m, ok := p.media[id]
 	if !ok {
-		a := metaError(CodeInvalidParameter, "")
-		e := a.body.(errorBody)
-		e.Error.Message = "Unsupported get request. Object with ID '" + id + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
-		e.Error.Subcode = 33
-		a.body = e
-		return a
+		return noObject(id)
 	}
 	if m.PhoneNumberID != r.pn.ID {
 		return metaError(CodeAuth, "")
@@ -715,4 +769,93 @@ func (p *Platform) mediaBytes(r *request) answer {
 		return metaError(CodeAuth, "")
 	}
 	return answer{status: http.StatusOK, raw: bytes.Clone(m.Data), ctype: m.MIMEType}
+}
+
+// noObject is the Graph API's answer about an ID that does not exist or
+// that the token may not see: 400, code 100, subcode 33.
+func noObject(id string) answer {
+	a := metaError(CodeInvalidParameter, "")
+	e := a.body.(errorBody)
+	e.Error.Message = "Unsupported get request. Object with ID '" + id + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
+	e.Error.Subcode = SubcodeNoObject
+	a.body = e
+	return a
+}
+
+// getPhoneNumber is GET /{version}/{phone-number-id}: the number's
+// fields, to a token of the same business account. p.mu is held.
+func (p *Platform) getPhoneNumber(r *request, pn *PhoneNumber) answer {
+	if r.pn.ID != pn.ID && (pn.Account == "" || r.pn.Account != pn.Account) {
+		return noObject(pn.ID)
+	}
+	all := map[string]any{
+		"id": pn.ID, "display_phone_number": pn.DisplayPhoneNumber, "verified_name": pn.VerifiedName,
+		"quality_rating": pn.QualityRating, "code_verification_status": "VERIFIED", "platform_type": "CLOUD_API",
+	}
+	body := map[string]any{"id": pn.ID}
+	fields := r.URL.Query().Get("fields")
+	if fields == "" {
+		fields = "id,display_phone_number,verified_name,quality_rating"
+	}
+	for _, f := range strings.Split(fields, ",") {
+		v, ok := all[strings.TrimSpace(f)]
+		if !ok {
+			return metaError(CodeInvalidParameter, "Tried accessing nonexisting field ("+f+") on node type (WhatsAppBusinessPhoneNumber)")
+		}
+		body[strings.TrimSpace(f)] = v
+	}
+	return answer{status: http.StatusOK, body: body}
+}
+
+// debugToken is GET /{version}/debug_token?input_token=…: what the
+// platform knows of the input token, asked with a valid token. p.mu is
+// held.
+func (p *Platform) debugToken(r *request) answer {
+	input := r.URL.Query().Get("input_token")
+	if input == "" {
+		return metaError(CodeInvalidParameter, "The parameter input_token is required.")
+	}
+	pn := p.byToken[input]
+	if pn == nil || !pn.TokenExpires.IsZero() && !r.now.Before(pn.TokenExpires) {
+		return answer{status: http.StatusOK, body: map[string]any{"data": map[string]any{
+			"is_valid": false, "scopes": []string{},
+			"error": map[string]any{"code": CodeAuth, "message": "Invalid OAuth access token."},
+		}}}
+	}
+	var granular []any
+	if pn.Account != "" {
+		for _, sc := range pn.Scopes {
+			if sc == ScopeMessaging || sc == ScopeManagement {
+				granular = append(granular, map[string]any{"scope": sc, "target_ids": []string{pn.Account}})
+			}
+		}
+	}
+	var expires int64
+	if !pn.TokenExpires.IsZero() {
+		expires = pn.TokenExpires.Unix()
+	}
+	return answer{status: http.StatusOK, body: map[string]any{"data": map[string]any{
+		"app_id": pn.AppID, "type": "SYSTEM_USER", "application": pn.AppName, "data_access_expires_at": 0,
+		"expires_at": expires, "is_valid": true, "scopes": pn.Scopes, "granular_scopes": granular,
+	}}}
+}
+
+// subscribedApps is GET /{version}/{waba-id}/subscribed_apps: the app of
+// the account's numbers, unless unsubscribed; the token needs the
+// management permission on the account. p.mu is held.
+func (p *Platform) subscribedApps(r *request) answer {
+	account := r.PathValue("account")
+	if r.pn.Account != account {
+		return noObject(account)
+	}
+	if !slices.Contains(r.pn.Scopes, ScopeManagement) {
+		return metaError(CodePermission, "")
+	}
+	data := []any{}
+	if !p.unsubscribed[account] {
+		data = append(data, map[string]any{"whatsapp_business_api_data": map[string]any{
+			"id": r.pn.AppID, "name": r.pn.AppName, "link": "https://www.facebook.com/games/?app_id=" + r.pn.AppID,
+		}})
+	}
+	return answer{status: http.StatusOK, body: map[string]any{"data": data}}
 }
