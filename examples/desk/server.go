@@ -67,7 +67,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: lineEvents, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
 	connectors := []deskhttp.Connector{linedesk.Connector(linedesk.Config{Client: s.line, Store: store, PublicURL: s.publicURL, Offline: cfg.Demo})}
 	if s.wa != nil {
-		connectors = append(connectors, whatsappdesk.Connector())
+		connectors = append(connectors, s.wa.Connector())
 		s.waHook = s.wa.Webhook(store, s.desk, blobs, log)
 		s.mux.Handle(whatsappdesk.Webhook, s.waHook)
 	}

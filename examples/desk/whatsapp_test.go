@@ -153,6 +153,43 @@ func TestWhatsAppAlone(t *testing.T) {
 	}
 }
 
+func TestWhatsAppChannelCheck(t *testing.T) {
+	d := startWithWhatsApp(t, false)
+	eventually(t, "the start-up check logged", func() bool { return strings.Contains(d.logs.String(), "WhatsApp check") })
+	code, v := d.api("POST", "/api/channels/wa/check", "")
+	if code != http.StatusOK {
+		t.Fatalf("POST /api/channels/wa/check: %d %v", code, v)
+	}
+	got, checks := checksOf(t, v)
+	want := map[string]string{"access token": "ok", "phone number": "ok",
+		"webhook subscription": "warning", // the fake number names no business account
+		"app secret":           "warning"} // waSecret is not 32 hexadecimal characters
+	for name, w := range want {
+		if s, _ := checks[name]["status"].(string); s != w {
+			t.Errorf("%s: %s (%v), want %s", name, s, checks[name]["reason"], w)
+		}
+	}
+	if got != "warning" {
+		t.Errorf("report status %s, want warning", got)
+	}
+
+	d.wa.AddPhoneNumber(whatsapptest.PhoneNumber{ID: waPhone, Token: waToken, AppSecret: waSecret, TokenExpires: time.Now().Add(-time.Minute)})
+	_, v = d.api("POST", "/api/channels/wa/check", "")
+	got, checks = checksOf(t, v)
+	if s, _ := checks["access token"]["status"].(string); got != "error" || s != "error" || checks["access token"]["fix"] == "" {
+		t.Fatalf("an expired token: report %s, access token %v; want an error with a fix", got, checks["access token"])
+	}
+	_, v = d.api("GET", "/api/channels", "")
+	chans, _ := v["channels"].([]any)
+	if len(chans) != 1 {
+		t.Fatalf("channels: %v", v)
+	}
+	last, _ := chans[0].(map[string]any)["check"].(map[string]any)
+	if last["status"] != "error" {
+		t.Errorf("the channel list shows the last check as %v, want its error", last)
+	}
+}
+
 func TestWhatsAppNeedsAllItsVariables(t *testing.T) {
 	env := map[string]string{"WHATSAPP_ACCESS_TOKEN": waToken}
 	if _, err := configFrom(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "WHATSAPP_APP_SECRET") {

@@ -91,6 +91,9 @@ func (s *server) startConnector(ctx context.Context) error {
 			return err
 		}
 		s.wg.Go(func() { s.waHook.Run(ctx) })
+		if s.demo == nil {
+			s.wg.Go(func() { s.diagnoseWhatsApp(ctx) })
+		}
 	}
 	if s.cfg.lineOff() {
 		s.wg.Go(func() { s.webhook.Run(ctx) }) // for an earlier run's events
@@ -105,4 +108,11 @@ func (s *server) startConnector(ctx context.Context) error {
 		s.wg.Go(func() { linedesk.Diagnose(ctx, s.http, s.desk, s.line, ch, s.log) })
 	}
 	return nil
+}
+
+// diagnoseWhatsApp runs channel wa's set-up checks and logs them.
+func (s *server) diagnoseWhatsApp(ctx context.Context) {
+	if ch, err := s.desk.Channel(ctx, whatsappdesk.ChannelID); err == nil {
+		whatsappdesk.Diagnose(ctx, s.http, ch, s.log)
+	}
 }

@@ -1,6 +1,7 @@
 // Package whatsappdesk wires one WhatsApp channel into a desk host, from
 // the environment: the Cloud API client, the desk's Kind for WhatsApp
-// channels, the channel itself, its webhook and its deskhttp.Connector.
+// channels, the channel itself, its webhook, its deskhttp.Connector with
+// WhatsApp's set-up checks, and Diagnose, the host's start-up check.
 //
 //	wa, ok, err := whatsappdesk.FromEnv(os.Getenv)
 //	desk, err := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: wa.Kind()}, …})
@@ -12,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -115,8 +117,50 @@ func (s *Setup) Webhook(events inbox.Store, desk *enquiry.Desk, blobs enquiry.Bl
 	})
 }
 
-// Connector returns the deskhttp.Connector of WhatsApp channels.
-func Connector() deskhttp.Connector {
+// Connector returns the deskhttp.Connector of WhatsApp channels: its
+// Check runs WhatsApp's set-up checks (whatsapp.Client.Doctor) with the
+// Setup's client, so that POST /api/channels/{id}/check and the console
+// show them as they show LINE's.
+func (s *Setup) Connector() deskhttp.Connector {
 	return deskhttp.Connector{Kind: whatsapp.ChannelKind, Name: "WhatsApp", Webhook: Webhook,
-		NeedsCredentials: "a WhatsApp channel needs its app secret and an access token (Meta for Developers → your app → WhatsApp → API Setup)"}
+		NeedsCredentials: "a WhatsApp channel needs its app secret and an access token (Meta for Developers → your app → WhatsApp → API Setup)",
+		Check: func(ctx context.Context, ch enquiry.Channel) deskhttp.CheckReport {
+			return Report(s.client.Doctor(ctx, ch), time.Now())
+		}}
+}
+
+// Report turns Doctor's checks into the API's report, checked at at: its
+// status is the worst outcome (a failure an error, a warning a warning).
+func Report(checks []whatsapp.Check, at time.Time) deskhttp.CheckReport {
+	r := deskhttp.CheckReport{Status: deskhttp.CheckOK, Checked: at, Checks: make([]deskhttp.CheckItem, len(checks))}
+	for i, c := range checks {
+		r.Checks[i] = deskhttp.CheckItem{Name: c.Name, Status: status[c.Status], Reason: c.Detail, Fix: c.Fix}
+		switch {
+		case c.Status == whatsapp.Fail:
+			r.Status = deskhttp.CheckError
+		case c.Status == whatsapp.Warn && r.Status == deskhttp.CheckOK:
+			r.Status = deskhttp.CheckWarning
+		}
+	}
+	return r
+}
+
+// status is the API's word for each whatsapp.CheckStatus.
+var status = map[whatsapp.CheckStatus]string{whatsapp.Pass: deskhttp.CheckOK, whatsapp.Warn: deskhttp.CheckWarning,
+	whatsapp.Fail: deskhttp.CheckError, whatsapp.Skip: deskhttp.CheckSkipped}
+
+// Diagnose is a host's start-up check of the WhatsApp channel ch: it runs
+// the channel's set-up checks through h (which keeps the report as the
+// channel's last, for the console and GET /api/channels) and logs each
+// result at a level by its outcome. h must have been given Connector.
+func Diagnose(ctx context.Context, h *deskhttp.Handler, ch enquiry.Channel, log *slog.Logger) {
+	r, ok := h.CheckChannel(ctx, ch)
+	if !ok {
+		log.Warn("WhatsApp checks are not configured: give the desk's handler whatsappdesk's Connector", "channel", ch.ID)
+		return
+	}
+	for _, c := range r.Checks {
+		level := map[string]slog.Level{deskhttp.CheckWarning: slog.LevelWarn, deskhttp.CheckError: slog.LevelError}[c.Status]
+		log.Log(ctx, level, "WhatsApp check", "channel", ch.ID, "check", c.Name, "status", c.Status, "detail", c.Reason, "fix", c.Fix)
+	}
 }
