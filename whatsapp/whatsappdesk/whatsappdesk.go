@@ -4,7 +4,7 @@
 // WhatsApp's set-up checks, and Diagnose, the host's start-up check.
 //
 //	wa, ok, err := whatsappdesk.FromEnv(os.Getenv)
-//	desk, err := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: wa.Kind()}, …})
+//	desk, err := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: wa.Kind(blobs)}, …})
 //	mux.Handle(whatsappdesk.Webhook, wa.Webhook(store, desk, blobs, log))
 package whatsappdesk
 
@@ -81,8 +81,9 @@ func New(cfg Config) *Setup {
 // Client returns the Cloud API client.
 func (s *Setup) Client() *whatsapp.Client { return s.client }
 
-// Kind returns the desk's Kind for WhatsApp channels (whatsapp.DeskKind).
-func (s *Setup) Kind() enquiry.Kind { return whatsapp.DeskKind(s.client) }
+// Kind returns the desk's Kind for WhatsApp channels (whatsapp.DeskKind),
+// whose staff media are read from blobs, the desk's blob store.
+func (s *Setup) Kind(blobs enquiry.BlobStore) enquiry.Kind { return whatsapp.DeskKind(s.client, blobs) }
 
 // Channel returns the channel, ID ChannelID, with routing and
 // auto-messages as given; without routing it rings every available staff

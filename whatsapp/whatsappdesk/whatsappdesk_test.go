@@ -61,7 +61,7 @@ func TestChannelIsAWhatsAppChannelWithItsCredentials(t *testing.T) {
 		ch.Credentials.Token.Reveal() != "tok" || ch.Credentials.Secret.Reveal() != "sec" {
 		t.Fatalf("channel %+v", ch)
 	}
-	if k := s.Kind(); k.MaxBatch != 1 || k.ReplyWindow != whatsapp.ServiceWindow || k.Policy.Platform != "WhatsApp" {
+	if k := s.Kind(nil); k.MaxBatch != 1 || k.ReplyWindow != whatsapp.ServiceWindow || k.Policy.Platform != "WhatsApp" {
 		t.Fatalf("kind %+v", k)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"io"
 	mathrand "math/rand/v2"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -104,6 +106,18 @@ type Sent struct {
 	Time    time.Time
 }
 
+// Upload is one file the business uploaded (POST
+// /{phone-number-id}/media) and the platform accepted.
+type Upload struct {
+	// ID is the media ID the platform answered.
+	ID            string
+	PhoneNumberID string
+	// MIMEType is the type the upload declared; Size its length.
+	MIMEType string
+	Size     int
+	Time     time.Time
+}
+
 // Receipt is one accepted mark-as-read request.
 type Receipt struct {
 	PhoneNumberID string
@@ -163,6 +177,7 @@ type Platform struct {
 	lastIn     map[string]time.Time // phone + " " + customer → their last message
 	inbound    map[string]string    // customer message ID → phone + " " + customer
 	sent       []Sent
+	uploads    []Upload
 	receipts   []Receipt
 	calls      []Call
 	throughput int
@@ -196,6 +211,7 @@ func New() *Platform {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phone}/messages", p.handle(p.postMessage))
+	mux.HandleFunc("POST /{version}/{phone}/media", p.handle(p.postMedia))
 	mux.HandleFunc("GET /{version}/{media}", p.handle(p.getObject))
 	mux.HandleFunc("GET /"+p.version+"/debug_token", p.handle(p.debugToken))
 	mux.HandleFunc("GET /{version}/{account}/subscribed_apps", p.handle(p.subscribedApps))
@@ -386,6 +402,22 @@ func (p *Platform) Received(customer string) []Sent {
 	return out
 }
 
+// Uploads returns the accepted uploads, in order.
+func (p *Platform) Uploads() []Upload {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Upload(nil), p.uploads...)
+}
+
+// MediaData returns the content held under a media ID (an upload or
+// AddMedia's), and whether there is one.
+func (p *Platform) MediaData(mediaID string) ([]byte, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m, ok := p.media[mediaID]
+	return bytes.Clone(m.Data), ok
+}
+
 // Receipts returns the accepted mark-as-read requests, in order.
 func (p *Platform) Receipts() []Receipt {
 	p.mu.Lock()
@@ -413,7 +445,7 @@ type request struct {
 // authentication, injected faults and the call record.
 func (p *Platform) handle(op func(*request) answer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		req := &request{Request: r, body: body}
 		trace := traceID()
 
@@ -858,4 +890,60 @@ func (p *Platform) subscribedApps(r *request) answer {
 		}})
 	}
 	return answer{status: http.StatusOK, body: map[string]any{"data": data}}
+}
+
+// maxBody bounds what the platform reads of a request: a document upload
+// is at most 100 MB.
+const maxBody = 101_000_000
+
+// postMedia is POST /{version}/{phone}/media: a multipart upload with
+// messaging_product, type and file. The file is judged by WhatsApp's
+// rules, as Meta does, and kept for sends by its new ID. p.mu is held.
+func (p *Platform) postMedia(r *request) answer {
+	phone := r.PathValue("phone")
+	if phone != r.pn.ID {
+		return metaError(CodeAuth, "The access token is not valid for phone number "+phone+".")
+	}
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		return metaError(CodeInvalidParameter, "An upload is multipart/form-data.")
+	}
+	form, err := multipart.NewReader(bytes.NewReader(r.body), params["boundary"]).ReadForm(maxBody)
+	if err != nil {
+		return metaError(CodeInvalidParameter, "The upload's form cannot be read.")
+	}
+	defer func() { _ = form.RemoveAll() }()
+	if v := form.Value["messaging_product"]; len(v) != 1 || v[0] != "whatsapp" {
+		return metaError(CodeInvalidParameter, "The parameter messaging_product is required.")
+	}
+	typ := ""
+	if v := form.Value["type"]; len(v) == 1 {
+		typ = v[0]
+	}
+	files := form.File["file"]
+	if typ == "" || len(files) != 1 {
+		return metaError(CodeInvalidParameter, "The parameters type and file are required.")
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return metaError(CodeInvalidParameter, "The file cannot be read.")
+	}
+	data, _ := io.ReadAll(f)
+	_ = f.Close()
+	v, err := media.WhatsApp.Check(bytes.NewReader(data), int64(len(data)))
+	if err != nil || mimeOf[v.Format] != typ {
+		return metaError(CodeMediaUpload, "The file is not a "+typ+" file WhatsApp accepts.")
+	}
+	id := strconv.FormatUint(mathrand.Uint64()>>1, 10)
+	p.media[id] = Media{Data: data, MIMEType: typ, PhoneNumberID: phone}
+	p.uploads = append(p.uploads, Upload{ID: id, PhoneNumberID: phone, MIMEType: typ, Size: len(data), Time: r.now})
+	return answer{status: http.StatusOK, body: map[string]any{"id": id}}
+}
+
+// mimeOf is the media type WhatsApp knows each format by.
+var mimeOf = map[media.Format]string{
+	media.FormatJPEG: "image/jpeg", media.FormatPNG: "image/png", media.FormatWebP: "image/webp",
+	media.FormatAAC: "audio/aac", media.FormatAMR: "audio/amr", media.FormatMP3: "audio/mpeg",
+	media.FormatM4A: "audio/mp4", media.FormatOgg: "audio/ogg",
+	media.FormatMP4: "video/mp4", media.Format3GP: "video/3gpp",
 }
