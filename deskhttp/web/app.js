@@ -930,8 +930,9 @@
 
   async function showChannels(id) {
     await loadChannelList();
-    if (!id && S.channels.length === 1) {
-      id = S.channels[0].id;
+    if (!id && S.channels.length > 0) {
+      // The one open before, if it is still there; else the first listed.
+      id = S.channel && S.channels.some((c) => c.id === S.channel.id) ? S.channel.id : S.channels[0].id;
     }
     if (!id) {
       $('channel-form').hidden = true;
@@ -994,7 +995,12 @@
     $('ch-creds').addEventListener('click', guard(saveCredentials, $('check-status')));
   }
 
-  // ---- LINE set-up check ----
+  // ---- set-up checks (LINE's, WhatsApp's) ----
+
+  // platformName is how the console names a channel kind's platform.
+  function platformName(kind) {
+    return { line: 'LINE', whatsapp: 'WhatsApp' }[kind] || kind;
+  }
 
   const CHECK_WORDS = { ok: 'OK', warning: 'Look at this', error: 'Problem', skipped: 'Not checked' };
 
@@ -1023,7 +1029,7 @@
   // runCheck runs the channel's set-up checks on the desk and shows them.
   async function runCheck() {
     const c = S.channel;
-    setText($('check-status'), 'Checking with LINE…');
+    setText($('check-status'), 'Checking with ' + platformName(c.kind) + '…');
     $('ch-check').disabled = true;
     try {
       const r = await api('POST', '/api/channels/' + encodeURIComponent(c.id) + '/check');

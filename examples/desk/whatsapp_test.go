@@ -199,7 +199,7 @@ func TestWhatsAppNeedsAllItsVariables(t *testing.T) {
 
 func TestDemoHasAWhatsAppCustomerBesideLINEs(t *testing.T) {
 	ctx := context.Background()
-	srv, err := newServer(ctx, config{Demo: true, DemoWhatsApp: true, Addr: "127.0.0.1:0"}, slog.New(slog.DiscardHandler))
+	srv, err := newServer(ctx, config{Demo: true, Addr: "127.0.0.1:0"}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func (s *server) connect() {
 		s.demo = demo.New()
 		s.closers = append(s.closers, s.demo.Close)
 		lc.APIBase, lc.DataAPIBase = s.demo.Platform.URL(), s.demo.Platform.DataURL()
-		if s.cfg.DemoWhatsApp {
+		if !s.cfg.DemoNoWA {
 			s.cfg.Wa, s.cfg.WhatsApp = true, s.demo.StartWhatsApp(s.cfg.Instance)
 		}
 	}

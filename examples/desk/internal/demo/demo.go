@@ -144,10 +144,17 @@ func (d *Demo) listCustomers(w http.ResponseWriter, r *http.Request) {
 	type c struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
+		// Platform is "LINE" or "WhatsApp": the phone groups its
+		// customers by it, and the WhatsApp customer sends text only.
+		Platform string `json:"platform"`
 	}
 	var out []c
 	for _, u := range d.customers() {
-		out = append(out, c{u.ID, u.DisplayName})
+		platform := "LINE"
+		if u.ID == waCustomer.ID {
+			platform = "WhatsApp"
+		}
+		out = append(out, c{u.ID, u.DisplayName, platform})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"customers": out})
 }
