@@ -1002,6 +1002,31 @@
     return { line: 'LINE', whatsapp: 'WhatsApp' }[kind] || kind;
   }
 
+  // PLATFORM_WORDS are the channel page's words that differ by platform;
+  // the page as served has LINE's.
+  const PLATFORM_WORDS = {
+    whatsapp: {
+      webhook: 'Callback URL for Meta for Developers (your app → WhatsApp → Configuration):',
+      legend: 'WhatsApp set-up check',
+      hint: 'The desk asks Meta whether this channel can work: the access token, the phone number ID, and the app\'s subscription to the business account\'s webhooks; it checks the app secret\'s form.',
+      creds: 'Change the app secret or access token',
+      secret: 'App secret (App settings → Basic)',
+      token: 'Access token (a system user\'s, with the WhatsApp permissions)',
+    },
+  };
+  let lineWords = null; // the page's own, read once
+
+  // platformWords puts the words of channel kind kind on the channel page.
+  function platformWords(kind) {
+    const nodes = {
+      webhook: $('ch-webhook-where'), legend: $('check-legend'), hint: $('check-hint'), creds: $('creds-summary'),
+      secret: document.querySelector('label[for="ch-secret"]'), token: document.querySelector('label[for="ch-token"]'),
+    };
+    if (!lineWords) lineWords = Object.fromEntries(Object.entries(nodes).map(([k, n]) => [k, n.textContent]));
+    const words = PLATFORM_WORDS[kind] || lineWords;
+    for (const [k, n] of Object.entries(nodes)) setText(n, words[k] || lineWords[k]);
+  }
+
   const CHECK_WORDS = { ok: 'OK', warning: 'Look at this', error: 'Problem', skipped: 'Not checked' };
 
   // checkBadge marks a channel in the list whose last check found a problem.
@@ -1070,6 +1095,7 @@
     st.className = 'badge ' + c.state;
     $('ch-name').value = c.name;
     setText($('ch-webhook'), location.origin + c.webhook);
+    platformWords(c.kind);
     $('routing-json').value = c.routing ? JSON.stringify(c.routing, null, 2) : '';
     const am = c.autoMessages || {};
     $('name-format').value = nameFormat(am.nameFormat);
@@ -1087,7 +1113,8 @@
     checkRouting();
     syncEditorFromJSON();
     schedulePreview();
-    showQuota(c.id);
+    if (c.kind === 'line') showQuota(c.id); // WhatsApp has no monthly quota to show
+    else setText($('ch-quota'), '');
   }
 
   // showQuota says how much of LINE's monthly message quota the channel
