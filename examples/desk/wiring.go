@@ -87,13 +87,12 @@ func (s *server) startConnector(ctx context.Context) error {
 		if s.demo != nil {
 			wa.Routing, s.demo.WAWebhook = demo.Routing(), s.baseURL+"/webhook/whatsapp/"+whatsappdesk.ChannelID
 		}
-		if err := s.wa.EnsureChannel(ctx, s.desk, wa); err != nil {
+		ch, err := s.wa.EnsureChannel(ctx, s.desk, wa)
+		if err != nil {
 			return err
 		}
 		s.wg.Go(func() { s.waHook.Run(ctx) })
-		if s.demo == nil {
-			s.wg.Go(func() { s.diagnoseWhatsApp(ctx) })
-		}
+		s.wg.Go(func() { whatsappdesk.Diagnose(ctx, s.http, ch, s.log) }) // the demo's fake answers too
 	}
 	if s.cfg.lineOff() {
 		s.wg.Go(func() { s.webhook.Run(ctx) }) // for an earlier run's events
@@ -108,11 +107,4 @@ func (s *server) startConnector(ctx context.Context) error {
 		s.wg.Go(func() { linedesk.Diagnose(ctx, s.http, s.desk, s.line, ch, s.log) })
 	}
 	return nil
-}
-
-// diagnoseWhatsApp runs channel wa's set-up checks and logs them.
-func (s *server) diagnoseWhatsApp(ctx context.Context) {
-	if ch, err := s.desk.Channel(ctx, whatsappdesk.ChannelID); err == nil {
-		whatsappdesk.Diagnose(ctx, s.http, ch, s.log)
-	}
 }

@@ -98,15 +98,16 @@ func (s *Setup) Channel(ch enquiry.Channel) enquiry.Channel {
 }
 
 // EnsureChannel creates the channel (Channel(template)) unless the desk
-// has it from an earlier run.
-func (s *Setup) EnsureChannel(ctx context.Context, desk *enquiry.Desk, template enquiry.Channel) error {
-	if _, err := desk.Channel(ctx, ChannelID); err == nil {
-		return nil
+// has it from an earlier run, and returns it.
+func (s *Setup) EnsureChannel(ctx context.Context, desk *enquiry.Desk, template enquiry.Channel) (enquiry.Channel, error) {
+	if ch, err := desk.Channel(ctx, ChannelID); err == nil {
+		return ch, nil
 	}
-	if _, err := desk.CreateChannel(ctx, s.Channel(template)); err != nil {
-		return fmt.Errorf("setting up channel %s: %w", ChannelID, err)
+	ch, err := desk.CreateChannel(ctx, s.Channel(template))
+	if err != nil {
+		return ch, fmt.Errorf("setting up channel %s: %w", ChannelID, err)
 	}
-	return nil
+	return ch, nil
 }
 
 // Webhook returns the channel's webhook: events recorded in events,

@@ -110,3 +110,19 @@ func TestConnectorChecksTheChannel(t *testing.T) {
 		t.Fatalf("an app not subscribed: %+v", r)
 	}
 }
+
+func TestEnsureChannelCreatesOnceAndReturnsTheChannel(t *testing.T) {
+	s := whatsappdesk.New(whatsappdesk.Config{AccessToken: "tok", AppSecret: "sec", PhoneNumberID: "1065"})
+	desk, err := enquiry.New(enquiry.Config{Store: enquiry.NewMemStore(), Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: s.Kind(nil)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.EnsureChannel(t.Context(), desk, enquiry.Channel{CustomInfo: "first"})
+	if err != nil || first.ID != whatsappdesk.ChannelID || first.CustomInfo != "first" {
+		t.Fatalf("first: %+v %v", first, err)
+	}
+	again, err := s.EnsureChannel(t.Context(), desk, enquiry.Channel{CustomInfo: "second"})
+	if err != nil || again.CustomInfo != "first" {
+		t.Fatalf("again: %+v %v; want the channel of the first run, unchanged", again, err)
+	}
+}
