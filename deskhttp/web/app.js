@@ -5,7 +5,7 @@
 'use strict';
 
 (() => {
-  const MAX_TEXT_UNITS = 4999; // LINE's limit, in UTF-16 code units
+  const MAX_TEXT_UNITS = 4999; // LINE's limit, in UTF-16 code units, when the desk tells none
   const MAX_CUSTOM_INFO = 10000; // characters (code points)
   const MAX_CHANNEL_NAME = 40; // characters (code points)
   const PAGE = 500; // messages per transcript request
@@ -608,6 +608,7 @@
         S.enquiries.set(id, e);
         S.room.customInfo = body.customInfo || '';
         S.room.blocked = body.friendship === 'blocked';
+        S.room.textLimit = body.textLimit || 0;
         renderRoomHead();
         renderCustomInfo();
       }
@@ -846,12 +847,16 @@
 
   function article(word) { return (/^[aeiou]/i.test(word) ? 'an ' : 'a ') + word; }
 
+  // textLimit is the longest text the open room's platform takes.
+  function textLimit() { return (S.room && S.room.textLimit) || MAX_TEXT_UNITS; }
+
   function countReply() {
     const t = $('reply');
-    const units = t.value.length; // JavaScript strings count UTF-16 units, as LINE does
-    const over = units > MAX_TEXT_UNITS;
+    const units = t.value.length; // JavaScript strings count UTF-16 units, as the platforms' limits do
+    const max = textLimit();
+    const over = units > max;
     const c = $('reply-count');
-    c.textContent = fmtNum(units) + ' / ' + fmtNum(MAX_TEXT_UNITS) + (over ? ' — too long by ' + fmtNum(units - MAX_TEXT_UNITS) : '');
+    c.textContent = fmtNum(units) + ' / ' + fmtNum(max) + (over ? ' — too long by ' + fmtNum(units - max) : '');
     c.classList.toggle('over', over);
     t.setAttribute('aria-invalid', over ? 'true' : 'false');
     $('send').disabled = t.disabled || over || !t.value.trim();
@@ -882,8 +887,8 @@
     const t = $('reply');
     const text = t.value;
     if (!text.trim()) return;
-    if (text.length > MAX_TEXT_UNITS) {
-      throw new ApiError(0, 'text_too_long', 'This message is ' + fmtNum(text.length) + ' units long as LINE counts text (an emoji counts as 2); LINE accepts at most ' + fmtNum(MAX_TEXT_UNITS) + '. Shorten it or split it.');
+    if (text.length > textLimit()) {
+      throw new ApiError(0, 'text_too_long', 'This message is ' + fmtNum(text.length) + ' units long (an emoji counts as 2); this channel accepts at most ' + fmtNum(textLimit()) + '. Shorten it or split it.');
     }
     $('send').disabled = true;
     try {

@@ -53,5 +53,7 @@ func TestConsoleWithLINEAndWhatsAppInBrowser(t *testing.T) {
 	c.do("open the enquiries", chromedp.Navigate(url+"/"))
 	c.waitFor("an enquiry of channel wa listed", `(async () => (await (await fetch('/api/enquiries')).json()).enquiries.some((e) => e.channel === 'wa'))()`)
 	c.waitFor("the console lists it", `document.querySelectorAll('#enquiry-list li').length >= 1`)
+	c.do("open its room", chromedp.Click(chromedp.CSS(`#enquiry-list li a, #enquiry-list li button, #enquiry-list li`)))
+	c.waitFor("the reply counts by WhatsApp's limit", `(document.getElementById('reply-count')?.textContent || '').includes('/ 4,096')`)
 	c.screenshot("two-channels-console.png")
 }

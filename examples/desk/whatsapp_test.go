@@ -117,6 +117,11 @@ func TestWhatsAppBesideLINEInOneDesk(t *testing.T) {
 		t.Fatalf("enquiries by channel %v, want main and wa", channels)
 	}
 	eventually(t, "the WhatsApp customer's Welcome", func() bool { return len(d.wa.Received(waCustomer)) == 1 })
+	for ch, want := range map[string]float64{"main": 4999, "wa": 4096} {
+		if _, v := d.api("GET", "/api/enquiries/"+channels[ch], ""); v["textLimit"] != want {
+			t.Errorf("the %s enquiry's textLimit is %v, want %v", ch, v["textLimit"], want)
+		}
+	}
 
 	id := channels["wa"]
 	if code, v := d.api("POST", "/api/enquiries/"+id+"/attend", `{"staff":"alice"}`); code != http.StatusOK {

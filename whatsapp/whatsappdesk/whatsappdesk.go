@@ -18,6 +18,7 @@ import (
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/routing"
 	"github.com/socialdesk/socialdesk/whatsapp"
 )
@@ -126,6 +127,7 @@ func (s *Setup) Webhook(events inbox.Store, desk *enquiry.Desk, blobs enquiry.Bl
 func (s *Setup) Connector() deskhttp.Connector {
 	return deskhttp.Connector{Kind: whatsapp.ChannelKind, Name: "WhatsApp", Webhook: Webhook,
 		NeedsCredentials: "a WhatsApp channel needs its app secret and an access token (Meta for Developers → your app → WhatsApp → API Setup)",
+		MaxTextUnits:     media.WhatsApp.MaxTextUnits,
 		Check: func(ctx context.Context, ch enquiry.Channel) deskhttp.CheckReport {
 			return Report(s.client.Doctor(ctx, ch), time.Now())
 		}}
