@@ -239,3 +239,36 @@ func TestDemoHasAWhatsAppCustomerBesideLINEs(t *testing.T) {
 		return false
 	})
 }
+
+func TestDemoWithoutWhatsApp(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		want int
+	}{{"", 2}, {"1", 2}, {"0", 1}} {
+		t.Run("DESK_DEMO_WHATSAPP="+tc.env, func(t *testing.T) {
+			cfg, err := configFrom(func(k string) string {
+				return map[string]string{"DESK_DEMO_WHATSAPP": tc.env, "DESK_ADDR": "127.0.0.1:0"}[k]
+			})
+			if err != nil || !cfg.Demo {
+				t.Fatalf("configFrom: %+v %v; want demo mode", cfg.Demo, err)
+			}
+			srv, err := newServer(context.Background(), cfg, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := httptest.NewServer(srv.Handler())
+			srv.baseURL = ts.URL
+			if err := srv.start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ts.Close(); srv.Close() })
+			_, v := call(t, ts, "GET", "/api/channels", "")
+			_, c := call(t, ts, "GET", "/demo/customers", "")
+			chans, _ := v["channels"].([]any)
+			customers, _ := c["customers"].([]any)
+			if len(chans) != tc.want || len(customers) != 2+tc.want {
+				t.Fatalf("%d channels and %d phone customers, want %d and %d", len(chans), len(customers), tc.want, 2+tc.want)
+			}
+		})
+	}
+}
