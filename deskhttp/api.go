@@ -198,7 +198,14 @@ func (h *Handler) getEnquiry(w http.ResponseWriter, r *http.Request) {
 		// Friendship is "blocked" when the customer blocked the account
 		// (nothing can be sent), "friend" after a follow, else absent.
 		Friendship enquiry.Friendship `json:"friendship,omitempty"`
+		// TextLimit is the platform's longest text, in UTF-16 code units
+		// (Connector.MaxTextUnits), when known.
+		TextLimit int `json:"textLimit,omitempty"`
 	}{enquiryJSON: view, Enquiry: view, Messages: out}
+	if ch, err := h.cfg.Desk.Channel(r.Context(), e.Channel); err == nil {
+		c, _ := h.connector(ch.Kind)
+		body.TextLimit = c.MaxTextUnits
+	}
 	if body.Friendship, err = h.cfg.Desk.Friendship(r.Context(), e.Channel, e.Customer.ID); err != nil {
 		h.fail(w, r, err)
 		return

@@ -35,6 +35,11 @@ type Connector struct {
 	// Check, when set, runs the channel's set-up checks for POST
 	// /api/channels/{id}/check.
 	Check func(ctx context.Context, ch enquiry.Channel) CheckReport
+	// MaxTextUnits, when set, is the most UTF-16 code units of one text
+	// the kind's channels take (its media policy's MaxTextUnits): GET
+	// /api/enquiries/{id} shows it as textLimit, so that a console
+	// counts a reply by the platform's rule. 0: not shown.
+	MaxTextUnits int
 }
 
 // name returns the platform's name for messages.

@@ -3,6 +3,8 @@ package whatsapp
 import (
 	"context"
 	"errors"
+	"io"
+	"strings"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/media"
@@ -14,21 +16,31 @@ import (
 const ChannelKind = "whatsapp"
 
 // DeskKind returns what the desk needs for channels of kind ChannelKind
-// (enquiry.Config.Kinds[ChannelKind]): c as their sender, WhatsApp's media
-// policy and text limit (media.WhatsApp), one message a request (the Cloud
-// API takes one) and the 24-hour customer service window.
-func DeskKind(c *Client) enquiry.Kind {
-	return enquiry.Kind{Sender: DeskSender{c}, Policy: media.WhatsApp, MaxBatch: 1, ReplyWindow: ServiceWindow}
+// (enquiry.Config.Kinds[ChannelKind]): a DeskSender on c and blobs as
+// their sender, WhatsApp's media policy and text limit (media.WhatsApp),
+// one message a request (the Cloud API takes one) and the 24-hour
+// customer service window. blobs is the desk's blob store (its
+// Config.Blobs), from which staff's images, audio and video are
+// uploaded; nil sends text only.
+func DeskKind(c *Client, blobs enquiry.BlobStore) enquiry.Kind {
+	return enquiry.Kind{Sender: DeskSender{Client: c, Blobs: blobs}, Policy: media.WhatsApp, MaxBatch: 1, ReplyWindow: ServiceWindow}
 }
 
 // DeskSender sends the desk's messages through a Client: it implements
 // enquiry.Sender and enquiry.ReadMarker for channels of kind ChannelKind.
 // It is a plain value, safe for concurrent use.
-type DeskSender struct{ Client *Client }
+type DeskSender struct {
+	Client *Client
+	// Blobs holds the content of staff's media messages
+	// (enquiry.MediaRef.Key); nil: media messages fail with
+	// ErrMediaUnsupported.
+	Blobs enquiry.BlobStore
+}
 
-// ErrMediaUnsupported: sending media from the desk needs an upload to the
-// Cloud API, which the desk sender does not do yet; nothing was sent.
-var ErrMediaUnsupported = errors.New("whatsapp: media_unsupported: the desk cannot send media to WhatsApp yet (it needs an upload); send text")
+// ErrMediaUnsupported: a media message the desk sender cannot send: it
+// has no blob store to read it from, or the message is of a kind
+// WhatsApp's desk sender does not carry (stickers); nothing was sent.
+var ErrMediaUnsupported = errors.New("whatsapp: media_unsupported: this media cannot be sent to WhatsApp from the desk; send text, an image, audio or a video")
 
 // Send sends out's one message (DeskKind sets batches of one) to its
 // customer from the channel's phone number. A send after out.FreeUntil
@@ -36,6 +48,11 @@ var ErrMediaUnsupported = errors.New("whatsapp: media_unsupported: the desk cann
 // enquiry.ErrWindowClosed, before any request; a channel of another
 // kind, or more than one message, fails with ErrInvalidMessage. The
 // receipt's RequestID is the message's WhatsApp ID, which statuses name.
+//
+// An image, audio or video goes by its https MediaRef.URL when it has
+// one; otherwise its content is read from Blobs, judged again by
+// media.WhatsApp (a refusal is a *media.Error, and nothing is sent),
+// uploaded to the Cloud API and sent by the media ID the upload gives.
 func (s DeskSender) Send(ctx context.Context, out enquiry.Outbound) (enquiry.Receipt, error) {
 	if out.Channel.Kind != ChannelKind {
 		return enquiry.Receipt{}, invalid("the channel is not a WhatsApp channel")
@@ -56,9 +73,51 @@ func (s DeskSender) Send(ctx context.Context, out enquiry.Outbound) (enquiry.Rec
 	case enquiry.Text:
 		id, err := s.Client.SendText(ctx, from, out.Customer.ID, c.Text, replyTo)
 		return enquiry.Receipt{RequestID: id}, err
+	case enquiry.Image, enquiry.Audio, enquiry.Video:
+		mm, err := s.media(ctx, from, c)
+		if err != nil {
+			return enquiry.Receipt{}, err
+		}
+		mm.ReplyTo = replyTo
+		id, err := s.Client.SendMedia(ctx, from, out.Customer.ID, mm)
+		return enquiry.Receipt{RequestID: id}, err
 	default:
 		return enquiry.Receipt{}, notRetryable{ErrMediaUnsupported}
 	}
+}
+
+// media is the media message of c: by its https URL, or uploaded from
+// Blobs after media.WhatsApp accepted its bytes.
+func (s DeskSender) media(ctx context.Context, from Number, c enquiry.Content) (MediaMessage, error) {
+	mm := MediaMessage{Kind: string(c.Kind)}
+	switch {
+	case c.Media == nil:
+		return mm, notRetryable{invalid("the message has no media")}
+	case strings.HasPrefix(c.Media.URL, "https://"):
+		mm.Link = c.Media.URL
+		return mm, nil
+	case s.Blobs == nil || c.Media.Key == "":
+		return mm, notRetryable{ErrMediaUnsupported}
+	}
+	b, err := s.Blobs.Open(ctx, c.Media.Key)
+	if err != nil {
+		return mm, err
+	}
+	defer b.Close()
+	v, err := media.WhatsApp.Check(b, b.Size()) // reads only what it needs
+	switch {
+	case err != nil:
+		return mm, notRetryable{err}
+	case string(v.Kind) != string(c.Kind):
+		return mm, notRetryable{&media.Error{Code: media.CodeUnsupportedFormat, Kind: v.Kind, Format: v.Format,
+			Reason: "The file is " + string(v.Kind) + " content, not " + string(c.Kind) + "."}}
+	}
+	data := make([]byte, b.Size()) // at most WhatsApp's 16 MB: the policy refused more
+	if _, err := b.ReadAt(data, 0); err != nil && !errors.Is(err, io.EOF) {
+		return mm, err
+	}
+	mm.ID, err = s.Client.Upload(ctx, from, MIMEType(v.Format), data)
+	return mm, err
 }
 
 // MarkRead marks the customer's messages up to the one whose WhatsApp ID

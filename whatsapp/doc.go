@@ -38,13 +38,16 @@
 // store, and turn statuses into delivery states staff see
 // (Desk.DeliveryStatus). A redelivered message or status changes
 // nothing. DeskKind gives the desk WhatsApp's rules and DeskSender,
-// which refuses a send after the 24-hour window up front.
+// which refuses a send after the 24-hour window up front and sends
+// staff's images, audio and video by uploading them from the blob store
+// (Client.Upload) after media.WhatsApp judged their bytes. Doctor checks a
+// channel's set-up: the access token, the phone number ID, the app's
+// webhook subscription and the app secret's form.
 //
-//	desk, _ := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: whatsapp.DeskKind(wa)}})
+//	desk, _ := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: whatsapp.DeskKind(wa, blobs)}})
 //	hook := whatsapp.NewWebhook(whatsapp.WebhookConfig{Apps: apps, Events: store, Desk: desk, Content: wa, Blobs: blobs, Channels: desk})
 //
-// Not here yet: sending media from the desk (it needs an upload to the
-// Cloud API) and template messages; a diagnostics check.
+// Not here yet: template messages.
 //
 // Package whatsapp/whatsapptest is a fake Cloud API platform for tests.
 package whatsapp

@@ -34,6 +34,7 @@ type deskRig struct {
 	store    *enquiry.MemStore
 	clock    *clock.Fake
 	mux      *http.ServeMux
+	blobs    *enquiry.MemBlobs
 }
 
 func newDeskRig(t *testing.T) *deskRig {
@@ -47,8 +48,9 @@ func newDeskRig(t *testing.T) *deskRig {
 	roster.Add("alice", automsg.Staff{First: "Alice"}, 0)
 	roster.SetPresence("alice", routing.Available)
 	blobs := &enquiry.MemBlobs{}
+	r.blobs = blobs
 	var err error
-	r.desk, err = enquiry.New(enquiry.Config{Store: r.store, Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: whatsapp.DeskKind(client)},
+	r.desk, err = enquiry.New(enquiry.Config{Store: r.store, Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: whatsapp.DeskKind(client, blobs)},
 		Directory: roster, Blobs: blobs, Clock: r.clock, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,7 @@
 'use strict';
 
 (() => {
-  const MAX_TEXT_UNITS = 4999; // LINE's limit, in UTF-16 code units
+  const MAX_TEXT_UNITS = 4999; // LINE's limit, in UTF-16 code units, when the desk tells none
   const MAX_CUSTOM_INFO = 10000; // characters (code points)
   const MAX_CHANNEL_NAME = 40; // characters (code points)
   const PAGE = 500; // messages per transcript request
@@ -612,6 +612,7 @@
         S.enquiries.set(id, e);
         S.room.customInfo = body.customInfo || '';
         S.room.blocked = body.friendship === 'blocked';
+        S.room.textLimit = body.textLimit || 0;
         renderRoomHead();
         renderCustomInfo();
       }
@@ -851,12 +852,16 @@
 
   function article(word) { return (/^[aeiou]/i.test(word) ? 'an ' : 'a ') + word; }
 
+  // textLimit is the longest text the open room's platform takes.
+  function textLimit() { return (S.room && S.room.textLimit) || MAX_TEXT_UNITS; }
+
   function countReply() {
     const t = $('reply');
-    const units = t.value.length; // JavaScript strings count UTF-16 units, as LINE does
-    const over = units > MAX_TEXT_UNITS;
+    const units = t.value.length; // JavaScript strings count UTF-16 units, as the platforms' limits do
+    const max = textLimit();
+    const over = units > max;
     const c = $('reply-count');
-    c.textContent = fmtNum(units) + ' / ' + fmtNum(MAX_TEXT_UNITS) + (over ? ' — too long by ' + fmtNum(units - MAX_TEXT_UNITS) : '');
+    c.textContent = fmtNum(units) + ' / ' + fmtNum(max) + (over ? ' — too long by ' + fmtNum(units - max) : '');
     c.classList.toggle('over', over);
     t.setAttribute('aria-invalid', over ? 'true' : 'false');
     $('send').disabled = t.disabled || over || !t.value.trim();
@@ -887,8 +892,8 @@
     const t = $('reply');
     const text = t.value;
     if (!text.trim()) return;
-    if (text.length > MAX_TEXT_UNITS) {
-      throw new ApiError(0, 'text_too_long', 'This message is ' + fmtNum(text.length) + ' units long as LINE counts text (an emoji counts as 2); LINE accepts at most ' + fmtNum(MAX_TEXT_UNITS) + '. Shorten it or split it.');
+    if (text.length > textLimit()) {
+      throw new ApiError(0, 'text_too_long', 'This message is ' + fmtNum(text.length) + ' units long (an emoji counts as 2); this channel accepts at most ' + fmtNum(textLimit()) + '. Shorten it or split it.');
     }
     $('send').disabled = true;
     try {
@@ -1030,8 +1035,9 @@
 
   async function showChannels(id) {
     await loadChannelList();
-    if (!id && S.channels.length === 1) {
-      id = S.channels[0].id;
+    if (!id && S.channels.length > 0) {
+      // The one open before, if it is still there; else the first listed.
+      id = S.channel && S.channels.some((c) => c.id === S.channel.id) ? S.channel.id : S.channels[0].id;
     }
     if (!id) {
       $('channel-form').hidden = true;
@@ -1094,7 +1100,37 @@
     $('ch-creds').addEventListener('click', guard(saveCredentials, $('check-status')));
   }
 
-  // ---- LINE set-up check ----
+  // ---- set-up checks (LINE's, WhatsApp's) ----
+
+  // platformName is how the console names a channel kind's platform.
+  function platformName(kind) {
+    return { line: 'LINE', whatsapp: 'WhatsApp' }[kind] || kind;
+  }
+
+  // PLATFORM_WORDS are the channel page's words that differ by platform;
+  // the page as served has LINE's.
+  const PLATFORM_WORDS = {
+    whatsapp: {
+      webhook: 'Callback URL for Meta for Developers (your app → WhatsApp → Configuration):',
+      legend: 'WhatsApp set-up check',
+      hint: 'The desk asks Meta whether this channel can work: the access token, the phone number ID, and the app\'s subscription to the business account\'s webhooks; it checks the app secret\'s form.',
+      creds: 'Change the app secret or access token',
+      secret: 'App secret (App settings → Basic)',
+      token: 'Access token (a system user\'s, with the WhatsApp permissions)',
+    },
+  };
+  let lineWords = null; // the page's own, read once
+
+  // platformWords puts the words of channel kind kind on the channel page.
+  function platformWords(kind) {
+    const nodes = {
+      webhook: $('ch-webhook-where'), legend: $('check-legend'), hint: $('check-hint'), creds: $('creds-summary'),
+      secret: document.querySelector('label[for="ch-secret"]'), token: document.querySelector('label[for="ch-token"]'),
+    };
+    if (!lineWords) lineWords = Object.fromEntries(Object.entries(nodes).map(([k, n]) => [k, n.textContent]));
+    const words = PLATFORM_WORDS[kind] || lineWords;
+    for (const [k, n] of Object.entries(nodes)) setText(n, words[k] || lineWords[k]);
+  }
 
   const CHECK_WORDS = { ok: 'OK', warning: 'Look at this', error: 'Problem', skipped: 'Not checked' };
 
@@ -1123,7 +1159,7 @@
   // runCheck runs the channel's set-up checks on the desk and shows them.
   async function runCheck() {
     const c = S.channel;
-    setText($('check-status'), 'Checking with LINE…');
+    setText($('check-status'), 'Checking with ' + platformName(c.kind) + '…');
     $('ch-check').disabled = true;
     try {
       const r = await api('POST', '/api/channels/' + encodeURIComponent(c.id) + '/check');
@@ -1164,6 +1200,7 @@
     st.className = 'badge ' + c.state;
     $('ch-name').value = c.name;
     setText($('ch-webhook'), location.origin + c.webhook);
+    platformWords(c.kind);
     $('routing-json').value = c.routing ? JSON.stringify(c.routing, null, 2) : '';
     const am = c.autoMessages || {};
     $('name-format').value = nameFormat(am.nameFormat);
@@ -1181,7 +1218,8 @@
     checkRouting();
     syncEditorFromJSON();
     schedulePreview();
-    showQuota(c.id);
+    if (c.kind === 'line') showQuota(c.id); // WhatsApp has no monthly quota to show
+    else setText($('ch-quota'), '');
   }
 
   // showQuota says how much of LINE's monthly message quota the channel

@@ -98,12 +98,29 @@
       return;
     }
     const sel = $('customer');
-    for (const c of list) sel.append(el('option', { value: c.id, text: c.name }));
+    // One group per platform when the demo has customers on more than one.
+    const platforms = [...new Set(list.map((c) => c.platform || 'LINE'))];
+    for (const p of platforms) {
+      const opts = list.filter((c) => (c.platform || 'LINE') === p).map((c) => el('option', { value: c.id, text: c.name, 'data-platform': p }));
+      if (platforms.length > 1) sel.append(el('optgroup', { label: p }, ...opts));
+      else sel.append(...opts);
+    }
+    const platformOf = (id) => (list.find((c) => c.id === id) || {}).platform || 'LINE';
+    // The demo's WhatsApp customer sends text only: no stickers or photos.
+    const textOnly = () => {
+      const wa = platformOf(customer) === 'WhatsApp';
+      $('sticker-toggle').hidden = wa;
+      $('photo').closest('label').hidden = wa;
+      $('sample-photo').hidden = wa;
+      if (wa) $('stickers').hidden = true;
+    };
     const want = new URLSearchParams(location.search).get('customer') || localStorage.getItem('socialdesk.customer');
     customer = list.some((c) => c.id === want) ? want : list[0].id;
     sel.value = customer;
+    textOnly();
     sel.addEventListener('change', () => {
       customer = sel.value;
+      textOnly();
       localStorage.setItem('socialdesk.customer', customer);
       shown = '';
       $('chat').replaceChildren();

@@ -50,7 +50,7 @@ type config struct {
 	Demo          bool           // no LINE or WhatsApp credentials: the embedded fake platform
 	WhatsApp      whatsappdesk.Config
 	Wa            bool // channel wa from the WHATSAPP_ variables (WhatsApp)
-	DemoWhatsApp  bool // DESK_DEMO_WHATSAPP=1: the demo adds channel wa
+	DemoNoWA      bool // DESK_DEMO_WHATSAPP=0: the demo leaves out channel wa
 	// limits are the HTTP server's and the event streams'; zero fields
 	// mean the production values. Tests set short ones.
 	limits deskhttp.Limits
@@ -64,8 +64,8 @@ func configFrom(getenv func(string) string) (c config, err error) {
 		Addr: getenv("DESK_ADDR"), Token: enquiry.Secret(getenv("DESK_TOKEN")),
 		DatabaseURL: getenv("DESK_DATABASE_URL"), Instance: getenv("DESK_INSTANCE"),
 		PublicURL: getenv("DESK_PUBLIC_URL"), AdminPassword: enquiry.Secret(getenv("DESK_ADMIN_PASSWORD")),
-		MediaKey:     enquiry.Secret(getenv("DESK_MEDIA_KEY")),
-		DemoWhatsApp: getenv("DESK_DEMO_WHATSAPP") == "1",
+		MediaKey: enquiry.Secret(getenv("DESK_MEDIA_KEY")),
+		DemoNoWA: getenv("DESK_DEMO_WHATSAPP") == "0",
 	}
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8080"

@@ -54,7 +54,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	kinds := map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(s.line)}
 	if s.cfg.Wa { // set by the variables, or by connect in demo mode
 		s.wa = whatsappdesk.New(s.cfg.WhatsApp)
-		kinds[whatsapp.ChannelKind] = s.wa.Kind()
+		kinds[whatsapp.ChannelKind] = s.wa.Kind(blobs)
 	}
 	s.desk, err = enquiry.New(enquiry.Config{Store: store, Kinds: kinds, Directory: s.roster, Sink: feed, Blobs: blobs, Logger: log, Instance: cfg.Instance})
 	if err != nil {
@@ -67,7 +67,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: lineEvents, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
 	connectors := []deskhttp.Connector{linedesk.Connector(linedesk.Config{Client: s.line, Store: store, PublicURL: s.publicURL, Offline: cfg.Demo})}
 	if s.wa != nil {
-		connectors = append(connectors, whatsappdesk.Connector())
+		connectors = append(connectors, s.wa.Connector())
 		s.waHook = s.wa.Webhook(store, s.desk, blobs, log)
 		s.mux.Handle(whatsappdesk.Webhook, s.waHook)
 	}

@@ -117,6 +117,11 @@ func TestWhatsAppBesideLINEInOneDesk(t *testing.T) {
 		t.Fatalf("enquiries by channel %v, want main and wa", channels)
 	}
 	eventually(t, "the WhatsApp customer's Welcome", func() bool { return len(d.wa.Received(waCustomer)) == 1 })
+	for ch, want := range map[string]float64{"main": 4999, "wa": 4096} {
+		if _, v := d.api("GET", "/api/enquiries/"+channels[ch], ""); v["textLimit"] != want {
+			t.Errorf("the %s enquiry's textLimit is %v, want %v", ch, v["textLimit"], want)
+		}
+	}
 
 	id := channels["wa"]
 	if code, v := d.api("POST", "/api/enquiries/"+id+"/attend", `{"staff":"alice"}`); code != http.StatusOK {
@@ -153,6 +158,43 @@ func TestWhatsAppAlone(t *testing.T) {
 	}
 }
 
+func TestWhatsAppChannelCheck(t *testing.T) {
+	d := startWithWhatsApp(t, false)
+	eventually(t, "the start-up check logged", func() bool { return strings.Contains(d.logs.String(), "WhatsApp check") })
+	code, v := d.api("POST", "/api/channels/wa/check", "")
+	if code != http.StatusOK {
+		t.Fatalf("POST /api/channels/wa/check: %d %v", code, v)
+	}
+	got, checks := checksOf(t, v)
+	want := map[string]string{"access token": "ok", "phone number": "ok",
+		"webhook subscription": "warning", // the fake number names no business account
+		"app secret":           "warning"} // waSecret is not 32 hexadecimal characters
+	for name, w := range want {
+		if s, _ := checks[name]["status"].(string); s != w {
+			t.Errorf("%s: %s (%v), want %s", name, s, checks[name]["reason"], w)
+		}
+	}
+	if got != "warning" {
+		t.Errorf("report status %s, want warning", got)
+	}
+
+	d.wa.AddPhoneNumber(whatsapptest.PhoneNumber{ID: waPhone, Token: waToken, AppSecret: waSecret, TokenExpires: time.Now().Add(-time.Minute)})
+	_, v = d.api("POST", "/api/channels/wa/check", "")
+	got, checks = checksOf(t, v)
+	if s, _ := checks["access token"]["status"].(string); got != "error" || s != "error" || checks["access token"]["fix"] == "" {
+		t.Fatalf("an expired token: report %s, access token %v; want an error with a fix", got, checks["access token"])
+	}
+	_, v = d.api("GET", "/api/channels", "")
+	chans, _ := v["channels"].([]any)
+	if len(chans) != 1 {
+		t.Fatalf("channels: %v", v)
+	}
+	last, _ := chans[0].(map[string]any)["check"].(map[string]any)
+	if last["status"] != "error" {
+		t.Errorf("the channel list shows the last check as %v, want its error", last)
+	}
+}
+
 func TestWhatsAppNeedsAllItsVariables(t *testing.T) {
 	env := map[string]string{"WHATSAPP_ACCESS_TOKEN": waToken}
 	if _, err := configFrom(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "WHATSAPP_APP_SECRET") {
@@ -162,7 +204,7 @@ func TestWhatsAppNeedsAllItsVariables(t *testing.T) {
 
 func TestDemoHasAWhatsAppCustomerBesideLINEs(t *testing.T) {
 	ctx := context.Background()
-	srv, err := newServer(ctx, config{Demo: true, DemoWhatsApp: true, Addr: "127.0.0.1:0"}, slog.New(slog.DiscardHandler))
+	srv, err := newServer(ctx, config{Demo: true, Addr: "127.0.0.1:0"}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,4 +238,37 @@ func TestDemoHasAWhatsAppCustomerBesideLINEs(t *testing.T) {
 		}
 		return false
 	})
+}
+
+func TestDemoWithoutWhatsApp(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		want int
+	}{{"", 2}, {"1", 2}, {"0", 1}} {
+		t.Run("DESK_DEMO_WHATSAPP="+tc.env, func(t *testing.T) {
+			cfg, err := configFrom(func(k string) string {
+				return map[string]string{"DESK_DEMO_WHATSAPP": tc.env, "DESK_ADDR": "127.0.0.1:0"}[k]
+			})
+			if err != nil || !cfg.Demo {
+				t.Fatalf("configFrom: %+v %v; want demo mode", cfg.Demo, err)
+			}
+			srv, err := newServer(context.Background(), cfg, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := httptest.NewServer(srv.Handler())
+			srv.baseURL = ts.URL
+			if err := srv.start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ts.Close(); srv.Close() })
+			_, v := call(t, ts, "GET", "/api/channels", "")
+			_, c := call(t, ts, "GET", "/demo/customers", "")
+			chans, _ := v["channels"].([]any)
+			customers, _ := c["customers"].([]any)
+			if len(chans) != tc.want || len(customers) != 2+tc.want {
+				t.Fatalf("%d channels and %d phone customers, want %d and %d", len(chans), len(customers), tc.want, 2+tc.want)
+			}
+		})
+	}
 }

@@ -48,7 +48,7 @@ func (s *server) connect() {
 		s.demo = demo.New()
 		s.closers = append(s.closers, s.demo.Close)
 		lc.APIBase, lc.DataAPIBase = s.demo.Platform.URL(), s.demo.Platform.DataURL()
-		if s.cfg.DemoWhatsApp {
+		if !s.cfg.DemoNoWA {
 			s.cfg.Wa, s.cfg.WhatsApp = true, s.demo.StartWhatsApp(s.cfg.Instance)
 		}
 	}
@@ -92,10 +92,12 @@ func (s *server) startConnector(ctx context.Context) error {
 		if s.demo != nil {
 			wa.Routing, s.demo.WAWebhook = demo.Routing(), s.baseURL+"/webhook/whatsapp/"+whatsappdesk.ChannelID
 		}
-		if err := s.wa.EnsureChannel(ctx, s.desk, wa); err != nil {
+		ch, err := s.wa.EnsureChannel(ctx, s.desk, wa)
+		if err != nil {
 			return err
 		}
 		s.wg.Go(func() { s.waHook.Run(ctx) })
+		s.wg.Go(func() { whatsappdesk.Diagnose(ctx, s.http, ch, s.log) }) // the demo's fake answers too
 	}
 	if s.cfg.lineOff() {
 		s.wg.Go(func() { s.webhook.Run(ctx) }) // for an earlier run's events

@@ -80,7 +80,7 @@ func newTwoDesk(t *testing.T) *twoDesk {
 	roster.SetPresence("bob", routing.Available)
 	var err error
 	d.desk, err = enquiry.New(enquiry.Config{Store: store, Directory: roster, Blobs: d.blobs, Clock: d.clock, Logger: log,
-		Kinds:        map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(lc), whatsapp.ChannelKind: whatsapp.DeskKind(wc)},
+		Kinds:        map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(lc), whatsapp.ChannelKind: whatsapp.DeskKind(wc, d.blobs)},
 		TickInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -325,4 +325,43 @@ func bigJPEG(t *testing.T, n int) []byte {
 	}
 	padded.Write(out[2:])
 	return padded.Bytes()
+}
+
+func TestStaffMediaReachesTheWhatsAppCustomerByUpload(t *testing.T) {
+	d := newTwoDesk(t) // throttles on: the upload and the send are retried
+	d.waPost(d.wa.Deliver(waPhone, whatsapptest.Text(waCustomer, "What does it look like?")))
+	we := d.enquiryOf(waChannel, waCustomer)
+	d.eventually("the Welcome", func() bool { return len(d.wa.Received(waCustomer)) == 1 })
+	if _, err := d.desk.Attend(t.Context(), we.ID, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	photo := bigJPEG(t, 1_000_000)
+	if _, err := d.blobs.Put(t.Context(), "photo.jpg", bytes.NewReader(photo)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := d.desk.Send(t.Context(), we.ID, "alice", enquiry.Content{Kind: enquiry.Image, Media: &enquiry.MediaRef{Key: "photo.jpg"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.eventually("the photo on the customer's phone", func() bool { return len(d.wa.Received(waCustomer)) == 2 })
+	got := d.wa.Received(waCustomer)[1]
+	if got.Type != "image" || got.MediaID == "" {
+		t.Fatalf("the customer got %+v, want an image by media ID", got)
+	}
+	if data, ok := d.wa.MediaData(got.MediaID); !ok || !bytes.Equal(data, photo) {
+		t.Fatalf("the image sent is not the photo staff sent (%d bytes, want %d)", len(data), len(photo))
+	}
+	d.eventually("the photo marked sent", func() bool {
+		ms, _ := d.desk.Transcript(t.Context(), we.ID, 0, 100)
+		for _, x := range ms {
+			if x.ID == m.ID {
+				return x.Delivery != nil && x.Delivery.State == enquiry.Sent && x.Delivery.RequestID == got.ID
+			}
+		}
+		return false
+	})
+	time.Sleep(100 * time.Millisecond) // a second send would be in by now
+	if n := len(d.wa.Received(waCustomer)); n != 2 {
+		t.Fatalf("the customer got %d messages, want the Welcome and one photo", n)
+	}
 }

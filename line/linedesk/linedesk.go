@@ -18,6 +18,7 @@ import (
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/media"
 )
 
 // Webhook is the path the host mounts line.Webhook on.
@@ -47,7 +48,7 @@ func Connector(cfg Config) deskhttp.Connector {
 	c := deskhttp.Connector{
 		Kind: "line", Name: "LINE", Webhook: Webhook,
 		NeedsCredentials: "a LINE channel needs its channel secret and channel access token (LINE Developers console → your channel → Basic settings / Messaging API)",
-		Quota:            cfg.quota, Check: cfg.check,
+		Quota:            cfg.quota, Check: cfg.check, MaxTextUnits: media.LINE.MaxTextUnits,
 	}
 	if !cfg.Offline {
 		c.Connect = cfg.connect

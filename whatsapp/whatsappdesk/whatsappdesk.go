@@ -1,9 +1,10 @@
 // Package whatsappdesk wires one WhatsApp channel into a desk host, from
 // the environment: the Cloud API client, the desk's Kind for WhatsApp
-// channels, the channel itself, its webhook and its deskhttp.Connector.
+// channels, the channel itself, its webhook, its deskhttp.Connector with
+// WhatsApp's set-up checks, and Diagnose, the host's start-up check.
 //
 //	wa, ok, err := whatsappdesk.FromEnv(os.Getenv)
-//	desk, err := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: wa.Kind()}, …})
+//	desk, err := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: wa.Kind(blobs)}, …})
 //	mux.Handle(whatsappdesk.Webhook, wa.Webhook(store, desk, blobs, log))
 package whatsappdesk
 
@@ -12,10 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/routing"
 	"github.com/socialdesk/socialdesk/whatsapp"
 )
@@ -79,8 +82,9 @@ func New(cfg Config) *Setup {
 // Client returns the Cloud API client.
 func (s *Setup) Client() *whatsapp.Client { return s.client }
 
-// Kind returns the desk's Kind for WhatsApp channels (whatsapp.DeskKind).
-func (s *Setup) Kind() enquiry.Kind { return whatsapp.DeskKind(s.client) }
+// Kind returns the desk's Kind for WhatsApp channels (whatsapp.DeskKind),
+// whose staff media are read from blobs, the desk's blob store.
+func (s *Setup) Kind(blobs enquiry.BlobStore) enquiry.Kind { return whatsapp.DeskKind(s.client, blobs) }
 
 // Channel returns the channel, ID ChannelID, with routing and
 // auto-messages as given; without routing it rings every available staff
@@ -95,15 +99,16 @@ func (s *Setup) Channel(ch enquiry.Channel) enquiry.Channel {
 }
 
 // EnsureChannel creates the channel (Channel(template)) unless the desk
-// has it from an earlier run.
-func (s *Setup) EnsureChannel(ctx context.Context, desk *enquiry.Desk, template enquiry.Channel) error {
-	if _, err := desk.Channel(ctx, ChannelID); err == nil {
-		return nil
+// has it from an earlier run, and returns it.
+func (s *Setup) EnsureChannel(ctx context.Context, desk *enquiry.Desk, template enquiry.Channel) (enquiry.Channel, error) {
+	if ch, err := desk.Channel(ctx, ChannelID); err == nil {
+		return ch, nil
 	}
-	if _, err := desk.CreateChannel(ctx, s.Channel(template)); err != nil {
-		return fmt.Errorf("setting up channel %s: %w", ChannelID, err)
+	ch, err := desk.CreateChannel(ctx, s.Channel(template))
+	if err != nil {
+		return ch, fmt.Errorf("setting up channel %s: %w", ChannelID, err)
 	}
-	return nil
+	return ch, nil
 }
 
 // Webhook returns the channel's webhook: events recorded in events,
@@ -115,8 +120,51 @@ func (s *Setup) Webhook(events inbox.Store, desk *enquiry.Desk, blobs enquiry.Bl
 	})
 }
 
-// Connector returns the deskhttp.Connector of WhatsApp channels.
-func Connector() deskhttp.Connector {
+// Connector returns the deskhttp.Connector of WhatsApp channels: its
+// Check runs WhatsApp's set-up checks (whatsapp.Client.Doctor) with the
+// Setup's client, so that POST /api/channels/{id}/check and the console
+// show them as they show LINE's.
+func (s *Setup) Connector() deskhttp.Connector {
 	return deskhttp.Connector{Kind: whatsapp.ChannelKind, Name: "WhatsApp", Webhook: Webhook,
-		NeedsCredentials: "a WhatsApp channel needs its app secret and an access token (Meta for Developers → your app → WhatsApp → API Setup)"}
+		NeedsCredentials: "a WhatsApp channel needs its app secret and an access token (Meta for Developers → your app → WhatsApp → API Setup)",
+		MaxTextUnits:     media.WhatsApp.MaxTextUnits,
+		Check: func(ctx context.Context, ch enquiry.Channel) deskhttp.CheckReport {
+			return Report(s.client.Doctor(ctx, ch), time.Now())
+		}}
+}
+
+// Report turns Doctor's checks into the API's report, checked at at: its
+// status is the worst outcome (a failure an error, a warning a warning).
+func Report(checks []whatsapp.Check, at time.Time) deskhttp.CheckReport {
+	r := deskhttp.CheckReport{Status: deskhttp.CheckOK, Checked: at, Checks: make([]deskhttp.CheckItem, len(checks))}
+	for i, c := range checks {
+		r.Checks[i] = deskhttp.CheckItem{Name: c.Name, Status: status[c.Status], Reason: c.Detail, Fix: c.Fix}
+		switch {
+		case c.Status == whatsapp.Fail:
+			r.Status = deskhttp.CheckError
+		case c.Status == whatsapp.Warn && r.Status == deskhttp.CheckOK:
+			r.Status = deskhttp.CheckWarning
+		}
+	}
+	return r
+}
+
+// status is the API's word for each whatsapp.CheckStatus.
+var status = map[whatsapp.CheckStatus]string{whatsapp.Pass: deskhttp.CheckOK, whatsapp.Warn: deskhttp.CheckWarning,
+	whatsapp.Fail: deskhttp.CheckError, whatsapp.Skip: deskhttp.CheckSkipped}
+
+// Diagnose is a host's start-up check of the WhatsApp channel ch: it runs
+// the channel's set-up checks through h (which keeps the report as the
+// channel's last, for the console and GET /api/channels) and logs each
+// result at a level by its outcome. h must have been given Connector.
+func Diagnose(ctx context.Context, h *deskhttp.Handler, ch enquiry.Channel, log *slog.Logger) {
+	r, ok := h.CheckChannel(ctx, ch)
+	if !ok {
+		log.Warn("WhatsApp checks are not configured: give the desk's handler whatsappdesk's Connector", "channel", ch.ID)
+		return
+	}
+	for _, c := range r.Checks {
+		level := map[string]slog.Level{deskhttp.CheckWarning: slog.LevelWarn, deskhttp.CheckError: slog.LevelError}[c.Status]
+		log.Log(ctx, level, "WhatsApp check", "channel", ch.ID, "check", c.Name, "status", c.Status, "detail", c.Reason, "fix", c.Fix)
+	}
 }

@@ -1,13 +1,18 @@
 package whatsappdesk_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/socialdesk/socialdesk/deskhttp"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/whatsapp"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
+	"github.com/socialdesk/socialdesk/whatsapp/whatsapptest"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -56,7 +61,68 @@ func TestChannelIsAWhatsAppChannelWithItsCredentials(t *testing.T) {
 		ch.Credentials.Token.Reveal() != "tok" || ch.Credentials.Secret.Reveal() != "sec" {
 		t.Fatalf("channel %+v", ch)
 	}
-	if k := s.Kind(); k.MaxBatch != 1 || k.ReplyWindow != whatsapp.ServiceWindow || k.Policy.Platform != "WhatsApp" {
+	if k := s.Kind(nil); k.MaxBatch != 1 || k.ReplyWindow != whatsapp.ServiceWindow || k.Policy.Platform != "WhatsApp" {
 		t.Fatalf("kind %+v", k)
+	}
+}
+
+func TestReportIsTheWorstOutcome(t *testing.T) {
+	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		checks []whatsapp.Check
+		want   string
+		items  []string
+	}{
+		{"all passing is ok", []whatsapp.Check{{Name: "access token", Status: whatsapp.Pass}}, deskhttp.CheckOK, []string{deskhttp.CheckOK}},
+		{"a warning makes it a warning", []whatsapp.Check{{Name: "a", Status: whatsapp.Pass}, {Name: "b", Status: whatsapp.Warn}}, deskhttp.CheckWarning, []string{deskhttp.CheckOK, deskhttp.CheckWarning}},
+		{"a failure beats a warning", []whatsapp.Check{{Name: "a", Status: whatsapp.Warn}, {Name: "b", Status: whatsapp.Fail}, {Name: "c", Status: whatsapp.Skip}}, deskhttp.CheckError, []string{deskhttp.CheckWarning, deskhttp.CheckError, deskhttp.CheckSkipped}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := whatsappdesk.Report(tc.checks, at)
+			if r.Status != tc.want || !r.Checked.Equal(at) || len(r.Checks) != len(tc.items) {
+				t.Fatalf("report = %+v, want status %s with %d checks", r, tc.want, len(tc.items))
+			}
+			for i, s := range tc.items {
+				if r.Checks[i].Status != s || r.Checks[i].Name != tc.checks[i].Name {
+					t.Errorf("check %d = %+v, want %s %s", i, r.Checks[i], tc.checks[i].Name, s)
+				}
+			}
+		})
+	}
+}
+
+func TestConnectorChecksTheChannel(t *testing.T) {
+	p := whatsapptest.New()
+	defer p.Close()
+	p.AddPhoneNumber(whatsapptest.PhoneNumber{ID: "1065", Account: "2002", Token: "tok", AppSecret: "0123456789abcdef0123456789abcdef"})
+	s := whatsappdesk.New(whatsappdesk.Config{AccessToken: "tok", AppSecret: "0123456789abcdef0123456789abcdef", PhoneNumberID: "1065", APIBase: p.URL()})
+	c := s.Connector()
+	if c.Check == nil || c.Kind != whatsapp.ChannelKind {
+		t.Fatalf("connector %+v has no check", c)
+	}
+	if r := c.Check(context.Background(), s.Channel(enquiry.Channel{})); r.Status != deskhttp.CheckOK || len(r.Checks) != 4 {
+		t.Fatalf("a healthy channel: %+v", r)
+	}
+	p.SetSubscribed("2002", false)
+	r := c.Check(context.Background(), s.Channel(enquiry.Channel{}))
+	if r.Status != deskhttp.CheckError || r.Checks[2].Name != whatsapp.CheckWebhook || r.Checks[2].Status != deskhttp.CheckError {
+		t.Fatalf("an app not subscribed: %+v", r)
+	}
+}
+
+func TestEnsureChannelCreatesOnceAndReturnsTheChannel(t *testing.T) {
+	s := whatsappdesk.New(whatsappdesk.Config{AccessToken: "tok", AppSecret: "sec", PhoneNumberID: "1065"})
+	desk, err := enquiry.New(enquiry.Config{Store: enquiry.NewMemStore(), Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: s.Kind(nil)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.EnsureChannel(t.Context(), desk, enquiry.Channel{CustomInfo: "first"})
+	if err != nil || first.ID != whatsappdesk.ChannelID || first.CustomInfo != "first" {
+		t.Fatalf("first: %+v %v", first, err)
+	}
+	again, err := s.EnsureChannel(t.Context(), desk, enquiry.Channel{CustomInfo: "second"})
+	if err != nil || again.CustomInfo != "first" {
+		t.Fatalf("again: %+v %v; want the channel of the first run, unchanged", again, err)
 	}
 }

@@ -11,10 +11,17 @@
 //
 // The Graph API: a Platform serves POST /{version}/{phone-number-id}/messages
 // (text, media by link or ID, reactions, templates, read receipts with the
-// typing indicator), GET /{version}/{media-id} and the media's download
-// URL (bearer token required), with Meta's error bodies
+// typing indicator), POST /{version}/{phone-number-id}/media (multipart
+// uploads, judged by WhatsApp's rules, recorded as Uploads, sendable by
+// their ID), GET /{version}/{media-id} and the media's download URL
+// (bearer token required), and what diagnostics read: GET
+// /{version}/debug_token, GET /{version}/{phone-number-id} and GET
+// /{version}/{waba-id}/subscribed_apps (PhoneNumber's AppID, Scopes and
+// TokenExpires, SetSubscribed), with Meta's error bodies
 // ({"error":{"message","type","code","error_subcode","error_data","fbtrace_id"}})
-// and statuses: 401 code 190, 400 code 100, 400 code 131047 outside the
+// and statuses: 401 code 190 (subcode 463 for an expired token), 400
+// code 100 (subcode 33 for an object the token cannot see), 403 code 200
+// for a missing permission, 400 code 131047 outside the
 // customer's 24-hour window (from their last message the platform
 // delivered, on a settable clock), 429 codes 130429 and 131056 for the
 // throughput and pair limits, 500 code 131000; every call is recorded and

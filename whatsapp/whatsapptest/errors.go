@@ -24,9 +24,21 @@ const (
 	// CodeMediaUpload (HTTP 400): the media of a send cannot be used
 	// (its type or size is not allowed).
 	CodeMediaUpload = 131053
+	// CodePermission (HTTP 403): the token lacks the permission the call
+	// needs (e.g. whatsapp_business_management).
+	CodePermission = 200
 	// CodeUnknown (HTTP 500): "Something went wrong", which Meta says to
 	// retry.
 	CodeUnknown = 131000
+)
+
+// Subcodes of CodeAuth and CodeInvalidParameter the fake answers with.
+const (
+	// SubcodeTokenExpired (with CodeAuth): the token's session expired.
+	SubcodeTokenExpired = 463
+	// SubcodeNoObject (with CodeInvalidParameter): no object of that ID,
+	// or the token may not see it.
+	SubcodeNoObject = 33
 )
 
 // apiError is the error object of Meta's Graph API answers:
@@ -74,6 +86,8 @@ func metaError(code int, details string) answer {
 		if details == "" {
 			details = "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time."
 		}
+	case CodePermission:
+		status, e.Message = http.StatusForbidden, "(#200) Permissions error"
 	case CodeMediaUpload:
 		e.Message = "(#131053) Media upload error"
 	case CodeUnknown:

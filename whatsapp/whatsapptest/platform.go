@@ -9,9 +9,12 @@ import (
 	"encoding/json"
 	"io"
 	mathrand "math/rand/v2"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,7 +41,30 @@ type PhoneNumber struct {
 	Account   string
 	Token     string
 	AppSecret string
+	// VerifiedName and QualityRating are what GET /{phone-number-id}
+	// tells of the number (QualityRating default GREEN).
+	VerifiedName, QualityRating string
+	// AppID and AppName are the Meta app the token was issued for
+	// (default DefaultAppID and DefaultAppName): GET /debug_token
+	// names it, and it is subscribed to Account's webhooks unless
+	// SetSubscribed says otherwise.
+	AppID, AppName string
+	// TokenExpires, when set, is when the token stops working: from then
+	// on every call with it is refused (401, code 190, subcode 463).
+	TokenExpires time.Time
+	// Scopes are the token's permissions; nil means both WhatsApp ones
+	// (ScopeMessaging and ScopeManagement).
+	Scopes []string
 }
+
+// The app a PhoneNumber's token is issued for by default, and the
+// permissions it has.
+const (
+	DefaultAppID    = "100000000000001"
+	DefaultAppName  = "socialdesk test app"
+	ScopeMessaging  = "whatsapp_business_messaging"
+	ScopeManagement = "whatsapp_business_management"
+)
 
 // Media is a file the platform holds under a media ID: customers'
 // uploads, which the Graph API gives out, or the business's, which it
@@ -78,6 +104,18 @@ type Sent struct {
 	// ReplyTo is the message ID the message quotes (context.message_id).
 	ReplyTo string
 	Time    time.Time
+}
+
+// Upload is one file the business uploaded (POST
+// /{phone-number-id}/media) and the platform accepted.
+type Upload struct {
+	// ID is the media ID the platform answered.
+	ID            string
+	PhoneNumberID string
+	// MIMEType is the type the upload declared; Size its length.
+	MIMEType string
+	Size     int
+	Time     time.Time
 }
 
 // Receipt is one accepted mark-as-read request.
@@ -139,12 +177,16 @@ type Platform struct {
 	lastIn     map[string]time.Time // phone + " " + customer → their last message
 	inbound    map[string]string    // customer message ID → phone + " " + customer
 	sent       []Sent
+	uploads    []Upload
 	receipts   []Receipt
 	calls      []Call
 	throughput int
 	pairN      int
 	pairPer    time.Duration
 	windows    map[string]*window
+	// unsubscribed holds the business accounts whose app is not
+	// subscribed to their webhooks (SetSubscribed).
+	unsubscribed map[string]bool
 }
 
 type window struct {
@@ -164,10 +206,15 @@ func New() *Platform {
 		lastIn:  map[string]time.Time{},
 		inbound: map[string]string{},
 		windows: map[string]*window{},
+
+		unsubscribed: map[string]bool{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phone}/messages", p.handle(p.postMessage))
-	mux.HandleFunc("GET /{version}/{media}", p.handle(p.getMedia))
+	mux.HandleFunc("POST /{version}/{phone}/media", p.handle(p.postMedia))
+	mux.HandleFunc("GET /{version}/{media}", p.handle(p.getObject))
+	mux.HandleFunc("GET /"+p.version+"/debug_token", p.handle(p.debugToken))
+	mux.HandleFunc("GET /{version}/{account}/subscribed_apps", p.handle(p.subscribedApps))
 	mux.HandleFunc("GET /media-bytes/{media}", p.handle(p.mediaBytes))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		write(w, traceID(), metaError(CodeInvalidParameter, "Unknown path components: "+r.URL.Path))
@@ -229,8 +276,28 @@ func (p *Platform) AddPhoneNumber(pn PhoneNumber) {
 		delete(p.byToken, old.Token)
 	}
 	c := pn
+	c.Scopes = append([]string(nil), pn.Scopes...)
+	if pn.Scopes == nil {
+		c.Scopes = []string{ScopeMessaging, ScopeManagement}
+	}
+	if c.AppID == "" {
+		c.AppID, c.AppName = DefaultAppID, DefaultAppName
+	}
+	if c.QualityRating == "" {
+		c.QualityRating = "GREEN"
+	}
 	p.phones[pn.ID] = &c
 	p.byToken[pn.Token] = &c
+}
+
+// SetSubscribed subscribes the app of the business account's phone
+// numbers to the account's webhooks, or (false) unsubscribes it, as POST
+// and DELETE /{waba-id}/subscribed_apps do. Accounts are subscribed until
+// this says otherwise.
+func (p *Platform) SetSubscribed(account string, subscribed bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.unsubscribed[account] = !subscribed
 }
 
 // AddMedia registers a file under mediaID, as a customer's upload (which
@@ -335,6 +402,22 @@ func (p *Platform) Received(customer string) []Sent {
 	return out
 }
 
+// Uploads returns the accepted uploads, in order.
+func (p *Platform) Uploads() []Upload {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Upload(nil), p.uploads...)
+}
+
+// MediaData returns the content held under a media ID (an upload or
+// AddMedia's), and whether there is one.
+func (p *Platform) MediaData(mediaID string) ([]byte, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m, ok := p.media[mediaID]
+	return bytes.Clone(m.Data), ok
+}
+
 // Receipts returns the accepted mark-as-read requests, in order.
 func (p *Platform) Receipts() []Receipt {
 	p.mu.Lock()
@@ -362,7 +445,7 @@ type request struct {
 // authentication, injected faults and the call record.
 func (p *Platform) handle(op func(*request) answer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		req := &request{Request: r, body: body}
 		trace := traceID()
 
@@ -377,6 +460,11 @@ func (p *Platform) handle(op func(*request) answer) http.HandlerFunc {
 		switch {
 		case !ok || pn == nil:
 			a = metaError(CodeAuth, "")
+		case !pn.TokenExpires.IsZero() && !req.now.Before(pn.TokenExpires):
+			a = metaError(CodeAuth, "")
+			e := a.body.(errorBody)
+			e.Error.Subcode, e.Error.Message = SubcodeTokenExpired, "Error validating access token: Session has expired."
+			a.body = e
 		default:
 			req.pn = pn
 			p.calls[idx].PhoneNumberID = pn.ID
@@ -673,18 +761,16 @@ func (p *Platform) markRead(r *request, b sendBody) answer {
 	return answer{status: http.StatusOK, body: map[string]any{"success": true}}
 }
 
-// getMedia is GET /{version}/{media-id}: the media's URL and
-// description. p.mu is held.
-func (p *Platform) getMedia(r *request) answer {
+// getObject is GET /{version}/{id}: a phone number's fields, or a
+// media's URL and description. p.mu is held.
+func (p *Platform) getObject(r *request) answer {
 	id := r.PathValue("media")
+	if pn := p.phones[id]; pn != nil {
+		return p.getPhoneNumber(r, pn)
+	}
 	m, ok := p.media[id]
 	if !ok {
-		a := metaError(CodeInvalidParameter, "")
-		e := a.body.(errorBody)
-		e.Error.Message = "Unsupported get request. Object with ID '" + id + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
-		e.Error.Subcode = 33
-		a.body = e
-		return a
+		return noObject(id)
 	}
 	if m.PhoneNumberID != r.pn.ID {
 		return metaError(CodeAuth, "")
@@ -715,4 +801,149 @@ func (p *Platform) mediaBytes(r *request) answer {
 		return metaError(CodeAuth, "")
 	}
 	return answer{status: http.StatusOK, raw: bytes.Clone(m.Data), ctype: m.MIMEType}
+}
+
+// noObject is the Graph API's answer about an ID that does not exist or
+// that the token may not see: 400, code 100, subcode 33.
+func noObject(id string) answer {
+	a := metaError(CodeInvalidParameter, "")
+	e := a.body.(errorBody)
+	e.Error.Message = "Unsupported get request. Object with ID '" + id + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
+	e.Error.Subcode = SubcodeNoObject
+	a.body = e
+	return a
+}
+
+// getPhoneNumber is GET /{version}/{phone-number-id}: the number's
+// fields, to a token of the same business account. p.mu is held.
+func (p *Platform) getPhoneNumber(r *request, pn *PhoneNumber) answer {
+	if r.pn.ID != pn.ID && (pn.Account == "" || r.pn.Account != pn.Account) {
+		return noObject(pn.ID)
+	}
+	all := map[string]any{
+		"id": pn.ID, "display_phone_number": pn.DisplayPhoneNumber, "verified_name": pn.VerifiedName,
+		"quality_rating": pn.QualityRating, "code_verification_status": "VERIFIED", "platform_type": "CLOUD_API",
+	}
+	body := map[string]any{"id": pn.ID}
+	fields := r.URL.Query().Get("fields")
+	if fields == "" {
+		fields = "id,display_phone_number,verified_name,quality_rating"
+	}
+	for _, f := range strings.Split(fields, ",") {
+		v, ok := all[strings.TrimSpace(f)]
+		if !ok {
+			return metaError(CodeInvalidParameter, "Tried accessing nonexisting field ("+f+") on node type (WhatsAppBusinessPhoneNumber)")
+		}
+		body[strings.TrimSpace(f)] = v
+	}
+	return answer{status: http.StatusOK, body: body}
+}
+
+// debugToken is GET /{version}/debug_token?input_token=…: what the
+// platform knows of the input token, asked with a valid token. p.mu is
+// held.
+func (p *Platform) debugToken(r *request) answer {
+	input := r.URL.Query().Get("input_token")
+	if input == "" {
+		return metaError(CodeInvalidParameter, "The parameter input_token is required.")
+	}
+	pn := p.byToken[input]
+	if pn == nil || !pn.TokenExpires.IsZero() && !r.now.Before(pn.TokenExpires) {
+		return answer{status: http.StatusOK, body: map[string]any{"data": map[string]any{
+			"is_valid": false, "scopes": []string{},
+			"error": map[string]any{"code": CodeAuth, "message": "Invalid OAuth access token."},
+		}}}
+	}
+	var granular []any
+	if pn.Account != "" {
+		for _, sc := range pn.Scopes {
+			if sc == ScopeMessaging || sc == ScopeManagement {
+				granular = append(granular, map[string]any{"scope": sc, "target_ids": []string{pn.Account}})
+			}
+		}
+	}
+	var expires int64
+	if !pn.TokenExpires.IsZero() {
+		expires = pn.TokenExpires.Unix()
+	}
+	return answer{status: http.StatusOK, body: map[string]any{"data": map[string]any{
+		"app_id": pn.AppID, "type": "SYSTEM_USER", "application": pn.AppName, "data_access_expires_at": 0,
+		"expires_at": expires, "is_valid": true, "scopes": pn.Scopes, "granular_scopes": granular,
+	}}}
+}
+
+// subscribedApps is GET /{version}/{waba-id}/subscribed_apps: the app of
+// the account's numbers, unless unsubscribed; the token needs the
+// management permission on the account. p.mu is held.
+func (p *Platform) subscribedApps(r *request) answer {
+	account := r.PathValue("account")
+	if r.pn.Account != account {
+		return noObject(account)
+	}
+	if !slices.Contains(r.pn.Scopes, ScopeManagement) {
+		return metaError(CodePermission, "")
+	}
+	data := []any{}
+	if !p.unsubscribed[account] {
+		data = append(data, map[string]any{"whatsapp_business_api_data": map[string]any{
+			"id": r.pn.AppID, "name": r.pn.AppName, "link": "https://www.facebook.com/games/?app_id=" + r.pn.AppID,
+		}})
+	}
+	return answer{status: http.StatusOK, body: map[string]any{"data": data}}
+}
+
+// maxBody bounds what the platform reads of a request: a document upload
+// is at most 100 MB.
+const maxBody = 101_000_000
+
+// postMedia is POST /{version}/{phone}/media: a multipart upload with
+// messaging_product, type and file. The file is judged by WhatsApp's
+// rules, as Meta does, and kept for sends by its new ID. p.mu is held.
+func (p *Platform) postMedia(r *request) answer {
+	phone := r.PathValue("phone")
+	if phone != r.pn.ID {
+		return metaError(CodeAuth, "The access token is not valid for phone number "+phone+".")
+	}
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		return metaError(CodeInvalidParameter, "An upload is multipart/form-data.")
+	}
+	form, err := multipart.NewReader(bytes.NewReader(r.body), params["boundary"]).ReadForm(maxBody)
+	if err != nil {
+		return metaError(CodeInvalidParameter, "The upload's form cannot be read.")
+	}
+	defer func() { _ = form.RemoveAll() }()
+	if v := form.Value["messaging_product"]; len(v) != 1 || v[0] != "whatsapp" {
+		return metaError(CodeInvalidParameter, "The parameter messaging_product is required.")
+	}
+	typ := ""
+	if v := form.Value["type"]; len(v) == 1 {
+		typ = v[0]
+	}
+	files := form.File["file"]
+	if typ == "" || len(files) != 1 {
+		return metaError(CodeInvalidParameter, "The parameters type and file are required.")
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return metaError(CodeInvalidParameter, "The file cannot be read.")
+	}
+	data, _ := io.ReadAll(f)
+	_ = f.Close()
+	v, err := media.WhatsApp.Check(bytes.NewReader(data), int64(len(data)))
+	if err != nil || mimeOf[v.Format] != typ {
+		return metaError(CodeMediaUpload, "The file is not a "+typ+" file WhatsApp accepts.")
+	}
+	id := strconv.FormatUint(mathrand.Uint64()>>1, 10)
+	p.media[id] = Media{Data: data, MIMEType: typ, PhoneNumberID: phone}
+	p.uploads = append(p.uploads, Upload{ID: id, PhoneNumberID: phone, MIMEType: typ, Size: len(data), Time: r.now})
+	return answer{status: http.StatusOK, body: map[string]any{"id": id}}
+}
+
+// mimeOf is the media type WhatsApp knows each format by.
+var mimeOf = map[media.Format]string{
+	media.FormatJPEG: "image/jpeg", media.FormatPNG: "image/png", media.FormatWebP: "image/webp",
+	media.FormatAAC: "audio/aac", media.FormatAMR: "audio/amr", media.FormatMP3: "audio/mpeg",
+	media.FormatM4A: "audio/mp4", media.FormatOgg: "audio/ogg",
+	media.FormatMP4: "video/mp4", media.Format3GP: "video/3gpp",
 }

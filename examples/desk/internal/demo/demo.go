@@ -37,10 +37,11 @@ const (
 
 // The demo's fake WhatsApp business number (channel wa).
 const (
-	WAPhone  = "100000000000001"
-	WAToken  = "demo-whatsapp-access-token"
-	WASecret = "demo-whatsapp-app-secret"
-	WAVerify = "demo-whatsapp-verify-token"
+	WAPhone   = "100000000000001"
+	WAAccount = "100000000000009" // its WhatsApp Business Account
+	WAToken   = "demo-whatsapp-access-token"
+	WASecret  = "fedcba9876543210fedcba9876543210"
+	WAVerify  = "demo-whatsapp-verify-token"
 )
 
 // waCustomer is the customer phone's WhatsApp user, beside the LINE ones.
@@ -102,7 +103,8 @@ func New() *Demo {
 // channel's settings for a desk instance named instance. Close stops it.
 func (d *Demo) StartWhatsApp(instance string) whatsappdesk.Config {
 	d.WhatsApp = whatsapptest.New()
-	d.WhatsApp.AddPhoneNumber(whatsapptest.PhoneNumber{ID: WAPhone, DisplayPhoneNumber: "+1 555 010 0000", Token: WAToken, AppSecret: WASecret})
+	d.WhatsApp.AddPhoneNumber(whatsapptest.PhoneNumber{ID: WAPhone, DisplayPhoneNumber: "+1 555 010 0000", VerifiedName: "socialdesk demo",
+		Account: WAAccount, Token: WAToken, AppSecret: WASecret})
 	return whatsappdesk.Config{AccessToken: WAToken, AppSecret: WASecret, VerifyToken: WAVerify, PhoneNumberID: WAPhone,
 		APIBase: d.WhatsApp.URL(), Instance: instance}
 }
@@ -144,10 +146,17 @@ func (d *Demo) listCustomers(w http.ResponseWriter, r *http.Request) {
 	type c struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
+		// Platform is "LINE" or "WhatsApp": the phone groups its
+		// customers by it, and the WhatsApp customer sends text only.
+		Platform string `json:"platform"`
 	}
 	var out []c
 	for _, u := range d.customers() {
-		out = append(out, c{u.ID, u.DisplayName})
+		platform := "LINE"
+		if u.ID == waCustomer.ID {
+			platform = "WhatsApp"
+		}
+		out = append(out, c{u.ID, u.DisplayName, platform})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"customers": out})
 }
@@ -279,6 +288,7 @@ func (d *Demo) sendWhatsApp(w http.ResponseWriter, r *http.Request, u linetest.U
 		writeError(w, http.StatusUnprocessableEntity, "invalid", `the WhatsApp customer sends {"text":…}`)
 		return
 	}
+	at := time.Now() // before the desk's answers: the phone shows them after
 	body := d.WhatsApp.Deliver(WAPhone, whatsapptest.Text(u.ID, text, whatsapptest.WithName(u.DisplayName)))
 	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, d.WAWebhook, bytes.NewReader(body))
 	if err != nil {
@@ -293,7 +303,7 @@ func (d *Demo) sendWhatsApp(w http.ResponseWriter, r *http.Request, u linetest.U
 		return
 	}
 	resp.Body.Close()
-	msg := phoneMessage{From: "customer", Kind: "text", Text: text, Time: time.Now(), Status: "delivered"}
+	msg := phoneMessage{From: "customer", Kind: "text", Text: text, Time: at, Status: "delivered"}
 	if resp.StatusCode != http.StatusOK {
 		msg.Status = fmt.Sprintf("webhook answered %d", resp.StatusCode)
 	}
