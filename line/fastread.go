@@ -28,6 +28,14 @@ var batchKeys = []string{"destination", "events"}
 var eventKeys = []string{"type", "webhookEventId", "timestamp", "mode", "replyToken", "source", "deliveryContext",
 	"message", "unsend", "follow", "postback"}
 
+// commonTypes, commonModes and commonSources are the values of those
+// fields that the fast path returns without a copy.
+var (
+	commonTypes   = []string{"message", "follow", "unfollow", "postback", "unsend", "text"}
+	commonModes   = []string{ModeActive, ModeStandby}
+	commonSources = []string{SourceUser, SourceGroup, SourceRoom}
+)
+
 var sourceKeys = []string{"type", "userId", "groupId", "roomId"}
 
 var deliveryKeys = []string{"isRedelivery"}
@@ -80,13 +88,13 @@ func readEvent(s *hookjson.Scanner) (h header, message []byte, ok bool) {
 		}
 		switch i {
 		case 0:
-			h.Type, ok = s.String()
+			h.Type, ok = s.StringOf(commonTypes)
 		case 1:
 			h.WebhookEventID, ok = s.String()
 		case 2:
 			h.Timestamp, ok = s.Int64()
 		case 3:
-			h.Mode, ok = s.String()
+			h.Mode, ok = s.StringOf(commonModes)
 		case 4:
 			h.ReplyToken, ok = s.String()
 		case 5:
@@ -112,7 +120,7 @@ func readSource(s *hookjson.Scanner, h *header) bool {
 		}
 		switch i {
 		case 0:
-			h.Source.Type, ok = s.String()
+			h.Source.Type, ok = s.StringOf(commonSources)
 		case 1:
 			h.Source.UserID, ok = s.String()
 		case 2:
@@ -156,7 +164,7 @@ func readText(raw []byte) (m webhook.TextMessageContent, readToken string, ok bo
 		}
 		switch i {
 		case 0:
-			m.Type, ok = s.String()
+			m.Type, ok = s.StringOf(commonTypes)
 			ok = ok && m.Type == "text"
 		case 1:
 			m.Id, ok = s.String()

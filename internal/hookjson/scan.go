@@ -169,6 +169,22 @@ func (s *Scanner) String() (string, bool) {
 	return v, true
 }
 
+// StringOf is String for a field that mostly holds one of a few values
+// (a type, a mode): one of those is returned without a copy.
+func (s *Scanner) StringOf(common []string) (string, bool) {
+	s.space()
+	start := s.i
+	if inner, ok := s.str(); ok {
+		for _, c := range common {
+			if string(inner) == c {
+				return c, true
+			}
+		}
+	}
+	s.i = start
+	return s.String()
+}
+
 // Int64 reads a number as encoding/json decodes it into an int64: an
 // integer that fits one.
 func (s *Scanner) Int64() (int64, bool) {

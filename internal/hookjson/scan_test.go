@@ -80,5 +80,9 @@ func FuzzScanner(f *testing.F) {
 		if got != want {
 			t.Fatalf("%q: read %q, encoding/json %q", b, got, want)
 		}
+		s.Reset(b)
+		if common, ok := s.StringOf([]string{"plain", "x"}); !ok || common != want {
+			t.Fatalf("%q: StringOf read %q, %v; encoding/json %q", b, common, ok, want)
+		}
 	})
 }
