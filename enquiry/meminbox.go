@@ -68,23 +68,29 @@ func (in *memInbox) deleteChannel(id string) {
 
 // AppendEvents implements inbox.Store.
 func (s *MemStore) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
+	// The copies are made before taking the lock, which every webhook
+	// request and every event's lease waits for.
+	stored := make([]inbox.Event, len(events))
+	for i, ev := range events {
+		ev.Payload = slices.Clone(ev.Payload)
+		stored[i] = ev
+	}
 	s.inbox.mu.Lock()
 	defer s.inbox.mu.Unlock()
 	var fresh []inbox.Event
-	for _, ev := range events {
+	for i := range stored {
+		ev := &stored[i]
 		k := [2]string{ev.Channel, ev.ID}
 		if _, seen := s.inbox.events[k]; seen {
 			continue
 		}
 		s.inbox.seq++
 		ev.Seq = s.inbox.seq
-		ev.Payload = slices.Clone(ev.Payload)
-		stored := ev
-		s.inbox.events[k] = &stored
-		s.inbox.pending[ev.Seq] = &stored
-		ek := inbox.KeyOf(ev)
-		s.inbox.byKey[ek] = append(s.inbox.byKey[ek], &stored)
-		fresh = append(fresh, ev)
+		s.inbox.events[k] = ev
+		s.inbox.pending[ev.Seq] = ev
+		ek := inbox.KeyOf(*ev)
+		s.inbox.byKey[ek] = append(s.inbox.byKey[ek], ev)
+		fresh = append(fresh, *ev)
 	}
 	return fresh, nil
 }
