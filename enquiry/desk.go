@@ -134,7 +134,7 @@ type Desk struct {
 	maxText     int
 	instance    string
 
-	chmu  sync.Mutex
+	chmu  sync.RWMutex // every Receive reads chans; a change of channel writes it
 	chans map[string]*deskChannel
 
 	outbox *outbox // what is recorded to send, for Run's senders (outbox.go)
@@ -241,9 +241,9 @@ func (d *Desk) Store() Store { return d.store }
 // short-lived cache so the hot path does not reread it for every message.
 func (d *Desk) channel(ctx context.Context, id string) (*deskChannel, error) {
 	now := d.clock.Now()
-	d.chmu.Lock()
+	d.chmu.RLock()
 	c := d.chans[id]
-	d.chmu.Unlock()
+	d.chmu.RUnlock()
 	if c != nil && now.Sub(c.fetched) < channelCacheTTL {
 		return c, nil
 	}

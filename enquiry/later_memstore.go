@@ -20,7 +20,7 @@ func (s *MemStore) awaitContent(ref msgRef) {
 func (s *MemStore) SetCustomerName(ctx context.Context, channel, customer, name string) (Enquiry, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.channels[channel]; !ok {
+	if !s.channelExists(channel) {
 		return Enquiry{}, false, ErrNotFound
 	}
 	if s.names == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/socialdesk/socialdesk/inbox"
@@ -22,44 +23,93 @@ type keyLease struct {
 	until time.Time
 }
 
+// memInbox is a MemStore's inbox, under its own lock: recording events
+// at intake and leasing them to workers never waits for the desk's
+// state, nor the desk for them.
+type memInbox struct {
+	mu      sync.Mutex
+	events  map[[2]string]*inbox.Event   // (channel, id) → event, kept to de-duplicate (payload dropped once processed)
+	pending map[int64]*inbox.Event       // seq → unprocessed event
+	byKey   map[inbox.Key][]*inbox.Event // unprocessed events of each key, oldest first
+	leases  map[inbox.Key]keyLease
+	seq     int64
+}
+
+func newMemInbox() memInbox {
+	return memInbox{
+		events:  map[[2]string]*inbox.Event{},
+		pending: map[int64]*inbox.Event{},
+		byKey:   map[inbox.Key][]*inbox.Event{},
+		leases:  map[inbox.Key]keyLease{},
+	}
+}
+
+// deleteChannel forgets a deleted channel's events and leases.
+func (in *memInbox) deleteChannel(id string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for k, ev := range in.events {
+		if k[0] == id {
+			delete(in.events, k)
+			delete(in.pending, ev.Seq)
+		}
+	}
+	for k := range in.byKey {
+		if k.Channel == id {
+			delete(in.byKey, k)
+		}
+	}
+	for k := range in.leases {
+		if k.Channel == id {
+			delete(in.leases, k)
+		}
+	}
+}
+
 // AppendEvents implements inbox.Store.
 func (s *MemStore) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	// The copies are made before taking the lock, which every webhook
+	// request and every event's lease waits for.
+	stored := make([]inbox.Event, len(events))
+	for i, ev := range events {
+		ev.Payload = slices.Clone(ev.Payload)
+		stored[i] = ev
+	}
+	s.inbox.mu.Lock()
+	defer s.inbox.mu.Unlock()
 	var fresh []inbox.Event
-	for _, ev := range events {
+	for i := range stored {
+		ev := &stored[i]
 		k := [2]string{ev.Channel, ev.ID}
-		if _, seen := s.events[k]; seen {
+		if _, seen := s.inbox.events[k]; seen {
 			continue
 		}
-		s.eventSeq++
-		ev.Seq = s.eventSeq
-		ev.Payload = slices.Clone(ev.Payload)
-		stored := ev
-		s.events[k] = &stored
-		s.pending[ev.Seq] = &stored
-		ek := inbox.KeyOf(ev)
-		s.byKey[ek] = append(s.byKey[ek], &stored)
-		fresh = append(fresh, ev)
+		s.inbox.seq++
+		ev.Seq = s.inbox.seq
+		s.inbox.events[k] = ev
+		s.inbox.pending[ev.Seq] = ev
+		ek := inbox.KeyOf(*ev)
+		s.inbox.byKey[ek] = append(s.inbox.byKey[ek], ev)
+		fresh = append(fresh, *ev)
 	}
 	return fresh, nil
 }
 
 // EventDone implements inbox.Store.
 func (s *MemStore) EventDone(ctx context.Context, channel, id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ev, ok := s.events[[2]string{channel, id}]
+	s.inbox.mu.Lock()
+	defer s.inbox.mu.Unlock()
+	ev, ok := s.inbox.events[[2]string{channel, id}]
 	if !ok {
 		return ErrNotFound
 	}
-	if _, pending := s.pending[ev.Seq]; pending {
-		delete(s.pending, ev.Seq)
+	if _, pending := s.inbox.pending[ev.Seq]; pending {
+		delete(s.inbox.pending, ev.Seq)
 		ek := inbox.KeyOf(*ev)
-		if rest := slices.DeleteFunc(s.byKey[ek], func(p *inbox.Event) bool { return p == ev }); len(rest) > 0 {
-			s.byKey[ek] = rest
+		if rest := slices.DeleteFunc(s.inbox.byKey[ek], func(p *inbox.Event) bool { return p == ev }); len(rest) > 0 {
+			s.inbox.byKey[ek] = rest
 		} else {
-			delete(s.byKey, ek)
+			delete(s.inbox.byKey, ek)
 		}
 		ev.Payload = nil // only the key is needed now, to drop redeliveries
 	}
@@ -68,45 +118,45 @@ func (s *MemStore) EventDone(ctx context.Context, channel, id string) error {
 
 // LeaseKey implements inbox.Leaser.
 func (s *MemStore) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Event, bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if l, ok := s.leases[k]; ok && l.owner != owner && l.until.After(now) {
+	s.inbox.mu.Lock()
+	defer s.inbox.mu.Unlock()
+	if l, ok := s.inbox.leases[k]; ok && l.owner != owner && l.until.After(now) {
 		return nil, false, nil
 	}
-	s.leases[k] = keyLease{owner, until}
+	s.inbox.leases[k] = keyLease{owner, until}
 	return s.pendingOf(k, limit), true, nil
 }
 
 // ReleaseKey implements inbox.Leaser.
 func (s *MemStore) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Event, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if l, ok := s.leases[k]; !ok || l.owner != owner {
+	s.inbox.mu.Lock()
+	defer s.inbox.mu.Unlock()
+	if l, ok := s.inbox.leases[k]; !ok || l.owner != owner {
 		return nil, inbox.ErrLeaseLost
 	}
 	if pending := s.pendingOf(k, limit); len(pending) > 0 {
 		return pending, nil
 	}
-	delete(s.leases, k)
+	delete(s.inbox.leases, k)
 	return nil, nil
 }
 
 // RenewKeys implements inbox.Leaser.
 func (s *MemStore) RenewKeys(ctx context.Context, owner string, keys []inbox.Key, until time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.inbox.mu.Lock()
+	defer s.inbox.mu.Unlock()
 	for _, k := range keys {
-		if l, ok := s.leases[k]; ok && l.owner == owner {
-			s.leases[k] = keyLease{owner, until}
+		if l, ok := s.inbox.leases[k]; ok && l.owner == owner {
+			s.inbox.leases[k] = keyLease{owner, until}
 		}
 	}
 	return nil
 }
 
 // pendingOf returns copies of k's pending events, at most limit (0: all).
-// s.mu is held.
+// s.inbox.mu is held.
 func (s *MemStore) pendingOf(k inbox.Key, limit int) []inbox.Event {
-	evs := s.byKey[k]
+	evs := s.inbox.byKey[k]
 	if limit > 0 && len(evs) > limit {
 		evs = evs[:limit]
 	}
@@ -119,12 +169,12 @@ func (s *MemStore) pendingOf(k inbox.Key, limit int) []inbox.Event {
 
 // PruneEvents implements inbox.Pruner.
 func (s *MemStore) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.inbox.mu.Lock()
+	defer s.inbox.mu.Unlock()
 	var n int64
-	for k, ev := range s.events {
-		if _, pending := s.pending[ev.Seq]; !pending && ev.Received.Before(before) {
-			delete(s.events, k)
+	for k, ev := range s.inbox.events {
+		if _, pending := s.inbox.pending[ev.Seq]; !pending && ev.Received.Before(before) {
+			delete(s.inbox.events, k)
 			n++
 		}
 	}
@@ -139,7 +189,7 @@ func (s *MemStore) PendingEvents(ctx context.Context, before time.Time, limit in
 // PendingUnleased implements inbox.Leaser.
 func (s *MemStore) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Event, error) {
 	return s.pendingWhere(before, limit, func(ev *inbox.Event) bool {
-		l, ok := s.leases[inbox.KeyOf(*ev)]
+		l, ok := s.inbox.leases[inbox.KeyOf(*ev)]
 		return !ok || l.owner == owner || !l.until.After(now)
 	})
 }
@@ -147,10 +197,10 @@ func (s *MemStore) PendingUnleased(ctx context.Context, owner string, now, befor
 // pendingWhere returns the pending events received before `before` for
 // which keep is true, oldest first, at most limit (0: all).
 func (s *MemStore) pendingWhere(before time.Time, limit int, keep func(*inbox.Event) bool) ([]inbox.Event, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.inbox.mu.Lock()
+	defer s.inbox.mu.Unlock()
 	var out []inbox.Event
-	for _, ev := range s.pending {
+	for _, ev := range s.inbox.pending {
 		if ev.Received.Before(before) && keep(ev) {
 			out = append(out, *ev)
 		}

@@ -2,12 +2,12 @@ package enquiry
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"github.com/socialdesk/socialdesk/inbox"
 )
 
 // MemStore is a Store in memory: the default for demos, tests and
@@ -15,14 +15,16 @@ import (
 // is safe for concurrent use. The zero value is not usable; call
 // NewMemStore.
 type MemStore struct {
-	mu        sync.Mutex
-	channels  map[string]Channel
-	accounts  map[[2]string]string         // (kind, account) → channel ID
-	events    map[[2]string]*inbox.Event   // (channel, id) → event, kept to de-duplicate (payload dropped once processed)
-	pending   map[int64]*inbox.Event       // seq → unprocessed event
-	byKey     map[inbox.Key][]*inbox.Event // unprocessed events of each key, oldest first
-	leases    map[inbox.Key]keyLease
-	eventSeq  int64
+	// mu guards the desk's state: everything below but chans, inbox and
+	// staff. Webhook intake (inbox) and channel look-ups (chans) do not
+	// wait for it, nor it for them.
+	mu sync.Mutex
+	// chans is the channels, replaced whole (under mu) at every change,
+	// so that looking one up takes no lock: every webhook request and
+	// every event looks its channel up. Read under mu, it is the current
+	// set, as only holders of mu replace it.
+	chans     atomic.Pointer[memChannels]
+	inbox     memInbox // the webhooks' inbox, under its own lock (meminbox.go)
 	enquiries map[string]*memEnquiry
 	order     []*memEnquiry        // by opening, oldest first
 	open      map[[2]string]string // (channel, customer) → open enquiry ID
@@ -39,6 +41,26 @@ type MemStore struct {
 	external map[[2]string][]msgRef
 
 	staff memAccounts // staff accounts and tokens, under their own lock
+}
+
+// memChannels is one version of a MemStore's channels; it is never
+// changed once published.
+type memChannels struct {
+	byID     map[string]Channel
+	accounts map[[2]string]string // (kind, account) → channel ID
+}
+
+// editChannels returns a copy of the channels to change and publish with
+// s.chans.Store. s.mu is held.
+func (s *MemStore) editChannels() *memChannels {
+	c := s.chans.Load()
+	return &memChannels{byID: maps.Clone(c.byID), accounts: maps.Clone(c.accounts)}
+}
+
+// channelExists reports whether the channel exists.
+func (s *MemStore) channelExists(id string) bool {
+	_, ok := s.chans.Load().byID[id]
+	return ok
 }
 
 type memEnquiry struct {
@@ -63,13 +85,8 @@ var _ Store = (*MemStore)(nil)
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore {
-	return &MemStore{
-		channels:  map[string]Channel{},
-		accounts:  map[[2]string]string{},
-		events:    map[[2]string]*inbox.Event{},
-		pending:   map[int64]*inbox.Event{},
-		byKey:     map[inbox.Key][]*inbox.Event{},
-		leases:    map[inbox.Key]keyLease{},
+	s := &MemStore{
+		inbox:     newMemInbox(),
 		enquiries: map[string]*memEnquiry{},
 		open:      map[[2]string]string{},
 		external:  map[[2]string][]msgRef{},
@@ -78,19 +95,23 @@ func NewMemStore() *MemStore {
 		served:    map[[2]string]stamp{},
 		engaged:   map[[2]string]stamp{},
 	}
+	s.chans.Store(&memChannels{byID: map[string]Channel{}, accounts: map[[2]string]string{}})
+	return s
 }
 
 // CreateChannel implements ChannelStore.
 func (s *MemStore) CreateChannel(ctx context.Context, ch Channel) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.channels[ch.ID]; ok {
+	if s.channelExists(ch.ID) {
 		return ErrChannelExists
 	}
-	if err := s.claimAccount(ch); err != nil {
+	c := s.editChannels()
+	if err := c.claimAccount(ch); err != nil {
 		return err
 	}
-	s.channels[ch.ID] = ch
+	c.byID[ch.ID] = ch
+	s.chans.Store(c)
 	return nil
 }
 
@@ -98,29 +119,31 @@ func (s *MemStore) CreateChannel(ctx context.Context, ch Channel) error {
 func (s *MemStore) UpdateChannel(ctx context.Context, ch Channel) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.channels[ch.ID]
+	old, ok := s.chans.Load().byID[ch.ID]
 	if !ok {
 		return ErrNotFound
 	}
-	if err := s.claimAccount(ch); err != nil {
+	c := s.editChannels()
+	if err := c.claimAccount(ch); err != nil {
 		return err
 	}
 	if old.Account != "" && (old.Account != ch.Account || old.Kind != ch.Kind) {
-		delete(s.accounts, [2]string{old.Kind, old.Account})
+		delete(c.accounts, [2]string{old.Kind, old.Account})
 	}
-	s.channels[ch.ID] = ch
+	c.byID[ch.ID] = ch
+	s.chans.Store(c)
 	return nil
 }
 
-func (s *MemStore) claimAccount(ch Channel) error {
+func (c *memChannels) claimAccount(ch Channel) error {
 	if ch.Account == "" {
 		return nil
 	}
 	k := [2]string{ch.Kind, ch.Account}
-	if holder, ok := s.accounts[k]; ok && holder != ch.ID {
+	if holder, ok := c.accounts[k]; ok && holder != ch.ID {
 		return &AccountTakenError{Kind: ch.Kind, Account: ch.Account, Channel: holder}
 	}
-	s.accounts[k] = ch.ID
+	c.accounts[k] = ch.ID
 	return nil
 }
 
@@ -128,14 +151,16 @@ func (s *MemStore) claimAccount(ch Channel) error {
 func (s *MemStore) DeleteChannel(ctx context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch, ok := s.channels[id]
+	ch, ok := s.chans.Load().byID[id]
 	if !ok {
 		return ErrNotFound
 	}
-	delete(s.channels, id)
+	c := s.editChannels()
+	delete(c.byID, id)
 	if ch.Account != "" {
-		delete(s.accounts, [2]string{ch.Kind, ch.Account})
+		delete(c.accounts, [2]string{ch.Kind, ch.Account})
 	}
+	s.chans.Store(c)
 	s.order = slices.DeleteFunc(s.order, func(m *memEnquiry) bool {
 		if m.e.Channel != id {
 			return false
@@ -152,22 +177,7 @@ func (s *MemStore) DeleteChannel(ctx context.Context, id string) error {
 		}
 		return true
 	})
-	for k, ev := range s.events {
-		if k[0] == id {
-			delete(s.events, k)
-			delete(s.pending, ev.Seq)
-		}
-	}
-	for k := range s.byKey {
-		if k.Channel == id {
-			delete(s.byKey, k)
-		}
-	}
-	for k := range s.leases {
-		if k.Channel == id {
-			delete(s.leases, k)
-		}
-	}
+	s.inbox.deleteChannel(id)
 	for k := range s.served {
 		if k[0] == id {
 			delete(s.served, k)
@@ -191,11 +201,9 @@ func (s *MemStore) DeleteChannel(ctx context.Context, id string) error {
 	return nil
 }
 
-// Channel implements ChannelStore.
+// Channel implements ChannelStore. It takes no lock.
 func (s *MemStore) Channel(ctx context.Context, id string) (Channel, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch, ok := s.channels[id]
+	ch, ok := s.chans.Load().byID[id]
 	if !ok {
 		return Channel{}, ErrNotFound
 	}
@@ -204,21 +212,19 @@ func (s *MemStore) Channel(ctx context.Context, id string) (Channel, error) {
 
 // ChannelByAccount implements ChannelStore.
 func (s *MemStore) ChannelByAccount(ctx context.Context, kind, account string) (Channel, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id, ok := s.accounts[[2]string{kind, account}]
+	c := s.chans.Load()
+	id, ok := c.accounts[[2]string{kind, account}]
 	if !ok {
 		return Channel{}, ErrNotFound
 	}
-	return s.channels[id], nil
+	return c.byID[id], nil
 }
 
 // Channels implements ChannelStore.
 func (s *MemStore) Channels(ctx context.Context) ([]Channel, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Channel, 0, len(s.channels))
-	for _, ch := range s.channels {
+	c := s.chans.Load()
+	out := make([]Channel, 0, len(c.byID))
+	for _, ch := range c.byID {
 		out = append(out, ch)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
@@ -229,7 +235,7 @@ func (s *MemStore) Channels(ctx context.Context) ([]Channel, error) {
 func (s *MemStore) Receive(ctx context.Context, a Arrival) (Received, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.channels[a.Enquiry.Channel]; !ok {
+	if !s.channelExists(a.Enquiry.Channel) {
 		return Received{}, ErrNotFound
 	}
 	ext := [2]string{a.Enquiry.Channel, a.Message.ExternalID}
@@ -317,7 +323,7 @@ func (s *MemStore) appendMessage(m *memEnquiry, msg Message) (Message, msgRef) {
 func (s *MemStore) Open(ctx context.Context, e Enquiry) (Enquiry, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.channels[e.Channel]; !ok {
+	if !s.channelExists(e.Channel) {
 		return Enquiry{}, false, ErrNotFound
 	}
 	m, opened := s.findOrOpen(e)

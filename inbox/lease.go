@@ -30,8 +30,43 @@ func leaseCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), leaseCallTimeout)
 }
 
-// leaseCallTimeout bounds one lease call to the store.
-const leaseCallTimeout = 5 * time.Second
+// leaseCallTimeout bounds one lease call to the store; a worker's calls
+// share one such context while it has at least leaseCallMin left
+// (leaseCalls), so each call has 4 to 5 s.
+const (
+	leaseCallTimeout = 5 * time.Second
+	leaseCallMin     = 4 * time.Second
+)
+
+// leaseCalls gives one worker's lease and release calls their contexts:
+// leaseCtx's, reused while it has at least leaseCallMin of its time left,
+// rather than a new context and timer for every call (two for every
+// event). It is used by its worker's goroutine only.
+type leaseCalls struct {
+	parent context.Context
+	ctx    context.Context
+	cancel context.CancelFunc
+	until  time.Time // ctx's deadline
+}
+
+// get returns the context for the next call.
+func (c *leaseCalls) get() context.Context {
+	now := time.Now() // deadlines are of the real time, whatever the pool's clock
+	if c.ctx == nil || c.until.Sub(now) < leaseCallMin || c.ctx.Err() != nil {
+		c.stop()
+		c.ctx, c.cancel = leaseCtx(c.parent)
+		c.until = now.Add(leaseCallTimeout)
+	}
+	return c.ctx
+}
+
+// stop releases the context's timer.
+func (c *leaseCalls) stop() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.ctx, c.cancel = nil, nil
+}
 
 // leaseLane leases (or renews the lease on) l's key before each of its
 // events and puts the key's pending events into l, in store order: those
@@ -40,12 +75,10 @@ const leaseCallTimeout = 5 * time.Second
 // l. When another process holds the key, l's events leave memory: that
 // process handles them before it releases the key. p.mu is held, and
 // released during the store call; the caller holds l.
-func (p *pool) leaseLane(ctx context.Context, l *lane) bool {
+func (p *pool) leaseLane(ctx context.Context, calls *leaseCalls, l *lane) bool {
 	now := p.clock.Now()
 	p.mu.Unlock()
-	lctx, cancel := leaseCtx(ctx)
-	pending, ok, err := p.leaser.LeaseKey(lctx, l.key, p.owner, now, now.Add(p.lease), leaseBatch)
-	cancel()
+	pending, ok, err := p.leaser.LeaseKey(calls.get(), l.key, p.owner, now, now.Add(p.lease), leaseBatch)
 	p.mu.Lock()
 	switch {
 	case err != nil:
@@ -94,7 +127,7 @@ func (p *pool) leaseLane(ctx context.Context, l *lane) bool {
 	p.forget(l)
 	p.hold(l, pending)
 	if len(l.events) == 0 {
-		p.release(ctx, l)
+		p.release(ctx, calls, l)
 		return false
 	}
 	return true
@@ -116,11 +149,9 @@ func (p *pool) forget(l *lane) {
 // store has more of the key's events pending (recorded by another process
 // meanwhile): then l takes them and stays leased. p.mu is held, and
 // released during the store call; the caller holds l.
-func (p *pool) release(ctx context.Context, l *lane) {
+func (p *pool) release(ctx context.Context, calls *leaseCalls, l *lane) {
 	p.mu.Unlock()
-	lctx, cancel := leaseCtx(ctx)
-	pending, err := p.leaser.ReleaseKey(lctx, l.key, p.owner, leaseBatch)
-	cancel()
+	pending, err := p.leaser.ReleaseKey(calls.get(), l.key, p.owner, leaseBatch)
 	p.mu.Lock()
 	switch {
 	case errors.Is(err, ErrLeaseLost):

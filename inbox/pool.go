@@ -170,6 +170,8 @@ func (p *pool) wake() {
 
 // worker handles lanes until stop.
 func (p *pool) worker(ctx context.Context) {
+	calls := &leaseCalls{parent: ctx}
+	defer calls.stop()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for {
@@ -182,7 +184,7 @@ func (p *pool) worker(ctx context.Context) {
 		l := p.ready[0]
 		p.ready[0] = nil
 		p.ready = p.ready[1:]
-		if p.leaser != nil && !p.leaseLane(ctx, l) {
+		if p.leaser != nil && !p.leaseLane(ctx, calls, l) {
 			continue
 		}
 		ev := l.events[0]
@@ -196,7 +198,7 @@ func (p *pool) worker(ctx context.Context) {
 		p.mu.Lock()
 		p.finish(l, ok)
 		if len(l.events) == 0 && l.leased {
-			p.release(ctx, l)
+			p.release(ctx, calls, l)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -55,13 +54,13 @@ const (
 // process turns one recorded event into desk calls. It runs in a worker,
 // after the webhook has answered.
 func (w *Webhook) process(ctx context.Context, rec inbox.Event) outcome {
-	var d detail
-	if json.Unmarshal(rec.Payload, &d) != nil {
-		d = detail{} // as intake saw it: no usable type
+	d, text, fast := readDetailFast(rec.Payload)
+	if !fast {
+		d = readDetail(rec.Payload)
 	}
 	d.WebhookEventID = rec.ID // as recorded: not derived again from the payload
 	ev := d.header.event(rec.Payload)
-	log := w.log.With("channel", rec.Channel, "event", rec.ID, "type", ev.Type)
+	log := &eventLog{base: w.log, channel: rec.Channel, id: rec.ID, typ: ev.Type}
 	if ev.Type == "" {
 		log.WarnContext(ctx, "line webhook: event has no usable type; recorded, not processed")
 		return done
@@ -90,6 +89,9 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Event) outcome {
 	}
 	switch ev.Type {
 	case "message":
+		if fast {
+			return w.message(ctx, log, ch, &ev, text.content, text.readToken)
+		}
 		m, err := messageContent(d.Message)
 		if err != nil {
 			log.WarnContext(ctx, "line webhook: message cannot be decoded; recorded as unsupported")
@@ -156,6 +158,16 @@ type detail struct {
 	Postback json.RawMessage `json:"postback"`
 }
 
+// readDetail reads a recorded event with encoding/json: every event the
+// fast path (readDetailFast) gives up on.
+func readDetail(raw []byte) detail {
+	var d detail
+	if json.Unmarshal(raw, &d) != nil {
+		return detail{} // as intake saw it: no usable type
+	}
+	return d
+}
+
 // decodePart decodes one kind's part of an event into the SDK's type for
 // it; an absent part leaves v as it is.
 func decodePart(raw json.RawMessage, v any) error {
@@ -206,7 +218,7 @@ func decodeAs[T webhook.MessageContentInterface](raw json.RawMessage) (webhook.M
 
 // message hands one customer message to the desk, with its read token
 // and, for text and stickers, its quote token and what it quotes.
-func (w *Webhook) message(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, m webhook.MessageContentInterface, readToken string) outcome {
+func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel, ev *Event, m webhook.MessageContentInterface, readToken string) outcome {
 	var (
 		id  string
 		c   enquiry.Content
@@ -281,7 +293,7 @@ func (w *Webhook) pending(src ContentSource) enquiry.Content {
 // receive records the message, under the customer's name when it is
 // cached, and then hands what is still to fetch (the name, the content)
 // to the fetchers: nothing here waits for LINE.
-func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, id string, c enquiry.Content, src ContentSource) outcome {
+func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel, ev *Event, id string, c enquiry.Content, src ContentSource) outcome {
 	user := ev.Source.UserID
 	name, named := w.names.get(ch.ID, user, w.clock.Now())
 	in := enquiry.Inbound{
@@ -330,7 +342,7 @@ func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 
 // friendship records a follow or block on the customer, when the desk
 // keeps friendships (FriendshipRecorder).
-func (w *Webhook) friendship(ctx context.Context, log *slog.Logger, channel, user string, f enquiry.Friendship, at time.Time) outcome {
+func (w *Webhook) friendship(ctx context.Context, log *eventLog, channel, user string, f enquiry.Friendship, at time.Time) outcome {
 	rec, ok := w.desk.(FriendshipRecorder)
 	if !ok {
 		return done
@@ -340,7 +352,7 @@ func (w *Webhook) friendship(ctx context.Context, log *slog.Logger, channel, use
 	})
 }
 
-func (w *Webhook) notice(ctx context.Context, log *slog.Logger, channel, user, text string) outcome {
+func (w *Webhook) notice(ctx context.Context, log *eventLog, channel, user, text string) outcome {
 	return w.retrying(ctx, log, func(ctx context.Context) error {
 		return w.desk.Notice(ctx, channel, user, text)
 	})
@@ -349,7 +361,7 @@ func (w *Webhook) notice(ctx context.Context, log *slog.Logger, channel, user, t
 // retrying calls f up to deskAttempts times while it fails for now. An
 // error that can never succeed (not found, invalid, closed) is logged and
 // the event is done; an ended context stops.
-func (w *Webhook) retrying(ctx context.Context, log *slog.Logger, f func(context.Context) error) outcome {
+func (w *Webhook) retrying(ctx context.Context, log *eventLog, f func(context.Context) error) outcome {
 	wait := deskBackoff
 	for attempt := 1; ; attempt++ {
 		err := f(ctx)

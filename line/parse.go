@@ -139,6 +139,20 @@ func ParseEvents(body []byte) (*Batch, error) {
 	if i := hookjson.FirstNonSpace(body); i < 0 || body[i] != '{' {
 		return nil, &MalformedError{Offset: int64(max(i, 0)), Reason: "not a JSON object"}
 	}
+	b, ok := parseFast(body)
+	if !ok {
+		var err error
+		if b, err = parseSlow(body); err != nil {
+			return nil, err
+		}
+	}
+	hookjson.DedupeIDs(b.Events, eventID, eventRaw)
+	return b, nil
+}
+
+// parseSlow reads a body with encoding/json: every body the fast path
+// (parseFast) gives up on.
+func parseSlow(body []byte) (*Batch, error) {
 	var env struct {
 		Destination string            `json:"destination"`
 		Events      []json.RawMessage `json:"events"`
@@ -150,7 +164,6 @@ func ParseEvents(body []byte) (*Batch, error) {
 	for i, raw := range env.Events {
 		b.Events[i] = parseEvent(raw)
 	}
-	hookjson.DedupeIDs(b.Events, eventID, eventRaw)
 	return b, nil
 }
 

@@ -19,8 +19,17 @@ func FuzzVerifySignature(f *testing.F) {
 	f.Add("secret", []byte("\x00\xff body"), strings.Repeat("A", 44))
 	f.Add("secret", []byte("{}"), strings.Repeat("=", 44))
 	f.Add("", []byte("{}"), "")
+	var pooled line.Verifier
 	f.Fuzz(func(t *testing.T, secret string, body []byte, header string) {
 		good := linetest.SignBody(secret, body)
+		for range 2 { // the second time with the HMAC the first one kept
+			if got, want := pooled.Verify(secret, body, header), line.VerifySignature(secret, body, header); got != want {
+				t.Fatalf("the webhook's check says %v, VerifySignature %v", got, want)
+			}
+			if got := pooled.Verify(secret, body, good); got != (secret != "") {
+				t.Fatalf("the webhook's check of LINE's signature: %v (secret %q)", got, secret)
+			}
+		}
 		if got := line.VerifySignature(secret, body, good); got != (secret != "") {
 			t.Fatalf("LINE's signature: %v (secret %q)", got, secret)
 		}

@@ -118,6 +118,7 @@ type Webhook struct {
 	fetched  chan struct{}
 	fetchEnd sync.Once
 	names    *nameCache
+	verifier verifier
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -230,7 +231,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		w.log.InfoContext(ctx, "line webhook: request body not read", "channel", ch.ID, "received", len(body), "err", err)
 		return
 	}
-	if !VerifySignature(ch.Credentials.Secret.Reveal(), body, signature) {
+	if !w.verifier.verify(ch.Credentials.Secret.Reveal(), body, signature) {
 		http.Error(rw, "invalid signature", http.StatusUnauthorized)
 		return
 	}

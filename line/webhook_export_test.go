@@ -23,3 +23,42 @@ var MessageContent = messageContent
 // SetFetchQueue makes w queue at most n names and contents to fetch, so
 // tests can fill the queue. Call it before Run.
 func SetFetchQueue(w *Webhook, n int) { w.fetchers = newFetchers(w, w.fetchers.n, n) }
+
+// ParseFast and ParseSlow are ParseEvents' two paths, before IDs repeated
+// within a body are told apart; ParseFast's ok is false where it gives up.
+var (
+	ParseFast = parseFast
+	ParseSlow = parseSlow
+)
+
+// ReadText is the workers' fast path for a recorded text message: its
+// header fields as Event, the message and its read token; ok is false
+// where it gives up.
+func ReadText(raw []byte) (ev Event, m any, readToken string, ok bool) {
+	d, text, ok := readDetailFast(raw)
+	return d.header.event(raw), text.content, text.readToken, ok
+}
+
+// ReadSlow is what the workers read of a recorded message event with
+// encoding/json: its header fields as Event, the message (nil with an
+// error when it cannot be decoded) and its read token.
+func ReadSlow(raw []byte) (ev Event, m any, token string, err error) {
+	d := readDetail(raw)
+	content, err := messageContent(d.Message)
+	if err != nil {
+		return d.header.event(raw), nil, "", err
+	}
+	return d.header.event(raw), content, readToken(d.Message), nil
+}
+
+// Verifier is the webhook's signature check, which keeps HMACs between
+// requests.
+type Verifier struct{ v verifier }
+
+// Verify is VerifySignature through v.
+func (v *Verifier) Verify(secret string, body []byte, signature string) bool {
+	return v.v.verify(secret, body, signature)
+}
+
+// MaxVerifierSecrets is how many secrets' HMACs a Verifier keeps.
+const MaxVerifierSecrets = maxVerifierSecrets

@@ -10,7 +10,7 @@ import (
 // most size names; when full, it forgets everything (simple, and names
 // are cheap to fetch again). It is safe for concurrent use.
 type nameCache struct {
-	mu   sync.Mutex
+	mu   sync.RWMutex // every event reads; a name looked up writes
 	size int
 	ttl  time.Duration
 	m    map[[2]string]nameEntry
@@ -26,8 +26,8 @@ func newNameCache(size int, ttl time.Duration) *nameCache {
 }
 
 func (c *nameCache) get(channel, user string, now time.Time) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	e, ok := c.m[[2]string{channel, user}]
 	if !ok || now.After(e.expires) {
 		return "", false

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -42,18 +43,31 @@ func satCustomer(i int) string { return fmt.Sprintf("U%032x", i%satCustomers+1) 
 //
 // The full side's clock stops only when every event reached the desk, so
 // its rate is of events processed, not only accepted. It reports both
-// rates and full/bare as "ratio":
+// rates and full/bare as "ratio", and beside them the CPU time the
+// process spent per request on each side (the load generator's
+// included), which other work on the machine changes less than the rates:
 //
 //	go test -run '^$' -bench WebhookSaturation -benchtime 20000x -count 3 ./line
 func BenchmarkWebhookSaturation(b *testing.B) {
 	total := b.N
-	bare := saturate(b, bareServer(), total, nil)
+	bare, bareCPU := saturate(b, bareServer(), total, nil)
 	full := fullWebhook(b)
-	rate := saturate(b, full.srv, total, full.wait)
+	rate, fullCPU := saturate(b, full.srv, total, full.wait)
 	b.ReportMetric(0, "ns/op")
 	b.ReportMetric(bare, "bare-req/s")
 	b.ReportMetric(rate, "full-req/s")
 	b.ReportMetric(rate/bare, "ratio")
+	b.ReportMetric(bareCPU, "bare-cpu-us/req")
+	b.ReportMetric(fullCPU, "full-cpu-us/req")
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // bareServer checks the signature and answers 200.
@@ -147,8 +161,8 @@ func (d *countingDesk) Receive(ctx context.Context, in enquiry.Inbound) (enquiry
 // saturate sends total unique signed requests to srv from saturationConns
 // connections and returns the rate, in requests a second, from the first
 // request until the last answer, or, with wait, until wait(total)
-// returned.
-func saturate(b *testing.B, srv *httptest.Server, total int, wait func(int) error) float64 {
+// returned; and the process's CPU time per request meanwhile, in µs.
+func saturate(b *testing.B, srv *httptest.Server, total int, wait func(int) error) (rate, cpuPerReq float64) {
 	b.Helper()
 	defer srv.Close()
 	host := srv.Listener.Addr().String()
@@ -174,6 +188,7 @@ func saturate(b *testing.B, srv *httptest.Server, total int, wait func(int) erro
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	b.ResetTimer()
+	cpu0 := cpuTime(b)
 	start := time.Now()
 	for _, lc := range conns {
 		wg.Go(func() {
@@ -204,6 +219,7 @@ func saturate(b *testing.B, srv *httptest.Server, total int, wait func(int) erro
 		}
 	}
 	elapsed := time.Since(start)
+	cpu := cpuTime(b) - cpu0
 	b.StopTimer()
-	return float64(total) / elapsed.Seconds()
+	return float64(total) / elapsed.Seconds(), float64(cpu.Microseconds()) / float64(total)
 }
