@@ -98,7 +98,7 @@ func testSearchWords(t *testing.T, s enquiry.Store) {
 	r := tr.say("asks", "a", "U1", "I want a Refund for order 1234, please", t0)
 	e := tr.add("answers", r.Enquiry, enquiry.Message{
 		Author: enquiry.Author{Kind: enquiry.AuthorStaff, ID: "alice"}, Time: t0.Add(time.Second),
-		Content: enquiry.Content{Kind: enquiry.Text, Text: "We have started your refund."},
+		Content:  enquiry.Content{Kind: enquiry.Text, Text: "We have started your refund."},
 		Delivery: &enquiry.Delivery{State: enquiry.Sent},
 	})
 	tr.add("note", e, enquiry.Message{
