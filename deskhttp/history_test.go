@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,5 +200,40 @@ func TestSearchNeedsTheStaffRole(t *testing.T) {
 	}
 	if code, body := d.call(t, "GET", "/api/search?q=refund", "", "Authorization", "Bearer alice"); code != http.StatusOK {
 		t.Fatalf("alice's search: %d %v, want 200", code, body)
+	}
+}
+
+// TestTheHistoryScriptIsServedAndFindsItsElements: the console loads
+// history.js, and every element it looks up by ID is one it makes or one
+// index.html has.
+func TestTheHistoryScriptIsServedAndFindsItsElements(t *testing.T) {
+	d := serveDesk(t, Config{})
+	res, err := http.Get(d.url + "/history.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/javascript") {
+		t.Fatalf("GET /history.js: %s %q, want 200 JavaScript", res.Status, res.Header.Get("Content-Type"))
+	}
+	html, _ := web.ReadFile("web/index.html")
+	script, _ := web.ReadFile("web/history.js")
+	if !strings.Contains(string(html), `<script src="history.js" defer></script>`) {
+		t.Fatal("index.html does not load history.js")
+	}
+	lookups := regexp.MustCompile(`byId\('([a-z0-9-]+)'\)`).FindAllStringSubmatch(string(script), -1)
+	if len(lookups) < 10 {
+		t.Fatalf("history.js looks up %d elements: the pattern is out of date", len(lookups))
+	}
+	for _, m := range lookups {
+		made := strings.Contains(string(script), `id: '`+m[1]+`'`)
+		if !made && !strings.Contains(string(html), `id="`+m[1]+`"`) {
+			t.Errorf("history.js looks up #%s, which neither it nor index.html makes", m[1])
+		}
+	}
+	for _, sel := range []string{`id="room"`, `class="room-body"`, `id="view-enquiries"`, `class="list-pane"`, `id="transcript"`} {
+		if !strings.Contains(string(html), sel) {
+			t.Errorf("index.html has no %s, which history.js builds on", sel)
+		}
 	}
 }
