@@ -13,14 +13,17 @@ import (
 )
 
 // historyShotDir is where the browser test of the customer panel and the
-// search saves its screenshots: $SOCIALDESK_SCREENSHOTS when set (CI keeps
-// it as an artifact), else a temporary directory.
+// search saves its screenshots: $SOCIALDESK_SCREENSHOTS, else
+// $SOCIALDESK_ARTIFACTS (the directory .ci/run keeps), else a temporary
+// directory.
 func historyShotDir(t *testing.T) string {
-	if dir := os.Getenv("SOCIALDESK_SCREENSHOTS"); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
+	for _, env := range []string{"SOCIALDESK_SCREENSHOTS", "SOCIALDESK_ARTIFACTS"} {
+		if dir := os.Getenv(env); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			return dir
 		}
-		return dir
 	}
 	return t.TempDir()
 }

@@ -8,7 +8,19 @@ import (
 	"unicode/utf8"
 )
 
-// Searching transcripts.
+// Search limits.
+const (
+	// MaxSearchText is the longest query, in bytes.
+	MaxSearchText = 200
+	// MaxSearchWords is how many words a query may have.
+	MaxSearchWords = 10
+	// MaxSearchLimit is how many hits one search returns at most;
+	// Search.Limit 0 means DefaultSearchLimit.
+	MaxSearchLimit     = 100
+	DefaultSearchLimit = 20
+)
+
+// Search is a search across transcripts.
 //
 // Staff search the text of earlier messages (the customer's, staff's,
 // auto-messages and notes for staff) with words, as they would a mailbox.
@@ -28,22 +40,8 @@ import (
 //     of a longer run of letters, so it cannot be asked to start one.
 //
 // Where a store cuts text into words at punctuation inside numbers,
-// e-mail addresses and URLs may differ from store to store; words that
-// hold such punctuation match anywhere, the same in every store.
-
-// Search limits.
-const (
-	// MaxSearchText is the longest query, in bytes.
-	MaxSearchText = 200
-	// MaxSearchWords is how many words a query may have.
-	MaxSearchWords = 10
-	// MaxSearchLimit is how many hits one search returns at most;
-	// Search.Limit 0 means DefaultSearchLimit.
-	MaxSearchLimit     = 100
-	DefaultSearchLimit = 20
-)
-
-// Search is a search across transcripts.
+// e-mail addresses and URLs may differ from store to store; a query word
+// that holds such punctuation matches anywhere, the same in every store.
 type Search struct {
 	// Text is what staff typed: one or more words (see above).
 	Text string
@@ -87,7 +85,7 @@ type SearchTerm struct {
 }
 
 // SearchTerms cuts a query into its words, in lower case, as stores match
-// them (see the package's notes on searching above); it drops repeated
+// them (see Search); it drops repeated
 // words. Stores call it; the desk has checked the query's limits before.
 func SearchTerms(text string) []SearchTerm {
 	var out []SearchTerm
@@ -157,7 +155,7 @@ func matchTerm(lower string, t SearchTerm) bool {
 // SearchStore finds messages by their text.
 type SearchStore interface {
 	// SearchMessages returns the messages whose Content.Text matches
-	// SearchTerms(q.Text) (see the notes on searching), of q.Channels (nil:
+	// SearchTerms(q.Text) (see Search), of q.Channels (nil:
 	// all), newest first (then by ID, greater first), older than
 	// q.Before when it is set, at most q.Limit, each with its enquiry.
 	// Messages the customer unsent are left out. The desk has checked q
@@ -166,8 +164,7 @@ type SearchStore interface {
 	SearchMessages(ctx context.Context, q Search) ([]Hit, error)
 }
 
-// Search returns the messages whose text matches q.Text (see the notes on
-// searching), newest first, with their enquiries: internal notes
+// Search returns the messages whose text matches q.Text (see Search), newest first, with their enquiries: internal notes
 // (Content.Kind Note) included, messages the customer unsent left out. Pass
 // the last hit's Cursor as q.Before for the next page. A *ValidationError
 // for field "q" when the query has no word, is longer than MaxSearchText
