@@ -10,7 +10,7 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 )
 
-// searchVector is the indexed expression of migration 0010: the planner
+// searchVector is the indexed expression of migration 0011: the planner
 // uses the index only for this expression, word for word.
 const searchVector = "to_tsvector('simple', coalesce(m.content->>'text', ''))"
 

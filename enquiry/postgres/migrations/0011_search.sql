@@ -1,4 +1,4 @@
--- 0010: search across transcripts (enquiry.Store.SearchMessages).
+-- 0011: search across transcripts (enquiry.Store.SearchMessages).
 --
 -- Full-text search with the 'simple' configuration: it lower-cases words
 -- and neither stems them nor drops stop words, so it works alike for
