@@ -17,6 +17,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /api/enquiries/{id}/close", need(RoleStaff, h.close))
 	m.HandleFunc("POST /api/enquiries/{id}/transfer", need(RoleStaff, h.transfer))
 	m.HandleFunc("POST /api/enquiries/{id}/invite", need(RoleStaff, h.invite))
+	m.HandleFunc("GET /api/enquiries/{id}/customer", h.getCustomer)
+	m.HandleFunc("GET /api/search", need(RoleStaff, h.search))
 	m.HandleFunc("GET /api/channels", h.listChannels)
 	m.HandleFunc("POST /api/channels", need(RoleAdmin, h.createChannel))
 	m.HandleFunc("GET /api/channels/{id}", h.getChannel)

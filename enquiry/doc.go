@@ -8,7 +8,10 @@
 // provides staff presence (Directory), and may provide a Sink to follow
 // changes live and a BlobStore for media. A Sender that is also a
 // ReadMarker lets the desk mark customers' messages read when staff attend
-// (Desk.MarkRead); Desk.SendQuote quotes a customer message.
+// (Desk.MarkRead); Desk.SendQuote quotes a customer message. A Sender that
+// is also a Profiler gives Desk.Profile the customer's picture on the
+// platform. Desk.Search searches the transcripts (see Search for how words
+// match in every script).
 //
 // Receiving never waits for the platform. Receive, Send, Close and the
 // timers record what is to be sent (Welcome, Away and Close Enquiry

@@ -60,6 +60,19 @@ func (c *Client) Profile(ctx context.Context, ch enquiry.Channel, userID string)
 	return p, nil
 }
 
+var _ enquiry.Profiler = (*Client)(nil)
+
+// CustomerProfile returns the customer's LINE display name and picture
+// for the desk's customer panel, from Profile and its cache. It
+// implements enquiry.Profiler and is safe for concurrent use.
+func (c *Client) CustomerProfile(ctx context.Context, ch enquiry.Channel, customer string) (enquiry.Profile, error) {
+	p, err := c.Profile(ctx, ch, customer)
+	if err != nil {
+		return enquiry.Profile{}, err
+	}
+	return enquiry.Profile{ID: customer, Name: p.DisplayName, PictureURL: p.PictureURL}, nil
+}
+
 // profileCache maps channel and user to a profile until it expires. It is
 // safe for concurrent use and holds at most maxProfilesCached entries.
 type profileCache struct {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
@@ -85,4 +86,16 @@ func TestProfileIsSafeForConcurrentUse(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+func TestCustomerProfileGivesTheDeskTheNameAndPicture(t *testing.T) {
+	is := outCheck(t)
+	f := newFixture(t, line.Config{ProfileTTL: time.Hour})
+	f.p.AddUser(linetest.User{ID: customer, DisplayName: "Aiko", PictureURL: "https://profile.example/a.jpg"})
+	p, err := f.c.CustomerProfile(context.Background(), f.ch, customer)
+	is.NoErr(err)
+	is.Eq(p, enquiry.Profile{ID: customer, Name: "Aiko", PictureURL: "https://profile.example/a.jpg"})
+	p, err = f.c.CustomerProfile(context.Background(), f.ch, "Uunknown")
+	is.NoErr(err)
+	is.Eq(p, enquiry.Profile{ID: "Uunknown"})
 }

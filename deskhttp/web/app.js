@@ -582,6 +582,7 @@
     try {
       await loadRoom(id);
       markRead();
+      document.dispatchEvent(new CustomEvent('socialdesk:room', { detail: { id } })); // history.js
     } catch (e) {
       setText($('room-error'), e.status === 404 ? 'There is no such enquiry.' : e.message);
     } finally {
@@ -1790,6 +1791,11 @@
     if (location.hash === '#/channels') await route(); // no hashchange
     else location.hash = '#/channels';
   }
+
+  // For the console's other scripts (history.js): the API with this
+  // page's credential, how the console names people and times, and the
+  // enquiry of the open room.
+  window.socialdesk = Object.freeze({ api, el, staffName, customerName, fmtTime, ApiError, room: () => (S.room ? S.room.enquiry : null) });
 
   document.addEventListener('DOMContentLoaded', () => {
     guard(start, $('page-error'))();
