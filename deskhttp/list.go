@@ -27,6 +27,7 @@ type listItemJSON struct {
 // lastJSON is an enquiry's newest message as the list shows it: its
 // kind, the beginning of its text, who wrote it and when.
 type lastJSON struct {
+	Seq    int64               `json:"seq"`
 	Kind   enquiry.ContentKind `json:"kind"`
 	Text   string              `json:"text,omitempty"`
 	Author enquiry.AuthorKind  `json:"author"`
@@ -38,7 +39,7 @@ func lastView(m *enquiry.Message) *lastJSON {
 	if m == nil {
 		return nil
 	}
-	v := &lastJSON{Kind: m.Content.Kind, Author: m.Author.Kind, At: m.Time, Unsent: m.Unsent}
+	v := &lastJSON{Seq: m.Seq, Kind: m.Content.Kind, Author: m.Author.Kind, At: m.Time, Unsent: m.Unsent}
 	if (m.Content.Kind == enquiry.Text || m.Content.Kind == enquiry.Note) && !m.Unsent {
 		v.Text = media.CutText(m.Content.Text, maxLastText)
 	}
