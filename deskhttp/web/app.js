@@ -489,7 +489,7 @@
         // enquiry still rings it is announced again, by name.
         const e = d.enquiry;
         const forMe = e.ringing && e.ringing.includes(S.me);
-        announce('New enquiry from ' + customerName(e) + ' on ' + e.channel + (forMe ? ', ringing you.' : '.'));
+        announce('New enquiry from ' + customerName(e) + ' on ' + desk.list.channelName(e) + (forMe ? ', ringing you.' : '.'));
       } else if (old && old.state !== d.enquiry.state && d.enquiry.state === 'missed') {
         announce('Missed: nobody attended ' + customerName(d.enquiry) + '.');
       }
@@ -579,7 +579,7 @@
     if (!e) return;
     setText($('room-title'), customerName(e));
     $('room-title').tabIndex = -1;
-    const parts = [e.channel, stateWords(e)];
+    const parts = [desk.list.channelName(e), stateWords(e)];
     if (e.standby) parts.push('standby: another app is active on LINE, nothing can be sent');
     if (S.room.blocked) parts.push('the customer blocked this account on LINE');
     setText($('room-meta'), parts.join(' · '));

@@ -202,13 +202,9 @@
   // the console acts as.
   const reader = () => (S.me ? '&reader=' + encodeURIComponent(S.me) : '');
 
-  // defaultTab is Mine for an agent attending an enquiry, else Ringing
-  // when something rings, else Mine.
-  function defaultTab() {
-    const all = [...S.enquiries.values()];
-    if (all.some(isMine)) return 'mine';
-    return all.some((e) => e.state === 'ringing') ? 'ringing' : 'mine';
-  }
+  // defaultTab is Mine for an agent attending an enquiry, else Ringing,
+  // where new enquiries arrive.
+  const defaultTab = () => ([...S.enquiries.values()].some(isMine) ? 'mine' : 'ringing');
 
-  D.list = { render, onEvent, seen, reader, defaultTab, isMine, unread: (id) => (extra.get(id) || { unread: 0 }).unread };
+  D.list = { render, onEvent, seen, reader, defaultTab, isMine, channelName, unread: (id) => (extra.get(id) || { unread: 0 }).unread };
 })();
