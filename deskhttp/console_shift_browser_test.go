@@ -183,7 +183,8 @@ var shiftSteps = []struct {
 		s.c.waitFor("the picker offers Bob and Carol, not alice", `document.getElementById('staff-picker').open && document.querySelector('#picker-list li[data-staff=bob]') && document.querySelector('#picker-list li[data-staff=carol]') && !document.querySelector('#picker-list li[data-staff=alice]')`)
 		s.c.do("search for bob", chromedp.SendKeys(chromedp.ID("picker-search"), "bo"))
 		s.c.waitFor("the search leaves Bob alone", `document.querySelectorAll('#picker-list li').length === 1 && document.querySelector('#picker-list li[data-staff=bob]').textContent.includes('available')`)
-		s.c.do("choose bob", chromedp.Click(chromedp.CSS(`#picker-list input[value=bob]`)), chromedp.Click(chromedp.ID("picker-ok")))
+		s.c.waitFor("an invitation offers no team", `!document.querySelector('#picker-list li[data-team]')`)
+		s.c.do("choose bob", chromedp.Click(chromedp.CSS(`#picker-list li[data-staff=bob] input`)), chromedp.Click(chromedp.ID("picker-ok")))
 		s.c.waitFor("the picker closes", `!document.getElementById('staff-picker').open`)
 		if e := s.enquiry("Yui"); len(e.Invited) != 1 || e.Invited[0] != "bob" || e.Staff != "alice" {
 			s.t.Fatalf("Yui's enquiry: staff %q, invited %v; want alice with bob invited", e.Staff, e.Invited)
@@ -195,8 +196,8 @@ var shiftSteps = []struct {
 		s.c.do("attend", chromedp.Click(chromedp.ID("attend")))
 		s.c.waitFor("alice attends Ken", `document.getElementById('room-meta').textContent.includes('attended by Alice') && !document.getElementById('transfer').hidden`)
 		s.c.do("open the transfer picker", chromedp.Click(chromedp.ID("transfer")))
-		s.c.waitFor("the picker offers bob", `document.getElementById('staff-picker').open && document.getElementById('picker-ok').textContent === 'Transfer' && document.querySelector('#picker-list input[value=bob]')`)
-		s.c.do("choose bob", chromedp.Click(chromedp.CSS(`#picker-list input[value=bob]`)))
+		s.c.waitFor("the picker offers the channel's team and bob", `document.getElementById('staff-picker').open && document.getElementById('picker-ok').textContent === 'Transfer' && document.querySelector('#picker-list li[data-team=support]') && document.querySelector('#picker-list li[data-staff=bob]')`)
+		s.c.do("choose bob", chromedp.Click(chromedp.CSS(`#picker-list li[data-staff=bob] input`)))
 	}},
 	{"the agent transfers Ken to bob", func(s *shift) {
 		s.c.do("transfer", chromedp.Click(chromedp.ID("picker-ok")))
@@ -221,7 +222,7 @@ func TestConsoleShiftInBrowser(t *testing.T) {
 	}
 	d.roster.SetPresence("bob", routing.Available)
 	var rule routing.Rule
-	if err := json.Unmarshal([]byte(`{"alternative":[{"staff":"alice"}]}`), &rule); err != nil {
+	if err := json.Unmarshal([]byte(`{"teams":[{"name":"support","members":["alice","bob"]}],"alternative":[{"staff":"alice"}]}`), &rule); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.desk.CreateChannel(ctx, enquiry.Channel{ID: "shop", Name: "Shop", Kind: "line", Routing: &rule}); err != nil {

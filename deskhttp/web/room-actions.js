@@ -1,6 +1,7 @@
 // socialdesk staff console: Transfer and Invite in the room (issue 21).
 // The staff member attending an enquiry transfers it to a colleague
-// (routing rings them; nobody available sends it to the missed queue) or
+// or to a team of its channel's routing rule (routing rings them; nobody
+// available sends it to the missed queue) or
 // invites a colleague into the room, choosing them in a staff picker
 // that shows each colleague's presence. Loaded after app.js, whose
 // renderRoomHead calls render through window.socialdesk.roomActions.
@@ -23,6 +24,7 @@
   }
 
   let mode = 'transfer';
+  let teams = []; // the teams of the open room's channel's routing rule: [{name, members}]
 
   // candidates are the colleagues the picker offers for the open room.
   function candidates() {
@@ -42,13 +44,25 @@
     const chosen = (document.querySelector('#picker-list input:checked') || {}).value;
     const list = $('picker-list');
     list.replaceChildren();
+    const choose = () => { $('picker-ok').disabled = false; };
+    // A transfer may go to a team: its routing method picks who rings.
+    for (const t of mode === 'transfer' ? teams : []) {
+      if (q && !t.name.toLowerCase().includes(q)) continue;
+      const value = 'team:' + t.name;
+      const n = (t.members || []).length;
+      list.append(el('li', { 'data-team': t.name },
+        el('label', { class: 'check picker-item' },
+          el('input', { type: 'radio', name: 'picker-staff', value, checked: value === chosen, onchange: choose }),
+          el('span', { class: 'picker-name', text: 'Team ' + t.name }),
+          el('span', { class: 'presence', text: n === 1 ? '1 member' : n + ' members' }))));
+    }
     for (const s of candidates()) {
       const name = D.staffName(s.id);
       if (q && !name.toLowerCase().includes(q) && !s.id.toLowerCase().includes(q)) continue;
       const p = PRESENCE[s.presence] || 'offline';
       list.append(el('li', { 'data-staff': s.id },
         el('label', { class: 'check picker-item' },
-          el('input', { type: 'radio', name: 'picker-staff', value: s.id, checked: s.id === chosen, onchange: () => { $('picker-ok').disabled = false; } }),
+          el('input', { type: 'radio', name: 'picker-staff', value: 'staff:' + s.id, checked: 'staff:' + s.id === chosen, onchange: choose }),
           el('span', { class: 'picker-name', text: name }),
           el('span', { class: 'presence ' + p, text: p }))));
     }
@@ -63,7 +77,7 @@
     const who = D.customerName(e);
     D.setText($('picker-title'), what === 'transfer' ? 'Transfer ' + who + ' to' : 'Invite a colleague into ' + who + '\'s room');
     D.setText($('picker-text'), what === 'transfer'
-      ? 'The desk rings the colleague you choose; if they do not attend in time, the enquiry goes to the missed queue. You leave the room.'
+      ? 'The desk rings the colleague or team you choose; if nobody attends in time, the enquiry goes to the missed queue. You leave the room.'
       : 'The colleague you choose can read this room and reply in it; you keep attending it.');
     D.setText($('picker-ok'), what === 'transfer' ? 'Transfer' : 'Invite');
     D.setText($('picker-error'), '');
@@ -72,6 +86,13 @@
       const r = await api('GET', '/api/staff');
       for (const s of r.staff || []) S.staff.set(s.id, Object.assign(S.staff.get(s.id) || {}, s));
     } catch (err) { /* the names known already will do */ }
+    teams = [];
+    if (what === 'transfer') {
+      try {
+        const r = await api('GET', '/api/channels/' + encodeURIComponent(e.channel));
+        teams = ((r.channel.routing || {}).teams || []).slice().sort((a, b) => a.name.localeCompare(b.name));
+      } catch (err) { /* colleagues alone, then */ }
+    }
     fillPicker();
     $('staff-picker').showModal();
     $('picker-search').focus();
@@ -87,19 +108,20 @@
     const input = document.querySelector('#picker-list input:checked');
     const e = S.room && S.room.enquiry;
     if (!input || !e) return;
-    const to = input.value;
+    const [kind, to] = [input.value.slice(0, input.value.indexOf(':')), input.value.slice(input.value.indexOf(':') + 1)];
     const path = '/api/enquiries/' + encodeURIComponent(e.id) + '/' + mode;
     $('picker-ok').disabled = true;
     try {
       const r = mode === 'transfer'
-        ? await api('POST', path, { staff: S.me, to: { staff: to } })
+        ? await api('POST', path, { staff: S.me, to: kind === 'team' ? { team: to } : { staff: to } })
         : await api('POST', path, { staff: S.me, colleague: to });
       S.enquiries.set(r.enquiry.id, Object.assign(S.enquiries.get(r.enquiry.id) || {}, r.enquiry));
       if (S.room && S.room.id === r.enquiry.id) S.room.enquiry = S.enquiries.get(r.enquiry.id);
       d.close();
       D.renderRoomHead();
       D.renderList();
-      D.announce((mode === 'transfer' ? 'Transferred ' + D.customerName(r.enquiry) + ' to ' : 'Invited ') + D.staffName(to) + '.');
+      const whom = kind === 'team' ? 'team ' + to : D.staffName(to);
+      D.announce((mode === 'transfer' ? 'Transferred ' + D.customerName(r.enquiry) + ' to ' : 'Invited ') + whom + '.');
     } catch (err) {
       D.setText($('picker-error'), err.message || String(err));
       $('picker-ok').disabled = false;
