@@ -28,21 +28,34 @@ func (s *Store) SetSeen(ctx context.Context, id, staff string, upTo int64) error
 }
 
 // Summaries returns each existing enquiry's newest message and, for
-// staff, the count of the customer's messages after what they have
-// seen: two queries, each reading only the newest message or the unseen
-// messages of each enquiry by the (enquiry, seq) index.
+// staff, the count of the customer's messages after what they have seen,
+// in two queries that read, per enquiry, only its newest message or its
+// unseen messages, by the (enquiry, seq) index (a lateral subquery each,
+// so that the plan does not depend on the tables' statistics).
 func (s *Store) Summaries(ctx context.Context, staff string, ids []string) (map[string]enquiry.Summary, error) {
 	out := make(map[string]enquiry.Summary, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT e.id FROM enquiries e WHERE e.id = ANY($1)`, ids)
-	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	rows, _ := s.pool.Query(ctx, `SELECT e.id, c.n FROM unnest($1::text[]) AS q(id)
+		JOIN enquiries e ON e.id = q.id
+		LEFT JOIN enquiry_seen s ON s.enquiry = e.id AND s.staff = $2
+		CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
+			WHERE $2 <> '' AND m.enquiry = e.id AND m.seq > coalesce(s.seq, 0)
+			AND m.direction = $3 AND m.author_kind = $4) c`,
+		ids, staff, string(enquiry.In), string(enquiry.AuthorCustomer))
+	var (
+		id    string
+		n     int
+		found []string
+	)
+	_, err := pgx.ForEachRow(rows, []any{&id, &n}, func() error {
+		out[id] = enquiry.Summary{Enquiry: id, Unread: n}
+		found = append(found, id)
+		return nil
+	})
 	if err != nil {
-		return nil, wrap(err, "listing enquiries' summaries")
-	}
-	for _, id := range found {
-		out[id] = enquiry.Summary{Enquiry: id}
+		return nil, wrap(err, "counting unread messages")
 	}
 	last, err := s.messages(ctx, "reading enquiries' newest messages",
 		`SELECT `+qualify(messageColumns, "m.")+` FROM unnest($1::text[]) AS q(id)
@@ -54,27 +67,6 @@ func (s *Store) Summaries(ctx context.Context, staff string, ids []string) (map[
 		sum := out[last[i].Enquiry]
 		sum.Last = &last[i]
 		out[last[i].Enquiry] = sum
-	}
-	if staff == "" {
-		return out, nil
-	}
-	rows, _ = s.pool.Query(ctx, `SELECT q.id, count(*) FROM unnest($1::text[]) AS q(id)
-		LEFT JOIN enquiry_seen s ON s.enquiry = q.id AND s.staff = $2
-		JOIN messages m ON m.enquiry = q.id AND m.seq > coalesce(s.seq, 0)
-		WHERE m.direction = $3 AND m.author_kind = $4
-		GROUP BY q.id`, found, staff, string(enquiry.In), string(enquiry.AuthorCustomer))
-	var (
-		id string
-		n  int
-	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error {
-		sum := out[id]
-		sum.Unread = n
-		out[id] = sum
-		return nil
-	})
-	if err != nil {
-		return nil, wrap(err, "counting unread messages")
 	}
 	return out, nil
 }
