@@ -4,7 +4,8 @@
 // a label such as "Image") and its time, and the signed-in staff
 // member's unread count, which clears when they open the room (POST
 // /api/enquiries/{id}/seen). Unread messages in other enquiries show as a
-// quiet badge on the Enquiries link and count in the page title. Loaded
+// quiet badge on the Enquiries link and count in the page title (so do
+// the open room's while the console is in a background tab). Loaded
 // after app.js, whose renderList, onDeskEvent and openRoom call it
 // through window.socialdesk.list.
 'use strict';
@@ -60,12 +61,14 @@
     return x;
   }
 
-  // unreadOf is the unread count a row shows: none for the open room or
-  // a closed enquiry.
+  // inView: the enquiry's room is open and on screen (not in a tab in
+  // the background), so what arrives in it is seen.
+  const inView = (id) => !!S.room && S.room.id === id && document.visibilityState === 'visible';
+
+  // unreadOf is the unread count a row shows: none for a closed enquiry.
   function unreadOf(e) {
     const n = info(e).unread;
-    if (e.state === 'closed' || (S.room && S.room.id === e.id)) return 0;
-    return n;
+    return e.state === 'closed' ? 0 : n;
   }
 
   // lastWords is what a row shows of the enquiry's newest message.
@@ -179,8 +182,7 @@
     const x = info(e);
     if (d.kind === 'message.added') {
       if (!x.last || !(x.last.seq >= m.seq)) x.last = lastOf(m);
-      const inRoom = S.room && S.room.id === e.id;
-      if (m.author === 'customer' && !inRoom) x.unread++;
+      if (m.author === 'customer' && !inView(e.id)) x.unread++;
     } else if (x.last && x.last.seq === m.seq) {
       x.last = lastOf(m); // its content fetched, or unsent
     }
@@ -189,7 +191,7 @@
   // seen tells the desk that the signed-in staff member has seen the
   // open room's transcript, so its unread count clears for them.
   function seen(id) {
-    if (!S.me || !S.room || S.room.id !== id) return;
+    if (!S.me || !inView(id)) return;
     const e = S.enquiries.get(id);
     if (e) info(e).unread = 0;
     let seq = 0;
@@ -205,6 +207,12 @@
   // defaultTab is Mine for an agent attending an enquiry, else Ringing,
   // where new enquiries arrive.
   const defaultTab = () => ([...S.enquiries.values()].some(isMine) ? 'mine' : 'ringing');
+
+  // A console in a background tab counts the open room's new messages
+  // as unread, in the title too, until it is looked at again.
+  document.addEventListener('visibilitychange', () => {
+    if (S.room && document.visibilityState === 'visible') seen(S.room.id);
+  });
 
   D.list = { render, onEvent, seen, reader, defaultTab, isMine, channelName, unread: (id) => (extra.get(id) || { unread: 0 }).unread };
 })();
