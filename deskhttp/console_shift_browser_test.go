@@ -104,6 +104,19 @@ func (s *shift) unread(name string) any {
 	return nil
 }
 
+// waitUnread waits until the desk counts want unread messages for alice
+// in the customer's enquiry: the console's POST …/seen is not awaited.
+func (s *shift) waitUnread(name string, want float64) {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // a bound, not a speed goal
+	for s.unread(name) != want {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the desk counts %v unread for alice in %s's enquiry, want %v", s.unread(name), name, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // enquiry returns the customer's enquiry as the desk has it.
 func (s *shift) enquiry(name string) enquiry.Enquiry {
 	s.t.Helper()
@@ -170,13 +183,19 @@ var shiftSteps = []struct {
 	{"opening the room clears the unread count", func(s *shift) {
 		s.open("Yui")
 		s.c.waitFor("Yui's badge is gone", `!`+s.row("Yui")+`.querySelector('.badge.unread') && document.title.startsWith('(1) socialdesk')`)
-		deadline := time.Now().Add(10 * time.Second) // the console's POST …/seen is under way
-		for s.unread("Yui") != 0.0 {
-			if time.Now().After(deadline) {
-				s.t.Fatalf("the desk still counts %v unread for alice after she opened the room", s.unread("Yui"))
-			}
-			time.Sleep(50 * time.Millisecond)
+		s.waitUnread("Yui", 0)
+	}},
+	{"a message in the open room counts while the console is in the background", func(s *shift) {
+		s.c.eval(`(() => { Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' }); document.dispatchEvent(new Event('visibilitychange')); return ''; })()`)
+		s.write("Yui", "Are you still there?")
+		s.c.waitFor("the message is in the room", `[...document.querySelectorAll('#transcript .msg.customer')].some(m => m.textContent.includes('Are you still there?'))`)
+		s.c.waitFor("it counts as unread, in the title too", `(() => { const b = `+s.row("Yui")+`.querySelector('.badge.unread'); return b && b.textContent === '1' && document.title.startsWith('(2) socialdesk'); })()`)
+		if n := s.unread("Yui"); n != 1.0 {
+			s.t.Fatalf("while the console is in the background the desk counts %v unread for alice, want 1", n)
 		}
+		s.c.eval(`(() => { delete document.visibilityState; document.dispatchEvent(new Event('visibilitychange')); return ''; })()`)
+		s.c.waitFor("looking again clears it", `!`+s.row("Yui")+`.querySelector('.badge.unread') && document.title.startsWith('(1) socialdesk')`)
+		s.waitUnread("Yui", 0)
 	}},
 	{"the agent invites bob into Yui's room", func(s *shift) {
 		s.c.do("open the invite picker", chromedp.Click(chromedp.ID("invite")))
