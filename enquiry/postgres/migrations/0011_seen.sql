@@ -1,4 +1,4 @@
--- 0010: how far each staff member has seen each enquiry's transcript
+-- 0011: how far each staff member has seen each enquiry's transcript
 -- (enquiry.SeenStore): the enquiry list counts the customer's messages
 -- after it as unread for them.
 CREATE TABLE enquiry_seen (
