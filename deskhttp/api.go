@@ -156,14 +156,19 @@ func (h *Handler) listEnquiries(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Limit = n
 	}
+	staff, ok := reader(w, r)
+	if !ok {
+		return
+	}
 	list, err := h.cfg.Desk.Enquiries(r.Context(), f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	out := make([]enquiryJSON, len(list))
-	for i, e := range list {
-		out[i] = enquiryView(e)
+	out, err := h.listItems(r, list, staff)
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"enquiries": out})
 }

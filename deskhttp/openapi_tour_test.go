@@ -75,6 +75,8 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		{"a video LINE does not take is refused", "POST", enq + "/media", string(fixture(t, "bad-vp9.webm")), alice, 422},
 		{"a message over the limit is refused", "POST", enq + "/messages", `{"text":"` + strings.Repeat("x", 5000) + `"}`, alice, 422},
 		{"alice marks the messages read", "POST", enq + "/read", "", alice, 204},
+		{"alice records that she has seen the room", "POST", enq + "/seen", "", alice, 204},
+		{"the enquiries are listed with alice's unread counts", "GET", "/api/enquiries?state=open&reader=alice", "", service, 200},
 		{"alice invites bob", "POST", enq + "/invite", `{"colleague":"bob"}`, alice, 200},
 		{"alice transfers the enquiry to bob", "POST", enq + "/transfer", `{"to":{"staff":"bob"}}`, alice, 200},
 		{"bob closes it", "POST", enq + "/close", `{"staff":"bob"}`, service, 200},

@@ -14,6 +14,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /api/enquiries/{id}/messages", need(RoleStaff, h.send))
 	m.HandleFunc("POST /api/enquiries/{id}/media", need(RoleStaff, h.uploadMedia))
 	m.HandleFunc("POST /api/enquiries/{id}/read", need(RoleStaff, h.markRead))
+	m.HandleFunc("POST /api/enquiries/{id}/seen", need(RoleStaff, h.seen))
 	m.HandleFunc("POST /api/enquiries/{id}/close", need(RoleStaff, h.close))
 	m.HandleFunc("POST /api/enquiries/{id}/transfer", need(RoleStaff, h.transfer))
 	m.HandleFunc("POST /api/enquiries/{id}/invite", need(RoleStaff, h.invite))

@@ -69,6 +69,7 @@ type memEnquiry struct {
 	transitions []Transition
 	lease       time.Time // ClaimDue's lease, held by leaseOwner
 	leaseOwner  string
+	seen        map[string]int64 // staff ID → the Seq they have seen up to (seen.go)
 }
 
 type msgRef struct {

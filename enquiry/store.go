@@ -20,6 +20,7 @@ type Store interface {
 	AccountStore
 	LateStore
 	SearchStore
+	SeenStore
 }
 
 // ChannelStore keeps channels.

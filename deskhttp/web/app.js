@@ -19,7 +19,7 @@
     { format: 'first', title: 'First name' },
     { format: 'full', title: 'Full name' },
   ];
-  const STATES = ['ringing', 'attending', 'missed', 'closed'];
+  const STATES = ['mine', 'ringing', 'missed', 'open', 'closed']; // the list's tabs (worklist.js)
 
   const $ = (id) => document.getElementById(id);
 
@@ -28,11 +28,18 @@
     staff: new Map(), // id → {id, first, last, presence}
     me: '',
     enquiries: new Map(), // id → enquiry
-    tab: 'ringing',
+    tab: 'mine',
     room: null, // {id, enquiry, messages: Map id → message, customInfo}
     channels: [],
     channel: null, // the channel being edited, as loaded
   };
+
+  // What the console's feature scripts (worklist.js, room-actions.js, …),
+  // loaded after this one, use of it; each adds its own hooks here.
+  const desk = window.socialdesk = Object.assign(window.socialdesk || {}, {
+    S, $, el, api, guard, announce, setText, markCurrent, fmtNum: (n) => fmtNum(n), fmtTime, ago, staffName, customerName,
+    renderList: () => renderList(), renderRoomHead: () => renderRoomHead(), selectTab: (t, f) => selectTab(t, f),
+  });
 
   // ---- small helpers ----
 
@@ -243,6 +250,7 @@
       S.me = me.value;
       localStorage.setItem('socialdesk.me', S.me);
       showPresence();
+      guard(loadEnquiries)(); // unread counts are the new reader's
       renderList();
       if (S.room) renderRoomHead();
       if (S.channel) schedulePreview();
@@ -282,6 +290,7 @@
     window.addEventListener('hashchange', () => guard(route)());
     follow();
     await loadEnquiries();
+    selectTab(desk.list.defaultTab(), false);
     await route();
     setInterval(renderList, 30000); // keep "3 min ago" honest
   }
@@ -382,8 +391,8 @@
   async function loadEnquiries() {
     const since = eventCount;
     const [open, closed] = await Promise.all([
-      api('GET', '/api/enquiries?state=open'),
-      api('GET', '/api/enquiries?state=closed&limit=100'),
+      api('GET', '/api/enquiries?state=open' + desk.list.reader()),
+      api('GET', '/api/enquiries?state=closed&limit=100' + desk.list.reader()),
     ]);
     const fresh = new Map();
     for (const e of [...open.enquiries, ...closed.enquiries]) fresh.set(e.id, e);
@@ -420,69 +429,8 @@
     }
   }
 
-  function renderList() {
-    const counts = { ringing: 0, attending: 0, missed: 0, closed: 0 };
-    const shown = [];
-    for (const e of S.enquiries.values()) {
-      counts[e.state] = (counts[e.state] || 0) + 1;
-      if (e.state === S.tab) shown.push(e);
-    }
-    for (const c of document.querySelectorAll('[data-count]')) c.textContent = fmtNum(counts[c.dataset.count] || 0);
-    const mine = [...S.enquiries.values()].filter((e) => e.state === 'ringing' && e.ringing.includes(S.me)).length;
-    document.title = (counts.ringing ? '(' + counts.ringing + ') ' : '') + 'socialdesk · staff console';
-    $('tab-ringing').classList.toggle('alert', mine > 0);
-
-    shown.sort((a, b) => (b.lastActivity || b.updated).localeCompare(a.lastActivity || a.updated));
-    // Items are kept and updated in place, so a link that has the focus
-    // keeps it while events arrive; one moves only when the order changes.
-    const list = $('enquiry-list');
-    const keep = new Set(shown.map((e) => e.id));
-    for (const [id, li] of listItems) {
-      if (!keep.has(id)) {
-        li.remove();
-        listItems.delete(id);
-      }
-    }
-    let prev = null;
-    for (const e of shown) {
-      let li = listItems.get(e.id);
-      if (!li) {
-        li = el('li', null, el('a', { href: '#/enquiries/' + encodeURIComponent(e.id), 'data-enquiry': e.id }));
-        listItems.set(e.id, li);
-      }
-      fillItem(li, e);
-      const at = prev ? prev.nextSibling : list.firstChild;
-      if (at !== li) list.insertBefore(li, at);
-      prev = li;
-    }
-    const empty = $('list-empty');
-    empty.hidden = shown.length > 0;
-    empty.textContent = {
-      ringing: 'No enquiry is waiting for staff.',
-      attending: 'Nobody is attending an enquiry.',
-      missed: 'No missed enquiries.',
-      closed: 'No closed enquiries yet.',
-    }[S.tab];
-  }
-
-  const listItems = new Map(); // enquiry ID → its <li> in the list
-
-  function fillItem(li, e) {
-    const current = S.room && S.room.id === e.id;
-    let who = '';
-    if (e.state === 'ringing') who = e.ringing.length ? 'ringing ' + e.ringing.map(staffName).join(', ') : 'being routed';
-    else if (e.state === 'attending') who = 'with ' + staffName(e.staff);
-    else if (e.state === 'missed') who = 'nobody attended';
-    else if (e.staff) who = 'closed by ' + staffName(e.staff);
-    const forMe = e.state === 'ringing' && e.ringing.includes(S.me);
-    li.className = 'enquiry-item' + (forMe ? ' for-me' : '');
-    const a = li.firstChild;
-    markCurrent(a, current, 'true');
-    a.replaceChildren(
-      el('span', { class: 'name', dir: 'auto', text: customerName(e) }),
-      forMe ? el('span', { class: 'badge ringing', text: 'for you' }) : '',
-      el('span', { class: 'meta', text: [e.channel, who, ago(e.lastActivity || e.updated)].filter(Boolean).join(' · ') }));
-  }
+  // renderList draws the tabs and the list (worklist.js).
+  function renderList() { desk.list.render(); }
 
   // ---- live events ----
 
@@ -532,6 +480,7 @@
       const old = S.enquiries.get(d.enquiry.id);
       touched.set(d.enquiry.id, eventCount);
       if (old && newer(old, d.enquiry)) d.enquiry = old; // a late, older copy
+      desk.list.onEvent(d, old); // the row's last message and unread count
       S.enquiries.set(d.enquiry.id, d.enquiry);
       const named = old && !(old.customer && old.customer.name) && d.enquiry.customer && d.enquiry.customer.name;
       if (d.kind === 'enquiry.opened' || (!old && d.enquiry.state !== 'closed') || (named && d.enquiry.state === 'ringing')) {
@@ -540,7 +489,7 @@
         // enquiry still rings it is announced again, by name.
         const e = d.enquiry;
         const forMe = e.ringing && e.ringing.includes(S.me);
-        announce('New enquiry from ' + customerName(e) + ' on ' + e.channel + (forMe ? ', ringing you.' : '.'));
+        announce('New enquiry from ' + customerName(e) + ' on ' + desk.list.channelName(e) + (forMe ? ', ringing you.' : '.'));
       } else if (old && old.state !== d.enquiry.state && d.enquiry.state === 'missed') {
         announce('Missed: nobody attended ' + customerName(d.enquiry) + '.');
       }
@@ -552,7 +501,10 @@
     }
     if (d.message && S.room && S.room.id === d.message.enquiry) {
       upsertMessage(d.message);
-      if (d.kind === 'message.added' && d.message.author === 'customer') markRead();
+      if (d.kind === 'message.added' && d.message.author === 'customer') {
+        markRead();
+        desk.list.seen(d.message.enquiry);
+      }
     }
     if (d.kind === 'channel.changed' && !$('view-channels').hidden) {
       guard(loadChannelList)();
@@ -583,6 +535,7 @@
       await loadRoom(id);
       markRead();
       document.dispatchEvent(new CustomEvent('socialdesk:room', { detail: { id } })); // history.js
+      desk.list.seen(id);
     } catch (e) {
       setText($('room-error'), e.status === 404 ? 'There is no such enquiry.' : e.message);
     } finally {
@@ -628,7 +581,7 @@
     if (!e) return;
     setText($('room-title'), customerName(e));
     $('room-title').tabIndex = -1;
-    const parts = [e.channel, stateWords(e)];
+    const parts = [desk.list.channelName(e), stateWords(e)];
     if (e.standby) parts.push('standby: another app is active on LINE, nothing can be sent');
     if (S.room.blocked) parts.push('the customer blocked this account on LINE');
     setText($('room-meta'), parts.join(' · '));
@@ -639,6 +592,7 @@
     attend.disabled = e.state === 'attending';
     attend.textContent = e.state === 'attending' ? 'Attended by ' + staffName(e.staff) : 'Attend';
     $('close-enquiry').hidden = !open || !mine;
+    if (desk.roomActions) desk.roomActions.render(e);
     const canSend = open && mine && !e.standby && !S.room.blocked;
     $('reply').disabled = !canSend;
     $('attach').disabled = !canSend;
@@ -874,7 +828,7 @@
     S.room.enquiry = r.enquiry;
     S.enquiries.set(r.enquiry.id, r.enquiry);
     renderRoomHead();
-    renderList();
+    selectTab('mine', false); // the enquiry is the agent's now
     $('reply').focus();
   }
 

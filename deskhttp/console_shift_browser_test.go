@@ -1,0 +1,268 @@
+package deskhttp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/routing"
+)
+
+// screenshotDir is where browser tests save their screenshots:
+// $SOCIALDESK_SCREENSHOTS (CI keeps it as an artifact), else a temporary
+// directory of the test.
+func screenshotDir(t *testing.T) string {
+	dir := os.Getenv("SOCIALDESK_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("screenshot directory: %v", err)
+	}
+	return dir
+}
+
+// screenshot saves the page as dir/file.
+func (p *page) screenshot(dir, file string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatalf("screenshot %s: %v", file, err)
+	}
+	path := filepath.Join(dir, file)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Logf("screenshot: %s", path)
+}
+
+// eval runs a JavaScript expression and returns its value as a string.
+func (p *page) eval(expr string) string {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`String(`+expr+`)`))
+	if err != nil {
+		p.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// shift is an agent's shift in the console, walked step by step: each
+// step is a function of it, and a screenshot of the console follows each
+// step, numbered in order. Add a step by adding to shiftSteps.
+type shift struct {
+	t    *testing.T
+	d    *servedDesk
+	c    *page
+	dir  string
+	step int
+	// customers are the enquiry IDs of the customers who wrote, by name.
+	customers map[string]string
+}
+
+// write records a text from the customer called name (a new enquiry on
+// channel shop for a customer not seen before) and returns its enquiry.
+func (s *shift) write(name, text string) string {
+	s.t.Helper()
+	rec, err := s.d.desk.Receive(context.Background(), enquiry.Inbound{Channel: "shop",
+		Customer: enquiry.Customer{ID: "U-" + strings.ToLower(name), Name: name}, Time: time.Now(), Content: enquiry.Content{Kind: enquiry.Text, Text: text}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.customers[name] = rec.Enquiry.ID
+	return rec.Enquiry.ID
+}
+
+// row is the JavaScript for the list's link of the customer's enquiry.
+func (s *shift) row(name string) string {
+	return `document.querySelector('#enquiry-list a[data-enquiry=` + js(s.customers[name]) + `]')`
+}
+
+// unread is the customer's enquiry's unread count for alice, as the API
+// says.
+func (s *shift) unread(name string) any {
+	s.t.Helper()
+	_, body := s.d.call(s.t, "GET", "/api/enquiries?state=open&reader=alice", "", "Authorization", "Bearer service")
+	for _, e := range body["enquiries"].([]any) {
+		if e := e.(map[string]any); e["id"] == s.customers[name] {
+			return e["unread"]
+		}
+	}
+	s.t.Fatalf("%s's enquiry is not listed", name)
+	return nil
+}
+
+// waitUnread waits until the desk counts want unread messages for alice
+// in the customer's enquiry: the console's POST …/seen is not awaited.
+func (s *shift) waitUnread(name string, want float64) {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // a bound, not a speed goal
+	for s.unread(name) != want {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the desk counts %v unread for alice in %s's enquiry, want %v", s.unread(name), name, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// enquiry returns the customer's enquiry as the desk has it.
+func (s *shift) enquiry(name string) enquiry.Enquiry {
+	s.t.Helper()
+	e, err := s.d.desk.Enquiry(context.Background(), s.customers[name])
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return e
+}
+
+func (s *shift) tab(state string) {
+	s.t.Helper()
+	s.c.do("choose the "+state+" tab", chromedp.Click(chromedp.ID("tab-"+state)))
+}
+
+func (s *shift) open(name string) {
+	s.t.Helper()
+	s.c.do("open "+name+"'s room", chromedp.Click(chromedp.CSS(`#enquiry-list a[data-enquiry="`+s.customers[name]+`"]`)))
+	s.c.waitFor(name+"'s room is open", `document.getElementById('room-title').textContent === `+js(name)+` && document.getElementById('transcript').getAttribute('aria-busy') === 'false'`)
+}
+
+// shiftSteps is the walk, in order: a name (the screenshot's) and what
+// the agent does and the test checks.
+var shiftSteps = []struct {
+	name string
+	run  func(s *shift)
+}{
+	{"two customers write", func(s *shift) {
+		s.c.waitFor("Ringing is the tab of an agent who attends nothing", `document.getElementById('tab-ringing').getAttribute('aria-selected') === 'true'`)
+		s.write("Yui", "Hello! Has my order #1042 shipped?")
+		s.write("Ken", "Can I change my delivery address?")
+		s.tab("open")
+		for _, name := range []string{"Yui", "Ken"} {
+			s.c.waitFor(name+" is listed with the channel's name, the last message and 1 unread",
+				`(() => { const a = `+s.row(name)+`; return a && a.querySelector('.meta').textContent.startsWith('Shop ·') && a.querySelector('.last').textContent.length > 0 && a.querySelector('.badge.unread') && a.querySelector('.badge.unread').textContent === '1'; })()`)
+		}
+		s.c.waitFor("the page title counts the unread messages", `document.title.startsWith('(2) socialdesk')`)
+		s.c.waitFor("the quiet badge counts them", `document.getElementById('unread-badge').textContent === '2' && !document.getElementById('unread-badge').hidden`)
+		if got := s.c.eval(s.row("Yui") + `.querySelector('.last').textContent`); got != "Hello! Has my order #1042 shipped?" {
+			s.t.Fatalf("Yui's row shows %q as the last message", got)
+		}
+	}},
+	{"the agent attends Yui, who is under Mine", func(s *shift) {
+		s.open("Yui")
+		s.c.waitFor("Yui's unread count clears on open", `!`+s.row("Yui")+`.querySelector('.badge.unread') && document.title.startsWith('(1) socialdesk')`)
+		if n := s.unread("Yui"); n != 0.0 {
+			s.t.Fatalf("after opening the room the desk counts %v unread for alice, want 0", n)
+		}
+		s.c.do("attend", chromedp.Click(chromedp.ID("attend")))
+		s.c.waitFor("alice attends, under Mine", `document.getElementById('room-meta').textContent.includes('attended by Alice') && document.getElementById('tab-mine').getAttribute('aria-selected') === 'true' && `+s.row("Yui")+` !== null && document.querySelector('[data-count=mine]').textContent === '1'`)
+		s.c.waitFor("Ken is not under Mine", s.row("Ken")+` === null`)
+	}},
+	{"Yui writes again while the agent is elsewhere", func(s *shift) {
+		s.c.do("go back to the list", chromedp.Navigate(s.d.url+"/#/"))
+		s.c.waitFor("no room is open", `document.getElementById('room').hidden`)
+		s.write("Yui", "It is a birthday present, so it matters.")
+		s.c.waitFor("Yui's row under Mine shows the new message and 1 unread",
+			`(() => { const a = `+s.row("Yui")+`; return a && a.querySelector('.last').textContent.startsWith('It is a birthday') && a.querySelector('.badge.unread') && a.querySelector('.badge.unread').textContent === '1'; })()`)
+		s.c.waitFor("the title counts Ken's and Yui's", `document.title.startsWith('(2) socialdesk')`)
+		if n := s.unread("Yui"); n != 1.0 {
+			s.t.Fatalf("the desk counts %v unread for alice, want 1", n)
+		}
+	}},
+	{"opening the room clears the unread count", func(s *shift) {
+		s.open("Yui")
+		s.c.waitFor("Yui's badge is gone", `!`+s.row("Yui")+`.querySelector('.badge.unread') && document.title.startsWith('(1) socialdesk')`)
+		s.waitUnread("Yui", 0)
+	}},
+	{"a message in the open room counts while the console is in the background", func(s *shift) {
+		s.c.eval(`(() => { Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' }); document.dispatchEvent(new Event('visibilitychange')); return ''; })()`)
+		s.write("Yui", "Are you still there?")
+		s.c.waitFor("the message is in the room", `[...document.querySelectorAll('#transcript .msg.customer')].some(m => m.textContent.includes('Are you still there?'))`)
+		s.c.waitFor("it counts as unread, in the title too", `(() => { const b = `+s.row("Yui")+`.querySelector('.badge.unread'); return b && b.textContent === '1' && document.title.startsWith('(2) socialdesk'); })()`)
+		if n := s.unread("Yui"); n != 1.0 {
+			s.t.Fatalf("while the console is in the background the desk counts %v unread for alice, want 1", n)
+		}
+		s.c.eval(`(() => { delete document.visibilityState; document.dispatchEvent(new Event('visibilitychange')); return ''; })()`)
+		s.c.waitFor("looking again clears it", `!`+s.row("Yui")+`.querySelector('.badge.unread') && document.title.startsWith('(1) socialdesk')`)
+		s.waitUnread("Yui", 0)
+	}},
+	{"the agent invites bob into Yui's room", func(s *shift) {
+		s.c.do("open the invite picker", chromedp.Click(chromedp.ID("invite")))
+		s.c.waitFor("the picker offers Bob and Carol, not alice", `document.getElementById('staff-picker').open && document.querySelector('#picker-list li[data-staff=bob]') && document.querySelector('#picker-list li[data-staff=carol]') && !document.querySelector('#picker-list li[data-staff=alice]')`)
+		s.c.do("search for bob", chromedp.SendKeys(chromedp.ID("picker-search"), "bo"))
+		s.c.waitFor("the search leaves Bob alone", `document.querySelectorAll('#picker-list li').length === 1 && document.querySelector('#picker-list li[data-staff=bob]').textContent.includes('available')`)
+		s.c.waitFor("an invitation offers no team", `!document.querySelector('#picker-list li[data-team]')`)
+		s.c.do("choose bob", chromedp.Click(chromedp.CSS(`#picker-list li[data-staff=bob] input`)), chromedp.Click(chromedp.ID("picker-ok")))
+		s.c.waitFor("the picker closes", `!document.getElementById('staff-picker').open`)
+		if e := s.enquiry("Yui"); len(e.Invited) != 1 || e.Invited[0] != "bob" || e.Staff != "alice" {
+			s.t.Fatalf("Yui's enquiry: staff %q, invited %v; want alice with bob invited", e.Staff, e.Invited)
+		}
+	}},
+	{"the agent attends Ken and opens the transfer picker", func(s *shift) {
+		s.tab("open")
+		s.open("Ken")
+		s.c.do("attend", chromedp.Click(chromedp.ID("attend")))
+		s.c.waitFor("alice attends Ken", `document.getElementById('room-meta').textContent.includes('attended by Alice') && !document.getElementById('transfer').hidden`)
+		s.c.do("open the transfer picker", chromedp.Click(chromedp.ID("transfer")))
+		s.c.waitFor("the picker offers the channel's team and bob", `document.getElementById('staff-picker').open && document.getElementById('picker-ok').textContent === 'Transfer' && document.querySelector('#picker-list li[data-team=support]') && document.querySelector('#picker-list li[data-staff=bob]')`)
+		s.c.do("choose bob", chromedp.Click(chromedp.CSS(`#picker-list li[data-staff=bob] input`)))
+	}},
+	{"the agent transfers Ken to bob", func(s *shift) {
+		s.c.do("transfer", chromedp.Click(chromedp.ID("picker-ok")))
+		s.c.waitFor("Ken rings bob, and alice may no longer write", `!document.getElementById('staff-picker').open && document.getElementById('room-meta').textContent.includes('ringing Bob') && document.getElementById('transfer').hidden && document.getElementById('reply').disabled`)
+		e := s.enquiry("Ken")
+		if e.State != enquiry.Ringing || len(e.Ringing) != 1 || e.Ringing[0] != "bob" {
+			s.t.Fatalf("Ken's enquiry is %s ringing %v; want ringing bob", e.State, e.Ringing)
+		}
+		s.tab("mine")
+		s.c.waitFor("Mine has Yui, not Ken", s.row("Yui")+` !== null && `+s.row("Ken")+` === null`)
+	}},
+}
+
+// TestConsoleShiftInBrowser walks an agent's shift in the console,
+// signed in as alice: shiftSteps, with a screenshot after each.
+func TestConsoleShiftInBrowser(t *testing.T) {
+	d, accts, _ := accountsDesk(t, Config{})
+	ctx := context.Background()
+	accts.CreateAccount(ctx, Account{ID: "bob", First: "Bob", Last: "Test", Role: RoleStaff}, "bob-password-1234")
+	if err := d.h.LoadAccounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d.roster.SetPresence("bob", routing.Available)
+	var rule routing.Rule
+	if err := json.Unmarshal([]byte(`{"teams":[{"name":"support","members":["alice","bob"]}],"alternative":[{"staff":"alice"}]}`), &rule); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.desk.CreateChannel(ctx, enquiry.Channel{ID: "shop", Name: "Shop", Kind: "line", Routing: &rule}); err != nil {
+		t.Fatal(err)
+	}
+	c := browser(t)
+	c.expect("401") // the console's first requests, before sign-in
+	s := &shift{t: t, d: d, c: c, dir: screenshotDir(t), customers: map[string]string{}}
+
+	c.do("open the console", chromedp.Navigate(d.url+"/"))
+	c.waitFor("sign-in is asked for", `document.getElementById('token-dialog').open`)
+	c.do("sign in as alice", chromedp.SendKeys(chromedp.ID("signin-staff"), "alice"), chromedp.SendKeys(chromedp.ID("signin-password"), alicePassword),
+		chromedp.Click(chromedp.CSS("#token-form button")))
+	c.waitFor("the console is live, as alice", `!document.getElementById('token-dialog').open && document.getElementById('live').classList.contains('on') && document.getElementById('me').value === 'alice'`)
+
+	slug := regexp.MustCompile(`[^a-z0-9]+`)
+	for _, step := range shiftSteps {
+		s.step++
+		t.Logf("step %d: %s", s.step, step.name)
+		step.run(s)
+		s.c.screenshot(s.dir, fmt.Sprintf("shift-%02d-%s.png", s.step, strings.Trim(slug.ReplaceAllString(strings.ToLower(step.name), "-"), "-")))
+	}
+	c.check()
+}
