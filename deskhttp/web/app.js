@@ -1749,7 +1749,7 @@
   // For the console's other scripts (history.js): the API with this
   // page's credential, how the console names people and times, and the
   // enquiry of the open room.
-  window.socialdesk = Object.freeze({ api, el, staffName, customerName, fmtTime, ApiError, room: () => (S.room ? S.room.enquiry : null) });
+  Object.assign(desk, { ApiError, room: () => (S.room ? S.room.enquiry : null) }); // for history.js
 
   document.addEventListener('DOMContentLoaded', () => {
     guard(start, $('page-error'))();
