@@ -19,6 +19,7 @@ type Store interface {
 	CustomerStore
 	AccountStore
 	LateStore
+	ReportStore
 }
 
 // ChannelStore keeps channels.

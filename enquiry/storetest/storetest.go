@@ -61,6 +61,7 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"content recorded as pending is listed until settled, and settled once", testLateContent},
 		{"a name looked up later names the customer and their open enquiry", testCustomerName},
 		{"a staff message keeps the credential its author acted through", testAuthorVia},
+		{"reports count first response, handling and missed enquiries by day and group", testReport},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
