@@ -55,6 +55,18 @@ func (p *page) run(what, expr string) {
 	}))
 }
 
+// eval evaluates a JavaScript expression whose value is a string.
+func (p *page) eval(expr string) string {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 45*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		p.t.Fatalf("evaluate %q: %v", expr, err)
+	}
+	return v
+}
+
 // TestConsoleReportsPageInBrowser: an admin opens the Reports page, sees
 // the day's figures drawn per channel and per staff member, and downloads
 // them as CSV.
@@ -96,6 +108,12 @@ func TestConsoleReportsPageInBrowser(t *testing.T) {
 		  return a && n && a.cells[0].textContent === 'Alice Chen' && a.cells[1].textContent === '1' && n.cells[0].textContent === 'Not attended' &&
 		    document.getElementById('rep-key-head').textContent === 'Staff member'; })()`)
 	c.screenshot(shots, "reports-by-staff.png")
+	c.do("narrow the window to a phone's", chromedp.EmulateViewport(390, 1400))
+	if wide := c.eval(`[...document.querySelectorAll('body *')].filter(e => e.getClientRects().length && e.getBoundingClientRect().right > 391).slice(0, 8).map(e => e.tagName + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')`); wide != "" {
+		t.Errorf("the Reports page is wider than a phone: %s", wide)
+	}
+	c.screenshot(shots, "reports-phone-width.png")
+	c.do("widen the window again", chromedp.EmulateViewport(1360, 860))
 
 	c.do("download the CSV", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
