@@ -5,30 +5,6 @@ import (
 	"time"
 )
 
-// Reports: how a desk serves its customers, per channel or per staff
-// member, by day. Every figure is computed from what the store records
-// anyway (the enquiry's opening and closing, its transitions, its
-// transcript), by one store query per report:
-//
-//   - Each enquiry counts once, on the day it opened, in the report's
-//     time zone. The range selects enquiries by when they opened.
-//   - First-response time: from the enquiry's opening to the first
-//     message a staff member wrote in it (Author.Kind AuthorStaff, notes
-//     aside), whenever that was. Enquiries without one are not counted
-//     in it (ReportRow.Responded says how many are).
-//   - Handling time: from the first time a staff member attended the
-//     enquiry (its first transition to Attending; an enquiry a staff
-//     member opened with Engage starts attended) to its closing. Only
-//     enquiries that were attended and are closed count
-//     (ReportRow.Handled).
-//   - Missed rate: the share of the enquiries that went Missed (a
-//     transition to Missed) at least once, whether or not staff attended
-//     them later.
-//   - Per staff member, an enquiry counts for the staff member who
-//     attends it, or last attended or closed it (Enquiry.Staff): after a
-//     transfer, the one who took it over. Enquiries nobody attended or
-//     closed count under the empty key.
-
 // ReportBy is what a report groups enquiries by, besides the day.
 type ReportBy string
 
@@ -105,17 +81,41 @@ func mean(total time.Duration, n int) time.Duration {
 
 // ReportStore computes reports.
 type ReportStore interface {
-	// Report returns q's rows, ordered by Day then Key, with one query
-	// (never by loading every enquiry): only the groups and days that
-	// have enquiries. Durations are whole microseconds, as PostgreSQL
-	// keeps time.
+	// Report returns q's rows, as Desk.Report defines their figures,
+	// ordered by Day then Key, with one query (never by loading every
+	// enquiry): only the groups and days that have enquiries. Durations
+	// are whole microseconds, as PostgreSQL keeps time.
 	Report(ctx context.Context, q ReportQuery) ([]ReportRow, error)
 }
 
-// Report computes a report (see ReportStore, and the definitions of its
-// figures above ReportBy). It checks q first: ErrInvalid (a
+// Report computes a report: how the desk served its customers, per
+// channel or per staff member, by day. It checks q first: ErrInvalid (a
 // *ValidationError) for an empty or reversed range, one longer than
-// MaxReportDays, an unknown grouping or the Local time zone.
+// MaxReportDays, an unknown grouping or the Local time zone. It is safe
+// for concurrent use.
+//
+// Every figure is computed from what the store records anyway (the
+// enquiry's opening and closing, its transitions, its transcript), by one
+// store query per report (ReportStore):
+//
+//   - Each enquiry counts once, on the day it opened, in the report's
+//     time zone. The range selects enquiries by when they opened.
+//   - First-response time: from the enquiry's opening to the first
+//     message a staff member wrote in it (Author.Kind AuthorStaff, notes
+//     aside), whenever that was. Enquiries without one are not counted
+//     in it (ReportRow.Responded says how many are).
+//   - Handling time: from the first time a staff member attended the
+//     enquiry (its first transition to Attending; an enquiry a staff
+//     member opened with Engage starts attended) to its closing. Only
+//     enquiries that were attended and are closed count
+//     (ReportRow.Handled).
+//   - Missed rate: the share of the enquiries that went Missed (a
+//     transition to Missed) at least once, whether or not staff attended
+//     them later.
+//   - Per staff member, an enquiry counts for the staff member who
+//     attends it, or last attended or closed it (Enquiry.Staff): after a
+//     transfer, the one who took it over. Enquiries nobody attended or
+//     closed count under the empty key.
 func (d *Desk) Report(ctx context.Context, q ReportQuery) ([]ReportRow, error) {
 	if err := q.check(); err != nil {
 		return nil, err
