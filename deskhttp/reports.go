@@ -132,8 +132,8 @@ func (h *Handler) reportQuery(w http.ResponseWriter, r *http.Request) (enquiry.R
 	by := enquiry.ReportBy(q.Get("by"))
 	switch by {
 	case "":
-		by = enquiry.ByChannel
-	case enquiry.ByChannel, enquiry.ByStaff:
+		by = enquiry.PerChannel
+	case enquiry.PerChannel, enquiry.PerStaff:
 	default:
 		writeError(w, http.StatusBadRequest, "bad_by", `by is "channel" or "staff"`)
 		return enquiry.ReportQuery{}, body, false
@@ -153,7 +153,7 @@ func (h *Handler) reportQuery(w http.ResponseWriter, r *http.Request) (enquiry.R
 // reportNames returns a function naming a report's keys: channels by
 // their names, staff by their names in the roster ("" when unknown).
 func (h *Handler) reportNames(ctx context.Context, by enquiry.ReportBy) func(string) string {
-	if by == enquiry.ByStaff {
+	if by == enquiry.PerStaff {
 		return func(id string) string {
 			n, ok := h.roster.Name(id)
 			if !ok {

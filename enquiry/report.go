@@ -10,8 +10,8 @@ type ReportBy string
 
 // Report groupings.
 const (
-	ByChannel ReportBy = "channel" // ReportRow.Key is the channel's ID
-	ByStaff   ReportBy = "staff"   // ReportRow.Key is the staff member's ID, "" for nobody
+	PerChannel ReportBy = "channel" // ReportRow.Key is the channel's ID
+	PerStaff   ReportBy = "staff"   // ReportRow.Key is the staff member's ID, "" for nobody
 )
 
 // MaxReportDays caps a report's range.
@@ -26,7 +26,7 @@ type ReportQuery struct {
 	// Location is the time zone whose days the rows are; nil means UTC.
 	// A store is given a named zone (time.LoadLocation's), never Local.
 	Location *time.Location
-	// By is the grouping; the zero value means ByChannel.
+	// By is the grouping; the zero value means PerChannel.
 	By ReportBy
 	// Staff, when set, keeps only the enquiries that count for this
 	// staff member (Enquiry.Staff): a staff member's own report.
@@ -39,7 +39,7 @@ type ReportRow struct {
 	// Day is midnight, in the report's Location, of the day the row's
 	// enquiries opened.
 	Day time.Time
-	// Key is the channel's ID (ByChannel) or the staff member's (ByStaff).
+	// Key is the channel's ID (PerChannel) or the staff member's (PerStaff).
 	Key string
 	// Enquiries is how many enquiries opened that day in the group.
 	Enquiries int
@@ -124,7 +124,7 @@ func (d *Desk) Report(ctx context.Context, q ReportQuery) ([]ReportRow, error) {
 		q.Location = time.UTC
 	}
 	if q.By == "" {
-		q.By = ByChannel
+		q.By = PerChannel
 	}
 	return d.store.Report(ctx, q)
 }
@@ -135,7 +135,7 @@ func (q ReportQuery) check() error {
 		return invalid("range", "from must be before to", nil)
 	case q.To.Sub(q.From) > MaxReportDays*24*time.Hour+time.Hour: // an hour's grace for a summer-time change
 		return invalid("range", "a report covers at most 366 days", nil)
-	case q.By != "" && q.By != ByChannel && q.By != ByStaff:
+	case q.By != "" && q.By != PerChannel && q.By != PerStaff:
 		return invalid("by", `group by "channel" or "staff"`, nil)
 	case q.Location == time.Local:
 		return invalid("tz", "name the time zone (e.g. Asia/Tokyo): Local differs from host to host", nil)

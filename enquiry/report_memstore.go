@@ -29,7 +29,7 @@ func (s *MemStore) Report(ctx context.Context, q ReportQuery) ([]ReportRow, erro
 		}
 		y, mo, d := e.Opened.In(loc).Date()
 		g := group{time.Date(y, mo, d, 0, 0, 0, 0, loc), e.Channel}
-		if q.By == ByStaff {
+		if q.By == PerStaff {
 			g.key = e.Staff
 		}
 		r := rows[g]

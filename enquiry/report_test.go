@@ -52,7 +52,7 @@ func ExampleDesk_Report() {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	rows, err := desk.Report(ctx, enquiry.ReportQuery{
 		From: time.Date(2026, 12, 1, 0, 0, 0, 0, tokyo), To: time.Date(2026, 12, 2, 0, 0, 0, 0, tokyo),
-		Location: tokyo, By: enquiry.ByStaff,
+		Location: tokyo, By: enquiry.PerStaff,
 	})
 	if err != nil {
 		panic(err)

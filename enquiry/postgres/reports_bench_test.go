@@ -92,10 +92,10 @@ func BenchmarkReports(b *testing.B) {
 		q    enquiry.ReportQuery
 		rows int // what the seed gives
 	}{
-		{"30 days by channel", enquiry.ReportQuery{From: end.AddDate(0, 0, -30), To: end, By: enquiry.ByChannel}, 30 * 5},
-		{"30 days by staff", enquiry.ReportQuery{From: end.AddDate(0, 0, -30), To: end, By: enquiry.ByStaff}, 30 * 21},
-		{"90 days by channel in Tokyo", enquiry.ReportQuery{From: end.AddDate(0, 0, -90), To: end, By: enquiry.ByChannel, Location: tokyo}, 91 * 5},
-		{"30 days of one staff member by channel", enquiry.ReportQuery{From: end.AddDate(0, 0, -30), To: end, By: enquiry.ByChannel, Staff: "staff3"}, 30 * 5},
+		{"30 days by channel", enquiry.ReportQuery{From: end.AddDate(0, 0, -30), To: end, By: enquiry.PerChannel}, 30 * 5},
+		{"30 days by staff", enquiry.ReportQuery{From: end.AddDate(0, 0, -30), To: end, By: enquiry.PerStaff}, 30 * 21},
+		{"90 days by channel in Tokyo", enquiry.ReportQuery{From: end.AddDate(0, 0, -90), To: end, By: enquiry.PerChannel, Location: tokyo}, 91 * 5},
+		{"30 days of one staff member by channel", enquiry.ReportQuery{From: end.AddDate(0, 0, -30), To: end, By: enquiry.PerChannel, Staff: "staff3"}, 30 * 5},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var rows []enquiry.ReportRow

@@ -138,14 +138,14 @@ func testReport(t *testing.T, s enquiry.Store) {
 		want string
 	}{
 		{"by channel, days in Tokyo",
-			enquiry.ReportQuery{From: jst(25, 0, 0), To: jst(27, 0, 0), Location: tokyo, By: enquiry.ByChannel},
+			enquiry.ReportQuery{From: jst(25, 0, 0), To: jst(27, 0, 0), Location: tokyo, By: enquiry.PerChannel},
 			`2026-11-25T00:00:00+09:00 "a" n=2 responded=2/1m50s handled=2/12m40s missed=0
 2026-11-25T00:00:00+09:00 "b" n=1 responded=0/0s handled=0/0s missed=1
 2026-11-26T00:00:00+09:00 "a" n=1 responded=1/5m20s handled=0/0s missed=1
 2026-11-26T00:00:00+09:00 "b" n=1 responded=1/5s handled=1/1m5s missed=0
 `},
 		{"by staff, days in Tokyo, nobody's under the empty key",
-			enquiry.ReportQuery{From: jst(25, 0, 0), To: jst(27, 0, 0), Location: tokyo, By: enquiry.ByStaff},
+			enquiry.ReportQuery{From: jst(25, 0, 0), To: jst(27, 0, 0), Location: tokyo, By: enquiry.PerStaff},
 			`2026-11-25T00:00:00+09:00 "" n=1 responded=0/0s handled=0/0s missed=1
 2026-11-25T00:00:00+09:00 "alice" n=1 responded=1/1m30s handled=1/9m30s missed=0
 2026-11-25T00:00:00+09:00 "bob" n=1 responded=1/20s handled=1/3m10s missed=0
@@ -153,22 +153,22 @@ func testReport(t *testing.T, s enquiry.Store) {
 2026-11-26T00:00:00+09:00 "carol" n=1 responded=1/5s handled=1/1m5s missed=0
 `},
 		{"one staff member's own, by channel",
-			enquiry.ReportQuery{From: jst(25, 0, 0), To: jst(27, 0, 0), Location: tokyo, By: enquiry.ByChannel, Staff: "bob"},
+			enquiry.ReportQuery{From: jst(25, 0, 0), To: jst(27, 0, 0), Location: tokyo, By: enquiry.PerChannel, Staff: "bob"},
 			`2026-11-25T00:00:00+09:00 "a" n=1 responded=1/20s handled=1/3m10s missed=0
 2026-11-26T00:00:00+09:00 "a" n=1 responded=1/5m20s handled=0/0s missed=1
 `},
 		{"by channel, days in UTC (no location)",
-			enquiry.ReportQuery{From: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), By: enquiry.ByChannel},
+			enquiry.ReportQuery{From: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), By: enquiry.PerChannel},
 			`2026-11-25T00:00:00Z "a" n=3 responded=3/7m10s handled=2/12m40s missed=1
 2026-11-25T00:00:00Z "b" n=1 responded=0/0s handled=0/0s missed=1
 2026-11-26T00:00:00Z "a" n=1 responded=0/0s handled=0/0s missed=0
 2026-11-26T00:00:00Z "b" n=1 responded=1/5s handled=1/1m5s missed=0
 `},
 		{"a range with no enquiries is empty",
-			enquiry.ReportQuery{From: jst(1, 0, 0), To: jst(2, 0, 0), Location: tokyo, By: enquiry.ByStaff},
+			enquiry.ReportQuery{From: jst(1, 0, 0), To: jst(2, 0, 0), Location: tokyo, By: enquiry.PerStaff},
 			""},
 		{"a staff member with no enquiries has no rows",
-			enquiry.ReportQuery{From: jst(25, 0, 0), To: jst(27, 0, 0), Location: tokyo, By: enquiry.ByStaff, Staff: "dave"},
+			enquiry.ReportQuery{From: jst(25, 0, 0), To: jst(27, 0, 0), Location: tokyo, By: enquiry.PerStaff, Staff: "dave"},
 			""},
 	} {
 		if got := report(tc.q); got != tc.want {
