@@ -114,8 +114,8 @@ func (h *Handler) reportQuery(w http.ResponseWriter, r *http.Request) (enquiry.R
 			continue
 		}
 		t, err := time.ParseInLocation(reportDayFormat, s, loc)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "bad_date", p.name+" is a day, YYYY-MM-DD")
+		if err != nil || t.Year() < 1970 || t.Year() > 9998 {
+			writeError(w, http.StatusBadRequest, "bad_date", p.name+" is a day, YYYY-MM-DD, from 1970 to 9998")
 			return enquiry.ReportQuery{}, body, false
 		}
 		*p.day = t

@@ -191,6 +191,7 @@ func TestAReportRefusesBadParameters(t *testing.T) {
 		{"an unknown time zone", "tz=Mars/Olympus", "bad_tz"},
 		{"the host's Local zone, which differs from host to host", "tz=Local", "bad_tz"},
 		{"a day that is not a date", "from=2026-13-01", "bad_date"},
+		{"a day before 1970", "from=0001-01-01&to=0001-01-02", "bad_date"},
 		{"a time instead of a day", "to=" + url.QueryEscape("2026-12-01T10:00:00Z"), "bad_date"},
 		{"from after to", "from=2026-12-02&to=2026-12-01", "bad_range"},
 		{"more than 366 days", "from=2025-01-01&to=2026-01-02", "bad_range"},
