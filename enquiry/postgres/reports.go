@@ -15,7 +15,7 @@ var _ enquiry.ReportStore = (*Store)(nil)
 // enquiries (enquiries_opened, or a scan for a wide range), each with its
 // first staff message (messages_staff_first) and its first attend and
 // whether it went missed (transitions_facts), one index-only probe each
-// (migration 0010), grouped by the day it opened in zone $3 and by
+// (migration 0011), grouped by the day it opened in zone $3 and by
 // channel or staff. Durations are microseconds. Keys sort bytewise
 // (COLLATE "C"), as Go sorts strings.
 const reportSQL = `SELECT day, key, count(*)::int,
