@@ -57,6 +57,16 @@
 // when the customer opens the chat, perhaps days later. Replicas must
 // share Config.Media.Key; without one, each process makes its own.
 //
+// # Reports
+//
+// GET /api/reports gives first-response time, handling time and the
+// missed rate per channel or per staff member, by day, over a range of
+// days in a time zone (from, to, by, tz), as JSON or, with format=csv, as
+// a CSV download; enquiry.Desk.Report defines each figure, and the store
+// computes a report in one query. An admin sees every enquiry; a staff
+// member may ask too, and sees only the enquiries that count for them.
+// The console's Reports page draws them.
+//
 // # Limits
 //
 // ServeHTTP bounds each request's body read and answer write (Limits;

@@ -40,6 +40,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /api/staff/{id}/tokens", need(RoleAdmin, h.newToken))
 	m.HandleFunc("DELETE /api/staff/{id}/tokens/{tokenID}", need(RoleAdmin, h.revokeToken))
 	m.HandleFunc("POST /api/staff/{id}/presence", need(RoleStaff, h.setPresence))
+	m.HandleFunc("GET /api/reports", h.getReport)
 	m.HandleFunc("GET /api/media/{key...}", h.getMedia)
 	m.HandleFunc("GET "+signedMediaPath+"{key...}", h.serveSigned)
 	m.Handle("GET "+eventsPath, h.streams)

@@ -21,6 +21,7 @@ type Store interface {
 	LateStore
 	SearchStore
 	SeenStore
+	ReportStore
 }
 
 // ChannelStore keeps channels.

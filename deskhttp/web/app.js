@@ -325,12 +325,20 @@
     });
     const channels = parts[0] === 'channels';
     const staff = parts[0] === 'staff' && S.admin;
-    $('view-enquiries').hidden = channels || staff;
+    const reports = parts[0] === 'reports'; // reports.js draws the page
+    $('view-enquiries').hidden = channels || staff || reports;
     $('view-channels').hidden = !channels;
     $('view-staff').hidden = !staff;
-    markCurrent($('nav-enquiries'), !channels && !staff, 'page');
+    $('view-reports').hidden = !reports;
+    markCurrent($('nav-enquiries'), !channels && !staff && !reports, 'page');
     markCurrent($('nav-channels'), channels, 'page');
     markCurrent($('nav-staff'), staff, 'page');
+    markCurrent($('nav-reports'), reports, 'page');
+    if (reports) {
+      document.body.classList.remove('in-room');
+      await window.socialdeskReports.show();
+      return;
+    }
     if (staff) {
       document.body.classList.remove('in-room');
       await showStaff();

@@ -62,6 +62,7 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"a name looked up later names the customer and their open enquiry", testCustomerName},
 		{"a staff message keeps the credential its author acted through", testAuthorVia},
 		{"summaries have the newest message and count what each staff member has not seen", testSeen},
+		{"reports count first response, handling and missed enquiries by day and group", testReport},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
