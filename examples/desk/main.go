@@ -56,9 +56,6 @@ type config struct {
 	limits deskhttp.Limits
 }
 
-// lineOff reports that no LINE channel is configured (WhatsApp alone).
-func (c config) lineOff() bool { return !c.Line && !c.Demo }
-
 func configFrom(getenv func(string) string) (c config, err error) {
 	c = config{
 		Addr: getenv("DESK_ADDR"), Token: enquiry.Secret(getenv("DESK_TOKEN")),
@@ -113,7 +110,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	go func() { served <- hs.Serve(ln) }()
 
 	var hooks []string
-	if !cfg.lineOff() {
+	if cfg.Line {
 		hooks = append(hooks, "LINE channel main, webhook "+linedesk.WebhookURL(srv.publicURL(), "main"))
 	}
 	if cfg.Wa {

@@ -47,8 +47,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s.staff = &deskhttp.StoreAccounts{Store: store}
-	s.closers = append(s.closers, closeStore)
+	s.staff, s.closers = &deskhttp.StoreAccounts{Store: store}, []func(){closeStore}
 	s.connect()
 	feed, blobs := &enquiry.Feed{}, &enquiry.MemBlobs{}
 	kinds := map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(s.line)}
@@ -101,9 +100,8 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 // listen address when that is not set.
 func (s *server) publicURL() string { return cmp.Or(s.cfg.PublicURL, s.baseURL) }
 
-// Handler returns the server's HTTP handler, with the per-request
-// deadlines: the LINE webhook, the demo's customer phone in demo mode,
-// and the desk's API and console (deskhttp).
+// Handler returns the server's HTTP handler (webhooks, the demo's phone,
+// the desk's API and console) with deskhttp's per-request deadlines.
 func (s *server) Handler() http.Handler { return s.http.Deadlines(s.mux) }
 
 // start begins the background work: the desk's timers, the live event

@@ -39,8 +39,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (store, func()
 // the fake platforms it talks to.
 func (s *server) connect() {
 	lc := line.Config{APIBase: s.cfg.LINE.APIBase, DataAPIBase: s.cfg.LINE.DataAPIBase, Logger: s.log,
-		// Staff's media reach LINE at URLs the desk signs (s.http is made
-		// before anything is sent).
+		// Staff's media reach LINE at URLs the desk signs (s.http exists before any send).
 		MediaURL: func(ctx context.Context, ref enquiry.MediaRef) (string, string, error) {
 			return s.http.MediaURL(ctx, ref)
 		}}
@@ -99,7 +98,7 @@ func (s *server) startConnector(ctx context.Context) error {
 		s.wg.Go(func() { s.waHook.Run(ctx) })
 		s.wg.Go(func() { whatsappdesk.Diagnose(ctx, s.http, ch, s.log) }) // the demo's fake answers too
 	}
-	if s.cfg.lineOff() {
+	if !s.cfg.Line && !s.cfg.Demo { // WhatsApp alone
 		s.wg.Go(func() { s.webhook.Run(ctx) }) // for an earlier run's events
 		return nil
 	}
