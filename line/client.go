@@ -111,7 +111,8 @@ type Config struct {
 
 // Client talks to the LINE platform for many channels: it sends messages
 // (it implements enquiry.Sender), downloads content, reads profiles and
-// checks a channel's set-up. The channel and its credentials come with
+// reads a channel's bot and webhook settings (which line/linecheck
+// checks). The channel and its credentials come with
 // every call. A Client is safe for concurrent use.
 type Client struct {
 	cfg   Config
