@@ -16,20 +16,18 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/internal/later"
 	"github.com/socialdesk/socialdesk/media"
 )
 
 // Attempts and waits for work after the answer. A desk call that fails
 // for now is tried deskAttempts times in a row and then left for the
-// sweep (RetryInterval); content LINE is still preparing is awaited, off
-// the customer's queue (later.go), with doubling waits up to contentWait
-// in total, then recorded as unavailable.
+// sweep (RetryInterval); content LINE is still preparing is awaited off
+// the customer's queue (later.go), then recorded as unavailable.
 const (
-	deskAttempts   = 3
-	deskBackoff    = 200 * time.Millisecond
-	contentMaxStep = 30 * time.Second
-	contentWait    = 3 * time.Minute
-	maxPostback    = 300 // characters of postback data shown to staff
+	deskAttempts = 3
+	deskBackoff  = 200 * time.Millisecond
+	maxPostback  = 300 // characters of postback data shown to staff
 	// maxDisplayName caps a customer's display name from LINE's profile
 	// API, in UTF-16 units. LINE allows 20 characters (40 units if all
 	// are emoji); the margin keeps any real name whole, and the cap keeps
@@ -316,14 +314,15 @@ func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 	// A redelivery (Duplicate) whose content is still pending was cut
 	// off mid-fetch: fetch it again.
 	if r.Message.Content.State == enquiry.ContentPending && src.Kind != "" {
-		w.fetchers.offer(fetch{channel: ch.ID, customer: user, message: r.Message.ID, src: src})
+		w.later.Content(ch.ID, user, r.Message.ID, later.Source{ExternalID: src.MessageID, Kind: src.Kind,
+			URL: src.ExternalURL, PreviewURL: src.PreviewURL, Duration: src.Duration})
 	}
 	switch {
 	case named || w.content == nil:
 	case r.Enquiry.Customer.Name != "":
 		w.names.put(ch.ID, user, r.Enquiry.Customer.Name, w.clock.Now())
 	default:
-		w.fetchers.offer(fetch{channel: ch.ID, customer: user})
+		w.later.Name(ch.ID, user)
 	}
 	return o
 }
@@ -363,7 +362,7 @@ func (w *Webhook) retrying(ctx context.Context, log *slog.Logger, f func(context
 			return done
 		case attempt == deskAttempts:
 			log.ErrorContext(ctx, "line webhook: processing failed; will retry", "err", err, "attempts", attempt)
-			return later
+			return retryLater
 		}
 		if w.sleep(ctx, wait) != nil {
 			return stopped

@@ -11,6 +11,7 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/internal/hookbody"
+	"github.com/socialdesk/socialdesk/internal/later"
 )
 
 // Defaults for WebhookConfig's zero fields.
@@ -109,7 +110,8 @@ type Webhook struct {
 	log       *slog.Logger
 	clock     enquiry.Clock
 	workers   *inbox.Workers
-	fetchers  *fetchers
+	later     *later.Queue // the look-ups of names and content
+	fetchers  int
 	retry     time.Duration
 	// mu guards running; fetched is closed when Shutdown has drained
 	// the fetchers, so Run may return.
@@ -178,11 +180,8 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if w.retry <= 0 {
 		w.retry = inbox.DefaultRetryInterval
 	}
-	fetchers := cfg.Fetchers
-	if fetchers <= 0 {
-		fetchers = DefaultFetchers
-	}
-	w.fetchers = newFetchers(w, fetchers, fetchQueue)
+	w.fetchers = cfg.Fetchers
+	w.later = w.newLater(cfg.Fetchers, 0)
 	w.fetched = make(chan struct{})
 	return w
 }
@@ -302,7 +301,7 @@ func (w *Webhook) Run(ctx context.Context) error {
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Go(func() { w.fetchers.run(fctx) })
+	wg.Go(func() { w.later.Run(fctx) })
 	err := w.workers.Run(ctx)
 	if ctx.Err() == nil { // stopped by Shutdown: let it drain the fetchers
 		select {
@@ -324,7 +323,7 @@ func (w *Webhook) Run(ctx context.Context) error {
 func (w *Webhook) Shutdown(ctx context.Context) error {
 	err := w.workers.Shutdown(ctx)
 	if err == nil {
-		err = w.fetchers.drain(ctx)
+		err = w.later.Drain(ctx)
 	}
 	w.fetchEnd.Do(func() { close(w.fetched) })
 	return err
