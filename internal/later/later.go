@@ -162,7 +162,7 @@ func New(cfg Config) *Queue {
 		cfg.Queue = DefaultQueue
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = clock.Sleep
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -299,7 +299,7 @@ func (q *Queue) sweeper(ctx context.Context) {
 // sweep queues the content fetches of messages still pending, and marks
 // unavailable those older than RefetchWindow.
 func (q *Queue) sweep(ctx context.Context) error {
-	msgs, err := q.cfg.Desk.PendingContent(ctx, q.cfg.Queue)
+	msgs, err := q.cfg.Desk.PendingContent(ctx, max(q.cfg.Queue, DefaultQueue))
 	if err != nil {
 		return err
 	}
@@ -459,16 +459,5 @@ func (q *Queue) giveUp(ctx context.Context, log *slog.Logger, j fetch, code, rea
 	err := q.cfg.Desk.ContentUnavailable(ctx, j.message, enquiry.UnsupportedNote{Kind: j.src.Kind, Code: code, Reason: reason})
 	if err != nil && ctx.Err() == nil {
 		log.ErrorContext(ctx, q.cfg.Service+": recording content as unavailable failed", "err", err)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
