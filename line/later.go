@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -58,7 +59,7 @@ func (w *Webhook) newLater(fetchers, queue int) *later.Queue {
 		NotReady: ErrNotReady,
 		Key:      func(ch enquiry.Channel, src later.Source) string { return "line/" + ch.ID + "/" + src.ExternalID },
 		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonExternal, NotReady: reasonPending, Lost: reasonLost},
-		Fetchers: fetchers, Queue: queue, Pause: w.retry,
+		Fetchers: fetchers, Queue: queue, Pause: cmp.Or(max(w.retryInterval, 0), DefaultRetryInterval),
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
 		Clock: w.clock, Logger: w.log, Service: "line webhook",
 		Named: func(channel, customer, name string) { w.names.put(channel, customer, name, w.clock.Now()) },

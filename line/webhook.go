@@ -10,6 +10,7 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/hookbody"
 	"github.com/socialdesk/socialdesk/internal/later"
 )
@@ -59,8 +60,6 @@ type WebhookConfig struct {
 	// With a ResponseWriter that has no read deadlines
 	// (httptest.ResponseRecorder), the body is read without one.
 	ReadTimeout time.Duration
-	// Workers is how many events are processed at once (default 16).
-	Workers int
 	// Fetchers is how many names and contents are fetched at once
 	// (default DefaultFetchers). A message is recorded before its
 	// content is fetched, with its content pending, and the customer's
@@ -68,26 +67,21 @@ type WebhookConfig struct {
 	// LINE, so a slow or silent content URL never holds up the
 	// customer's later messages.
 	Fetchers int
-	// QueueSize is how many recorded events may wait in memory (default
-	// 10,000). Beyond it, events wait in the store and are fetched again
-	// in order when there is room.
-	QueueSize int
-	// RetryInterval is how often events whose processing failed for now
-	// (the desk or LINE unavailable) are tried again (default 1 minute).
+	// Workers, QueueSize, RetryInterval, KeepEvents and Instance are
+	// inbox.Options', which documents them and their defaults: how many
+	// events are processed at once (16), how many recorded events wait in
+	// memory (10,000; the rest wait in the store, in order), how often
+	// those whose processing failed for now (the desk or LINE
+	// unavailable) are tried again (1 minute), how long processed events
+	// are remembered so that LINE's redeliveries are dropped (7 days),
+	// and this process's name among the replicas sharing Events, when
+	// the store leases keys (inbox.Leaser). Replicas must never share a
+	// name.
+	Workers       int
+	QueueSize     int
 	RetryInterval time.Duration
-	// KeepEvents is how long processed events are remembered, so that
-	// LINE's redeliveries of them are dropped (default 7 days; negative:
-	// forever). When Events is an inbox.Pruner, Run deletes older
-	// processed events at start and then every hour.
-	KeepEvents time.Duration
-	// Instance names this process among the replicas sharing Events,
-	// when the store leases keys (inbox.Leaser): one process at a
-	// time handles a customer's events, and its lease lets another take
-	// over 30 s after it dies. The default is a new random name for each
-	// Webhook; a name that a restarted process keeps (a pod's stable
-	// name, say) lets it take its own keys back at once after a crash.
-	// Replicas must never share a name.
-	Instance string
+	KeepEvents    time.Duration
+	Instance      string
 	// Logger receives structured logs (default slog.Default()). Logs
 	// carry channel and event IDs, never secrets or message text.
 	Logger *slog.Logger
@@ -111,8 +105,9 @@ type Webhook struct {
 	clock     enquiry.Clock
 	workers   *inbox.Workers
 	later     *later.Queue // the look-ups of names and content
-	fetchers  int
-	retry     time.Duration
+	// fetchers and retryInterval are WebhookConfig's, for newLater.
+	fetchers      int
+	retryInterval time.Duration
 	// mu guards running; fetched is closed when Shutdown has drained
 	// the fetchers, so Run may return.
 	mu       sync.Mutex
@@ -126,10 +121,6 @@ type Webhook struct {
 
 // ErrRunning is returned by Run when the webhook is already running.
 var ErrRunning = inbox.ErrRunning
-
-type hookClock struct{}
-
-func (hookClock) Now() time.Time { return time.Now() }
 
 // NewWebhook returns a Webhook for cfg. It does no I/O. It panics if
 // cfg.Channels, cfg.Events or cfg.Desk is nil: that is a wiring mistake,
@@ -148,9 +139,9 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		maxBody:   cfg.MaxBodyBytes,
 		timeout:   cfg.ReadTimeout,
 		log:       cfg.Logger,
-		clock:     cfg.Clock,
+		clock:     clock.Or(cfg.Clock),
 		names:     newNameCache(4096, time.Hour),
-		sleep:     hookSleep,
+		sleep:     clock.Sleep,
 	}
 	if w.channelID == nil {
 		w.channelID = func(r *http.Request) string { return r.PathValue("channel") }
@@ -164,9 +155,6 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if w.log == nil {
 		w.log = slog.Default()
 	}
-	if w.clock == nil {
-		w.clock = hookClock{}
-	}
 	w.workers = inbox.New(cfg.Events, w.handle, inbox.Options{
 		Workers:       cfg.Workers,
 		QueueSize:     cfg.QueueSize,
@@ -176,11 +164,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		Logger:        w.log,
 		Clock:         w.clock,
 	})
-	w.retry = cfg.RetryInterval
-	if w.retry <= 0 {
-		w.retry = inbox.DefaultRetryInterval
-	}
-	w.fetchers = cfg.Fetchers
+	w.fetchers, w.retryInterval = cfg.Fetchers, cfg.RetryInterval
 	w.later = w.newLater(cfg.Fetchers, 0)
 	w.fetched = make(chan struct{})
 	return w
@@ -272,23 +256,16 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // if called while running. While it runs, it also deletes processed
 // events older than KeepEvents, when the store can (inbox.Pruner).
 //
-// Several replicas may each run a Webhook on one shared inbox (as
-// enquiry/postgres allows). When the store leases keys (inbox.Leaser;
-// MemStore and enquiry/postgres do), one replica at a time handles a
-// customer's events, from the store, in the order they were recorded,
-// whichever replica recorded them; a replica that dies holding a
-// customer's lease delays that customer's events by about 30 s, or not
-// at all when it restarts under the same Instance name. Leases are judged
-// by the replicas' clocks, which must agree (NTP); a replica stalled, or
-// unable to renew, for 30 s may lose a lease while handing over an event,
-// and the next holder may then hand that event over again (Desk.Receive
-// drops a repeated message). With a store that does not lease keys,
-// replicas process what they record independently: a customer's events
-// posted to two replicas within moments may reach the desk in either
-// order, and a sweep may repeat an event another replica is processing
-// (Desk.Receive drops a repeated message; a Notice may appear twice).
-// The workers are package inbox's (inbox.Workers); beside them run the
-// fetchers of customers' names and media content.
+// The workers are package inbox's (inbox.Workers), whose Run documents
+// what several replicas on one shared inbox (as enquiry/postgres allows)
+// may expect: with a store that leases keys (MemStore and
+// enquiry/postgres do), one replica at a time handles a customer's
+// events, in the order they were recorded, whichever replica recorded
+// them, and a replica that dies holding a customer's lease delays that
+// customer's events by about 30 s (not at all when it restarts under the
+// same Instance name). An event handed over twice (a replica stalled past
+// its lease, or a store that does not lease keys) reaches Desk.Receive,
+// which drops a repeated message; a Notice may then appear twice.
 func (w *Webhook) Run(ctx context.Context) error {
 	w.mu.Lock()
 	if w.running {
@@ -327,15 +304,4 @@ func (w *Webhook) Shutdown(ctx context.Context) error {
 	}
 	w.fetchEnd.Do(func() { close(w.fetched) })
 	return err
-}
-
-func hookSleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
