@@ -120,7 +120,7 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Event) outcome {
 		}
 		return w.notice(ctx, log, ch.ID, user, note)
 	case "unfollow":
-		w.names.forget(ch.ID, user)
+		w.later.Forget(ch.ID, user)
 		if o := w.friendship(ctx, log, ch.ID, user, enquiry.Blocked, ev.Time); o != done {
 			return o
 		}
@@ -281,7 +281,7 @@ func (w *Webhook) pending(src ContentSource) enquiry.Content {
 // to the fetchers: nothing here waits for LINE.
 func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Channel, ev *Event, id string, c enquiry.Content, src ContentSource) outcome {
 	user := ev.Source.UserID
-	name, named := w.names.get(ch.ID, user, w.clock.Now())
+	name, named := w.later.Known(ch.ID, user)
 	in := enquiry.Inbound{
 		Channel:    ch.ID,
 		Customer:   enquiry.Customer{ID: user, Name: name},
@@ -320,7 +320,7 @@ func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 	switch {
 	case named || w.content == nil:
 	case r.Enquiry.Customer.Name != "":
-		w.names.put(ch.ID, user, r.Enquiry.Customer.Name, w.clock.Now())
+		w.later.Remember(ch.ID, user, r.Enquiry.Customer.Name)
 	default:
 		w.later.Name(ch.ID, user)
 	}

@@ -51,7 +51,7 @@ type Completer interface {
 var _ Completer = (*enquiry.Desk)(nil)
 
 // newLater returns the queue of w's look-ups, fetchers at a time and at
-// most queue waiting: names from LINE's profiles (cached in w.names),
+// most queue waiting: names from LINE's profiles,
 // content with w.content into w.blobs.
 func (w *Webhook) newLater(fetchers, queue int) *later.Queue {
 	cfg := later.Config{
@@ -62,7 +62,6 @@ func (w *Webhook) newLater(fetchers, queue int) *later.Queue {
 		Fetchers: fetchers, Queue: queue, Pause: cmp.Or(max(w.retryInterval, 0), DefaultRetryInterval),
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
 		Clock: w.clock, Logger: w.log, Service: "line webhook",
-		Named: func(channel, customer, name string) { w.names.put(channel, customer, name, w.clock.Now()) },
 	}
 	if w.content != nil {
 		cfg.Name = func(ctx context.Context, ch enquiry.Channel, user string) (string, error) {

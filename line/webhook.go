@@ -114,7 +114,6 @@ type Webhook struct {
 	running  bool
 	fetched  chan struct{}
 	fetchEnd sync.Once
-	names    *nameCache
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -140,7 +139,6 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		timeout:   cfg.ReadTimeout,
 		log:       cfg.Logger,
 		clock:     clock.Or(cfg.Clock),
-		names:     newNameCache(4096, time.Hour),
 		sleep:     clock.Sleep,
 	}
 	if w.channelID == nil {

@@ -99,10 +99,9 @@ type Config struct {
 	// content of channels of other kinds is left to their connectors.
 	// A channel with no Kind counts as Kind.
 	Kind string
-	// Name looks a customer's display name up; Named, when set, is told
-	// each name found ("" when the platform has none).
-	Name  func(ctx context.Context, ch enquiry.Channel, customer string) (string, error)
-	Named func(channel, customer, name string)
+	// Name looks a customer's display name up ("" when the platform has
+	// none); the queue remembers each for an hour (Known).
+	Name func(ctx context.Context, ch enquiry.Channel, customer string) (string, error)
 	// Content stores a message's content in the blob store under key
 	// and returns its reference; a *media.Error means it was refused,
 	// an error matching NotReady that the platform is still preparing
@@ -145,6 +144,7 @@ func (f fetch) id() string {
 type Queue struct {
 	cfg   Config
 	queue chan fetch
+	names *nameCache
 
 	mu       sync.Mutex
 	inflight map[string]struct{} // fetches queued or running, by id
@@ -168,7 +168,7 @@ func New(cfg Config) *Queue {
 		cfg.Logger = slog.Default()
 	}
 	cfg.Clock = clock.Or(cfg.Clock)
-	q := &Queue{cfg: cfg, queue: make(chan fetch, cfg.Queue), inflight: map[string]struct{}{},
+	q := &Queue{cfg: cfg, queue: make(chan fetch, cfg.Queue), names: newNameCache(4096, time.Hour), inflight: map[string]struct{}{},
 		idle: make(chan struct{}), kick: make(chan struct{}, 1)}
 	close(q.idle)
 	return q
@@ -182,6 +182,24 @@ func (q *Queue) Name(channel, customer string) {
 		q.offer(fetch{channel: channel, customer: customer})
 	}
 }
+
+// Known returns the customer's display name if the queue looked it up,
+// or was told it (Remember), within the hour; "" is a name too: the
+// platform has none. A connector records the customer's next messages
+// under it without looking it up again.
+func (q *Queue) Known(channel, customer string) (string, bool) {
+	return q.names.get(channel, customer, q.cfg.Clock.Now())
+}
+
+// Remember records a display name the connector learnt otherwise (the
+// desk had it), as Known's for the hour.
+func (q *Queue) Remember(channel, customer, name string) {
+	q.names.put(channel, customer, name, q.cfg.Clock.Now())
+}
+
+// Forget drops what Known has of the customer's name (the customer
+// blocked the account, say).
+func (q *Queue) Forget(channel, customer string) { q.names.forget(channel, customer) }
 
 // Content queues a fetch of the content of the desk's message, unless
 // one is queued or running. Content that does not fit stays pending in
@@ -378,9 +396,7 @@ func (q *Queue) lookUpName(ctx context.Context, log *slog.Logger, ch enquiry.Cha
 	for attempt := 1; ; attempt++ {
 		n, err := q.cfg.Name(ctx, ch, user)
 		if err == nil {
-			if q.cfg.Named != nil {
-				q.cfg.Named(ch.ID, user, n)
-			}
+			q.names.put(ch.ID, user, n, q.cfg.Clock.Now())
 			if n == "" {
 				return
 			}

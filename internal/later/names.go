@@ -1,4 +1,4 @@
-package line
+package later
 
 import (
 	"sync"
