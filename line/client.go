@@ -14,6 +14,7 @@ import (
 	"github.com/socialdesk/socialdesk/internal/apiclient"
 	"github.com/socialdesk/socialdesk/internal/backoff"
 	"github.com/socialdesk/socialdesk/internal/clock"
+	"github.com/socialdesk/socialdesk/internal/ttlcache"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -120,7 +121,7 @@ type Client struct {
 	clock enquiry.Clock
 	log   *slog.Logger
 
-	profiles profileCache
+	profiles *ttlcache.Cache[string, Profile] // at most maxProfilesCached
 	quotas   quotaMarks
 }
 
@@ -155,7 +156,7 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Cl
 	if cfg.QuotaRecheck <= 0 {
 		cfg.QuotaRecheck = DefaultQuotaRecheck
 	}
-	c := &Client{cfg: cfg, clock: clock.Or(cfg.Clock), log: cfg.Logger}
+	c := &Client{cfg: cfg, clock: clock.Or(cfg.Clock), log: cfg.Logger, profiles: ttlcache.New[string, Profile](maxProfilesCached)}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -168,7 +169,6 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Cl
 		RequestTimeout: cfg.RequestTimeout, RequestIDHeader: "X-Line-Request-Id",
 		Classify: classify, Clock: c.clock, Sleep: sleep, Logger: c.log,
 	})
-	c.profiles.m = map[string]profileEntry{}
 	return c
 }
 

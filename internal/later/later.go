@@ -29,6 +29,7 @@ import (
 	"github.com/socialdesk/socialdesk/internal/backoff"
 	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/retry"
+	"github.com/socialdesk/socialdesk/internal/ttlcache"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -52,6 +53,9 @@ const (
 	contentAttempts = 4
 	contentMaxStep  = 30 * time.Second
 	contentWait     = 3 * time.Minute
+	// nameTTL is how long a name looked up is remembered (Known), so a
+	// conversation costs one profile lookup, not one per message.
+	nameTTL = time.Hour
 )
 
 // nameBackoff waits between profile look-ups.
@@ -144,7 +148,7 @@ func (f fetch) id() string {
 type Queue struct {
 	cfg   Config
 	queue chan fetch
-	names *nameCache
+	names *ttlcache.Cache[[2]string, string] // names looked up, for nameTTL
 
 	mu       sync.Mutex
 	inflight map[string]struct{} // fetches queued or running, by id
@@ -168,7 +172,7 @@ func New(cfg Config) *Queue {
 		cfg.Logger = slog.Default()
 	}
 	cfg.Clock = clock.Or(cfg.Clock)
-	q := &Queue{cfg: cfg, queue: make(chan fetch, cfg.Queue), names: newNameCache(4096, time.Hour), inflight: map[string]struct{}{},
+	q := &Queue{cfg: cfg, queue: make(chan fetch, cfg.Queue), names: ttlcache.New[[2]string, string](4096), inflight: map[string]struct{}{},
 		idle: make(chan struct{}), kick: make(chan struct{}, 1)}
 	close(q.idle)
 	return q
@@ -188,18 +192,18 @@ func (q *Queue) Name(channel, customer string) {
 // platform has none. A connector records the customer's next messages
 // under it without looking it up again.
 func (q *Queue) Known(channel, customer string) (string, bool) {
-	return q.names.get(channel, customer, q.cfg.Clock.Now())
+	return q.names.Get([2]string{channel, customer}, q.cfg.Clock.Now())
 }
 
 // Remember records a display name the connector learnt otherwise (the
 // desk had it), as Known's for the hour.
 func (q *Queue) Remember(channel, customer, name string) {
-	q.names.put(channel, customer, name, q.cfg.Clock.Now())
+	q.names.Put([2]string{channel, customer}, name, q.cfg.Clock.Now().Add(nameTTL))
 }
 
 // Forget drops what Known has of the customer's name (the customer
 // blocked the account, say).
-func (q *Queue) Forget(channel, customer string) { q.names.forget(channel, customer) }
+func (q *Queue) Forget(channel, customer string) { q.names.Forget([2]string{channel, customer}) }
 
 // Content queues a fetch of the content of the desk's message, unless
 // one is queued or running. Content that does not fit stays pending in
@@ -396,7 +400,7 @@ func (q *Queue) lookUpName(ctx context.Context, log *slog.Logger, ch enquiry.Cha
 	for attempt := 1; ; attempt++ {
 		n, err := q.cfg.Name(ctx, ch, user)
 		if err == nil {
-			q.names.put(ch.ID, user, n, q.cfg.Clock.Now())
+			q.Remember(ch.ID, user, n)
 			if n == "" {
 				return
 			}
