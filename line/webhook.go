@@ -2,7 +2,6 @@ package line
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -185,34 +184,17 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 // keeps them and sends nothing). LINE's verification request (no events)
 // gets 200.
 func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	b, ok := hookbody.Begin(rw, r, hookbody.Limits{MaxBytes: w.maxBody, Timeout: w.timeout})
+	ctx, id := r.Context(), w.channelID(r)
+	var ch enquiry.Channel
+	body, ok := hookbody.Verified(rw, r, hookbody.Limits{MaxBytes: w.maxBody, Timeout: w.timeout}, hookbody.Signed{
+		Header: SignatureHeader, Verify: VerifySignature, NotFound: enquiry.ErrNotFound,
+		Secret: func(ctx context.Context) (secret string, err error) {
+			ch, err = w.channels.Channel(ctx, id)
+			return ch.Credentials.Secret.Reveal(), err
+		},
+		Service: "line webhook", Channel: id, Log: w.log,
+	})
 	if !ok {
-		return
-	}
-	ctx := r.Context()
-	id := w.channelID(r)
-	ch, err := w.channels.Channel(ctx, id)
-	if err != nil {
-		if errors.Is(err, enquiry.ErrNotFound) {
-			b.Refuse(http.StatusNotFound, "unknown channel")
-			return
-		}
-		w.log.ErrorContext(ctx, "line webhook: channel lookup failed", "channel", id, "err", err)
-		b.Refuse(http.StatusInternalServerError, "channel lookup failed")
-		return
-	}
-	signature := r.Header.Get(SignatureHeader)
-	if signature == "" {
-		b.Refuse(http.StatusUnauthorized, "invalid signature")
-		return
-	}
-	body, err := b.Read()
-	if err != nil {
-		w.log.InfoContext(ctx, "line webhook: request body not read", "channel", ch.ID, "received", len(body), "err", err)
-		return
-	}
-	if !VerifySignature(ch.Credentials.Secret.Reveal(), body, signature) {
-		http.Error(rw, "invalid signature", http.StatusUnauthorized)
 		return
 	}
 	batch, err := ParseEvents(body)

@@ -115,7 +115,7 @@ func NewIntake(cfg IntakeConfig) *Intake {
 func (in *Intake) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if r.Method == http.MethodGet {
-		app, ok := in.app(ctx, rw, r, nil)
+		app, ok := in.app(ctx, rw, r)
 		if ok {
 			AnswerVerification(rw, r, app.VerifyToken.Reveal())
 		}
@@ -129,27 +129,16 @@ func (in *Intake) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "use GET or POST", http.StatusMethodNotAllowed)
 		return
 	}
-	b, ok := hookbody.Begin(rw, r, in.lim)
-	if !ok {
-		return
-	}
-	app, ok := in.app(ctx, rw, r, b)
-	if !ok {
-		return
-	}
 	id := in.channelID(r)
-	signature := r.Header.Get(SignatureHeader)
-	if signature == "" {
-		b.Refuse(http.StatusUnauthorized, "invalid signature")
-		return
-	}
-	body, err := b.Read()
-	if err != nil {
-		in.log.InfoContext(ctx, "whatsapp webhook: request body not read", "channel", id, "received", len(body), "err", err)
-		return
-	}
-	if !VerifySignature(app.AppSecret.Reveal(), body, signature) {
-		http.Error(rw, "invalid signature", http.StatusUnauthorized)
+	body, ok := hookbody.Verified(rw, r, in.lim, hookbody.Signed{
+		Header: SignatureHeader, Verify: VerifySignature, NotFound: enquiry.ErrNotFound,
+		Secret: func(ctx context.Context) (string, error) {
+			app, err := in.apps.App(ctx, id)
+			return app.AppSecret.Reveal(), err
+		},
+		Service: "whatsapp webhook", Channel: id, Log: in.log,
+	})
+	if !ok {
 		return
 	}
 	n, err := ParseNotification(body)
@@ -166,9 +155,9 @@ func (in *Intake) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	rw.WriteHeader(http.StatusOK)
 }
 
-// app looks the request's channel up, answering 404 or 500 itself (through
-// b when the request is a POST) when it cannot.
-func (in *Intake) app(ctx context.Context, rw http.ResponseWriter, r *http.Request, b *hookbody.Body) (App, bool) {
+// app looks the request's channel up for the GET handshake, answering
+// 404 or 500 itself when it cannot.
+func (in *Intake) app(ctx context.Context, rw http.ResponseWriter, r *http.Request) (App, bool) {
 	id := in.channelID(r)
 	app, err := in.apps.App(ctx, id)
 	if err == nil {
@@ -179,11 +168,7 @@ func (in *Intake) app(ctx context.Context, rw http.ResponseWriter, r *http.Reque
 		in.log.ErrorContext(ctx, "whatsapp webhook: channel lookup failed", "channel", id, "err", err)
 		code, msg = http.StatusInternalServerError, "channel lookup failed"
 	}
-	if b != nil {
-		b.Refuse(code, msg)
-	} else {
-		http.Error(rw, msg, code)
-	}
+	http.Error(rw, msg, code)
 	return App{}, false
 }
 

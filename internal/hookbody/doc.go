@@ -8,10 +8,12 @@
 // that grows with what arrives (at most 4 KiB at first), under the limit
 // (413) and the deadline (408).
 //
-// A connector's handler keeps only its platform's steps between Begin and
-// Read (find the channel, check the signature header) and after it:
+// Verified takes a signed request from Begin to its verified body with
+// the steps every connector's webhook takes between (find the channel's
+// secret, require the signature header, read, verify); a connector's
+// handler keeps only its platform's parts, the header, the secret and the
+// check, and what comes after:
 //
-//	b, ok := hookbody.Begin(rw, r, hookbody.Limits{})
+//	body, ok := hookbody.Verified(rw, r, hookbody.Limits{}, hookbody.Signed{Header: "X-Line-Signature", …})
 //	if !ok { return }
-//	body, err := b.Read()
 package hookbody
