@@ -42,7 +42,8 @@ const (
 	// for its content to be fetched again; older ones are marked
 	// unavailable.
 	RefetchWindow = 24 * time.Hour
-	// DefaultQueue is how many fetches may wait for a fetcher.
+	// DefaultQueue is how many fetches may wait for a fetcher, and how
+	// many pending messages a sweep reads at most.
 	DefaultQueue = 1000
 	nameAttempts = 3
 	// contentAttempts bounds the attempts of one content fetch that
@@ -68,9 +69,14 @@ var contentBackoff = backoff.Policy{Base: time.Second, Max: contentMaxStep}
 // Desk is the part of the desk that the fetches fill in;
 // *enquiry.Desk implements it. Its methods must be safe for concurrent use.
 type Desk interface {
+	// SetCustomerName records the customer's display name.
 	SetCustomerName(ctx context.Context, channel, customer, name string) error
+	// AttachContent records a pending message's content.
 	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
+	// ContentUnavailable records why a pending message has no content.
 	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
+	// PendingContent returns messages whose content is still pending,
+	// oldest first, at most limit.
 	PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error)
 }
 
@@ -95,7 +101,10 @@ type Reasons struct {
 // Config configures a Queue. Desk and Channels are required; without
 // Name no names are looked up, and without Content no content is fetched.
 type Config struct {
-	Desk     Desk
+	// Desk receives what is fetched, and tells what is still pending.
+	Desk Desk
+	// Channels finds a fetch's channel (its credentials, its kind);
+	// enquiry.Store and *enquiry.Desk implement it.
 	Channels interface {
 		Channel(ctx context.Context, id string) (enquiry.Channel, error)
 	}

@@ -23,6 +23,7 @@ import (
 // API is the part of the LINE API client the checks ask; *line.Client
 // implements it.
 type API interface {
+	// BotInfo, WebhookEndpoint, TestWebhook and Quota are *line.Client's.
 	BotInfo(ctx context.Context, ch enquiry.Channel) (line.BotInfo, error)
 	WebhookEndpoint(ctx context.Context, ch enquiry.Channel) (line.WebhookEndpoint, error)
 	TestWebhook(ctx context.Context, ch enquiry.Channel, endpoint string) (line.WebhookTest, error)
