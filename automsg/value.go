@@ -181,26 +181,30 @@ scan:
 // returns the offset and size of the run's last rune (or i and 0 when there
 // is none), that rune, and the units counted with it.
 func hanRun(p string, i, pi int, prev rune, units int, cuts *[2]cut) (int, int, rune, int) {
-	start := i
+	start, before := i, units
 	for i+2 < len(p) && units < MaxValueUnits {
 		c0, c1, c2 := p[i], p[i+1], p[i+2]
 		if c0 < 0xE4 || c0 > 0xED || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 || (c0 == 0xED && c1 >= 0xA0) {
 			break
 		}
-		if units <= plainUnits {
-			cuts[0] = cut{pi, i}
-			if units <= isolatedUnits {
-				cuts[1] = cut{pi, i}
-			}
-		}
-		prev = rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
 		units++
 		i += 3
 	}
-	if i == start {
+	n := (i - start) / 3
+	if n == 0 {
 		return i, 0, prev, units
 	}
-	return i - 3, 3, prev, units
+	// Rune j of the run starts at start+3j with before+j units ahead of
+	// it: the last safe cut within a budget is before the last rune with
+	// at most budget units ahead.
+	for k, budget := range [2]int{plainUnits, isolatedUnits} {
+		if j := min(budget-before, n-1); j >= 0 {
+			cuts[k] = cut{pi, start + 3*j}
+		}
+	}
+	last := i - 3
+	prev = rune(p[last]&0x0F)<<12 | rune(p[last+1]&0x3F)<<6 | rune(p[last+2]&0x3F)
+	return last, 3, prev, units
 }
 
 // asciiHead reports whether the value is ASCII up to its first

@@ -39,7 +39,7 @@ type enquiryJSON struct {
 func enquiryView(e enquiry.Enquiry) enquiryJSON {
 	v := enquiryJSON{
 		ID: e.ID, Channel: e.Channel, State: e.State, Staff: e.Staff, Customer: e.Customer,
-		Ringing: nonNil(e.Ringing), Invited: nonNil(e.Invited), Direct: e.Direct, Standby: e.Standby,
+		Ringing: nonNil(e.Ringing), Invited: nonNil(e.Invited), Direct: e.Direct, Standby: e.ReadOnly,
 		Opened: e.Opened, Updated: e.Updated, LastActive: e.LastActivity,
 	}
 	if !e.Closed.IsZero() {
@@ -652,7 +652,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusConflict, "blocked", "the customer blocked this channel's account: nothing can be sent until they follow it again")
 	case errors.Is(err, enquiry.ErrWindowClosed):
 		writeError(w, http.StatusConflict, "window_closed", "the customer has not written within the platform's reply window: free-form messages cannot be sent until they write again")
-	case errors.Is(err, enquiry.ErrStandby):
+	case errors.Is(err, enquiry.ErrReadOnly):
 		writeError(w, http.StatusConflict, "standby", "the platform says another app is active on this channel (standby): nothing may be sent")
 	case errors.Is(err, enquiry.ErrInvalid):
 		writeError(w, http.StatusUnprocessableEntity, "invalid", err.Error())

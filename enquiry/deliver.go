@@ -82,13 +82,13 @@ var redelivery = backoff.Policy{Base: 2 * time.Second, Max: 5 * time.Minute}
 // sendBatch sends one batch and records the outcome on each message, in
 // the store and in batch itself.
 //
-// A reply token taken from the enquiry is first recorded on the batch's
+// A reply handle taken from the enquiry is first recorded on the batch's
 // deliveries, before the request: should this process die mid-request,
-// the next attempt (by whichever instance) finds it there and replies
-// with it again (Outbound.ReplyRetry) rather than push, which could
+// the next attempt (by whichever instance) finds it there and uses it
+// again (Outbound.ReplyRetry) rather than send another way, which could
 // deliver the messages twice. A send cut off because ctx ended (the desk
 // stopping, a caller gone) has no known outcome either: it stays pending
-// with its token and is retried, the same way, after a short backoff.
+// with its handle and is retried, the same way, after a short backoff.
 func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch []Message) {
 	var rcpt Receipt
 	var err error
@@ -98,8 +98,8 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 		err = ErrNoConnector
 	case c.ch.State == Suspended:
 		err = ErrSuspended
-	case e.Standby:
-		err = ErrStandby
+	case e.ReadOnly:
+		err = ErrReadOnly
 	default:
 		// A customer who blocked the account gets nothing: fail at once,
 		// ErrBlocked as the reason, rather than send into the platform's refusal.
@@ -114,22 +114,15 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 		if out.RetryKey == "" {
 			out.RetryKey = batch[0].ID
 		}
-		if out.FreeUntil, err = d.freeUntil(ctx, k, e); err != nil {
+		if out.FreeUntil, err = d.windowEnd(ctx, k, e); err != nil {
 			err = retry.Error(err, true) // the store did not answer: try later
 		} else if !out.FreeUntil.IsZero() && !d.clock.Now().Before(out.FreeUntil) {
 			err = ErrWindowClosed // refused here: never sent to fail
 		}
-		if err != nil {
-			// nothing to send
-		} else if held := batch[0].Delivery; held.ReplyToken != "" {
-			out.ReplyToken, out.ReplyTokenAt, out.ReplyRetry = held.ReplyToken, held.ReplyTokenAt, true
-		} else {
-			out.ReplyToken, out.ReplyTokenAt, err = d.store.TakeReplyToken(ctx, e.ID)
-			if err == nil && out.ReplyToken != "" && !d.holdToken(ctx, e, batch, out.ReplyToken, out.ReplyTokenAt) {
-				// Not recorded: a reply now could not be retried safely
-				// after a crash. The token is spent; the push's retry key
-				// makes every attempt count once.
-				out.ReplyToken, out.ReplyTokenAt = "", time.Time{}
+		if err == nil {
+			out.Reply, out.ReplyRetry, err = d.takeReply(ctx, k, e, batch)
+			if k.PushAfterWindow && k.ReplyWindow > 0 && out.Reply.Handle != "" {
+				out.FreeUntil = out.Reply.At.Add(k.ReplyWindow)
 			}
 		}
 		if err == nil {
@@ -149,7 +142,7 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 		del.At = now
 		switch {
 		case cutOff:
-			// Unknown outcome: keep the reply token for the retry.
+			// Unknown outcome: keep the reply handle for the retry.
 			del.State, del.Reason = Pending, "interrupted: "+err.Error()
 			del.LeaseUntil, del.Owner = now.Add(redelivery.Delay(del.Attempts)), d.instance
 		case err == nil:
@@ -170,9 +163,9 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 			del.LeaseUntil, del.Owner = time.Time{}, ""
 		}
 		if !cutOff {
-			// The sender gave its verdict, which covers the token: a
+			// The sender gave its verdict, which covers the handle: a
 			// retryable error means no request that may have used it.
-			del.ReplyToken, del.ReplyTokenAt = "", time.Time{}
+			del.Reply = Reply{}
 		}
 		if serr := d.store.SetDelivery(ctx, m.ID, del); serr != nil {
 			d.log.ErrorContext(ctx, "recording a delivery failed", "channel", e.Channel, "enquiry", e.ID, "message", m.ID, "err", serr)
@@ -189,14 +182,32 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 	}
 }
 
-// holdToken records the reply token on the batch's deliveries (in the
+// takeReply returns the reply handle the send of batch may use, and
+// whether an earlier attempt of it may have used it already: the one
+// held on the batch's deliveries by that attempt, else the enquiry's
+// unused one, taken (so no other send gets it) and held on the
+// deliveries before it is used. A handle the kind's window says is no
+// longer good, or that could not be held, is spent without use: the send
+// goes without it, and its retry key makes every attempt count once.
+func (d *Desk) takeReply(ctx context.Context, k Kind, e Enquiry, batch []Message) (Reply, bool, error) {
+	if held := batch[0].Delivery.Reply; held.Handle != "" {
+		return held, true, nil
+	}
+	r, err := d.store.TakeReply(ctx, e.ID)
+	if err != nil || !handleGood(k, r, d.clock.Now()) || !d.holdReply(ctx, e, batch, r) {
+		return Reply{}, false, err
+	}
+	return r, false, nil
+}
+
+// holdReply records the reply handle on the batch's deliveries (in the
 // store and in batch) before it is used, and reports whether it could.
-func (d *Desk) holdToken(ctx context.Context, e Enquiry, batch []Message, token string, at time.Time) bool {
+func (d *Desk) holdReply(ctx context.Context, e Enquiry, batch []Message, r Reply) bool {
 	for i := range batch {
 		del := *batch[i].Delivery
-		del.ReplyToken, del.ReplyTokenAt = token, at
+		del.Reply = r
 		if err := d.store.SetDelivery(ctx, batch[i].ID, del); err != nil {
-			d.log.WarnContext(ctx, "recording the reply token of a send failed; pushing instead", "channel", e.Channel, "enquiry", e.ID, "message", batch[i].ID, "err", err)
+			d.log.WarnContext(ctx, "recording the reply handle of a send failed; sending without it", "channel", e.Channel, "enquiry", e.ID, "message", batch[i].ID, "err", err)
 			return false
 		}
 		batch[i].Delivery = &del

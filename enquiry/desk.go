@@ -85,7 +85,7 @@ type Config struct {
 	// of a dead one (a pod's stable name, "host:port") resumes that one's
 	// unfinished sends and timers at once, instead of after Lease or
 	// DeliveryLease; a send cut off mid-request is retried with the same
-	// retry key and reply token. Instances that run at the same time must
+	// retry key and reply handle. Instances that run at the same time must
 	// never share a name: each would take over the other's work in
 	// progress. Default: a new random name, so a restart waits for the
 	// leases to run out.
@@ -332,12 +332,12 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Received, error) {
 	}
 	tmpl := Enquiry{
 		ID: uuid.New(), Channel: in.Channel, Customer: in.Customer, State: Ringing,
-		Opened: now, Updated: now, LastActivity: at, Standby: in.Standby,
+		Opened: now, Updated: now, LastActivity: at, ReadOnly: in.ReadOnly,
 		// Should this desk fail before routing it, another takes over.
 		Timer: RouteTimer, Deadline: now.Add(routeGrace),
 	}
-	if in.ReplyToken != "" && !in.Standby {
-		tmpl.ReplyToken, tmpl.ReplyTokenAt = in.ReplyToken, at
+	if in.ReplyHandle != "" && !in.ReadOnly {
+		tmpl.Reply = Reply{Handle: in.ReplyHandle, At: at}
 	}
 	msg := Message{
 		ID: uuid.New(), Direction: In, Author: Author{Kind: AuthorCustomer, ID: in.Customer.ID},

@@ -37,7 +37,7 @@ func (s *sender) Send(ctx context.Context, out enquiry.Outbound) (enquiry.Receip
 		}
 	}
 	s.sent = append(s.sent, out)
-	return enquiry.Receipt{RequestID: fmt.Sprintf("req-%d", s.calls), Replied: out.ReplyToken != ""}, nil
+	return enquiry.Receipt{RequestID: fmt.Sprintf("req-%d", s.calls), Replied: out.Reply.Handle != ""}, nil
 }
 
 // texts returns the texts sent, with "reply:" or "push:" before each.
@@ -47,7 +47,7 @@ func (s *sender) texts() []string {
 	var out []string
 	for _, o := range s.sent {
 		how := "push:"
-		if o.ReplyToken != "" {
+		if o.Reply.Handle != "" {
 			how = "reply:"
 		}
 		for _, m := range o.Messages {
@@ -116,7 +116,7 @@ func (f *fixture) receive(customer, external, text, token string) enquiry.Receiv
 	f.t.Helper()
 	r, err := f.desk.Receive(f.t.Context(), enquiry.Inbound{
 		Channel: "main", Customer: enquiry.Customer{ID: customer, Name: "Yui"}, ExternalID: external,
-		Content: enquiry.Content{Kind: enquiry.Text, Text: text}, ReplyToken: token, Time: f.clock.Now(),
+		Content: enquiry.Content{Kind: enquiry.Text, Text: text}, ReplyHandle: token, Time: f.clock.Now(),
 	})
 	if err != nil {
 		f.t.Fatalf("Receive: %v", err)
@@ -202,7 +202,7 @@ func TestNewEnquiryIsWelcomedByReplyAndRungInOrder(t *testing.T) {
 	if e.State != enquiry.Missed || e.Timer != enquiry.NoTimer {
 		t.Fatalf("after the plan: %+v; want missed", e)
 	}
-	// The reply token was used by Welcome: Away is pushed. Custom info
+	// The reply handle was used by Welcome: Away is pushed. Custom info
 	// is for staff: a note in the room, never sent.
 	equal(t, "sent", f.sender.texts(), []string{"reply:Welcome!", "push:Sorry, we are away."})
 	msgs := f.transcript(e.ID)
@@ -348,7 +348,7 @@ func TestConcurrentMessagesFromOneCustomerOpenOneEnquiryWithOneWelcome(t *testin
 			defer wg.Done()
 			_, err := f.desk.Receive(context.Background(), enquiry.Inbound{
 				Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: fmt.Sprintf("m%d", i%700), // 300 redelivered
-				Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: fmt.Sprintf("rt-%d", i),
+				Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyHandle: fmt.Sprintf("rt-%d", i),
 			})
 			if err != nil {
 				t.Error(err)
@@ -400,18 +400,18 @@ func TestSuspendedChannelRecordsButSendsNothing(t *testing.T) {
 	}
 }
 
-func TestStandbyRecordsButSendsNothing(t *testing.T) {
+func TestReadOnlyRecordsButSendsNothing(t *testing.T) {
 	f := newFixture(t, enquiry.Config{}, nil)
-	r, err := f.desk.Receive(t.Context(), enquiry.Inbound{Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1", Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, Standby: true})
+	r, err := f.desk.Receive(t.Context(), enquiry.Inbound{Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1", Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.desk.Attend(t.Context(), r.Enquiry.ID, "alice")
-	if _, err := f.desk.Send(t.Context(), r.Enquiry.ID, "alice", enquiry.Content{Kind: enquiry.Text, Text: "hi"}); !errors.Is(err, enquiry.ErrStandby) {
-		t.Fatalf("send in standby: err = %v, want ErrStandby", err)
+	if _, err := f.desk.Send(t.Context(), r.Enquiry.ID, "alice", enquiry.Content{Kind: enquiry.Text, Text: "hi"}); !errors.Is(err, enquiry.ErrReadOnly) {
+		t.Fatalf("send while read-only: err = %v, want ErrReadOnly", err)
 	}
 	if len(f.sender.texts()) != 0 {
-		t.Fatalf("sent %q in standby", f.sender.texts())
+		t.Fatalf("sent %q while read-only", f.sender.texts())
 	}
 }
 
@@ -702,7 +702,7 @@ func BenchmarkReceive(b *testing.B) {
 // its Welcome reply is in flight. A desk started under A's name takes the
 // delivery over as soon as it runs, long before the delivery lease could
 // have run out (the clock does not move), and replies again with the same
-// token and retry key (Outbound.ReplyRetry); a desk of another name must
+// handle and retry key (Outbound.ReplyRetry); a desk of another name must
 // wait for the lease.
 func TestRestartUnderTheSameNameRetriesACutOffReplyAtOnce(t *testing.T) {
 	for _, name := range []string{"desk-a", "desk-b"} {
@@ -720,15 +720,15 @@ func TestRestartUnderTheSameNameRetriesACutOffReplyAtOnce(t *testing.T) {
 				ctx := context.WithoutCancel(t.Context())
 				f.desk.Receive(ctx, enquiry.Inbound{
 					Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
-					Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+					Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyHandle: "rt-1", Time: f.clock.Now(),
 				})
 				f.desk.Flush(ctx) // desk A's sender
 			})
 			<-inFlight
 			es, _ := f.store.Enquiries(t.Context(), enquiry.Filter{})
 			welcome := f.transcript(es[0].ID)[1]
-			if d := welcome.Delivery; d.State != enquiry.Pending || d.Owner != "desk-a" || d.ReplyToken != "rt-1" {
-				t.Fatalf("Welcome mid-request: %+v; want pending, leased to desk-a, holding the reply token", d)
+			if d := welcome.Delivery; d.State != enquiry.Pending || d.Owner != "desk-a" || d.Reply.Handle != "rt-1" {
+				t.Fatalf("Welcome mid-request: %+v; want pending, leased to desk-a, holding the reply handle", d)
 			}
 
 			s := &sender{}
@@ -763,21 +763,21 @@ func TestRestartUnderTheSameNameRetriesACutOffReplyAtOnce(t *testing.T) {
 			if len(s.sent) != 1 {
 				t.Fatalf("sent %d times, want once", len(s.sent))
 			}
-			if out := s.sent[0]; out.ReplyToken != "rt-1" || !out.ReplyRetry || out.RetryKey != welcome.Batch {
-				t.Fatalf("retry: token %q, ReplyRetry %v, key %q; want rt-1, true, %q", out.ReplyToken, out.ReplyRetry, out.RetryKey, welcome.Batch)
+			if out := s.sent[0]; out.Reply.Handle != "rt-1" || !out.ReplyRetry || out.RetryKey != welcome.Batch {
+				t.Fatalf("retry: handle %q, ReplyRetry %v, key %q; want rt-1, true, %q", out.Reply.Handle, out.ReplyRetry, out.RetryKey, welcome.Batch)
 			}
-			if d := f.transcript(es[0].ID)[1].Delivery; d.ReplyToken != "" || d.Owner != "" {
-				t.Fatalf("after the send: %+v; want the token and lease cleared", d)
+			if d := f.transcript(es[0].ID)[1].Delivery; !d.Reply.IsZero() || d.Owner != "" {
+				t.Fatalf("after the send: %+v; want the handle and lease cleared", d)
 			}
 		})
 	}
 }
 
-// TestSendCutOffByItsContextKeepsTheReplyToken: a send cut off because the
+// TestSendCutOffByItsContextKeepsTheReplyHandle: a send cut off because the
 // caller's context ended (the desk stopping, a request gone) has no known
-// outcome. It stays pending with its reply token, and the retry replies
-// with that token again (ReplyRetry) instead of pushing a second copy.
-func TestSendCutOffByItsContextKeepsTheReplyToken(t *testing.T) {
+// outcome. It stays pending with its reply handle, and the retry replies
+// with that handle again (ReplyRetry) instead of pushing a second copy.
+func TestSendCutOffByItsContextKeepsTheReplyHandle(t *testing.T) {
 	f := newFixture(t, enquiry.Config{}, nil)
 	ctx, cancel := context.WithCancel(t.Context())
 	f.sender.fail = func(n int, out enquiry.Outbound) error {
@@ -789,21 +789,21 @@ func TestSendCutOffByItsContextKeepsTheReplyToken(t *testing.T) {
 	}
 	r, err := f.desk.Receive(ctx, enquiry.Inbound{
 		Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
-		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyHandle: "rt-1", Time: f.clock.Now(),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.desk.Flush(ctx) // the sender's context is the one cut off; its error is expected
 	welcome := f.transcript(r.Enquiry.ID)[1]
-	if d := welcome.Delivery; d.State != enquiry.Pending || d.ReplyToken != "rt-1" || !strings.Contains(d.Reason, "interrupted") {
-		t.Fatalf("after the cut-off: %+v; want pending, interrupted, holding the token", d)
+	if d := welcome.Delivery; d.State != enquiry.Pending || d.Reply.Handle != "rt-1" || !strings.Contains(d.Reason, "interrupted") {
+		t.Fatalf("after the cut-off: %+v; want pending, interrupted, holding the handle", d)
 	}
 	f.tick(2 * time.Second)
-	if d := f.transcript(r.Enquiry.ID)[1].Delivery; d.State != enquiry.Sent || d.ReplyToken != "" {
-		t.Fatalf("after the retry: %+v; want sent, the token cleared", d)
+	if d := f.transcript(r.Enquiry.ID)[1].Delivery; d.State != enquiry.Sent || !d.Reply.IsZero() {
+		t.Fatalf("after the retry: %+v; want sent, the handle cleared", d)
 	}
-	if len(f.sender.sent) != 1 || f.sender.sent[0].ReplyToken != "rt-1" || !f.sender.sent[0].ReplyRetry {
+	if len(f.sender.sent) != 1 || f.sender.sent[0].Reply.Handle != "rt-1" || !f.sender.sent[0].ReplyRetry {
 		t.Fatalf("retry %+v; want a reply with rt-1 marked ReplyRetry", f.sender.sent)
 	}
 }

@@ -66,16 +66,15 @@ type Enquiry struct {
 	// Deadline is when Timer comes due; zero when no timer runs.
 	Deadline time.Time `json:"deadline,omitzero"`
 	Timer    Timer     `json:"timer,omitempty"`
-	// Standby is set while the platform says another app is active:
-	// nothing may be sent.
-	Standby bool `json:"standby,omitempty"`
-	// ReplyToken is the unused single-use reply handle of the latest
-	// customer message (opaque to the desk), and when it was received.
-	ReplyToken   string    `json:"-"`
-	ReplyTokenAt time.Time `json:"-"`
-	Opened       time.Time `json:"opened"`
-	Updated      time.Time `json:"updated"`
-	Closed       time.Time `json:"closed,omitzero"`
+	// ReadOnly is set while the platform says the desk may only read the
+	// conversation (another app answers the customer): nothing may be sent.
+	ReadOnly bool `json:"readOnly,omitempty"`
+	// Reply is the unused reply handle of the latest customer message
+	// that carried one, and when it was received; never shown.
+	Reply   Reply     `json:"-"`
+	Opened  time.Time `json:"opened"`
+	Updated time.Time `json:"updated"`
+	Closed  time.Time `json:"closed,omitzero"`
 	// LastActivity is the time of the latest message either way.
 	LastActivity time.Time `json:"lastActivity"`
 	// Version increases with every update; stores use it for conditional

@@ -32,9 +32,10 @@ var (
 	ErrOpenEnquiries = errors.New("enquiry: channel has open enquiries")
 	// ErrInvalid: a value failed validation; see ValidationError.
 	ErrInvalid = errors.New("enquiry: invalid")
-	// ErrStandby: the channel is in standby mode on the platform (another
-	// app is active), so nothing may be sent.
-	ErrStandby = errors.New("enquiry: channel is in standby mode; nothing may be sent")
+	// ErrReadOnly: the platform lets the desk only read the conversation
+	// now (another app answers the customer; Enquiry.ReadOnly), so nothing
+	// may be sent.
+	ErrReadOnly = errors.New("enquiry: the platform lets the desk only read this conversation now (another app answers the customer); nothing may be sent")
 	// ErrSuspended: the channel is suspended; nothing is sent until it is resumed.
 	ErrSuspended = errors.New("enquiry: channel is suspended")
 	// ErrBlocked: the customer blocked the channel's account on the

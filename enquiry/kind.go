@@ -22,12 +22,24 @@ type Kind struct {
 	// MaxBatch is the most messages one platform request carries.
 	// Default: DefaultMaxBatch.
 	MaxBatch int
-	// ReplyWindow, when set, is how long after the customer's latest
-	// message the platform allows free-form messages to them. Once it has
-	// passed, Send refuses up front with ErrWindowClosed, recording and
-	// sending nothing; a message still pending when it passes fails with
-	// the same reason instead of being sent to fail. Zero: no window.
+	// ReplyWindow, when set, is how long the platform lets the desk
+	// answer a customer's message freely. A reply handle the message
+	// carried (Inbound.ReplyHandle) is good for that long after it: the
+	// desk hands a handle already past it to no send. Unless
+	// PushAfterWindow is set, it is also how long after the customer's
+	// latest message the platform takes free-form messages at all: once
+	// it has passed, Send refuses up front with ErrWindowClosed,
+	// recording and sending nothing, and a message still pending when it
+	// passes fails with the same reason instead of being sent to fail.
+	// Zero: the desk knows no window; handles go to the sender, which
+	// judges them itself.
 	ReplyWindow time.Duration
+	// PushAfterWindow reports that the platform takes messages after the
+	// reply window too, by a way that needs no reply handle (a push,
+	// which the platform may count against a quota or charge for):
+	// ReplyWindow then only bounds how long a handle is good, and nothing
+	// is refused for it.
+	PushAfterWindow bool
 }
 
 // DefaultMaxBatch is the default Kind.MaxBatch.
@@ -50,11 +62,12 @@ func (d *Desk) kind(k string) Kind {
 	return Kind{Sender: d.sender, Policy: d.policy, MaxBatch: DefaultMaxBatch}
 }
 
-// freeUntil returns until when e's customer may be sent free-form
-// messages on a channel of kind k, from the latest customer message in
-// the enquiry; zero when the kind has no window.
-func (d *Desk) freeUntil(ctx context.Context, k Kind, e Enquiry) (time.Time, error) {
-	if k.ReplyWindow <= 0 {
+// windowEnd returns the end of the reply window the customer's latest
+// message in e opened, on a channel of kind k: zero when the kind refuses
+// nothing after its window (it has none, or PushAfterWindow), and the
+// start of time when the customer never wrote.
+func (d *Desk) windowEnd(ctx context.Context, k Kind, e Enquiry) (time.Time, error) {
+	if k.ReplyWindow <= 0 || k.PushAfterWindow {
 		return time.Time{}, nil
 	}
 	var last time.Time
@@ -74,9 +87,9 @@ func (d *Desk) freeUntil(ctx context.Context, k Kind, e Enquiry) (time.Time, err
 }
 
 // windowOpen returns ErrWindowClosed when the reply window of e's channel
-// kind has passed.
+// kind has passed and the kind takes nothing after it.
 func (d *Desk) windowOpen(ctx context.Context, k Kind, e Enquiry) error {
-	until, err := d.freeUntil(ctx, k, e)
+	until, err := d.windowEnd(ctx, k, e)
 	if err != nil {
 		return err
 	}
@@ -84,4 +97,11 @@ func (d *Desk) windowOpen(ctx context.Context, k Kind, e Enquiry) error {
 		return ErrWindowClosed
 	}
 	return nil
+}
+
+// handleGood reports whether the reply handle r may still be used on a
+// channel of kind k at now: it is set, and younger than the kind's reply
+// window if it has one (else the sender judges it).
+func handleGood(k Kind, r Reply, now time.Time) bool {
+	return r.Handle != "" && (k.ReplyWindow <= 0 || now.Before(r.At.Add(k.ReplyWindow)))
 }

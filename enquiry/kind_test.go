@@ -157,3 +157,86 @@ func TestTheReplyWindowIsEnforcedUpFront(t *testing.T) {
 		}
 	})
 }
+
+// TestOnAKindThatPushesAfterItsWindowTheWindowOnlyBoundsReplyHandles: a
+// platform whose reply handles are good for 50 s and which takes pushes
+// after that. A fresh handle goes to one send with FreeUntil at its end;
+// a handle already past it goes to none; nothing is refused for the
+// window, not even days later or to a customer engaged by staff.
+func TestOnAKindThatPushesAfterItsWindowTheWindowOnlyBoundsReplyHandles(t *testing.T) {
+	replies := &sender{}
+	kind := enquiry.Kind{Sender: replies, ReplyWindow: 50 * time.Second, PushAfterWindow: true}
+	f := newFixture(t, enquiry.Config{Kinds: map[string]enquiry.Kind{"reply": kind}}, nil)
+	ch := f.ch
+	ch.ID, ch.Kind, ch.Account = "reply", "reply", "Ureply"
+	ch.AutoMessages = automsg.Settings{Welcome: automsg.Message{On: true, Text: "Hi!"}}
+	if _, err := f.desk.CreateChannel(t.Context(), ch); err != nil {
+		t.Fatal(err)
+	}
+	receive := func(external, handle string) enquiry.Received {
+		t.Helper()
+		r, err := f.desk.Receive(t.Context(), enquiry.Inbound{
+			Channel: "reply", Customer: enquiry.Customer{ID: "U1"}, ExternalID: external,
+			Content: enquiry.Content{Kind: enquiry.Text, Text: "hello"}, ReplyHandle: handle, Time: f.clock.Now(),
+		})
+		if err != nil {
+			t.Fatalf("Receive: %v", err)
+		}
+		f.flush()
+		return r
+	}
+	last := func() enquiry.Outbound {
+		t.Helper()
+		replies.mu.Lock()
+		defer replies.mu.Unlock()
+		if len(replies.sent) == 0 {
+			t.Fatal("nothing was sent")
+		}
+		return replies.sent[len(replies.sent)-1]
+	}
+	text := enquiry.Content{Kind: enquiry.Text, Text: "ok"}
+
+	id := receive("m1", "rt-1").Enquiry.ID
+	if out := last(); out.Reply.Handle != "rt-1" || !out.Reply.At.Equal(start) || !out.FreeUntil.Equal(start.Add(50*time.Second)) || out.ReplyRetry {
+		t.Fatalf("Welcome: reply %+v, FreeUntil %v, retry %v; want rt-1 from %v until 50 s later", out.Reply, out.FreeUntil, out.ReplyRetry, start)
+	}
+	f.desk.Attend(t.Context(), id, "alice")
+	if _, err := f.desk.Send(t.Context(), id, "alice", text); err != nil {
+		t.Fatal(err)
+	}
+	f.flush()
+	if out := last(); !out.Reply.IsZero() || !out.FreeUntil.IsZero() {
+		t.Fatalf("after the handle was used: reply %+v, FreeUntil %v; want neither", out.Reply, out.FreeUntil)
+	}
+
+	t.Run("a handle past the window goes to no send", func(t *testing.T) {
+		receive("m2", "rt-2")
+		f.clock.Advance(50 * time.Second)
+		if _, err := f.desk.Send(t.Context(), id, "alice", text); err != nil {
+			t.Fatalf("after the window: %v, want sent without the handle", err)
+		}
+		f.flush()
+		if out := last(); !out.Reply.IsZero() || !out.FreeUntil.IsZero() {
+			t.Fatalf("a stale handle was handed on: reply %+v, FreeUntil %v", out.Reply, out.FreeUntil)
+		}
+		if r, err := f.store.TakeReply(t.Context(), id); err != nil || !r.IsZero() {
+			t.Fatalf("the stale handle is still held: %+v, %v", r, err)
+		}
+		for _, m := range f.transcript(id) {
+			if m.Delivery != nil && (m.Delivery.State != enquiry.Sent || !m.Delivery.Reply.IsZero()) {
+				t.Fatalf("delivery %+v; want sent, holding no handle", m.Delivery)
+			}
+		}
+	})
+	t.Run("days later a send still goes", func(t *testing.T) {
+		f.clock.Advance(72 * time.Hour)
+		if _, err := f.desk.Send(t.Context(), id, "alice", text); err != nil {
+			t.Fatalf("three days later: %v", err)
+		}
+	})
+	t.Run("staff may engage a customer", func(t *testing.T) {
+		if _, _, err := f.desk.Engage(t.Context(), "reply", enquiry.Customer{ID: "U2"}, "alice", text); err != nil {
+			t.Fatalf("Engage = %v, want no refusal for the window", err)
+		}
+	})
+}

@@ -48,7 +48,7 @@ func (d *Desk) start(ctx context.Context, c *deskChannel, e Enquiry) (Enquiry, e
 	botStep, exhausted := d.ring(c, &e, 0, now)
 	// The Welcome follows routing's first decision, so that it can name
 	// the staff member auto pick-up assigned.
-	if !e.Standby {
+	if !e.ReadOnly {
 		out = d.botMessage(out, c, &e, automsg.Welcome, now)
 	}
 	if exhausted {
@@ -120,7 +120,7 @@ func (d *Desk) ring(c *deskChannel, e *Enquiry, from int, now time.Time) (bot st
 // missed adds the Away message (if on, and the customer may be sent to)
 // and the channel's custom info note for staff to out.
 func (d *Desk) missed(out []Message, c *deskChannel, e *Enquiry, now time.Time) []Message {
-	if !e.Standby {
+	if !e.ReadOnly {
 		out = d.botMessage(out, c, e, automsg.Away, now)
 	}
 	if info := customInfo(c.ch, *e); info != "" {
@@ -380,8 +380,8 @@ func (d *Desk) send(ctx context.Context, id, staff string, content Content) (Mes
 			return nil, nil, ErrNotOwner
 		case c.ch.State == Suspended:
 			return nil, nil, ErrSuspended
-		case e.Standby:
-			return nil, nil, ErrStandby
+		case e.ReadOnly:
+			return nil, nil, ErrReadOnly
 		}
 		if err := d.blocked(ctx, e.Channel, e.Customer.ID); err != nil {
 			return nil, nil, err // refused up front: nothing recorded, nothing sent
@@ -453,7 +453,7 @@ func (d *Desk) Close(ctx context.Context, id, by string) (Enquiry, error) {
 		}
 		owner = e.Staff
 		var out []Message
-		if c.ch.State == Active && !e.Standby {
+		if c.ch.State == Active && !e.ReadOnly {
 			out = d.botMessage(out, c, e, automsg.Close, now)
 		}
 		e.State, e.Ringing, e.Closed = Closed, nil, now
@@ -588,7 +588,7 @@ func (d *Desk) Engage(ctx context.Context, channel string, customer Customer, st
 	if err := d.check(ctx, k, &content); err != nil {
 		return Enquiry{}, Message{}, err
 	}
-	if k.ReplyWindow > 0 {
+	if k.ReplyWindow > 0 && !k.PushAfterWindow {
 		// A new enquiry holds no customer message: its window is closed.
 		return Enquiry{}, Message{}, ErrWindowClosed
 	}

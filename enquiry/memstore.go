@@ -242,10 +242,10 @@ func (s *MemStore) Receive(ctx context.Context, a Arrival) (Received, error) {
 	}
 	m, opened := s.findOrOpen(a.Enquiry)
 	e := &m.e
-	if t := a.Enquiry.ReplyToken; t != "" {
-		e.ReplyToken, e.ReplyTokenAt = t, a.Enquiry.ReplyTokenAt
+	if r := a.Enquiry.Reply; r.Handle != "" {
+		e.Reply = r
 	}
-	e.Standby = a.Enquiry.Standby
+	e.ReadOnly = a.Enquiry.ReadOnly
 	if n := a.Enquiry.Customer.Name; n != "" {
 		e.Customer.Name = n
 	}
@@ -337,7 +337,7 @@ func (s *MemStore) Update(ctx context.Context, c Change) (Enquiry, []Message, er
 	}
 	n, old := c.Enquiry.clone(), m.e
 	// Fields Receive owns stay as stored.
-	n.Customer, n.ReplyToken, n.ReplyTokenAt, n.Standby = old.Customer, old.ReplyToken, old.ReplyTokenAt, old.Standby
+	n.Customer, n.Reply, n.ReadOnly = old.Customer, old.Reply, old.ReadOnly
 	n.Channel, n.Opened = old.Channel, old.Opened
 	if old.LastActivity.After(n.LastActivity) {
 		n.LastActivity = old.LastActivity
@@ -437,17 +437,17 @@ func (s *MemStore) ClaimDue(ctx context.Context, owner string, now time.Time, le
 	return out, nil
 }
 
-// TakeReplyToken implements EnquiryStore.
-func (s *MemStore) TakeReplyToken(ctx context.Context, id string) (string, time.Time, error) {
+// TakeReply implements EnquiryStore.
+func (s *MemStore) TakeReply(ctx context.Context, id string) (Reply, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, ok := s.enquiries[id]
 	if !ok {
-		return "", time.Time{}, ErrNotFound
+		return Reply{}, ErrNotFound
 	}
-	t, at := m.e.ReplyToken, m.e.ReplyTokenAt
-	m.e.ReplyToken, m.e.ReplyTokenAt = "", time.Time{}
-	return t, at, nil
+	r := m.e.Reply
+	m.e.Reply = Reply{}
+	return r, nil
 }
 
 // LastServed implements EnquiryStore.

@@ -177,14 +177,13 @@ type Delivery struct {
 	// Owner is the desk instance (Config.Instance) holding LeaseUntil. A
 	// desk that starts under the same name takes the lease over at once.
 	Owner string `json:"-"`
-	// ReplyToken and ReplyTokenAt are the reply token the message's batch
-	// took from its enquiry for a send whose outcome is not yet recorded:
-	// the sending process died, or was stopped, mid-request. The next
-	// attempt uses the same token again instead of pushing (see
+	// Reply is the reply handle the message's batch took from its
+	// enquiry for a send whose outcome is not yet recorded: the sending
+	// process died, or was stopped, mid-request. The next attempt uses
+	// the same handle again instead of sending another way (see
 	// Outbound.ReplyRetry), so the message reaches the customer once.
-	// They are cleared once an outcome is recorded. Never shown.
-	ReplyToken   string    `json:"-"`
-	ReplyTokenAt time.Time `json:"-"`
+	// It is cleared once an outcome is recorded. Never shown.
+	Reply Reply `json:"-"`
 }
 
 // Message is one entry of an enquiry's transcript.

@@ -8,11 +8,11 @@ import (
 )
 
 // DefaultSenders is the default Config.Senders: how many enquiries' sends
-// one desk instance has in flight at once. With LINE answering after 3 s
-// (as in an incident), 64 senders send about 20 enquiries' messages a
-// second, so a burst of some 1,000 new customers is still welcomed by
-// reply, within the tokens' freshness (line.DefaultReplyFreshness, 50 s),
-// rather than by pushes that count against the monthly quota.
+// one desk instance has in flight at once. With a platform answering
+// after 3 s (as in an incident), 64 senders send about 20 enquiries'
+// messages a second, so a burst of some 1,000 new customers is still
+// welcomed within a 50 s reply window (Kind.ReplyWindow), by free replies
+// rather than by pushes that count against a monthly quota.
 const DefaultSenders = 64
 
 // outbox is the desk's in-process queue of outbound messages to send, by

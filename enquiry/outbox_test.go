@@ -74,7 +74,7 @@ func TestReceiveRecordsTheWelcomeAsPendingAndSendsNothingItself(t *testing.T) {
 	f := newFixture(t, enquiry.Config{}, nil)
 	r, err := f.desk.Receive(t.Context(), enquiry.Inbound{
 		Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
-		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyHandle: "rt-1", Time: f.clock.Now(),
 	})
 	require.NoError(t, err)
 	assert.Zero(t, f.sender.calls, "Receive called the sender")
@@ -100,7 +100,7 @@ func TestRunSendsWhatIsRecordedAtOnceNotOnTheNextTick(t *testing.T) {
 	runDesk(t, f.desk)
 	r, err := f.desk.Receive(t.Context(), enquiry.Inbound{
 		Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
-		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyHandle: "rt-1", Time: f.clock.Now(),
 	})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return len(f.sender.texts()) == 1 }, 10*time.Second, time.Millisecond, "the Welcome was not sent")
@@ -169,7 +169,7 @@ func TestAMessageRecordedBeforeTheChannelIsSuspendedIsNotSent(t *testing.T) {
 	f := newFixture(t, enquiry.Config{}, nil)
 	r, err := f.desk.Receive(t.Context(), enquiry.Inbound{
 		Channel: "main", Customer: enquiry.Customer{ID: "U1"}, ExternalID: "m1",
-		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyToken: "rt-1", Time: f.clock.Now(),
+		Content: enquiry.Content{Kind: enquiry.Text, Text: "hi"}, ReplyHandle: "rt-1", Time: f.clock.Now(),
 	})
 	require.NoError(t, err)
 	_, err = f.desk.SuspendChannel(t.Context(), "main")

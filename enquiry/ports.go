@@ -27,11 +27,14 @@ type Inbound struct {
 	// Customer.Name may be empty too, and set later with
 	// Desk.SetCustomerName.
 	Content Content
-	// ReplyToken is the platform's single-use reply handle, if any.
-	ReplyToken string
-	// Standby is set when the platform says another app is active: the
-	// message is recorded, nothing is sent.
-	Standby bool
+	// ReplyHandle is what the platform gave with the message for
+	// answering it, if anything: opaque to the desk, which keeps the
+	// latest one and hands it to one send (Outbound.Reply).
+	ReplyHandle string
+	// ReadOnly is set when the platform says the desk may only read the
+	// conversation now (another app answers the customer): the message is
+	// recorded, nothing is sent, and ReplyHandle is not kept.
+	ReadOnly bool
 }
 
 // Outbound is one request to send messages to a customer: up to the
@@ -39,21 +42,27 @@ type Inbound struct {
 type Outbound struct {
 	Channel  Channel
 	Customer Customer
-	// ReplyToken, when set, may be used instead of a push; ReplyTokenAt
-	// says when it was received, so the sender can judge its freshness.
-	ReplyToken   string
-	ReplyTokenAt time.Time
+	// Reply, when its Handle is set, is the reply handle of one of the
+	// customer's messages, handed to this send only. The sender may use
+	// it while it is good (never after FreeUntil, when that is set, nor
+	// when older, by At, than its platform allows); otherwise it sends
+	// without it, the platform's other way (e.g. a push).
+	Reply Reply
 	// ReplyRetry reports that an earlier attempt of this send, perhaps
-	// by a desk process that has since died, may have used ReplyToken and
-	// got no answer. The sender must then not push after the token turns
-	// out used: the earlier attempt may have delivered the messages. While
-	// the token is fresh, the platform refusing it as used means just that (only
-	// this send ever had it); once it is stale, the outcome is unknown.
+	// by a desk process that has since died, may have used Reply.Handle
+	// and got no answer. The sender must then not send another way after
+	// the handle turns out used: the earlier attempt may have delivered
+	// the messages. While the handle is good, the platform refusing it as
+	// used means just that (only this send ever had it); once it is not,
+	// the outcome is unknown.
 	ReplyRetry bool
-	// FreeUntil, when set, is until when the platform allows free-form
-	// messages to the customer (its Kind.ReplyWindow after their latest
-	// message): a sender refuses a send after it rather than send it to
-	// fail. Zero: the kind has no window.
+	// FreeUntil, when set, is the end of the kind's reply window
+	// (Kind.ReplyWindow) for this send. On a kind whose platform refuses
+	// free-form messages after the window it is counted from the
+	// customer's latest message, and a sender refuses a send after it
+	// rather than send it to fail. On a kind with Kind.PushAfterWindow it
+	// is counted from Reply.At, is set only with a handle, and says until
+	// when the handle may be used. Zero: the kind has no window.
 	FreeUntil time.Time
 	Messages  []Message
 	// RetryKey identifies this logical send (a UUID): the same key is
@@ -65,7 +74,8 @@ type Outbound struct {
 // Receipt is what the platform said about a send.
 type Receipt struct {
 	RequestID string
-	// Replied reports the reply token was used (else it was pushed).
+	// Replied reports the send used Outbound.Reply's handle (else it
+	// went the platform's other way, e.g. a push).
 	Replied bool
 }
 

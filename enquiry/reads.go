@@ -34,7 +34,7 @@ const attendReadTimeout = 5 * time.Second
 // staff, who must attend the enquiry (or be invited into it): ErrNotOwner
 // otherwise, ErrClosed for a closed enquiry. A token already marked by
 // this desk is not sent again; nothing is marked while the channel is
-// suspended or in standby, or the customer blocked the account, and a
+// suspended or read-only, or the customer blocked the account, and a
 // Sender that is not a ReadMarker marks nothing. Attend calls it itself.
 func (d *Desk) MarkRead(ctx context.Context, id, staff string) error {
 	if staff == "" {
@@ -61,7 +61,7 @@ func (d *Desk) MarkRead(ctx context.Context, id, staff string) error {
 // sent before or nothing may be sent.
 func (d *Desk) markRead(ctx context.Context, c *deskChannel, e Enquiry) error {
 	rm, ok := d.kind(c.ch.Kind).Sender.(ReadMarker)
-	if !ok || e.Standby || c.ch.State == Suspended {
+	if !ok || e.ReadOnly || c.ch.State == Suspended {
 		return nil
 	}
 	if err := d.blocked(ctx, e.Channel, e.Customer.ID); err != nil {

@@ -25,7 +25,7 @@ import (
 // instance dies. Run starts by ending the leases held under
 // Config.Instance (Store.EndLeases), so its first tick takes over what a
 // dead process of the same name left: sends cut off mid-request are
-// retried with their retry key and reply token. Sends this process has
+// retried with their retry key and reply handle. Sends this process has
 // queued itself are not repeated: the outbox has one sender per enquiry
 // at a time, and claimed messages are re-read before they are sent.
 func (d *Desk) Run(ctx context.Context) error {

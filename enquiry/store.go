@@ -44,8 +44,8 @@ type Arrival struct {
 	// Enquiry is the enquiry to open if (Channel, Customer.ID) has none
 	// open; its ID, State and other fields are used only then. Whether
 	// the enquiry is new or found, Receive also records from it, without
-	// changing the version: ReplyToken and ReplyTokenAt (when the token is
-	// set), Standby, Customer.Name (when set) and LastActivity.
+	// changing the version: Reply (when its Handle is set), ReadOnly,
+	// Customer.Name (when set) and LastActivity.
 	Enquiry Enquiry
 	// Message is appended to the open enquiry. Its ExternalID, when set,
 	// de-duplicates per customer: a message of the same (Channel,
@@ -77,7 +77,7 @@ type Change struct {
 	// writes the lifecycle fields (State, Staff, Invited, Direct, Plan,
 	// Step, Ringing, Deadline, Timer, Updated, Closed) and LastActivity
 	// when later than the stored one; it never writes the fields Receive
-	// owns (Customer, ReplyToken, ReplyTokenAt, Standby). A change
+	// owns (Customer, Reply, ReadOnly). A change
 	// clears any ClaimDue lease.
 	Enquiry Enquiry
 	// Transition, when set, is recorded with the change.
@@ -128,12 +128,13 @@ type EnquiryStore interface {
 	// delivery leases of its pending outbound messages (Delivery.Owner),
 	// which may then be claimed at once. A desk calls it when it starts,
 	// to take over at once what a dead process of the same name held.
-	// It keeps Delivery.ReplyToken, so the retry uses the same token. An
+	// It keeps Delivery.Reply, so the retry uses the same handle. An
 	// empty owner ends nothing.
 	EndLeases(ctx context.Context, owner string) error
-	// TakeReplyToken returns the enquiry's unused reply token, if any,
-	// and clears it, atomically: a reply token is used at most once.
-	TakeReplyToken(ctx context.Context, id string) (token string, at time.Time, err error)
+	// TakeReply returns the enquiry's unused reply handle, if any (a
+	// zero Reply if none), and clears it, atomically: a reply handle goes
+	// to one send at most.
+	TakeReply(ctx context.Context, id string) (Reply, error)
 	// LastServed returns the staff member who attended the customer's
 	// most recently closed enquiry on the channel, and when it closed
 	// ("" if none).
@@ -155,7 +156,7 @@ type MessageStore interface {
 	// ClaimPending returns up to limit outbound messages still pending
 	// whose lease has ended, oldest first, and leases them to owner (a
 	// desk instance's name) for lease: Delivery.LeaseUntil and Owner.
-	// SetDelivery records Owner, ReplyToken and ReplyTokenAt too, and
+	// SetDelivery records Owner and Reply too, and
 	// every read returns them.
 	ClaimPending(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Message, error)
 	// Unsend marks the customer's inbound message with the channel's

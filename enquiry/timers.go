@@ -59,7 +59,7 @@ func (d *Desk) idle(ctx context.Context, c *deskChannel, e Enquiry, now time.Tim
 		// Someone spoke since the timer was armed: re-arm from then.
 		e.Timer, e.Deadline = d.idleTimer(&e, e.LastActivity)
 	case e.Timer == WarnTimer:
-		if c.ch.State == Active && !e.Standby {
+		if c.ch.State == Active && !e.ReadOnly {
 			out = append(out, d.outMessage(Author{Kind: AuthorBot, ID: "warning"}, Content{Kind: Text, Text: ac.Warning}, now))
 		}
 		e.Timer, e.Deadline = IdleTimer, now.Add(ac.Before)

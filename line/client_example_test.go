@@ -37,11 +37,10 @@ func ExampleClient_Send() {
 		Credentials: enquiry.Credentials{Token: "access-token"}}
 
 	out := enquiry.Outbound{
-		Channel:      ch,
-		Customer:     enquiry.Customer{ID: "Ucustomer"},
-		ReplyToken:   p.IssueReplyToken("Ubot", "Ucustomer"), // from the webhook event
-		ReplyTokenAt: time.Now(),
-		RetryKey:     "0b6f3bd4-6a3c-4b0e-9d55-3a7c2f1e9a10",
+		Channel:  ch,
+		Customer: enquiry.Customer{ID: "Ucustomer"},
+		Reply:    enquiry.Reply{Handle: p.IssueReplyToken("Ubot", "Ucustomer"), At: time.Now()}, // from the webhook event
+		RetryKey: "0b6f3bd4-6a3c-4b0e-9d55-3a7c2f1e9a10",
 		Messages: []enquiry.Message{{ID: "0b6f3bd4-6a3c-4b0e-9d55-3a7c2f1e9a10",
 			Content: enquiry.Content{Kind: enquiry.Text, Text: "Hello! How can we help?"}}},
 	}

@@ -11,7 +11,7 @@
 // credentials it uses only for the Authorization header:
 //
 //	client := line.NewClient(line.Config{MediaURL: signer})
-//	desk, err := enquiry.New(enquiry.Config{Store: store, Sender: client, Directory: staff})
+//	desk, err := enquiry.New(enquiry.Config{Store: store, Kinds: map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(client)}, Directory: staff})
 //
 // A Webhook is the http.Handler that LINE posts events to, one path per
 // channel. It answers within LINE's 2-second budget by doing only what

@@ -288,10 +288,10 @@ func (w *Webhook) receive(ctx context.Context, log *slog.Logger, ch enquiry.Chan
 		ExternalID: id,
 		Time:       ev.Time,
 		Content:    c,
-		Standby:    ev.Standby(),
+		ReadOnly:   ev.Standby(), // another app answers the chat: read only
 	}
-	if !in.Standby {
-		in.ReplyToken = ev.ReplyToken
+	if !in.ReadOnly {
+		in.ReplyHandle = ev.ReplyToken
 	}
 	if in.Time.IsZero() {
 		in.Time = w.clock.Now()

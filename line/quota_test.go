@@ -97,7 +97,7 @@ func TestSendStopsPushingForTheMonthOnceTheMonthlyLimitIsReached(t *testing.T) {
 	is.True(strings.Contains(logs.String(), "channel=ch1"), "the warning names the channel")
 
 	out := f.outbound(text("reply"))
-	out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), clk.Now()
+	out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: clk.Now()}
 	rec, err := f.c.Send(ctx, out)
 	is.NoErr(err)
 	is.True(rec.Replied, "a reply, free, still goes out")

@@ -44,8 +44,9 @@ var errFallback = errors.New("line: reply not possible; push instead")
 // preview, audio a duration): if one fails, nothing is sent and the error
 // is a *MessageError. Messages go in order, at most five per request.
 //
-// A reply token that is set and younger than Config.ReplyFreshness is
-// used when the messages fit in one request; a reply LINE refuses because
+// A reply token (out.Reply, the reply handle the webhook recorded) that
+// is set, younger than Config.ReplyFreshness and, when out.FreeUntil is
+// set, before it, is used when the messages fit in one request; a reply LINE refuses because
 // the token is used or expired falls back to one push. When
 // out.ReplyRetry says an earlier attempt (perhaps by a process that died
 // mid-request) may have used the token, there is no push over it: the
@@ -89,7 +90,7 @@ func (c *Client) send(ctx context.Context, out enquiry.Outbound) (enquiry.Receip
 	if err != nil {
 		return enquiry.Receipt{}, err
 	}
-	if len(msgs) <= MaxMessagesPerRequest && out.ReplyToken != "" && (c.fresh(out) || out.ReplyRetry) {
+	if len(msgs) <= MaxMessagesPerRequest && out.Reply.Handle != "" && (c.fresh(out) || out.ReplyRetry) {
 		rec, err := c.reply(ctx, out, msgs)
 		if !errors.Is(err, errFallback) {
 			return rec, err
@@ -130,12 +131,18 @@ func checkOutbound(out *enquiry.Outbound) error {
 	return nil
 }
 
-// fresh reports whether out's reply token is young enough to try.
+// fresh reports whether out's reply token (out.Reply) is young enough to
+// try: younger than Config.ReplyFreshness, and before out.FreeUntil when
+// the desk set it (DeskKind's window).
 func (c *Client) fresh(out enquiry.Outbound) bool {
-	if out.ReplyTokenAt.IsZero() {
+	if out.Reply.At.IsZero() {
 		return false
 	}
-	return c.clock.Now().Sub(out.ReplyTokenAt) < c.cfg.ReplyFreshness
+	now := c.clock.Now()
+	if !out.FreeUntil.IsZero() && !now.Before(out.FreeUntil) {
+		return false
+	}
+	return now.Sub(out.Reply.At) < c.cfg.ReplyFreshness
 }
 
 // batchKey returns the retry key of the i-th request of a send: the send's
@@ -161,7 +168,7 @@ func batchKey(key string, i int) string {
 // the outcome still unknown does it give up with ErrDeliveryUncertain,
 // rather than push and perhaps deliver twice.
 func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messaging_api.MessageInterface) (enquiry.Receipt, error) {
-	body, err := json.Marshal(&messaging_api.ReplyMessageRequest{ReplyToken: out.ReplyToken, Messages: msgs})
+	body, err := json.Marshal(&messaging_api.ReplyMessageRequest{ReplyToken: out.Reply.Handle, Messages: msgs})
 	if err != nil {
 		return enquiry.Receipt{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
@@ -84,7 +85,7 @@ func TestSendNeverDeliversARepliedMessageTwiceUnderFaults(t *testing.T) {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			out := f.outbound(text(fmt.Sprint("reply ", i)))
-			out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), time.Now()
+			out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: time.Now()}
 			_, errs[i] = f.c.Send(context.Background(), out)
 		})
 	}

@@ -84,7 +84,7 @@ func TestSendRepliesWithAFreshToken(t *testing.T) {
 	is := outCheck(t)
 	f := newFixture(t, line.Config{})
 	out := f.outbound(text("hi"))
-	out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), time.Now()
+	out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: time.Now()}
 	rec, err := f.c.Send(context.Background(), out)
 	is.NoErr(err)
 	is.True(rec.Replied)
@@ -101,13 +101,37 @@ func TestSendPushesWhenTheReplyTokenIsStale(t *testing.T) {
 	clk := clock.NewFake(time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
 	f := newFixture(t, line.Config{Clock: clk, ReplyFreshness: 30 * time.Second})
 	out := f.outbound(text("late"))
-	out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), clk.Now()
+	out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: clk.Now()}
 	clk.Advance(30 * time.Second)
 	rec, err := f.c.Send(context.Background(), out)
 	is.NoErr(err)
 	is.True(!(rec.Replied))
 	is.Len(len(f.p.Pushes()), 1)
 	is.Len(len(f.p.Calls()), 1, "a stale token is not even tried")
+}
+
+func TestSendPushesOnceTheDesksReplyWindowHasPassed(t *testing.T) {
+	is := outCheck(t)
+	clk := clock.NewFake(time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
+	f := newFixture(t, line.Config{Clock: clk}) // fresh for 50 s by LINE's rule
+	out := f.outbound(text("late"))
+	out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: clk.Now()}
+	out.FreeUntil = clk.Now().Add(10 * time.Second)
+	clk.Advance(10 * time.Second)
+	rec, err := f.c.Send(context.Background(), out)
+	is.NoErr(err)
+	is.True(!rec.Replied)
+	is.Len(len(f.p.Calls()), 1, "a token past FreeUntil is not even tried")
+	is.Len(len(f.p.Pushes()), 1)
+}
+
+func TestDeskKindCarriesLINEsRules(t *testing.T) {
+	c := line.NewClient(line.Config{ReplyFreshness: 40 * time.Second})
+	k := line.DeskKind(c)
+	if k.Sender != enquiry.Sender(c) || k.MaxBatch != line.MaxMessagesPerRequest || k.Policy.Platform != media.LINE.Platform ||
+		k.Policy.MaxTextUnits != media.LINE.MaxTextUnits || k.ReplyWindow != 40*time.Second || !k.PushAfterWindow {
+		t.Fatalf("DeskKind = %+v; want the client, LINE's policy, %d a request, a 40 s window, pushes after it", k, line.MaxMessagesPerRequest)
+	}
 }
 
 func TestSendFallsBackToOnePushWhenTheReplyTokenIsRefused(t *testing.T) {
@@ -125,7 +149,7 @@ func TestSendFallsBackToOnePushWhenTheReplyTokenIsRefused(t *testing.T) {
 			is := outCheck(t)
 			f := newFixture(t, line.Config{})
 			out := f.outbound(text("answer"))
-			out.ReplyToken, out.ReplyTokenAt = prepare(f), time.Now()
+			out.Reply = enquiry.Reply{Handle: prepare(f), At: time.Now()}
 			before := len(f.p.Calls())
 			rec, err := f.c.Send(context.Background(), out)
 			is.NoErr(err)
@@ -144,7 +168,7 @@ func useToken(t *testing.T, f fixture, tok string) {
 	is := outCheck(t)
 	t.Helper()
 	out := f.outbound(text("first"))
-	out.ReplyToken, out.ReplyTokenAt = tok, time.Now()
+	out.Reply = enquiry.Reply{Handle: tok, At: time.Now()}
 	rec, err := f.c.Send(context.Background(), out)
 	is.NoErr(err)
 	is.True(rec.Replied)
@@ -210,7 +234,7 @@ func TestSendBatchesLongSequencesInOrder(t *testing.T) {
 		want = append(want, fmt.Sprint("m", i))
 	}
 	out := f.outbound(msgs...)
-	out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), time.Now()
+	out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: time.Now()}
 	_, err := f.c.Send(context.Background(), out)
 	is.NoErr(err)
 	pushes := f.p.Pushes()
@@ -317,7 +341,7 @@ func TestSendDoesNotReplyTwiceAfterAnUnclearAnswer(t *testing.T) {
 	f := newFixture(t, line.Config{})
 	f.p.SetFaults(linetest.Faults{ServerErrors: 1, Accepted: 1})
 	out := f.outbound(text("maybe"))
-	out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), time.Now()
+	out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: time.Now()}
 	_, err := f.c.Send(context.Background(), out)
 	is.ErrIs(err, line.ErrDeliveryUncertain)
 	is.True(!errors.Is(err, line.ErrInvalidReplyToken))
@@ -334,7 +358,7 @@ func TestSendRetriesAReplyLINEDidNotCarryOut(t *testing.T) {
 	f.p.SetFaults(linetest.Faults{ServerErrors: 0.5, Seed: 3})
 	for range 20 {
 		out := f.outbound(text("r"))
-		out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), time.Now()
+		out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: time.Now()}
 		rec, err := f.c.Send(context.Background(), out)
 		is.NoErr(err)
 		is.True(rec.Replied)
@@ -424,7 +448,7 @@ func TestSendTakesAUsedUpFreshTokenAsDeliveredAfterAnUnclearAnswer(t *testing.T)
 	f := newFixture(t, line.Config{})
 	f.p.SetFaults(linetest.Faults{ServerErrors: 1, Accepted: 1})
 	out := f.outbound(text("carried out, answered 500"))
-	out.ReplyToken, out.ReplyTokenAt = f.p.IssueReplyToken(botID, customer), time.Now()
+	out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: time.Now()}
 	done := make(chan error, 1)
 	go func() { _, err := f.c.Send(context.Background(), out); done <- err }()
 	for len(f.p.Calls()) == 0 {
@@ -462,7 +486,7 @@ func TestSendRetryingAReplyOfADeadProcessNeverPushesOverItsToken(t *testing.T) {
 			tc.earlier(f, tok)
 			before := len(f.p.Calls())
 			out := f.outbound(text("answer"))
-			out.ReplyToken, out.ReplyTokenAt, out.ReplyRetry = tok, clk.Now().Add(-tc.age), true
+			out.Reply, out.ReplyRetry = enquiry.Reply{Handle: tok, At: clk.Now().Add(-tc.age)}, true
 			rec, err := f.c.Send(context.Background(), out)
 			if tc.wantErr != nil {
 				is.ErrIs(err, tc.wantErr)

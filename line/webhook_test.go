@@ -154,8 +154,8 @@ func TestWebhookEventKinds(t *testing.T) {
 			wantEq(t, enquiry.Customer{ID: user}, in.Customer)
 			wantEq(t, "468789577898262530", in.ExternalID)
 			wantEq(t, enquiry.Content{Kind: enquiry.Text, Text: "Hello, I need help with my order", QuoteToken: "q1"}, in.Content)
-			wantTrue(t, len(in.ReplyToken) > 0, "in.ReplyToken is empty")
-			wantTrue(t, !in.Standby, "!in.Standby")
+			wantTrue(t, len(in.ReplyHandle) > 0, "in.ReplyHandle is empty")
+			wantTrue(t, !in.ReadOnly, "!in.ReadOnly")
 			wantEq(t, int64(1700000000001), in.Time.UnixMilli())
 		}, 0},
 		{"text-quote", 1, func(t *testing.T, calls []deskCall) {
@@ -200,8 +200,8 @@ func TestWebhookEventKinds(t *testing.T) {
 		}, 0},
 		{"standby-text", 1, func(t *testing.T, calls []deskCall) {
 			in := calls[0].In
-			wantTrue(t, in.Standby, "in.Standby")
-			wantTrue(t, len(in.ReplyToken) == 0, "in.ReplyToken is not empty")
+			wantTrue(t, in.ReadOnly, "in.ReadOnly")
+			wantTrue(t, len(in.ReplyHandle) == 0, "in.ReplyHandle is not empty")
 			wantEq(t, "hello while another app is active", in.Content.Text)
 		}, 0},
 		{"redelivered-text", 1, func(t *testing.T, calls []deskCall) {

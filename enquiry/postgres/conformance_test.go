@@ -24,7 +24,7 @@ func TestInboxConformance(t *testing.T) {
 	inboxtest.Run(t, func(t *testing.T, channels ...string) inbox.Store {
 		s := newStore(t)
 		for _, id := range channels {
-			ch := enquiry.Channel{ID: id, Name: "Channel " + id, Kind: "line", Account: "U" + id,
+			ch := enquiry.Channel{ID: id, Name: "Channel " + id, Kind: "chat", Account: "U" + id,
 				Credentials: enquiry.Credentials{Secret: "secret-" + enquiry.Secret(id), Token: "token-" + enquiry.Secret(id)}}
 			if err := s.CreateChannel(t.Context(), ch); err != nil {
 				t.Fatal(err)

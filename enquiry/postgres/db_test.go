@@ -91,11 +91,11 @@ func newStore(tb testing.TB, channels ...string) *postgres.Store {
 	return s
 }
 
-// createChannels creates active LINE channels with the given IDs.
+// createChannels creates active channels with the given IDs.
 func createChannels(tb testing.TB, s *postgres.Store, ids ...string) {
 	tb.Helper()
 	for _, id := range ids {
-		ch := enquiry.Channel{ID: id, Name: "Channel " + id, Kind: "line", Account: "U" + id, State: enquiry.Active}
+		ch := enquiry.Channel{ID: id, Name: "Channel " + id, Kind: "chat", Account: "U" + id, State: enquiry.Active}
 		if err := s.CreateChannel(context.Background(), ch); err != nil {
 			tb.Fatal(err)
 		}

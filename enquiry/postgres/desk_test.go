@@ -73,7 +73,7 @@ func newReplica(t *testing.T, schema string, out enquiry.Sender, now time.Time) 
 func supportChannel() enquiry.Channel {
 	rule := &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{routing.ToStaff("alice"), routing.ToStaff("bob")}}}
 	return enquiry.Channel{
-		ID: "main", Name: "Support", Kind: "line", Account: "Ubot", Routing: rule,
+		ID: "main", Name: "Support", Kind: "chat", Account: "Ubot", Routing: rule,
 		Credentials: enquiry.Credentials{Secret: "s", Token: "t"},
 		AutoMessages: automsg.Settings{
 			Welcome: automsg.Message{On: true, Text: "Welcome!"},

@@ -54,8 +54,8 @@
 //
 // # Credentials at rest
 //
-// Channels hold their platform credentials (for LINE the channel secret
-// and access token). By default they are stored as given, so protect them:
+// Channels hold their platform credentials (a secret that signs the
+// platform's webhooks and a token that calls its API). By default they are stored as given, so protect them:
 //
 //   - Set Options.Encrypt and Options.Decrypt, for example to seal them
 //     with AES-GCM under a key from your KMS or secret manager; the

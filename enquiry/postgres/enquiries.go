@@ -19,7 +19,7 @@ import (
 // records its opening as the first transition, as Receive does, by the
 // staff member who opened it (when staff start the conversation).
 const openSQL = `WITH e AS (
-		INSERT INTO enquiries (id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, standby, reply_token, reply_token_at, opened, updated, closed, last_activity, version)
+		INSERT INTO enquiries (id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, read_only, reply_handle, reply_at, opened, updated, closed, last_activity, version)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1)
 		ON CONFLICT (channel, customer) WHERE state <> 'closed' DO NOTHING
 		RETURNING ` + enquiryColumns + `
@@ -62,7 +62,7 @@ func (s *Store) Open(ctx context.Context, e enquiry.Enquiry) (enquiry.Enquiry, b
 }
 
 // updateEnquirySQL applies a Change. It writes the fields the desk
-// decides; the ones Receive owns (customer, reply token, standby) and the
+// decides; the ones Receive owns (customer, reply handle, read-only) and the
 // ones fixed at opening (channel, opened) stay as stored, and
 // last_activity only moves forward, so a change computed from a read that
 // a message has since overtaken undoes nothing of it. The update ends any
@@ -85,7 +85,7 @@ func updateArgs(c *enquiry.Change) []any {
 // Update applies c if the enquiry's version is still c.Enquiry.Version
 // (enquiry.ErrConflict otherwise, enquiry.ErrNotFound if there is no such
 // enquiry) and returns the stored enquiry and the appended messages. The
-// fields Receive owns (customer, reply token, standby) and those fixed at
+// fields Receive owns (customer, reply handle, read-only) and those fixed at
 // opening (channel, opened) stay as stored, LastActivity only moves
 // forward, and any ClaimDue lease ends.
 func (s *Store) Update(ctx context.Context, c enquiry.Change) (enquiry.Enquiry, []enquiry.Message, error) {
@@ -264,24 +264,24 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 	return es, err
 }
 
-// TakeReplyToken returns the enquiry's unused reply token, if any, and
-// clears it, atomically: a reply token is used at most once.
-// enquiry.ErrNotFound if there is no such enquiry.
-func (s *Store) TakeReplyToken(ctx context.Context, id string) (string, time.Time, error) {
+// TakeReply returns the enquiry's unused reply handle, if any (a zero
+// enquiry.Reply if none), and clears it, atomically: a reply handle goes
+// to one send at most. enquiry.ErrNotFound if there is no such enquiry.
+func (s *Store) TakeReply(ctx context.Context, id string) (enquiry.Reply, error) {
 	var (
-		token string
-		at    pgtype.Timestamptz
+		handle string
+		at     pgtype.Timestamptz
 	)
-	err := s.pool.QueryRow(ctx, `UPDATE enquiries e SET reply_token = '', reply_token_at = NULL
-		FROM (SELECT id, reply_token, reply_token_at FROM enquiries WHERE id = $1 FOR UPDATE) old
-		WHERE e.id = old.id RETURNING old.reply_token, old.reply_token_at`, id).Scan(&token, &at)
+	err := s.pool.QueryRow(ctx, `UPDATE enquiries e SET reply_handle = '', reply_at = NULL
+		FROM (SELECT id, reply_handle, reply_at FROM enquiries WHERE id = $1 FOR UPDATE) old
+		WHERE e.id = old.id RETURNING old.reply_handle, old.reply_at`, id).Scan(&handle, &at)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", time.Time{}, enquiry.ErrNotFound
+		return enquiry.Reply{}, enquiry.ErrNotFound
 	}
-	if err != nil || token == "" {
-		return "", time.Time{}, wrap(err, "taking a reply token")
+	if err != nil || handle == "" {
+		return enquiry.Reply{}, wrap(err, "taking a reply handle")
 	}
-	return token, goTime(at), nil
+	return enquiry.Reply{Handle: handle, At: goTime(at)}, nil
 }
 
 // limitArg is a LIMIT argument: NULL, no limit, for limit <= 0.

@@ -198,8 +198,8 @@ func (s *Store) PendingEvents(ctx context.Context, before time.Time, limit int) 
 
 // PruneEvents deletes processed events received before `before` and
 // returns how many it deleted (inbox.Pruner). Processed events are
-// kept only to drop redeliveries; line.Webhook calls it now and then
-// (WebhookConfig.KeepEvents).
+// kept only to drop redeliveries; a connector's inbox calls it now and
+// then (inbox.Options.KeepEvents).
 func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
 	tag, err := s.pool.Exec(ctx, "DELETE FROM events WHERE done AND received < $1", before)
 	return tag.RowsAffected(), wrap(err, "pruning events")

@@ -47,14 +47,14 @@ func (s *Store) Messages(ctx context.Context, id string, after int64, limit int)
 }
 
 // SetDelivery records an outbound message's delivery state, lease, its
-// owner and a held reply token included: enquiry.ErrNotFound if there is
+// owner and a held reply handle included: enquiry.ErrNotFound if there is
 // no such outbound message.
 func (s *Store) SetDelivery(ctx context.Context, id string, d enquiry.Delivery) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE messages SET delivery_state = $2, delivery_reason = $3,
 		delivery_request_id = $4, delivery_at = $5, delivery_attempts = $6, lease_until = $7,
-		lease_owner = $8, reply_token = $9, reply_token_at = $10
+		lease_owner = $8, reply_handle = $9, reply_at = $10
 		WHERE id = $1 AND delivery_state <> ''`, id, string(d.State), d.Reason, d.RequestID, tz(d.At), d.Attempts, tz(d.LeaseUntil),
-		d.Owner, d.ReplyToken, tz(d.ReplyTokenAt))
+		d.Owner, d.Reply.Handle, tz(d.Reply.At))
 	if err != nil {
 		return wrap(err, "recording a delivery")
 	}
@@ -80,7 +80,7 @@ func (s *Store) ClaimPending(ctx context.Context, owner string, now time.Time, l
 }
 
 // EndLeases ends every lease owner holds, on timers (ClaimDue) and on
-// pending deliveries, in one transaction; held reply tokens stay. An
+// pending deliveries, in one transaction; held reply handles stay. An
 // empty owner ends nothing.
 func (s *Store) EndLeases(ctx context.Context, owner string) error {
 	if owner == "" {

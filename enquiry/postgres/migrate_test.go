@@ -44,7 +44,7 @@ func TestMigrateTurnsSavedWeightsIntoPercentages(t *testing.T) {
 		`"alternative":[{"rule":{"percentage":[{"weight":70,"staff":"a"},{"weight":50,"team":"weight"}]}},` +
 		`{"rule":{"percentage":[{"weight":1,"staff":"b"},{"weight":0,"staff":"c"}]}},` +
 		`{"rule":{"percentage":[{"weight":1,"staff":"d"},{"weight":1,"staff":"e"},{"weight":1,"rule":{"percentage":[{"weight":50,"staff":"f"},{"weight":50,"staff":"g"}]}}]}}]}`
-	_, err = pool.Exec(ctx, `INSERT INTO channels (id, name, kind, routing, auto_messages, state) VALUES ('old', 'Old', 'line', $1, '{}', 'active')`, saved)
+	_, err = pool.Exec(ctx, `INSERT INTO channels (id, name, kind, routing, auto_messages, state) VALUES ('old', 'Old', 'chat', $1, '{}', 'active')`, saved)
 	require.NoError(t, err)
 
 	s := postgres.New(pool, postgres.Options{})

@@ -87,8 +87,8 @@ type receiveBatch struct {
 // external ID), finds or opens the one open enquiry of (channel,
 // customer), and appends the message:
 // enquiry.ErrNotFound if there is no such channel. Joining an open enquiry
-// updates only the fields Receive owns (customer name, reply token when
-// the message has one, standby, last activity), which leaves its Version
+// updates only the fields Receive owns (customer name, reply handle when
+// the message has one, read-only, last activity), which leaves its Version
 // as it was.
 //
 // Concurrent calls share transactions (group commit): a call that arrives

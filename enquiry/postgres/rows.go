@@ -11,10 +11,10 @@ import (
 
 // The columns of an enquiry as the Go type sees it, in the order
 // enquiryRow.dest scans them. last_seq and lease_until stay in the store.
-const enquiryColumns = "id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, standby, reply_token, reply_token_at, opened, updated, closed, last_activity, version"
+const enquiryColumns = "id, channel, customer, customer_name, state, staff, invited, direct, plan, step, ringing, deadline, timer, read_only, reply_handle, reply_at, opened, updated, closed, last_activity, version"
 
 // The columns of a message, in the order messageRow.dest scans them.
-const messageColumns = "id, enquiry, channel, seq, direction, author_kind, author_id, at, content, external_id, batch, delivery_state, delivery_reason, delivery_request_id, delivery_at, delivery_attempts, lease_until, unsent, lease_owner, reply_token, reply_token_at, author_via"
+const messageColumns = "id, enquiry, channel, seq, direction, author_kind, author_id, at, content, external_id, batch, delivery_state, delivery_reason, delivery_request_id, delivery_at, delivery_attempts, lease_until, unsent, lease_owner, reply_handle, reply_at, author_via"
 
 // qualify prefixes each of the comma-separated columns with p, e.g.
 // qualify(enquiryColumns, "e.").
@@ -37,21 +37,21 @@ func goTime(t pgtype.Timestamptz) time.Time {
 
 // enquiryRow scans one enquiry.
 type enquiryRow struct {
-	e                                                         enquiry.Enquiry
-	deadline, replyTokenAt, opened, updated, closed, activity pgtype.Timestamptz
+	e                                                    enquiry.Enquiry
+	deadline, replyAt, opened, updated, closed, activity pgtype.Timestamptz
 }
 
 func (r *enquiryRow) dest() []any {
 	e := &r.e
 	return []any{&e.ID, &e.Channel, &e.Customer.ID, &e.Customer.Name, &e.State, &e.Staff,
-		&e.Invited, &e.Direct, &e.Plan, &e.Step, &e.Ringing, &r.deadline, &e.Timer, &e.Standby,
-		&e.ReplyToken, &r.replyTokenAt, &r.opened, &r.updated, &r.closed, &r.activity, &e.Version}
+		&e.Invited, &e.Direct, &e.Plan, &e.Step, &e.Ringing, &r.deadline, &e.Timer, &e.ReadOnly,
+		&e.Reply.Handle, &r.replyAt, &r.opened, &r.updated, &r.closed, &r.activity, &e.Version}
 }
 
 func (r *enquiryRow) value() enquiry.Enquiry {
 	e := r.e
 	e.Deadline = goTime(r.deadline)
-	e.ReplyTokenAt = goTime(r.replyTokenAt)
+	e.Reply.At = goTime(r.replyAt)
 	e.Opened = goTime(r.opened)
 	e.Updated = goTime(r.updated)
 	e.Closed = goTime(r.closed)
@@ -63,8 +63,8 @@ func (r *enquiryRow) value() enquiry.Enquiry {
 // customer to last_activity (all but id, channel and version), in order.
 func enquiryArgs(e *enquiry.Enquiry) []any {
 	return []any{e.Customer.ID, cleanText(e.Customer.Name), string(e.State), e.Staff, e.Invited, e.Direct,
-		jsonb(e.Plan), e.Step, e.Ringing, tz(e.Deadline), string(e.Timer), e.Standby, e.ReplyToken,
-		tz(e.ReplyTokenAt), tz(e.Opened), tz(e.Updated), tz(e.Closed), tz(e.LastActivity)}
+		jsonb(e.Plan), e.Step, e.Ringing, tz(e.Deadline), string(e.Timer), e.ReadOnly, e.Reply.Handle,
+		tz(e.Reply.At), tz(e.Opened), tz(e.Updated), tz(e.Closed), tz(e.LastActivity)}
 }
 
 // messageRow scans one message.
@@ -79,7 +79,7 @@ func (r *messageRow) dest() []any {
 	m, d := &r.m, &r.d
 	return []any{&m.ID, &m.Enquiry, &m.Channel, &m.Seq, &m.Direction, &m.Author.Kind, &m.Author.ID,
 		&r.at, &m.Content, &m.ExternalID, &m.Batch, &d.State, &d.Reason, &d.RequestID,
-		&r.deliveryAt, &d.Attempts, &r.leaseAt, &m.Unsent, &d.Owner, &d.ReplyToken, &r.replyAt, &m.Author.Via}
+		&r.deliveryAt, &d.Attempts, &r.leaseAt, &m.Unsent, &d.Owner, &d.Reply.Handle, &r.replyAt, &m.Author.Via}
 }
 
 func (r *messageRow) value() enquiry.Message {
@@ -89,7 +89,7 @@ func (r *messageRow) value() enquiry.Message {
 		d := r.d
 		d.At = goTime(r.deliveryAt)
 		d.LeaseUntil = goTime(r.leaseAt)
-		d.ReplyTokenAt = goTime(r.replyAt)
+		d.Reply.At = goTime(r.replyAt)
 		m.Delivery = &d
 	}
 	return m
@@ -108,11 +108,11 @@ func messageArgs(m *enquiry.Message) []any {
 }
 
 // leaseArgs are m's values for the columns of messageColumns after
-// unsent: the lease's owner and a held reply token.
+// unsent: the lease's owner and a held reply handle.
 func leaseArgs(m *enquiry.Message) []any {
 	var d enquiry.Delivery
 	if m.Delivery != nil {
 		d = *m.Delivery
 	}
-	return []any{d.Owner, d.ReplyToken, tz(d.ReplyTokenAt)}
+	return []any{d.Owner, d.Reply.Handle, tz(d.Reply.At)}
 }

@@ -32,7 +32,7 @@ func arrival(channel, customer, externalID string, at time.Time) enquiry.Arrival
 			ID: uuid.New(), Channel: channel, Customer: enquiry.Customer{ID: customer, Name: "Ann"},
 			State: enquiry.Ringing, Plan: routing.Plan{Steps: []routing.Step{{Staff: "s1", Timeout: time.Minute}}},
 			Ringing: []string{"s1"}, Deadline: at.Add(time.Minute), Timer: enquiry.RingTimer,
-			ReplyToken: "rt-" + externalID, ReplyTokenAt: at, Opened: at, Updated: at, LastActivity: at,
+			Reply: enquiry.Reply{Handle: "rt-" + externalID, At: at}, Opened: at, Updated: at, LastActivity: at,
 		},
 		Message: enquiry.Message{
 			ID: uuid.New(), Channel: channel, Direction: enquiry.In,
@@ -171,14 +171,14 @@ func TestReceiveJoinsOpenEnquiryAndOpensANewOneAfterClose(t *testing.T) {
 	assert.Equal(t, int64(1), r1.Enquiry.Version)
 	assert.Equal(t, int64(1), r1.Message.Seq)
 	assert.Equal(t, t0, r1.Message.Time)
-	assert.Equal(t, "rt-m1", r1.Enquiry.ReplyToken)
+	assert.Equal(t, enquiry.Reply{Handle: "rt-m1", At: t0}, r1.Enquiry.Reply)
 
 	r2, err := s.Receive(ctx, arrival("c", "u", "m2", t0.Add(time.Second)))
 	require.NoError(t, err)
 	assert.False(t, r2.Opened)
 	assert.Equal(t, r1.Enquiry.ID, r2.Enquiry.ID)
 	assert.Equal(t, int64(2), r2.Message.Seq)
-	assert.Equal(t, "rt-m2", r2.Enquiry.ReplyToken, "the latest message's reply token")
+	assert.Equal(t, enquiry.Reply{Handle: "rt-m2", At: t0.Add(time.Second)}, r2.Enquiry.Reply, "the latest message's reply handle")
 	assert.Equal(t, t0.Add(time.Second), r2.Enquiry.LastActivity)
 
 	dup, err := s.Receive(ctx, arrival("c", "u", "m1", t0.Add(2*time.Second)))
@@ -373,7 +373,7 @@ func TestUpdateOfTheDeadlineEndsTheLease(t *testing.T) {
 	assert.Equal(t, r.Enquiry.ID, due[0].ID)
 }
 
-func TestTakeReplyTokenGivesTheTokenOnce(t *testing.T) {
+func TestTakeReplyGivesTheHandleOnce(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t, "c")
 	r, err := s.Receive(ctx, arrival("c", "u", "m1", t0))
@@ -381,24 +381,24 @@ func TestTakeReplyTokenGivesTheTokenOnce(t *testing.T) {
 	const n = 20
 	tokens := make([]string, n)
 	parallel(n, func(i int) {
-		tok, at, err := s.TakeReplyToken(ctx, r.Enquiry.ID)
+		r, err := s.TakeReply(ctx, r.Enquiry.ID)
 		assert.NoError(t, err)
-		if tok != "" {
-			assert.Equal(t, t0, at)
+		if !r.IsZero() {
+			assert.Equal(t, t0, r.At)
 		}
-		tokens[i] = tok
+		tokens[i] = r.Handle
 	})
 	got := slices.DeleteFunc(tokens, func(s string) bool { return s == "" })
 	assert.Equal(t, []string{"rt-m1"}, got)
 
-	// A stale Update does not bring the used token back.
+	// A stale Update does not bring the used handle back.
 	_, _, err = s.Update(ctx, enquiry.Change{Enquiry: r.Enquiry})
 	require.NoError(t, err)
-	tok, _, err := s.TakeReplyToken(ctx, r.Enquiry.ID)
+	taken, err := s.TakeReply(ctx, r.Enquiry.ID)
 	require.NoError(t, err)
-	assert.Empty(t, tok)
+	assert.Zero(t, taken)
 
-	_, _, err = s.TakeReplyToken(ctx, "nope")
+	_, err = s.TakeReply(ctx, "nope")
 	assert.ErrorIs(t, err, enquiry.ErrNotFound)
 }
 
@@ -424,7 +424,7 @@ func TestOpenReturnsTheOpenEnquiry(t *testing.T) {
 func TestChannels(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	ch := enquiry.Channel{ID: "b", Name: "Shop", Kind: "line", Account: "Ubot1",
+	ch := enquiry.Channel{ID: "b", Name: "Shop", Kind: "chat", Account: "Ubot1",
 		Credentials: enquiry.Credentials{Secret: "sec", Token: "tok"},
 		Routing:     &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{routing.ToStaff("s1")}}}, CustomInfo: "VIP", CustomInfoOn: true,
 		State: enquiry.Active, Created: t0, Updated: t0}
@@ -435,11 +435,11 @@ func TestChannels(t *testing.T) {
 
 	assert.ErrorIs(t, s.CreateChannel(ctx, ch), enquiry.ErrChannelExists)
 
-	other := enquiry.Channel{ID: "a", Name: "Other", Kind: "line", Account: "Ubot1", State: enquiry.Active}
+	other := enquiry.Channel{ID: "a", Name: "Other", Kind: "chat", Account: "Ubot1", State: enquiry.Active}
 	err = s.CreateChannel(ctx, other)
 	var taken *enquiry.AccountTakenError
 	require.ErrorAs(t, err, &taken)
-	assert.Equal(t, enquiry.AccountTakenError{Kind: "line", Account: "Ubot1", Channel: "b"}, *taken)
+	assert.Equal(t, enquiry.AccountTakenError{Kind: "chat", Account: "Ubot1", Channel: "b"}, *taken)
 
 	other.Account = ""
 	require.NoError(t, s.CreateChannel(ctx, other), "channels without an account do not collide")
@@ -449,10 +449,10 @@ func TestChannels(t *testing.T) {
 	require.ErrorAs(t, s.UpdateChannel(ctx, other), &taken)
 	assert.Equal(t, "b", taken.Channel)
 
-	byAccount, err := s.ChannelByAccount(ctx, "line", "Ubot1")
+	byAccount, err := s.ChannelByAccount(ctx, "chat", "Ubot1")
 	require.NoError(t, err)
 	assert.Equal(t, "b", byAccount.ID)
-	_, err = s.ChannelByAccount(ctx, "line", "")
+	_, err = s.ChannelByAccount(ctx, "chat", "")
 	assert.ErrorIs(t, err, enquiry.ErrNotFound)
 
 	all, err := s.Channels(ctx)
@@ -468,7 +468,7 @@ func TestChannels(t *testing.T) {
 	got, err = s.Channel(ctx, "b")
 	require.NoError(t, err)
 	assertSameChannel(t, ch, got)
-	assert.ErrorIs(t, s.UpdateChannel(ctx, enquiry.Channel{ID: "zz", Name: "x", Kind: "line"}), enquiry.ErrNotFound)
+	assert.ErrorIs(t, s.UpdateChannel(ctx, enquiry.Channel{ID: "zz", Name: "x", Kind: "chat"}), enquiry.ErrNotFound)
 
 	r, err := s.Receive(ctx, arrival("b", "u", "m1", t0))
 	require.NoError(t, err)
@@ -497,7 +497,7 @@ func TestCredentialsAreStoredThroughTheHook(t *testing.T) {
 		return out, nil
 	}
 	s := newStoreIn(t, schema, postgres.Options{Encrypt: xor, Decrypt: xor})
-	ch := enquiry.Channel{ID: "b", Name: "Shop", Kind: "line", State: enquiry.Active,
+	ch := enquiry.Channel{ID: "b", Name: "Shop", Kind: "chat", State: enquiry.Active,
 		Credentials: enquiry.Credentials{Secret: "the-channel-secret", Token: "the-access-token"}}
 	require.NoError(t, s.CreateChannel(ctx, ch))
 
@@ -517,7 +517,7 @@ func TestCredentialsAreStoredThroughTheHook(t *testing.T) {
 	assert.NotContains(t, err.Error(), "the-channel-secret")
 
 	failing := newStoreIn(t, schema, postgres.Options{Encrypt: func([]byte) ([]byte, error) { return nil, errors.New("kms down") }})
-	err = failing.CreateChannel(ctx, enquiry.Channel{ID: "c", Name: "x", Kind: "line", State: enquiry.Active})
+	err = failing.CreateChannel(ctx, enquiry.Channel{ID: "c", Name: "x", Kind: "chat", State: enquiry.Active})
 	assert.ErrorContains(t, err, "kms down")
 }
 

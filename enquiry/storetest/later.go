@@ -49,7 +49,7 @@ func testLateContent(t *testing.T, s enquiry.Store) {
 		t.Fatalf("PendingContent(limit 1) = %+v, %v; want v1 alone", ms, err)
 	}
 
-	ref := enquiry.MediaRef{Kind: media.KindVideo, Format: "mp4", Size: 1234, Key: "line/a/v1", Duration: 5 * time.Second}
+	ref := enquiry.MediaRef{Kind: media.KindVideo, Format: "mp4", Size: 1234, Key: "chat/a/v1", Duration: 5 * time.Second}
 	m, ok, err := s.CompleteContent(ctx(t), v1.Message.ID, enquiry.Completion{Media: &ref})
 	if err != nil || !ok {
 		t.Fatalf("CompleteContent(v1, media) = %v, %v; want settled", ok, err)

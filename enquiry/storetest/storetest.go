@@ -46,7 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"updates are conditional on the version", testUpdateConflict},
 		{"exactly one of many concurrent attends wins", testAttendRace},
 		{"update keeps the fields receive owns", testUpdateKeepsReceiveFields},
-		{"a reply token is taken at most once", testReplyToken},
+		{"a reply handle is taken at most once", testReplyHandle},
 		{"enquiries are listed newest first and filtered", testEnquiries},
 		{"transitions are recorded in order", testTransitions},
 		{"due timers are claimed once per lease", testClaimDue},
@@ -76,7 +76,7 @@ func ctx(t *testing.T) context.Context { return t.Context() }
 
 func channel(id string) enquiry.Channel {
 	return enquiry.Channel{
-		ID: id, Name: "Channel " + id, Kind: "line", Account: "U" + id,
+		ID: id, Name: "Channel " + id, Kind: "chat", Account: "U" + id,
 		Credentials: enquiry.Credentials{Secret: "secret-" + enquiry.Secret(id), Token: "token-" + enquiry.Secret(id)},
 		Routing:     rule(), State: enquiry.Active, Created: t0, Updated: t0,
 	}
@@ -188,11 +188,11 @@ func testChannels(t *testing.T, s enquiry.Store) {
 		!again.Updated.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("after update Channel(a) = %+v, %v", again, err)
 	}
-	byAcc, err := s.ChannelByAccount(ctx(t), "line", "Ub")
+	byAcc, err := s.ChannelByAccount(ctx(t), "chat", "Ub")
 	if err != nil || byAcc.ID != "b" {
-		t.Fatalf("ChannelByAccount(line, Ub) = %v, %v; want b", byAcc.ID, err)
+		t.Fatalf("ChannelByAccount(chat, Ub) = %v, %v; want b", byAcc.ID, err)
 	}
-	if _, err := s.ChannelByAccount(ctx(t), "line", "Unone"); !errors.Is(err, enquiry.ErrNotFound) {
+	if _, err := s.ChannelByAccount(ctx(t), "chat", "Unone"); !errors.Is(err, enquiry.ErrNotFound) {
 		t.Fatalf("ChannelByAccount(unknown): err = %v, want ErrNotFound", err)
 	}
 	if err := s.UpdateChannel(ctx(t), channel("zzz")); !errors.Is(err, enquiry.ErrNotFound) {
@@ -457,16 +457,16 @@ func testUpdateKeepsReceiveFields(t *testing.T, s enquiry.Store) {
 	a := arrival("a", "U1", "m1", t0)
 	a.Enquiry.Customer.Name = "Yui"
 	e := mustReceive(t, s, a).Enquiry
-	// A message arrives with a reply token after e was read.
+	// A message arrives with a reply handle after e was read.
 	b := arrival("a", "U1", "m2", t0.Add(time.Second))
-	b.Enquiry.ReplyToken, b.Enquiry.ReplyTokenAt, b.Enquiry.Standby = "rt-2", t0.Add(time.Second), true
+	b.Enquiry.Reply, b.Enquiry.ReadOnly = enquiry.Reply{Handle: "rt-2", At: t0.Add(time.Second)}, true
 	mustReceive(t, s, b)
 	// An update computed from the older read must not undo it.
 	e.State, e.LastActivity = enquiry.Attending, t0
-	e.Customer.Name, e.ReplyToken, e.Standby = "", "", false
+	e.Customer.Name, e.Reply, e.ReadOnly = "", enquiry.Reply{}, false
 	n, _ := update(t, s, e)
-	if n.Customer.Name != "Yui" || n.ReplyToken != "rt-2" || !n.Standby || !n.LastActivity.Equal(t0.Add(time.Second)) {
-		t.Fatalf("update undid receive's fields: name=%q token=%q standby=%v last=%v", n.Customer.Name, n.ReplyToken, n.Standby, n.LastActivity)
+	if n.Customer.Name != "Yui" || n.Reply.Handle != "rt-2" || !n.Reply.At.Equal(t0.Add(time.Second)) || !n.ReadOnly || !n.LastActivity.Equal(t0.Add(time.Second)) {
+		t.Fatalf("update undid receive's fields: name=%q reply=%+v read-only=%v last=%v", n.Customer.Name, n.Reply, n.ReadOnly, n.LastActivity)
 	}
 	// A later LastActivity from an update is kept.
 	n.LastActivity = t0.Add(time.Hour)
@@ -485,10 +485,10 @@ func mustReceive(t *testing.T, s enquiry.Store, a enquiry.Arrival) enquiry.Recei
 	return r
 }
 
-func testReplyToken(t *testing.T, s enquiry.Store) {
+func testReplyHandle(t *testing.T, s enquiry.Store) {
 	mustCreate(t, s, "a")
 	a := arrival("a", "U1", "m1", t0)
-	a.Enquiry.ReplyToken, a.Enquiry.ReplyTokenAt = "rt-1", t0
+	a.Enquiry.Reply = enquiry.Reply{Handle: "rt-1", At: t0}
 	e := mustReceive(t, s, a).Enquiry
 	const n = 20
 	var wg sync.WaitGroup
@@ -498,14 +498,14 @@ func testReplyToken(t *testing.T, s enquiry.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tok, at, err := s.TakeReplyToken(context.Background(), e.ID)
+			r, err := s.TakeReply(context.Background(), e.ID)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			if tok != "" {
-				if tok != "rt-1" || !at.Equal(t0) {
-					t.Errorf("token %q at %v, want rt-1 at %v", tok, at, t0)
+			if !r.IsZero() {
+				if r.Handle != "rt-1" || !r.At.Equal(t0) {
+					t.Errorf("handle %q at %v, want rt-1 at %v", r.Handle, r.At, t0)
 				}
 				mu.Lock()
 				got++
@@ -515,21 +515,21 @@ func testReplyToken(t *testing.T, s enquiry.Store) {
 	}
 	wg.Wait()
 	if got != 1 {
-		t.Fatalf("the reply token was taken %d times, want 1", got)
+		t.Fatalf("the reply handle was taken %d times, want 1", got)
 	}
-	// A message without a token leaves none; one with a token sets it.
+	// A message without a handle leaves none; one with a handle sets it.
 	mustReceive(t, s, arrival("a", "U1", "m2", t0))
-	if tok, _, _ := s.TakeReplyToken(ctx(t), e.ID); tok != "" {
-		t.Fatalf("token %q after a message without one", tok)
+	if r, _ := s.TakeReply(ctx(t), e.ID); !r.IsZero() || !r.At.IsZero() {
+		t.Fatalf("reply %+v after a message without one", r)
 	}
 	c := arrival("a", "U1", "m3", t0)
-	c.Enquiry.ReplyToken, c.Enquiry.ReplyTokenAt = "rt-3", t0.Add(time.Second)
+	c.Enquiry.Reply = enquiry.Reply{Handle: "rt-3", At: t0.Add(time.Second)}
 	mustReceive(t, s, c)
-	if tok, at, _ := s.TakeReplyToken(ctx(t), e.ID); tok != "rt-3" || !at.Equal(t0.Add(time.Second)) {
-		t.Fatalf("token = %q at %v, want rt-3", tok, at)
+	if r, _ := s.TakeReply(ctx(t), e.ID); r.Handle != "rt-3" || !r.At.Equal(t0.Add(time.Second)) {
+		t.Fatalf("reply = %+v, want rt-3", r)
 	}
-	if _, _, err := s.TakeReplyToken(ctx(t), uuid.New()); !errors.Is(err, enquiry.ErrNotFound) {
-		t.Fatalf("TakeReplyToken(unknown): err = %v, want ErrNotFound", err)
+	if _, err := s.TakeReply(ctx(t), uuid.New()); !errors.Is(err, enquiry.ErrNotFound) {
+		t.Fatalf("TakeReply(unknown): err = %v, want ErrNotFound", err)
 	}
 }
 
@@ -787,7 +787,7 @@ func testEndLeases(t *testing.T, s enquiry.Store) {
 	}
 
 	// Deliveries: m1 created leased to desk-1, m2 claimed by desk-2, m3
-	// claimed by desk-1 and holding a reply token from a cut-off send.
+	// claimed by desk-1 and holding a reply handle from a cut-off send.
 	e, _ := s.Enquiry(ctx(t), u1.ID)
 	m1, m2, m3 := outbound(t0), outbound(t0.Add(time.Second)), outbound(t0.Add(2*time.Second))
 	m1.Delivery.LeaseUntil, m1.Delivery.Owner = now.Add(lease), "desk-1"
@@ -797,7 +797,7 @@ func testEndLeases(t *testing.T, s enquiry.Store) {
 		t.Fatalf("desk-2 ClaimPending = %+v, %v; want m2 owned by desk-2", got, err)
 	}
 	held := *msgs[2].Delivery
-	held.Owner, held.ReplyToken, held.ReplyTokenAt = "desk-1", "rt-held", t0.Add(3*time.Second)
+	held.Owner, held.Reply = "desk-1", enquiry.Reply{Handle: "rt-held", At: t0.Add(3 * time.Second)}
 	if err := s.SetDelivery(ctx(t), m3.ID, held); err != nil {
 		t.Fatal(err)
 	}
@@ -822,20 +822,20 @@ func testEndLeases(t *testing.T, s enquiry.Store) {
 	if err != nil || len(pending) != 2 || pending[0].ID != m1.ID || pending[1].ID != m3.ID {
 		t.Fatalf("ClaimPending after EndLeases(desk-1) = %+v, %v; want m1 and m3 (m2 is desk-2's)", pending, err)
 	}
-	if d := pending[1].Delivery; d.ReplyToken != "rt-held" || !d.ReplyTokenAt.Equal(t0.Add(3*time.Second)) || d.Owner != "desk-1" || !d.LeaseUntil.Equal(now.Add(lease)) {
-		t.Fatalf("m3's delivery = %+v; want the held reply token kept, leased to desk-1 again", d)
+	if d := pending[1].Delivery; d.Reply.Handle != "rt-held" || !d.Reply.At.Equal(t0.Add(3*time.Second)) || d.Owner != "desk-1" || !d.LeaseUntil.Equal(now.Add(lease)) {
+		t.Fatalf("m3's delivery = %+v; want the held reply handle kept, leased to desk-1 again", d)
 	}
 	page, _ := s.Messages(ctx(t), e.ID, msgs[2].Seq-1, 1)
-	if len(page) != 1 || page[0].Delivery.ReplyToken != "rt-held" {
-		t.Fatalf("Messages does not return the held reply token: %+v", page)
+	if len(page) != 1 || page[0].Delivery.Reply.Handle != "rt-held" || !page[0].Delivery.Reply.At.Equal(t0.Add(3*time.Second)) {
+		t.Fatalf("Messages does not return the held reply handle: %+v", page)
 	}
-	// Recording an outcome clears the token.
+	// Recording an outcome clears the handle.
 	sent := *pending[1].Delivery
-	sent.State, sent.ReplyToken, sent.ReplyTokenAt, sent.LeaseUntil, sent.Owner = enquiry.Sent, "", time.Time{}, time.Time{}, ""
+	sent.State, sent.Reply, sent.LeaseUntil, sent.Owner = enquiry.Sent, enquiry.Reply{}, time.Time{}, ""
 	if err := s.SetDelivery(ctx(t), m3.ID, sent); err != nil {
 		t.Fatal(err)
 	}
-	if page, _ := s.Messages(ctx(t), e.ID, msgs[2].Seq-1, 1); page[0].Delivery.ReplyToken != "" || page[0].Delivery.State != enquiry.Sent {
+	if page, _ := s.Messages(ctx(t), e.ID, msgs[2].Seq-1, 1); !page[0].Delivery.Reply.IsZero() || page[0].Delivery.State != enquiry.Sent {
 		t.Fatalf("after sent: %+v", page[0].Delivery)
 	}
 	// Another restart of desk-1 frees what it claimed since, and still

@@ -7,8 +7,8 @@
 package main
 
 import (
-	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,6 +21,7 @@ import (
 
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line/linedesk"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
 )
@@ -57,20 +58,6 @@ type config struct {
 // lineOff reports that no LINE channel is configured (WhatsApp alone).
 func (c config) lineOff() bool { return !c.Line && !c.Demo }
 
-// hostname is os.Hostname, replaced in tests.
-var hostname = os.Hostname
-
-// defaultInstance is the host name and the port of addr, e.g.
-// "myhost:8080": stable across restarts, distinct per host and port.
-func defaultInstance(addr string) string {
-	host, err := hostname()
-	if err != nil || host == "" {
-		host = "desk"
-	}
-	_, port, _ := net.SplitHostPort(addr)
-	return host + ":" + cmp.Or(port, addr)
-}
-
 func configFrom(getenv func(string) string) (c config, err error) {
 	c = config{
 		Addr: getenv("DESK_ADDR"), Token: enquiry.Secret(getenv("DESK_TOKEN")),
@@ -82,7 +69,7 @@ func configFrom(getenv func(string) string) (c config, err error) {
 		c.Addr = "127.0.0.1:8080"
 	}
 	if c.Instance == "" {
-		c.Instance = defaultInstance(c.Addr)
+		c.Instance = inbox.HostInstance(c.Addr)
 	}
 	if c.WhatsApp, c.Wa, err = whatsappdesk.FromEnv(getenv); err != nil {
 		return c, err
@@ -108,15 +95,14 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
+	defer ln.Close() // for the early returns: Serve closes it otherwise
 	srv, err := newServer(ctx, cfg, log)
 	if err != nil {
-		ln.Close()
 		return err
 	}
+	defer srv.Close()
 	srv.baseURL = "http://" + ln.Addr().String()
 	if err := srv.start(ctx); err != nil {
-		ln.Close()
-		srv.Close()
 		return err
 	}
 	hs := srv.http.Server(srv.Handler())
@@ -139,17 +125,11 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 
 	select {
 	case err := <-served:
-		srv.Close()
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: no new webhooks; finishing queued work")
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	err = hs.Shutdown(shutdown)
-	if cerr := srv.Shutdown(shutdown); err == nil {
-		err = cerr
-	}
-	srv.Close()
-	return err
+	return errors.Join(hs.Shutdown(shutdown), srv.Shutdown(shutdown))
 }

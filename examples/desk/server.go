@@ -14,7 +14,6 @@ import (
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linedesk"
-	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/whatsapp"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsappdesk"
 )
@@ -25,7 +24,6 @@ type server struct {
 	cfg     config
 	log     *slog.Logger
 	desk    *enquiry.Desk
-	store   enquiry.Store
 	roster  *enquiry.Roster
 	http    *deskhttp.Handler
 	staff   *deskhttp.StoreAccounts // the staff accounts, in the store
@@ -49,11 +47,11 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s.store, s.staff = store, &deskhttp.StoreAccounts{Store: store}
+	s.staff = &deskhttp.StoreAccounts{Store: store}
 	s.closers = append(s.closers, closeStore)
 	s.connect()
 	feed, blobs := &enquiry.Feed{}, &enquiry.MemBlobs{}
-	kinds := map[string]enquiry.Kind{"line": {Sender: s.line, Policy: media.LINE}}
+	kinds := map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(s.line)}
 	if s.cfg.Wa { // set by the variables, or by connect in demo mode
 		s.wa = whatsappdesk.New(s.cfg.WhatsApp)
 		kinds[whatsapp.ChannelKind] = s.wa.Kind()

@@ -68,26 +68,13 @@ func (s *server) setUpStaff(ctx context.Context) error {
 // yet: the demo channel, or channel main with the LINE credentials, named
 // as its LINE account is and ringing every available staff member.
 func (s *server) setUpChannel(ctx context.Context) (enquiry.Channel, error) {
-	ch := enquiry.Channel{ID: "main"}
+	ch := enquiry.Channel{ID: "main", Credentials: enquiry.Credentials{Secret: s.cfg.LINE.Secret, Token: s.cfg.LINE.AccessToken}}
 	if s.cfg.Demo {
 		ch = s.demo.Channel(s.baseURL) // points the fake platform at this desk
 		ch.Routing = demo.Routing()
 	}
-	if existing, err := s.desk.Channel(ctx, ch.ID); err == nil {
-		return existing, nil // kept in PostgreSQL from an earlier run
-	}
-	if !s.cfg.Demo {
-		var err error
-		creds := enquiry.Credentials{Secret: s.cfg.LINE.Secret, Token: s.cfg.LINE.AccessToken}
-		if ch, err = linedesk.NewChannel(ctx, s.line, "main", creds); err != nil {
-			s.log.Warn("channel main is named "+linedesk.DefaultName, "err", err)
-		}
-	}
 	ch.AutoMessages = demo.AutoMessages
-	if _, err := s.desk.CreateChannel(ctx, ch); err != nil {
-		return ch, fmt.Errorf("setting up channel %s: %w", ch.ID, err)
-	}
-	return ch, nil
+	return linedesk.EnsureChannel(ctx, s.desk, s.line, ch, s.log)
 }
 
 // startConnector starts the webhook's workers, then checks LINE's set-up

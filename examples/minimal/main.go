@@ -23,12 +23,12 @@ func main() {
 	store := enquiry.NewMemStore()
 	client := line.NewClient(line.Config{APIBase: os.Getenv("LINE_API_BASE"), DataAPIBase: os.Getenv("LINE_DATA_API_BASE")})
 	feed := &enquiry.Feed{}
-	desk, err := enquiry.New(enquiry.Config{Store: store, Sender: client, Sink: feed})
+	desk, err := enquiry.New(enquiry.Config{Store: store, Kinds: map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(client)}, Sink: feed})
 	if err != nil {
 		log.Fatal(err)
 	}
 	_, err = desk.CreateChannel(ctx, enquiry.Channel{
-		ID: "main", Name: "My shop", Kind: "line",
+		ID: "main", Name: "My shop", Kind: line.ChannelKind,
 		Credentials:  enquiry.Credentials{Secret: enquiry.Secret(os.Getenv("LINE_CHANNEL_SECRET")), Token: enquiry.Secret(os.Getenv("LINE_CHANNEL_ACCESS_TOKEN"))},
 		AutoMessages: automsg.Settings{Welcome: automsg.Message{On: true}},
 	})

@@ -85,11 +85,11 @@ func (s *mortalStore) EndLeases(ctx context.Context, owner string) error {
 	return s.Store.EndLeases(ctx, owner)
 }
 
-func (s *mortalStore) TakeReplyToken(ctx context.Context, id string) (string, time.Time, error) {
+func (s *mortalStore) TakeReply(ctx context.Context, id string) (enquiry.Reply, error) {
 	if err := s.alive(); err != nil {
-		return "", time.Time{}, err
+		return enquiry.Reply{}, err
 	}
-	return s.Store.TakeReplyToken(ctx, id)
+	return s.Store.TakeReply(ctx, id)
 }
 
 func (s *mortalStore) Engage(ctx context.Context, channel, customer, staff string, at time.Time) error {

@@ -95,13 +95,13 @@ func killAndRestart(t *testing.T, pg, landed bool) {
 	}
 }
 
-// replyInFlight reports whether an outbound message holds a reply token:
+// replyInFlight reports whether an outbound message holds a reply handle:
 // a send with it has begun and its outcome is not recorded.
 func replyInFlight(ctx context.Context, r *rig) bool {
 	for _, conv := range r.snapshot(ctx) {
 		for _, msgs := range conv.messages {
 			for _, m := range msgs {
-				if m.Delivery != nil && m.Delivery.State == enquiry.Pending && m.Delivery.ReplyToken != "" {
+				if m.Delivery != nil && m.Delivery.State == enquiry.Pending && !m.Delivery.Reply.IsZero() {
 					return true
 				}
 			}

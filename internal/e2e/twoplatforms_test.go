@@ -80,7 +80,7 @@ func newTwoDesk(t *testing.T) *twoDesk {
 	roster.SetPresence("bob", routing.Available)
 	var err error
 	d.desk, err = enquiry.New(enquiry.Config{Store: store, Directory: roster, Blobs: d.blobs, Clock: d.clock, Logger: log,
-		Kinds:        map[string]enquiry.Kind{"line": {Sender: lc, Policy: media.LINE}, whatsapp.ChannelKind: whatsapp.DeskKind(wc)},
+		Kinds:        map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(lc), whatsapp.ChannelKind: whatsapp.DeskKind(wc)},
 		TickInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

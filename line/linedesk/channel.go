@@ -3,6 +3,7 @@ package linedesk
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
@@ -33,5 +34,33 @@ func NewChannel(ctx context.Context, client *line.Client, id string, creds enqui
 		ch.Name = info.DisplayName
 	}
 	ch.Account = info.UserID
+	return ch, nil
+}
+
+// EnsureChannel returns the desk's channel template.ID, creating it first
+// from template when the desk does not have it (a PostgreSQL store keeps it
+// from an earlier run). A template without a name is a LINE Official
+// Account's channel: NewChannel names it and sets its bot user ID and, when
+// the template has none, its routing; when LINE cannot be asked, the
+// channel is created all the same, named DefaultName, and log says why
+// (Diagnose reports what is wrong). It is safe for concurrent use.
+func EnsureChannel(ctx context.Context, desk *enquiry.Desk, client *line.Client, template enquiry.Channel, log *slog.Logger) (enquiry.Channel, error) {
+	if existing, err := desk.Channel(ctx, template.ID); err == nil {
+		return existing, nil
+	}
+	ch := template
+	if ch.Name == "" {
+		named, err := NewChannel(ctx, client, ch.ID, ch.Credentials)
+		if err != nil {
+			log.WarnContext(ctx, "channel "+ch.ID+" is named "+DefaultName, "channel", ch.ID, "err", err)
+		}
+		ch.Name, ch.Account, ch.Kind = named.Name, named.Account, named.Kind
+		if ch.Routing == nil {
+			ch.Routing = named.Routing
+		}
+	}
+	if _, err := desk.CreateChannel(ctx, ch); err != nil {
+		return ch, fmt.Errorf("setting up channel %s: %w", ch.ID, err)
+	}
 	return ch, nil
 }

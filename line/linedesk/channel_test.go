@@ -94,3 +94,56 @@ func TestDiagnoseNamesAChannelMadeWithoutLINEsAnswer(t *testing.T) {
 		})
 	}
 }
+
+func TestEnsureChannel(t *testing.T) {
+	const (
+		bot   = "U4444444444444444444444444444test"
+		token = "ensure-channel-token-do-not-log"
+	)
+	p := linetest.New()
+	t.Cleanup(p.Close)
+	p.AddChannel(linetest.Channel{Token: token, Secret: "0123456789abcdef0123456789abcdef", BotUserID: bot, DisplayName: "Kato Tea", ChatMode: "bot"})
+	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL()})
+	ctx := context.Background()
+	newDesk := func(t *testing.T) *enquiry.Desk {
+		desk, err := enquiry.New(enquiry.Config{Store: enquiry.NewMemStore(), Sender: client})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return desk
+	}
+	welcome := automsg.Settings{Welcome: automsg.Message{On: true}}
+
+	t.Run("an unnamed template is named as the LINE account is and keeps its settings", func(t *testing.T) {
+		desk := newDesk(t)
+		ch, err := EnsureChannel(ctx, desk, client, enquiry.Channel{ID: "main", Credentials: enquiry.Credentials{Token: token}, AutoMessages: welcome}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := desk.Channel(ctx, "main")
+		if err != nil || got.Name != "Kato Tea" || got.Account != bot || got.Kind != "line" || got.Routing == nil || !got.AutoMessages.Welcome.On || ch.Name != got.Name {
+			t.Fatalf("created %+v (returned %+v), %v; want it named Kato Tea, with the bot user ID, routing and the Welcome on", got, ch, err)
+		}
+	})
+	t.Run("a channel the desk has is returned as it is", func(t *testing.T) {
+		desk := newDesk(t)
+		if _, err := desk.CreateChannel(ctx, enquiry.Channel{ID: "main", Name: "Front desk", Kind: "line", Credentials: enquiry.Credentials{Token: token}}); err != nil {
+			t.Fatal(err)
+		}
+		ch, err := EnsureChannel(ctx, desk, client, enquiry.Channel{ID: "main", Credentials: enquiry.Credentials{Token: token}}, slog.New(slog.DiscardHandler))
+		if err != nil || ch.Name != "Front desk" || ch.Account != "" {
+			t.Fatalf("EnsureChannel = %+v, %v; want the existing channel unchanged", ch, err)
+		}
+	})
+	t.Run("when LINE refuses, the channel is made all the same under the default name, and the log says why without the token", func(t *testing.T) {
+		desk := newDesk(t)
+		var logged strings.Builder
+		ch, err := EnsureChannel(ctx, desk, client, enquiry.Channel{ID: "main", Credentials: enquiry.Credentials{Token: "refused-token-do-not-log"}}, slog.New(slog.NewTextHandler(&logged, nil)))
+		if err != nil || ch.Name != DefaultName || ch.Routing == nil {
+			t.Fatalf("EnsureChannel = %+v, %v; want channel %q with routing", ch, err, DefaultName)
+		}
+		if !strings.Contains(logged.String(), DefaultName) || strings.Contains(logged.String(), "refused-token-do-not-log") {
+			t.Fatalf("log %q; want the reason, without the token", logged.String())
+		}
+	})
+}
