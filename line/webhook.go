@@ -184,16 +184,18 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 // keeps them and sends nothing). LINE's verification request (no events)
 // gets 200.
 func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	b, ok := hookbody.Begin(rw, r, hookbody.Limits{MaxBytes: w.maxBody, Timeout: w.timeout})
+	if !ok {
+		return
+	}
 	ctx, id := r.Context(), w.channelID(r)
-	var ch enquiry.Channel
-	body, ok := hookbody.Verified(rw, r, hookbody.Limits{MaxBytes: w.maxBody, Timeout: w.timeout}, hookbody.Signed{
-		Header: SignatureHeader, Verify: VerifySignature, NotFound: enquiry.ErrNotFound,
-		Secret: func(ctx context.Context) (secret string, err error) {
-			ch, err = w.channels.Channel(ctx, id)
-			return ch.Credentials.Secret.Reveal(), err
-		},
-		Service: "line webhook", Channel: id, Log: w.log,
-	})
+	signed := hookbody.Signed{Header: SignatureHeader, NotFound: enquiry.ErrNotFound, Verify: VerifySignature,
+		Service: "line webhook", Channel: id, Log: w.log}
+	ch, err := w.channels.Channel(ctx, id)
+	if !b.Found(err, signed) {
+		return
+	}
+	body, ok := b.Verified(ch.Credentials.Secret.Reveal(), signed)
 	if !ok {
 		return
 	}

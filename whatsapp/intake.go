@@ -129,15 +129,18 @@ func (in *Intake) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "use GET or POST", http.StatusMethodNotAllowed)
 		return
 	}
+	b, ok := hookbody.Begin(rw, r, in.lim)
+	if !ok {
+		return
+	}
 	id := in.channelID(r)
-	body, ok := hookbody.Verified(rw, r, in.lim, hookbody.Signed{
-		Header: SignatureHeader, Verify: VerifySignature, NotFound: enquiry.ErrNotFound,
-		Secret: func(ctx context.Context) (string, error) {
-			app, err := in.apps.App(ctx, id)
-			return app.AppSecret.Reveal(), err
-		},
-		Service: "whatsapp webhook", Channel: id, Log: in.log,
-	})
+	signed := hookbody.Signed{Header: SignatureHeader, NotFound: enquiry.ErrNotFound, Verify: VerifySignature,
+		Service: "whatsapp webhook", Channel: id, Log: in.log}
+	app, err := in.apps.App(ctx, id)
+	if !b.Found(err, signed) {
+		return
+	}
+	body, ok := b.Verified(app.AppSecret.Reveal(), signed)
 	if !ok {
 		return
 	}

@@ -8,12 +8,14 @@
 // that grows with what arrives (at most 4 KiB at first), under the limit
 // (413) and the deadline (408).
 //
-// Verified takes a signed request from Begin to its verified body with
-// the steps every connector's webhook takes between (find the channel's
-// secret, require the signature header, read, verify); a connector's
-// handler keeps only its platform's parts, the header, the secret and the
-// check, and what comes after:
+// A connector's handler keeps only its platform's steps between Begin and
+// the verified body (find the channel and its secret) and what comes
+// after; Found and Verified take the steps every connector takes (404 or
+// 500 for the lookup, the signature header, the read, the signature):
 //
-//	body, ok := hookbody.Verified(rw, r, hookbody.Limits{}, hookbody.Signed{Header: "X-Line-Signature", …})
+//	b, ok := hookbody.Begin(rw, r, hookbody.Limits{})
 //	if !ok { return }
+//	ch, err := channels.Channel(ctx, id)
+//	if !b.Found(err, signed) { return }
+//	body, ok := b.Verified(ch.Secret, signed)
 package hookbody
