@@ -14,6 +14,7 @@ import (
 	"github.com/socialdesk/socialdesk/internal/apiclient"
 	"github.com/socialdesk/socialdesk/internal/backoff"
 	"github.com/socialdesk/socialdesk/internal/clock"
+	"github.com/socialdesk/socialdesk/internal/ttlcache"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -111,7 +112,8 @@ type Config struct {
 
 // Client talks to the LINE platform for many channels: it sends messages
 // (it implements enquiry.Sender), downloads content, reads profiles and
-// checks a channel's set-up. The channel and its credentials come with
+// reads a channel's bot and webhook settings (which line/linecheck
+// checks). The channel and its credentials come with
 // every call. A Client is safe for concurrent use.
 type Client struct {
 	cfg   Config
@@ -119,7 +121,7 @@ type Client struct {
 	clock enquiry.Clock
 	log   *slog.Logger
 
-	profiles profileCache
+	profiles *ttlcache.Cache[string, Profile] // at most maxProfilesCached
 	quotas   quotaMarks
 }
 
@@ -154,7 +156,7 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Cl
 	if cfg.QuotaRecheck <= 0 {
 		cfg.QuotaRecheck = DefaultQuotaRecheck
 	}
-	c := &Client{cfg: cfg, clock: clock.Or(cfg.Clock), log: cfg.Logger}
+	c := &Client{cfg: cfg, clock: clock.Or(cfg.Clock), log: cfg.Logger, profiles: ttlcache.New[string, Profile](maxProfilesCached)}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -167,7 +169,6 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Cl
 		RequestTimeout: cfg.RequestTimeout, RequestIDHeader: "X-Line-Request-Id",
 		Classify: classify, Clock: c.clock, Sleep: sleep, Logger: c.log,
 	})
-	c.profiles.m = map[string]profileEntry{}
 	return c
 }
 

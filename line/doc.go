@@ -2,8 +2,10 @@
 // the desk, sends the desk's messages to
 // customers on LINE (reply or push, within LINE's limits, never lost and
 // never twice), downloads the content of customers' images, videos and
-// audio into the host's blob storage, reads profiles, and diagnoses a
-// channel's set-up. Package line/linetest is a fake LINE platform for tests.
+// audio into the host's blob storage, reads profiles, and reads and sets
+// a channel's bot and webhook settings. Package line/linecheck diagnoses
+// a channel's set-up with them; line/linetest is a fake LINE platform for
+// tests.
 //
 // One Client serves every channel; each call names the channel, whose
 // credentials it uses only for the Authorization header:

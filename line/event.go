@@ -15,20 +15,18 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/internal/later"
 	"github.com/socialdesk/socialdesk/media"
 )
 
 // Attempts and waits for work after the answer. A desk call that fails
 // for now is tried deskAttempts times in a row and then left for the
-// sweep (RetryInterval); content LINE is still preparing is awaited, off
-// the customer's queue (later.go), with doubling waits up to contentWait
-// in total, then recorded as unavailable.
+// sweep (RetryInterval); content LINE is still preparing is awaited off
+// the customer's queue (later.go), then recorded as unavailable.
 const (
-	deskAttempts   = 3
-	deskBackoff    = 200 * time.Millisecond
-	contentMaxStep = 30 * time.Second
-	contentWait    = 3 * time.Minute
-	maxPostback    = 300 // characters of postback data shown to staff
+	deskAttempts = 3
+	deskBackoff  = 200 * time.Millisecond
+	maxPostback  = 300 // characters of postback data shown to staff
 	// maxDisplayName caps a customer's display name from LINE's profile
 	// API, in UTF-16 units. LINE allows 20 characters (40 units if all
 	// are emoji); the margin keeps any real name whole, and the cap keeps
@@ -124,7 +122,7 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Event) outcome {
 		}
 		return w.notice(ctx, log, ch.ID, user, note)
 	case "unfollow":
-		w.names.forget(ch.ID, user)
+		w.later.Forget(ch.ID, user)
 		if o := w.friendship(ctx, log, ch.ID, user, enquiry.Blocked, ev.Time); o != done {
 			return o
 		}
@@ -295,7 +293,7 @@ func (w *Webhook) pending(src ContentSource) enquiry.Content {
 // to the fetchers: nothing here waits for LINE.
 func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel, ev *Event, id string, c enquiry.Content, src ContentSource) outcome {
 	user := ev.Source.UserID
-	name, named := w.names.get(ch.ID, user, w.clock.Now())
+	name, named := w.later.Known(ch.ID, user)
 	in := enquiry.Inbound{
 		Channel:    ch.ID,
 		Customer:   enquiry.Customer{ID: user, Name: name},
@@ -328,14 +326,15 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 	// A redelivery (Duplicate) whose content is still pending was cut
 	// off mid-fetch: fetch it again.
 	if r.Message.Content.State == enquiry.ContentPending && src.Kind != "" {
-		w.fetchers.offer(fetch{channel: ch.ID, customer: user, message: r.Message.ID, src: src})
+		w.later.Content(ch.ID, user, r.Message.ID, later.Source{ExternalID: src.MessageID, Kind: src.Kind,
+			URL: src.ExternalURL, PreviewURL: src.PreviewURL, Duration: src.Duration})
 	}
 	switch {
 	case named || w.content == nil:
 	case r.Enquiry.Customer.Name != "":
-		w.names.put(ch.ID, user, r.Enquiry.Customer.Name, w.clock.Now())
+		w.later.Remember(ch.ID, user, r.Enquiry.Customer.Name)
 	default:
-		w.fetchers.offer(fetch{channel: ch.ID, customer: user})
+		w.later.Name(ch.ID, user)
 	}
 	return o
 }
@@ -375,7 +374,7 @@ func (w *Webhook) retrying(ctx context.Context, log *eventLog, f func(context.Co
 			return done
 		case attempt == deskAttempts:
 			log.ErrorContext(ctx, "line webhook: processing failed; will retry", "err", err, "attempts", attempt)
-			return later
+			return retryLater
 		}
 		if w.sleep(ctx, wait) != nil {
 			return stopped

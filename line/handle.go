@@ -11,9 +11,9 @@ import (
 type outcome int
 
 const (
-	done    outcome = iota // handled, or can never be: mark it done
-	later                  // failed for now: leave it in the store for a sweep
-	stopped                // the context ended: leave it, stop
+	done       outcome = iota // handled, or can never be: mark it done
+	retryLater                // failed for now: leave it in the store for a sweep
+	stopped                   // the context ended: leave it, stop
 )
 
 // errLater tells the inbox that an event failed for now.

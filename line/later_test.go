@@ -3,6 +3,7 @@ package line_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -230,6 +231,40 @@ func TestContentAProcessLeftPendingIsFetchedAgainAtStart(t *testing.T) {
 		})
 	}
 	wantEq(t, int32(1), content.fetched.Load(), "only the recent one is fetched")
+}
+
+// A desk may serve WhatsApp channels beside LINE's: their pending media
+// are their connector's to fetch. The LINE webhook's sweep at start
+// leaves them pending, recent or old, and fetches only its own.
+func TestContentLeftPendingOnAnotherKindsChannelIsLeftToItsConnector(t *testing.T) {
+	content := &readyContent{}
+	r := newDeskRig(t, content, nil)
+	_, err := r.desk.CreateChannel(t.Context(), enquiry.Channel{ID: "wa", Name: "WhatsApp", Kind: "whatsapp", State: enquiry.Active, Account: "1555"})
+	needNoErr(t, err)
+	pending := func(channel, id string, at time.Time) enquiry.Received {
+		t.Helper()
+		got, err := r.desk.Receive(t.Context(), enquiry.Inbound{Channel: channel, Customer: enquiry.Customer{ID: "U-" + id},
+			ExternalID: id, Time: at, Content: enquiry.Content{Kind: enquiry.Video, State: enquiry.ContentPending,
+				Media: &enquiry.MediaRef{Kind: "video", Duration: time.Second}}})
+		needNoErr(t, err)
+		return got
+	}
+	pending("wa", "wa-recent", r.clock.Now().Add(-time.Minute))
+	pending("wa", "wa-old", r.clock.Now().Add(-36*time.Hour))
+	mine := pending(hookChannel, "v-recent", r.clock.Now().Add(-time.Minute))
+	r.run(t)
+
+	ev := r.next(t, "the LINE channel's content is settled", func(ev enquiry.DeskEvent) bool { return ev.Kind == enquiry.MessageUpdated })
+	wantEq(t, mine.Message.ID, ev.Message.ID)
+	needNoErr(t, r.hook.Shutdown(t.Context())) // the sweep and its fetches are done
+	left, err := r.desk.PendingContent(t.Context(), 0)
+	needNoErr(t, err)
+	var ids []string
+	for _, m := range left {
+		ids = append(ids, m.ExternalID)
+	}
+	wantEq(t, "[wa-old wa-recent]", fmt.Sprint(ids), "the WhatsApp channel's messages are still pending")
+	wantEq(t, int32(1), content.fetched.Load(), "only the LINE channel's content is fetched")
 }
 
 func TestMediaChecksApplyToContentThatArrivesLate(t *testing.T) {

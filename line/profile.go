@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"sync"
-	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 )
@@ -40,7 +38,7 @@ func (c *Client) Profile(ctx context.Context, ch enquiry.Channel, userID string)
 	}
 	key := ch.ID + "\x00" + userID
 	now := c.clock.Now()
-	if p, ok := c.profiles.get(key, now); ok {
+	if p, ok := c.profiles.Get(key, now); ok {
 		return p, nil
 	}
 	var p Profile
@@ -56,7 +54,7 @@ func (c *Client) Profile(ctx context.Context, ch enquiry.Channel, userID string)
 		return Profile{}, err
 	}
 	p.UserID = userID
-	c.profiles.put(key, p, c.clock.Now().Add(ttl))
+	c.profiles.Put(key, p, c.clock.Now().Add(ttl))
 	return p, nil
 }
 
@@ -71,41 +69,4 @@ func (c *Client) CustomerProfile(ctx context.Context, ch enquiry.Channel, custom
 		return enquiry.Profile{}, err
 	}
 	return enquiry.Profile{ID: customer, Name: p.DisplayName, PictureURL: p.PictureURL}, nil
-}
-
-// profileCache maps channel and user to a profile until it expires. It is
-// safe for concurrent use and holds at most maxProfilesCached entries.
-type profileCache struct {
-	mu sync.Mutex
-	m  map[string]profileEntry
-}
-
-type profileEntry struct {
-	p       Profile
-	expires time.Time
-}
-
-func (pc *profileCache) get(key string, now time.Time) (Profile, bool) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	e, ok := pc.m[key]
-	if !ok || !now.Before(e.expires) {
-		return Profile{}, false
-	}
-	return e.p, true
-}
-
-func (pc *profileCache) put(key string, p Profile, expires time.Time) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if len(pc.m) >= maxProfilesCached {
-		// Full: drop a tenth, chosen at random by map order.
-		for k := range pc.m {
-			delete(pc.m, k)
-			if len(pc.m) < maxProfilesCached*9/10 {
-				break
-			}
-		}
-	}
-	pc.m[key] = profileEntry{p, expires}
 }

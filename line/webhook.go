@@ -2,7 +2,6 @@ package line
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -10,7 +9,9 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/hookbody"
+	"github.com/socialdesk/socialdesk/internal/later"
 )
 
 // Defaults for WebhookConfig's zero fields.
@@ -58,8 +59,6 @@ type WebhookConfig struct {
 	// With a ResponseWriter that has no read deadlines
 	// (httptest.ResponseRecorder), the body is read without one.
 	ReadTimeout time.Duration
-	// Workers is how many events are processed at once (default 16).
-	Workers int
 	// Fetchers is how many names and contents are fetched at once
 	// (default DefaultFetchers). A message is recorded before its
 	// content is fetched, with its content pending, and the customer's
@@ -67,26 +66,21 @@ type WebhookConfig struct {
 	// LINE, so a slow or silent content URL never holds up the
 	// customer's later messages.
 	Fetchers int
-	// QueueSize is how many recorded events may wait in memory (default
-	// 10,000). Beyond it, events wait in the store and are fetched again
-	// in order when there is room.
-	QueueSize int
-	// RetryInterval is how often events whose processing failed for now
-	// (the desk or LINE unavailable) are tried again (default 1 minute).
+	// Workers, QueueSize, RetryInterval, KeepEvents and Instance are
+	// inbox.Options', which documents them and their defaults: how many
+	// events are processed at once (16), how many recorded events wait in
+	// memory (10,000; the rest wait in the store, in order), how often
+	// those whose processing failed for now (the desk or LINE
+	// unavailable) are tried again (1 minute), how long processed events
+	// are remembered so that LINE's redeliveries are dropped (7 days),
+	// and this process's name among the replicas sharing Events, when
+	// the store leases keys (inbox.Leaser). Replicas must never share a
+	// name.
+	Workers       int
+	QueueSize     int
 	RetryInterval time.Duration
-	// KeepEvents is how long processed events are remembered, so that
-	// LINE's redeliveries of them are dropped (default 7 days; negative:
-	// forever). When Events is an inbox.Pruner, Run deletes older
-	// processed events at start and then every hour.
-	KeepEvents time.Duration
-	// Instance names this process among the replicas sharing Events,
-	// when the store leases keys (inbox.Leaser): one process at a
-	// time handles a customer's events, and its lease lets another take
-	// over 30 s after it dies. The default is a new random name for each
-	// Webhook; a name that a restarted process keeps (a pod's stable
-	// name, say) lets it take its own keys back at once after a crash.
-	// Replicas must never share a name.
-	Instance string
+	KeepEvents    time.Duration
+	Instance      string
 	// Logger receives structured logs (default slog.Default()). Logs
 	// carry channel and event IDs, never secrets or message text.
 	Logger *slog.Logger
@@ -109,26 +103,23 @@ type Webhook struct {
 	log       *slog.Logger
 	clock     enquiry.Clock
 	workers   *inbox.Workers
-	fetchers  *fetchers
-	retry     time.Duration
+	later     *later.Queue // the look-ups of names and content
+	// fetchers and retryInterval are WebhookConfig's, for newLater.
+	fetchers      int
+	retryInterval time.Duration
 	// mu guards running; fetched is closed when Shutdown has drained
 	// the fetchers, so Run may return.
 	mu       sync.Mutex
 	running  bool
 	fetched  chan struct{}
 	fetchEnd sync.Once
-	names    *nameCache
-	verifier verifier
+	verifier verifier // keeps each secret's HMACs between requests
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // ErrRunning is returned by Run when the webhook is already running.
 var ErrRunning = inbox.ErrRunning
-
-type hookClock struct{}
-
-func (hookClock) Now() time.Time { return time.Now() }
 
 // NewWebhook returns a Webhook for cfg. It does no I/O. It panics if
 // cfg.Channels, cfg.Events or cfg.Desk is nil: that is a wiring mistake,
@@ -147,9 +138,8 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		maxBody:   cfg.MaxBodyBytes,
 		timeout:   cfg.ReadTimeout,
 		log:       cfg.Logger,
-		clock:     cfg.Clock,
-		names:     newNameCache(4096, time.Hour),
-		sleep:     hookSleep,
+		clock:     clock.Or(cfg.Clock),
+		sleep:     clock.Sleep,
 	}
 	if w.channelID == nil {
 		w.channelID = func(r *http.Request) string { return r.PathValue("channel") }
@@ -163,9 +153,6 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if w.log == nil {
 		w.log = slog.Default()
 	}
-	if w.clock == nil {
-		w.clock = hookClock{}
-	}
 	w.workers = inbox.New(cfg.Events, w.handle, inbox.Options{
 		Workers:       cfg.Workers,
 		QueueSize:     cfg.QueueSize,
@@ -175,15 +162,8 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		Logger:        w.log,
 		Clock:         w.clock,
 	})
-	w.retry = cfg.RetryInterval
-	if w.retry <= 0 {
-		w.retry = inbox.DefaultRetryInterval
-	}
-	fetchers := cfg.Fetchers
-	if fetchers <= 0 {
-		fetchers = DefaultFetchers
-	}
-	w.fetchers = newFetchers(w, fetchers, fetchQueue)
+	w.fetchers, w.retryInterval = cfg.Fetchers, cfg.RetryInterval
+	w.later = w.newLater(cfg.Fetchers, 0)
 	w.fetched = make(chan struct{})
 	return w
 }
@@ -209,30 +189,15 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	id := w.channelID(r)
+	ctx, id := r.Context(), w.channelID(r)
+	signed := hookbody.Signed{Header: SignatureHeader, NotFound: enquiry.ErrNotFound, Verify: w.verifier.verify,
+		Service: "line webhook", Channel: id, Log: w.log}
 	ch, err := w.channels.Channel(ctx, id)
-	if err != nil {
-		if errors.Is(err, enquiry.ErrNotFound) {
-			b.Refuse(http.StatusNotFound, "unknown channel")
-			return
-		}
-		w.log.ErrorContext(ctx, "line webhook: channel lookup failed", "channel", id, "err", err)
-		b.Refuse(http.StatusInternalServerError, "channel lookup failed")
+	if !b.Found(err, signed) {
 		return
 	}
-	signature := r.Header.Get(SignatureHeader)
-	if signature == "" {
-		b.Refuse(http.StatusUnauthorized, "invalid signature")
-		return
-	}
-	body, err := b.Read()
-	if err != nil {
-		w.log.InfoContext(ctx, "line webhook: request body not read", "channel", ch.ID, "received", len(body), "err", err)
-		return
-	}
-	if !w.verifier.verify(ch.Credentials.Secret.Reveal(), body, signature) {
-		http.Error(rw, "invalid signature", http.StatusUnauthorized)
+	body, ok := b.Verified(ch.Credentials.Secret.Reveal(), signed)
+	if !ok {
 		return
 	}
 	batch, err := ParseEvents(body)
@@ -274,23 +239,16 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // if called while running. While it runs, it also deletes processed
 // events older than KeepEvents, when the store can (inbox.Pruner).
 //
-// Several replicas may each run a Webhook on one shared inbox (as
-// enquiry/postgres allows). When the store leases keys (inbox.Leaser;
-// MemStore and enquiry/postgres do), one replica at a time handles a
-// customer's events, from the store, in the order they were recorded,
-// whichever replica recorded them; a replica that dies holding a
-// customer's lease delays that customer's events by about 30 s, or not
-// at all when it restarts under the same Instance name. Leases are judged
-// by the replicas' clocks, which must agree (NTP); a replica stalled, or
-// unable to renew, for 30 s may lose a lease while handing over an event,
-// and the next holder may then hand that event over again (Desk.Receive
-// drops a repeated message). With a store that does not lease keys,
-// replicas process what they record independently: a customer's events
-// posted to two replicas within moments may reach the desk in either
-// order, and a sweep may repeat an event another replica is processing
-// (Desk.Receive drops a repeated message; a Notice may appear twice).
-// The workers are package inbox's (inbox.Workers); beside them run the
-// fetchers of customers' names and media content.
+// The workers are package inbox's (inbox.Workers), whose Run documents
+// what several replicas on one shared inbox (as enquiry/postgres allows)
+// may expect: with a store that leases keys (MemStore and
+// enquiry/postgres do), one replica at a time handles a customer's
+// events, in the order they were recorded, whichever replica recorded
+// them, and a replica that dies holding a customer's lease delays that
+// customer's events by about 30 s (not at all when it restarts under the
+// same Instance name). An event handed over twice (a replica stalled past
+// its lease, or a store that does not lease keys) reaches Desk.Receive,
+// which drops a repeated message; a Notice may then appear twice.
 func (w *Webhook) Run(ctx context.Context) error {
 	w.mu.Lock()
 	if w.running {
@@ -303,7 +261,7 @@ func (w *Webhook) Run(ctx context.Context) error {
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Go(func() { w.fetchers.run(fctx) })
+	wg.Go(func() { w.later.Run(fctx) })
 	err := w.workers.Run(ctx)
 	if ctx.Err() == nil { // stopped by Shutdown: let it drain the fetchers
 		select {
@@ -325,19 +283,8 @@ func (w *Webhook) Run(ctx context.Context) error {
 func (w *Webhook) Shutdown(ctx context.Context) error {
 	err := w.workers.Shutdown(ctx)
 	if err == nil {
-		err = w.fetchers.drain(ctx)
+		err = w.later.Drain(ctx)
 	}
 	w.fetchEnd.Do(func() { close(w.fetched) })
 	return err
-}
-
-func hookSleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

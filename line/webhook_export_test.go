@@ -22,7 +22,7 @@ var MessageContent = messageContent
 
 // SetFetchQueue makes w queue at most n names and contents to fetch, so
 // tests can fill the queue. Call it before Run.
-func SetFetchQueue(w *Webhook, n int) { w.fetchers = newFetchers(w, w.fetchers.n, n) }
+func SetFetchQueue(w *Webhook, n int) { w.later = w.newLater(w.fetchers, n) }
 
 // ParseFast and ParseSlow are ParseEvents' two paths, before IDs repeated
 // within a body are told apart; ParseFast's ok is false where it gives up.

@@ -115,7 +115,7 @@ func NewIntake(cfg IntakeConfig) *Intake {
 func (in *Intake) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if r.Method == http.MethodGet {
-		app, ok := in.app(ctx, rw, r, nil)
+		app, ok := in.app(ctx, rw, r)
 		if ok {
 			AnswerVerification(rw, r, app.VerifyToken.Reveal())
 		}
@@ -133,23 +133,15 @@ func (in *Intake) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	app, ok := in.app(ctx, rw, r, b)
-	if !ok {
-		return
-	}
 	id := in.channelID(r)
-	signature := r.Header.Get(SignatureHeader)
-	if signature == "" {
-		b.Refuse(http.StatusUnauthorized, "invalid signature")
+	signed := hookbody.Signed{Header: SignatureHeader, NotFound: enquiry.ErrNotFound, Verify: VerifySignature,
+		Service: "whatsapp webhook", Channel: id, Log: in.log}
+	app, err := in.apps.App(ctx, id)
+	if !b.Found(err, signed) {
 		return
 	}
-	body, err := b.Read()
-	if err != nil {
-		in.log.InfoContext(ctx, "whatsapp webhook: request body not read", "channel", id, "received", len(body), "err", err)
-		return
-	}
-	if !VerifySignature(app.AppSecret.Reveal(), body, signature) {
-		http.Error(rw, "invalid signature", http.StatusUnauthorized)
+	body, ok := b.Verified(app.AppSecret.Reveal(), signed)
+	if !ok {
 		return
 	}
 	n, err := ParseNotification(body)
@@ -166,9 +158,9 @@ func (in *Intake) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	rw.WriteHeader(http.StatusOK)
 }
 
-// app looks the request's channel up, answering 404 or 500 itself (through
-// b when the request is a POST) when it cannot.
-func (in *Intake) app(ctx context.Context, rw http.ResponseWriter, r *http.Request, b *hookbody.Body) (App, bool) {
+// app looks the request's channel up for the GET handshake, answering
+// 404 or 500 itself when it cannot.
+func (in *Intake) app(ctx context.Context, rw http.ResponseWriter, r *http.Request) (App, bool) {
 	id := in.channelID(r)
 	app, err := in.apps.App(ctx, id)
 	if err == nil {
@@ -179,11 +171,7 @@ func (in *Intake) app(ctx context.Context, rw http.ResponseWriter, r *http.Reque
 		in.log.ErrorContext(ctx, "whatsapp webhook: channel lookup failed", "channel", id, "err", err)
 		code, msg = http.StatusInternalServerError, "channel lookup failed"
 	}
-	if b != nil {
-		b.Refuse(code, msg)
-	} else {
-		http.Error(rw, msg, code)
-	}
+	http.Error(rw, msg, code)
 	return App{}, false
 }
 

@@ -1,6 +1,9 @@
 package clock
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Clock tells the time. Code whose behaviour depends on the time (ring
 // timeouts, leases, reply-token freshness, backoff deadlines) takes one,
@@ -26,4 +29,20 @@ func Or(c Clock) Clock {
 		return Real{}
 	}
 	return c
+}
+
+// Sleep waits for d, or until ctx ends, and then returns ctx.Err(): nil
+// when the wait ran its course. A d of zero or less does not wait.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -9,9 +9,13 @@
 // (413) and the deadline (408).
 //
 // A connector's handler keeps only its platform's steps between Begin and
-// Read (find the channel, check the signature header) and after it:
+// the verified body (find the channel and its secret) and what comes
+// after; Found and Verified take the steps every connector takes (404 or
+// 500 for the lookup, the signature header, the read, the signature):
 //
 //	b, ok := hookbody.Begin(rw, r, hookbody.Limits{})
 //	if !ok { return }
-//	body, err := b.Read()
+//	ch, err := channels.Channel(ctx, id)
+//	if !b.Found(err, signed) { return }
+//	body, ok := b.Verified(ch.Secret, signed)
 package hookbody

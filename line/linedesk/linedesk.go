@@ -1,7 +1,7 @@
 // Package linedesk describes LINE channels to the desk's HTTP API: a
 // deskhttp.Connector whose Connect asks LINE for a new channel's bot user
 // ID, whose Quota reads LINE's monthly message quota and whose Check runs
-// LINE's set-up checks (line.Client.Doctor).
+// LINE's set-up checks (package line/linecheck).
 //
 //	conn := linedesk.Connector(linedesk.Config{Client: client, Store: store})
 //	h, err := deskhttp.New(deskhttp.Config{Desk: desk, Feed: feed, Connectors: []deskhttp.Connector{conn}})
@@ -18,6 +18,7 @@ import (
 	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/line/linecheck"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -92,7 +93,7 @@ func WebhookURL(base, channel string) string {
 
 // check runs LINE's set-up checks for ch.
 func (cfg Config) check(ctx context.Context, ch enquiry.Channel) deskhttp.CheckReport {
-	dc := line.DoctorConfig{}
+	dc := linecheck.Config{}
 	if cfg.Store != nil {
 		dc.Owner = func(bot string) (string, bool) {
 			c, err := cfg.Store.ChannelByAccount(ctx, "line", bot)
@@ -102,26 +103,26 @@ func (cfg Config) check(ctx context.Context, ch enquiry.Channel) deskhttp.CheckR
 	if cfg.PublicURL != nil {
 		dc.WebhookURL = WebhookURL(cfg.PublicURL(), ch.ID)
 	}
-	return Report(cfg.Client.Doctor(ctx, ch, dc), time.Now())
+	return Report(linecheck.Run(ctx, cfg.Client, ch, dc), time.Now())
 }
 
-// Report turns Doctor's checks into the API's report, checked at at.
-func Report(checks []line.Check, at time.Time) deskhttp.CheckReport {
+// Report turns linecheck.Run's checks into the API's report, checked at at.
+func Report(checks []linecheck.Check, at time.Time) deskhttp.CheckReport {
 	r := deskhttp.CheckReport{Status: deskhttp.CheckOK, Checked: at, Checks: make([]deskhttp.CheckItem, len(checks))}
 	for i, c := range checks {
 		r.Checks[i] = deskhttp.CheckItem{Name: c.Name, Status: status[c.Status], Reason: c.Detail, Fix: c.Fix}
 		switch {
-		case c.Status == line.Fail:
+		case c.Status == linecheck.Fail:
 			r.Status = deskhttp.CheckError
-		case c.Status == line.Warn && r.Status == deskhttp.CheckOK:
+		case c.Status == linecheck.Warn && r.Status == deskhttp.CheckOK:
 			r.Status = deskhttp.CheckWarning
 		}
 	}
 	return r
 }
 
-// status is the API's word for each line.CheckStatus.
-var status = map[line.CheckStatus]string{line.Pass: deskhttp.CheckOK, line.Warn: deskhttp.CheckWarning, line.Fail: deskhttp.CheckError, line.Skip: deskhttp.CheckSkipped}
+// status is the API's word for each linecheck.CheckStatus.
+var status = map[linecheck.CheckStatus]string{linecheck.Pass: deskhttp.CheckOK, linecheck.Warn: deskhttp.CheckWarning, linecheck.Fail: deskhttp.CheckError, linecheck.Skip: deskhttp.CheckSkipped}
 
 // Diagnose is a host's start-up check of a LINE channel: it runs the
 // channel's set-up checks through h (which keeps the report as the

@@ -7,20 +7,20 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/deskhttp"
-	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/line/linecheck"
 )
 
 func TestReportIsTheWorstOutcome(t *testing.T) {
 	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name   string
-		checks []line.Check
+		checks []linecheck.Check
 		want   string
 		items  []string
 	}{
-		{"all passing is ok", []line.Check{{Name: "token", Status: line.Pass}}, deskhttp.CheckOK, []string{deskhttp.CheckOK}},
-		{"a warning makes it a warning", []line.Check{{Name: "token", Status: line.Pass}, {Name: "webhook", Status: line.Warn}}, deskhttp.CheckWarning, []string{deskhttp.CheckOK, deskhttp.CheckWarning}},
-		{"a failure beats a warning", []line.Check{{Name: "a", Status: line.Warn}, {Name: "b", Status: line.Fail}, {Name: "c", Status: line.Skip}}, deskhttp.CheckError, []string{deskhttp.CheckWarning, deskhttp.CheckError, deskhttp.CheckSkipped}},
+		{"all passing is ok", []linecheck.Check{{Name: "token", Status: linecheck.Pass}}, deskhttp.CheckOK, []string{deskhttp.CheckOK}},
+		{"a warning makes it a warning", []linecheck.Check{{Name: "token", Status: linecheck.Pass}, {Name: "webhook", Status: linecheck.Warn}}, deskhttp.CheckWarning, []string{deskhttp.CheckOK, deskhttp.CheckWarning}},
+		{"a failure beats a warning", []linecheck.Check{{Name: "a", Status: linecheck.Warn}, {Name: "b", Status: linecheck.Fail}, {Name: "c", Status: linecheck.Skip}}, deskhttp.CheckError, []string{deskhttp.CheckWarning, deskhttp.CheckError, deskhttp.CheckSkipped}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := Report(tc.checks, at)

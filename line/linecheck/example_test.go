@@ -1,4 +1,4 @@
-package line_test
+package linecheck_test
 
 import (
 	"context"
@@ -6,11 +6,12 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/line/linecheck"
 	"github.com/socialdesk/socialdesk/line/linetest"
 )
 
-// Doctor tells a user what is wrong with a channel's set-up, in words.
-func ExampleClient_Doctor() {
+// Run tells a user what is wrong with a channel's set-up, in words.
+func ExampleRun() {
 	p := linetest.New()
 	defer p.Close()
 	p.AddChannel(linetest.Channel{Token: "access-token", Secret: "0123456789abcdef0123456789abcdef", BotUserID: "Ubot", BasicID: "@shop", DisplayName: "Shop"})
@@ -18,14 +19,14 @@ func ExampleClient_Doctor() {
 	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL()})
 	ch := enquiry.Channel{ID: "support", Kind: "line", State: enquiry.Active,
 		Credentials: enquiry.Credentials{Token: "access-token", Secret: "0123456789abcdef0123456789abcdef"}}
-	cfg := line.DoctorConfig{
+	cfg := linecheck.Config{
 		Owner: func(botUserID string) (string, bool) { return "", false }, // from the host's store
 		// A host sets WebhookURL to where it receives the channel's events,
 		// e.g. "https://desk.example.com/webhook/line/support".
 	}
 
-	for _, c := range client.Doctor(context.Background(), ch, cfg) {
-		if c.Status == line.Fail || c.Status == line.Pass {
+	for _, c := range linecheck.Run(context.Background(), client, ch, cfg) {
+		if c.Status == linecheck.Fail || c.Status == linecheck.Pass {
 			fmt.Printf("%s: %s: %s\n", c.Name, c.Status, c.Detail)
 			if c.Fix != "" {
 				fmt.Printf("  fix: %s\n", c.Fix)

@@ -1,109 +1,36 @@
-package line
+// Package linecheck diagnoses a LINE channel's set-up, as the product
+// guide asks users to check by hand: the access token, the account, the
+// webhook URL and "Use webhook", LINE's webhook test, the channel secret,
+// the response settings and the monthly message quota. Each Check says
+// in words what was found and what to do, and never holds a secret.
+//
+//	client := line.NewClient(line.Config{})
+//	checks := linecheck.Run(ctx, client, ch, linecheck.Config{WebhookURL: "https://desk.example.com/webhook/line/" + ch.ID})
+package linecheck
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line"
 )
 
-const (
-	endpointBotInfo     = "GET /v2/bot/info"
-	endpointGetWebhook  = "GET /v2/bot/channel/webhook/endpoint"
-	endpointSetWebhook  = "PUT /v2/bot/channel/webhook/endpoint"
-	endpointTestWebhook = "POST /v2/bot/channel/webhook/test"
-)
-
-// BotInfo is what LINE tells about a channel's bot (GET /v2/bot/info).
-type BotInfo struct {
-	// UserID is the bot user ID: the webhook's destination, and
-	// enquiry.Channel.Account for LINE.
-	UserID      string `json:"userId"`
-	BasicID     string `json:"basicId"`
-	PremiumID   string `json:"premiumId,omitempty"`
-	DisplayName string `json:"displayName"`
-	PictureURL  string `json:"pictureUrl,omitempty"`
-	// ChatMode is "chat" (chats in LINE Official Account Manager are on)
-	// or "bot".
-	ChatMode string `json:"chatMode"`
-	// MarkAsReadMode is "auto" or "manual".
-	MarkAsReadMode string `json:"markAsReadMode"`
+// API is the part of the LINE API client the checks ask; *line.Client
+// implements it.
+type API interface {
+	// BotInfo, WebhookEndpoint, TestWebhook and Quota are *line.Client's.
+	BotInfo(ctx context.Context, ch enquiry.Channel) (line.BotInfo, error)
+	WebhookEndpoint(ctx context.Context, ch enquiry.Channel) (line.WebhookEndpoint, error)
+	TestWebhook(ctx context.Context, ch enquiry.Channel, endpoint string) (line.WebhookTest, error)
+	Quota(ctx context.Context, ch enquiry.Channel) (line.Quota, error)
 }
 
-// BotInfo returns the channel's bot information; it also proves the access
-// token is valid. It is safe for concurrent use.
-func (c *Client) BotInfo(ctx context.Context, ch enquiry.Channel) (BotInfo, error) {
-	if ch.Credentials.Token.IsZero() {
-		return BotInfo{}, ErrNoToken
-	}
-	var b BotInfo
-	_, err := c.getJSON(ctx, c.request("bot info", endpointBotInfo, ch, nil), &b)
-	return b, err
-}
-
-// WebhookEndpoint is a channel's webhook setting on LINE.
-type WebhookEndpoint struct {
-	URL string `json:"endpoint"`
-	// Active reports "Use webhook" is on: LINE sends events only then.
-	Active bool `json:"active"`
-}
-
-// WebhookEndpoint returns the channel's webhook URL and whether LINE uses
-// it. It is safe for concurrent use.
-func (c *Client) WebhookEndpoint(ctx context.Context, ch enquiry.Channel) (WebhookEndpoint, error) {
-	if ch.Credentials.Token.IsZero() {
-		return WebhookEndpoint{}, ErrNoToken
-	}
-	var w WebhookEndpoint
-	_, err := c.getJSON(ctx, c.request("webhook endpoint", endpointGetWebhook, ch, nil), &w)
-	return w, err
-}
-
-// SetWebhookEndpoint sets the channel's webhook URL (an https URL). It does
-// not switch "Use webhook" on; that is done in the LINE Developers Console.
-// It is safe for concurrent use.
-func (c *Client) SetWebhookEndpoint(ctx context.Context, ch enquiry.Channel, endpoint string) error {
-	if ch.Credentials.Token.IsZero() {
-		return ErrNoToken
-	}
-	body, _ := json.Marshal(map[string]string{"endpoint": endpoint})
-	var ignored json.RawMessage
-	_, err := c.getJSON(ctx, c.request("set webhook endpoint", endpointSetWebhook, ch, body), &ignored)
-	return err
-}
-
-// WebhookTest is LINE's report of sending a test request to a webhook.
-type WebhookTest struct {
-	Success bool `json:"success"`
-	// StatusCode is the webhook's answer; 0 or less when none came.
-	StatusCode int       `json:"statusCode"`
-	Reason     string    `json:"reason"`
-	Detail     string    `json:"detail"`
-	Timestamp  time.Time `json:"timestamp"`
-}
-
-// TestWebhook asks LINE to send a test request to endpoint, or to the
-// channel's webhook URL when endpoint is "". It is safe for concurrent use.
-func (c *Client) TestWebhook(ctx context.Context, ch enquiry.Channel, endpoint string) (WebhookTest, error) {
-	if ch.Credentials.Token.IsZero() {
-		return WebhookTest{}, ErrNoToken
-	}
-	body := []byte("{}")
-	if endpoint != "" {
-		body, _ = json.Marshal(map[string]string{"endpoint": endpoint})
-	}
-	var t WebhookTest
-	k := c.request("webhook test", endpointTestWebhook, ch, body)
-	k.Timeout = 2 * c.cfg.RequestTimeout
-	_, err := c.getJSON(ctx, k, &t)
-	return t, err
-}
+var _ API = (*line.Client)(nil)
 
 // CheckStatus is the outcome of one diagnostic check.
 type CheckStatus string
@@ -133,7 +60,7 @@ type Check struct {
 	Fix string `json:"fix,omitempty"`
 }
 
-// Names of Doctor's checks, in the order it reports them.
+// Names of Run's checks, in the order it reports them.
 const (
 	// CheckToken: the channel access token works (GET /v2/bot/info).
 	CheckToken = "access token"
@@ -153,12 +80,12 @@ const (
 )
 
 // quotaLow is the share of a limited monthly quota left below which
-// Doctor warns: pushes will soon be refused.
+// Run warns: pushes will soon be refused.
 const quotaLow = 0.1
 
-// DoctorConfig says what Doctor compares LINE's settings with. The zero
+// Config says what Run compares LINE's settings with. The zero
 // value skips both comparisons.
-type DoctorConfig struct {
+type Config struct {
 	// Owner reports which channel holds a bot user ID, to find a LINE
 	// Official Account connected twice; nil skips that check.
 	Owner func(botUserID string) (channelID string, found bool)
@@ -170,14 +97,14 @@ type DoctorConfig struct {
 	WebhookURL string
 }
 
-// Messages of Doctor that more than one check gives.
+// Messages of Run that more than one check gives.
 const (
 	fixToken   = "Issue a new long-lived channel access token in the LINE Developers Console (your channel → Messaging API tab) and save it on the channel."
 	fixSecret  = "Copy the channel secret again from the LINE Developers Console (your channel → Basic settings tab) and save it on the channel; the access token is a different value."
 	skipNoAuth = "Not checked: the access token must work first."
 )
 
-// Doctor checks what a channel needs to work, as the product guide asks
+// Run checks what a channel needs to work, as the product guide asks
 // users to check by hand: the access token is valid (and which LINE
 // Official Account it belongs to), the account is not connected to
 // another channel, the webhook URL is this desk's and "Use webhook" is
@@ -185,25 +112,25 @@ const (
 // verifies the signature of that test request, and the response
 // settings that would answer customers besides staff.
 //
-// LINE cannot be asked whether a secret is right. What Doctor can prove
+// LINE cannot be asked whether a secret is right. What Run can prove
 // is this: LINE signs its test request with the channel's real secret,
 // and the desk's webhook answers 401 to a request whose signature does
 // not verify with the saved secret. So the secret is proved right by a
 // 200 from the desk, wrong by a 401, and not proved when the test went
 // to another URL or did not reach a signature check; the Check says
-// which. Doctor is safe for concurrent use.
-func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel, cfg DoctorConfig) []Check {
+// which. Run is safe for concurrent use when api is.
+func Run(ctx context.Context, api API, ch enquiry.Channel, cfg Config) []Check {
 	var checks []Check
 	add := func(name string, s CheckStatus, detail, fix string) {
 		checks = append(checks, Check{Name: name, Status: s, Detail: detail, Fix: fix})
 	}
 	secretForm := secretFormFault(ch.Credentials.Secret.Reveal())
 
-	info, err := c.BotInfo(ctx, ch)
+	info, err := api.BotInfo(ctx, ch)
 	switch {
-	case errors.Is(err, ErrNoToken):
+	case errors.Is(err, line.ErrNoToken):
 		add(CheckToken, Fail, "No channel access token is saved.", fixToken)
-	case errors.Is(err, ErrUnauthorized):
+	case errors.Is(err, line.ErrUnauthorized):
 		add(CheckToken, Fail, "LINE refused the channel access token: it is wrong, revoked or expired.", fixToken)
 	case err != nil:
 		add(CheckToken, Fail, fmt.Sprintf("Could not ask LINE about the bot: %s.", err), "Check this server's connection to api.line.me and check again.")
@@ -237,7 +164,7 @@ func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel, cfg DoctorConfi
 		add(CheckAccount, Pass, fmt.Sprintf("Bot user ID %s is connected to no other channel.", info.UserID), "")
 	}
 
-	wh, err := c.WebhookEndpoint(ctx, ch)
+	wh, err := api.WebhookEndpoint(ctx, ch)
 	setURL := "Set the Webhook URL to " + orThis(cfg.WebhookURL) + " in the LINE Developers Console (your channel → Messaging API tab)."
 	switch {
 	case err != nil:
@@ -261,7 +188,7 @@ func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel, cfg DoctorConfi
 		add(CheckTest, Skip, "Not tested: no webhook URL is set.", "")
 		secret = Check{Status: Warn, Detail: "The channel secret has the right form, but whether it matches was not checked: LINE's signed test request was not sent.", Fix: "Set the webhook URL, then check again."}
 	} else {
-		secret = c.webhookTest(ctx, ch, target, cfg.WebhookURL != "", add)
+		secret = webhookTest(ctx, api, ch, target, cfg.WebhookURL != "", add)
 	}
 	if secretForm != "" {
 		secret = Check{Status: Fail, Detail: secretForm, Fix: fixSecret}
@@ -273,16 +200,16 @@ func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel, cfg DoctorConfi
 	} else {
 		add(CheckResponse, Warn, "Chat is off. LINE does not tell whether Greeting message or Auto-response messages are on.", "Check Response settings in LINE Official Account Manager by hand and switch them off, or customers get automatic answers besides your staff's.")
 	}
-	c.quotaCheck(ctx, ch, add)
+	quotaCheck(ctx, api, ch, add)
 	return checks
 }
 
 // quotaCheck adds CheckQuota: how much of this month's message quota is
 // used, failing when pushes are refused for it and warning when less than
 // quotaLow of it is left.
-func (c *Client) quotaCheck(ctx context.Context, ch enquiry.Channel, add func(name string, s CheckStatus, detail, fix string)) {
+func quotaCheck(ctx context.Context, api API, ch enquiry.Channel, add func(name string, s CheckStatus, detail, fix string)) {
 	const fixQuota = "Raise the message limit or change the plan in LINE Official Account Manager (Settings → Plan), or wait for next month. Replies to a customer's new message are free and still go out."
-	q, err := c.Quota(ctx, ch)
+	q, err := api.Quota(ctx, ch)
 	left, limited := q.Remaining()
 	switch {
 	case err != nil:
@@ -302,10 +229,10 @@ func (c *Client) quotaCheck(ctx context.Context, ch enquiry.Channel, add func(na
 // returns the channel secret's, which the test's answer decides. desk
 // reports that target is this desk's webhook, which verifies signatures
 // with the saved secret.
-func (c *Client) webhookTest(ctx context.Context, ch enquiry.Channel, target string, desk bool, add func(name string, s CheckStatus, detail, fix string)) Check {
+func webhookTest(ctx context.Context, api API, ch enquiry.Channel, target string, desk bool, add func(name string, s CheckStatus, detail, fix string)) Check {
 	unproved := Check{Status: Warn, Fix: "Fix the webhook test, then check again."}
 	unproved.Detail = "The channel secret has the right form, but whether it matches was not checked: LINE's signed test request did not reach the desk's signature check."
-	t, err := c.TestWebhook(ctx, ch, target)
+	t, err := api.TestWebhook(ctx, ch, target)
 	switch {
 	case err != nil:
 		add(CheckTest, Fail, fmt.Sprintf("LINE could not run the webhook test of %s: %s.", target, err), "Check this server's connection to api.line.me and check again.")

@@ -1,0 +1,264 @@
+package linecheck_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/line/linecheck"
+	"github.com/socialdesk/socialdesk/line/linetest"
+)
+
+const (
+	token  = "test-access-token-SECRET"
+	secret = "0123456789abcdef0123456789abcdef"
+	botID  = "U00000000000000000000000000000b07"
+)
+
+// fixture is a fake platform with one channel and a client pointed at it.
+type fixture struct {
+	p  *linetest.Platform
+	c  *line.Client
+	ch enquiry.Channel
+}
+
+func newFixture(t testing.TB, cfg line.Config) fixture {
+	t.Helper()
+	p := linetest.New()
+	t.Cleanup(p.Close)
+	p.AddChannel(linetest.Channel{Token: token, Secret: secret, BotUserID: botID, BasicID: "@desk", DisplayName: "Desk"})
+	cfg.APIBase, cfg.DataAPIBase = p.URL(), p.DataURL()
+	ch := enquiry.Channel{ID: "ch1", Name: "Desk", Kind: "line", State: enquiry.Active,
+		Credentials: enquiry.Credentials{Secret: secret, Token: token}}
+	return fixture{p: p, c: line.NewClient(cfg), ch: ch}
+}
+
+// signedHook is a webhook that answers 200 to requests signed with secret
+// and 401 to others, as line's intake does.
+func signedHook(t testing.TB, secret string) *httptest.Server {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write(body)
+		got, _ := base64.StdEncoding.DecodeString(r.Header.Get("X-Line-Signature"))
+		if !hmac.Equal(got, mac.Sum(nil)) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func statuses(checks []linecheck.Check) map[string]linecheck.CheckStatus {
+	m := map[string]linecheck.CheckStatus{}
+	for _, c := range checks {
+		m[c.Name] = c.Status
+	}
+	return m
+}
+
+func detail(checks []linecheck.Check, name string) string {
+	for _, c := range checks {
+		if c.Name == name {
+			return c.Detail
+		}
+	}
+	return ""
+}
+
+func TestRun(t *testing.T) {
+	hook := signedHook(t, secret)
+	other := signedHook(t, secret) // a webhook that is not this desk's
+	desk := linecheck.Config{WebhookURL: hook.URL}
+	type fix = func(f fixture, ch *enquiry.Channel) linecheck.Config
+	cases := []struct {
+		name    string
+		prepare fix
+		want    map[string]linecheck.CheckStatus
+		words   map[string]string // check name → words its detail or fix must hold
+	}{{
+		name: "a channel set up right passes",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			return linecheck.Config{WebhookURL: hook.URL, Owner: func(bot string) (string, bool) { return ch.ID, bot == botID }}
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckToken: linecheck.Pass, linecheck.CheckSecret: linecheck.Pass, linecheck.CheckAccount: linecheck.Pass, linecheck.CheckEndpoint: linecheck.Pass, linecheck.CheckTest: linecheck.Pass, linecheck.CheckResponse: linecheck.Warn, linecheck.CheckQuota: linecheck.Pass},
+		words: map[string]string{linecheck.CheckSecret: "this desk's webhook verified it with the saved secret", linecheck.CheckQuota: "No monthly message limit"},
+	}, {
+		name: "without the desk's URL, a passing test cannot prove the secret is this desk's",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			return linecheck.Config{}
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Pass, linecheck.CheckTest: linecheck.Pass, linecheck.CheckSecret: linecheck.Pass},
+		words: map[string]string{linecheck.CheckSecret: "if the webhook is this desk"},
+	}, {
+		name: "a wrong token fails and skips the rest",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			ch.Credentials.Token = "wrong-SECRET-token"
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckToken: linecheck.Fail, linecheck.CheckSecret: linecheck.Skip, linecheck.CheckAccount: linecheck.Skip, linecheck.CheckEndpoint: linecheck.Skip, linecheck.CheckTest: linecheck.Skip, linecheck.CheckResponse: linecheck.Skip, linecheck.CheckQuota: linecheck.Skip},
+		words: map[string]string{linecheck.CheckToken: "revoked"},
+	}, {
+		name: "a wrong secret fails the signed test",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			// LINE signs with the channel's real secret; the desk's webhook
+			// checks with the one saved here (secret), which differs.
+			f.p.AddChannel(linetest.Channel{Token: token, Secret: "ffffffffffffffffffffffffffffffff", BotUserID: botID, WebhookURL: hook.URL, WebhookActive: true})
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckSecret: linecheck.Fail, linecheck.CheckTest: linecheck.Fail},
+		words: map[string]string{linecheck.CheckSecret: "did not verify with the saved secret"},
+	}, {
+		name: "a secret of the wrong form fails",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			ch.Credentials.Secret = "not-a-secret-SECRET"
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckSecret: linecheck.Fail},
+		words: map[string]string{linecheck.CheckSecret: "32 hexadecimal characters"},
+	}, {
+		name: "an account on another channel fails",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			return linecheck.Config{WebhookURL: hook.URL, Owner: func(string) (string, bool) { return "other-channel", true }}
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckAccount: linecheck.Fail},
+		words: map[string]string{linecheck.CheckAccount: `already connected to channel "other-channel"`},
+	}, {
+		name: "a token of another account fails",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			ch.Account = "Uotheraccount"
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckAccount: linecheck.Fail},
+		words: map[string]string{linecheck.CheckAccount: "belongs to bot user ID " + botID},
+	}, {
+		name: "a webhook URL that is not the desk's fails, and the desk's URL is tested instead",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			f.p.SetWebhook(botID, other.URL+"/elsewhere", true)
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Fail, linecheck.CheckTest: linecheck.Pass, linecheck.CheckSecret: linecheck.Pass},
+		words: map[string]string{linecheck.CheckEndpoint: "Set the Webhook URL to " + hook.URL},
+	}, {
+		name: "webhook off fails",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			f.p.SetWebhook(botID, hook.URL, false)
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Fail, linecheck.CheckTest: linecheck.Pass},
+		words: map[string]string{linecheck.CheckEndpoint: `Turn on "Use webhook"`},
+	}, {
+		name: "no webhook URL fails, and the desk's URL is still tested",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			f.p.SetWebhook(botID, "", false)
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Fail, linecheck.CheckTest: linecheck.Pass, linecheck.CheckSecret: linecheck.Pass},
+		words: map[string]string{linecheck.CheckEndpoint: "No webhook URL is set"},
+	}, {
+		name: "no webhook URL and no desk URL skips the test and leaves the secret unproved",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			f.p.SetWebhook(botID, "", false)
+			return linecheck.Config{}
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Fail, linecheck.CheckTest: linecheck.Skip, linecheck.CheckSecret: linecheck.Warn},
+		words: map[string]string{linecheck.CheckSecret: "was not checked"},
+	}, {
+		name: "an unreachable webhook fails",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			f.p.SetWebhook(botID, "http://127.0.0.1:1/webhook", true)
+			return linecheck.Config{WebhookURL: "http://127.0.0.1:1/webhook"}
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Pass, linecheck.CheckTest: linecheck.Fail, linecheck.CheckSecret: linecheck.Warn},
+		words: map[string]string{linecheck.CheckTest: "could not reach"},
+	}, {
+		name: "chat mode on is a warning",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			f.p.AddChannel(linetest.Channel{Token: token, Secret: secret, BotUserID: botID, ChatMode: "chat", WebhookURL: hook.URL, WebhookActive: true})
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckResponse: linecheck.Warn},
+		words: map[string]string{linecheck.CheckResponse: "Chat is on"},
+	}, {
+		name: "a used-up monthly quota fails, with what to do",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			f.p.SetQuota(botID, linetest.Quota{Limited: true, Limit: 500})
+			f.p.SetConsumption(botID, 500)
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckQuota: linecheck.Fail},
+		words: map[string]string{linecheck.CheckQuota: "used up (500 of 500)"},
+	}, {
+		name: "a nearly used-up monthly quota is a warning",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			f.p.SetQuota(botID, linetest.Quota{Limited: true, Limit: 500})
+			f.p.SetConsumption(botID, 460)
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckQuota: linecheck.Warn},
+		words: map[string]string{linecheck.CheckQuota: "Only 40 of this month's 500 messages are left"},
+	}, {
+		name: "a monthly quota with room passes and says how much is used",
+		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
+			f.p.SetQuota(botID, linetest.Quota{Limited: true, Limit: 500})
+			f.p.SetConsumption(botID, 120)
+			return desk
+		},
+		want:  map[string]linecheck.CheckStatus{linecheck.CheckQuota: linecheck.Pass},
+		words: map[string]string{linecheck.CheckQuota: "120 of this month's 500 messages are used"},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, line.Config{MaxAttempts: 1})
+			f.p.SetWebhook(botID, hook.URL, true)
+			ch := f.ch
+			cfg := tc.prepare(f, &ch)
+			checks := linecheck.Run(context.Background(), f.c, ch, cfg)
+			got := statuses(checks)
+			for name, want := range tc.want {
+				if got[name] != want {
+					t.Errorf("%s: %s (%s), want %s", name, got[name], detail(checks, name), want)
+				}
+			}
+			for name, words := range tc.words {
+				if d := detail(checks, name) + " " + fixOf(checks, name); !strings.Contains(d, words) {
+					t.Errorf("%s says %q, want it to say %q", name, d, words)
+				}
+			}
+			if len(checks) != 7 {
+				t.Errorf("%d checks, want all 7 reported: %v", len(checks), checks)
+			}
+			for _, c := range checks {
+				if c.Status == linecheck.Fail && c.Fix == "" {
+					t.Errorf("%s fails without a fix: %s", c.Name, c.Detail)
+				}
+			}
+			out, _ := json.Marshal(checks)
+			for _, s := range []string{ch.Credentials.Token.Reveal(), ch.Credentials.Secret.Reveal(), "SECRET"} {
+				if strings.Contains(string(out), s) {
+					t.Errorf("a secret is in the report: %s", out)
+				}
+			}
+		})
+	}
+}
+
+func fixOf(checks []linecheck.Check, name string) string {
+	for _, c := range checks {
+		if c.Name == name {
+			return c.Fix
+		}
+	}
+	return ""
+}
