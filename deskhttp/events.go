@@ -165,7 +165,7 @@ func (h *hub) run(ctx context.Context) {
 
 // encodeEvent is ev as one server-sent "desk" event. JSON has no raw
 // newline, so the data fits on one line.
-func encodeEvent(ev enquiry.DeskEvent) []byte {
+func encodeEvent(ev enquiry.Notice) []byte {
 	data, err := json.Marshal(eventView(ev))
 	if err != nil {
 		return streamResync // cannot happen for these types; the console reloads

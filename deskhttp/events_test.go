@@ -19,9 +19,9 @@ import (
 )
 
 // bigEvent is a desk event whose encoding is about size bytes.
-func bigEvent(n, size int) enquiry.DeskEvent {
+func bigEvent(n, size int) enquiry.Notice {
 	text := strings.Repeat("x", size)
-	return enquiry.DeskEvent{Kind: enquiry.MessageAdded, Channel: "demo", At: time.Now(),
+	return enquiry.Notice{Kind: enquiry.MessageAdded, Channel: "demo", At: time.Now(),
 		Message: &enquiry.Message{ID: fmt.Sprint("m", n), Enquiry: "e1", Seq: int64(n), Direction: enquiry.In,
 			Author: enquiry.Author{Kind: enquiry.AuthorCustomer}, Content: enquiry.Content{Kind: enquiry.Text, Text: text}}}
 }
@@ -88,7 +88,7 @@ func until(t *testing.T, what string, cond func() bool) {
 }
 
 // published publishes ev and waits until the hub has taken it.
-func published(t *testing.T, d *servedDesk, ev enquiry.DeskEvent) {
+func published(t *testing.T, d *servedDesk, ev enquiry.Notice) {
 	t.Helper()
 	d.feed.Publish(ev)
 	until(t, "the hub takes the event", func() bool { return len(d.h.streams.sub.C) == 0 })

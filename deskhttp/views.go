@@ -36,7 +36,7 @@ func slug(name string, now time.Time) string {
 func readSeeker(b enquiry.Blob) io.ReadSeeker { return io.NewSectionReader(b, 0, b.Size()) }
 
 // eventView is a desk event as the live event stream shows it.
-func eventView(ev enquiry.DeskEvent) map[string]any {
+func eventView(ev enquiry.Notice) map[string]any {
 	v := map[string]any{"kind": ev.Kind, "channel": ev.Channel, "at": ev.At}
 	if ev.Enquiry != nil {
 		v["enquiry"] = enquiryView(*ev.Enquiry)

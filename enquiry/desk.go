@@ -163,7 +163,7 @@ type nobody struct{}
 
 func (nobody) Staff(string) (routing.Staff, bool) { return routing.Staff{}, false }
 func (nobody) Name(string) (automsg.Staff, bool)  { return automsg.Staff{}, false }
-func (nobody) Publish(DeskEvent)                  {}
+func (nobody) Publish(Notice)                     {}
 
 // ErrNoSender is returned by New when Config has neither a Sender nor
 // Kinds, or a Kind without a Sender.
@@ -273,11 +273,11 @@ func (d *Desk) forget(id string) {
 
 // publish sends an event with copies of e and m: the sink's readers must
 // never share memory with the desk's working values.
-func (d *Desk) publish(kind EventKind, channel string, e *Enquiry, m *Message) {
+func (d *Desk) publish(kind NoticeKind, channel string, e *Enquiry, m *Message) {
 	if d.sink == (nobody{}) {
 		return
 	}
-	ev := DeskEvent{Kind: kind, Channel: channel, At: d.clock.Now()}
+	ev := Notice{Kind: kind, Channel: channel, At: d.clock.Now()}
 	if e != nil {
 		c := e.clone()
 		ev.Enquiry = &c

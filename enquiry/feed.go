@@ -16,8 +16,8 @@ type Feed struct {
 
 // Subscription receives a Feed's events on C until Close.
 type Subscription struct {
-	C       <-chan DeskEvent
-	c       chan DeskEvent
+	C       <-chan Notice
+	c       chan Notice
 	dropped atomic.Int64
 	feed    *Feed
 	once    sync.Once
@@ -26,7 +26,7 @@ type Subscription struct {
 var _ Sink = (*Feed)(nil)
 
 // Publish sends ev to every subscriber that has room for it.
-func (f *Feed) Publish(ev DeskEvent) {
+func (f *Feed) Publish(ev Notice) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	for s := range f.subs {
@@ -40,7 +40,7 @@ func (f *Feed) Publish(ev DeskEvent) {
 
 // Subscribe returns a subscription with a buffer of n events (at least 1).
 func (f *Feed) Subscribe(n int) *Subscription {
-	s := &Subscription{c: make(chan DeskEvent, max(n, 1)), feed: f}
+	s := &Subscription{c: make(chan Notice, max(n, 1)), feed: f}
 	s.C = s.c
 	f.mu.Lock()
 	if f.subs == nil {

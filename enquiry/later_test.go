@@ -25,10 +25,10 @@ func (f *fixture) receiveVideo(customer, external string) enquiry.Received {
 }
 
 // events returns the kinds of the events waiting on sub, and the last one.
-func events(sub *enquiry.Subscription) ([]string, enquiry.DeskEvent) {
+func events(sub *enquiry.Subscription) ([]string, enquiry.Notice) {
 	var (
 		kinds []string
-		last  enquiry.DeskEvent
+		last  enquiry.Notice
 	)
 	for len(sub.C) > 0 {
 		last = <-sub.C

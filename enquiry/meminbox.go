@@ -28,18 +28,18 @@ type keyLease struct {
 // state, nor the desk for them.
 type memInbox struct {
 	mu      sync.Mutex
-	events  map[[2]string]*inbox.Event   // (channel, id) → event, kept to de-duplicate (payload dropped once processed)
-	pending map[int64]*inbox.Event       // seq → unprocessed event
-	byKey   map[inbox.Key][]*inbox.Event // unprocessed events of each key, oldest first
+	events  map[[2]string]*inbox.Record   // (channel, id) → event, kept to de-duplicate (payload dropped once processed)
+	pending map[int64]*inbox.Record       // seq → unprocessed event
+	byKey   map[inbox.Key][]*inbox.Record // unprocessed events of each key, oldest first
 	leases  map[inbox.Key]keyLease
 	seq     int64
 }
 
 func newMemInbox() memInbox {
 	return memInbox{
-		events:  map[[2]string]*inbox.Event{},
-		pending: map[int64]*inbox.Event{},
-		byKey:   map[inbox.Key][]*inbox.Event{},
+		events:  map[[2]string]*inbox.Record{},
+		pending: map[int64]*inbox.Record{},
+		byKey:   map[inbox.Key][]*inbox.Record{},
 		leases:  map[inbox.Key]keyLease{},
 	}
 }
@@ -67,17 +67,17 @@ func (in *memInbox) deleteChannel(id string) {
 }
 
 // AppendEvents implements inbox.Store.
-func (s *MemStore) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
+func (s *MemStore) AppendEvents(ctx context.Context, events []inbox.Record) ([]inbox.Record, error) {
 	// The copies are made before taking the lock, which every webhook
 	// request and every event's lease waits for.
-	stored := make([]inbox.Event, len(events))
+	stored := make([]inbox.Record, len(events))
 	for i, ev := range events {
 		ev.Payload = slices.Clone(ev.Payload)
 		stored[i] = ev
 	}
 	s.inbox.mu.Lock()
 	defer s.inbox.mu.Unlock()
-	var fresh []inbox.Event
+	var fresh []inbox.Record
 	for i := range stored {
 		ev := &stored[i]
 		k := [2]string{ev.Channel, ev.ID}
@@ -106,7 +106,7 @@ func (s *MemStore) EventDone(ctx context.Context, channel, id string) error {
 	if _, pending := s.inbox.pending[ev.Seq]; pending {
 		delete(s.inbox.pending, ev.Seq)
 		ek := inbox.KeyOf(*ev)
-		if rest := slices.DeleteFunc(s.inbox.byKey[ek], func(p *inbox.Event) bool { return p == ev }); len(rest) > 0 {
+		if rest := slices.DeleteFunc(s.inbox.byKey[ek], func(p *inbox.Record) bool { return p == ev }); len(rest) > 0 {
 			s.inbox.byKey[ek] = rest
 		} else {
 			delete(s.inbox.byKey, ek)
@@ -117,7 +117,7 @@ func (s *MemStore) EventDone(ctx context.Context, channel, id string) error {
 }
 
 // LeaseKey implements inbox.Leaser.
-func (s *MemStore) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Event, bool, error) {
+func (s *MemStore) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Record, bool, error) {
 	s.inbox.mu.Lock()
 	defer s.inbox.mu.Unlock()
 	if l, ok := s.inbox.leases[k]; ok && l.owner != owner && l.until.After(now) {
@@ -128,7 +128,7 @@ func (s *MemStore) LeaseKey(ctx context.Context, k inbox.Key, owner string, now,
 }
 
 // ReleaseKey implements inbox.Leaser.
-func (s *MemStore) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Event, error) {
+func (s *MemStore) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Record, error) {
 	s.inbox.mu.Lock()
 	defer s.inbox.mu.Unlock()
 	if l, ok := s.inbox.leases[k]; !ok || l.owner != owner {
@@ -155,12 +155,12 @@ func (s *MemStore) RenewKeys(ctx context.Context, owner string, keys []inbox.Key
 
 // pendingOf returns copies of k's pending events, at most limit (0: all).
 // s.inbox.mu is held.
-func (s *MemStore) pendingOf(k inbox.Key, limit int) []inbox.Event {
+func (s *MemStore) pendingOf(k inbox.Key, limit int) []inbox.Record {
 	evs := s.inbox.byKey[k]
 	if limit > 0 && len(evs) > limit {
 		evs = evs[:limit]
 	}
-	out := make([]inbox.Event, len(evs))
+	out := make([]inbox.Record, len(evs))
 	for i, ev := range evs {
 		out[i] = *ev
 	}
@@ -182,13 +182,13 @@ func (s *MemStore) PruneEvents(ctx context.Context, before time.Time) (int64, er
 }
 
 // PendingEvents implements inbox.Store.
-func (s *MemStore) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Event, error) {
-	return s.pendingWhere(before, limit, func(*inbox.Event) bool { return true })
+func (s *MemStore) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Record, error) {
+	return s.pendingWhere(before, limit, func(*inbox.Record) bool { return true })
 }
 
 // PendingUnleased implements inbox.Leaser.
-func (s *MemStore) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Event, error) {
-	return s.pendingWhere(before, limit, func(ev *inbox.Event) bool {
+func (s *MemStore) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Record, error) {
+	return s.pendingWhere(before, limit, func(ev *inbox.Record) bool {
 		l, ok := s.inbox.leases[inbox.KeyOf(*ev)]
 		return !ok || l.owner == owner || !l.until.After(now)
 	})
@@ -196,10 +196,10 @@ func (s *MemStore) PendingUnleased(ctx context.Context, owner string, now, befor
 
 // pendingWhere returns the pending events received before `before` for
 // which keep is true, oldest first, at most limit (0: all).
-func (s *MemStore) pendingWhere(before time.Time, limit int, keep func(*inbox.Event) bool) ([]inbox.Event, error) {
+func (s *MemStore) pendingWhere(before time.Time, limit int, keep func(*inbox.Record) bool) ([]inbox.Record, error) {
 	s.inbox.mu.Lock()
 	defer s.inbox.mu.Unlock()
-	var out []inbox.Event
+	var out []inbox.Record
 	for _, ev := range s.inbox.pending {
 		if ev.Received.Before(before) && keep(ev) {
 			out = append(out, *ev)

@@ -27,8 +27,8 @@ func TestMemStoreIntakeDoesNotWaitForTheDesk(t *testing.T) {
 			return
 		}
 		now := time.Now()
-		ev := inbox.Event{Channel: "ch1", ID: "e1", Key: "U1", Received: now, Payload: []byte(`{}`)}
-		if _, err := s.AppendEvents(ctx, []inbox.Event{ev}); err != nil {
+		ev := inbox.Record{Channel: "ch1", ID: "e1", Key: "U1", Received: now, Payload: []byte(`{}`)}
+		if _, err := s.AppendEvents(ctx, []inbox.Record{ev}); err != nil {
 			done <- err
 			return
 		}

@@ -146,30 +146,32 @@ type Blob interface {
 	Size() int64
 }
 
-// EventKind is what happened on the desk.
-type EventKind string
+// NoticeKind is what happened on the desk.
+type NoticeKind string
 
-// Desk event kinds, for live UIs.
+// The kinds of Notice, for live UIs.
 const (
-	EnquiryOpened  EventKind = "enquiry.opened"
-	EnquiryChanged EventKind = "enquiry.changed" // state, owner, ringing or invitees changed
-	MessageAdded   EventKind = "message.added"
-	MessageUpdated EventKind = "message.updated" // delivery state or unsent
-	ChannelChanged EventKind = "channel.changed"
+	EnquiryOpened  NoticeKind = "enquiry.opened"
+	EnquiryChanged NoticeKind = "enquiry.changed" // state, owner, ringing or invitees changed
+	MessageAdded   NoticeKind = "message.added"
+	MessageUpdated NoticeKind = "message.updated" // delivery state or unsent
+	ChannelChanged NoticeKind = "channel.changed"
 )
 
-// DeskEvent is a change on the desk, published to the Sink.
-type DeskEvent struct {
-	Kind    EventKind `json:"kind"`
-	Channel string    `json:"channel"`
-	Enquiry *Enquiry  `json:"enquiry,omitempty"`
-	Message *Message  `json:"message,omitempty"`
-	At      time.Time `json:"at"`
+// Notice tells live UIs of a change on the desk: the desk publishes one
+// to its Sink for each change. (Platform events are inbox.Record, as
+// recorded, and the connector's own types, as parsed.)
+type Notice struct {
+	Kind    NoticeKind `json:"kind"`
+	Channel string     `json:"channel"`
+	Enquiry *Enquiry   `json:"enquiry,omitempty"`
+	Message *Message   `json:"message,omitempty"`
+	At      time.Time  `json:"at"`
 }
 
-// Sink receives desk events, so UIs can follow changes live. Publish must
-// not block: the desk calls it on its hot path. Feed is an implementation
-// that fans events out to subscribers.
+// Sink receives the desk's notices, so UIs can follow changes live.
+// Publish must not block: the desk calls it on its hot path. Feed is an
+// implementation that fans them out to subscribers.
 type Sink interface {
-	Publish(DeskEvent)
+	Publish(Notice)
 }

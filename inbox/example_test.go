@@ -14,7 +14,7 @@ import (
 func Example() {
 	store := inbox.NewTestStore() // enquiry.NewMemStore() or an enquiry/postgres store in a host
 	handled := make(chan string)
-	workers := inbox.New(store, func(ctx context.Context, ev inbox.Event) error {
+	workers := inbox.New(store, func(ctx context.Context, ev inbox.Record) error {
 		handled <- ev.Key + ": " + string(ev.Payload)
 		return nil // done; an error leaves the event pending, to be tried again
 	}, inbox.Options{})
@@ -24,7 +24,7 @@ func Example() {
 
 	// In the webhook handler: record, answer, offer.
 	now := time.Now()
-	fresh, err := store.AppendEvents(ctx, []inbox.Event{
+	fresh, err := store.AppendEvents(ctx, []inbox.Record{
 		{Channel: "shop", ID: "ev-1", Key: "U1", Received: now, Payload: []byte("hello")},
 		{Channel: "shop", ID: "ev-2", Key: "U1", Received: now, Payload: []byte("are you there?")},
 		{Channel: "shop", ID: "ev-1", Key: "U1", Received: now, Payload: []byte("hello")}, // a redelivery

@@ -181,7 +181,7 @@ func (p *pool) release(ctx context.Context, calls *leaseCalls, l *lane) {
 // hold adds the store's pending events of l's key to l, skipping those
 // l holds already or that were just finished, and keeps l in store
 // order. p.mu is held.
-func (p *pool) hold(l *lane, pending []Event) {
+func (p *pool) hold(l *lane, pending []Record) {
 	for _, ev := range pending {
 		r := refOf(&ev)
 		if _, ok := p.held[r]; ok {
@@ -194,7 +194,7 @@ func (p *pool) hold(l *lane, pending []Event) {
 		p.held[r] = struct{}{}
 		p.queued++
 	}
-	slices.SortStableFunc(l.events, func(a, b Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortStableFunc(l.events, func(a, b Record) int { return cmp.Compare(a.Seq, b.Seq) })
 }
 
 // drop takes l's events out of memory without handling them: another

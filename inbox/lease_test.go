@@ -32,7 +32,7 @@ func TestDrainWithLeasesTakesOnNothingNew(t *testing.T) {
 	store := newMemStore()
 	var worked atomic.Int64
 	gate := make(chan struct{})
-	p := newPool(store, realClock{}, 100, func(ctx context.Context, ev Event) error {
+	p := newPool(store, realClock{}, 100, func(ctx context.Context, ev Record) error {
 		<-gate
 		worked.Add(1)
 		time.Sleep(2 * time.Millisecond)
@@ -48,10 +48,10 @@ func TestDrainWithLeasesTakesOnNothingNew(t *testing.T) {
 	}
 	wg.Go(func() { p.sweeper(ctx, time.Hour) })
 	waitFirstSweep(t, p)
-	ev := func(id string) Event {
-		return Event{Channel: "c", ID: id, Key: "u", Received: time.Now(), Payload: []byte(`{}`)}
+	ev := func(id string) Record {
+		return Record{Channel: "c", ID: id, Key: "u", Received: time.Now(), Payload: []byte(`{}`)}
 	}
-	fresh, err := store.AppendEvents(ctx, []Event{ev("e0"), ev("e1")})
+	fresh, err := store.AppendEvents(ctx, []Record{ev("e0"), ev("e1")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestDrainWithLeasesTakesOnNothingNew(t *testing.T) {
 				return
 			case <-time.After(time.Millisecond):
 			}
-			store.AppendEvents(ctx, []Event{ev(fmt.Sprint("b", i))})
+			store.AppendEvents(ctx, []Record{ev(fmt.Sprint("b", i))})
 		}
 	})
 	time.Sleep(20 * time.Millisecond)
@@ -98,7 +98,7 @@ func TestOthersLeasedBacklogDoesNotStrandOwnEvents(t *testing.T) {
 	now := time.Now()
 	for i := range 2 {
 		k := fmt.Sprint("k", i)
-		if _, err := store.AppendEvents(ctx, []Event{{Channel: "c", ID: k, Key: k, Received: now, Payload: []byte(`{}`)}}); err != nil {
+		if _, err := store.AppendEvents(ctx, []Record{{Channel: "c", ID: k, Key: k, Received: now, Payload: []byte(`{}`)}}); err != nil {
 			t.Fatal(err)
 		}
 		if _, ok, _ := store.LeaseKey(ctx, Key{Channel: "c", Key: k}, "B", now, now.Add(time.Hour), 32); !ok {
@@ -106,7 +106,7 @@ func TestOthersLeasedBacklogDoesNotStrandOwnEvents(t *testing.T) {
 		}
 	}
 	worked := make(chan string, 10)
-	p := newPool(store, realClock{}, 2, func(ctx context.Context, ev Event) error {
+	p := newPool(store, realClock{}, 2, func(ctx context.Context, ev Record) error {
 		worked <- ev.ID
 		return nil
 	})
@@ -119,7 +119,7 @@ func TestOthersLeasedBacklogDoesNotStrandOwnEvents(t *testing.T) {
 	}
 	wg.Go(func() { p.sweeper(ctx, time.Hour) })
 	waitFirstSweep(t, p)
-	fresh, err := store.AppendEvents(ctx, []Event{{Channel: "c", ID: "mine", Key: "k9", Received: time.Now(), Payload: []byte(`{}`)}})
+	fresh, err := store.AppendEvents(ctx, []Record{{Channel: "c", ID: "mine", Key: "k9", Received: time.Now(), Payload: []byte(`{}`)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 type memStore struct {
 	mu     sync.Mutex
 	seq    int64
-	events map[ref]*Event
+	events map[ref]*Record
 	done   map[ref]bool
 	leases map[Key]memLease
 	read   func()
@@ -37,13 +37,13 @@ var (
 var errNotFound = errors.New("memStore: no such event")
 
 func newMemStore() *memStore {
-	return &memStore{events: map[ref]*Event{}, done: map[ref]bool{}, leases: map[Key]memLease{}}
+	return &memStore{events: map[ref]*Record{}, done: map[ref]bool{}, leases: map[Key]memLease{}}
 }
 
-func (s *memStore) AppendEvents(ctx context.Context, events []Event) ([]Event, error) {
+func (s *memStore) AppendEvents(ctx context.Context, events []Record) ([]Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var fresh []Event
+	var fresh []Record
 	for _, ev := range events {
 		r := refOf(&ev)
 		if _, seen := s.events[r]; seen {
@@ -74,8 +74,8 @@ func (s *memStore) EventDone(ctx context.Context, channel, id string) error {
 
 // where returns the pending events for which keep is true, oldest
 // first, at most limit (0: all). s.mu is held.
-func (s *memStore) where(limit int, keep func(*Event) bool) []Event {
-	var out []Event
+func (s *memStore) where(limit int, keep func(*Record) bool) []Record {
+	var out []Record
 	for r, ev := range s.events {
 		if !s.done[r] && keep(ev) {
 			out = append(out, *ev)
@@ -88,9 +88,9 @@ func (s *memStore) where(limit int, keep func(*Event) bool) []Event {
 	return out
 }
 
-func (s *memStore) pending(before time.Time, limit int, keep func(*Event) bool) []Event {
+func (s *memStore) pending(before time.Time, limit int, keep func(*Record) bool) []Record {
 	s.mu.Lock()
-	out := s.where(limit, func(ev *Event) bool { return ev.Received.Before(before) && keep(ev) })
+	out := s.where(limit, func(ev *Record) bool { return ev.Received.Before(before) && keep(ev) })
 	read := s.read
 	s.mu.Unlock()
 	if read != nil {
@@ -99,18 +99,18 @@ func (s *memStore) pending(before time.Time, limit int, keep func(*Event) bool) 
 	return out
 }
 
-func (s *memStore) PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error) {
-	return s.pending(before, limit, func(*Event) bool { return true }), nil
+func (s *memStore) PendingEvents(ctx context.Context, before time.Time, limit int) ([]Record, error) {
+	return s.pending(before, limit, func(*Record) bool { return true }), nil
 }
 
-func (s *memStore) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Event, error) {
-	return s.pending(before, limit, func(ev *Event) bool {
+func (s *memStore) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Record, error) {
+	return s.pending(before, limit, func(ev *Record) bool {
 		l, ok := s.leases[KeyOf(*ev)]
 		return !ok || l.owner == owner || !l.until.After(now)
 	}), nil
 }
 
-func (s *memStore) LeaseKey(ctx context.Context, k Key, owner string, now, until time.Time, limit int) ([]Event, bool, error) {
+func (s *memStore) LeaseKey(ctx context.Context, k Key, owner string, now, until time.Time, limit int) ([]Record, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if l, ok := s.leases[k]; ok && l.owner != owner && l.until.After(now) {
@@ -120,7 +120,7 @@ func (s *memStore) LeaseKey(ctx context.Context, k Key, owner string, now, until
 	return s.of(k, limit), true, nil
 }
 
-func (s *memStore) ReleaseKey(ctx context.Context, k Key, owner string, limit int) ([]Event, error) {
+func (s *memStore) ReleaseKey(ctx context.Context, k Key, owner string, limit int) ([]Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if l, ok := s.leases[k]; !ok || l.owner != owner {
@@ -134,10 +134,10 @@ func (s *memStore) ReleaseKey(ctx context.Context, k Key, owner string, limit in
 }
 
 // of returns k's pending events, oldest first, at most limit. s.mu is held.
-func (s *memStore) of(k Key, limit int) []Event {
-	out := s.where(limit, func(ev *Event) bool { return KeyOf(*ev) == k })
+func (s *memStore) of(k Key, limit int) []Record {
+	out := s.where(limit, func(ev *Record) bool { return KeyOf(*ev) == k })
 	if out == nil {
-		out = []Event{}
+		out = []Record{}
 	}
 	return out
 }
@@ -171,5 +171,5 @@ func (s *memStore) PruneEvents(ctx context.Context, before time.Time) (int64, er
 func (s *memStore) pendingCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.where(0, func(*Event) bool { return true }))
+	return len(s.where(0, func(*Record) bool { return true }))
 }

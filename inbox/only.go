@@ -28,7 +28,7 @@ type only struct {
 	keep func(channel string) bool
 }
 
-func (o only) AppendEvents(ctx context.Context, events []Event) ([]Event, error) {
+func (o only) AppendEvents(ctx context.Context, events []Record) ([]Record, error) {
 	return o.s.AppendEvents(ctx, events)
 }
 
@@ -36,7 +36,7 @@ func (o only) EventDone(ctx context.Context, channel, id string) error {
 	return o.s.EventDone(ctx, channel, id)
 }
 
-func (o only) PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error) {
+func (o only) PendingEvents(ctx context.Context, before time.Time, limit int) ([]Record, error) {
 	evs, err := o.s.PendingEvents(ctx, before, limit)
 	return o.filter(evs), err
 }
@@ -49,7 +49,7 @@ func (o only) PruneEvents(ctx context.Context, before time.Time) (int64, error) 
 	return 0, nil
 }
 
-func (o only) filter(evs []Event) []Event {
+func (o only) filter(evs []Record) []Record {
 	kept := evs[:0:0]
 	for _, ev := range evs {
 		if o.keep(ev.Channel) {
@@ -64,14 +64,14 @@ type onlyLeaser struct {
 	l Leaser
 }
 
-func (o onlyLeaser) LeaseKey(ctx context.Context, k Key, owner string, now, until time.Time, limit int) ([]Event, bool, error) {
+func (o onlyLeaser) LeaseKey(ctx context.Context, k Key, owner string, now, until time.Time, limit int) ([]Record, bool, error) {
 	if !o.keep(k.Channel) {
 		return nil, false, nil
 	}
 	return o.l.LeaseKey(ctx, k, owner, now, until, limit)
 }
 
-func (o onlyLeaser) ReleaseKey(ctx context.Context, k Key, owner string, limit int) ([]Event, error) {
+func (o onlyLeaser) ReleaseKey(ctx context.Context, k Key, owner string, limit int) ([]Record, error) {
 	return o.l.ReleaseKey(ctx, k, owner, limit)
 }
 
@@ -79,7 +79,7 @@ func (o onlyLeaser) RenewKeys(ctx context.Context, owner string, keys []Key, unt
 	return o.l.RenewKeys(ctx, owner, keys, until)
 }
 
-func (o onlyLeaser) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Event, error) {
+func (o onlyLeaser) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Record, error) {
 	evs, err := o.l.PendingUnleased(ctx, owner, now, before, limit)
 	return o.filter(evs), err
 }

@@ -21,7 +21,7 @@ func TestOnlyLetsTwoConnectorsShareOneStore(t *testing.T) {
 			workers := map[string]*Workers{}
 			for _, name := range []string{"a", "b"} {
 				own := Only(store, func(ch string) bool { return ch[0] == name[0] })
-				workers[name] = New(own, func(_ context.Context, ev Event) error {
+				workers[name] = New(own, func(_ context.Context, ev Record) error {
 					mu.Lock()
 					defer mu.Unlock()
 					seen[name] = append(seen[name], ev.Channel)
@@ -29,10 +29,10 @@ func TestOnlyLetsTwoConnectorsShareOneStore(t *testing.T) {
 				}, Options{RetryInterval: 10 * time.Millisecond})
 			}
 			// Recorded before the workers run: found by their sweeps.
-			var evs []Event
+			var evs []Record
 			for i := range 20 {
 				ch := []string{"a1", "b1"}[i%2]
-				evs = append(evs, Event{Channel: ch, ID: fmt.Sprint(i), Key: "k", Received: time.Now()})
+				evs = append(evs, Record{Channel: ch, ID: fmt.Sprint(i), Key: "k", Received: time.Now()})
 			}
 			if _, err := store.AppendEvents(t.Context(), evs); err != nil {
 				t.Fatal(err)

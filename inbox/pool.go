@@ -44,7 +44,7 @@ type pool struct {
 	// sweep queues them after what it read, so none is overtaken. Past
 	// p.limit of them, lateLost is set, and everything waits for the next
 	// sweep.
-	late     []Event
+	late     []Record
 	lateLost bool
 	queued   int           // events in lanes
 	overflow bool          // the pool filled up: everything waits for a sweep
@@ -72,11 +72,11 @@ type pool struct {
 
 type ref struct{ channel, id string }
 
-func refOf(ev *Event) ref { return ref{ev.Channel, ev.ID} }
+func refOf(ev *Record) ref { return ref{ev.Channel, ev.ID} }
 
 type lane struct {
 	key    Key
-	events []Event
+	events []Record
 	leased bool // this process holds key's lease
 }
 
@@ -108,7 +108,7 @@ func newPool(store Store, clk clock.Clock, limit int, handle Handler) *pool {
 const offerWindow = time.Minute
 
 // offer queues freshly recorded events, in order. It never blocks on I/O.
-func (p *pool) offer(events []Event) {
+func (p *pool) offer(events []Record) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -121,7 +121,7 @@ func (p *pool) offer(events []Event) {
 
 // add queues one event unless it is queued already, just finished, or
 // must wait for a sweep. p.mu is held.
-func (p *pool) add(ev Event, fromSweep bool) {
+func (p *pool) add(ev Record, fromSweep bool) {
 	r := refOf(&ev)
 	if _, ok := p.held[r]; ok {
 		return

@@ -20,7 +20,7 @@ func TestPoolHandsEachEventOnceAndForgetsThem(t *testing.T) {
 			seen := map[string]int{}
 			last := map[string]int64{}
 			worked := make(chan struct{}, 10_000)
-			p := newPool(store, realClock{}, limit, func(ctx context.Context, ev Event) error {
+			p := newPool(store, realClock{}, limit, func(ctx context.Context, ev Record) error {
 				mu.Lock()
 				seen[ev.ID]++
 				if ev.Seq < last[ev.Key] {
@@ -43,7 +43,7 @@ func TestPoolHandsEachEventOnceAndForgetsThem(t *testing.T) {
 			for g := range 3 {
 				posters.Go(func() {
 					for i := range n / 3 {
-						fresh, err := store.AppendEvents(ctx, []Event{{Channel: "c", ID: fmt.Sprint(g, "-", i),
+						fresh, err := store.AppendEvents(ctx, []Record{{Channel: "c", ID: fmt.Sprint(g, "-", i),
 							Key: fmt.Sprint("k", g, "-", i%5), Received: time.Now(), Payload: []byte(`{}`)}})
 						if err != nil {
 							t.Error(err)
@@ -96,7 +96,7 @@ func (c *setClock) Now() time.Time { return c.now }
 func TestSweepForgetsFinishedEventsPastTheOfferWindow(t *testing.T) {
 	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	clock := &setClock{now: t0}
-	p := newPool(newMemStore(), clock, 10, func(context.Context, Event) error { return nil })
+	p := newPool(newMemStore(), clock, 10, func(context.Context, Record) error { return nil })
 	p.recent[ref{"c", "old"}] = t0
 	p.recent[ref{"c", "new"}] = t0.Add(offerWindow)
 	clock.now = t0.Add(offerWindow + time.Second)

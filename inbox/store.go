@@ -14,13 +14,13 @@ type Store interface {
 	// AppendEvents records events in order and returns the ones not seen
 	// before (by Channel and ID) with Seq set; a redelivered event is
 	// dropped. It fails as a whole or succeeds as a whole.
-	AppendEvents(ctx context.Context, events []Event) ([]Event, error)
+	AppendEvents(ctx context.Context, events []Record) ([]Record, error)
 	// EventDone marks an event handled. It is kept, without need of its
 	// payload, so that its redeliveries are dropped.
 	EventDone(ctx context.Context, channel, id string) error
 	// PendingEvents returns unhandled events received before `before`,
 	// oldest first, at most limit: what a restarted process must still do.
-	PendingEvents(ctx context.Context, before time.Time, limit int) ([]Event, error)
+	PendingEvents(ctx context.Context, before time.Time, limit int) ([]Record, error)
 }
 
 // Leaser is a Store shared by several processes (replicas) that lets one
@@ -32,18 +32,18 @@ type Leaser interface {
 	// LeaseKey gives the key to owner until `until`, unless another owner
 	// holds it past `now`. When granted, it returns the key's pending
 	// events, oldest first, at most limit; ok reports whether it was.
-	LeaseKey(ctx context.Context, k Key, owner string, now, until time.Time, limit int) (pending []Event, ok bool, err error)
+	LeaseKey(ctx context.Context, k Key, owner string, now, until time.Time, limit int) (pending []Record, ok bool, err error)
 	// ReleaseKey gives up owner's lease on the key if the key has no
 	// pending events. Otherwise owner keeps the lease and gets the key's
 	// pending events, oldest first, at most limit, to handle before
 	// releasing again. ErrLeaseLost if owner no longer held the lease.
-	ReleaseKey(ctx context.Context, k Key, owner string, limit int) ([]Event, error)
+	ReleaseKey(ctx context.Context, k Key, owner string, limit int) ([]Record, error)
 	// RenewKeys extends owner's leases on keys until `until`; keys owner
 	// no longer holds are skipped.
 	RenewKeys(ctx context.Context, owner string, keys []Key, until time.Time) error
 	// PendingUnleased is PendingEvents without the events of keys that
 	// another owner holds past `now`: what owner may take on.
-	PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Event, error)
+	PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]Record, error)
 }
 
 // Pruner is a Store that can forget handled events, which are kept only

@@ -91,7 +91,7 @@ func stress(t *testing.T, leasing bool) {
 	all := make(chan struct{})
 	total := senders*per + dead*old
 	handled := 0
-	handle := func(ctx context.Context, ev Event) error {
+	handle := func(ctx context.Context, ev Record) error {
 		if rand.IntN(4) == 0 {
 			runtime.Gosched()
 		}
@@ -135,7 +135,7 @@ func stress(t *testing.T, leasing bool) {
 	var wg sync.WaitGroup
 	for s := range senders {
 		wg.Go(func() {
-			var sent [][]Event
+			var sent [][]Record
 			for i := range per {
 				if s < dead {
 					// The dead replica's customers go on writing while

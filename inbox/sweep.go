@@ -29,7 +29,7 @@ func (p *pool) sweep(ctx context.Context) (again bool, err error) {
 
 	// Read as many as the pool holds: the oldest pending events are
 	// often the ones already queued, which add skips.
-	var pending []Event
+	var pending []Record
 	now := p.clock.Now()
 	if p.leaser != nil {
 		// Not the events of customers another process holds: it handles

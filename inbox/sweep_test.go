@@ -24,9 +24,9 @@ func startPool(t *testing.T, p *pool, workers int, retry time.Duration) {
 	t.Cleanup(func() { p.halt(); cancel(); wg.Wait() })
 }
 
-func record(t *testing.T, s Store, channel, key, id string) []Event {
+func record(t *testing.T, s Store, channel, key, id string) []Record {
 	t.Helper()
-	fresh, err := s.AppendEvents(context.Background(), []Event{{Channel: channel, ID: id, Key: key, Received: time.Now(), Payload: []byte(`{}`)}})
+	fresh, err := s.AppendEvents(context.Background(), []Record{{Channel: channel, ID: id, Key: key, Received: time.Now(), Payload: []byte(`{}`)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestEventsOfferedBeyondRoomDuringASweepAreFetchedWithoutWaitingForTheRetryI
 	}
 	handled := make(chan string, 100)
 	holdFirst := make(chan struct{})
-	p := newPool(store, realClock{}, limit, func(ctx context.Context, ev Event) error {
+	p := newPool(store, realClock{}, limit, func(ctx context.Context, ev Record) error {
 		if ev.ID == "b1" {
 			<-holdFirst
 		}
@@ -106,7 +106,7 @@ func TestASweepWhoseWholeReadWasHandledMeanwhileSweepsAgainAtOnce(t *testing.T) 
 	var armed sync.Once
 	started, release := make(chan string, 10), make(chan struct{})
 	handled := make(chan string, 10)
-	p := newPool(store, realClock{}, limit, func(ctx context.Context, ev Event) error {
+	p := newPool(store, realClock{}, limit, func(ctx context.Context, ev Record) error {
 		started <- ev.ID
 		<-release
 		handled <- ev.ID

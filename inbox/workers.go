@@ -34,7 +34,7 @@ const (
 // Key within a process (nor across replicas, with a Leaser store); it may
 // still see an event again (after a crash, or a failure to mark it done),
 // so it must be idempotent.
-type Handler func(ctx context.Context, ev Event) error
+type Handler func(ctx context.Context, ev Record) error
 
 // Options configures Workers. Every zero field means its documented default.
 type Options struct {
@@ -143,7 +143,7 @@ func Run(ctx context.Context, store Store, handle Handler, opts Options) error {
 // workers, in order, so they need not wait for a sweep. It never blocks
 // on I/O; events that do not fit wait in the store. Offering an event
 // twice, or one a sweep has already fetched, hands it over once.
-func (w *Workers) Offer(events []Event) { w.pool.offer(events) }
+func (w *Workers) Offer(events []Record) { w.pool.offer(events) }
 
 // Run hands recorded events to the handler until ctx is done or Shutdown
 // has drained the queue: first what a previous process left pending, then

@@ -19,16 +19,16 @@ var quiet = slog.New(slog.DiscardHandler)
 type harness struct {
 	store   inbox.Store
 	workers *inbox.Workers
-	got     chan inbox.Event
+	got     chan inbox.Record
 	mu      sync.Mutex
-	fail    func(ev inbox.Event) error
+	fail    func(ev inbox.Record) error
 }
 
 func newHarness(t *testing.T, opts inbox.Options) *harness {
 	t.Helper()
-	h := &harness{store: inbox.NewTestStore(), got: make(chan inbox.Event, 1000)}
+	h := &harness{store: inbox.NewTestStore(), got: make(chan inbox.Record, 1000)}
 	opts.Logger = quiet
-	h.workers = inbox.New(h.store, func(ctx context.Context, ev inbox.Event) error {
+	h.workers = inbox.New(h.store, func(ctx context.Context, ev inbox.Record) error {
 		h.mu.Lock()
 		fail := h.fail
 		h.mu.Unlock()
@@ -52,11 +52,11 @@ func (h *harness) run(t *testing.T) <-chan error {
 	return stopped
 }
 
-func (h *harness) record(t *testing.T, key string, ids ...string) []inbox.Event {
+func (h *harness) record(t *testing.T, key string, ids ...string) []inbox.Record {
 	t.Helper()
-	var evs []inbox.Event
+	var evs []inbox.Record
 	for _, id := range ids {
-		evs = append(evs, inbox.Event{Channel: "c", ID: id, Key: key, Received: time.Now(), Payload: []byte(id)})
+		evs = append(evs, inbox.Record{Channel: "c", ID: id, Key: key, Received: time.Now(), Payload: []byte(id)})
 	}
 	fresh, err := h.store.AppendEvents(context.Background(), evs)
 	if err != nil {
@@ -108,7 +108,7 @@ func TestWorkers(t *testing.T) {
 	t.Run("an event that failed for now is tried again, and its key's later events wait for it", func(t *testing.T) {
 		h := newHarness(t, inbox.Options{RetryInterval: 5 * time.Millisecond})
 		failures := 3
-		h.fail = func(ev inbox.Event) error {
+		h.fail = func(ev inbox.Record) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			if ev.ID == "e1" && failures > 0 {
@@ -140,7 +140,7 @@ func TestWorkers(t *testing.T) {
 	t.Run("shutdown finishes the queued events, takes no more, and ends Run", func(t *testing.T) {
 		h := newHarness(t, inbox.Options{Workers: 1})
 		entered, release := make(chan string, 3), make(chan struct{})
-		h.fail = func(ev inbox.Event) error { entered <- ev.ID; <-release; return nil }
+		h.fail = func(ev inbox.Record) error { entered <- ev.ID; <-release; return nil }
 		stopped := h.run(t)
 		// e1 is being handled (so the first sweep is done and offered
 		// events are queued at once); e2 is queued behind it.
@@ -174,7 +174,7 @@ func TestWorkers(t *testing.T) {
 	t.Run("shutdown gives up when its context ends", func(t *testing.T) {
 		h := newHarness(t, inbox.Options{Workers: 1})
 		entered, release := make(chan struct{}, 1), make(chan struct{})
-		h.fail = func(ev inbox.Event) error { entered <- struct{}{}; <-release; return nil }
+		h.fail = func(ev inbox.Record) error { entered <- struct{}{}; <-release; return nil }
 		h.run(t)
 		t.Cleanup(func() { close(release) }) // before Run is stopped (cleanups run last first)
 		h.workers.Offer(h.record(t, "U1", "e1"))
@@ -201,7 +201,7 @@ func TestWorkersPruneHandledEventsOlderThanKeepEvents(t *testing.T) {
 	t0 := time.Now()
 	clk := &setClock{now: t0.Add(48 * time.Hour)}
 	h := newHarness(t, inbox.Options{KeepEvents: 24 * time.Hour, Clock: clk})
-	old := []inbox.Event{{Channel: "c", ID: "old", Key: "U1", Received: t0}}
+	old := []inbox.Record{{Channel: "c", ID: "old", Key: "U1", Received: t0}}
 	if _, err := h.store.AppendEvents(context.Background(), old); err != nil {
 		t.Fatal(err)
 	}

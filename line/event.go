@@ -51,7 +51,7 @@ const (
 
 // process turns one recorded event into desk calls. It runs in a worker,
 // after the webhook has answered.
-func (w *Webhook) process(ctx context.Context, rec inbox.Event) outcome {
+func (w *Webhook) process(ctx context.Context, rec inbox.Record) outcome {
 	d, text, fast := readDetailFast(rec.Payload)
 	if !fast {
 		d = readDetail(rec.Payload)

@@ -19,7 +19,7 @@ func TestEventLogsCarryTheEventAndTheirCallersSource(t *testing.T) {
 	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{AddSource: true}))
 	hook := line.NewWebhook(line.WebhookConfig{Channels: hookChannelSet(), Events: enquiry.NewMemStore(), Desk: &countDesk{}, Logger: log})
 	// An event without a user: recorded, not processed, and logged at Info.
-	rec := inbox.Event{Channel: hookChannel, ID: "E1", Key: "", Received: time.Now(),
+	rec := inbox.Record{Channel: hookChannel, ID: "E1", Key: "", Received: time.Now(),
 		Payload: []byte(`{"type":"message","webhookEventId":"E1","source":{"type":"user"},"message":{"type":"text","id":"1","text":"hi"}}`)}
 	wantTrue(t, line.ProcessEvent(context.Background(), hook, rec), "the event was not done")
 	var got struct {

@@ -20,7 +20,7 @@ const (
 var errLater = errors.New("line: processing the event failed for now; it is retried later")
 
 // handle is the inbox's Handler: process, in the inbox's terms.
-func (w *Webhook) handle(ctx context.Context, ev inbox.Event) error {
+func (w *Webhook) handle(ctx context.Context, ev inbox.Record) error {
 	switch w.process(ctx, ev) {
 	case done:
 		return nil

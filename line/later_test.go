@@ -73,7 +73,7 @@ func (r *deskRig) post(t *testing.T, events ...json.RawMessage) {
 // next returns the next desk event that match accepts, failing the test
 // if none comes. Waiting on the desk's own events keeps the test to the
 // order things happen in, not to how fast the machine is.
-func (r *deskRig) next(t *testing.T, what string, match func(enquiry.DeskEvent) bool) enquiry.DeskEvent {
+func (r *deskRig) next(t *testing.T, what string, match func(enquiry.Notice) bool) enquiry.Notice {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -144,7 +144,7 @@ func TestATextAfterAVideoWhoseContentNeverAnswersIsNotHeldUp(t *testing.T) {
 	// The download has started and is held; the text reaches the desk.
 	src := <-content.entered
 	wantEq(t, "https://slow.example/v1.mp4", src.ExternalURL)
-	text := r.next(t, "the text is recorded", func(ev enquiry.DeskEvent) bool {
+	text := r.next(t, "the text is recorded", func(ev enquiry.Notice) bool {
 		return ev.Kind == enquiry.MessageAdded && ev.Message.ExternalID == "t1"
 	})
 	msgs := r.transcript(t, text.Enquiry.ID)
@@ -158,14 +158,14 @@ func TestATextAfterAVideoWhoseContentNeverAnswersIsNotHeldUp(t *testing.T) {
 	// under the customer's ID, and gains the name when it comes.
 	wantEq(t, "", text.Enquiry.Customer.Name)
 	close(content.names)
-	named := r.next(t, "the name arrives", func(ev enquiry.DeskEvent) bool {
+	named := r.next(t, "the name arrives", func(ev enquiry.Notice) bool {
 		return ev.Kind == enquiry.EnquiryChanged && ev.Enquiry.Customer.Name != ""
 	})
 	wantEq(t, "Mika", named.Enquiry.Customer.Name)
 
 	// The download gives up after its bounded attempts: unavailable.
 	close(content.release)
-	gaveUp := r.next(t, "the video is settled", func(ev enquiry.DeskEvent) bool {
+	gaveUp := r.next(t, "the video is settled", func(ev enquiry.Notice) bool {
 		return ev.Kind == enquiry.MessageUpdated && ev.Message.ID == video.ID
 	})
 	c := gaveUp.Message.Content
@@ -208,7 +208,7 @@ func TestContentAProcessLeftPendingIsFetchedAgainAtStart(t *testing.T) {
 
 	settled := map[string]enquiry.Content{}
 	for len(settled) < 2 {
-		ev := r.next(t, "pending content is settled", func(ev enquiry.DeskEvent) bool { return ev.Kind == enquiry.MessageUpdated })
+		ev := r.next(t, "pending content is settled", func(ev enquiry.Notice) bool { return ev.Kind == enquiry.MessageUpdated })
 		settled[ev.Message.ID] = ev.Message.Content
 	}
 	tests := []struct {
@@ -254,7 +254,7 @@ func TestContentLeftPendingOnAnotherKindsChannelIsLeftToItsConnector(t *testing.
 	mine := pending(hookChannel, "v-recent", r.clock.Now().Add(-time.Minute))
 	r.run(t)
 
-	ev := r.next(t, "the LINE channel's content is settled", func(ev enquiry.DeskEvent) bool { return ev.Kind == enquiry.MessageUpdated })
+	ev := r.next(t, "the LINE channel's content is settled", func(ev enquiry.Notice) bool { return ev.Kind == enquiry.MessageUpdated })
 	wantEq(t, mine.Message.ID, ev.Message.ID)
 	needNoErr(t, r.hook.Shutdown(t.Context())) // the sweep and its fetches are done
 	left, err := r.desk.PendingContent(t.Context(), 0)
@@ -295,7 +295,7 @@ func TestMediaChecksApplyToContentThatArrivesLate(t *testing.T) {
 			r := newDeskRig(t, f.c, nil)
 			r.run(t)
 			r.post(t, tc.event(id))
-			ev := r.next(t, "the content is settled", func(ev enquiry.DeskEvent) bool {
+			ev := r.next(t, "the content is settled", func(ev enquiry.Notice) bool {
 				return ev.Kind == enquiry.MessageUpdated && ev.Message.ExternalID == id
 			})
 			c := ev.Message.Content
@@ -352,13 +352,13 @@ func TestContentThatDoesNotFitTheFetchQueueIsFetchedFromTheStore(t *testing.T) {
 	r.post(t, linetest.ImageEvent(hookUser, linetest.WithMessageID("i1")))
 	<-content.entered
 	r.post(t, linetest.ImageEvent(hookUser, linetest.WithMessageID("i2")), linetest.ImageEvent(hookUser, linetest.WithMessageID("i3")))
-	r.next(t, "the third image is recorded", func(ev enquiry.DeskEvent) bool {
+	r.next(t, "the third image is recorded", func(ev enquiry.Notice) bool {
 		return ev.Kind == enquiry.MessageAdded && ev.Message.ExternalID == "i3"
 	})
 	close(content.release)
 	settled := map[string]enquiry.ContentState{}
 	for len(settled) < 3 {
-		ev := r.next(t, "every image is settled", func(ev enquiry.DeskEvent) bool { return ev.Kind == enquiry.MessageUpdated })
+		ev := r.next(t, "every image is settled", func(ev enquiry.Notice) bool { return ev.Kind == enquiry.MessageUpdated })
 		settled[ev.Message.ExternalID] = ev.Message.Content.State
 	}
 	wantEq(t, map[string]enquiry.ContentState{"i1": enquiry.ContentAvailable, "i2": enquiry.ContentAvailable, "i3": enquiry.ContentAvailable}, settled)

@@ -214,10 +214,10 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			"channel", ch.ID, "destination", batch.Destination, "account", ch.Account)
 	}
 	now := w.clock.Now()
-	records := make([]inbox.Event, len(batch.Events))
+	records := make([]inbox.Record, len(batch.Events))
 	for i := range batch.Events {
 		e := &batch.Events[i]
-		records[i] = inbox.Event{Channel: ch.ID, ID: e.ID, Key: e.Key(), Received: now, Payload: e.Raw}
+		records[i] = inbox.Record{Channel: ch.ID, ID: e.ID, Key: e.Key(), Received: now, Payload: e.Raw}
 	}
 	fresh, err := w.events.AppendEvents(ctx, records)
 	if err != nil {

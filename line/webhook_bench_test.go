@@ -302,7 +302,7 @@ func BenchmarkProcess(b *testing.B) {
 		b.Fatal(err)
 	}
 	e := batch.Events[0]
-	rec := inbox.Event{Channel: hookChannel, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw}
+	rec := inbox.Record{Channel: hookChannel, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

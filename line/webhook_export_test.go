@@ -13,7 +13,7 @@ func SetSleep(w *Webhook, f func(ctx context.Context, d time.Duration) error) { 
 
 // ProcessEvent runs the workers' handling of one recorded event
 // synchronously and reports whether it was done (not left for later).
-func ProcessEvent(ctx context.Context, w *Webhook, ev inbox.Event) bool {
+func ProcessEvent(ctx context.Context, w *Webhook, ev inbox.Record) bool {
 	return w.process(ctx, ev) == done
 }
 

@@ -29,7 +29,7 @@ const (
 type memEvents struct {
 	mu     sync.Mutex
 	seq    int64
-	events []inbox.Event
+	events []inbox.Record
 	seen   map[[2]string]int
 	done   map[[2]string]bool
 	fail   error
@@ -40,13 +40,13 @@ func newMemEvents() *memEvents {
 	return &memEvents{seen: map[[2]string]int{}, done: map[[2]string]bool{}}
 }
 
-func (m *memEvents) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
+func (m *memEvents) AppendEvents(ctx context.Context, events []inbox.Record) ([]inbox.Record, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
 		return nil, m.fail
 	}
-	var fresh []inbox.Event
+	var fresh []inbox.Record
 	for _, ev := range events {
 		k := [2]string{ev.Channel, ev.ID}
 		if _, ok := m.seen[k]; ok {
@@ -73,10 +73,10 @@ func (m *memEvents) EventDone(ctx context.Context, channel, id string) error {
 	return nil
 }
 
-func (m *memEvents) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Event, error) {
+func (m *memEvents) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Record, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []inbox.Event
+	var out []inbox.Record
 	for _, ev := range m.events {
 		if len(out) == limit {
 			break
@@ -88,7 +88,7 @@ func (m *memEvents) PendingEvents(ctx context.Context, before time.Time, limit i
 	return out, nil
 }
 
-func (m *memEvents) recorded() []inbox.Event {
+func (m *memEvents) recorded() []inbox.Record {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return slices.Clone(m.events)

@@ -139,9 +139,9 @@ func TestWorkersOverflowWaitsInTheStoreAndKeepsOrder(t *testing.T) {
 func TestWorkersReplayPendingEventsOnStart(t *testing.T) {
 	h := newHookHarness(t, nil)
 	// A previous process recorded these and crashed before handling them.
-	var recs []inbox.Event
+	var recs []inbox.Record
 	for i := range 5 {
-		recs = append(recs, inbox.Event{Channel: hookChannel, ID: fmt.Sprint("old-", i), Key: hookUser,
+		recs = append(recs, inbox.Record{Channel: hookChannel, ID: fmt.Sprint("old-", i), Key: hookUser,
 			Received: time.Now().Add(-time.Hour), Payload: linetest.TextEvent(hookUser, strconv.Itoa(i))})
 	}
 	_, err := h.store.AppendEvents(context.Background(), recs)

@@ -23,7 +23,7 @@ var errLater = errors.New("whatsapp: handling the event failed for now; it is re
 const statusPatience = 10 * time.Minute
 
 // handle is the inbox's Handler: one message or status, to the desk.
-func (w *Webhook) handle(ctx context.Context, ev inbox.Event) error {
+func (w *Webhook) handle(ctx context.Context, ev inbox.Record) error {
 	var e event
 	if err := json.Unmarshal(ev.Payload, &e); err != nil {
 		w.log.ErrorContext(ctx, "whatsapp webhook: recorded event unreadable; dropped", "channel", ev.Channel, "event", ev.ID, "err", err)
@@ -101,7 +101,7 @@ func (w *Webhook) fetch(ctx context.Context, channel, message string, m *Message
 }
 
 // status records a delivery status on the message it names.
-func (w *Webhook) status(ctx context.Context, ev inbox.Event, s *Status) error {
+func (w *Webhook) status(ctx context.Context, ev inbox.Record, s *Status) error {
 	r := enquiry.StatusReport{RequestID: s.ID, At: s.Time}
 	switch s.Status {
 	case StatusDelivered:

@@ -141,13 +141,13 @@ type recorder struct{ w *Webhook }
 // Record implements Recorder: a message's event ID is its message ID, a
 // status's "status:" and its EventID; both are keyed by the customer.
 func (r recorder) Record(ctx context.Context, channel string, n Notification, received time.Time) error {
-	var evs []inbox.Event
+	var evs []inbox.Record
 	add := func(id, key string, e event) error {
 		b, err := json.Marshal(e)
 		if err != nil {
 			return err
 		}
-		evs = append(evs, inbox.Event{Channel: channel, ID: id, Key: key, Received: received, Payload: b})
+		evs = append(evs, inbox.Record{Channel: channel, ID: id, Key: key, Received: received, Payload: b})
 		return nil
 	}
 	for _, c := range n.Changes {

@@ -23,11 +23,11 @@ var (
 // before (by Channel and ID) with Seq set; a redelivered event is dropped.
 // It fails as a whole or succeeds as a whole. The inserts go to the
 // database in one round trip.
-func (s *Store) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
+func (s *Store) AppendEvents(ctx context.Context, events []inbox.Record) ([]inbox.Record, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
-	var fresh []inbox.Event
+	var fresh []inbox.Record
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		fresh = fresh[:0]
 		b := &pgx.Batch{}
@@ -79,7 +79,7 @@ func (s *Store) EventDone(ctx context.Context, channel, id string) error {
 // read by a second statement, after the lease is won, so that they
 // include everything the previous holder left pending and nothing it
 // finished. One round trip.
-func (s *Store) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Event, bool, error) {
+func (s *Store) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Record, bool, error) {
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO event_keys (channel, key, owner, until) VALUES ($1, $2, $3, $5)
 		ON CONFLICT (channel, key) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until
@@ -100,7 +100,7 @@ func (s *Store) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, un
 // statement: an event recorded meanwhile by a process whose LeaseKey this
 // lease refused is either seen here (and kept) or recorded after the
 // release (and then that process's next LeaseKey wins). One round trip.
-func (s *Store) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Event, error) {
+func (s *Store) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Record, error) {
 	b := &pgx.Batch{}
 	b.Queue(`SELECT owner = $3 FROM event_keys WHERE channel = $1 AND key = $2 FOR UPDATE`, k.Channel, k.Key, owner)
 	b.Queue(`WITH pending AS (`+pendingOfKey+` ORDER BY seq LIMIT $4),
@@ -123,7 +123,7 @@ func (s *Store) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit
 // it returns no row) then one that returns events, as one implicit
 // transaction: its statements run in order, each with a fresh snapshot,
 // and the locks the first takes are held to the end. One round trip.
-func (s *Store) flagThenEvents(ctx context.Context, b *pgx.Batch) (flag bool, evs []inbox.Event, err error) {
+func (s *Store) flagThenEvents(ctx context.Context, b *pgx.Batch) (flag bool, evs []inbox.Record, err error) {
 	err = s.retry(ctx, func() error {
 		flag, evs = false, nil
 		res := s.pool.SendBatch(ctx, b)
@@ -145,9 +145,9 @@ func (s *Store) flagThenEvents(ctx context.Context, b *pgx.Batch) (flag bool, ev
 // column order; callers add conditions, ORDER BY and LIMIT.
 const pendingOfKey = `SELECT channel, id, key, received, payload, seq FROM events WHERE channel = $1 AND key = $2 AND NOT done`
 
-func scanEvent(row pgx.CollectableRow) (inbox.Event, error) {
+func scanEvent(row pgx.CollectableRow) (inbox.Record, error) {
 	var (
-		ev       inbox.Event
+		ev       inbox.Record
 		received pgtype.Timestamptz
 	)
 	err := row.Scan(&ev.Channel, &ev.ID, &ev.Key, &received, &ev.Payload, &ev.Seq)
@@ -178,7 +178,7 @@ func (s *Store) RenewKeys(ctx context.Context, owner string, keys []inbox.Key, u
 
 // PendingUnleased is PendingEvents without the events of keys another
 // owner holds past now (inbox.Leaser).
-func (s *Store) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Event, error) {
+func (s *Store) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Record, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT channel, id, key, received, payload, seq FROM events e
 		WHERE NOT done AND received < $1 AND NOT EXISTS (
 			SELECT 1 FROM event_keys k WHERE k.channel = e.channel AND k.key = e.key AND k.owner <> $3 AND k.until > $4)
@@ -189,7 +189,7 @@ func (s *Store) PendingUnleased(ctx context.Context, owner string, now, before t
 
 // PendingEvents returns unprocessed events received before `before`,
 // oldest first, at most limit (0: all).
-func (s *Store) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Event, error) {
+func (s *Store) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Record, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT channel, id, key, received, payload, seq FROM events
 		WHERE NOT done AND received < $1 ORDER BY seq LIMIT $2`, before, limitArg(limit))
 	evs, err := pgx.CollectRows(rows, scanEvent)

@@ -34,14 +34,14 @@ func TestReleaseKeySeesAnEventRecordedWhileItWaits(t *testing.T) {
 	_, err = x.Exec(ctx, "SELECT 1 FROM event_keys WHERE channel = 'c' AND key = 'u' FOR KEY SHARE")
 	require.NoError(t, err)
 	type result struct {
-		evs []inbox.Event
+		evs []inbox.Record
 		err error
 	}
 	released := make(chan result, 1)
 	go func() { evs, err := b.ReleaseKey(ctx, k, "B", 32); released <- result{evs, err} }()
 	time.Sleep(200 * time.Millisecond) // B's release is under way, waiting for the row
 
-	_, err = a.AppendEvents(ctx, []inbox.Event{{Channel: "c", ID: "e1", Key: "u", Received: now, Payload: []byte(`{}`)}})
+	_, err = a.AppendEvents(ctx, []inbox.Record{{Channel: "c", ID: "e1", Key: "u", Received: now, Payload: []byte(`{}`)}})
 	require.NoError(t, err)
 	_, ok, err = a.LeaseKey(ctx, k, "A", time.Now(), time.Now().Add(time.Minute), 32)
 	require.NoError(t, err)

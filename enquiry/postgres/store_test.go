@@ -472,7 +472,7 @@ func TestChannels(t *testing.T) {
 
 	r, err := s.Receive(ctx, arrival("b", "u", "m1", t0))
 	require.NoError(t, err)
-	_, err = s.AppendEvents(ctx, []inbox.Event{{Channel: "b", ID: "e1", Key: "u", Received: t0, Payload: []byte(`{}`)}})
+	_, err = s.AppendEvents(ctx, []inbox.Record{{Channel: "b", ID: "e1", Key: "u", Received: t0, Payload: []byte(`{}`)}})
 	require.NoError(t, err)
 	require.NoError(t, s.DeleteChannel(ctx, "b"))
 	_, err = s.Channel(ctx, "b")
@@ -524,15 +524,15 @@ func TestCredentialsAreStoredThroughTheHook(t *testing.T) {
 func TestAppendEventsDropsRedeliveries(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
-	ev := func(id string, at time.Time) inbox.Event {
-		return inbox.Event{Channel: "c", ID: id, Key: "u", Received: at, Payload: []byte(`{"id":"` + id + `"}`)}
+	ev := func(id string, at time.Time) inbox.Record {
+		return inbox.Record{Channel: "c", ID: id, Key: "u", Received: at, Payload: []byte(`{"id":"` + id + `"}`)}
 	}
-	fresh, err := s.AppendEvents(ctx, []inbox.Event{ev("e1", t0), ev("e2", t0), ev("e1", t0)})
+	fresh, err := s.AppendEvents(ctx, []inbox.Record{ev("e1", t0), ev("e2", t0), ev("e1", t0)})
 	require.NoError(t, err)
 	require.Len(t, fresh, 2, "a duplicate within one batch is dropped")
 	assert.Less(t, fresh[0].Seq, fresh[1].Seq)
 
-	fresh, err = s.AppendEvents(ctx, []inbox.Event{ev("e2", t0), ev("e3", t0.Add(time.Second))})
+	fresh, err = s.AppendEvents(ctx, []inbox.Record{ev("e2", t0), ev("e3", t0.Add(time.Second))})
 	require.NoError(t, err)
 	require.Len(t, fresh, 1)
 	assert.Equal(t, "e3", fresh[0].ID)
@@ -541,7 +541,7 @@ func TestAppendEventsDropsRedeliveries(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]int{}
 	parallel(10, func(i int) {
-		f, err := s.AppendEvents(ctx, []inbox.Event{ev("x1", t0), ev("x2", t0), ev("x3", t0)})
+		f, err := s.AppendEvents(ctx, []inbox.Record{ev("x1", t0), ev("x2", t0), ev("x3", t0)})
 		assert.NoError(t, err)
 		mu.Lock()
 		for _, e := range f {

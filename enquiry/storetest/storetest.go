@@ -1010,7 +1010,7 @@ func testDeleteChannel(t *testing.T, s enquiry.Store) {
 	receive(t, s, "b", "U1", "m1", t0)
 	events, isInbox := s.(inbox.Store)
 	if isInbox {
-		events.AppendEvents(ctx(t), []inbox.Event{{Channel: "a", ID: "e1", Received: t0, Payload: []byte(`{}`)}})
+		events.AppendEvents(ctx(t), []inbox.Record{{Channel: "a", ID: "e1", Received: t0, Payload: []byte(`{}`)}})
 	}
 	if err := s.DeleteChannel(ctx(t), "a"); err != nil {
 		t.Fatal(err)

@@ -51,17 +51,17 @@ var t0 = time.Date(2026, 11, 25, 9, 0, 0, 123456000, time.UTC)
 func ctx(t *testing.T) context.Context { return t.Context() }
 
 func testEvents(t *testing.T, s inbox.Store) {
-	ev := func(ch, id string, at time.Time) inbox.Event {
-		return inbox.Event{Channel: ch, ID: id, Key: "U1", Received: at, Payload: []byte(`{"type":"message","id":"` + id + `"}`)}
+	ev := func(ch, id string, at time.Time) inbox.Record {
+		return inbox.Record{Channel: ch, ID: id, Key: "U1", Received: at, Payload: []byte(`{"type":"message","id":"` + id + `"}`)}
 	}
-	fresh, err := s.AppendEvents(ctx(t), []inbox.Event{ev("a", "e1", t0), ev("a", "e2", t0), ev("b", "e1", t0)})
+	fresh, err := s.AppendEvents(ctx(t), []inbox.Record{ev("a", "e1", t0), ev("a", "e2", t0), ev("b", "e1", t0)})
 	if err != nil || len(fresh) != 3 {
 		t.Fatalf("AppendEvents = %d fresh, %v; want 3", len(fresh), err)
 	}
 	if !(fresh[0].Seq < fresh[1].Seq && fresh[1].Seq < fresh[2].Seq) {
 		t.Fatalf("Seq not increasing: %d %d %d", fresh[0].Seq, fresh[1].Seq, fresh[2].Seq)
 	}
-	again, err := s.AppendEvents(ctx(t), []inbox.Event{ev("a", "e2", t0.Add(time.Second)), ev("a", "e3", t0.Add(time.Second))})
+	again, err := s.AppendEvents(ctx(t), []inbox.Record{ev("a", "e2", t0.Add(time.Second)), ev("a", "e3", t0.Add(time.Second))})
 	if err != nil || len(again) != 1 || again[0].ID != "e3" {
 		t.Fatalf("redelivery: fresh = %+v, %v; want only e3", again, err)
 	}
@@ -80,7 +80,7 @@ func testEvents(t *testing.T, s inbox.Store) {
 		t.Fatalf("after done, PendingEvents(limit 2) = %+v; want a/e2 first", pending)
 	}
 	// A processed event is still remembered: its redelivery is dropped.
-	again, err = s.AppendEvents(ctx(t), []inbox.Event{ev("a", "e1", t0)})
+	again, err = s.AppendEvents(ctx(t), []inbox.Record{ev("a", "e1", t0)})
 	if err != nil || len(again) != 0 {
 		t.Fatalf("redelivery after done: fresh = %+v, %v; want none", again, err)
 	}
@@ -91,10 +91,10 @@ func testPruneEvents(t *testing.T, s inbox.Store) {
 	if !ok {
 		t.Skip("the store does not implement inbox.Pruner")
 	}
-	ev := func(id string, at time.Time) inbox.Event {
-		return inbox.Event{Channel: "c", ID: id, Key: "U1", Received: at, Payload: []byte(`{}`)}
+	ev := func(id string, at time.Time) inbox.Record {
+		return inbox.Record{Channel: "c", ID: id, Key: "U1", Received: at, Payload: []byte(`{}`)}
 	}
-	_, err := s.AppendEvents(ctx(t), []inbox.Event{ev("old-done", t0), ev("old-pending", t0), ev("new-done", t0.Add(48*time.Hour))})
+	_, err := s.AppendEvents(ctx(t), []inbox.Record{ev("old-done", t0), ev("old-pending", t0), ev("new-done", t0.Add(48*time.Hour))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func testPruneEvents(t *testing.T, s inbox.Store) {
 	if err != nil || len(pending) != 1 || pending[0].ID != "old-pending" || string(pending[0].Payload) != `{}` {
 		t.Fatalf("PendingEvents after pruning = %+v, %v; want old-pending, whole", pending, err)
 	}
-	fresh, err := s.AppendEvents(ctx(t), []inbox.Event{ev("old-done", t0), ev("new-done", t0), ev("old-pending", t0)})
+	fresh, err := s.AppendEvents(ctx(t), []inbox.Record{ev("old-done", t0), ev("new-done", t0), ev("old-pending", t0)})
 	if err != nil || len(fresh) != 1 || fresh[0].ID != "old-done" {
 		t.Fatalf("AppendEvents after pruning = %+v, %v; want only old-done new again (the others are remembered)", fresh, err)
 	}
@@ -125,7 +125,7 @@ func leaser(t *testing.T, s inbox.Store) inbox.Leaser {
 	return l
 }
 
-func eventIDs(evs []inbox.Event) []string {
+func eventIDs(evs []inbox.Record) []string {
 	out := make([]string, len(evs))
 	for i, ev := range evs {
 		out[i] = ev.ID
@@ -135,10 +135,10 @@ func eventIDs(evs []inbox.Event) []string {
 
 func testKeyLeases(t *testing.T, s inbox.Store) {
 	l := leaser(t, s)
-	ev := func(ch, id, key string) inbox.Event {
-		return inbox.Event{Channel: ch, ID: id, Key: key, Received: t0, Payload: []byte(`{"id":"` + id + `"}`)}
+	ev := func(ch, id, key string) inbox.Record {
+		return inbox.Record{Channel: ch, ID: id, Key: key, Received: t0, Payload: []byte(`{"id":"` + id + `"}`)}
 	}
-	if _, err := s.AppendEvents(ctx(t), []inbox.Event{ev("c", "e1", "U1"), ev("c", "x1", "U2"), ev("c", "e2", "U1"),
+	if _, err := s.AppendEvents(ctx(t), []inbox.Record{ev("c", "e1", "U1"), ev("c", "x1", "U2"), ev("c", "e2", "U1"),
 		ev("c", "e3", "U3"), ev("c", "e4", "U3"), ev("c", "e5", "U3")}); err != nil {
 		t.Fatal(err)
 	}

@@ -426,21 +426,21 @@ type eventLog struct {
 	slowReads atomic.Int64
 }
 
-func (l *eventLog) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Event, error) {
+func (l *eventLog) PendingEvents(ctx context.Context, before time.Time, limit int) ([]inbox.Record, error) {
 	if d := time.Duration(l.slowReads.Load()); d > 0 {
 		pause(ctx, d)
 	}
 	return l.Store.PendingEvents(ctx, before, limit)
 }
 
-func (l *eventLog) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Event, error) {
+func (l *eventLog) PendingUnleased(ctx context.Context, owner string, now, before time.Time, limit int) ([]inbox.Record, error) {
 	if d := time.Duration(l.slowReads.Load()); d > 0 {
 		pause(ctx, d)
 	}
 	return l.Leaser.PendingUnleased(ctx, owner, now, before, limit)
 }
 
-func (l *eventLog) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
+func (l *eventLog) AppendEvents(ctx context.Context, events []inbox.Record) ([]inbox.Record, error) {
 	fresh, err := l.Store.AppendEvents(ctx, events)
 	if err == nil {
 		l.mu.Lock()

@@ -134,7 +134,7 @@ func (l *mortalEvents) alive() error {
 	return nil
 }
 
-func (l *mortalEvents) AppendEvents(ctx context.Context, events []inbox.Event) ([]inbox.Event, error) {
+func (l *mortalEvents) AppendEvents(ctx context.Context, events []inbox.Record) ([]inbox.Record, error) {
 	if err := l.alive(); err != nil {
 		return nil, err
 	}
@@ -148,14 +148,14 @@ func (l *mortalEvents) EventDone(ctx context.Context, channel, id string) error 
 	return l.eventLog.EventDone(ctx, channel, id)
 }
 
-func (l *mortalEvents) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Event, bool, error) {
+func (l *mortalEvents) LeaseKey(ctx context.Context, k inbox.Key, owner string, now, until time.Time, limit int) ([]inbox.Record, bool, error) {
 	if err := l.alive(); err != nil {
 		return nil, false, err
 	}
 	return l.eventLog.LeaseKey(ctx, k, owner, now, until, limit)
 }
 
-func (l *mortalEvents) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Event, error) {
+func (l *mortalEvents) ReleaseKey(ctx context.Context, k inbox.Key, owner string, limit int) ([]inbox.Record, error) {
 	if err := l.alive(); err != nil {
 		return nil, err
 	}

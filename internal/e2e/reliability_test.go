@@ -303,9 +303,9 @@ func TestReplayAfterRestartKeepsOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var records []inbox.Event
+	var records []inbox.Record
 	for _, e := range batch.Events {
-		records = append(records, inbox.Event{Channel: channelID, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw})
+		records = append(records, inbox.Record{Channel: channelID, ID: e.ID, Key: e.Key(), Received: time.Now(), Payload: e.Raw})
 	}
 	if _, err := r.events.AppendEvents(ctx, records); err != nil {
 		t.Fatal(err)

@@ -2,10 +2,11 @@ package inbox
 
 import "time"
 
-// Event is a platform event recorded durably before the webhook that
-// received it answers, so that an event is never lost once accepted.
+// Record is a platform event as the inbox keeps it: recorded durably before
+// the webhook that received it answers, so that an event is never lost once
+// accepted.
 // Payload is its raw body as the platform sent it.
-type Event struct {
+type Record struct {
 	// Channel is the desk channel the event arrived on.
 	Channel string `json:"channel"`
 	// ID is the platform's event ID (for LINE: webhookEventId), unique
@@ -29,4 +30,4 @@ type Key struct {
 }
 
 // KeyOf returns the Key that ev is handled under.
-func KeyOf(ev Event) Key { return Key{Channel: ev.Channel, Key: ev.Key} }
+func KeyOf(ev Record) Key { return Key{Channel: ev.Channel, Key: ev.Key} }
