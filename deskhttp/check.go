@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/setup"
 )
 
 // CheckTimeout bounds one run of a channel's set-up checks: a platform's
@@ -38,6 +39,19 @@ type CheckReport struct {
 	Checked time.Time   `json:"checked"`
 	Checks  []CheckItem `json:"checks"`
 }
+
+// Report turns a connector's set-up checks into the API's report, checked
+// at at: its status is the worst outcome (setup.Worst).
+func Report(checks []setup.Check, at time.Time) CheckReport {
+	r := CheckReport{Status: checkWord[setup.Worst(checks)], Checked: at, Checks: make([]CheckItem, len(checks))}
+	for i, c := range checks {
+		r.Checks[i] = CheckItem{Name: c.Name, Status: checkWord[c.Status], Reason: c.Detail, Fix: c.Fix}
+	}
+	return r
+}
+
+// checkWord is the API's word for each setup.Status.
+var checkWord = map[setup.Status]string{setup.Pass: CheckOK, setup.Warn: CheckWarning, setup.Fail: CheckError, setup.Skip: CheckSkipped}
 
 // checkResults keeps the last check report of each channel, in memory:
 // the channel list shows which channel's last check failed. It is safe

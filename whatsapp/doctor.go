@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/socialdesk/socialdesk/setup"
 	"net/http"
 	"net/url"
 	"slices"
@@ -161,34 +162,6 @@ var ErrNoToken = errors.New("whatsapp: no access token is saved on the channel")
 
 func plainID(id string) bool { return id != "" && !strings.ContainsAny(id, "/?#&= ") }
 
-// CheckStatus is the outcome of one diagnostic check.
-type CheckStatus string
-
-// Check outcomes.
-const (
-	// Pass: the check found nothing wrong.
-	Pass CheckStatus = "pass"
-	// Warn: it works, or could not be proved, and needs a look by hand.
-	Warn CheckStatus = "warn"
-	// Fail: something is wrong; Fix says what to do.
-	Fail CheckStatus = "fail"
-	// Skip: not run, because an earlier check failed; Detail says which.
-	Skip CheckStatus = "skip"
-)
-
-// Check is one diagnostic: what was checked, the outcome, in one line
-// what was found, and what to do. It never contains a secret. It is a
-// plain value, safe for concurrent use.
-type Check struct {
-	Name   string      `json:"name"`
-	Status CheckStatus `json:"status"`
-	// Detail is what was found, in one line.
-	Detail string `json:"detail"`
-	// Fix is what to do, in words an admin of the Meta app understands;
-	// "" when there is nothing to do.
-	Fix string `json:"fix,omitempty"`
-}
-
 // Names of Doctor's checks, in the order it reports them.
 const (
 	// CheckToken: the access token is valid, lasts, and may send
@@ -225,42 +198,42 @@ const (
 // secret or the verify token match: a wrong secret shows as webhook
 // requests refused with 401 in the desk's log, a wrong verify token as a
 // callback URL Meta refuses to save. Doctor is safe for concurrent use.
-func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel) []Check {
-	var checks []Check
-	add := func(name string, s CheckStatus, detail, fix string) {
-		checks = append(checks, Check{Name: name, Status: s, Detail: detail, Fix: fix})
+func (c *Client) Doctor(ctx context.Context, ch enquiry.Channel) []setup.Check {
+	var checks []setup.Check
+	add := func(name string, s setup.Status, detail, fix string) {
+		checks = append(checks, setup.Check{Name: name, Status: s, Detail: detail, Fix: fix})
 	}
 	from := numberOf(ch)
 	c.doctor(ctx, from, add)
 	st, detail, fix := appSecretCheck(ch.Credentials.Secret.Reveal())
-	return append(checks, Check{Name: CheckAppSecret, Status: st, Detail: detail, Fix: fix})
+	return append(checks, setup.Check{Name: CheckAppSecret, Status: st, Detail: detail, Fix: fix})
 }
 
 // doctor runs the checks that ask Meta and adds them with add.
-func (c *Client) doctor(ctx context.Context, from Number, add func(name string, s CheckStatus, detail, fix string)) {
+func (c *Client) doctor(ctx context.Context, from Number, add func(name string, s setup.Status, detail, fix string)) {
 
 	tok, err := c.TokenInfo(ctx, from)
 	switch {
 	case errors.Is(err, ErrNoToken):
-		add(CheckToken, Fail, "No access token is saved.", fixToken)
+		add(CheckToken, setup.Fail, "No access token is saved.", fixToken)
 	case errors.Is(err, ErrUnauthorized) || err == nil && !tok.Valid:
-		add(CheckToken, Fail, "Meta refused the access token: it is wrong, revoked or expired.", fixToken)
+		add(CheckToken, setup.Fail, "Meta refused the access token: it is wrong, revoked or expired.", fixToken)
 	case err != nil:
-		add(CheckToken, Fail, fmt.Sprintf("Could not ask Meta about the access token: %s.", err), fixNetwork)
+		add(CheckToken, setup.Fail, fmt.Sprintf("Could not ask Meta about the access token: %s.", err), fixNetwork)
 	case !slices.Contains(tok.Scopes, ScopeMessaging):
-		add(CheckToken, Fail, fmt.Sprintf("The access token of app %s lacks the %s permission: it cannot send messages.", appName(tok), ScopeMessaging), fixToken)
+		add(CheckToken, setup.Fail, fmt.Sprintf("The access token of app %s lacks the %s permission: it cannot send messages.", appName(tok), ScopeMessaging), fixToken)
 	case !tok.Expires.IsZero() && tok.Expires.Sub(c.clock.Now()) < expiresSoon:
-		add(CheckToken, Warn, fmt.Sprintf("The access token of app %s works but expires at %s: the channel stops sending then.", appName(tok), tok.Expires.UTC().Format(time.RFC3339)), fixToken)
+		add(CheckToken, setup.Warn, fmt.Sprintf("The access token of app %s works but expires at %s: the channel stops sending then.", appName(tok), tok.Expires.UTC().Format(time.RFC3339)), fixToken)
 	default:
 		lasts := "never expires"
 		if !tok.Expires.IsZero() {
 			lasts = "expires at " + tok.Expires.UTC().Format(time.RFC3339)
 		}
-		add(CheckToken, Pass, fmt.Sprintf("The access token of app %s works and %s.", appName(tok), lasts), "")
+		add(CheckToken, setup.Pass, fmt.Sprintf("The access token of app %s works and %s.", appName(tok), lasts), "")
 	}
 	if err != nil || !tok.Valid {
-		add(CheckPhoneNumber, Skip, skipNoToken, "")
-		add(CheckWebhook, Skip, skipNoToken, "")
+		add(CheckPhoneNumber, setup.Skip, skipNoToken, "")
+		add(CheckWebhook, setup.Skip, skipNoToken, "")
 		return
 	}
 
@@ -268,25 +241,25 @@ func (c *Client) doctor(ctx context.Context, from Number, add func(name string, 
 	fixID := "Copy the phone number ID from Meta for Developers (your app → WhatsApp → API Setup; it is not the phone number itself) and save it as the channel's account, or use a token of the business account that owns the number."
 	switch {
 	case errors.Is(err, ErrInvalidMessage):
-		add(CheckPhoneNumber, Fail, "No phone number ID is saved on the channel, or it is not a plain ID.", fixID)
+		add(CheckPhoneNumber, setup.Fail, "No phone number ID is saved on the channel, or it is not a plain ID.", fixID)
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrUnauthorized), errors.Is(err, ErrBadRequest):
-		add(CheckPhoneNumber, Fail, fmt.Sprintf("The access token cannot use phone number ID %s: no such number, or it belongs to a business account the token is not for.", from.PhoneNumberID), fixID)
+		add(CheckPhoneNumber, setup.Fail, fmt.Sprintf("The access token cannot use phone number ID %s: no such number, or it belongs to a business account the token is not for.", from.PhoneNumberID), fixID)
 	case err != nil:
-		add(CheckPhoneNumber, Fail, fmt.Sprintf("Could not ask Meta about phone number ID %s: %s.", from.PhoneNumberID, err), fixNetwork)
+		add(CheckPhoneNumber, setup.Fail, fmt.Sprintf("Could not ask Meta about phone number ID %s: %s.", from.PhoneNumberID, err), fixNetwork)
 	case pn.QualityRating == "RED":
-		add(CheckPhoneNumber, Warn, fmt.Sprintf("Phone number %s (%s) works, but its quality rating is RED: Meta may limit what it sends.", pn.DisplayPhoneNumber, orUnnamed(pn.VerifiedName)), "Read the number's quality in WhatsApp Manager (Account tools → Phone numbers) and the customer feedback behind it.")
+		add(CheckPhoneNumber, setup.Warn, fmt.Sprintf("Phone number %s (%s) works, but its quality rating is RED: Meta may limit what it sends.", pn.DisplayPhoneNumber, orUnnamed(pn.VerifiedName)), "Read the number's quality in WhatsApp Manager (Account tools → Phone numbers) and the customer feedback behind it.")
 	default:
-		add(CheckPhoneNumber, Pass, fmt.Sprintf("Phone number ID %s is %s (%s).", from.PhoneNumberID, pn.DisplayPhoneNumber, orUnnamed(pn.VerifiedName)), "")
+		add(CheckPhoneNumber, setup.Pass, fmt.Sprintf("Phone number ID %s is %s (%s).", from.PhoneNumberID, pn.DisplayPhoneNumber, orUnnamed(pn.VerifiedName)), "")
 	}
 	c.webhookCheck(ctx, from, tok, add)
 }
 
 // webhookCheck adds CheckWebhook: whether the token's app is subscribed
 // to the webhooks of the business accounts the token is for.
-func (c *Client) webhookCheck(ctx context.Context, from Number, tok TokenInfo, add func(name string, s CheckStatus, detail, fix string)) {
+func (c *Client) webhookCheck(ctx context.Context, from Number, tok TokenInfo, add func(name string, s setup.Status, detail, fix string)) {
 	fixSubscribe := fmt.Sprintf("Subscribe app %s to the business account's webhooks: POST /{waba-id}/subscribed_apps with this token, or in Meta for Developers (your app → WhatsApp → Configuration), and subscribe the messages field.", appName(tok))
 	if len(tok.Accounts) == 0 {
-		add(CheckWebhook, Warn, "The access token names no WhatsApp Business Account, so the webhook subscription was not checked.", "Give the token the whatsapp_business_management permission on the business account that owns the number, then check again.")
+		add(CheckWebhook, setup.Warn, "The access token names no WhatsApp Business Account, so the webhook subscription was not checked.", "Give the token the whatsapp_business_management permission on the business account that owns the number, then check again.")
 		return
 	}
 	var on, off []string
@@ -294,9 +267,9 @@ func (c *Client) webhookCheck(ctx context.Context, from Number, tok TokenInfo, a
 		apps, err := c.SubscribedApps(ctx, from, account)
 		if err != nil {
 			if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrBadRequest) || errors.Is(err, ErrNotFound) {
-				add(CheckWebhook, Warn, fmt.Sprintf("Meta did not show the webhook subscriptions of business account %s: %s.", account, err), "Give the token the whatsapp_business_management permission, then check again.")
+				add(CheckWebhook, setup.Warn, fmt.Sprintf("Meta did not show the webhook subscriptions of business account %s: %s.", account, err), "Give the token the whatsapp_business_management permission, then check again.")
 			} else {
-				add(CheckWebhook, Warn, fmt.Sprintf("Could not read the webhook subscriptions of business account %s: %s.", account, err), fixNetwork)
+				add(CheckWebhook, setup.Warn, fmt.Sprintf("Could not read the webhook subscriptions of business account %s: %s.", account, err), fixNetwork)
 			}
 			return
 		}
@@ -308,25 +281,25 @@ func (c *Client) webhookCheck(ctx context.Context, from Number, tok TokenInfo, a
 	}
 	switch {
 	case len(off) == 0:
-		add(CheckWebhook, Pass, fmt.Sprintf("App %s is subscribed to the webhooks of business account %s.", appName(tok), strings.Join(on, ", ")), "")
+		add(CheckWebhook, setup.Pass, fmt.Sprintf("App %s is subscribed to the webhooks of business account %s.", appName(tok), strings.Join(on, ", ")), "")
 	case len(on) == 0:
-		add(CheckWebhook, Fail, fmt.Sprintf("App %s is not subscribed to the webhooks of business account %s, so Meta sends no messages to the desk.", appName(tok), strings.Join(off, ", ")), fixSubscribe)
+		add(CheckWebhook, setup.Fail, fmt.Sprintf("App %s is not subscribed to the webhooks of business account %s, so Meta sends no messages to the desk.", appName(tok), strings.Join(off, ", ")), fixSubscribe)
 	default:
-		add(CheckWebhook, Warn, fmt.Sprintf("App %s is subscribed to the webhooks of business account %s but not of %s; if the number belongs to the latter, Meta sends no messages to the desk.", appName(tok), strings.Join(on, ", "), strings.Join(off, ", ")), fixSubscribe)
+		add(CheckWebhook, setup.Warn, fmt.Sprintf("App %s is subscribed to the webhooks of business account %s but not of %s; if the number belongs to the latter, Meta sends no messages to the desk.", appName(tok), strings.Join(on, ", "), strings.Join(off, ", ")), fixSubscribe)
 	}
 }
 
 // appSecretCheck judges the form of a saved app secret (32 hexadecimal
 // characters, as Meta issues them).
-func appSecretCheck(s string) (CheckStatus, string, string) {
+func appSecretCheck(s string) (setup.Status, string, string) {
 	const fix = "Copy the app secret from Meta for Developers (your app → App settings → Basic → App secret) and save it on the channel; it is not the access token."
 	switch {
 	case s == "":
-		return Fail, "No app secret is saved: webhook requests cannot be verified, and the desk refuses them.", fix
+		return setup.Fail, "No app secret is saved: webhook requests cannot be verified, and the desk refuses them.", fix
 	case !isHex(s, 32):
-		return Warn, "The saved app secret does not look like a Meta app secret (32 hexadecimal characters); if it is wrong, the desk refuses Meta's webhook requests with 401.", fix
+		return setup.Warn, "The saved app secret does not look like a Meta app secret (32 hexadecimal characters); if it is wrong, the desk refuses Meta's webhook requests with 401.", fix
 	}
-	return Pass, "The app secret has the right form; Meta cannot be asked whether it matches: a wrong one shows as webhook requests refused with 401 in the desk's log.", ""
+	return setup.Pass, "The app secret has the right form; Meta cannot be asked whether it matches: a wrong one shows as webhook requests refused with 401 in the desk's log.", ""
 }
 
 func appName(t TokenInfo) string {

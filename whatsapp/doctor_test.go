@@ -2,6 +2,7 @@ package whatsapp_test
 
 import (
 	"context"
+	"github.com/socialdesk/socialdesk/setup"
 	"strings"
 	"testing"
 	"time"
@@ -45,8 +46,8 @@ type fixedClock struct{ now *time.Time }
 func (c fixedClock) Now() time.Time { return *c.now }
 
 // verdicts is each check's outcome, by name.
-func verdicts(checks []whatsapp.Check) map[string]whatsapp.CheckStatus {
-	m := map[string]whatsapp.CheckStatus{}
+func verdicts(checks []setup.Check) map[string]setup.Status {
+	m := map[string]setup.Status{}
 	for _, c := range checks {
 		m[c.Name] = c.Status
 	}
@@ -58,68 +59,68 @@ func TestDoctor(t *testing.T) {
 	tests := []struct {
 		name  string
 		setup func(f *doctorFixture)
-		want  map[string]whatsapp.CheckStatus
+		want  map[string]setup.Status
 		// says is a word the failing (or warning) check's detail holds.
 		says string
 	}{
 		{name: "a healthy channel passes every check", setup: func(*doctorFixture) {},
-			want: map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Pass, whatsapp.CheckPhoneNumber: whatsapp.Pass, whatsapp.CheckWebhook: whatsapp.Pass, whatsapp.CheckAppSecret: whatsapp.Pass},
+			want: map[string]setup.Status{whatsapp.CheckToken: setup.Pass, whatsapp.CheckPhoneNumber: setup.Pass, whatsapp.CheckWebhook: setup.Pass, whatsapp.CheckAppSecret: setup.Pass},
 			says: "Acme Support"},
 		{name: "no token fails the token and skips what needs it",
 			setup: func(f *doctorFixture) { f.ch.Credentials.Token = "" },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Fail, whatsapp.CheckPhoneNumber: whatsapp.Skip, whatsapp.CheckWebhook: whatsapp.Skip, whatsapp.CheckAppSecret: whatsapp.Pass},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Fail, whatsapp.CheckPhoneNumber: setup.Skip, whatsapp.CheckWebhook: setup.Skip, whatsapp.CheckAppSecret: setup.Pass},
 			says:  "No access token"},
 		{name: "a token Meta does not know fails the token",
 			setup: func(f *doctorFixture) { f.ch.Credentials.Token = "EAAG-wrong" },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Fail, whatsapp.CheckPhoneNumber: whatsapp.Skip, whatsapp.CheckWebhook: whatsapp.Skip},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Fail, whatsapp.CheckPhoneNumber: setup.Skip, whatsapp.CheckWebhook: setup.Skip},
 			says:  "refused"},
 		{name: "an expired token fails the token",
 			setup: func(f *doctorFixture) { f.pn.TokenExpires = f.now.Add(-time.Hour) },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Fail, whatsapp.CheckPhoneNumber: whatsapp.Skip},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Fail, whatsapp.CheckPhoneNumber: setup.Skip},
 			says:  "expired"},
 		{name: "a token that expires within a week warns",
 			setup: func(f *doctorFixture) { f.pn.TokenExpires = f.now.Add(23 * time.Hour) },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Warn, whatsapp.CheckPhoneNumber: whatsapp.Pass, whatsapp.CheckWebhook: whatsapp.Pass},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Warn, whatsapp.CheckPhoneNumber: setup.Pass, whatsapp.CheckWebhook: setup.Pass},
 			says:  "2026-12-02T08:00:00Z"},
 		{name: "a token without the messaging permission fails the token",
 			setup: func(f *doctorFixture) { f.pn.Scopes = []string{whatsapp.ScopeManagement} },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Fail, whatsapp.CheckPhoneNumber: whatsapp.Pass, whatsapp.CheckWebhook: whatsapp.Pass},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Fail, whatsapp.CheckPhoneNumber: setup.Pass, whatsapp.CheckWebhook: setup.Pass},
 			says:  whatsapp.ScopeMessaging},
 		{name: "a phone number ID the token does not know fails the phone number",
 			setup: func(f *doctorFixture) { f.ch.Account = "999999999999999" },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Pass, whatsapp.CheckPhoneNumber: whatsapp.Fail, whatsapp.CheckWebhook: whatsapp.Pass},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Pass, whatsapp.CheckPhoneNumber: setup.Fail, whatsapp.CheckWebhook: setup.Pass},
 			says:  "999999999999999"},
 		{name: "no phone number ID fails the phone number",
 			setup: func(f *doctorFixture) { f.ch.Account = "" },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckPhoneNumber: whatsapp.Fail},
+			want:  map[string]setup.Status{whatsapp.CheckPhoneNumber: setup.Fail},
 			says:  "No phone number ID"},
 		{name: "a number rated RED warns",
 			setup: func(f *doctorFixture) { f.pn.QualityRating = "RED" },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckPhoneNumber: whatsapp.Warn},
+			want:  map[string]setup.Status{whatsapp.CheckPhoneNumber: setup.Warn},
 			says:  "RED"},
 		{name: "an app not subscribed to the account's webhooks fails the webhook",
 			setup: func(f *doctorFixture) { f.p.SetSubscribed(docAccount, false) },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Pass, whatsapp.CheckPhoneNumber: whatsapp.Pass, whatsapp.CheckWebhook: whatsapp.Fail},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Pass, whatsapp.CheckPhoneNumber: setup.Pass, whatsapp.CheckWebhook: setup.Fail},
 			says:  "not subscribed"},
 		{name: "a token without the management permission cannot prove the webhook",
 			setup: func(f *doctorFixture) { f.pn.Scopes = []string{whatsapp.ScopeMessaging} },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Pass, whatsapp.CheckWebhook: whatsapp.Warn},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Pass, whatsapp.CheckWebhook: setup.Warn},
 			says:  "did not show"},
 		{name: "a token that names no business account cannot prove the webhook",
 			setup: func(f *doctorFixture) { f.pn.Account = "" },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Pass, whatsapp.CheckWebhook: whatsapp.Warn},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Pass, whatsapp.CheckWebhook: setup.Warn},
 			says:  "names no WhatsApp Business Account"},
 		{name: "an app secret of the wrong form warns",
 			setup: func(f *doctorFixture) { f.ch.Credentials.Secret = "not-a-secret" },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Pass, whatsapp.CheckAppSecret: whatsapp.Warn},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Pass, whatsapp.CheckAppSecret: setup.Warn},
 			says:  "32 hexadecimal"},
 		{name: "no app secret fails the app secret",
 			setup: func(f *doctorFixture) { f.ch.Credentials.Secret = "" },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckAppSecret: whatsapp.Fail},
+			want:  map[string]setup.Status{whatsapp.CheckAppSecret: setup.Fail},
 			says:  "No app secret"},
 		{name: "a platform that keeps failing fails the token, with what to do",
 			setup: func(f *doctorFixture) { f.p.SetFaults(whatsapptest.Faults{ServerErrors: 1}) },
-			want:  map[string]whatsapp.CheckStatus{whatsapp.CheckToken: whatsapp.Fail, whatsapp.CheckPhoneNumber: whatsapp.Skip},
+			want:  map[string]setup.Status{whatsapp.CheckToken: setup.Fail, whatsapp.CheckPhoneNumber: setup.Skip},
 			says:  "Could not ask Meta"},
 	}
 	for _, tt := range tests {
@@ -135,7 +136,7 @@ func TestDoctor(t *testing.T) {
 				if c.Detail == "" {
 					t.Errorf("check %q has no detail", c.Name)
 				}
-				if c.Status == whatsapp.Fail && c.Fix == "" {
+				if c.Status == setup.Fail && c.Fix == "" {
 					t.Errorf("check %q failed without a fix", c.Name)
 				}
 				for _, secret := range []string{waToken, docAppSecret, "EAAG-wrong"} {

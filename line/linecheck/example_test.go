@@ -3,6 +3,7 @@ package linecheck_test
 import (
 	"context"
 	"fmt"
+	"github.com/socialdesk/socialdesk/setup"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
@@ -26,7 +27,7 @@ func ExampleRun() {
 	}
 
 	for _, c := range linecheck.Run(context.Background(), client, ch, cfg) {
-		if c.Status == linecheck.Fail || c.Status == linecheck.Pass {
+		if c.Status == setup.Fail || c.Status == setup.Pass {
 			fmt.Printf("%s: %s: %s\n", c.Name, c.Status, c.Detail)
 			if c.Fix != "" {
 				fmt.Printf("  fix: %s\n", c.Fix)

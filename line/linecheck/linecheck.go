@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/socialdesk/socialdesk/setup"
 	"net/http"
 	"strings"
 
@@ -31,34 +32,6 @@ type API interface {
 }
 
 var _ API = (*line.Client)(nil)
-
-// CheckStatus is the outcome of one diagnostic check.
-type CheckStatus string
-
-// Check outcomes.
-const (
-	// Pass: the check found nothing wrong.
-	Pass CheckStatus = "pass"
-	// Warn: it works, or could not be proved, and needs a look by hand.
-	Warn CheckStatus = "warn"
-	// Fail: something is wrong; Fix says what to do.
-	Fail CheckStatus = "fail"
-	// Skip: not run, because an earlier check failed; Detail says which.
-	Skip CheckStatus = "skip"
-)
-
-// Check is one diagnostic: what was checked, the outcome, in one line
-// what was found (and what was not checked), and what to do. It never
-// contains a secret.
-type Check struct {
-	Name   string      `json:"name"`
-	Status CheckStatus `json:"status"`
-	// Detail is what was found, in one line.
-	Detail string `json:"detail"`
-	// Fix is what to do, in words an admin of the LINE Official Account
-	// understands; "" when there is nothing to do.
-	Fix string `json:"fix,omitempty"`
-}
 
 // Names of Run's checks, in the order it reports them.
 const (
@@ -119,86 +92,86 @@ const (
 // 200 from the desk, wrong by a 401, and not proved when the test went
 // to another URL or did not reach a signature check; the Check says
 // which. Run is safe for concurrent use when api is.
-func Run(ctx context.Context, api API, ch enquiry.Channel, cfg Config) []Check {
-	var checks []Check
-	add := func(name string, s CheckStatus, detail, fix string) {
-		checks = append(checks, Check{Name: name, Status: s, Detail: detail, Fix: fix})
+func Run(ctx context.Context, api API, ch enquiry.Channel, cfg Config) []setup.Check {
+	var checks []setup.Check
+	add := func(name string, s setup.Status, detail, fix string) {
+		checks = append(checks, setup.Check{Name: name, Status: s, Detail: detail, Fix: fix})
 	}
 	secretForm := secretFormFault(ch.Credentials.Secret.Reveal())
 
 	info, err := api.BotInfo(ctx, ch)
 	switch {
 	case errors.Is(err, line.ErrNoToken):
-		add(CheckToken, Fail, "No channel access token is saved.", fixToken)
+		add(CheckToken, setup.Fail, "No channel access token is saved.", fixToken)
 	case errors.Is(err, line.ErrUnauthorized):
-		add(CheckToken, Fail, "LINE refused the channel access token: it is wrong, revoked or expired.", fixToken)
+		add(CheckToken, setup.Fail, "LINE refused the channel access token: it is wrong, revoked or expired.", fixToken)
 	case err != nil:
-		add(CheckToken, Fail, fmt.Sprintf("Could not ask LINE about the bot: %s.", err), "Check this server's connection to api.line.me and check again.")
+		add(CheckToken, setup.Fail, fmt.Sprintf("Could not ask LINE about the bot: %s.", err), "Check this server's connection to api.line.me and check again.")
 	default:
 		id := "bot user ID " + info.UserID
 		if info.BasicID != "" {
 			id = info.BasicID + ", " + id
 		}
-		add(CheckToken, Pass, fmt.Sprintf("The token works for the LINE Official Account %q (%s).", info.DisplayName, id), "")
+		add(CheckToken, setup.Pass, fmt.Sprintf("The token works for the LINE Official Account %q (%s).", info.DisplayName, id), "")
 	}
 	if err != nil {
 		for _, n := range []string{CheckAccount, CheckEndpoint, CheckTest} {
-			add(n, Skip, skipNoAuth, "")
+			add(n, setup.Skip, skipNoAuth, "")
 		}
 		if secretForm != "" {
-			add(CheckSecret, Fail, secretForm, fixSecret)
+			add(CheckSecret, setup.Fail, secretForm, fixSecret)
 		} else {
-			add(CheckSecret, Skip, "The channel secret has the right form; whether it matches was not checked: the access token must work first.", "")
+			add(CheckSecret, setup.Skip, "The channel secret has the right form; whether it matches was not checked: the access token must work first.", "")
 		}
-		add(CheckResponse, Skip, skipNoAuth, "")
-		add(CheckQuota, Skip, skipNoAuth, "")
+		add(CheckResponse, setup.Skip, skipNoAuth, "")
+		add(CheckQuota, setup.Skip, skipNoAuth, "")
 		return checks
 	}
 
 	switch holder, found := lookup(cfg.Owner, info.UserID); {
 	case ch.Account != "" && ch.Account != info.UserID:
-		add(CheckAccount, Fail, fmt.Sprintf("The token belongs to bot user ID %s, but this channel was connected to %s.", info.UserID, ch.Account), "Save the access token of the LINE Official Account this channel was connected to, or create a new channel for this one.")
+		add(CheckAccount, setup.Fail, fmt.Sprintf("The token belongs to bot user ID %s, but this channel was connected to %s.", info.UserID, ch.Account), "Save the access token of the LINE Official Account this channel was connected to, or create a new channel for this one.")
 	case found && holder != ch.ID:
-		add(CheckAccount, Fail, fmt.Sprintf("This LINE Official Account (bot user ID %s) is already connected to channel %q.", info.UserID, holder), "An account can serve one channel: delete it there first, or use that channel.")
+		add(CheckAccount, setup.Fail, fmt.Sprintf("This LINE Official Account (bot user ID %s) is already connected to channel %q.", info.UserID, holder), "An account can serve one channel: delete it there first, or use that channel.")
 	default:
-		add(CheckAccount, Pass, fmt.Sprintf("Bot user ID %s is connected to no other channel.", info.UserID), "")
+		add(CheckAccount, setup.Pass, fmt.Sprintf("Bot user ID %s is connected to no other channel.", info.UserID), "")
 	}
 
 	wh, err := api.WebhookEndpoint(ctx, ch)
 	setURL := "Set the Webhook URL to " + orThis(cfg.WebhookURL) + " in the LINE Developers Console (your channel → Messaging API tab)."
 	switch {
 	case err != nil:
-		add(CheckEndpoint, Fail, fmt.Sprintf("Could not read the webhook settings: %s.", err), "Check this server's connection to api.line.me and check again.")
+		add(CheckEndpoint, setup.Fail, fmt.Sprintf("Could not read the webhook settings: %s.", err), "Check this server's connection to api.line.me and check again.")
 	case wh.URL == "":
-		add(CheckEndpoint, Fail, "No webhook URL is set, so LINE sends no messages to the desk.", setURL)
+		add(CheckEndpoint, setup.Fail, "No webhook URL is set, so LINE sends no messages to the desk.", setURL)
 	case cfg.WebhookURL != "" && !sameURL(wh.URL, cfg.WebhookURL):
-		add(CheckEndpoint, Fail, fmt.Sprintf("The webhook URL is %s, not this desk's, so LINE sends this channel's messages elsewhere.", wh.URL), setURL)
+		add(CheckEndpoint, setup.Fail, fmt.Sprintf("The webhook URL is %s, not this desk's, so LINE sends this channel's messages elsewhere.", wh.URL), setURL)
 	case !wh.Active:
-		add(CheckEndpoint, Fail, fmt.Sprintf("The webhook URL is %s but \"Use webhook\" is off, so LINE sends no messages.", wh.URL), "Turn on \"Use webhook\" in the LINE Developers Console (your channel → Messaging API tab).")
+		add(CheckEndpoint, setup.Fail, fmt.Sprintf("The webhook URL is %s but \"Use webhook\" is off, so LINE sends no messages.", wh.URL), "Turn on \"Use webhook\" in the LINE Developers Console (your channel → Messaging API tab).")
 	default:
-		add(CheckEndpoint, Pass, fmt.Sprintf("The webhook URL is %s and in use.", wh.URL), "")
+		add(CheckEndpoint, setup.Pass, fmt.Sprintf("The webhook URL is %s and in use.", wh.URL), "")
 	}
 
 	target := cfg.WebhookURL // test this desk, where the secret is checked
 	if target == "" && err == nil {
 		target = wh.URL
 	}
-	var secret Check
+	var secret setup.Check
 	if target == "" {
-		add(CheckTest, Skip, "Not tested: no webhook URL is set.", "")
-		secret = Check{Status: Warn, Detail: "The channel secret has the right form, but whether it matches was not checked: LINE's signed test request was not sent.", Fix: "Set the webhook URL, then check again."}
+		add(CheckTest, setup.Skip, "Not tested: no webhook URL is set.", "")
+		secret = setup.Check{Status: setup.Warn, Detail: "The channel secret has the right form, but whether it matches was not checked: LINE's signed test request was not sent.", Fix: "Set the webhook URL, then check again."}
 	} else {
 		secret = webhookTest(ctx, api, ch, target, cfg.WebhookURL != "", add)
 	}
 	if secretForm != "" {
-		secret = Check{Status: Fail, Detail: secretForm, Fix: fixSecret}
+		secret = setup.Check{Status: setup.Fail, Detail: secretForm, Fix: fixSecret}
 	}
 	add(CheckSecret, secret.Status, secret.Detail, secret.Fix)
 
 	if info.ChatMode == "chat" {
-		add(CheckResponse, Warn, "Chat is on in LINE Official Account Manager: replies made there bypass the desk and do not appear in enquiries.", "Check Response settings in LINE Official Account Manager by hand: switch off Chat, Greeting message and Auto-response messages, or customers get answers besides your staff's.")
+		add(CheckResponse, setup.Warn, "Chat is on in LINE Official Account Manager: replies made there bypass the desk and do not appear in enquiries.", "Check Response settings in LINE Official Account Manager by hand: switch off Chat, Greeting message and Auto-response messages, or customers get answers besides your staff's.")
 	} else {
-		add(CheckResponse, Warn, "Chat is off. LINE does not tell whether Greeting message or Auto-response messages are on.", "Check Response settings in LINE Official Account Manager by hand and switch them off, or customers get automatic answers besides your staff's.")
+		add(CheckResponse, setup.Warn, "Chat is off. LINE does not tell whether Greeting message or Auto-response messages are on.", "Check Response settings in LINE Official Account Manager by hand and switch them off, or customers get automatic answers besides your staff's.")
 	}
 	quotaCheck(ctx, api, ch, add)
 	return checks
@@ -207,21 +180,21 @@ func Run(ctx context.Context, api API, ch enquiry.Channel, cfg Config) []Check {
 // quotaCheck adds CheckQuota: how much of this month's message quota is
 // used, failing when pushes are refused for it and warning when less than
 // quotaLow of it is left.
-func quotaCheck(ctx context.Context, api API, ch enquiry.Channel, add func(name string, s CheckStatus, detail, fix string)) {
+func quotaCheck(ctx context.Context, api API, ch enquiry.Channel, add func(name string, s setup.Status, detail, fix string)) {
 	const fixQuota = "Raise the message limit or change the plan in LINE Official Account Manager (Settings → Plan), or wait for next month. Replies to a customer's new message are free and still go out."
 	q, err := api.Quota(ctx, ch)
 	left, limited := q.Remaining()
 	switch {
 	case err != nil:
-		add(CheckQuota, Warn, fmt.Sprintf("Could not read the monthly message quota: %s.", err), "Check again later.")
+		add(CheckQuota, setup.Warn, fmt.Sprintf("Could not read the monthly message quota: %s.", err), "Check again later.")
 	case !limited:
-		add(CheckQuota, Pass, fmt.Sprintf("No monthly message limit is set; %d messages were sent this month.", q.Used), "")
+		add(CheckQuota, setup.Pass, fmt.Sprintf("No monthly message limit is set; %d messages were sent this month.", q.Used), "")
 	case q.Exhausted():
-		add(CheckQuota, Fail, fmt.Sprintf("This month's message quota is used up (%d of %d): LINE refuses every push until the month turns.", q.Used, q.Limit), fixQuota)
+		add(CheckQuota, setup.Fail, fmt.Sprintf("This month's message quota is used up (%d of %d): LINE refuses every push until the month turns.", q.Used, q.Limit), fixQuota)
 	case float64(left) < quotaLow*float64(q.Limit):
-		add(CheckQuota, Warn, fmt.Sprintf("Only %d of this month's %d messages are left: pushes will soon be refused.", left, q.Limit), fixQuota)
+		add(CheckQuota, setup.Warn, fmt.Sprintf("Only %d of this month's %d messages are left: pushes will soon be refused.", left, q.Limit), fixQuota)
 	default:
-		add(CheckQuota, Pass, fmt.Sprintf("%d of this month's %d messages are used.", q.Used, q.Limit), "")
+		add(CheckQuota, setup.Pass, fmt.Sprintf("%d of this month's %d messages are used.", q.Used, q.Limit), "")
 	}
 }
 
@@ -229,29 +202,29 @@ func quotaCheck(ctx context.Context, api API, ch enquiry.Channel, add func(name 
 // returns the channel secret's, which the test's answer decides. desk
 // reports that target is this desk's webhook, which verifies signatures
 // with the saved secret.
-func webhookTest(ctx context.Context, api API, ch enquiry.Channel, target string, desk bool, add func(name string, s CheckStatus, detail, fix string)) Check {
-	unproved := Check{Status: Warn, Fix: "Fix the webhook test, then check again."}
+func webhookTest(ctx context.Context, api API, ch enquiry.Channel, target string, desk bool, add func(name string, s setup.Status, detail, fix string)) setup.Check {
+	unproved := setup.Check{Status: setup.Warn, Fix: "Fix the webhook test, then check again."}
 	unproved.Detail = "The channel secret has the right form, but whether it matches was not checked: LINE's signed test request did not reach the desk's signature check."
 	t, err := api.TestWebhook(ctx, ch, target)
 	switch {
 	case err != nil:
-		add(CheckTest, Fail, fmt.Sprintf("LINE could not run the webhook test of %s: %s.", target, err), "Check this server's connection to api.line.me and check again.")
+		add(CheckTest, setup.Fail, fmt.Sprintf("LINE could not run the webhook test of %s: %s.", target, err), "Check this server's connection to api.line.me and check again.")
 		return unproved
 	case t.Success:
-		add(CheckTest, Pass, fmt.Sprintf("LINE reached %s and it answered %d.", target, t.StatusCode), "")
+		add(CheckTest, setup.Pass, fmt.Sprintf("LINE reached %s and it answered %d.", target, t.StatusCode), "")
 		if !desk {
-			return Check{Status: Pass, Detail: "The webhook accepted LINE's test request, which LINE signs with the channel's secret; if the webhook is this desk, the saved secret matches."}
+			return setup.Check{Status: setup.Pass, Detail: "The webhook accepted LINE's test request, which LINE signs with the channel's secret; if the webhook is this desk, the saved secret matches."}
 		}
-		return Check{Status: Pass, Detail: "LINE signed a test request with the channel's secret and this desk's webhook verified it with the saved secret."}
+		return setup.Check{Status: setup.Pass, Detail: "LINE signed a test request with the channel's secret and this desk's webhook verified it with the saved secret."}
 	case t.StatusCode == http.StatusUnauthorized || t.StatusCode == http.StatusForbidden:
-		add(CheckTest, Fail, fmt.Sprintf("The webhook at %s refused LINE's test request (%d).", target, t.StatusCode), "See the channel secret check.")
-		return Check{Status: Fail, Detail: fmt.Sprintf("LINE's test request, signed with the channel's secret, did not verify with the saved secret (the webhook answered %d).", t.StatusCode), Fix: fixSecret}
+		add(CheckTest, setup.Fail, fmt.Sprintf("The webhook at %s refused LINE's test request (%d).", target, t.StatusCode), "See the channel secret check.")
+		return setup.Check{Status: setup.Fail, Detail: fmt.Sprintf("LINE's test request, signed with the channel's secret, did not verify with the saved secret (the webhook answered %d).", t.StatusCode), Fix: fixSecret}
 	case t.StatusCode == http.StatusNotFound:
-		add(CheckTest, Fail, fmt.Sprintf("The webhook at %s answered 404: the path is wrong, or names a channel this desk does not know.", target), "Set the Webhook URL to "+orThis(target)+" exactly, with the channel's ID at the end.")
+		add(CheckTest, setup.Fail, fmt.Sprintf("The webhook at %s answered 404: the path is wrong, or names a channel this desk does not know.", target), "Set the Webhook URL to "+orThis(target)+" exactly, with the channel's ID at the end.")
 	case t.StatusCode <= 0:
-		add(CheckTest, Fail, fmt.Sprintf("LINE could not reach %s (%s: %s).", target, t.Reason, t.Detail), "Make sure the host is public, serves HTTPS with a valid certificate and is running, then check again.")
+		add(CheckTest, setup.Fail, fmt.Sprintf("LINE could not reach %s (%s: %s).", target, t.Reason, t.Detail), "Make sure the host is public, serves HTTPS with a valid certificate and is running, then check again.")
 	default:
-		add(CheckTest, Fail, fmt.Sprintf("The webhook at %s answered %d (%s) to LINE's test request; it must answer 200.", target, t.StatusCode, t.Reason), "Look at the log of the server behind the URL for the failed request, then check again.")
+		add(CheckTest, setup.Fail, fmt.Sprintf("The webhook at %s answered %d (%s) to LINE's test request; it must answer 200.", target, t.StatusCode, t.Reason), "Look at the log of the server behind the URL for the failed request, then check again.")
 	}
 	return unproved
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/socialdesk/socialdesk/setup"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -60,15 +61,15 @@ func signedHook(t testing.TB, secret string) *httptest.Server {
 	return s
 }
 
-func statuses(checks []linecheck.Check) map[string]linecheck.CheckStatus {
-	m := map[string]linecheck.CheckStatus{}
+func statuses(checks []setup.Check) map[string]setup.Status {
+	m := map[string]setup.Status{}
 	for _, c := range checks {
 		m[c.Name] = c.Status
 	}
 	return m
 }
 
-func detail(checks []linecheck.Check, name string) string {
+func detail(checks []setup.Check, name string) string {
 	for _, c := range checks {
 		if c.Name == name {
 			return c.Detail
@@ -85,21 +86,21 @@ func TestRun(t *testing.T) {
 	cases := []struct {
 		name    string
 		prepare fix
-		want    map[string]linecheck.CheckStatus
+		want    map[string]setup.Status
 		words   map[string]string // check name → words its detail or fix must hold
 	}{{
 		name: "a channel set up right passes",
 		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
 			return linecheck.Config{WebhookURL: hook.URL, Owner: func(bot string) (string, bool) { return ch.ID, bot == botID }}
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckToken: linecheck.Pass, linecheck.CheckSecret: linecheck.Pass, linecheck.CheckAccount: linecheck.Pass, linecheck.CheckEndpoint: linecheck.Pass, linecheck.CheckTest: linecheck.Pass, linecheck.CheckResponse: linecheck.Warn, linecheck.CheckQuota: linecheck.Pass},
+		want:  map[string]setup.Status{linecheck.CheckToken: setup.Pass, linecheck.CheckSecret: setup.Pass, linecheck.CheckAccount: setup.Pass, linecheck.CheckEndpoint: setup.Pass, linecheck.CheckTest: setup.Pass, linecheck.CheckResponse: setup.Warn, linecheck.CheckQuota: setup.Pass},
 		words: map[string]string{linecheck.CheckSecret: "this desk's webhook verified it with the saved secret", linecheck.CheckQuota: "No monthly message limit"},
 	}, {
 		name: "without the desk's URL, a passing test cannot prove the secret is this desk's",
 		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
 			return linecheck.Config{}
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Pass, linecheck.CheckTest: linecheck.Pass, linecheck.CheckSecret: linecheck.Pass},
+		want:  map[string]setup.Status{linecheck.CheckEndpoint: setup.Pass, linecheck.CheckTest: setup.Pass, linecheck.CheckSecret: setup.Pass},
 		words: map[string]string{linecheck.CheckSecret: "if the webhook is this desk"},
 	}, {
 		name: "a wrong token fails and skips the rest",
@@ -107,7 +108,7 @@ func TestRun(t *testing.T) {
 			ch.Credentials.Token = "wrong-SECRET-token"
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckToken: linecheck.Fail, linecheck.CheckSecret: linecheck.Skip, linecheck.CheckAccount: linecheck.Skip, linecheck.CheckEndpoint: linecheck.Skip, linecheck.CheckTest: linecheck.Skip, linecheck.CheckResponse: linecheck.Skip, linecheck.CheckQuota: linecheck.Skip},
+		want:  map[string]setup.Status{linecheck.CheckToken: setup.Fail, linecheck.CheckSecret: setup.Skip, linecheck.CheckAccount: setup.Skip, linecheck.CheckEndpoint: setup.Skip, linecheck.CheckTest: setup.Skip, linecheck.CheckResponse: setup.Skip, linecheck.CheckQuota: setup.Skip},
 		words: map[string]string{linecheck.CheckToken: "revoked"},
 	}, {
 		name: "a wrong secret fails the signed test",
@@ -117,7 +118,7 @@ func TestRun(t *testing.T) {
 			f.p.AddChannel(linetest.Channel{Token: token, Secret: "ffffffffffffffffffffffffffffffff", BotUserID: botID, WebhookURL: hook.URL, WebhookActive: true})
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckSecret: linecheck.Fail, linecheck.CheckTest: linecheck.Fail},
+		want:  map[string]setup.Status{linecheck.CheckSecret: setup.Fail, linecheck.CheckTest: setup.Fail},
 		words: map[string]string{linecheck.CheckSecret: "did not verify with the saved secret"},
 	}, {
 		name: "a secret of the wrong form fails",
@@ -125,14 +126,14 @@ func TestRun(t *testing.T) {
 			ch.Credentials.Secret = "not-a-secret-SECRET"
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckSecret: linecheck.Fail},
+		want:  map[string]setup.Status{linecheck.CheckSecret: setup.Fail},
 		words: map[string]string{linecheck.CheckSecret: "32 hexadecimal characters"},
 	}, {
 		name: "an account on another channel fails",
 		prepare: func(f fixture, ch *enquiry.Channel) linecheck.Config {
 			return linecheck.Config{WebhookURL: hook.URL, Owner: func(string) (string, bool) { return "other-channel", true }}
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckAccount: linecheck.Fail},
+		want:  map[string]setup.Status{linecheck.CheckAccount: setup.Fail},
 		words: map[string]string{linecheck.CheckAccount: `already connected to channel "other-channel"`},
 	}, {
 		name: "a token of another account fails",
@@ -140,7 +141,7 @@ func TestRun(t *testing.T) {
 			ch.Account = "Uotheraccount"
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckAccount: linecheck.Fail},
+		want:  map[string]setup.Status{linecheck.CheckAccount: setup.Fail},
 		words: map[string]string{linecheck.CheckAccount: "belongs to bot user ID " + botID},
 	}, {
 		name: "a webhook URL that is not the desk's fails, and the desk's URL is tested instead",
@@ -148,7 +149,7 @@ func TestRun(t *testing.T) {
 			f.p.SetWebhook(botID, other.URL+"/elsewhere", true)
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Fail, linecheck.CheckTest: linecheck.Pass, linecheck.CheckSecret: linecheck.Pass},
+		want:  map[string]setup.Status{linecheck.CheckEndpoint: setup.Fail, linecheck.CheckTest: setup.Pass, linecheck.CheckSecret: setup.Pass},
 		words: map[string]string{linecheck.CheckEndpoint: "Set the Webhook URL to " + hook.URL},
 	}, {
 		name: "webhook off fails",
@@ -156,7 +157,7 @@ func TestRun(t *testing.T) {
 			f.p.SetWebhook(botID, hook.URL, false)
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Fail, linecheck.CheckTest: linecheck.Pass},
+		want:  map[string]setup.Status{linecheck.CheckEndpoint: setup.Fail, linecheck.CheckTest: setup.Pass},
 		words: map[string]string{linecheck.CheckEndpoint: `Turn on "Use webhook"`},
 	}, {
 		name: "no webhook URL fails, and the desk's URL is still tested",
@@ -164,7 +165,7 @@ func TestRun(t *testing.T) {
 			f.p.SetWebhook(botID, "", false)
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Fail, linecheck.CheckTest: linecheck.Pass, linecheck.CheckSecret: linecheck.Pass},
+		want:  map[string]setup.Status{linecheck.CheckEndpoint: setup.Fail, linecheck.CheckTest: setup.Pass, linecheck.CheckSecret: setup.Pass},
 		words: map[string]string{linecheck.CheckEndpoint: "No webhook URL is set"},
 	}, {
 		name: "no webhook URL and no desk URL skips the test and leaves the secret unproved",
@@ -172,7 +173,7 @@ func TestRun(t *testing.T) {
 			f.p.SetWebhook(botID, "", false)
 			return linecheck.Config{}
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Fail, linecheck.CheckTest: linecheck.Skip, linecheck.CheckSecret: linecheck.Warn},
+		want:  map[string]setup.Status{linecheck.CheckEndpoint: setup.Fail, linecheck.CheckTest: setup.Skip, linecheck.CheckSecret: setup.Warn},
 		words: map[string]string{linecheck.CheckSecret: "was not checked"},
 	}, {
 		name: "an unreachable webhook fails",
@@ -180,7 +181,7 @@ func TestRun(t *testing.T) {
 			f.p.SetWebhook(botID, "http://127.0.0.1:1/webhook", true)
 			return linecheck.Config{WebhookURL: "http://127.0.0.1:1/webhook"}
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckEndpoint: linecheck.Pass, linecheck.CheckTest: linecheck.Fail, linecheck.CheckSecret: linecheck.Warn},
+		want:  map[string]setup.Status{linecheck.CheckEndpoint: setup.Pass, linecheck.CheckTest: setup.Fail, linecheck.CheckSecret: setup.Warn},
 		words: map[string]string{linecheck.CheckTest: "could not reach"},
 	}, {
 		name: "chat mode on is a warning",
@@ -188,7 +189,7 @@ func TestRun(t *testing.T) {
 			f.p.AddChannel(linetest.Channel{Token: token, Secret: secret, BotUserID: botID, ChatMode: "chat", WebhookURL: hook.URL, WebhookActive: true})
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckResponse: linecheck.Warn},
+		want:  map[string]setup.Status{linecheck.CheckResponse: setup.Warn},
 		words: map[string]string{linecheck.CheckResponse: "Chat is on"},
 	}, {
 		name: "a used-up monthly quota fails, with what to do",
@@ -197,7 +198,7 @@ func TestRun(t *testing.T) {
 			f.p.SetConsumption(botID, 500)
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckQuota: linecheck.Fail},
+		want:  map[string]setup.Status{linecheck.CheckQuota: setup.Fail},
 		words: map[string]string{linecheck.CheckQuota: "used up (500 of 500)"},
 	}, {
 		name: "a nearly used-up monthly quota is a warning",
@@ -206,7 +207,7 @@ func TestRun(t *testing.T) {
 			f.p.SetConsumption(botID, 460)
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckQuota: linecheck.Warn},
+		want:  map[string]setup.Status{linecheck.CheckQuota: setup.Warn},
 		words: map[string]string{linecheck.CheckQuota: "Only 40 of this month's 500 messages are left"},
 	}, {
 		name: "a monthly quota with room passes and says how much is used",
@@ -215,7 +216,7 @@ func TestRun(t *testing.T) {
 			f.p.SetConsumption(botID, 120)
 			return desk
 		},
-		want:  map[string]linecheck.CheckStatus{linecheck.CheckQuota: linecheck.Pass},
+		want:  map[string]setup.Status{linecheck.CheckQuota: setup.Pass},
 		words: map[string]string{linecheck.CheckQuota: "120 of this month's 500 messages are used"},
 	}}
 	for _, tc := range cases {
@@ -240,7 +241,7 @@ func TestRun(t *testing.T) {
 				t.Errorf("%d checks, want all 7 reported: %v", len(checks), checks)
 			}
 			for _, c := range checks {
-				if c.Status == linecheck.Fail && c.Fix == "" {
+				if c.Status == setup.Fail && c.Fix == "" {
 					t.Errorf("%s fails without a fix: %s", c.Name, c.Detail)
 				}
 			}
@@ -254,7 +255,7 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func fixOf(checks []linecheck.Check, name string) string {
+func fixOf(checks []setup.Check, name string) string {
 	for _, c := range checks {
 		if c.Name == name {
 			return c.Fix

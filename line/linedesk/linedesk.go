@@ -103,26 +103,8 @@ func (cfg Config) check(ctx context.Context, ch enquiry.Channel) deskhttp.CheckR
 	if cfg.PublicURL != nil {
 		dc.WebhookURL = WebhookURL(cfg.PublicURL(), ch.ID)
 	}
-	return Report(linecheck.Run(ctx, cfg.Client, ch, dc), time.Now())
+	return deskhttp.Report(linecheck.Run(ctx, cfg.Client, ch, dc), time.Now())
 }
-
-// Report turns linecheck.Run's checks into the API's report, checked at at.
-func Report(checks []linecheck.Check, at time.Time) deskhttp.CheckReport {
-	r := deskhttp.CheckReport{Status: deskhttp.CheckOK, Checked: at, Checks: make([]deskhttp.CheckItem, len(checks))}
-	for i, c := range checks {
-		r.Checks[i] = deskhttp.CheckItem{Name: c.Name, Status: status[c.Status], Reason: c.Detail, Fix: c.Fix}
-		switch {
-		case c.Status == linecheck.Fail:
-			r.Status = deskhttp.CheckError
-		case c.Status == linecheck.Warn && r.Status == deskhttp.CheckOK:
-			r.Status = deskhttp.CheckWarning
-		}
-	}
-	return r
-}
-
-// status is the API's word for each linecheck.CheckStatus.
-var status = map[linecheck.CheckStatus]string{linecheck.Pass: deskhttp.CheckOK, linecheck.Warn: deskhttp.CheckWarning, linecheck.Fail: deskhttp.CheckError, linecheck.Skip: deskhttp.CheckSkipped}
 
 // Diagnose is a host's start-up check of a LINE channel: it runs the
 // channel's set-up checks through h (which keeps the report as the

@@ -129,29 +129,9 @@ func (s *Setup) Connector() deskhttp.Connector {
 		NeedsCredentials: "a WhatsApp channel needs its app secret and an access token (Meta for Developers → your app → WhatsApp → API Setup)",
 		MaxTextUnits:     media.WhatsApp.MaxTextUnits,
 		Check: func(ctx context.Context, ch enquiry.Channel) deskhttp.CheckReport {
-			return Report(s.client.Doctor(ctx, ch), time.Now())
+			return deskhttp.Report(s.client.Doctor(ctx, ch), time.Now())
 		}}
 }
-
-// Report turns Doctor's checks into the API's report, checked at at: its
-// status is the worst outcome (a failure an error, a warning a warning).
-func Report(checks []whatsapp.Check, at time.Time) deskhttp.CheckReport {
-	r := deskhttp.CheckReport{Status: deskhttp.CheckOK, Checked: at, Checks: make([]deskhttp.CheckItem, len(checks))}
-	for i, c := range checks {
-		r.Checks[i] = deskhttp.CheckItem{Name: c.Name, Status: status[c.Status], Reason: c.Detail, Fix: c.Fix}
-		switch {
-		case c.Status == whatsapp.Fail:
-			r.Status = deskhttp.CheckError
-		case c.Status == whatsapp.Warn && r.Status == deskhttp.CheckOK:
-			r.Status = deskhttp.CheckWarning
-		}
-	}
-	return r
-}
-
-// status is the API's word for each whatsapp.CheckStatus.
-var status = map[whatsapp.CheckStatus]string{whatsapp.Pass: deskhttp.CheckOK, whatsapp.Warn: deskhttp.CheckWarning,
-	whatsapp.Fail: deskhttp.CheckError, whatsapp.Skip: deskhttp.CheckSkipped}
 
 // Diagnose is a host's start-up check of the WhatsApp channel ch: it runs
 // the channel's set-up checks through h (which keeps the report as the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/socialdesk/socialdesk/deskhttp"
 
@@ -63,32 +62,6 @@ func TestChannelIsAWhatsAppChannelWithItsCredentials(t *testing.T) {
 	}
 	if k := s.Kind(nil); k.MaxBatch != 1 || k.ReplyWindow != whatsapp.ServiceWindow || k.Policy.Platform != "WhatsApp" {
 		t.Fatalf("kind %+v", k)
-	}
-}
-
-func TestReportIsTheWorstOutcome(t *testing.T) {
-	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		name   string
-		checks []whatsapp.Check
-		want   string
-		items  []string
-	}{
-		{"all passing is ok", []whatsapp.Check{{Name: "access token", Status: whatsapp.Pass}}, deskhttp.CheckOK, []string{deskhttp.CheckOK}},
-		{"a warning makes it a warning", []whatsapp.Check{{Name: "a", Status: whatsapp.Pass}, {Name: "b", Status: whatsapp.Warn}}, deskhttp.CheckWarning, []string{deskhttp.CheckOK, deskhttp.CheckWarning}},
-		{"a failure beats a warning", []whatsapp.Check{{Name: "a", Status: whatsapp.Warn}, {Name: "b", Status: whatsapp.Fail}, {Name: "c", Status: whatsapp.Skip}}, deskhttp.CheckError, []string{deskhttp.CheckWarning, deskhttp.CheckError, deskhttp.CheckSkipped}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := whatsappdesk.Report(tc.checks, at)
-			if r.Status != tc.want || !r.Checked.Equal(at) || len(r.Checks) != len(tc.items) {
-				t.Fatalf("report = %+v, want status %s with %d checks", r, tc.want, len(tc.items))
-			}
-			for i, s := range tc.items {
-				if r.Checks[i].Status != s || r.Checks[i].Name != tc.checks[i].Name {
-					t.Errorf("check %d = %+v, want %s %s", i, r.Checks[i], tc.checks[i].Name, s)
-				}
-			}
-		})
 	}
 }
 
