@@ -14,7 +14,9 @@
 // The zero Settings has all three messages off, with their default texts,
 // and shows no staff names. Settings, Message, Kind and NameFormat encode
 // as JSON for a settings API; Preview renders one message for a settings
-// screen, whether it is on or off.
+// screen, whether it is on or off. Parse compiles a text on its own, with
+// the same placeholders, checks and limits, as a Template: a canned reply
+// that staff insert into a message of their own.
 //
 // # Placeholders
 //
@@ -83,6 +85,7 @@
 // of operations and makes one allocation, the returned string. Run
 // go test -run '^$' -bench Render ./automsg to measure it.
 //
-// Settings, Message, Staff and Vars are plain values; Compiled is immutable.
+// Settings, Message, Staff and Vars are plain values; Compiled and Template
+// are immutable.
 // Everything in the package is safe for concurrent use.
 package automsg

@@ -63,7 +63,7 @@ func (e *SyntaxError) Error() string {
 	} else if e.Tag != "" {
 		what = fmt.Sprintf("%s (at %q)", what, e.Tag)
 	}
-	return fmt.Sprintf("automsg: %s message, line %d, column %d: %s", e.Kind, e.Line, e.Column, what)
+	return fmt.Sprintf("automsg: %s, line %d, column %d: %s", e.Kind.subject(), e.Line, e.Column, what)
 }
 
 // Unwrap returns the sentinel error.
@@ -79,8 +79,8 @@ type TooLongError struct {
 
 // Error says how long the message may become and what to do about it.
 func (e *TooLongError) Error() string {
-	return fmt.Sprintf("automsg: %s message may reach %d UTF-16 units with the longest names (limit %d; each placeholder reserves %d); shorten the text or use fewer placeholders",
-		e.Kind, e.Units, e.Max, MaxValueUnits)
+	return fmt.Sprintf("automsg: %s may reach %d UTF-16 units with the longest names (limit %d; each placeholder reserves %d); shorten the text or use fewer placeholders",
+		e.Kind.subject(), e.Units, e.Max, MaxValueUnits)
 }
 
 // Unwrap returns ErrTooLong.
@@ -95,7 +95,7 @@ type BlankError struct {
 
 // Error says which message may render blank and what to do about it.
 func (e *BlankError) Error() string {
-	return fmt.Sprintf("automsg: %s message may render blank; put some text outside the {if …} sections", e.Kind)
+	return fmt.Sprintf("automsg: %s may render blank; put some text outside the {if …} sections", e.Kind.subject())
 }
 
 // Unwrap returns ErrBlank.

@@ -110,3 +110,19 @@ func ExampleDefaultText() {
 	// Output:
 	// This enquiry has been closed{if staff} by {staff}{end}. Thank you for contacting {if channel}{channel}{else}us{end}! If there is anything else, just send us a new message.
 }
+
+// A canned reply is parsed once, when an admin saves it, and rendered in
+// each enquiry as the channel writes staff names.
+func ExampleParse() {
+	reply, err := automsg.Parse("Thank you{if customer}, {customer}{end}! I'm {staff} from {channel}.")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(reply.Render(automsg.Vars{Customer: "Bob", Staff: automsg.Staff{First: "Ann", Last: "Lee"}, Channel: "Acme"}, automsg.NameFirst))
+	_, err = automsg.Parse("Hi {nmae}")
+	fmt.Println(err)
+	// Output:
+	// Thank you, Bob! I'm Ann from Acme.
+	// automsg: canned reply, line 1, column 4: unknown placeholder "{nmae}" (known: {customer}, {staff}, {channel}, {back}, {if …}, {else}, {end})
+}

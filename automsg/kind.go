@@ -20,6 +20,12 @@ const (
 	Close
 
 	numKinds = 3
+
+	// Canned is the kind errors name for a text compiled on its own with
+	// Parse: a canned reply, which staff insert into a message of their
+	// own. It is none of the three auto-messages: Kinds, Settings,
+	// Preview and the text encodings do not take it.
+	Canned Kind = numKinds
 )
 
 var kindNames = [numKinds]string{"welcome", "away", "close"}
@@ -30,9 +36,12 @@ func Kinds() []Kind { return []Kind{Welcome, Away, Close} }
 
 func (k Kind) valid() bool { return k >= 0 && k < numKinds }
 
-// String returns "welcome", "away" or "close", or "Kind(n)" for a value
-// that is none of them.
+// String returns "welcome", "away", "close" or, for Canned, "canned", or
+// "Kind(n)" for a value that is none of them.
 func (k Kind) String() string {
+	if k == Canned {
+		return "canned"
+	}
 	if !k.valid() {
 		return "Kind(" + strconv.Itoa(int(k)) + ")"
 	}
@@ -40,7 +49,7 @@ func (k Kind) String() string {
 }
 
 // MarshalText encodes k as "welcome", "away" or "close". It fails with
-// ErrUnknownKind for any other value.
+// ErrUnknownKind for any other value, Canned included.
 func (k Kind) MarshalText() ([]byte, error) {
 	if !k.valid() {
 		return nil, fmt.Errorf("%w: %d", ErrUnknownKind, int(k))
@@ -112,4 +121,13 @@ func (f *NameFormat) UnmarshalText(b []byte) error {
 		}
 	}
 	return fmt.Errorf("%w: %q (want \"none\", \"first\" or \"full\")", ErrUnknownNameFormat, clipForError(string(b)))
+}
+
+// subject is what an error calls the text of kind k: "welcome message",
+// "canned reply".
+func (k Kind) subject() string {
+	if k == Canned {
+		return "canned reply"
+	}
+	return k.String() + " message"
 }
