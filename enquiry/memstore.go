@@ -40,7 +40,8 @@ type MemStore struct {
 	// customer who used the ID (normally one customer).
 	external map[[2]string][]msgRef
 
-	staff memAccounts // staff accounts and tokens, under their own lock
+	staff  memAccounts // staff accounts and tokens, under their own lock
+	canned memCanned   // canned replies, under their own lock (canned_memstore.go)
 }
 
 // memChannels is one version of a MemStore's channels; it is never
@@ -162,6 +163,7 @@ func (s *MemStore) DeleteChannel(ctx context.Context, id string) error {
 		delete(c.accounts, [2]string{ch.Kind, ch.Account})
 	}
 	s.chans.Store(c)
+	s.canned.drop(id) // after the channel is gone: see CreateCanned
 	s.order = slices.DeleteFunc(s.order, func(m *memEnquiry) bool {
 		if m.e.Channel != id {
 			return false

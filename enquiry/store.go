@@ -22,6 +22,7 @@ type Store interface {
 	SearchStore
 	SeenStore
 	ReportStore
+	CannedStore
 }
 
 // ChannelStore keeps channels.

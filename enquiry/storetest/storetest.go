@@ -71,6 +71,7 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 	}
 	runAccounts(t, newStore)
 	runSearch(t, newStore)
+	runCanned(t, newStore)
 }
 
 var t0 = time.Date(2026, 11, 25, 9, 0, 0, 123456000, time.UTC)
