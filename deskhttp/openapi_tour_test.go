@@ -54,6 +54,9 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		}
 	}
 	enq := "/api/enquiries/" + got.Enquiry.ID
+	if _, err := d.desk.CreateCanned(ctx, enquiry.CannedReply{ID: "r1", Channel: "main", Name: "thanks", Text: "Thank you, {customer}!"}); err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		name, method, path, body, auth string
 		want                           int
@@ -99,6 +102,16 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		{"a channel is resumed", "POST", "/api/channels/second/resume", "", service, 200},
 		{"a kind without set-up checks has none to run", "POST", "/api/channels/second/check", "", service, 422},
 		{"a kind without a quota has none to show", "GET", "/api/channels/second/quota", "", service, 404},
+		{"staff list the canned replies, previewed in an enquiry", "GET", "/api/channels/main/replies?enquiry=" + got.Enquiry.ID, "", alice, 200},
+		{"an unknown channel has no canned replies", "GET", "/api/channels/no-such/replies", "", alice, 404},
+		{"staff may not add a canned reply", "POST", "/api/channels/main/replies", `{"name":"hi","text":"Hi"}`, alice, 403},
+		{"an admin adds a canned reply", "POST", "/api/channels/main/replies", `{"name":"hours","text":"We open at 9, {customer}."}`, service, 201},
+		{"a canned reply's name is taken once", "POST", "/api/channels/main/replies", `{"name":"HOURS","text":"x"}`, service, 409},
+		{"a canned reply's text must compile", "POST", "/api/channels/main/replies", `{"name":"bad","text":"Hi {nmae}"}`, service, 422},
+		{"a canned reply's text is previewed", "POST", "/api/channels/main/replies/preview", `{"text":"Hi {customer}","customer":"Kim"}`, alice, 200},
+		{"a text that does not compile has no preview", "POST", "/api/channels/main/replies/preview", `{"text":"Hi {"}`, alice, 422},
+		{"an admin edits a canned reply", "PATCH", "/api/channels/main/replies/r1", `{"text":"Many thanks, {customer}!"}`, service, 200},
+		{"an admin deletes a canned reply", "DELETE", "/api/channels/main/replies/r1", "", service, 204},
 		{"a channel is deleted", "DELETE", "/api/channels/second?force=true", "", service, 200},
 		{"an auto-message is previewed", "POST", "/api/preview", `{"settings":{"welcome":{"on":true,"text":"Hello {customer}"},"away":{"on":false},"close":{"on":false},"nameFormat":"first"},"kind":"welcome","customer":"Kim"}`, service, 200},
 		{"an unknown display-name format is refused", "POST", "/api/preview", `{"settings":{"nameFormat":"nick"},"kind":"welcome"}`, service, 422},
