@@ -1153,6 +1153,7 @@
     const same = S.channel && S.channel.id === c.id;
     if (!c.check && same) c.check = S.channel.check; // answers of edits carry no check
     S.channel = c;
+    document.dispatchEvent(new CustomEvent('socialdesk:channel', { detail: c })); // canned.js
     renderChecks(c.check);
     if (!c.check && !same && c.kind === 'line') guard(runCheck, $('check-status'))(); // never checked: a new channel
     $('channel-form').hidden = false;
@@ -1754,10 +1755,10 @@
     else location.hash = '#/channels';
   }
 
-  // For the console's other scripts (history.js): the API with this
-  // page's credential, how the console names people and times, and the
-  // enquiry of the open room.
-  Object.assign(desk, { ApiError, room: () => (S.room ? S.room.enquiry : null) }); // for history.js
+  // For the console's other scripts (history.js, canned.js): the API with
+  // this page's credential, how the console names people and times, who
+  // acts, and the enquiry of the open room.
+  Object.assign(desk, { ApiError, me: () => S.me, staff: (id) => S.staff.get(id), room: () => (S.room ? S.room.enquiry : null) }); // for history.js, canned.js
 
   document.addEventListener('DOMContentLoaded', () => {
     guard(start, $('page-error'))();
