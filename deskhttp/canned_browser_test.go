@@ -2,10 +2,7 @@ package deskhttp
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
@@ -14,25 +11,6 @@ import (
 	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
 )
-
-// screenshot saves the page under $SOCIALDESK_SCREENSHOTS (or the test's
-// temporary directory) as name.png.
-func (p *page) screenshot(name string) {
-	p.t.Helper()
-	dir := os.Getenv("SOCIALDESK_SCREENSHOTS")
-	if dir == "" {
-		dir = p.t.TempDir()
-	}
-	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		p.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		p.t.Fatal(err)
-	}
-}
 
 // TestConsoleCannedRepliesInBrowser: an admin adds a canned reply on the
 // channel's page, seeing its preview; in a room, typing "/" and a word
@@ -54,6 +32,7 @@ func TestConsoleCannedRepliesInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := browser(t)
+	shots := screenshotDir(t)
 	c.expect("401")
 	c.expect("422") // the channel page's set-up check (no checks in this test), and the refused text
 	c.expect("404") // the channel page's quota (none in this test)
@@ -68,7 +47,7 @@ func TestConsoleCannedRepliesInBrowser(t *testing.T) {
 	c.do("write a canned reply", chromedp.SendKeys(chromedp.ID("canned-name"), "thanks"),
 		chromedp.SendKeys(chromedp.ID("canned-text"), "Thank you, {customer}! {staff} of {channel}"))
 	c.waitFor("its preview shows", `document.getElementById('canned-edit-preview').textContent === 'Thank you, Yui Sato! Alice of Shop'`)
-	c.screenshot("canned-editor")
+	c.screenshot(shots, "canned-1-editor.png")
 	c.do("add it", chromedp.Click(chromedp.ID("canned-save")))
 	c.waitFor("it is listed", `[...document.querySelectorAll('#canned-rows li')].some(li => li.dataset.name === 'thanks')`)
 	c.do("write a text that does not compile", chromedp.SendKeys(chromedp.ID("canned-name"), "bad"), chromedp.SendKeys(chromedp.ID("canned-text"), "Hi {nmae}"))
@@ -87,7 +66,7 @@ func TestConsoleCannedRepliesInBrowser(t *testing.T) {
 		return box && !box.hidden && opts.length === 1 && opts[0].dataset.name === 'thanks' &&
 			document.getElementById('canned-preview').textContent === 'Thank you, Kim! Alice of Shop';
 	})()`)
-	c.screenshot("canned-pick")
+	c.screenshot(shots, "canned-2-pick.png")
 	c.do("insert it with Enter", enterKey) // the focus is in the reply box
 	c.waitFor("the reply box holds the rendered text", `document.getElementById('reply').value === 'Thank you, Kim! Alice of Shop' && document.getElementById('canned-pick').hidden && !document.getElementById('send').disabled`)
 	c.do("send it", chromedp.Click(chromedp.ID("send")))
