@@ -22,7 +22,7 @@ func runCanned(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"a canned reply's name is one per channel, whatever its case", testCannedNames},
 		{"an invalid canned reply, or one of no channel, is refused and nothing is stored", testCannedInvalid},
 		{"deleting a channel deletes its canned replies", testCannedDeleteChannel},
-		{"of many concurrent creations of one name, exactly one wins", testCannedRace},
+		{"of many concurrent creations of one canned reply name, exactly one wins", testCannedRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
