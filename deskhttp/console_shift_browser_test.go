@@ -1,19 +1,25 @@
 package deskhttp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/line/linetest"
+	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/routing"
 )
 
@@ -68,8 +74,13 @@ type shift struct {
 	c    *page
 	dir  string
 	step int
-	// customers are the enquiry IDs of the customers who wrote, by name.
+	// customers are the enquiry IDs of the customers who wrote, by name:
+	// their open enquiry's.
 	customers map[string]string
+	// earlier is the ID of Yui's enquiry before this shift, closed.
+	earlier string
+	// line is the fake LINE platform the customers' phones are on.
+	line *linetest.Platform
 }
 
 // write records a text from the customer called name (a new enquiry on
@@ -144,6 +155,22 @@ var shiftSteps = []struct {
 	name string
 	run  func(s *shift)
 }{
+	{"Yui wrote before, and that enquiry is closed", func(s *shift) {
+		s.earlier = s.write("Yui", "My last parcel arrived broken, the box was crushed.")
+		ctx := context.Background()
+		if _, err := s.d.desk.Attend(ctx, s.earlier, "alice"); err != nil {
+			s.t.Fatal(err)
+		}
+		if _, err := s.d.desk.Send(ctx, s.earlier, "alice", enquiry.Content{Kind: enquiry.Text, Text: "Sorry! A new one is on its way."}); err != nil {
+			s.t.Fatal(err)
+		}
+		if _, err := s.d.desk.Close(ctx, s.earlier, "alice"); err != nil {
+			s.t.Fatal(err)
+		}
+		s.tab("closed")
+		s.c.waitFor("the earlier enquiry is under Closed", `document.querySelector('#enquiry-list a[data-enquiry=`+js(s.earlier)+`]') !== null`)
+		s.tab("ringing")
+	}},
 	{"two customers write", func(s *shift) {
 		s.c.waitFor("Ringing is the tab of an agent who attends nothing", `document.getElementById('tab-ringing').getAttribute('aria-selected') === 'true'`)
 		s.write("Yui", "Hello! Has my order #1042 shipped?")
@@ -197,6 +224,31 @@ var shiftSteps = []struct {
 		s.c.waitFor("looking again clears it", `!`+s.row("Yui")+`.querySelector('.badge.unread') && document.title.startsWith('(1) socialdesk')`)
 		s.waitUnread("Yui", 0)
 	}},
+	// canned21: the canned-reply step goes here, in Yui's open room,
+	// before the photo: {"the agent inserts a canned reply", …}.
+	{"the agent sends Yui a photo, which reaches her phone on LINE", func(s *shift) {
+		s.c.waitFor("alice may attach media", `!document.getElementById('attach').disabled && !document.getElementById('attach').hidden`)
+		img, err := filepath.Abs("testdata/media/ok.png")
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		s.c.do("attach an image", chromedp.SetUploadFiles(chromedp.ID("attach-file"), []string{img}))
+		s.c.waitFor("the image is in the transcript", `[...document.querySelectorAll('#transcript .msg.staff img')].length === 1`)
+		var got *linetest.Message
+		for deadline := time.Now().Add(10 * time.Second); got == nil; time.Sleep(50 * time.Millisecond) { // a bound, not a speed goal: the outbox sends after the upload's answer
+			for _, m := range s.line.Received("U-yui") {
+				if m.Type == "image" {
+					got = &m
+				}
+			}
+			if got == nil && time.Now().After(deadline) {
+				s.t.Fatalf("Yui's phone received %+v, no image", s.line.Received("U-yui"))
+			}
+		}
+		if res, body := s.d.fetch(s.t, got.OriginalContentURL); res.StatusCode != http.StatusOK || !bytes.Equal(body, fixture(s.t, "ok.png")) {
+			s.t.Fatalf("GET the image's URL LINE was given: %s, %d bytes, want 200 and the image", res.Status, len(body))
+		}
+	}},
 	{"the agent invites bob into Yui's room", func(s *shift) {
 		s.c.do("open the invite picker", chromedp.Click(chromedp.ID("invite")))
 		s.c.waitFor("the picker offers Bob and Carol, not alice", `document.getElementById('staff-picker').open && document.querySelector('#picker-list li[data-staff=bob]') && document.querySelector('#picker-list li[data-staff=carol]') && !document.querySelector('#picker-list li[data-staff=alice]')`)
@@ -228,12 +280,56 @@ var shiftSteps = []struct {
 		s.tab("mine")
 		s.c.waitFor("Mine has Yui, not Ken", s.row("Yui")+` !== null && `+s.row("Ken")+` === null`)
 	}},
+	{"the agent searches the transcripts for Yui's earlier parcel", func(s *shift) {
+		s.c.do("search for broken", chromedp.SendKeys(chromedp.ID("search-q"), "broken"), chromedp.Click(chromedp.ID("search-go")))
+		s.c.waitFor("one hit, Yui's earlier message, the word marked",
+			`(() => { const hits = [...document.querySelectorAll('#search-list .search-hit')]; return hits.length === 1 &&
+				hits[0].querySelector('.name')?.textContent === 'Yui' && hits[0].textContent.includes('arrived broken') &&
+				hits[0].querySelector('mark')?.textContent === 'broken'; })()`)
+	}},
+	{"the agent opens the hit", func(s *shift) {
+		s.c.do("open the hit", chromedp.Click(chromedp.CSS(`#search-list .search-hit`)))
+		s.c.waitFor("the earlier enquiry's room is open at the message",
+			`location.hash === '#/enquiries/' + `+js(s.earlier)+` && document.getElementById('room-meta').textContent.includes('closed') &&
+				[...document.querySelectorAll('#transcript .msg.found')].some(m => m.textContent.includes('arrived broken'))`)
+		s.c.do("clear the search", chromedp.Click(chromedp.ID("search-clear")))
+		s.c.waitFor("the enquiry list is back", `document.getElementById('search-results').hidden && document.getElementById('enquiry-panel').offsetParent !== null`)
+	}},
+	{"the agent opens the Reports page", func(s *shift) {
+		s.c.do("open the Reports page", chromedp.Click(chromedp.ID("nav-reports")))
+		s.c.waitFor("the charts have a point for the shop, and its row counts alice's enquiries",
+			`document.querySelectorAll('#rep-charts svg.rep-chart').length === 3 &&
+			 ['first', 'handling', 'missed'].every(m => document.querySelector('svg[data-metric="'+m+'"] circle[data-key="shop"]')) &&
+			 (() => { const r = document.querySelector('#rep-rows tr[data-key="shop"]'); return r && r.cells[0].textContent === 'Shop' && Number(r.cells[1].textContent) > 0; })() &&
+			 document.getElementById('nav-reports').getAttribute('aria-current') === 'page'`)
+	}},
+	{"the agent downloads the report as CSV", func(s *shift) {
+		lines := s.c.downloadCSV("socialdesk-report-channel-*.csv")
+		if got := strings.Join(lines[0][:4], ","); got != "day,channel,name,enquiries" {
+			s.t.Fatalf("the CSV's header is %q, want day,channel,name,enquiries,…", lines[0])
+		}
+		if len(lines) != 2 || lines[1][1] != "shop" || lines[1][2] != "Shop" || lines[1][3] == "0" {
+			s.t.Fatalf("the CSV's rows are %q, want one for the shop, counting alice's enquiries", lines[1:])
+		}
+	}},
 }
 
 // TestConsoleShiftInBrowser walks an agent's shift in the console,
 // signed in as alice: shiftSteps, with a screenshot after each.
 func TestConsoleShiftInBrowser(t *testing.T) {
-	d, accts, _ := accountsDesk(t, Config{})
+	// The customers are on a fake LINE platform, reached through the real
+	// LINE client, which takes media URLs from the Handler's signer.
+	p := linetest.New()
+	t.Cleanup(p.Close)
+	p.AddChannel(linetest.Channel{Token: "line-token", Secret: "line-secret", BotUserID: "Ubot", DisplayName: "Shop"})
+	var handler atomic.Pointer[Handler]
+	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL(), BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond,
+		MediaURL: func(ctx context.Context, ref enquiry.MediaRef) (string, string, error) {
+			return handler.Load().MediaURL(ctx, ref)
+		}})
+	d, accts, _ := accountsDeskOn(t, Config{Media: MediaLinks{PublicURL: publicURL, Key: "a key the replicas share, 32 bytes or more"}},
+		map[string]enquiry.Kind{"line": {Sender: client, Policy: media.LINE}})
+	handler.Store(d.h)
 	ctx := context.Background()
 	accts.CreateAccount(ctx, Account{ID: "bob", First: "Bob", Last: "Test", Role: RoleStaff}, "bob-password-1234")
 	if err := d.h.LoadAccounts(ctx); err != nil {
@@ -244,12 +340,13 @@ func TestConsoleShiftInBrowser(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"teams":[{"name":"support","members":["alice","bob"]}],"alternative":[{"staff":"alice"}]}`), &rule); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.desk.CreateChannel(ctx, enquiry.Channel{ID: "shop", Name: "Shop", Kind: "line", Routing: &rule}); err != nil {
+	if _, err := d.desk.CreateChannel(ctx, enquiry.Channel{ID: "shop", Name: "Shop", Kind: "line", Routing: &rule,
+		Account: "Ubot", Credentials: enquiry.Credentials{Secret: "line-secret", Token: "line-token"}}); err != nil {
 		t.Fatal(err)
 	}
 	c := browser(t)
 	c.expect("401") // the console's first requests, before sign-in
-	s := &shift{t: t, d: d, c: c, dir: screenshotDir(t), customers: map[string]string{}}
+	s := &shift{t: t, d: d, c: c, dir: screenshotDir(t), customers: map[string]string{}, line: p}
 
 	c.do("open the console", chromedp.Navigate(d.url+"/"))
 	c.waitFor("sign-in is asked for", `document.getElementById('token-dialog').open`)

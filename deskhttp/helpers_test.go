@@ -55,6 +55,13 @@ var testConnector = Connector{Kind: "line", Name: "LINE", Webhook: "/webhook/lin
 // everything) on a real http.Server, and stops it when the test ends.
 func serveDesk(t *testing.T, cfg Config) *servedDesk {
 	t.Helper()
+	return serveDeskOn(t, cfg, nil)
+}
+
+// serveDeskOn is serveDesk whose desk sends through kinds instead, when
+// kinds is not nil.
+func serveDeskOn(t *testing.T, cfg Config, kinds map[string]enquiry.Kind) *servedDesk {
+	t.Helper()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	d := &servedDesk{feed: &enquiry.Feed{}, roster: &enquiry.Roster{}, logs: logs}
@@ -66,7 +73,7 @@ func serveDesk(t *testing.T, cfg Config) *servedDesk {
 		return enquiry.Receipt{}, nil
 	})
 	blobs := &enquiry.MemBlobs{}
-	desk, err := enquiry.New(enquiry.Config{Sender: sender, Directory: d.roster, Sink: d.feed, Blobs: blobs, Logger: log})
+	desk, err := enquiry.New(enquiry.Config{Sender: sender, Kinds: kinds, Directory: d.roster, Sink: d.feed, Blobs: blobs, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

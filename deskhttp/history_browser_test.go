@@ -2,8 +2,6 @@ package deskhttp
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,37 +9,6 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 )
-
-// historyShotDir is where the browser test of the customer panel and the
-// search saves its screenshots: $SOCIALDESK_SCREENSHOTS, else
-// $SOCIALDESK_ARTIFACTS (the directory .ci/run keeps), else a temporary
-// directory.
-func historyShotDir(t *testing.T) string {
-	for _, env := range []string{"SOCIALDESK_SCREENSHOTS", "SOCIALDESK_ARTIFACTS"} {
-		if dir := os.Getenv(env); dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			return dir
-		}
-	}
-	return t.TempDir()
-}
-
-func historyShot(c *page, dir, file string) {
-	c.t.Helper()
-	ctx, cancel := context.WithTimeout(c.ctx, 45*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		c.t.Fatalf("screenshot %s: %v", file, err)
-	}
-	path := filepath.Join(dir, file)
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		c.t.Fatal(err)
-	}
-	c.t.Logf("screenshot: %s", path)
-}
 
 // TestConsoleCustomerPanelAndSearchInBrowser: in the room of a customer
 // who wrote before, the panel shows who they are, that they follow the
@@ -82,7 +49,7 @@ func TestConsoleCustomerPanelAndSearchInBrowser(t *testing.T) {
 	now := say("Ukim", "Kim", "m2", "Hello again, a question about returns")
 	say("Unok", "Nok", "m3", "ยังไม่ได้รับพัสดุเลยค่ะ")
 
-	dir := historyShotDir(t)
+	dir := screenshotDir(t)
 	c := browser(t)
 	c.expect("401")
 	c.do("open the console at Kim's new enquiry", chromedp.Navigate(d.url+"/#/enquiries/"+now.ID))
@@ -100,7 +67,7 @@ func TestConsoleCustomerPanelAndSearchInBrowser(t *testing.T) {
 			[...d.querySelectorAll('.past-msg.customer')].some(m => m.textContent.includes('Where is my parcel?')) &&
 			[...d.querySelectorAll('.past-msg.internal')].some(m => m.textContent.includes('(internal)') && m.textContent.includes('Parcel policy')) &&
 			[...d.querySelectorAll('.past-msg.staff')].some(m => m.textContent.includes('Alice Chen')); })()`)
-	historyShot(c, dir, "history-1-customer-panel.png")
+	c.screenshot(dir, "history-1-customer-panel.png")
 
 	c.do("search for parcel", chromedp.SendKeys(chromedp.ID("search-q"), "PARCEL"), chromedp.Click(chromedp.ID("search-go")))
 	c.waitFor("three hits, newest first, the note marked, the words marked",
@@ -109,7 +76,7 @@ func TestConsoleCustomerPanelAndSearchInBrowser(t *testing.T) {
 			hits.every(h => h.querySelector('mark')?.textContent.toLowerCase() === 'parcel') &&
 			document.getElementById('enquiry-panel').offsetParent === null &&
 			document.getElementById('search-status').textContent.includes('3 messages'); })()`)
-	historyShot(c, dir, "history-2-search-results.png")
+	c.screenshot(dir, "history-2-search-results.png")
 
 	c.do("open the hit for the question", chromedp.Click(chromedp.CSS(`#search-list li:nth-child(3) .search-hit`)))
 	c.waitFor("the earlier enquiry's room is open at the question",
@@ -117,7 +84,7 @@ func TestConsoleCustomerPanelAndSearchInBrowser(t *testing.T) {
 			[...document.querySelectorAll('#transcript .msg.found')].some(m => m.textContent.includes('Where is my parcel?'))`)
 	c.waitFor("its panel lists the newer enquiry as another", `document.getElementById('customer-past-title').textContent === 'Other enquiries' &&
 		document.querySelector('#customer-past .past-item')?.dataset.enquiry === `+js(now.ID))
-	historyShot(c, dir, "history-3-hit-opened.png")
+	c.screenshot(dir, "history-3-hit-opened.png")
 
 	c.do("search in Thai", chromedp.SetValue(chromedp.ID("search-q"), "พัสดุ"), chromedp.Click(chromedp.ID("search-go")))
 	c.waitFor("Nok's message is found inside its run of Thai letters", `(() => { const hits = [...document.querySelectorAll('#search-list .search-hit')];
@@ -133,5 +100,5 @@ func TestConsoleCustomerPanelAndSearchInBrowser(t *testing.T) {
 			if (!p || p.hidden || !p.querySelector('.past-item')) return false;
 			const a = p.getBoundingClientRect(), b = tr.getBoundingClientRect();
 			return a.bottom <= b.top + 1 && a.left >= 0 && a.right <= 391 && b.height > 100; })()`)
-	historyShot(c, dir, "history-4-narrow-room.png")
+	c.screenshot(dir, "history-4-narrow-room.png")
 }

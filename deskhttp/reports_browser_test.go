@@ -41,7 +41,7 @@ func TestConsoleReportsPageInBrowser(t *testing.T) {
 	if _, err := d.desk.Close(ctx, served, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	shots, downloads := screenshotDir(t), t.TempDir()
+	shots := screenshotDir(t)
 
 	c := browser(t)
 	c.expect("401") // the console's first requests, before signing in
@@ -72,32 +72,7 @@ func TestConsoleReportsPageInBrowser(t *testing.T) {
 	c.screenshot(shots, "reports-phone-width.png")
 	c.do("widen the window again", chromedp.EmulateViewport(1360, 860))
 
-	c.do("download the CSV", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
-		})
-		return err
-	}), chromedp.Click(chromedp.ID("rep-csv")))
-	c.waitFor("the page says it downloaded", `document.getElementById('rep-status').textContent.startsWith('Downloaded socialdesk-report-staff-')`)
-	var file string
-	for deadline := time.Now().Add(30 * time.Second); file == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) { // safety only: the file lands as the download ends
-		names, _ := filepath.Glob(filepath.Join(downloads, "socialdesk-report-staff-*.csv"))
-		if len(names) == 1 {
-			file = names[0]
-		}
-	}
-	if file == "" {
-		entries, _ := os.ReadDir(downloads)
-		t.Fatalf("no CSV was downloaded into %s: %v", downloads, entries)
-	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines, err := csv.NewReader(strings.NewReader(string(raw))).ReadAll()
-	if err != nil {
-		t.Fatalf("the download is not CSV: %v\n%s", err, raw)
-	}
+	lines := c.downloadCSV("socialdesk-report-staff-*.csv")
 	byKey := map[string][]string{}
 	for _, l := range lines[1:] {
 		byKey[l[1]] = l
@@ -108,5 +83,39 @@ func TestConsoleReportsPageInBrowser(t *testing.T) {
 	case len(byKey) != 2 || byKey["alice"] == nil || byKey["alice"][2] != "Alice Chen" || byKey["alice"][6] != "1" || byKey[""] == nil || byKey[""][8] != "1":
 		t.Errorf("rows %q, want alice's (1 handled) and the one nobody attended (missed)", lines[1:])
 	}
-	t.Logf("downloaded %s", filepath.Base(file))
+}
+
+// downloadCSV clicks the Reports page's CSV download and answers the
+// downloaded file, named as glob says, read as CSV.
+func (p *page) downloadCSV(glob string) [][]string {
+	p.t.Helper()
+	downloads := p.t.TempDir()
+	p.do("download the CSV", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
+		})
+		return err
+	}), chromedp.Click(chromedp.ID("rep-csv")))
+	p.waitFor("the page says it downloaded", `document.getElementById('rep-status').textContent.startsWith('Downloaded socialdesk-report-')`)
+	var file string
+	for deadline := time.Now().Add(30 * time.Second); file == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) { // safety only: the file lands as the download ends
+		names, _ := filepath.Glob(filepath.Join(downloads, glob))
+		if len(names) == 1 {
+			file = names[0]
+		}
+	}
+	if file == "" {
+		entries, _ := os.ReadDir(downloads)
+		p.t.Fatalf("no %s was downloaded into %s: %v", glob, downloads, entries)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	lines, err := csv.NewReader(strings.NewReader(string(raw))).ReadAll()
+	if err != nil || len(lines) == 0 {
+		p.t.Fatalf("the download is not CSV: %v\n%s", err, raw)
+	}
+	p.t.Logf("downloaded %s", filepath.Base(file))
+	return lines
 }

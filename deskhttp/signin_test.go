@@ -25,12 +25,19 @@ const (
 // (admin), on a clock the test moves, with the service token "service".
 func accountsDesk(t *testing.T, cfg Config) (*servedDesk, *fakeAccounts, *testClock) {
 	t.Helper()
+	return accountsDeskOn(t, cfg, nil)
+}
+
+// accountsDeskOn is accountsDesk whose desk sends through kinds, as
+// serveDeskOn.
+func accountsDeskOn(t *testing.T, cfg Config, kinds map[string]enquiry.Kind) (*servedDesk, *fakeAccounts, *testClock) {
+	t.Helper()
 	accts, clock := newFakeAccounts(), &testClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
 	ctx := context.Background()
 	accts.CreateAccount(ctx, Account{ID: "alice", First: "Alice", Last: "Chen", Role: RoleStaff}, alicePassword)
 	accts.CreateAccount(ctx, Account{ID: "carol", First: "Carol", Role: RoleAdmin}, adminPassword)
 	cfg.Accounts, cfg.Now, cfg.Auth = accts, clock.Now, ServiceToken("service")
-	d := serveDesk(t, cfg)
+	d := serveDeskOn(t, cfg, kinds)
 	if err := d.h.LoadAccounts(ctx); err != nil {
 		t.Fatal(err)
 	}

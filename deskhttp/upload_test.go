@@ -171,7 +171,7 @@ func (d *lineDesk) received() []linetest.Message { return d.p.Received("U1") }
 
 // fetch GETs a URL LINE was given, from the test server, with the
 // header key: value pairs, and answers the response and its body.
-func (d *lineDesk) fetch(t *testing.T, u string, header ...string) (*http.Response, []byte) {
+func (d *servedDesk) fetch(t *testing.T, u string, header ...string) (*http.Response, []byte) {
 	t.Helper()
 	path, ok := strings.CutPrefix(u, publicURL)
 	if !ok {
