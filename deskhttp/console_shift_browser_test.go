@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/socialdesk/socialdesk/automsg"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -224,8 +226,34 @@ var shiftSteps = []struct {
 		s.c.waitFor("looking again clears it", `!`+s.row("Yui")+`.querySelector('.badge.unread') && document.title.startsWith('(1) socialdesk')`)
 		s.waitUnread("Yui", 0)
 	}},
-	// canned21: the canned-reply step goes here, in Yui's open room,
-	// before the photo: {"the agent inserts a canned reply", …}.
+	{"the agent answers Yui with a canned reply, typed as / and a word", func(s *shift) {
+		ctx := context.Background()
+		ch, err := s.d.desk.Channel(ctx, "shop")
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		ch.AutoMessages.NameFormat = automsg.NameFirst // {staff} is the first name
+		if _, err := s.d.desk.UpdateChannel(ctx, ch); err != nil {
+			s.t.Fatal(err)
+		}
+		if _, err := s.d.desk.CreateCanned(ctx, enquiry.CannedReply{Channel: "shop", Name: "thanks", Text: "Thank you, {customer}! {staff} of {channel}"}); err != nil {
+			s.t.Fatal(err)
+		}
+		const want = "Thank you, Yui! Alice of Shop"
+		s.c.do("type / and a word", chromedp.SendKeys(chromedp.ID("reply"), "/than"))
+		s.c.waitFor("the reply is offered, previewed for Yui and alice", `document.getElementById('canned-preview') && document.getElementById('canned-preview').textContent === `+js(want))
+		s.c.do("insert it with Enter", enterKey)
+		s.c.waitFor("the reply box holds the rendered text", `document.getElementById('reply').value === `+js(want))
+		s.c.do("send it", chromedp.Click(chromedp.ID("send")))
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) { // a bound, not a speed goal
+			if slices.ContainsFunc(s.line.Received("U-yui"), func(m linetest.Message) bool { return m.Text == want }) {
+				break
+			}
+			if time.Now().After(deadline) {
+				s.t.Fatalf("Yui's phone received %+v, not the canned reply", s.line.Received("U-yui"))
+			}
+		}
+	}},
 	{"the agent sends Yui a photo, which reaches her phone on LINE", func(s *shift) {
 		s.c.waitFor("alice may attach media", `!document.getElementById('attach').disabled && !document.getElementById('attach').hidden`)
 		img, err := filepath.Abs("testdata/media/ok.png")
