@@ -2,10 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -25,31 +21,14 @@ func TestMigration0010KeepsReplyHandlesAndReadOnly(t *testing.T) {
 	ctx := context.Background()
 	schema := newSchema(t)
 	pool := newPool(t, schema)
-	_, err := pool.Exec(ctx, `CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())`)
-	require.NoError(t, err)
-	files, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
-	require.NoError(t, err)
-	for _, f := range files {
-		name := filepath.Base(f)
-		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
-		require.NoError(t, err)
-		if v >= 10 {
-			continue
-		}
-		sql, err := os.ReadFile(f)
-		require.NoError(t, err)
-		_, err = pool.Exec(ctx, string(sql))
-		require.NoError(t, err, name)
-		_, err = pool.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", v, name)
-		require.NoError(t, err)
-	}
+	migrateBefore(t, pool, 10)
 	s := postgres.New(pool, postgres.Options{})
 	createChannels(t, s, "c")
 
 	// Recorded by 0008's function: a handle, and read-only.
 	old := arrival("c", "u1", "m1", t0)
 	old.Enquiry.ReadOnly = true
-	_, err = pool.Exec(ctx, "SELECT * FROM socialdesk_receive("+
+	_, err := pool.Exec(ctx, "SELECT * FROM socialdesk_receive("+
 		"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "+
 		"$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)",
 		postgres.ReceiveArgs(old)...)
