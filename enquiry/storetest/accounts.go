@@ -14,10 +14,7 @@ import (
 // runAccounts runs the AccountStore section of the suite (accounts,
 // tokens, sessions), each subtest on a store of its own.
 func runAccounts(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s enquiry.Store)
-	}{
+	runSubtests(t, newStore, []subtest{
 		{"staff accounts are created once, read, updated and listed by ID", testAccounts},
 		{"an invalid staff account or token is refused and nothing is stored", testAccountsInvalid},
 		{"of many concurrent creations of one staff account, exactly one wins", testAccountRace},
@@ -30,12 +27,7 @@ func runAccounts(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"a disabled account's sessions stop working at once", testSessionsOfDisabled},
 		{"a staff member's sessions end together, and expired ones are pruned", testDeleteAndPruneSessions},
 		{"a session made by NewSession checks until it expires", testCheckSession},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			tc.fn(t, newStore(t))
-		})
-	}
+	})
 }
 
 func account(id string, role enquiry.Role) enquiry.Account {

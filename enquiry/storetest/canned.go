@@ -14,21 +14,13 @@ import (
 // runCanned runs the CannedStore section of the suite, each subtest on a
 // store of its own.
 func runCanned(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s enquiry.Store)
-	}{
+	runSubtests(t, newStore, []subtest{
 		{"canned replies are created, read, listed by name, updated and deleted", testCanned},
 		{"a canned reply's name is one per channel, whatever its case", testCannedNames},
 		{"an invalid canned reply, or one of no channel, is refused and nothing is stored", testCannedInvalid},
 		{"deleting a channel deletes its canned replies", testCannedDeleteChannel},
 		{"of many concurrent creations of one canned reply name, exactly one wins", testCannedRace},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			tc.fn(t, newStore(t))
-		})
-	}
+	})
 }
 
 func canned(ch, id, name, text string) enquiry.CannedReply {

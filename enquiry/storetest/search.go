@@ -11,19 +11,11 @@ import (
 
 // runSearch is the suite's section on SearchMessages.
 func runSearch(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s enquiry.Store)
-	}{
-		{"a search finds every word at the start of a word, in any case, newest first", testSearchWords},
-		{"Thai, Japanese, emoji and punctuation match anywhere in the text", testSearchAnywhere},
-		{"a search keeps to its channels and pages newest first", testSearchPaging},
-	}
-	for _, tc := range tests {
-		t.Run("search: "+tc.name, func(t *testing.T) {
-			tc.fn(t, newStore(t))
-		})
-	}
+	runSubtests(t, newStore, []subtest{
+		{"search: a search finds every word at the start of a word, in any case, newest first", testSearchWords},
+		{"search: Thai, Japanese, emoji and punctuation match anywhere in the text", testSearchAnywhere},
+		{"search: a search keeps to its channels and pages newest first", testSearchPaging},
+	})
 }
 
 // transcript is a corpus to search: what each message says, by name.

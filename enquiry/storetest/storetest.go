@@ -29,10 +29,7 @@ import (
 
 // Run runs the whole suite; each subtest gets its own store from newStore.
 func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s enquiry.Store)
-	}{
+	runSubtests(t, newStore, []subtest{
 		{"channels are created, read, updated and deleted", testChannels},
 		{"one account cannot be connected to two channels", testAccountTaken},
 		{"credentials round-trip", testCredentials},
@@ -63,15 +60,26 @@ func Run(t *testing.T, newStore func(t *testing.T) enquiry.Store) {
 		{"a staff message keeps the credential its author acted through", testAuthorVia},
 		{"summaries have the newest message and count what each staff member has not seen", testSeen},
 		{"reports count first response, handling and missed enquiries by day and group", testReport},
-	}
+	})
+	runAccounts(t, newStore)
+	runSearch(t, newStore)
+	runCanned(t, newStore)
+}
+
+// subtest is one named test of the suite, run on a store of its own.
+type subtest struct {
+	name string
+	fn   func(t *testing.T, s enquiry.Store)
+}
+
+// runSubtests runs each of tests as a subtest, on a new store from
+// newStore.
+func runSubtests(t *testing.T, newStore func(t *testing.T) enquiry.Store, tests []subtest) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
 		})
 	}
-	runAccounts(t, newStore)
-	runSearch(t, newStore)
-	runCanned(t, newStore)
 }
 
 var t0 = time.Date(2026, 11, 25, 9, 0, 0, 123456000, time.UTC)
