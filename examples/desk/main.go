@@ -118,7 +118,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	mode := strings.Join(hooks, "; ")
 	if cfg.Demo {
-		mode = "demo: fake LINE platform and customer phone built in"
+		mode = "demo: fake " + map[bool]string{true: "LINE and WhatsApp platforms", false: "LINE platform"}[srv.cfg.Wa] + " and a customer phone built in"
 	}
 	fmt.Fprintf(stdout, "socialdesk desk (%s)\nopen %s/\n", mode, srv.baseURL)
 
