@@ -136,8 +136,10 @@ func parseSignedLink(key string, q url.Values) (signedLink, error) {
 	if len(sig[0]) != base64.RawURLEncoding.EncodedLen(sha256.Size) {
 		return signedLink{}, errBadSignature
 	}
+	// The decoder skips \r and \n, so only the decoded length proves that
+	// every one of the 43 characters was part of the signature.
 	b, err := base64.RawURLEncoding.Strict().DecodeString(sig[0])
-	if err != nil {
+	if err != nil || len(b) != sha256.Size {
 		return signedLink{}, errBadSignature
 	}
 	return signedLink{Key: key, Expires: n, Sig: b}, nil
