@@ -119,6 +119,10 @@ type MediaRef struct {
 	Key string `json:"key,omitempty"`
 	// URL is where a platform or browser can fetch it, when known.
 	URL string `json:"url,omitempty"`
+	// PlatformID is the platform's own ID of the content, for connectors
+	// that fetch it by ID: kept on a message whose content is pending, so
+	// that a connector that restarted can fetch it again.
+	PlatformID string `json:"platformId,omitempty"`
 	// PreviewURL is a preview image (images and videos), when known.
 	PreviewURL string `json:"previewUrl,omitempty"`
 	// PreviewKey names a preview image of the content (JPEG or PNG) in

@@ -15,7 +15,7 @@ import (
 func pendingVideo(ch, customer, external string, at time.Time) enquiry.Arrival {
 	a := arrival(ch, customer, external, at)
 	a.Message.Content = enquiry.Content{Kind: enquiry.Video, State: enquiry.ContentPending, QuoteToken: "q-" + external,
-		Media: &enquiry.MediaRef{Kind: media.KindVideo, URL: "https://cdn.example/" + external, Duration: 5 * time.Second}}
+		Media: &enquiry.MediaRef{Kind: media.KindVideo, URL: "https://cdn.example/" + external, PlatformID: "id-" + external, Duration: 5 * time.Second}}
 	return a
 }
 
@@ -45,8 +45,14 @@ func testLateContent(t *testing.T, s enquiry.Store) {
 		}
 	}
 	pending("before any settles", "v1", "v2")
-	if ms, err := s.PendingContent(ctx(t), 1); err != nil || len(ms) != 1 || ms[0].ExternalID != "v1" {
+	ms, err := s.PendingContent(ctx(t), 1)
+	if err != nil || len(ms) != 1 || ms[0].ExternalID != "v1" {
 		t.Fatalf("PendingContent(limit 1) = %+v, %v; want v1 alone", ms, err)
+	}
+	// What a connector needs to fetch it again is kept: where it is, and
+	// the platform's ID of the content.
+	if got, want := ms[0].Content.Media, pendingVideo("a", "U1", "v1", t0).Message.Content.Media; got == nil || *got != *want {
+		t.Fatalf("PendingContent's v1 has media %+v, want %+v as recorded", got, want)
 	}
 
 	ref := enquiry.MediaRef{Kind: media.KindVideo, Format: "mp4", Size: 1234, Key: "chat/a/v1", Duration: 5 * time.Second}
