@@ -83,10 +83,13 @@ type Desk interface {
 var _ Desk = (*enquiry.Desk)(nil)
 
 // Source says where a pending message's content is: ExternalID is the
-// platform's message ID, Kind "image", "video" or "audio", and URL,
-// when set, where an external provider keeps it.
+// platform's message ID, Kind "image", "video" or "audio", URL, when
+// set, where an external provider keeps it, and PlatformID, when set,
+// the platform's own ID of the content (enquiry.MediaRef.PlatformID),
+// for connectors that fetch it by ID.
 type Source struct {
 	ExternalID, Kind, URL, PreviewURL string
+	PlatformID                        string
 	Duration                          time.Duration
 }
 
@@ -110,8 +113,11 @@ type Config struct {
 	}
 	// Kind is the channel kind whose pending content the queue fetches;
 	// content of channels of other kinds is left to their connectors.
-	// A channel with no Kind counts as Kind.
-	Kind string
+	// A channel with no Kind counts as Kind, unless StrictKind: a
+	// connector that is not the desk's default (LINE's) sets it, so that
+	// it leaves the default's channels alone.
+	Kind       string
+	StrictKind bool
 	// Name looks a customer's display name up ("" when the platform has
 	// none); the queue remembers each for an hour (Known).
 	Name func(ctx context.Context, ch enquiry.Channel, customer string) (string, error)
@@ -339,7 +345,7 @@ func (q *Queue) sweep(ctx context.Context) error {
 		kind := string(m.Content.Kind)
 		src := Source{ExternalID: m.ExternalID, Kind: kind}
 		if r := m.Content.Media; r != nil {
-			src.URL, src.PreviewURL, src.Duration = r.URL, r.PreviewURL, r.Duration
+			src.URL, src.PreviewURL, src.PlatformID, src.Duration = r.URL, r.PreviewURL, r.PlatformID, r.Duration
 		}
 		j := fetch{channel: m.Channel, customer: m.Author.ID, message: m.ID, src: src}
 		if now.Sub(m.Time) > RefetchWindow {
@@ -362,7 +368,7 @@ func (q *Queue) lost(ctx context.Context, j fetch) {
 
 // mine reports whether ch is of the queue's kind.
 func (q *Queue) mine(ch enquiry.Channel) bool {
-	return ch.Kind == "" || q.cfg.Kind == "" || ch.Kind == q.cfg.Kind
+	return q.cfg.Kind == "" || ch.Kind == q.cfg.Kind || (ch.Kind == "" && !q.cfg.StrictKind)
 }
 
 func (q *Queue) log(channel string, j fetch) *slog.Logger {

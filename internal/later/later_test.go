@@ -3,6 +3,7 @@ package later
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -139,4 +140,72 @@ func TestQueue(t *testing.T) {
 			t.Errorf("%d fetches, want %d (one, and the failing one's attempts)", n, 1+contentAttempts)
 		}
 	})
+}
+
+// The sweep at start hands a pending message's PlatformID back to
+// Content; a queue with StrictKind leaves channels with no kind alone,
+// one without takes them as its kind's.
+func TestSweepAtStart(t *testing.T) {
+	tests := []struct {
+		name    string
+		strict  bool
+		fetched []string // external IDs, in order
+	}{
+		{"a strict queue fetches only its kind's", true, []string{"mine"}},
+		{"a queue that is not strict fetches the kind-less channel's too", false, []string{"kindless", "mine"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDesk()
+			now := time.Now()
+			msg := func(channel, id, platformID string) enquiry.Message {
+				return enquiry.Message{ID: "m-" + id, Channel: channel, ExternalID: id, Time: now, Author: enquiry.Author{ID: "U"},
+					Content: enquiry.Content{Kind: enquiry.Image, State: enquiry.ContentPending, Media: &enquiry.MediaRef{Kind: "image", PlatformID: platformID}}}
+			}
+			// One fetcher takes them in this order: when "mine" is in, the
+			// others were looked at.
+			d.pending = []enquiry.Message{msg("plain", "kindless", "media-2"), msg("other", "theirs", "media-3"), msg("c", "mine", "media-1")}
+			var mu sync.Mutex
+			var fetched []string
+			ids := map[string]string{}
+			q := New(Config{
+				Desk: d, Channels: channels{"c": {ID: "c", Kind: "k"}, "plain": {ID: "plain"}, "other": {ID: "other", Kind: "else"}},
+				Kind: "k", StrictKind: tc.strict, Fetchers: 1,
+				Content: func(ctx context.Context, ch enquiry.Channel, src Source, key string) (enquiry.MediaRef, error) {
+					mu.Lock()
+					defer mu.Unlock()
+					fetched, ids[src.ExternalID] = append(fetched, src.ExternalID), src.PlatformID
+					return enquiry.MediaRef{Kind: "image", Format: "png", Size: 3}, nil
+				},
+				Key:   func(ch enquiry.Channel, src Source) string { return ch.ID + "/" + src.ExternalID },
+				Sleep: func(ctx context.Context, d time.Duration) error { <-ctx.Done(); return ctx.Err() },
+			})
+			ctx, cancel := context.WithCancel(context.Background())
+			stopped := make(chan struct{})
+			go func() { q.Run(ctx); close(stopped) }()
+			defer func() { cancel(); <-stopped }()
+			for end := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+				d.mu.Lock()
+				_, in := d.attached["m-mine"]
+				d.mu.Unlock()
+				if in {
+					break
+				}
+				if time.Now().After(end) {
+					t.Fatal("the pending message of the queue's kind was never fetched")
+				}
+			}
+			if err := q.Drain(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if fmt.Sprint(fetched) != fmt.Sprint(tc.fetched) {
+				t.Errorf("fetched %v, want %v", fetched, tc.fetched)
+			}
+			if ids["mine"] != "media-1" {
+				t.Errorf("Content was given platform ID %q, want the pending message's media-1", ids["mine"])
+			}
+		})
+	}
 }
