@@ -34,9 +34,11 @@
 // In the desk: a Webhook is an Intake whose Recorder appends each
 // message and status to the durable inbox (package inbox) before Meta is
 // answered; its workers hand each customer's events, in order, to the
-// desk (Desk.Receive), download media by WhatsApp's rules into the blob
-// store, and turn statuses into delivery states staff see
-// (Desk.DeliveryStatus). A redelivered message or status changes
+// desk (Desk.Receive), a media message at once with its content pending,
+// and turn statuses into delivery states staff see (Desk.DeliveryStatus);
+// fetchers off the customers' queues download media by WhatsApp's rules
+// into the blob store, so a media server that does not answer delays
+// nothing else the customer sends. A redelivered message or status changes
 // nothing. DeskKind gives the desk WhatsApp's rules and DeskSender,
 // which refuses a send after the 24-hour window up front and sends
 // staff's images, audio and video by uploading them from the blob store

@@ -1,7 +1,6 @@
 package whatsapp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +10,7 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
-	"github.com/socialdesk/socialdesk/internal/retry"
+	"github.com/socialdesk/socialdesk/internal/later"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -46,7 +45,9 @@ func (w *Webhook) handle(ctx context.Context, ev inbox.Record) error {
 	return errLater
 }
 
-// message records a customer message, then fetches its media, if any.
+// message records a customer message, a media message with its content
+// pending and its media ID, and hands the download to the fetchers
+// (later.go): nothing here waits for WhatsApp's media server.
 func (w *Webhook) message(ctx context.Context, channel string, m *Message) error {
 	c := content(m)
 	fetch := m.Media != nil && c.Kind != enquiry.Unsupported
@@ -56,6 +57,7 @@ func (w *Webhook) message(ctx context.Context, channel string, m *Message) error
 	}
 	if fetch {
 		c.State = enquiry.ContentPending
+		c.Media = &enquiry.MediaRef{Kind: media.Kind(m.Type), PlatformID: m.Media.ID}
 	}
 	r, err := w.desk.Receive(ctx, enquiry.Inbound{
 		Channel: channel, Customer: enquiry.Customer{ID: m.From, Name: m.ProfileName},
@@ -67,37 +69,12 @@ func (w *Webhook) message(ctx context.Context, channel string, m *Message) error
 	if r.ReusedID {
 		w.log.WarnContext(ctx, "whatsapp webhook: a message ID another customer's message had; recorded as this customer's", "channel", channel, "message", m.ID)
 	}
-	if !fetch || r.Message.Content.State != enquiry.ContentPending {
-		return nil
+	// A redelivery (Duplicate) whose content is still pending was cut
+	// off mid-download: fetch it again.
+	if fetch && r.Message.Content.State == enquiry.ContentPending {
+		w.later.Content(channel, m.From, r.Message.ID, later.Source{ExternalID: m.ID, Kind: m.Type, PlatformID: m.Media.ID})
 	}
-	return w.fetch(ctx, channel, r.Message.ID, m)
-}
-
-// fetch downloads a message's media into the blob store and settles the
-// desk's message: attached, or unavailable with the reason. A failure for
-// now leaves it pending and returns the error, so the event is retried.
-func (w *Webhook) fetch(ctx context.Context, channel, message string, m *Message) error {
-	ch, err := w.channels.Channel(ctx, channel)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	_, v, err := w.content.Download(ctx, numberOf(ch), m.Media.ID, m.Type, media.WhatsApp, &buf)
-	var me *media.Error
-	switch {
-	case errors.As(err, &me):
-		return w.desk.ContentUnavailable(ctx, message, enquiry.UnsupportedNote{Kind: m.Type, Code: string(me.Code), Reason: me.Reason})
-	case err != nil && retry.Retryable(err):
-		return err
-	case err != nil:
-		return w.desk.ContentUnavailable(ctx, message, enquiry.UnsupportedNote{Kind: m.Type, Reason: "WhatsApp did not give the content: " + err.Error()})
-	}
-	key := "whatsapp/" + channel + "/" + m.ID
-	size, err := w.blobs.Put(ctx, key, &buf)
-	if err != nil {
-		return err
-	}
-	return w.desk.AttachContent(ctx, message, enquiry.MediaRef{Kind: v.Kind, Format: v.Format, Size: size, Key: key})
+	return nil
 }
 
 // status records a delivery status on the message it names.

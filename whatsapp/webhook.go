@@ -9,6 +9,7 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/internal/clock"
 )
 
 // Desk is what the webhook's workers hand customers' messages to;
@@ -17,8 +18,8 @@ import (
 // after a crash or a failed acknowledgement).
 type Desk interface {
 	Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Received, error)
-	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
-	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
+	// Completer settles media content fetched after Receive.
+	Completer
 	// DeliveryStatus records what the platform said became of a sent
 	// message, named by the receipt's request ID.
 	DeliveryStatus(ctx context.Context, channel, customer string, s enquiry.StatusReport) error
@@ -50,6 +51,9 @@ type WebhookConfig struct {
 	Channels interface {
 		Channel(ctx context.Context, id string) (enquiry.Channel, error)
 	}
+	// Fetchers is how many media downloads run at once, off the
+	// customers' queues (default DefaultFetchers).
+	Fetchers int
 	// ChannelID, MaxBodyBytes and ReadTimeout are IntakeConfig's.
 	ChannelID    func(r *http.Request) string
 	MaxBodyBytes int64
@@ -87,6 +91,8 @@ type Webhook struct {
 	}
 	log   *slog.Logger
 	inbox *inbox.Workers
+
+	fetching // the media downloads, off the customers' queues (later.go)
 }
 
 // NewWebhook returns a Webhook for cfg. It does no I/O. It panics if
@@ -101,7 +107,8 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		_, err := cfg.Apps.App(context.Background(), channel)
 		return err == nil
 	})
-	w := &Webhook{events: events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels, log: cfg.Logger}
+	w := &Webhook{events: events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels, log: cfg.Logger,
+		fetching: fetching{clock: clock.Or(cfg.Clock), sleep: clock.Sleep, fetched: make(chan struct{})}}
 	if w.log == nil {
 		w.log = slog.Default()
 	}
@@ -112,6 +119,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		MaxBodyBytes: cfg.MaxBodyBytes, ReadTimeout: cfg.ReadTimeout, Logger: w.log, Clock: cfg.Clock})
 	w.inbox = inbox.New(events, w.handle, inbox.Options{Workers: cfg.Workers, QueueSize: cfg.QueueSize,
 		RetryInterval: cfg.RetryInterval, KeepEvents: cfg.KeepEvents, Instance: cfg.Instance, Logger: w.log, Clock: cfg.Clock})
+	w.later = w.newLater(cfg.Fetchers, 0, cfg.RetryInterval)
 	return w
 }
 
@@ -121,13 +129,18 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) { w.intake.ServeHTTP(rw, r) }
 
 // Run hands recorded events to the desk until ctx is done or Shutdown
-// has drained the queue (see inbox.Workers.Run). It returns
-// inbox.ErrRunning when already running.
-func (w *Webhook) Run(ctx context.Context) error { return w.inbox.Run(ctx) }
+// has drained the queue (see inbox.Workers.Run). It also runs the
+// downloads of customers' media (WebhookConfig.Fetchers), first of
+// content a previous process left pending (see RefetchWindow). It
+// returns inbox.ErrRunning when already running.
+func (w *Webhook) Run(ctx context.Context) error { return w.runFetching(ctx, w.inbox.Run) }
 
 // Shutdown stops queueing new events (they are still recorded), waits
-// until the queued ones are handled or ctx is done, and makes Run return.
-func (w *Webhook) Shutdown(ctx context.Context) error { return w.inbox.Shutdown(ctx) }
+// until the queued ones are handled and the media they download are in,
+// or ctx is done, and makes Run return. It returns ctx.Err() if ctx
+// ended first; content still downloading then stays pending, and the
+// next start fetches it again.
+func (w *Webhook) Shutdown(ctx context.Context) error { return w.drainFetching(ctx, w.inbox.Shutdown) }
 
 // event is an inbox payload: one message or one status.
 type event struct {

@@ -26,7 +26,8 @@ const (
 )
 
 // deskRig is one desk with a WhatsApp channel "wa" on a fake platform,
-// its webhook served and both running.
+// its webhook served and both running (unless the rig was made with
+// manualStart: then start runs them).
 type deskRig struct {
 	t        *testing.T
 	platform *whatsapptest.Platform
@@ -35,15 +36,37 @@ type deskRig struct {
 	clock    *clock.Fake
 	mux      *http.ServeMux
 	blobs    *enquiry.MemBlobs
+	hook     *whatsapp.Webhook
 }
 
-func newDeskRig(t *testing.T) *deskRig {
+// rigSetup is what rig options change: the client's config (the rig sets
+// its APIBase) and whether the test starts the rig itself.
+type rigSetup struct {
+	client whatsapp.Config
+	manual bool
+}
+
+type rigOption func(*rigSetup)
+
+// withClient makes the rig's client (the desk's sender's and the
+// webhook's downloads) with cfg.
+func withClient(cfg whatsapp.Config) rigOption { return func(s *rigSetup) { s.client = cfg } }
+
+// manualStart leaves the webhook and the desk stopped until start.
+func manualStart(s *rigSetup) { s.manual = true }
+
+func newDeskRig(t *testing.T, opts ...rigOption) *deskRig {
 	t.Helper()
+	var setup rigSetup
+	for _, o := range opts {
+		o(&setup)
+	}
 	r := &deskRig{t: t, platform: whatsapptest.New(), store: enquiry.NewMemStore(), clock: clock.NewFake(time.Now())}
 	t.Cleanup(r.platform.Close)
 	r.platform.SetClock(r.clock.Now)
 	r.platform.AddPhoneNumber(whatsapptest.PhoneNumber{ID: phoneID, Token: "wa-token", AppSecret: "app-secret"})
-	client := whatsapp.NewClient(whatsapp.Config{APIBase: r.platform.URL()})
+	setup.client.APIBase = r.platform.URL()
+	client := whatsapp.NewClient(setup.client)
 	roster := &enquiry.Roster{}
 	roster.Add("alice", automsg.Staff{First: "Alice"}, 0)
 	roster.SetPresence("alice", routing.Available)
@@ -64,18 +87,27 @@ func newDeskRig(t *testing.T) *deskRig {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	hook := whatsapp.NewWebhook(whatsapp.WebhookConfig{
+	r.hook = whatsapp.NewWebhook(whatsapp.WebhookConfig{
 		Apps:   whatsapp.StaticApps{"wa": {AppSecret: "app-secret", VerifyToken: "verify-me"}},
 		Events: r.store, Desk: r.desk, Content: client, Blobs: blobs, Channels: r.store, Logger: quiet(),
 	})
+	// The downloads' waits between attempts pass at once.
+	whatsapp.SetSleep(r.hook, func(ctx context.Context, d time.Duration) error { return ctx.Err() })
 	r.mux = http.NewServeMux()
-	r.mux.Handle("/webhook/whatsapp/{channel}", hook)
+	r.mux.Handle("/webhook/whatsapp/{channel}", r.hook)
+	if !setup.manual {
+		r.start()
+	}
+	return r
+}
+
+// start runs the webhook and the desk until the test ends.
+func (r *deskRig) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
-	go func() { hook.Run(ctx); done <- struct{}{} }()
+	go func() { r.hook.Run(ctx); done <- struct{}{} }()
 	go func() { r.desk.Run(ctx); done <- struct{}{} }()
-	t.Cleanup(func() { cancel(); <-done; <-done })
-	return r
+	r.t.Cleanup(func() { cancel(); <-done; <-done })
 }
 
 // post delivers items to the webhook as the platform does, signed.

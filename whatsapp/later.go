@@ -1,0 +1,158 @@
+package whatsapp
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
+	"github.com/socialdesk/socialdesk/internal/clock"
+	"github.com/socialdesk/socialdesk/internal/later"
+	"github.com/socialdesk/socialdesk/internal/retry"
+	"github.com/socialdesk/socialdesk/media"
+)
+
+// Customers' media are fetched off the customer's queue (by
+// internal/later, as package line does): the worker records the message
+// at once with its content pending and its media ID (MediaRef.PlatformID),
+// and hands the download to a bounded set of fetchers, so a media server
+// that does not answer holds up nothing the customer sends after. Each
+// download is tried a bounded number of times; the content then gives up
+// as "content unavailable". What a stopped process was fetching stays
+// pending, and the next start fetches it again by its media ID (see
+// RefetchWindow). Names need no look-up: the webhook carries the
+// customer's profile name.
+const (
+	// DefaultFetchers is WebhookConfig.Fetchers' default.
+	DefaultFetchers = later.DefaultFetchers
+	// RefetchWindow is how old a message still pending at start may be
+	// for its content to be fetched again; older ones are marked
+	// unavailable. WhatsApp keeps a customer's media for a while only.
+	RefetchWindow = later.RefetchWindow
+)
+
+const (
+	reasonFailed = "The content could not be downloaded from WhatsApp."
+	reasonLost   = "The content was not downloaded in time: the desk restarted while fetching it."
+)
+
+// Completer is the part of a Desk that lets the webhook settle, after
+// Receive, the content it fetches off the customer's queue;
+// *enquiry.Desk implements it. Its methods must be safe for concurrent use.
+type Completer interface {
+	// AttachContent records a pending message's content, stored in the
+	// blob store and accepted by package media.
+	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
+	// ContentUnavailable records why a pending message has no content.
+	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
+	// PendingContent returns messages whose content is still pending,
+	// oldest first, at most limit.
+	PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error)
+}
+
+var _ Completer = (*enquiry.Desk)(nil)
+
+// errNoMediaID: a pending message that does not say its media ID (one
+// recorded before media IDs were kept) cannot be fetched again.
+var errNoMediaID = errors.New("whatsapp: the pending message has no media ID to download")
+
+// completer is a Completer as later.Desk; names are never looked up.
+type completer struct{ Completer }
+
+func (completer) SetCustomerName(context.Context, string, string, string) error { return nil }
+
+// fetching is what a Webhook keeps to run its fetchers beside the inbox.
+type fetching struct {
+	later *later.Queue
+	clock clock.Clock
+	// sleep waits between attempts; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
+	// mu guards running; fetched is closed when Shutdown has drained
+	// the fetchers, so Run may return.
+	mu       sync.Mutex
+	running  bool
+	fetched  chan struct{}
+	fetchEnd sync.Once
+}
+
+// newLater returns the queue of w's downloads, fetchers at a time and at
+// most queue waiting (0: later's defaults), pause (0: a minute) after a
+// read of pending content failed or a download did not fit: content with
+// w.content into w.blobs, by media ID.
+func (w *Webhook) newLater(fetchers, queue int, pause time.Duration) *later.Queue {
+	cfg := later.Config{
+		Desk: completer{w.desk}, Channels: w.channels, Kind: ChannelKind, StrictKind: true,
+		Key:      func(ch enquiry.Channel, src later.Source) string { return "whatsapp/" + ch.ID + "/" + src.ExternalID },
+		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonFailed, NotReady: reasonFailed, Lost: reasonLost},
+		Fetchers: fetchers, Queue: queue, Pause: cmp.Or(max(pause, 0), inbox.DefaultRetryInterval),
+		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
+		Clock: w.clock, Logger: w.log, Service: "whatsapp webhook",
+	}
+	if w.content != nil && w.blobs != nil && w.channels != nil {
+		cfg.Content = w.download
+	}
+	return later.New(cfg)
+}
+
+// download fetches a pending message's media by its media ID into the
+// blob store under key. A refusal is a *media.Error; a failure of the
+// download or of the blob store for now is retryable.
+func (w *Webhook) download(ctx context.Context, ch enquiry.Channel, src later.Source, key string) (enquiry.MediaRef, error) {
+	if src.PlatformID == "" {
+		return enquiry.MediaRef{}, errNoMediaID
+	}
+	var buf bytes.Buffer
+	_, v, err := w.content.Download(ctx, numberOf(ch), src.PlatformID, src.Kind, media.WhatsApp, &buf)
+	if err != nil {
+		return enquiry.MediaRef{}, err
+	}
+	size, err := w.blobs.Put(ctx, key, &buf)
+	if err != nil {
+		return enquiry.MediaRef{}, retry.Error(fmt.Errorf("whatsapp: storing content: %w", err), true)
+	}
+	return enquiry.MediaRef{Kind: v.Kind, Format: v.Format, Size: size, Key: key}, nil
+}
+
+// runFetching runs the fetchers while run (the inbox's workers) runs,
+// and after it, when Shutdown stopped it, until Shutdown has drained
+// them; see Webhook.Run.
+func (w *Webhook) runFetching(ctx context.Context, run func(context.Context) error) error {
+	w.mu.Lock()
+	if w.running {
+		w.mu.Unlock()
+		return inbox.ErrRunning
+	}
+	w.running = true
+	w.mu.Unlock()
+
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { w.later.Run(fctx) })
+	err := run(ctx)
+	if ctx.Err() == nil { // stopped by Shutdown: let it drain the fetchers
+		select {
+		case <-w.fetched:
+		case <-ctx.Done():
+		}
+	}
+	cancel()
+	wg.Wait()
+	return err
+}
+
+// drainFetching waits, after shutdown (the inbox's), until the downloads
+// are done or ctx is, and lets Run return.
+func (w *Webhook) drainFetching(ctx context.Context, shutdown func(context.Context) error) error {
+	err := shutdown(ctx)
+	if err == nil {
+		err = w.later.Drain(ctx)
+	}
+	w.fetchEnd.Do(func() { close(w.fetched) })
+	return err
+}
