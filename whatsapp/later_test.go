@@ -2,6 +2,7 @@ package whatsapp_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"slices"
@@ -216,6 +217,38 @@ func TestAWhatsAppImageLeftPendingIsFetchedAgainByItsMediaIDAtStart(t *testing.T
 			t.Fatalf("pending %v; want the LINE and kind-less channels' messages", ids)
 		}
 	})
+}
+
+// Shutdown waits for the downloads; when its context ends first, what it
+// cut off stays pending for the next start, and Run returns.
+func TestShutdownLeavesADownloadItCutOffPending(t *testing.T) {
+	downloads := newStallingDownloads()
+	r := newDeskRig(t, withClient(whatsapp.Config{HTTPClient: &http.Client{Transport: downloads}, MaxAttempts: 1}), manualStart)
+	r.platform.AddMedia("media-1", whatsapptest.Media{Data: jpegOf(t, 0), MIMEType: "image/jpeg", PhoneNumberID: phoneID})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopped := make(chan error, 1)
+	go func() { stopped <- r.hook.Run(ctx) }()
+	r.post(whatsapptest.Image(customer, "media-1", "image/jpeg", whatsapptest.WithID("wamid.image")))
+	select {
+	case <-downloads.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the image's download never began")
+	}
+	sctx, scancel := context.WithCancel(context.Background())
+	shut := make(chan error, 1)
+	go func() { shut <- r.hook.Shutdown(sctx) }()
+	scancel()
+	if err := <-shut; err == nil {
+		t.Fatal("Shutdown reported nothing left undone while a download waited")
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	left, err := r.desk.PendingContent(t.Context(), 0)
+	if err != nil || len(left) != 1 || left[0].ExternalID != "wamid.image" || left[0].Content.Media.PlatformID != "media-1" {
+		t.Fatalf("pending after Shutdown: %+v, %v; want the image, with its media ID", left, err)
+	}
 }
 
 // assertBlob fails unless the rig's blob store holds data under key.
