@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/hookbody"
 )
 
@@ -77,10 +78,6 @@ type Intake struct {
 	clock     enquiry.Clock
 }
 
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
 // NewIntake returns an Intake for cfg. It does no I/O. It panics if
 // cfg.Apps or cfg.Recorder is nil: that is a wiring mistake, better found
 // at start than on Meta's first request.
@@ -89,15 +86,12 @@ func NewIntake(cfg IntakeConfig) *Intake {
 		panic("whatsapp: NewIntake needs IntakeConfig.Apps and Recorder")
 	}
 	in := &Intake{apps: cfg.Apps, rec: cfg.Recorder, channelID: cfg.ChannelID,
-		lim: hookbody.Limits{MaxBytes: cfg.MaxBodyBytes, Timeout: cfg.ReadTimeout}, log: cfg.Logger, clock: cfg.Clock}
+		lim: hookbody.Limits{MaxBytes: cfg.MaxBodyBytes, Timeout: cfg.ReadTimeout}, log: cfg.Logger, clock: clock.Or(cfg.Clock)}
 	if in.channelID == nil {
 		in.channelID = func(r *http.Request) string { return r.PathValue("channel") }
 	}
 	if in.log == nil {
 		in.log = slog.Default()
-	}
-	if in.clock == nil {
-		in.clock = realClock{}
 	}
 	return in
 }

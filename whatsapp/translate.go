@@ -96,7 +96,7 @@ func (w *Webhook) status(ctx context.Context, ev inbox.Record, s *Status) error 
 	}
 	err := w.desk.DeliveryStatus(ctx, ev.Channel, s.RecipientID, r)
 	if errors.Is(err, enquiry.ErrNotFound) {
-		if time.Since(ev.Received) < statusPatience {
+		if w.clock.Now().Sub(ev.Received) < statusPatience {
 			return err // the desk may not have recorded the send yet
 		}
 		return nil
