@@ -88,7 +88,7 @@ func classify(e *Error, body []byte) {
 	case s == 0:
 		e.Err = fmt.Errorf("%w: %w", ErrTransport, e.Err)
 	case s == 202:
-		e.Err = ErrNotReady
+		e.Err, e.Message = ErrNotReady, msgNotReady
 	case s == 401:
 		e.Err = ErrUnauthorized
 	case s == 403:
@@ -111,13 +111,8 @@ func classify(e *Error, body []byte) {
 // service names LINE in errors (Error.Service) and logs.
 const service = "line"
 
-// transportError is a download or request of op that broke without an
-// answer from LINE: retryable, and perhaps carried out.
-func transportError(op string, err error) *Error {
-	e := &Error{Service: service, Op: op, Err: err}
-	classify(e, nil)
-	return e
-}
+// msgNotReady says why content is not there yet (202, or "processing").
+const msgNotReady = "LINE is still preparing the content"
 
 // MessageError says which message of an outbound request cannot be sent
 // and why. It matches ErrUnsendable with errors.Is, and the media refusal
