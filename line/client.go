@@ -179,7 +179,11 @@ func (c *Client) request(op, endpoint string, ch enquiry.Channel, body []byte) *
 	return &apiclient.Request{Op: op, Endpoint: endpoint, Method: method, URL: c.cfg.APIBase + path, Channel: ch.ID, Token: ch.Credentials.Token, Body: body}
 }
 
-// getJSON makes a request with retries and decodes the answer into v.
+// getJSON makes a request with retries and decodes the answer into v. A
+// request without the channel's token is not made: ErrNoToken.
 func (c *Client) getJSON(ctx context.Context, k *apiclient.Request, v any) (string, error) {
+	if k.Token == nil || k.Token.Reveal() == "" {
+		return "", ErrNoToken
+	}
 	return c.api.JSON(ctx, k, v)
 }

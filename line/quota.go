@@ -60,9 +60,6 @@ func (q Quota) Remaining() (n int64, ok bool) {
 // found with room ends what the client remembered of an exhausted quota
 // (QuotaExhausted), so pushes go out again. It is safe for concurrent use.
 func (c *Client) Quota(ctx context.Context, ch enquiry.Channel) (Quota, error) {
-	if ch.Credentials.Token.IsZero() {
-		return Quota{}, ErrNoToken
-	}
 	var q messaging_api.MessageQuotaResponse
 	if _, err := c.getJSON(ctx, c.request("quota", endpointQuota, ch, nil), &q); err != nil {
 		return Quota{}, err
