@@ -231,3 +231,21 @@ func FuzzRefusal(f *testing.F) {
 		}
 	})
 }
+
+// A send that may have been carried out is reported uncertain: not
+// retried, matching the connector's sentinel and the cause, and saying so.
+func TestAsUncertain(t *testing.T) {
+	sentinel := errors.New("svc: delivery uncertain: not sent again")
+	server := errors.New("svc: platform error")
+	e := (&Error{Service: "svc", Op: "send", Status: 500, Message: "oops", Err: server, Transient: true, Uncertain: true}).AsUncertain(sentinel)
+	if !errors.Is(e, sentinel) || !errors.Is(e, server) || retry.Retryable(e) {
+		t.Fatalf("got %v (retryable %v), want a permanent error matching the sentinel and the cause", e, retry.Retryable(e))
+	}
+	if got, want := e.Error(), "svc: send: 500: oops; delivery uncertain: not sent again"; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	bare := (&Error{Service: "svc", Op: "send"}).AsUncertain(sentinel)
+	if !errors.Is(bare, sentinel) || bare.Error() != "svc: send: svc: delivery uncertain: not sent again" {
+		t.Errorf("without a cause: %q", bare.Error())
+	}
+}

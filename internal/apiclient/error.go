@@ -93,6 +93,32 @@ func (e *Error) Unwrap() error { return e.Err }
 // internal/retry contract.
 func (e *Error) Retryable() bool { return e.Transient }
 
+// AsUncertain returns e as the failure of a send that may have been
+// carried out although no success came back: it is not retryable, so
+// nothing goes twice; it matches sentinel (the connector's
+// ErrDeliveryUncertain) as well as e's cause, and its message says so.
+func (e *Error) AsUncertain(sentinel error) *Error {
+	u := *e
+	u.Transient, u.Err = false, &uncertainError{sentinel, e.Err}
+	if u.Message != "" {
+		u.Message += "; " + strings.TrimPrefix(sentinel.Error(), e.Service+": ")
+	}
+	return &u
+}
+
+// uncertainError is the cause of an Error after AsUncertain.
+type uncertainError struct{ sentinel, cause error }
+
+func (e *uncertainError) Error() string {
+	if e.cause == nil {
+		return e.sentinel.Error()
+	}
+	return e.sentinel.Error() + " (" + e.cause.Error() + ")"
+}
+
+// Unwrap returns the sentinel and the cause (errors.Is and As skip a nil one).
+func (e *uncertainError) Unwrap() []error { return []error{e.sentinel, e.cause} }
+
 // Classify sets Transient and Uncertain from the status, as most
 // platforms mean it: no answer and 5xx may have been carried out and may
 // succeed later; 429 (and 202, not ready yet) may succeed later; every
