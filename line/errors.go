@@ -83,30 +83,19 @@ func classify(e *Error, body []byte) {
 	if e.Status != 0 {
 		e.ReadBody(body)
 	}
-	apiclient.Classify(e)
+	sentinels.Classify(e)
 	switch s := e.Status; {
-	case s == 0:
-		e.Err = fmt.Errorf("%w: %w", ErrTransport, e.Err)
 	case s == 202:
 		e.Err, e.Message = ErrNotReady, msgNotReady
-	case s == 401:
-		e.Err = ErrUnauthorized
-	case s == 403:
-		e.Err = ErrForbidden
-	case s == 404 || s == 410:
-		e.Err = ErrNotFound
 	case s == 429 && strings.Contains(strings.ToLower(e.Message), "monthly limit"):
 		e.Transient, e.Err = false, ErrMonthlyLimit
-	case s == 429:
-		e.Err = ErrRateLimited
 	case s == 400 && strings.EqualFold(strings.TrimSpace(e.Message), "Invalid reply token"):
 		e.Err = ErrInvalidReplyToken
-	case s >= 500:
-		e.Err = ErrServer
-	case s >= 400:
-		e.Err = ErrBadRequest
 	}
 }
+
+var sentinels = apiclient.Sentinels{Transport: ErrTransport, Unauthorized: ErrUnauthorized, Forbidden: ErrForbidden,
+	NotFound: ErrNotFound, RateLimited: ErrRateLimited, Server: ErrServer, BadRequest: ErrBadRequest}
 
 // service names LINE in errors (Error.Service) and logs.
 const service = "line"

@@ -132,6 +132,41 @@ func Classify(e *Error) {
 	}
 }
 
+// Sentinels are a connector's errors for the outcomes every platform has;
+// Classify gives an Error the one its status calls for.
+type Sentinels struct {
+	Transport    error // no answer came (the transport error is wrapped in it)
+	Unauthorized error // 401
+	Forbidden    error // 403; nil: BadRequest
+	NotFound     error // 404, 410
+	RateLimited  error // 429
+	Server       error // 5xx
+	BadRequest   error // every other refusal
+}
+
+// Classify sets e's Transient and Uncertain (as the package's Classify)
+// and its Err from the status, so that a connector only adds the rules
+// its platform's messages or codes call for.
+func (s Sentinels) Classify(e *Error) {
+	Classify(e)
+	switch st := e.Status; {
+	case st == 0:
+		e.Err = fmt.Errorf("%w: %w", s.Transport, e.Err)
+	case st == http.StatusUnauthorized:
+		e.Err = s.Unauthorized
+	case st == http.StatusForbidden && s.Forbidden != nil:
+		e.Err = s.Forbidden
+	case st == http.StatusNotFound, st == http.StatusGone:
+		e.Err = s.NotFound
+	case st == http.StatusTooManyRequests:
+		e.Err = s.RateLimited
+	case st >= 500:
+		e.Err = s.Server
+	default:
+		e.Err = s.BadRequest
+	}
+}
+
 // ReadBody decodes a platform's usual JSON error body,
 // {"message":…,"details":[{"message":…,"property":…}]}, into e's Message
 // and Details (at most 20), leaving them as they were when the body is
