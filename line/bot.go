@@ -34,9 +34,6 @@ type BotInfo struct {
 // BotInfo returns the channel's bot information; it also proves the access
 // token is valid. It is safe for concurrent use.
 func (c *Client) BotInfo(ctx context.Context, ch enquiry.Channel) (BotInfo, error) {
-	if ch.Credentials.Token.IsZero() {
-		return BotInfo{}, ErrNoToken
-	}
 	var b BotInfo
 	_, err := c.getJSON(ctx, c.request("bot info", endpointBotInfo, ch, nil), &b)
 	return b, err
@@ -52,9 +49,6 @@ type WebhookEndpoint struct {
 // WebhookEndpoint returns the channel's webhook URL and whether LINE uses
 // it. It is safe for concurrent use.
 func (c *Client) WebhookEndpoint(ctx context.Context, ch enquiry.Channel) (WebhookEndpoint, error) {
-	if ch.Credentials.Token.IsZero() {
-		return WebhookEndpoint{}, ErrNoToken
-	}
 	var w WebhookEndpoint
 	_, err := c.getJSON(ctx, c.request("webhook endpoint", endpointGetWebhook, ch, nil), &w)
 	return w, err
@@ -64,9 +58,6 @@ func (c *Client) WebhookEndpoint(ctx context.Context, ch enquiry.Channel) (Webho
 // not switch "Use webhook" on; that is done in the LINE Developers Console.
 // It is safe for concurrent use.
 func (c *Client) SetWebhookEndpoint(ctx context.Context, ch enquiry.Channel, endpoint string) error {
-	if ch.Credentials.Token.IsZero() {
-		return ErrNoToken
-	}
 	body, _ := json.Marshal(map[string]string{"endpoint": endpoint})
 	var ignored json.RawMessage
 	_, err := c.getJSON(ctx, c.request("set webhook endpoint", endpointSetWebhook, ch, body), &ignored)
@@ -86,9 +77,6 @@ type WebhookTest struct {
 // TestWebhook asks LINE to send a test request to endpoint, or to the
 // channel's webhook URL when endpoint is "". It is safe for concurrent use.
 func (c *Client) TestWebhook(ctx context.Context, ch enquiry.Channel, endpoint string) (WebhookTest, error) {
-	if ch.Credentials.Token.IsZero() {
-		return WebhookTest{}, ErrNoToken
-	}
 	body := []byte("{}")
 	if endpoint != "" {
 		body, _ = json.Marshal(map[string]string{"endpoint": endpoint})

@@ -48,3 +48,20 @@ func TestWebhookEndpointSettings(t *testing.T) {
 	is.Eq(info.UserID, botID)
 	is.Eq(info.ChatMode, "bot")
 }
+
+// A channel without an access token is refused before LINE is asked.
+func TestSettingsNeedTheChannelsToken(t *testing.T) {
+	is := outCheck(t)
+	f := newFixture(t, line.Config{})
+	ch := f.ch
+	ch.Credentials.Token = ""
+	ctx := context.Background()
+	_, err := f.c.BotInfo(ctx, ch)
+	is.ErrIs(err, line.ErrNoToken)
+	_, err = f.c.WebhookEndpoint(ctx, ch)
+	is.ErrIs(err, line.ErrNoToken)
+	is.ErrIs(f.c.SetWebhookEndpoint(ctx, ch, "https://example.com/hook"), line.ErrNoToken)
+	_, err = f.c.TestWebhook(ctx, ch, "")
+	is.ErrIs(err, line.ErrNoToken)
+	is.Len(len(f.p.Calls()), 0, "LINE was not asked")
+}

@@ -141,21 +141,11 @@ func NewClient(cfg Config) *Client { return newClient(cfg, nil) }
 func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Client {
 	cfg.APIBase = strings.TrimRight(cmp.Or(cfg.APIBase, DefaultAPIBase), "/")
 	cfg.DataAPIBase = strings.TrimRight(cmp.Or(cfg.DataAPIBase, DefaultDataAPIBase), "/")
-	if cfg.ReplyFreshness <= 0 {
-		cfg.ReplyFreshness = DefaultReplyFreshness
-	}
-	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = DefaultRequestTimeout
-	}
-	if cfg.ContentTimeout <= 0 {
-		cfg.ContentTimeout = DefaultContentTimeout
-	}
-	if cfg.ProfileTTL <= 0 {
-		cfg.ProfileTTL = DefaultProfileTTL
-	}
-	if cfg.QuotaRecheck <= 0 {
-		cfg.QuotaRecheck = DefaultQuotaRecheck
-	}
+	cfg.ReplyFreshness = cmp.Or(max(cfg.ReplyFreshness, 0), DefaultReplyFreshness)
+	cfg.RequestTimeout = cmp.Or(max(cfg.RequestTimeout, 0), DefaultRequestTimeout)
+	cfg.ContentTimeout = cmp.Or(max(cfg.ContentTimeout, 0), DefaultContentTimeout)
+	cfg.ProfileTTL = cmp.Or(max(cfg.ProfileTTL, 0), DefaultProfileTTL)
+	cfg.QuotaRecheck = cmp.Or(max(cfg.QuotaRecheck, 0), DefaultQuotaRecheck)
 	c := &Client{cfg: cfg, clock: clock.Or(cfg.Clock), log: cfg.Logger, profiles: ttlcache.New[string, Profile](maxProfilesCached)}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -179,7 +169,11 @@ func (c *Client) request(op, endpoint string, ch enquiry.Channel, body []byte) *
 	return &apiclient.Request{Op: op, Endpoint: endpoint, Method: method, URL: c.cfg.APIBase + path, Channel: ch.ID, Token: ch.Credentials.Token, Body: body}
 }
 
-// getJSON makes a request with retries and decodes the answer into v.
+// getJSON makes a request with retries and decodes the answer into v. A
+// request without the channel's token is not made: ErrNoToken.
 func (c *Client) getJSON(ctx context.Context, k *apiclient.Request, v any) (string, error) {
+	if k.Token == nil || k.Token.Reveal() == "" {
+		return "", ErrNoToken
+	}
 	return c.api.JSON(ctx, k, v)
 }

@@ -83,41 +83,25 @@ func classify(e *Error, body []byte) {
 	if e.Status != 0 {
 		e.ReadBody(body)
 	}
-	apiclient.Classify(e)
+	sentinels.Classify(e)
 	switch s := e.Status; {
-	case s == 0:
-		e.Err = fmt.Errorf("%w: %w", ErrTransport, e.Err)
 	case s == 202:
-		e.Err = ErrNotReady
-	case s == 401:
-		e.Err = ErrUnauthorized
-	case s == 403:
-		e.Err = ErrForbidden
-	case s == 404 || s == 410:
-		e.Err = ErrNotFound
+		e.Err, e.Message = ErrNotReady, msgNotReady
 	case s == 429 && strings.Contains(strings.ToLower(e.Message), "monthly limit"):
 		e.Transient, e.Err = false, ErrMonthlyLimit
-	case s == 429:
-		e.Err = ErrRateLimited
 	case s == 400 && strings.EqualFold(strings.TrimSpace(e.Message), "Invalid reply token"):
 		e.Err = ErrInvalidReplyToken
-	case s >= 500:
-		e.Err = ErrServer
-	case s >= 400:
-		e.Err = ErrBadRequest
 	}
 }
+
+var sentinels = apiclient.Sentinels{Transport: ErrTransport, Unauthorized: ErrUnauthorized, Forbidden: ErrForbidden,
+	NotFound: ErrNotFound, RateLimited: ErrRateLimited, Server: ErrServer, BadRequest: ErrBadRequest}
 
 // service names LINE in errors (Error.Service) and logs.
 const service = "line"
 
-// transportError is a download or request of op that broke without an
-// answer from LINE: retryable, and perhaps carried out.
-func transportError(op string, err error) *Error {
-	e := &Error{Service: service, Op: op, Err: err}
-	classify(e, nil)
-	return e
-}
+// msgNotReady says why content is not there yet (202, or "processing").
+const msgNotReady = "LINE is still preparing the content"
 
 // MessageError says which message of an outbound request cannot be sent
 // and why. It matches ErrUnsendable with errors.Is, and the media refusal

@@ -60,9 +60,6 @@ func (q Quota) Remaining() (n int64, ok bool) {
 // found with room ends what the client remembered of an exhausted quota
 // (QuotaExhausted), so pushes go out again. It is safe for concurrent use.
 func (c *Client) Quota(ctx context.Context, ch enquiry.Channel) (Quota, error) {
-	if ch.Credentials.Token.IsZero() {
-		return Quota{}, ErrNoToken
-	}
 	var q messaging_api.MessageQuotaResponse
 	if _, err := c.getJSON(ctx, c.request("quota", endpointQuota, ch, nil), &q); err != nil {
 		return Quota{}, err
@@ -76,7 +73,7 @@ func (c *Client) Quota(ctx context.Context, ch enquiry.Channel) (Quota, error) {
 		out.Limit = q.Value
 	}
 	if !out.Exhausted() {
-		c.quotas.clear(ch.ID)
+		c.setQuotaRoom(ch.ID)
 	}
 	return out, nil
 }
@@ -89,8 +86,10 @@ func (c *Client) Quota(ctx context.Context, ch enquiry.Channel) (Quota, error) {
 // sooner. It does no I/O, and knows only what this client saw since it
 // was created. It is safe for concurrent use.
 func (c *Client) QuotaExhausted(channelID string) (until time.Time, ok bool) {
-	m, ok := c.quotas.get(channelID)
-	if !ok || !c.clock.Now().Before(m.until) {
+	c.quotas.Lock()
+	defer c.quotas.Unlock()
+	m, ok := c.quotas.m[channelID]
+	if !ok || m.room || !c.clock.Now().Before(m.until) {
 		return time.Time{}, false
 	}
 	return m.until, true
@@ -98,19 +97,26 @@ func (c *Client) QuotaExhausted(channelID string) (until time.Time, ok bool) {
 
 // pushAllowed refuses a push for a channel whose quota ran out this
 // month, without asking LINE, unless the month turned or a recheck of
-// the quota finds room.
+// the quota (one at a time, every Config.QuotaRecheck) finds room.
 func (c *Client) pushAllowed(ctx context.Context, ch enquiry.Channel) error {
-	m, ok := c.quotas.get(ch.ID)
-	if !ok {
-		return nil
-	}
 	now := c.clock.Now()
-	if !now.Before(m.until) {
-		c.quotas.clear(ch.ID)
+	c.quotas.Lock()
+	m, ok := c.quotas.m[ch.ID]
+	recheck := ok && !m.room && now.Sub(m.checked) >= c.cfg.QuotaRecheck
+	if recheck {
+		m.checked = now
+		c.quotas.m[ch.ID] = m
+	}
+	c.quotas.Unlock()
+	switch {
+	case !ok || m.room:
+		return nil
+	case !now.Before(m.until):
 		c.log.LogAttrs(ctx, slog.LevelInfo, "line: a new month: pushing again", slog.String("channel", ch.ID))
+		c.setQuotaRoom(ch.ID)
 		return nil
 	}
-	if c.quotas.recheck(ch.ID, now, c.cfg.QuotaRecheck) {
+	if recheck {
 		if q, err := c.Quota(ctx, ch); err == nil && !q.Exhausted() {
 			c.log.LogAttrs(ctx, slog.LevelInfo, "line: the monthly message quota has room again: pushing again", slog.String("channel", ch.ID))
 			return nil
@@ -131,67 +137,39 @@ func (c *Client) noteQuota(ctx context.Context, ch enquiry.Channel, err error) {
 	now := c.clock.Now()
 	t := now.In(quotaZone)
 	until := time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, quotaZone)
-	if c.quotas.mark(ch.ID, until, now) {
+	c.quotas.Lock()
+	if c.quotas.m == nil {
+		c.quotas.m = map[string]quotaMark{}
+	}
+	first := !c.quotas.m[ch.ID].until.Equal(until)
+	c.quotas.m[ch.ID] = quotaMark{until: until, checked: now}
+	c.quotas.Unlock()
+	if first {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "line: the monthly message quota is used up: pushes stop until the month turns or the quota is raised; replies still go out",
 			slog.String("channel", ch.ID), slog.Time("until", until), slog.String("request_id", le.RequestID))
 	}
 }
 
-// quotaMarks holds the channels whose monthly quota ran out. Its zero
-// value is ready; it is safe for concurrent use.
+// setQuotaRoom lets pushes for the channel go out again. Its mark stays,
+// so that a refusal in the same month does not warn again.
+func (c *Client) setQuotaRoom(channelID string) {
+	c.quotas.Lock()
+	defer c.quotas.Unlock()
+	if m, ok := c.quotas.m[channelID]; ok {
+		m.room = true
+		c.quotas.m[channelID] = m
+	}
+}
+
+// quotaMarks holds, per channel, the month whose quota the client saw
+// run out. Its zero value is ready; it is safe for concurrent use.
 type quotaMarks struct {
-	mu sync.Mutex
-	m  map[string]quotaMark
-	// warned holds, per channel, the end of the month last warned of, so
-	// that a quota read that finds room (perhaps wrongly) and the refusal
-	// that follows do not warn again.
-	warned map[string]time.Time
+	sync.Mutex
+	m map[string]quotaMark
 }
 
 type quotaMark struct {
 	until   time.Time // the month's end, in quotaZone
 	checked time.Time // the last time the quota was read, or marked
-}
-
-func (qm *quotaMarks) get(id string) (quotaMark, bool) {
-	qm.mu.Lock()
-	defer qm.mu.Unlock()
-	m, ok := qm.m[id]
-	return m, ok
-}
-
-// mark records the channel as exhausted until until, and reports whether
-// this is the first time for that month.
-func (qm *quotaMarks) mark(id string, until, now time.Time) bool {
-	qm.mu.Lock()
-	defer qm.mu.Unlock()
-	if qm.m == nil {
-		qm.m, qm.warned = map[string]quotaMark{}, map[string]time.Time{}
-	}
-	qm.m[id] = quotaMark{until: until, checked: now}
-	if qm.warned[id].Equal(until) {
-		return false
-	}
-	qm.warned[id] = until
-	return true
-}
-
-// recheck claims the channel's quota read that is due every interval, so
-// that concurrent pushes read it once; it reports whether this caller got it.
-func (qm *quotaMarks) recheck(id string, now time.Time, every time.Duration) bool {
-	qm.mu.Lock()
-	defer qm.mu.Unlock()
-	m, ok := qm.m[id]
-	if !ok || now.Sub(m.checked) < every {
-		return false
-	}
-	m.checked = now
-	qm.m[id] = m
-	return true
-}
-
-func (qm *quotaMarks) clear(id string) {
-	qm.mu.Lock()
-	defer qm.mu.Unlock()
-	delete(qm.m, id)
+	room    bool      // the month turned, or a read of the quota found room
 }

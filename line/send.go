@@ -186,7 +186,7 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 	err = c.api.Retry(ctx, k, func(ctx context.Context) error {
 		if !c.fresh(out) {
 			if uncertain != nil {
-				return uncertainError(uncertain)
+				return uncertain.AsUncertain(ErrDeliveryUncertain)
 			}
 			return errFallback
 		}
@@ -217,16 +217,12 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 	if err != nil && uncertain != nil && retry.Retryable(err) {
 		// Out of attempts after an unclear answer: a later push could
 		// deliver the messages twice.
-		err = uncertainError(uncertain)
+		err = uncertain.AsUncertain(ErrDeliveryUncertain)
 	}
 	if err != nil {
 		return enquiry.Receipt{}, err
 	}
 	return enquiry.Receipt{RequestID: rid, Replied: true}, nil
-}
-
-func uncertainError(last *Error) *Error {
-	return &Error{Service: service, Op: "reply", Status: last.Status, Message: ErrDeliveryUncertain.Error()[len("line: "):], RequestID: last.RequestID, Err: ErrDeliveryUncertain}
 }
 
 // push sends one batch with its retry key and returns LINE's request ID

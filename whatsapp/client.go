@@ -375,7 +375,7 @@ func (c *Client) send(ctx context.Context, op string, from Number, m outMessage)
 		if err != nil {
 			var e *Error
 			if errors.As(err, &e) && e.Uncertain {
-				return uncertain(e)
+				return e.AsUncertain(ErrDeliveryUncertain)
 			}
 			return err
 		}
@@ -393,30 +393,4 @@ func (c *Client) send(ctx context.Context, op string, from Number, m outMessage)
 		return nil
 	})
 	return id, err
-}
-
-// uncertain marks a send's failure as one that may have been carried out:
-// it is not retried.
-func uncertain(e *Error) error {
-	u := *e
-	u.Transient = false
-	u.Err = &uncertainError{cause: e.Err}
-	u.Message = strings.TrimPrefix(u.Message+"; ", "; ") + "delivery uncertain, not sent again"
-	return &u
-}
-
-type uncertainError struct{ cause error }
-
-func (e *uncertainError) Error() string {
-	if e.cause == nil {
-		return ErrDeliveryUncertain.Error()
-	}
-	return ErrDeliveryUncertain.Error() + " (" + e.cause.Error() + ")"
-}
-
-func (e *uncertainError) Unwrap() []error {
-	if e.cause == nil {
-		return []error{ErrDeliveryUncertain}
-	}
-	return []error{ErrDeliveryUncertain, e.cause}
 }

@@ -29,7 +29,8 @@ var ErrChecksum = errors.New("whatsapp: downloaded media does not match its chec
 // content is refused or passes the policy's limit; it never reads more
 // than the limit and a few KiB. It returns the media's description and
 // the verdict. A *media.Error (errors.As) means the content was refused;
-// ErrChecksum that the bytes do not match Meta's SHA-256. On any error,
+// ErrChecksum that the bytes do not match Meta's SHA-256; a download
+// that breaks off matches ErrTransport and is retryable. On any error,
 // dst may hold part of the content: discard it.
 //
 // The access token is sent to the download URL only when it is an https
@@ -47,31 +48,29 @@ func (c *Client) Download(ctx context.Context, from Number, mediaID, kind string
 	if !c.mayCarryToken(info.URL) {
 		return info, media.Verdict{}, &Error{Service: service, Op: "media download", Message: "the download URL is neither https nor on the API's host", Err: ErrBadRequest}
 	}
-	res, err := c.api.Open(ctx, &apiclient.Request{Op: "media download", Method: http.MethodGet, URL: info.URL,
-		Channel: from.PhoneNumberID, Token: from.Token, Timeout: c.contentTimeout})
-	if err != nil {
-		return info, media.Verdict{}, err
+	check := func(r io.Reader) (media.Verdict, error) {
+		h := sha256.New()
+		r = io.TeeReader(r, h)
+		check := policy.CheckReader
+		if want == media.KindDocument {
+			check = policy.CheckDocument
+		}
+		v, err := check(r)
+		switch {
+		case err != nil:
+			return v, err
+		case v.Kind != want:
+			return v, &media.Error{Code: media.CodeUnsupportedKind, Kind: v.Kind, Format: v.Format,
+				Reason: fmt.Sprintf("The customer's %s message holds %s content.", kind, v.Kind)}
+		case !sumMatches(h.Sum(nil), info.SHA256):
+			return v, &Error{Service: service, Op: "media download", Message: "checksum mismatch", Err: ErrChecksum, Transient: true}
+		}
+		return v, nil
 	}
-	defer res.Body.Close()
-	h := sha256.New()
-	src := io.TeeReader(res.Body, io.MultiWriter(h, dst))
-	var v media.Verdict
-	if want == media.KindDocument {
-		v, err = policy.CheckDocument(src)
-	} else {
-		v, err = policy.CheckReader(src)
-	}
-	if err != nil {
-		return info, v, err
-	}
-	if v.Kind != want {
-		return info, v, &media.Error{Code: media.CodeUnsupportedKind, Kind: v.Kind, Format: v.Format,
-			Reason: fmt.Sprintf("The customer's %s message holds %s content.", kind, v.Kind)}
-	}
-	if !sumMatches(h.Sum(nil), info.SHA256) {
-		return info, v, &Error{Service: service, Op: "media download", Message: "checksum mismatch", Err: ErrChecksum, Transient: true}
-	}
-	return info, v, nil
+	req := &apiclient.Request{Op: "media download", Method: http.MethodGet, URL: info.URL,
+		Channel: from.PhoneNumberID, Token: from.Token, Timeout: c.contentTimeout}
+	v, _, err := c.api.Download(ctx, req, -1, check, func(r io.Reader) (int64, error) { return io.Copy(dst, r) })
+	return info, v, err
 }
 
 // sumMatches compares a SHA-256 with Meta's, in hex or base64; an empty

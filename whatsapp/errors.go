@@ -3,7 +3,6 @@ package whatsapp
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 
 	"github.com/socialdesk/socialdesk/internal/apiclient"
@@ -114,27 +113,27 @@ func classify(e *Error, body []byte) {
 			e.RequestID = b.Error.TraceID
 		}
 	}
-	apiclient.Classify(e)
-	code, sub := b.Error.Code, b.Error.Subcode
-	var sentinel error
-	switch s := e.Status; {
-	case s == 0:
-		e.Err = fmt.Errorf("%w: %w", ErrTransport, e.Err)
+	sentinels.Classify(e)
+	if e.Status == 0 {
 		return
-	case code == 190 || s == 401:
-		sentinel = ErrUnauthorized
-	case code == 131047:
-		sentinel, e.Transient = ErrWindowClosed, false
-	case code == 130429 || code == 131056 || code == 80007 || code == 4 || s == 429:
-		sentinel, e.Transient, e.Uncertain = ErrThrottled, true, false
-	case code == 131053 || code == 131052:
-		sentinel = ErrMediaRefused
-	case code == 100 && sub == 33, s == 404:
-		sentinel = ErrNotFound
-	case s >= 500 || code == 131000 || code == 1 || code == 2:
-		sentinel, e.Transient, e.Uncertain = ErrServer, true, true
-	default:
-		sentinel = ErrBadRequest
 	}
-	e.Err = &CodeError{Code: code, Subcode: sub, Err: sentinel}
+	code, sub := b.Error.Code, b.Error.Subcode
+	switch {
+	case code == 190:
+		e.Err = ErrUnauthorized
+	case code == 131047:
+		e.Err, e.Transient = ErrWindowClosed, false
+	case code == 130429 || code == 131056 || code == 80007 || code == 4:
+		e.Err, e.Transient, e.Uncertain = ErrThrottled, true, false
+	case code == 131053 || code == 131052:
+		e.Err = ErrMediaRefused
+	case code == 100 && sub == 33:
+		e.Err = ErrNotFound
+	case code == 131000 || code == 1 || code == 2:
+		e.Err, e.Transient, e.Uncertain = ErrServer, true, true
+	}
+	e.Err = &CodeError{Code: code, Subcode: sub, Err: e.Err}
 }
+
+var sentinels = apiclient.Sentinels{Transport: ErrTransport, Unauthorized: ErrUnauthorized, NotFound: ErrNotFound,
+	RateLimited: ErrThrottled, Server: ErrServer, BadRequest: ErrBadRequest}

@@ -231,3 +231,51 @@ func FuzzRefusal(f *testing.F) {
 		}
 	})
 }
+
+// A send that may have been carried out is reported uncertain: not
+// retried, matching the connector's sentinel and the cause, and saying so.
+func TestAsUncertain(t *testing.T) {
+	sentinel := errors.New("svc: delivery uncertain: not sent again")
+	server := errors.New("svc: platform error")
+	e := (&Error{Service: "svc", Op: "send", Status: 500, Message: "oops", Err: server, Transient: true, Uncertain: true}).AsUncertain(sentinel)
+	if !errors.Is(e, sentinel) || !errors.Is(e, server) || retry.Retryable(e) {
+		t.Fatalf("got %v (retryable %v), want a permanent error matching the sentinel and the cause", e, retry.Retryable(e))
+	}
+	if got, want := e.Error(), "svc: send: 500: oops; delivery uncertain: not sent again"; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	bare := (&Error{Service: "svc", Op: "send"}).AsUncertain(sentinel)
+	if !errors.Is(bare, sentinel) || bare.Error() != "svc: send: svc: delivery uncertain: not sent again" {
+		t.Errorf("without a cause: %q", bare.Error())
+	}
+}
+
+func TestSentinelsClassifyByStatus(t *testing.T) {
+	s := Sentinels{Transport: errors.New("transport"), Unauthorized: errors.New("unauthorized"), Forbidden: errors.New("forbidden"),
+		NotFound: errors.New("not found"), RateLimited: errors.New("rate limited"), Server: errors.New("server"), BadRequest: errors.New("bad request")}
+	for _, tc := range []struct {
+		status    int
+		want      error
+		retryable bool
+	}{
+		{0, s.Transport, true}, {400, s.BadRequest, false}, {401, s.Unauthorized, false}, {403, s.Forbidden, false},
+		{404, s.NotFound, false}, {410, s.NotFound, false}, {413, s.BadRequest, false}, {429, s.RateLimited, true},
+		{500, s.Server, true}, {503, s.Server, true},
+	} {
+		e := &Error{Status: tc.status, Err: io.ErrUnexpectedEOF}
+		s.Classify(e)
+		if !errors.Is(e, tc.want) || e.Retryable() != tc.retryable {
+			t.Errorf("%d: got %v (retryable %v), want %v (retryable %v)", tc.status, e.Err, e.Retryable(), tc.want, tc.retryable)
+		}
+	}
+	e := &Error{Status: 0, Err: io.ErrUnexpectedEOF}
+	s.Classify(e)
+	if !errors.Is(e, io.ErrUnexpectedEOF) {
+		t.Errorf("no answer: %v lost the transport error", e.Err)
+	}
+	e = &Error{Status: 403}
+	Sentinels{BadRequest: s.BadRequest}.Classify(e)
+	if !errors.Is(e, s.BadRequest) {
+		t.Errorf("403 without a Forbidden sentinel: %v, want the bad request one", e.Err)
+	}
+}

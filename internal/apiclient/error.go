@@ -93,6 +93,32 @@ func (e *Error) Unwrap() error { return e.Err }
 // internal/retry contract.
 func (e *Error) Retryable() bool { return e.Transient }
 
+// AsUncertain returns e as the failure of a send that may have been
+// carried out although no success came back: it is not retryable, so
+// nothing goes twice; it matches sentinel (the connector's
+// ErrDeliveryUncertain) as well as e's cause, and its message says so.
+func (e *Error) AsUncertain(sentinel error) *Error {
+	u := *e
+	u.Transient, u.Err = false, &uncertainError{sentinel, e.Err}
+	if u.Message != "" {
+		u.Message += "; " + strings.TrimPrefix(sentinel.Error(), e.Service+": ")
+	}
+	return &u
+}
+
+// uncertainError is the cause of an Error after AsUncertain.
+type uncertainError struct{ sentinel, cause error }
+
+func (e *uncertainError) Error() string {
+	if e.cause == nil {
+		return e.sentinel.Error()
+	}
+	return e.sentinel.Error() + " (" + e.cause.Error() + ")"
+}
+
+// Unwrap returns the sentinel and the cause (errors.Is and As skip a nil one).
+func (e *uncertainError) Unwrap() []error { return []error{e.sentinel, e.cause} }
+
 // Classify sets Transient and Uncertain from the status, as most
 // platforms mean it: no answer and 5xx may have been carried out and may
 // succeed later; 429 (and 202, not ready yet) may succeed later; every
@@ -103,6 +129,41 @@ func Classify(e *Error) {
 		e.Transient, e.Uncertain = true, true
 	case s == http.StatusTooManyRequests, s == http.StatusAccepted:
 		e.Transient = true
+	}
+}
+
+// Sentinels are a connector's errors for the outcomes every platform has;
+// Classify gives an Error the one its status calls for.
+type Sentinels struct {
+	Transport    error // no answer came (the transport error is wrapped in it)
+	Unauthorized error // 401
+	Forbidden    error // 403; nil: BadRequest
+	NotFound     error // 404, 410
+	RateLimited  error // 429
+	Server       error // 5xx
+	BadRequest   error // every other refusal
+}
+
+// Classify sets e's Transient and Uncertain (as the package's Classify)
+// and its Err from the status, so that a connector only adds the rules
+// its platform's messages or codes call for.
+func (s Sentinels) Classify(e *Error) {
+	Classify(e)
+	switch st := e.Status; {
+	case st == 0:
+		e.Err = fmt.Errorf("%w: %w", s.Transport, e.Err)
+	case st == http.StatusUnauthorized:
+		e.Err = s.Unauthorized
+	case st == http.StatusForbidden && s.Forbidden != nil:
+		e.Err = s.Forbidden
+	case st == http.StatusNotFound, st == http.StatusGone:
+		e.Err = s.NotFound
+	case st == http.StatusTooManyRequests:
+		e.Err = s.RateLimited
+	case st >= 500:
+		e.Err = s.Server
+	default:
+		e.Err = s.BadRequest
 	}
 }
 
