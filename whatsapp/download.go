@@ -13,7 +13,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/internal/apiclient"
+	"github.com/socialdesk/socialdesk/internal/retry"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -22,24 +24,35 @@ import (
 var ErrChecksum = errors.New("whatsapp: downloaded media does not match its checksum")
 
 // Download fetches a customer's media (media ID → download URL → bytes)
-// and streams it into dst while judging it by its bytes under policy
-// (media.WhatsApp, or a stricter one): kind is the message's type
-// (KindImage, KindAudio, KindVideo, KindDocument, KindSticker) and the
-// bytes must be content of that kind. The download stops as soon as the
-// content is refused or passes the policy's limit; it never reads more
-// than the limit and a few KiB. It returns the media's description and
-// the verdict. A *media.Error (errors.As) means the content was refused;
-// ErrChecksum that the bytes do not match Meta's SHA-256; a download
-// that breaks off matches ErrTransport and is retryable. On any error,
-// dst may hold part of the content: discard it.
+// and streams it into blobs under key, judging it by its bytes under
+// policy (media.WhatsApp, or a stricter one) as it passes, never holding
+// it whole: kind is the message's type (KindImage, KindAudio, KindVideo,
+// KindDocument, KindSticker) and the bytes must be content of that kind.
+// A Content-Length over the kind's limit is refused before a byte is
+// read; the download stops as soon as the content is refused or passes
+// the limit. It returns the media's description and the verdict (its
+// Size is the content's length). A *media.Error (errors.As) means the content
+// was refused; ErrChecksum that the bytes do not match Meta's SHA-256; a
+// download that breaks off matches ErrTransport and is retryable, as is
+// a failure of blobs.
+//
+// Every refusal or failure, the checksum's (known only at the end)
+// included, reaches blobs.Put as its reader's error in place of the
+// content's end: Put must then keep nothing under key (as
+// enquiry.MemBlobs does). Download never deletes: the key, which a
+// caller attaches only after Download succeeded, may be shared by
+// another attempt at the same media that did.
 //
 // The access token is sent to the download URL only when it is an https
 // URL, or on the host of Config.APIBase (a fake platform).
-func (c *Client) Download(ctx context.Context, from Number, mediaID, kind string, policy media.Policy, dst io.Writer) (MediaInfo, media.Verdict, error) {
+func (c *Client) Download(ctx context.Context, from Number, mediaID, kind string, policy media.Policy, blobs enquiry.BlobStore, key string) (MediaInfo, media.Verdict, error) {
 	want := map[string]media.Kind{KindImage: media.KindImage, KindAudio: media.KindAudio, KindVideo: media.KindVideo,
 		KindDocument: media.KindDocument, KindSticker: media.KindSticker}[kind]
-	if want == "" {
+	switch {
+	case want == "":
 		return MediaInfo{}, media.Verdict{}, invalid("unknown media kind")
+	case blobs == nil || key == "":
+		return MediaInfo{}, media.Verdict{}, invalid("a download needs a blob store and a key")
 	}
 	info, err := c.Media(ctx, from, mediaID)
 	if err != nil {
@@ -69,7 +82,21 @@ func (c *Client) Download(ctx context.Context, from Number, mediaID, kind string
 	}
 	req := &apiclient.Request{Op: "media download", Method: http.MethodGet, URL: info.URL,
 		Channel: from.PhoneNumberID, Token: from.Token, Timeout: c.contentTimeout}
-	v, _, err := c.api.Download(ctx, req, -1, check, func(r io.Reader) (int64, error) { return io.Copy(dst, r) })
+	put := func(r io.Reader) (int64, error) {
+		n, err := blobs.Put(ctx, key, r)
+		if err != nil {
+			err = retry.Error(err, true)
+		}
+		return n, err
+	}
+	limit := policy.Limit(want)
+	if want == media.KindSticker {
+		limit = max(limit, policy.MaxAnimatedStickerBytes)
+	}
+	if limit <= 0 {
+		limit = -1 // the kind is refused: check says why
+	}
+	v, _, err := c.api.Download(ctx, req, limit, check, put)
 	return info, v, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/whatsapp"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsapptest"
@@ -25,7 +26,7 @@ func TestDownload(t *testing.T) {
 	}{
 		{"an image is fetched and judged", whatsapptest.Media{Data: png, MIMEType: "image/png"}, whatsapp.KindImage, nil, "", media.KindImage},
 		{"a document is fetched whatever it holds", whatsapptest.Media{Data: pdf, MIMEType: "application/pdf"}, whatsapp.KindDocument, nil, "", media.KindDocument},
-		{"a 6 MB JPEG image is refused as too large", whatsapptest.Media{Data: big, MIMEType: "image/jpeg"}, whatsapp.KindImage, media.ErrTooLarge, media.CodeTooLarge, media.KindImage},
+		{"a 6 MB JPEG image is refused as too large by its Content-Length, unread", whatsapptest.Media{Data: big, MIMEType: "image/jpeg"}, whatsapp.KindImage, media.ErrTooLarge, media.CodeTooLarge, ""},
 		{"an image sent as audio is refused", whatsapptest.Media{Data: png, MIMEType: "audio/ogg"}, whatsapp.KindAudio, media.ErrUnsupportedKind, media.CodeUnsupportedKind, media.KindImage},
 		{"bytes that do not match Meta's checksum are refused", whatsapptest.Media{Data: png, MIMEType: "image/png", SHA256: "00"}, whatsapp.KindImage, whatsapp.ErrChecksum, "", media.KindImage},
 	}
@@ -34,8 +35,8 @@ func TestDownload(t *testing.T) {
 			f := newClientFixture(t, whatsapp.Config{})
 			tt.media.PhoneNumberID = waPhone
 			f.p.AddMedia("m1", tt.media)
-			var dst bytes.Buffer
-			info, v, err := f.c.Download(context.Background(), f.from, "m1", tt.kind, media.WhatsApp, &dst)
+			var blobs enquiry.MemBlobs
+			info, v, err := f.c.Download(context.Background(), f.from, "m1", tt.kind, media.WhatsApp, &blobs, "k")
 			if !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
 				t.Fatalf("got %v, want %v", err, tt.want)
 			}
@@ -48,18 +49,33 @@ func TestDownload(t *testing.T) {
 			if v.Kind != tt.verdict || info.ID != "m1" {
 				t.Fatalf("verdict %+v info %+v", v, info)
 			}
-			if err == nil && !bytes.Equal(dst.Bytes(), tt.media.Data) {
-				t.Fatalf("dst holds %d bytes, want %d", dst.Len(), len(tt.media.Data))
+			if err != nil {
+				if n := blobs.Len(); n != 0 {
+					t.Fatalf("%d blobs stored by a refused download; want none", n)
+				}
+				return
 			}
-			if errors.Is(err, media.ErrTooLarge) && dst.Len() > media.WhatsAppMaxImageBytes+64<<10 {
-				t.Fatalf("read %d bytes of a refused download", dst.Len())
+			b, err := blobs.Open(context.Background(), "k")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make([]byte, b.Size())
+			if _, err := b.ReadAt(got, 0); err != nil || !bytes.Equal(got, tt.media.Data) || v.Size != int64(len(got)) {
+				t.Fatalf("stored %d bytes (%v), verdict size %d; want the %d downloaded", len(got), err, v.Size, len(tt.media.Data))
 			}
 		})
 	}
 	t.Run("an unknown kind is refused before any call", func(t *testing.T) {
 		f := newClientFixture(t, whatsapp.Config{})
 		before := f.calls()
-		if _, _, err := f.c.Download(context.Background(), f.from, "m1", "hologram", media.WhatsApp, &bytes.Buffer{}); !errors.Is(err, whatsapp.ErrInvalidMessage) || f.calls() != before {
+		if _, _, err := f.c.Download(context.Background(), f.from, "m1", "hologram", media.WhatsApp, &enquiry.MemBlobs{}, "k"); !errors.Is(err, whatsapp.ErrInvalidMessage) || f.calls() != before {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("no blob store is refused before any call", func(t *testing.T) {
+		f := newClientFixture(t, whatsapp.Config{})
+		before := f.calls()
+		if _, _, err := f.c.Download(context.Background(), f.from, "m1", whatsapp.KindImage, media.WhatsApp, nil, "k"); !errors.Is(err, whatsapp.ErrInvalidMessage) || f.calls() != before {
 			t.Fatalf("got %v", err)
 		}
 	})

@@ -1,11 +1,9 @@
 package whatsapp
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/later"
-	"github.com/socialdesk/socialdesk/internal/retry"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -99,23 +96,18 @@ func (w *Webhook) newLater(fetchers, queue int, pause time.Duration) *later.Queu
 	return later.New(cfg)
 }
 
-// download fetches a pending message's media by its media ID into the
-// blob store under key. A refusal is a *media.Error; a failure of the
-// download or of the blob store for now is retryable.
+// download streams a pending message's media, by its media ID, into the
+// blob store under key (Client.Download). A refusal is a *media.Error; a
+// failure of the download or of the blob store for now is retryable.
 func (w *Webhook) download(ctx context.Context, ch enquiry.Channel, src later.Source, key string) (enquiry.MediaRef, error) {
 	if src.PlatformID == "" {
 		return enquiry.MediaRef{}, errNoMediaID
 	}
-	var buf bytes.Buffer
-	_, v, err := w.content.Download(ctx, numberOf(ch), src.PlatformID, src.Kind, media.WhatsApp, &buf)
+	_, v, err := w.content.Download(ctx, numberOf(ch), src.PlatformID, src.Kind, media.WhatsApp, w.blobs, key)
 	if err != nil {
 		return enquiry.MediaRef{}, err
 	}
-	size, err := w.blobs.Put(ctx, key, &buf)
-	if err != nil {
-		return enquiry.MediaRef{}, retry.Error(fmt.Errorf("whatsapp: storing content: %w", err), true)
-	}
-	return enquiry.MediaRef{Kind: v.Kind, Format: v.Format, Size: size, Key: key}, nil
+	return enquiry.MediaRef{Kind: v.Kind, Format: v.Format, Size: v.Size, Key: key}, nil
 }
 
 // runFetching runs the fetchers while run (the inbox's workers) runs,
