@@ -6,10 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/whatsapp"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsapptest"
 )
@@ -130,4 +132,70 @@ func BenchmarkWebhook(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// discardBlobs is a blob store that reads what it is given and keeps
+// nothing.
+type discardBlobs struct{}
+
+func (discardBlobs) Put(_ context.Context, _ string, r io.Reader) (int64, error) {
+	return io.Copy(io.Discard, r)
+}
+
+func (discardBlobs) Open(context.Context, string) (enquiry.Blob, error) {
+	return nil, enquiry.ErrNotFound
+}
+
+// BenchmarkDownload50MB streams a 50 MB document from the media server
+// into a blob store that keeps nothing, as the webhook's fetchers do:
+// B/op is what one download allocates (over 50 MB when it is held whole
+// before it is stored), peak-heap-B the most heap in use above the start
+// (sampled every millisecond).
+func BenchmarkDownload50MB(b *testing.B) {
+	data := append([]byte("%PDF-1.4\n"), make([]byte, 50_000_000)...)
+	p := whatsapptest.New()
+	defer p.Close()
+	p.AddPhoneNumber(whatsapptest.PhoneNumber{ID: phoneID, Token: "wa-token", AppSecret: appSecret})
+	p.AddMedia("m1", whatsapptest.Media{Data: data, MIMEType: "application/pdf", PhoneNumberID: phoneID})
+	server := mediaServer(func(r *http.Request) *http.Response {
+		return mediaAnswer(r, int64(len(data)), io.NopCloser(bytes.NewReader(data)))
+	})
+	c := whatsapp.NewClient(whatsapp.Config{APIBase: p.URL(), HTTPClient: &http.Client{Transport: server}})
+	from := whatsapp.Number{PhoneNumberID: phoneID, Token: "wa-token"}
+	peak := heapPeak(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := c.Download(context.Background(), from, "m1", whatsapp.KindDocument, media.WhatsApp, discardBlobs{}, "k"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(peak()), "peak-heap-B")
+}
+
+// heapPeak samples the heap in use every millisecond until the returned
+// func is called, which returns the most seen above the heap at the start
+// (after a collection).
+func heapPeak(b *testing.B) func() uint64 {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base, top := ms.HeapInuse, ms.HeapInuse
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				top = max(top, ms.HeapInuse)
+			}
+		}
+	}()
+	return func() uint64 { close(stop); <-done; return top - base }
 }
