@@ -125,7 +125,10 @@ type Clock = clock.Clock
 
 // BlobStore keeps media content. MemBlobs is an in-memory implementation.
 type BlobStore interface {
-	// Put stores r's content under key and returns its size.
+	// Put stores r's content under key and returns its size. When
+	// reading r fails, Put returns the error and keeps nothing under key:
+	// the connectors stream content into Put and judge it while it is
+	// read, so a refused or cut download ends as r's error.
 	Put(ctx context.Context, key string, r io.Reader) (int64, error)
 	// Open returns the content under key: ErrNotFound.
 	Open(ctx context.Context, key string) (Blob, error)
