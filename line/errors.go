@@ -58,6 +58,10 @@ var (
 	ErrNoRetryKey = errors.New("line: outbound request needs a UUID retry key")
 	// ErrNoMessages: the outbound request has no messages.
 	ErrNoMessages = errors.New("line: outbound request has no messages")
+	// ErrTooManyMessages: the outbound request has more messages than
+	// LINE takes in one request (MaxMessagesPerRequest); nothing was
+	// sent. Split it into several Outbounds, each with its own retry key.
+	ErrTooManyMessages = errors.New("line: outbound request has more than 5 messages, the most LINE takes in one request")
 	// ErrUnsendable: a message cannot be sent on LINE (see MessageError).
 	ErrUnsendable = errors.New("line: message cannot be sent")
 )

@@ -104,21 +104,3 @@ func FuzzErrorBody(f *testing.F) {
 		}
 	})
 }
-
-func TestBatchKeysAreStableDistinctUUIDs(t *testing.T) {
-	key := "3f1c2a4e-8b7d-4e2f-9a1b-0c2d3e4f5a6b"
-	if batchKey(key, 0) != key {
-		t.Error("the first request uses the send's key")
-	}
-	seen := map[string]bool{key: true}
-	for i := 1; i < 50; i++ {
-		k := batchKey(key, i)
-		if k != batchKey(strings.ToUpper(key), i) {
-			t.Errorf("batch %d: key depends on the case of the send's key", i)
-		}
-		if len(k) != 36 || seen[k] {
-			t.Errorf("batch %d: key %q not a fresh UUID", i, k)
-		}
-		seen[k] = true
-	}
-}

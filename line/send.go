@@ -2,13 +2,10 @@ package line
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -35,28 +32,30 @@ const (
 // errFallback ends the reply attempts: push instead.
 var errFallback = errors.New("line: reply not possible; push instead")
 
-// Send sends out's messages to its customer and returns once LINE accepted
-// or refused them. It implements enquiry.Sender and is safe for concurrent
-// use.
+// Send sends out's messages to its customer, in order, in one request,
+// and returns once LINE accepted or refused them. It implements
+// enquiry.Sender and is safe for concurrent use.
 //
-// Every message is checked first (text by Config.MediaPolicy; media need an
-// https URL, from the MediaRef or Config.MediaURL, and images and videos a
-// preview, audio a duration): if one fails, nothing is sent and the error
-// is a *MessageError. Messages go in order, at most five per request.
+// An Outbound is one LINE request: more than MaxMessagesPerRequest
+// messages are refused up front with ErrTooManyMessages, nothing sent
+// (the desk never hands over more than DeskKind's batch). Every message
+// is checked first (text by Config.MediaPolicy; media need an https URL,
+// from the MediaRef or Config.MediaURL, and images and videos a preview,
+// audio a duration): if one fails, nothing is sent and the error is a
+// *MessageError.
 //
 // A reply token (out.Reply, the reply handle the webhook recorded) that
 // is set, younger than Config.ReplyFreshness and, when out.FreeUntil is
-// set, before it, is used when the messages fit in one request; a reply LINE refuses because
-// the token is used or expired falls back to one push. When
-// out.ReplyRetry says an earlier attempt (perhaps by a process that died
-// mid-request) may have used the token, there is no push over it: the
-// reply is tried again while the token is fresh, and "Invalid reply
-// token" then means the earlier attempt delivered the messages; a token
-// already stale ends the send with ErrDeliveryUncertain. Otherwise the
-// messages are pushed with X-Line-Retry-Key: out.RetryKey for the first
-// five, and keys derived from it for the next ones, the same on every
-// retry and every later Send of the same Outbound, so LINE accepts each
-// request at most once; a 409 naming the accepted request counts as sent.
+// set, before it, is used; a reply LINE refuses because the token is
+// used or expired falls back to a push. When out.ReplyRetry says an
+// earlier attempt (perhaps by a process that died mid-request) may have
+// used the token, there is no push over it: the reply is tried again
+// while the token is fresh, and "Invalid reply token" then means the
+// earlier attempt delivered the messages; a token already stale ends the
+// send with ErrDeliveryUncertain. Otherwise the messages are pushed with
+// X-Line-Retry-Key: out.RetryKey, the same on every retry and every later
+// Send of the same Outbound, so LINE accepts the request at most once; a
+// 409 naming the accepted request counts as sent.
 //
 // A push LINE refuses because the monthly message limit is reached
 // (ErrMonthlyLimit, which matches enquiry.ErrQuotaExhausted) is not
@@ -90,27 +89,14 @@ func (c *Client) send(ctx context.Context, out enquiry.Outbound) (enquiry.Receip
 	if err != nil {
 		return enquiry.Receipt{}, err
 	}
-	if len(msgs) <= MaxMessagesPerRequest && out.Reply.Handle != "" && (c.fresh(out) || out.ReplyRetry) {
+	if out.Reply.Handle != "" && (c.fresh(out) || out.ReplyRetry) {
 		rec, err := c.reply(ctx, out, msgs)
 		if !errors.Is(err, errFallback) {
 			return rec, err
 		}
 		c.log.LogAttrs(ctx, slog.LevelInfo, "line: reply token unusable; pushing instead", slog.String("channel", out.Channel.ID))
 	}
-	var rec enquiry.Receipt
-	if err := c.pushAllowed(ctx, out.Channel); err != nil {
-		return rec, err
-	}
-	for i := 0; i < len(msgs); i += MaxMessagesPerRequest {
-		batch := msgs[i:min(i+MaxMessagesPerRequest, len(msgs))]
-		rid, err := c.push(ctx, out, batch, batchKey(out.RetryKey, i/MaxMessagesPerRequest))
-		if err != nil {
-			c.noteQuota(ctx, out.Channel, err)
-			return rec, err
-		}
-		rec.RequestID = rid
-	}
-	return rec, nil
+	return c.push(ctx, out, msgs)
 }
 
 func checkOutbound(out *enquiry.Outbound) error {
@@ -125,6 +111,8 @@ func checkOutbound(out *enquiry.Outbound) error {
 		return ErrNoRecipient
 	case len(out.Messages) == 0:
 		return ErrNoMessages
+	case len(out.Messages) > MaxMessagesPerRequest:
+		return ErrTooManyMessages
 	case !uuid.Valid(out.RetryKey):
 		return ErrNoRetryKey
 	}
@@ -143,20 +131,6 @@ func (c *Client) fresh(out enquiry.Outbound) bool {
 		return false
 	}
 	return now.Sub(out.Reply.At) < c.cfg.ReplyFreshness
-}
-
-// batchKey returns the retry key of the i-th request of a send: the send's
-// key for the first, and for later ones a UUID derived from it, so every
-// desk instance retrying the send uses the same keys.
-func batchKey(key string, i int) string {
-	if i == 0 {
-		return key
-	}
-	sum := sha256.Sum256([]byte(strings.ToLower(key) + "/" + strconv.Itoa(i)))
-	sum[6] = sum[6]&0x0f | 0x50 // version 5 style: name-based
-	sum[8] = sum[8]&0x3f | 0x80
-	h := hex.EncodeToString(sum[:16])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // reply sends msgs with out's reply token. It returns errFallback when
@@ -225,15 +199,20 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 	return enquiry.Receipt{RequestID: rid, Replied: true}, nil
 }
 
-// push sends one batch with its retry key and returns LINE's request ID
-// (the accepted request's ID after a 409).
-func (c *Client) push(ctx context.Context, out enquiry.Outbound, msgs []messaging_api.MessageInterface, key string) (string, error) {
+// push sends msgs with out's retry key, unless the channel's monthly
+// quota ran out (pushAllowed), and returns LINE's request ID (the
+// accepted request's ID after a 409). A refusal for the monthly limit is
+// remembered (noteQuota).
+func (c *Client) push(ctx context.Context, out enquiry.Outbound, msgs []messaging_api.MessageInterface) (enquiry.Receipt, error) {
+	if err := c.pushAllowed(ctx, out.Channel); err != nil {
+		return enquiry.Receipt{}, err
+	}
 	body, err := json.Marshal(&messaging_api.PushMessageRequest{To: out.Customer.ID, Messages: msgs})
 	if err != nil {
-		return "", err
+		return enquiry.Receipt{}, err
 	}
 	k := c.request("push", endpointPush, out.Channel, body)
-	k.Header, k.OK = map[string]string{headerRetryKey: key}, []int{http.StatusConflict}
+	k.Header, k.OK = map[string]string{headerRetryKey: out.RetryKey}, []int{http.StatusConflict}
 	var rid string
 	err = c.api.Retry(ctx, k, func(ctx context.Context) error {
 		res, err := c.api.Do(ctx, k)
@@ -252,7 +231,10 @@ func (c *Client) push(ctx context.Context, out enquiry.Outbound, msgs []messagin
 		rid = res.RequestID
 		return nil
 	})
-	return rid, err
+	if err != nil {
+		c.noteQuota(ctx, out.Channel, err)
+	}
+	return enquiry.Receipt{RequestID: rid}, err
 }
 
 // messages turns the desk's messages into LINE message objects, checking

@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/internal/clock"
+	"github.com/socialdesk/socialdesk/internal/retry"
 	"github.com/socialdesk/socialdesk/internal/uuid"
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linetest"
@@ -224,35 +226,52 @@ func TestSendRefusesBadRequestsBeforeCallingLINE(t *testing.T) {
 	is.Len(len(f.p.Calls()), 0)
 }
 
-func TestSendBatchesLongSequencesInOrder(t *testing.T) {
-	is := outCheck(t)
-	f := newFixture(t, line.Config{})
+func TestSendCarriesAtMostOneRequestOfMessages(t *testing.T) {
 	var msgs []enquiry.Message
 	var want []string
-	for i := range 12 {
+	for i := range line.MaxMessagesPerRequest + 1 {
 		msgs = append(msgs, text(fmt.Sprint("m", i)))
 		want = append(want, fmt.Sprint("m", i))
 	}
-	out := f.outbound(msgs...)
-	out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: time.Now()}
-	_, err := f.c.Send(context.Background(), out)
-	is.NoErr(err)
-	pushes := f.p.Pushes()
-	is.Len(len(pushes), 3, "5 + 5 + 2, pushed: a reply cannot carry them all")
-	is.Eq(out.RetryKey, pushes[0].RetryKey)
-	keys := map[string]bool{}
-	for _, p := range pushes {
-		is.True(uuid.Valid(p.RetryKey))
-		keys[p.RetryKey] = true
-	}
-	is.Len(len(keys), 3, "each request has its own key")
-	is.Eq(want, texts(f.p.Received(customer)))
+	t.Run("six messages are refused with nothing sent", func(t *testing.T) {
+		is := outCheck(t)
+		f := newFixture(t, line.Config{})
+		out := f.outbound(msgs...)
+		out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: time.Now()}
+		_, err := f.c.Send(context.Background(), out)
+		is.ErrIs(err, line.ErrTooManyMessages)
+		is.True(!retry.Retryable(err), "the same Outbound can never succeed")
+		is.Len(len(f.p.Calls()), 0)
+	})
+	t.Run("five messages go in one push with the Outbound's retry key", func(t *testing.T) {
+		is := outCheck(t)
+		f := newFixture(t, line.Config{})
+		out := f.outbound(msgs[:line.MaxMessagesPerRequest]...)
+		rec, err := f.c.Send(context.Background(), out)
+		is.NoErr(err)
+		pushes := f.p.Pushes()
+		is.Len(len(pushes), 1)
+		is.Eq(pushes[0].RetryKey, out.RetryKey)
+		is.Eq(rec.RequestID, pushes[0].RequestID)
+		is.Eq(texts(f.p.Received(customer)), want[:line.MaxMessagesPerRequest])
 
-	// Sending the same outbound again (as a desk retry would) delivers nothing twice.
-	_, err = f.c.Send(context.Background(), out)
-	is.NoErr(err)
-	is.Len(len(f.p.Pushes()), 3)
-	is.Eq(want, texts(f.p.Received(customer)))
+		// Sending the same Outbound again (as a desk retry would) delivers nothing twice.
+		_, err = f.c.Send(context.Background(), out)
+		is.NoErr(err)
+		is.Len(len(f.p.Pushes()), 1)
+		is.Eq(texts(f.p.Received(customer)), want[:line.MaxMessagesPerRequest])
+	})
+	t.Run("five messages go in one reply with a fresh token", func(t *testing.T) {
+		is := outCheck(t)
+		f := newFixture(t, line.Config{})
+		out := f.outbound(msgs[:line.MaxMessagesPerRequest]...)
+		out.Reply = enquiry.Reply{Handle: f.p.IssueReplyToken(botID, customer), At: time.Now()}
+		rec, err := f.c.Send(context.Background(), out)
+		is.NoErr(err)
+		is.True(rec.Replied)
+		is.Len(len(f.p.Calls()), 1)
+		is.Eq(texts(f.p.Received(customer)), want[:line.MaxMessagesPerRequest])
+	})
 }
 
 func TestSendTreats409WithTheAcceptedRequestAsSent(t *testing.T) {
@@ -497,6 +516,62 @@ func TestSendRetryingAReplyOfADeadProcessNeverPushesOverItsToken(t *testing.T) {
 			is.Len(len(f.p.Calls())-before, tc.wantCalls)
 			is.Len(len(f.p.Pushes()), 0, "never a push over a token that may have been used")
 			is.Len(len(f.p.Replies()), 1, "the customer has the reply once")
+		})
+	}
+}
+
+// recordingSender records every Outbound the desk hands the LINE client.
+type recordingSender struct {
+	c    *line.Client
+	mu   sync.Mutex
+	sent []enquiry.Outbound
+}
+
+func (s *recordingSender) Send(ctx context.Context, out enquiry.Outbound) (enquiry.Receipt, error) {
+	s.mu.Lock()
+	s.sent = append(s.sent, out)
+	s.mu.Unlock()
+	return s.c.Send(ctx, out)
+}
+
+// TestTheDesksOutboxHandsLINEOneRequestPerSend runs the desk's outbox on
+// DeskKind into the fake platform: a batch (the Welcome and the Away of a
+// new enquiry nobody can take) goes as one Outbound of at most
+// MaxMessagesPerRequest messages, one push with its retry key.
+func TestTheDesksOutboxHandsLINEOneRequestPerSend(t *testing.T) {
+	for _, maxBatch := range []int{line.MaxMessagesPerRequest} {
+		t.Run(fmt.Sprint("at most ", maxBatch, " a send"), func(t *testing.T) {
+			is := outCheck(t)
+			f := newFixture(t, line.Config{})
+			rs := &recordingSender{c: f.c}
+			k := line.DeskKind(f.c)
+			k.Sender = rs
+			k.MaxBatch = maxBatch
+			desk, err := enquiry.New(enquiry.Config{Store: enquiry.NewMemStore(), Logger: quietLogger(),
+				Kinds: map[string]enquiry.Kind{line.ChannelKind: k}})
+			is.NoErr(err)
+			ch := f.ch
+			ch.Account = botID
+			ch.AutoMessages = automsg.Settings{Welcome: automsg.Message{On: true, Text: "Welcome!"}, Away: automsg.Message{On: true, Text: "Sorry, we are away."}}
+			_, err = desk.CreateChannel(t.Context(), ch)
+			is.NoErr(err)
+			_, err = desk.Receive(t.Context(), enquiry.Inbound{Channel: ch.ID, Customer: enquiry.Customer{ID: customer}, ExternalID: "m1",
+				Content: enquiry.Content{Kind: enquiry.Text, Text: "hello"}, Time: time.Now()})
+			is.NoErr(err)
+			is.NoErr(desk.Flush(t.Context()))
+
+			is.Eq(texts(f.p.Received(customer)), []string{"Welcome!", "Sorry, we are away."})
+			rs.mu.Lock()
+			defer rs.mu.Unlock()
+			is.Len(len(rs.sent), (2+maxBatch-1)/maxBatch)
+			is.Len(len(f.p.Pushes()), len(rs.sent), "one request per Outbound")
+			keys := map[string]bool{}
+			for i, out := range rs.sent {
+				is.True(len(out.Messages) <= maxBatch, "an Outbound carries at most the kind's batch")
+				is.Eq(f.p.Pushes()[i].RetryKey, out.RetryKey)
+				keys[out.RetryKey] = true
+			}
+			is.Len(len(keys), len(rs.sent), "each request has its own retry key")
 		})
 	}
 }
