@@ -110,10 +110,10 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 			break
 		}
 		// The sender gets its own copy: the desk records outcomes on batch.
-		out := Outbound{Channel: c.ch, Customer: e.Customer, Messages: slices.Clone(batch), RetryKey: batch[0].Batch}
-		if out.RetryKey == "" {
-			out.RetryKey = batch[0].ID
-		}
+		// The retry key is the first message's ID: the Batch's own ID for
+		// a whole batch, and a key of its own for each part of a batch cut
+		// at the kind's MaxBatch, so the platform takes every part once.
+		out := Outbound{Channel: c.ch, Customer: e.Customer, Messages: slices.Clone(batch), RetryKey: batch[0].ID}
 		if out.FreeUntil, err = d.windowEnd(ctx, k, e); err != nil {
 			err = retry.Error(err, true) // the store did not answer: try later
 		} else if !out.FreeUntil.IsZero() && !d.clock.Now().Before(out.FreeUntil) {

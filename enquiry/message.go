@@ -209,7 +209,9 @@ type Message struct {
 	// customer of a channel.
 	ExternalID string `json:"externalId,omitempty"`
 	// Batch groups outbound messages sent in one request: the ID of the
-	// batch's first message, which is also the request's retry key.
+	// batch's first message, which is also the request's retry key. A
+	// batch longer than its kind's Kind.MaxBatch is cut into requests,
+	// each keyed by the ID of its own first message.
 	Batch    string    `json:"batch,omitempty"`
 	Delivery *Delivery `json:"delivery,omitempty"`
 	// Unsent is set when the customer unsent the message on the platform.

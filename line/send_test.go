@@ -537,9 +537,12 @@ func (s *recordingSender) Send(ctx context.Context, out enquiry.Outbound) (enqui
 // TestTheDesksOutboxHandsLINEOneRequestPerSend runs the desk's outbox on
 // DeskKind into the fake platform: a batch (the Welcome and the Away of a
 // new enquiry nobody can take) goes as one Outbound of at most
-// MaxMessagesPerRequest messages, one push with its retry key.
+// MaxMessagesPerRequest messages, one push with its retry key; cut at a
+// lower MaxBatch, each Outbound is one push with a key of its own, so the
+// customer gets every message (the parts once shared the batch's key, and
+// LINE took the second for a retry of the first: 409, never delivered).
 func TestTheDesksOutboxHandsLINEOneRequestPerSend(t *testing.T) {
-	for _, maxBatch := range []int{line.MaxMessagesPerRequest} {
+	for _, maxBatch := range []int{line.MaxMessagesPerRequest, 1} {
 		t.Run(fmt.Sprint("at most ", maxBatch, " a send"), func(t *testing.T) {
 			is := outCheck(t)
 			f := newFixture(t, line.Config{})
