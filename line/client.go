@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -122,7 +123,8 @@ type Client struct {
 	log   *slog.Logger
 
 	profiles *ttlcache.Cache[string, Profile] // at most maxProfilesCached
-	quotas   quotaMarks
+	quotaMu  sync.Mutex
+	quotas   map[string]quotaMark // by channel ID: the month whose quota ran out
 }
 
 var _ enquiry.Sender = (*Client)(nil)
@@ -146,7 +148,8 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Cl
 	cfg.ContentTimeout = cmp.Or(max(cfg.ContentTimeout, 0), DefaultContentTimeout)
 	cfg.ProfileTTL = cmp.Or(max(cfg.ProfileTTL, 0), DefaultProfileTTL)
 	cfg.QuotaRecheck = cmp.Or(max(cfg.QuotaRecheck, 0), DefaultQuotaRecheck)
-	c := &Client{cfg: cfg, clock: clock.Or(cfg.Clock), log: cfg.Logger, profiles: ttlcache.New[string, Profile](maxProfilesCached)}
+	c := &Client{cfg: cfg, clock: clock.Or(cfg.Clock), log: cfg.Logger, profiles: ttlcache.New[string, Profile](maxProfilesCached),
+		quotas: map[string]quotaMark{}}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -86,9 +85,9 @@ func (c *Client) Quota(ctx context.Context, ch enquiry.Channel) (Quota, error) {
 // sooner. It does no I/O, and knows only what this client saw since it
 // was created. It is safe for concurrent use.
 func (c *Client) QuotaExhausted(channelID string) (until time.Time, ok bool) {
-	c.quotas.Lock()
-	defer c.quotas.Unlock()
-	m, ok := c.quotas.m[channelID]
+	c.quotaMu.Lock()
+	defer c.quotaMu.Unlock()
+	m, ok := c.quotas[channelID]
 	if !ok || m.room || !c.clock.Now().Before(m.until) {
 		return time.Time{}, false
 	}
@@ -100,14 +99,14 @@ func (c *Client) QuotaExhausted(channelID string) (until time.Time, ok bool) {
 // the quota (one at a time, every Config.QuotaRecheck) finds room.
 func (c *Client) pushAllowed(ctx context.Context, ch enquiry.Channel) error {
 	now := c.clock.Now()
-	c.quotas.Lock()
-	m, ok := c.quotas.m[ch.ID]
+	c.quotaMu.Lock()
+	m, ok := c.quotas[ch.ID]
 	recheck := ok && !m.room && now.Sub(m.checked) >= c.cfg.QuotaRecheck
 	if recheck {
 		m.checked = now
-		c.quotas.m[ch.ID] = m
+		c.quotas[ch.ID] = m
 	}
-	c.quotas.Unlock()
+	c.quotaMu.Unlock()
 	switch {
 	case !ok || m.room:
 		return nil
@@ -137,13 +136,10 @@ func (c *Client) noteQuota(ctx context.Context, ch enquiry.Channel, err error) {
 	now := c.clock.Now()
 	t := now.In(quotaZone)
 	until := time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, quotaZone)
-	c.quotas.Lock()
-	if c.quotas.m == nil {
-		c.quotas.m = map[string]quotaMark{}
-	}
-	first := !c.quotas.m[ch.ID].until.Equal(until)
-	c.quotas.m[ch.ID] = quotaMark{until: until, checked: now}
-	c.quotas.Unlock()
+	c.quotaMu.Lock()
+	first := !c.quotas[ch.ID].until.Equal(until)
+	c.quotas[ch.ID] = quotaMark{until: until, checked: now}
+	c.quotaMu.Unlock()
 	if first {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "line: the monthly message quota is used up: pushes stop until the month turns or the quota is raised; replies still go out",
 			slog.String("channel", ch.ID), slog.Time("until", until), slog.String("request_id", le.RequestID))
@@ -153,21 +149,16 @@ func (c *Client) noteQuota(ctx context.Context, ch enquiry.Channel, err error) {
 // setQuotaRoom lets pushes for the channel go out again. Its mark stays,
 // so that a refusal in the same month does not warn again.
 func (c *Client) setQuotaRoom(channelID string) {
-	c.quotas.Lock()
-	defer c.quotas.Unlock()
-	if m, ok := c.quotas.m[channelID]; ok {
+	c.quotaMu.Lock()
+	defer c.quotaMu.Unlock()
+	if m, ok := c.quotas[channelID]; ok {
 		m.room = true
-		c.quotas.m[channelID] = m
+		c.quotas[channelID] = m
 	}
 }
 
-// quotaMarks holds, per channel, the month whose quota the client saw
-// run out. Its zero value is ready; it is safe for concurrent use.
-type quotaMarks struct {
-	sync.Mutex
-	m map[string]quotaMark
-}
-
+// quotaMark is what the client remembers of a channel whose monthly
+// quota it saw run out (Client.quotas).
 type quotaMark struct {
 	until   time.Time // the month's end, in quotaZone
 	checked time.Time // the last time the quota was read, or marked
