@@ -59,8 +59,7 @@ func (c *Client) WebhookEndpoint(ctx context.Context, ch enquiry.Channel) (Webho
 // It is safe for concurrent use.
 func (c *Client) SetWebhookEndpoint(ctx context.Context, ch enquiry.Channel, endpoint string) error {
 	body, _ := json.Marshal(map[string]string{"endpoint": endpoint})
-	var ignored json.RawMessage
-	_, err := c.getJSON(ctx, c.request("set webhook endpoint", endpointSetWebhook, ch, body), &ignored)
+	_, err := c.getJSON(ctx, c.request("set webhook endpoint", endpointSetWebhook, ch, body), new(json.RawMessage))
 	return err
 }
 

@@ -129,8 +129,8 @@ func (c *Client) pushAllowed(ctx context.Context, ch enquiry.Channel) error {
 // once per channel and month (however often a recheck finds room that
 // LINE then refuses).
 func (c *Client) noteQuota(ctx context.Context, ch enquiry.Channel, err error) {
-	var le *Error
-	if !errors.As(err, &le) || !errors.Is(le, ErrMonthlyLimit) || le.Status == 0 {
+	le, ok := errors.AsType[*Error](err)
+	if !ok || !errors.Is(le, ErrMonthlyLimit) || le.Status == 0 {
 		return // not LINE's refusal (the client's own refusal has no status)
 	}
 	now := c.clock.Now()

@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -170,8 +171,7 @@ func (c *Client) reply(ctx context.Context, out enquiry.Outbound, msgs []messagi
 			apiclient.Drain(res.Body)
 			return nil
 		}
-		var le *Error
-		if errors.As(err, &le) {
+		if le, ok := errors.AsType[*Error](err); ok {
 			switch {
 			case errors.Is(le, ErrInvalidReplyToken) && uncertain != nil:
 				// The token is still fresh (well inside LINE's validity),
@@ -249,8 +249,7 @@ func (c *Client) messages(ctx context.Context, ms []enquiry.Message) ([]messagin
 		case enquiry.Text:
 			if err := c.cfg.MediaPolicy.CheckText(ct.Text); err != nil {
 				reason := err.Error()
-				var me *media.Error
-				if errors.As(err, &me) && me.Reason != "" {
+				if me, ok := errors.AsType[*media.Error](err); ok && me.Reason != "" {
 					reason = me.Reason
 				}
 				return nil, bad(reason, err)
@@ -319,10 +318,7 @@ func (c *Client) mediaURLs(ctx context.Context, ref enquiry.MediaRef) (original,
 	if err != nil {
 		return "", "", err
 	}
-	if preview == "" {
-		preview = ref.PreviewURL
-	}
-	return original, preview, nil
+	return original, cmp.Or(preview, ref.PreviewURL), nil
 }
 
 func httpsURL(u string) bool {
