@@ -203,3 +203,28 @@ func TestFlushWaitsForSendsInFlightAndGivesUpWithItsContext(t *testing.T) {
 	require.NoError(t, d.Flush(t.Context()))
 	assert.Equal(t, []string{"Welcome!"}, g.texts("U1"), "sent once by the time Flush returns")
 }
+
+// A batch longer than its kind's MaxBatch goes as several sends, each
+// keyed by its own first message: a platform that keys requests takes
+// every part once, rather than the second as a retry of the first.
+func TestABatchCutAtTheKindsMaxBatchHasAKeyPerSend(t *testing.T) {
+	s := &sender{}
+	f := newFixture(t, enquiry.Config{Kinds: map[string]enquiry.Kind{"social": {Sender: s, MaxBatch: 1}}},
+		func(ch *enquiry.Channel) { ch.Routing = nil }) // nobody to ring: Welcome and Away at once
+	r := f.receiveOn("main", "U1", "m1", "hi")
+	var out []enquiry.Message
+	for _, m := range f.transcript(r.Enquiry.ID) {
+		if m.Delivery != nil {
+			out = append(out, m)
+		}
+	}
+	require.Len(t, out, 2)
+	require.Equal(t, out[0].Batch, out[1].Batch, "the Welcome and the Away are one batch")
+	require.Len(t, s.sent, 2)
+	for i, o := range s.sent {
+		require.Len(t, o.Messages, 1)
+		assert.Equal(t, out[i].ID, o.Messages[0].ID)
+		assert.Equal(t, out[i].ID, o.RetryKey, "send %d is keyed by its first message", i)
+	}
+	assert.NotEqual(t, s.sent[0].RetryKey, s.sent[1].RetryKey)
+}
