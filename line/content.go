@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -44,13 +45,7 @@ func (c *Client) FetchContent(ctx context.Context, ch enquiry.Channel, src Conte
 	if kind != media.KindImage && kind != media.KindVideo && kind != media.KindAudio {
 		return enquiry.MediaRef{}, fmt.Errorf("line: content of kind %q is not downloaded: %w", src.Kind, ErrUnsendable)
 	}
-	var req *apiclient.Request
-	var err error
-	if src.ExternalURL != "" {
-		req, err = c.externalRequest(ch, src.ExternalURL)
-	} else {
-		req, err = c.contentRequest(ctx, ch, src)
-	}
+	req, err := c.contentRequest(ctx, ch, src)
 	if err != nil {
 		return enquiry.MediaRef{}, err
 	}
@@ -59,16 +54,16 @@ func (c *Client) FetchContent(ctx context.Context, ch enquiry.Channel, src Conte
 	if err != nil {
 		return enquiry.MediaRef{}, err
 	}
-	ref := enquiry.MediaRef{Kind: v.Kind, Format: v.Format, Size: size, Key: key, PreviewURL: src.PreviewURL, Duration: src.Duration}
-	if ref.Kind == "" {
-		ref.Kind = kind
-	}
-	return ref, nil
+	return enquiry.MediaRef{Kind: cmp.Or(v.Kind, kind), Format: v.Format, Size: size, Key: key, PreviewURL: src.PreviewURL, Duration: src.Duration}, nil
 }
 
-// contentRequest is the request for a message's content on LINE: for
-// video and audio it first asks whether the content is prepared.
+// contentRequest is the request for src's content: at its external
+// provider, or on LINE, which for video and audio it first asks whether
+// the content is prepared.
 func (c *Client) contentRequest(ctx context.Context, ch enquiry.Channel, src ContentSource) (*apiclient.Request, error) {
+	if src.ExternalURL != "" {
+		return c.externalRequest(ch, src.ExternalURL)
+	}
 	if ch.Credentials.Token.IsZero() {
 		return nil, ErrNoToken
 	}
