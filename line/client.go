@@ -148,11 +148,8 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Cl
 	cfg.ContentTimeout = cmp.Or(max(cfg.ContentTimeout, 0), DefaultContentTimeout)
 	cfg.ProfileTTL = cmp.Or(max(cfg.ProfileTTL, 0), DefaultProfileTTL)
 	cfg.QuotaRecheck = cmp.Or(max(cfg.QuotaRecheck, 0), DefaultQuotaRecheck)
-	c := &Client{cfg: cfg, clock: clock.Or(cfg.Clock), log: cfg.Logger, profiles: ttlcache.New[string, Profile](maxProfilesCached),
-		quotas: map[string]quotaMark{}}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
+	c := &Client{cfg: cfg, clock: clock.Or(cfg.Clock), log: cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
+		profiles: ttlcache.New[string, Profile](maxProfilesCached), quotas: map[string]quotaMark{}}
 	c.api = apiclient.New(apiclient.Config{
 		Service: "line", HTTPClient: cfg.HTTPClient,
 		RateLimit: cfg.RateLimit, Burst: cfg.Burst, EndpointLimits: cfg.EndpointLimits,
