@@ -1,10 +1,12 @@
 package line
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -49,9 +51,14 @@ const (
 	reasonUnknown  = "LINE sent a kind of message the desk does not support."
 )
 
-// process turns one recorded event into desk calls. It runs in a worker,
-// after the webhook has answered.
-func (w *Webhook) process(ctx context.Context, rec inbox.Record) outcome {
+// errLater tells the inbox that an event failed for now.
+var errLater = errors.New("line: processing the event failed for now; it is retried later")
+
+// process is the inbox's Handler: it turns one recorded event into desk
+// calls, in a worker, after the webhook has answered. It returns nil when
+// the event is handled or never can be, errLater when it failed for now,
+// and ctx's error when ctx ended first.
+func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 	d, text, fast := readDetailFast(rec.Payload)
 	if !fast {
 		d = readDetail(rec.Payload)
@@ -60,85 +67,80 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Record) outcome {
 	ev := d.header.event(rec.Payload)
 	log := &eventLog{base: w.log, channel: rec.Channel, id: rec.ID, typ: ev.Type}
 	if ev.Type == "" {
-		log.WarnContext(ctx, "line webhook: event has no usable type; recorded, not processed")
-		return done
+		log.log(ctx, slog.LevelWarn, "line webhook: event has no usable type; recorded, not processed")
+		return nil
 	}
 	if ev.Source.Type == SourceGroup || ev.Source.Type == SourceRoom {
 		// The desk serves one-on-one chats only; the event stays recorded.
-		log.InfoContext(ctx, "line webhook: group and room chats are not served; event recorded, not processed",
+		log.log(ctx, slog.LevelInfo, "line webhook: group and room chats are not served; event recorded, not processed",
 			"source", ev.Source.Type)
-		return done
+		return nil
 	}
 	if ev.Source.UserID == "" {
-		log.InfoContext(ctx, "line webhook: event has no user; recorded, not processed")
-		return done
+		log.log(ctx, slog.LevelInfo, "line webhook: event has no user; recorded, not processed")
+		return nil
 	}
 	var ch enquiry.Channel
-	if o := w.retrying(ctx, log, func(ctx context.Context) (err error) {
+	if err := w.retrying(ctx, log, func(ctx context.Context) (err error) {
 		ch, err = w.channels.Channel(ctx, rec.Channel)
 		return err
-	}); o != done || ch.ID == "" {
-		return o
+	}); err != nil || ch.ID == "" {
+		return err
 	}
 	user := ev.Source.UserID
-	undecodable := func() outcome {
-		log.WarnContext(ctx, "line webhook: event cannot be decoded; recorded, not processed")
-		return done
+	// part decodes the event's part for its kind; one that cannot be
+	// decoded is logged, and the event is done.
+	part := func(raw json.RawMessage, v any) bool {
+		if len(raw) == 0 {
+			return true // absent: v stays as it is
+		}
+		if json.Unmarshal(raw, v) != nil {
+			log.log(ctx, slog.LevelWarn, "line webhook: event cannot be decoded; recorded, not processed")
+			return false
+		}
+		return true
 	}
 	switch ev.Type {
 	case "message":
 		if fast {
 			return w.message(ctx, log, ch, &ev, text.content, text.readToken)
 		}
-		m, err := messageContent(d.Message)
+		m, err := webhook.UnmarshalMessageContent(d.Message)
 		if err != nil {
-			log.WarnContext(ctx, "line webhook: message cannot be decoded; recorded as unsupported")
-			return w.receive(ctx, log, ch, &ev, "", enquiry.Content{Kind: enquiry.Unsupported,
-				Unsupported: &enquiry.UnsupportedNote{Kind: "unknown", Reason: reasonUnknown}}, ContentSource{})
+			log.log(ctx, slog.LevelWarn, "line webhook: message cannot be decoded; recorded as unsupported")
+			return w.message(ctx, log, ch, &ev, nil, "") // an unknown kind of message
 		}
 		return w.message(ctx, log, ch, &ev, m, readToken(d.Message))
 	case "unsend":
 		var u *webhook.UnsendDetail
-		if decodePart(d.Unsend, &u) != nil {
-			return undecodable()
-		}
-		if u == nil || u.MessageId == "" {
-			return done
+		if !part(d.Unsend, &u) || u == nil || u.MessageId == "" {
+			return nil
 		}
 		return w.retrying(ctx, log, func(ctx context.Context) error {
 			return w.desk.Unsend(ctx, ch.ID, user, u.MessageId)
 		})
 	case "follow":
 		var f *webhook.FollowDetail
-		if decodePart(d.Follow, &f) != nil {
-			return undecodable()
+		if !part(d.Follow, &f) {
+			return nil
 		}
 		note := noteFollow
 		if f != nil && f.IsUnblocked {
 			note = noteUnblock
 		}
-		if o := w.friendship(ctx, log, ch.ID, user, enquiry.Friend, ev.Time); o != done {
-			return o
-		}
-		return w.notice(ctx, log, ch.ID, user, note)
+		return w.friendship(ctx, log, ch.ID, user, enquiry.Friend, ev.Time, note)
 	case "unfollow":
 		w.later.Forget(ch.ID, user)
-		if o := w.friendship(ctx, log, ch.ID, user, enquiry.Blocked, ev.Time); o != done {
-			return o
-		}
-		return w.notice(ctx, log, ch.ID, user, noteUnfollow)
+		return w.friendship(ctx, log, ch.ID, user, enquiry.Blocked, ev.Time, noteUnfollow)
 	case "postback":
 		var p *webhook.PostbackContent
-		if decodePart(d.Postback, &p) != nil {
-			return undecodable()
-		}
-		if p == nil {
-			return done
+		if !part(d.Postback, &p) || p == nil {
+			return nil
 		}
 		return w.notice(ctx, log, ch.ID, user, postbackNote(p))
 	default:
-		log.DebugContext(ctx, "line webhook: event kind not used by the desk; recorded")
-		return done
+		log.log(ctx, slog.LevelDebug, "line webhook: event kind not used by the desk; recorded")
+		return nil
 	}
 }
 
@@ -166,72 +168,25 @@ func readDetail(raw []byte) detail {
 	return d
 }
 
-// decodePart decodes one kind's part of an event into the SDK's type for
-// it; an absent part leaves v as it is.
-func decodePart(raw json.RawMessage, v any) error {
-	if len(raw) == 0 {
-		return nil
-	}
-	return json.Unmarshal(raw, v)
-}
-
-// messageContent decodes a message event's "message" into the SDK's
-// content type for its kind, exactly as webhook.UnmarshalMessageContent
-// does (FuzzMessageContent compares them) in two passes instead of three.
-func messageContent(raw json.RawMessage) (webhook.MessageContentInterface, error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, err
-	}
-	var kind string
-	if err := json.Unmarshal(fields["type"], &kind); err != nil {
-		return nil, err
-	}
-	switch kind {
-	case "text":
-		return decodeAs[webhook.TextMessageContent](raw)
-	case "image":
-		return decodeAs[webhook.ImageMessageContent](raw)
-	case "video":
-		return decodeAs[webhook.VideoMessageContent](raw)
-	case "audio":
-		return decodeAs[webhook.AudioMessageContent](raw)
-	case "file":
-		return decodeAs[webhook.FileMessageContent](raw)
-	case "location":
-		return decodeAs[webhook.LocationMessageContent](raw)
-	case "sticker":
-		return decodeAs[webhook.StickerMessageContent](raw)
-	}
-	return webhook.UnknownMessageContent{Type: kind, Raw: fields}, nil
-}
-
-func decodeAs[T webhook.MessageContentInterface](raw json.RawMessage) (webhook.MessageContentInterface, error) {
-	var m T
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
 // message hands one customer message to the desk, with its read token
-// and, for text and stickers, its quote token and what it quotes.
-func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel, ev *Event, m webhook.MessageContentInterface, readToken string) outcome {
+// and its quote token (text, stickers, images and videos can be quoted)
+// and, for text and stickers, what it quotes.
+func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel, ev *Event, m webhook.MessageContentInterface, readToken string) error {
 	var (
-		id  string
-		c   enquiry.Content
-		src ContentSource // for media: where its content is
+		id, quoted string
+		c          enquiry.Content
+		src        ContentSource // for media: where its content is
 	)
 	unsupported := func(kind, reason string) enquiry.Content {
 		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: kind, Reason: reason}}
 	}
 	switch m := m.(type) {
 	case webhook.TextMessageContent:
-		id, c = m.Id, enquiry.Content{Kind: enquiry.Text, Text: m.Text}
+		id, c, quoted = m.Id, enquiry.Content{Kind: enquiry.Text, Text: m.Text, QuoteToken: m.QuoteToken}, m.QuotedMessageId
 	case webhook.ImageMessageContent:
-		id, src = m.Id, contentSource(m.Id, "image", m.ContentProvider, 0)
+		id, src, c.QuoteToken = m.Id, contentSource(m.Id, "image", m.ContentProvider, 0), m.QuoteToken
 	case webhook.VideoMessageContent:
-		id, src = m.Id, contentSource(m.Id, "video", m.ContentProvider, m.Duration)
+		id, src, c.QuoteToken = m.Id, contentSource(m.Id, "video", m.ContentProvider, m.Duration), m.QuoteToken
 	case webhook.AudioMessageContent:
 		id, src = m.Id, contentSource(m.Id, "audio", m.ContentProvider, m.Duration)
 	case webhook.FileMessageContent:
@@ -239,8 +194,8 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 	case webhook.LocationMessageContent:
 		id, c = m.Id, unsupported("location", reasonLocation)
 	case webhook.StickerMessageContent:
-		id = m.Id
-		c = enquiry.Content{Kind: enquiry.Sticker, Sticker: &enquiry.StickerRef{
+		id, quoted = m.Id, m.QuotedMessageId
+		c = enquiry.Content{Kind: enquiry.Sticker, QuoteToken: m.QuoteToken, Sticker: &enquiry.StickerRef{
 			Package: m.PackageId, ID: m.StickerId, Keywords: m.Keywords}}
 	case webhook.UnknownMessageContent:
 		// imagemap, template, flex and whatever LINE adds later.
@@ -254,20 +209,7 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 		c = unsupported("unknown", reasonUnknown)
 	}
 	if src.Kind != "" {
-		c = w.pending(src)
-	}
-	// Text, stickers, images and videos can be quoted; text and stickers
-	// can quote.
-	var quoted string
-	switch m := m.(type) {
-	case webhook.TextMessageContent:
-		c.QuoteToken, quoted = m.QuoteToken, m.QuotedMessageId
-	case webhook.StickerMessageContent:
-		c.QuoteToken, quoted = m.QuoteToken, m.QuotedMessageId
-	case webhook.ImageMessageContent:
-		c.QuoteToken = m.QuoteToken
-	case webhook.VideoMessageContent:
-		c.QuoteToken = m.QuoteToken
+		c = w.pending(src, c.QuoteToken)
 	}
 	if quoted != "" {
 		c.Quote = &enquiry.Quote{ExternalID: quoted}
@@ -280,18 +222,19 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 // pending, with what is known without the bytes (Media.URL is where an
 // external provider keeps it, so a restarted process can fetch it
 // again). Without a content fetcher it is unsupported at once.
-func (w *Webhook) pending(src ContentSource) enquiry.Content {
+func (w *Webhook) pending(src ContentSource, quoteToken string) enquiry.Content {
 	if w.content == nil || w.blobs == nil {
-		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: src.Kind, Reason: reasonNoFetch}}
+		return enquiry.Content{Kind: enquiry.Unsupported, QuoteToken: quoteToken,
+			Unsupported: &enquiry.UnsupportedNote{Kind: src.Kind, Reason: reasonNoFetch}}
 	}
-	return enquiry.Content{Kind: contentKind(src.Kind), State: enquiry.ContentPending, Media: &enquiry.MediaRef{
+	return enquiry.Content{Kind: contentKind(src.Kind), State: enquiry.ContentPending, QuoteToken: quoteToken, Media: &enquiry.MediaRef{
 		Kind: media.Kind(src.Kind), URL: src.ExternalURL, PreviewURL: src.PreviewURL, Duration: src.Duration}}
 }
 
 // receive records the message, under the customer's name when it is
 // cached, and then hands what is still to fetch (the name, the content)
 // to the fetchers: nothing here waits for LINE.
-func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel, ev *Event, id string, c enquiry.Content, src ContentSource) outcome {
+func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel, ev *Event, id string, c enquiry.Content, src ContentSource) error {
 	user := ev.Source.UserID
 	name, named := w.later.Known(ch.ID, user)
 	in := enquiry.Inbound{
@@ -309,19 +252,19 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 		in.Time = w.clock.Now()
 	}
 	var r enquiry.Received
-	o := w.retrying(ctx, log, func(ctx context.Context) (err error) {
+	err := w.retrying(ctx, log, func(ctx context.Context) (err error) {
 		r, err = w.desk.Receive(ctx, in)
 		if err == nil && r.ReusedID {
 			// LINE's message IDs are global: another customer's message
 			// had this one. A forgery or a fault upstream; the message
 			// is kept. Reported once: a redelivery is a duplicate.
-			log.WarnContext(ctx, "line webhook: message ID already recorded for another customer; kept as this customer's message",
+			log.log(ctx, slog.LevelWarn, "line webhook: message ID already recorded for another customer; kept as this customer's message",
 				"message", id, "enquiry", r.Enquiry.ID)
 		}
 		return err
 	})
-	if o != done || r.Message.ID == "" {
-		return o
+	if err != nil || r.Message.ID == "" {
+		return err
 	}
 	// A redelivery (Duplicate) whose content is still pending was cut
 	// off mid-fetch: fetch it again.
@@ -336,48 +279,50 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 	default:
 		w.later.Name(ch.ID, user)
 	}
-	return o
+	return nil
 }
 
 // friendship records a follow or block on the customer, when the desk
-// keeps friendships (FriendshipRecorder).
-func (w *Webhook) friendship(ctx context.Context, log *eventLog, channel, user string, f enquiry.Friendship, at time.Time) outcome {
-	rec, ok := w.desk.(FriendshipRecorder)
-	if !ok {
-		return done
+// keeps friendships (FriendshipRecorder), and then the note for staff.
+func (w *Webhook) friendship(ctx context.Context, log *eventLog, channel, user string, f enquiry.Friendship, at time.Time, note string) error {
+	if rec, ok := w.desk.(FriendshipRecorder); ok {
+		if err := w.retrying(ctx, log, func(ctx context.Context) error {
+			return rec.SetFriendship(ctx, channel, user, f, at)
+		}); err != nil {
+			return err
+		}
 	}
-	return w.retrying(ctx, log, func(ctx context.Context) error {
-		return rec.SetFriendship(ctx, channel, user, f, at)
-	})
+	return w.notice(ctx, log, channel, user, note)
 }
 
-func (w *Webhook) notice(ctx context.Context, log *eventLog, channel, user, text string) outcome {
+func (w *Webhook) notice(ctx context.Context, log *eventLog, channel, user, text string) error {
 	return w.retrying(ctx, log, func(ctx context.Context) error {
 		return w.desk.Notice(ctx, channel, user, text)
 	})
 }
 
-// retrying calls f up to deskAttempts times while it fails for now. An
-// error that can never succeed (not found, invalid, closed) is logged and
-// the event is done; an ended context stops.
-func (w *Webhook) retrying(ctx context.Context, log *eventLog, f func(context.Context) error) outcome {
+// retrying calls f up to deskAttempts times while it fails for now, and
+// then returns errLater. An error that can never succeed (not found,
+// invalid, closed) is logged and the event is done (nil); when ctx ends,
+// it returns ctx's error.
+func (w *Webhook) retrying(ctx context.Context, log *eventLog, f func(context.Context) error) error {
 	wait := deskBackoff
 	for attempt := 1; ; attempt++ {
 		err := f(ctx)
 		switch {
 		case err == nil:
-			return done
+			return nil
 		case ctx.Err() != nil:
-			return stopped
+			return ctx.Err()
 		case errors.Is(err, enquiry.ErrNotFound), errors.Is(err, enquiry.ErrInvalid), errors.Is(err, enquiry.ErrClosed):
-			log.InfoContext(ctx, "line webhook: event not applicable; recorded", "err", err)
-			return done
+			log.log(ctx, slog.LevelInfo, "line webhook: event not applicable; recorded", "err", err)
+			return nil
 		case attempt == deskAttempts:
-			log.ErrorContext(ctx, "line webhook: processing failed; will retry", "err", err, "attempts", attempt)
-			return retryLater
+			log.log(ctx, slog.LevelError, "line webhook: processing failed; will retry", "err", err, "attempts", attempt)
+			return errLater
 		}
 		if w.sleep(ctx, wait) != nil {
-			return stopped
+			return cmp.Or(ctx.Err(), errLater)
 		}
 		wait *= 2
 	}

@@ -26,34 +26,14 @@ func (e *eventLog) logger() *slog.Logger {
 	return e.l
 }
 
-// DebugContext logs at slog.LevelDebug.
-func (e *eventLog) DebugContext(ctx context.Context, msg string, args ...any) {
-	e.log(ctx, slog.LevelDebug, msg, args)
-}
-
-// InfoContext logs at slog.LevelInfo.
-func (e *eventLog) InfoContext(ctx context.Context, msg string, args ...any) {
-	e.log(ctx, slog.LevelInfo, msg, args)
-}
-
-// WarnContext logs at slog.LevelWarn.
-func (e *eventLog) WarnContext(ctx context.Context, msg string, args ...any) {
-	e.log(ctx, slog.LevelWarn, msg, args)
-}
-
-// ErrorContext logs at slog.LevelError.
-func (e *eventLog) ErrorContext(ctx context.Context, msg string, args ...any) {
-	e.log(ctx, slog.LevelError, msg, args)
-}
-
-// log logs as slog.Logger's methods do, with the caller of the method
-// above as the record's source.
-func (e *eventLog) log(ctx context.Context, level slog.Level, msg string, args []any) {
+// log logs as slog.Logger's Log does, with its caller as the record's
+// source.
+func (e *eventLog) log(ctx context.Context, level slog.Level, msg string, args ...any) {
 	if !e.base.Enabled(ctx, level) {
 		return
 	}
 	var pcs [1]uintptr
-	runtime.Callers(3, pcs[:]) // skip Callers, log and the level's method
+	runtime.Callers(2, pcs[:]) // skip Callers and log
 	r := slog.NewRecord(time.Now(), level, msg, pcs[0])
 	r.Add(args...)
 	_ = e.logger().Handler().Handle(ctx, r)

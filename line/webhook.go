@@ -153,7 +153,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if w.log == nil {
 		w.log = slog.Default()
 	}
-	w.workers = inbox.New(cfg.Events, w.handle, inbox.Options{
+	w.workers = inbox.New(cfg.Events, w.process, inbox.Options{
 		Workers:       cfg.Workers,
 		QueueSize:     cfg.QueueSize,
 		RetryInterval: cfg.RetryInterval,

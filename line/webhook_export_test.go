@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
 	"github.com/socialdesk/socialdesk/inbox"
 )
 
@@ -14,11 +16,8 @@ func SetSleep(w *Webhook, f func(ctx context.Context, d time.Duration) error) { 
 // ProcessEvent runs the workers' handling of one recorded event
 // synchronously and reports whether it was done (not left for later).
 func ProcessEvent(ctx context.Context, w *Webhook, ev inbox.Record) bool {
-	return w.process(ctx, ev) == done
+	return w.process(ctx, ev) == nil
 }
-
-// MessageContent is the workers' decoder of a message event's "message".
-var MessageContent = messageContent
 
 // SetFetchQueue makes w queue at most n names and contents to fetch, so
 // tests can fill the queue. Call it before Run.
@@ -44,7 +43,7 @@ func ReadText(raw []byte) (ev Event, m any, readToken string, ok bool) {
 // error when it cannot be decoded) and its read token.
 func ReadSlow(raw []byte) (ev Event, m any, token string, err error) {
 	d := readDetail(raw)
-	content, err := messageContent(d.Message)
+	content, err := webhook.UnmarshalMessageContent(d.Message)
 	if err != nil {
 		return d.header.event(raw), nil, "", err
 	}
