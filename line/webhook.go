@@ -113,7 +113,6 @@ type Webhook struct {
 	running  bool
 	fetched  chan struct{}
 	fetchEnd sync.Once
-	verifier verifier // keeps each secret's HMACs between requests
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -190,7 +189,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, id := r.Context(), w.channelID(r)
-	signed := hookbody.Signed{Header: SignatureHeader, NotFound: enquiry.ErrNotFound, Verify: w.verifier.verify,
+	signed := hookbody.Signed{Header: SignatureHeader, NotFound: enquiry.ErrNotFound, Verify: VerifySignature,
 		Service: "line webhook", Channel: id, Log: w.log}
 	ch, err := w.channels.Channel(ctx, id)
 	if !b.Found(err, signed) {

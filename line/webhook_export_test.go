@@ -49,15 +49,3 @@ func ReadSlow(raw []byte) (ev Event, m any, token string, err error) {
 	}
 	return d.header.event(raw), content, readToken(d.Message), nil
 }
-
-// Verifier is the webhook's signature check, which keeps HMACs between
-// requests.
-type Verifier struct{ v verifier }
-
-// Verify is VerifySignature through v.
-func (v *Verifier) Verify(secret string, body []byte, signature string) bool {
-	return v.v.verify(secret, body, signature)
-}
-
-// MaxVerifierSecrets is how many secrets' HMACs a Verifier keeps.
-const MaxVerifierSecrets = maxVerifierSecrets

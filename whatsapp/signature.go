@@ -1,9 +1,10 @@
 package whatsapp
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+
+	"github.com/socialdesk/socialdesk/internal/hookbody"
 )
 
 // SignatureHeader is the HTTP header in which Meta sends a webhook body's
@@ -29,8 +30,5 @@ func VerifySignature(appSecret string, body []byte, signature string) bool {
 	if _, err := hex.Decode(got[:], []byte(signature[len(signaturePrefix):])); err != nil {
 		return false
 	}
-	mac := hmac.New(sha256.New, []byte(appSecret))
-	mac.Write(body)
-	var want [sha256.Size]byte
-	return hmac.Equal(got[:], mac.Sum(want[:0]))
+	return hookbody.ValidMAC(appSecret, body, got[:])
 }
