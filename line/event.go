@@ -59,10 +59,7 @@ var errLater = errors.New("line: processing the event failed for now; it is retr
 // the event is handled or never can be, errLater when it failed for now,
 // and ctx's error when ctx ended first.
 func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
-	d, text, fast := readDetailFast(rec.Payload)
-	if !fast {
-		d = readDetail(rec.Payload)
-	}
+	d := readDetail(rec.Payload)
 	d.WebhookEventID = rec.ID // as recorded: not derived again from the payload
 	ev := d.header.event(rec.Payload)
 	log := &eventLog{base: w.log, channel: rec.Channel, id: rec.ID, typ: ev.Type}
@@ -102,8 +99,8 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 	}
 	switch ev.Type {
 	case "message":
-		if fast {
-			return w.message(ctx, log, ch, &ev, text.content, text.readToken)
+		if m, token, ok := readText(d.Message); ok {
+			return w.message(ctx, log, ch, &ev, m, token)
 		}
 		m, err := webhook.UnmarshalMessageContent(d.Message)
 		if err != nil {
@@ -142,30 +139,6 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 		log.log(ctx, slog.LevelDebug, "line webhook: event kind not used by the desk; recorded")
 		return nil
 	}
-}
-
-// detail is a recorded event as the workers read it: the header intake
-// read, and the part of each kind the desk uses, kept raw and decoded
-// only for the event's own kind (as the SDK does: a stray field of
-// another kind never matters). This reads an event in one pass where the
-// SDK's UnmarshalEvent takes several (29 µs and 140 allocations for a
-// text message on the machine of BENCHMARKS.md).
-type detail struct {
-	header
-	Message  json.RawMessage `json:"message"`
-	Unsend   json.RawMessage `json:"unsend"`
-	Follow   json.RawMessage `json:"follow"`
-	Postback json.RawMessage `json:"postback"`
-}
-
-// readDetail reads a recorded event with encoding/json: every event the
-// fast path (readDetailFast) gives up on.
-func readDetail(raw []byte) detail {
-	var d detail
-	if json.Unmarshal(raw, &d) != nil {
-		return detail{} // as intake saw it: no usable type
-	}
-	return d
 }
 
 // message hands one customer message to the desk, with its read token

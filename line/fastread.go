@@ -18,7 +18,7 @@ import (
 // message that is not text or has emojis or mentions — and then the
 // encoding/json path reads the body as before. Where it answers, it
 // answers exactly as that path does (FuzzParseEventsFast and
-// FuzzReadEventFast compare them).
+// FuzzReadTextFast compare them).
 
 // batchKeys are the keys of a webhook body that intake reads.
 var batchKeys = []string{"destination", "events"}
@@ -38,8 +38,6 @@ var (
 
 var sourceKeys = []string{"type", "userId", "groupId", "roomId"}
 
-var deliveryKeys = []string{"isRedelivery"}
-
 // textKeys are the keys of a text message that the workers read; the
 // last two (emojis, mention) make the fast path give up.
 var textKeys = []string{"type", "id", "text", "quoteToken", "quotedMessageId", "markAsReadToken", "emojis", "mention"}
@@ -50,42 +48,37 @@ func parseFast(body []byte) (batch *Batch, ok bool) {
 	b := &Batch{Events: []Event{}}
 	var s hookjson.Scanner
 	s.Reset(own)
-	var seen uint
-	ok = s.Object(func(k []byte) bool {
-		i, ok := hookjson.Key(k, batchKeys)
-		if !ok || (i >= 0 && !once(&seen, i)) {
-			return false
-		}
-		switch i {
-		case 0:
+	ok = s.Fields(batchKeys, func(i int) (ok bool) {
+		if i == 0 {
 			b.Destination, ok = s.String()
-		case 1:
-			ok = s.Array(func() bool {
-				start := s.Next()
-				h, _, ok := readEvent(&s)
-				if ok {
-					end := s.Offset()
-					b.Events = append(b.Events, h.event(own[start:end:end]))
-				}
-				return ok
-			})
-		default:
-			_, ok = s.Skip()
+			return ok
 		}
-		return ok
+		return s.Array(func() bool {
+			start := s.Next()
+			d, ok := readEvent(&s)
+			if ok {
+				end := s.Offset()
+				b.Events = append(b.Events, d.event(own[start:end:end]))
+			}
+			return ok
+		})
 	})
 	return b, ok && s.End()
 }
 
-// readEvent reads an event's header, and its message's bytes if it has
-// one; ok is false when the fast path gives up.
-func readEvent(s *hookjson.Scanner) (h header, message []byte, ok bool) {
-	var seen uint
-	ok = s.Object(func(k []byte) bool {
-		i, ok := hookjson.Key(k, eventKeys)
-		if !ok || (i >= 0 && !once(&seen, i)) {
-			return false
-		}
+// scanDetail is readDetail's fast path; ok is false when it gives up.
+func scanDetail(raw []byte) (d detail, ok bool) {
+	var s hookjson.Scanner
+	s.Reset(raw)
+	d, ok = readEvent(&s)
+	return d, ok && s.End()
+}
+
+// readEvent reads an event's header and the raw parts of its kinds; ok
+// is false when the fast path gives up.
+func readEvent(s *hookjson.Scanner) (d detail, ok bool) {
+	h := &d.header
+	ok = s.Fields(eventKeys, func(i int) (ok bool) {
 		switch i {
 		case 0:
 			h.Type, ok = s.StringOf(commonTypes)
@@ -98,26 +91,30 @@ func readEvent(s *hookjson.Scanner) (h header, message []byte, ok bool) {
 		case 4:
 			h.ReplyToken, ok = s.String()
 		case 5:
-			ok = readSource(s, &h)
+			ok = readSource(s, h)
 		case 6:
-			ok = readDelivery(s, &h)
+			ok = s.Fields(deliveryKeys, func(int) (ok bool) {
+				h.DeliveryContext.IsRedelivery, ok = s.Bool()
+				return ok
+			})
 		case 7:
-			message, ok = s.Skip()
-		default:
-			_, ok = s.Skip()
+			d.Message, ok = s.Skip()
+		case 8:
+			d.Unsend, ok = s.Skip()
+		case 9:
+			d.Follow, ok = s.Skip()
+		case 10:
+			d.Postback, ok = s.Skip()
 		}
 		return ok
 	})
-	return h, message, ok
+	return d, ok
 }
 
+var deliveryKeys = []string{"isRedelivery"}
+
 func readSource(s *hookjson.Scanner, h *header) bool {
-	var seen uint
-	return s.Object(func(k []byte) bool {
-		i, ok := hookjson.Key(k, sourceKeys)
-		if !ok || (i >= 0 && !once(&seen, i)) {
-			return false
-		}
+	return s.Fields(sourceKeys, func(i int) (ok bool) {
 		switch i {
 		case 0:
 			h.Source.Type, ok = s.StringOf(commonSources)
@@ -127,45 +124,21 @@ func readSource(s *hookjson.Scanner, h *header) bool {
 			h.Source.GroupID, ok = s.String()
 		case 3:
 			h.Source.RoomID, ok = s.String()
-		default:
-			_, ok = s.Skip()
 		}
 		return ok
 	})
 }
 
-func readDelivery(s *hookjson.Scanner, h *header) bool {
-	var seen uint
-	return s.Object(func(k []byte) bool {
-		i, ok := hookjson.Key(k, deliveryKeys)
-		if !ok || (i >= 0 && !once(&seen, i)) {
-			return false
-		}
-		if i == 0 {
-			h.DeliveryContext.IsRedelivery, ok = s.Bool()
-		} else {
-			_, ok = s.Skip()
-		}
-		return ok
-	})
-}
-
-// readText reads a text message as messageContent and readToken do;
-// ok is false when the fast path gives up (other kinds of message
-// included).
+// readText reads a text message as webhook.UnmarshalMessageContent and
+// readToken do; ok is false when the fast path gives up (other kinds of
+// message included).
 func readText(raw []byte) (m webhook.TextMessageContent, readToken string, ok bool) {
 	var s hookjson.Scanner
 	s.Reset(raw)
-	var seen uint
-	ok = s.Object(func(k []byte) bool {
-		i, ok := hookjson.Key(k, textKeys)
-		if !ok || (i >= 0 && !once(&seen, i)) {
-			return false
-		}
+	ok = s.Fields(textKeys, func(i int) (ok bool) {
 		switch i {
 		case 0:
 			m.Type, ok = s.StringOf(commonTypes)
-			ok = ok && m.Type == "text"
 		case 1:
 			m.Id, ok = s.String()
 		case 2:
@@ -176,46 +149,8 @@ func readText(raw []byte) (m webhook.TextMessageContent, readToken string, ok bo
 			m.QuotedMessageId, ok = s.String()
 		case 5:
 			readToken, ok = s.String()
-		case 6, 7:
-			ok = false
-		default:
-			_, ok = s.Skip()
 		}
-		return ok
+		return ok // false for emojis and mention
 	})
-	return m, readToken, ok && s.End() && seen&1 != 0 // "type" was there
-}
-
-// once marks key i seen and reports whether it was not seen before.
-func once(seen *uint, i int) bool {
-	bit := uint(1) << i
-	if *seen&bit != 0 {
-		return false
-	}
-	*seen |= bit
-	return true
-}
-
-// fastText is a text message as the fast path read it.
-type fastText struct {
-	content   webhook.TextMessageContent
-	readToken string
-}
-
-// readDetailFast is the workers' fast path: a recorded event that is a
-// text message, read as process reads it with encoding/json (detail,
-// messageContent, readToken); ok is false for any other event, or when
-// the fast path gives up.
-func readDetailFast(raw []byte) (d detail, text fastText, ok bool) {
-	var s hookjson.Scanner
-	s.Reset(raw)
-	h, msg, ok := readEvent(&s)
-	if !ok || !s.End() || h.Type != "message" || msg == nil {
-		return detail{}, fastText{}, false
-	}
-	text.content, text.readToken, ok = readText(msg)
-	if !ok {
-		return detail{}, fastText{}, false
-	}
-	return detail{header: h, Message: msg}, text, true
+	return m, readToken, ok && s.End() && m.Type == "text"
 }

@@ -34,15 +34,16 @@ var (
 // header fields as Event, the message and its read token; ok is false
 // where it gives up.
 func ReadText(raw []byte) (ev Event, m any, readToken string, ok bool) {
-	d, text, ok := readDetailFast(raw)
-	return d.header.event(raw), text.content, text.readToken, ok
+	d, ok := scanDetail(raw)
+	m, token, text := readText(d.Message)
+	return d.header.event(raw), m, token, ok && d.Type == "message" && text
 }
 
 // ReadSlow is what the workers read of a recorded message event with
 // encoding/json: its header fields as Event, the message (nil with an
 // error when it cannot be decoded) and its read token.
 func ReadSlow(raw []byte) (ev Event, m any, token string, err error) {
-	d := readDetail(raw)
+	d := decodeDetail(raw)
 	content, err := webhook.UnmarshalMessageContent(d.Message)
 	if err != nil {
 		return d.header.event(raw), nil, "", err

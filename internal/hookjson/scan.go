@@ -209,6 +209,30 @@ func (s *Scanner) Bool() (bool, bool) {
 	return false, false
 }
 
+// Fields reads an object of which the caller knows some keys (at most
+// 64): f reads the value of each known key, given its index in known;
+// the values of other keys are skipped. It gives up (false) where
+// encoding/json would read the object otherwise: a known key repeated
+// (encoding/json keeps the last) or one that encoding/json's
+// case-insensitive matching would take for a known key (Key).
+func (s *Scanner) Fields(known []string, f func(i int) bool) bool {
+	var seen uint64
+	return s.Object(func(key []byte) bool {
+		i, ok := Key(key, known)
+		switch {
+		case !ok:
+			return false
+		case i < 0:
+			_, ok = s.Skip()
+			return ok
+		case seen&(1<<i) != 0:
+			return false
+		}
+		seen |= 1 << i
+		return f(i)
+	})
+}
+
 // Key tells what a key is to a reader that knows the given keys: the
 // index of the one it is exactly, or -1 when it is none of them; ok is
 // false when encoding/json would take it for one of them all the same
