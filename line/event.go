@@ -148,7 +148,7 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 	var (
 		id, quoted string
 		c          enquiry.Content
-		src        ContentSource // for media: where its content is
+		src        later.Source // for media: where its content is
 	)
 	unsupported := func(kind, reason string) enquiry.Content {
 		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: kind, Reason: reason}}
@@ -195,19 +195,19 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 // pending, with what is known without the bytes (Media.URL is where an
 // external provider keeps it, so a restarted process can fetch it
 // again). Without a content fetcher it is unsupported at once.
-func (w *Webhook) pending(src ContentSource, quoteToken string) enquiry.Content {
+func (w *Webhook) pending(src later.Source, quoteToken string) enquiry.Content {
 	if w.content == nil || w.blobs == nil {
 		return enquiry.Content{Kind: enquiry.Unsupported, QuoteToken: quoteToken,
 			Unsupported: &enquiry.UnsupportedNote{Kind: src.Kind, Reason: reasonNoFetch}}
 	}
-	return enquiry.Content{Kind: contentKind(src.Kind), State: enquiry.ContentPending, QuoteToken: quoteToken, Media: &enquiry.MediaRef{
-		Kind: media.Kind(src.Kind), URL: src.ExternalURL, PreviewURL: src.PreviewURL, Duration: src.Duration}}
+	return enquiry.Content{Kind: enquiry.ContentKind(src.Kind), State: enquiry.ContentPending, QuoteToken: quoteToken, Media: &enquiry.MediaRef{
+		Kind: media.Kind(src.Kind), URL: src.URL, PreviewURL: src.PreviewURL, Duration: src.Duration}}
 }
 
 // receive records the message, under the customer's name when it is
 // cached, and then hands what is still to fetch (the name, the content)
 // to the fetchers: nothing here waits for LINE.
-func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel, ev *Event, id string, c enquiry.Content, src ContentSource) error {
+func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel, ev *Event, id string, c enquiry.Content, src later.Source) error {
 	user := ev.Source.UserID
 	name, named := w.later.Known(ch.ID, user)
 	in := enquiry.Inbound{
@@ -242,8 +242,7 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 	// A redelivery (Duplicate) whose content is still pending was cut
 	// off mid-fetch: fetch it again.
 	if r.Message.Content.State == enquiry.ContentPending && src.Kind != "" {
-		w.later.Content(ch.ID, user, r.Message.ID, later.Source{ExternalID: src.MessageID, Kind: src.Kind,
-			URL: src.ExternalURL, PreviewURL: src.PreviewURL, Duration: src.Duration})
+		w.later.Content(ch.ID, user, r.Message.ID, src)
 	}
 	switch {
 	case named || w.content == nil:
@@ -301,22 +300,14 @@ func (w *Webhook) retrying(ctx context.Context, log *eventLog, f func(context.Co
 	}
 }
 
-func contentSource(id, kind string, p *webhook.ContentProvider, ms int64) ContentSource {
-	src := ContentSource{MessageID: id, Kind: kind, Duration: time.Duration(max(ms, 0)) * time.Millisecond}
+// contentSource is where a media message's content is: on LINE, or
+// with an external provider.
+func contentSource(id, kind string, p *webhook.ContentProvider, ms int64) later.Source {
+	src := later.Source{ExternalID: id, Kind: kind, Duration: time.Duration(max(ms, 0)) * time.Millisecond}
 	if p != nil && p.Type == webhook.ContentProviderTYPE_EXTERNAL {
-		src.ExternalURL, src.PreviewURL = p.OriginalContentUrl, p.PreviewImageUrl
+		src.URL, src.PreviewURL = p.OriginalContentUrl, p.PreviewImageUrl
 	}
 	return src
-}
-
-func contentKind(kind string) enquiry.ContentKind {
-	switch kind {
-	case "image":
-		return enquiry.Image
-	case "video":
-		return enquiry.Video
-	}
-	return enquiry.Audio
 }
 
 func postbackNote(p *webhook.PostbackContent) string {
