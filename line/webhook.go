@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -103,16 +102,11 @@ type Webhook struct {
 	log       *slog.Logger
 	clock     enquiry.Clock
 	workers   *inbox.Workers
-	later     *later.Queue // the look-ups of names and content
+	later     *later.Queue  // the look-ups of names and content
+	run       *later.Runner // the workers and the look-ups' fetchers
 	// fetchers and retryInterval are WebhookConfig's, for newLater.
 	fetchers      int
 	retryInterval time.Duration
-	// mu guards running; fetched is closed when Shutdown has drained
-	// the fetchers, so Run may return.
-	mu       sync.Mutex
-	running  bool
-	fetched  chan struct{}
-	fetchEnd sync.Once
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -163,7 +157,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	})
 	w.fetchers, w.retryInterval = cfg.Fetchers, cfg.RetryInterval
 	w.later = w.newLater(cfg.Fetchers, 0)
-	w.fetched = make(chan struct{})
+	w.run = later.NewRunner(w.workers, w.later)
 	return w
 }
 
@@ -248,30 +242,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // same Instance name). An event handed over twice (a replica stalled past
 // its lease, or a store that does not lease keys) reaches Desk.Receive,
 // which drops a repeated message; a Notice may then appear twice.
-func (w *Webhook) Run(ctx context.Context) error {
-	w.mu.Lock()
-	if w.running {
-		w.mu.Unlock()
-		return ErrRunning
-	}
-	w.running = true
-	w.mu.Unlock()
-
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	wg.Go(func() { w.later.Run(fctx) })
-	err := w.workers.Run(ctx)
-	if ctx.Err() == nil { // stopped by Shutdown: let it drain the fetchers
-		select {
-		case <-w.fetched:
-		case <-ctx.Done():
-		}
-	}
-	cancel()
-	wg.Wait()
-	return err
-}
+func (w *Webhook) Run(ctx context.Context) error { return w.run.Run(ctx) }
 
 // Shutdown stops queueing new events (they are still recorded and
 // answered, and the next start processes them), waits until the queued
@@ -279,11 +250,4 @@ func (w *Webhook) Run(ctx context.Context) error {
 // ctx is done, and then makes Run return. It returns ctx.Err() if ctx
 // ended first; content still being fetched then stays pending, and the
 // next start fetches it again.
-func (w *Webhook) Shutdown(ctx context.Context) error {
-	err := w.workers.Shutdown(ctx)
-	if err == nil {
-		err = w.later.Drain(ctx)
-	}
-	w.fetchEnd.Do(func() { close(w.fetched) })
-	return err
-}
+func (w *Webhook) Shutdown(ctx context.Context) error { return w.run.Shutdown(ctx) }

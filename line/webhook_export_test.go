@@ -6,6 +6,8 @@ import (
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
+	"github.com/socialdesk/socialdesk/internal/later"
+
 	"github.com/socialdesk/socialdesk/inbox"
 )
 
@@ -21,7 +23,10 @@ func ProcessEvent(ctx context.Context, w *Webhook, ev inbox.Record) bool {
 
 // SetFetchQueue makes w queue at most n names and contents to fetch, so
 // tests can fill the queue. Call it before Run.
-func SetFetchQueue(w *Webhook, n int) { w.later = w.newLater(w.fetchers, n) }
+func SetFetchQueue(w *Webhook, n int) {
+	w.later = w.newLater(w.fetchers, n)
+	w.run = later.NewRunner(w.workers, w.later)
+}
 
 // ParseFast and ParseSlow are ParseEvents' two paths, before IDs repeated
 // within a body are told apart; ParseFast's ok is false where it gives up.
