@@ -79,7 +79,7 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 	}
 	var ch enquiry.Channel
 	if err := w.retrying(ctx, log, func(ctx context.Context) (err error) {
-		ch, err = w.channels.Channel(ctx, rec.Channel)
+		ch, err = w.cfg.Channels.Channel(ctx, rec.Channel)
 		return err
 	}); err != nil || ch.ID == "" {
 		return err
@@ -114,7 +114,7 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 			return nil
 		}
 		return w.retrying(ctx, log, func(ctx context.Context) error {
-			return w.desk.Unsend(ctx, ch.ID, user, u.MessageId)
+			return w.cfg.Desk.Unsend(ctx, ch.ID, user, u.MessageId)
 		})
 	case "follow":
 		var f *webhook.FollowDetail
@@ -196,7 +196,7 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 // external provider keeps it, so a restarted process can fetch it
 // again). Without a content fetcher it is unsupported at once.
 func (w *Webhook) pending(src later.Source, quoteToken string) enquiry.Content {
-	if w.content == nil || w.blobs == nil {
+	if w.cfg.Content == nil || w.cfg.Blobs == nil {
 		return enquiry.Content{Kind: enquiry.Unsupported, QuoteToken: quoteToken,
 			Unsupported: &enquiry.UnsupportedNote{Kind: src.Kind, Reason: reasonNoFetch}}
 	}
@@ -226,7 +226,7 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 	}
 	var r enquiry.Received
 	err := w.retrying(ctx, log, func(ctx context.Context) (err error) {
-		r, err = w.desk.Receive(ctx, in)
+		r, err = w.cfg.Desk.Receive(ctx, in)
 		if err == nil && r.ReusedID {
 			// LINE's message IDs are global: another customer's message
 			// had this one. A forgery or a fault upstream; the message
@@ -245,7 +245,7 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 		w.later.Content(ch.ID, user, r.Message.ID, src)
 	}
 	switch {
-	case named || w.content == nil:
+	case named || w.cfg.Content == nil:
 	case r.Enquiry.Customer.Name != "":
 		w.later.Remember(ch.ID, user, r.Enquiry.Customer.Name)
 	default:
@@ -257,7 +257,7 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 // friendship records a follow or block on the customer, when the desk
 // keeps friendships (FriendshipRecorder), and then the note for staff.
 func (w *Webhook) friendship(ctx context.Context, log *eventLog, channel, user string, f enquiry.Friendship, at time.Time, note string) error {
-	if rec, ok := w.desk.(FriendshipRecorder); ok {
+	if rec, ok := w.cfg.Desk.(FriendshipRecorder); ok {
 		if err := w.retrying(ctx, log, func(ctx context.Context) error {
 			return rec.SetFriendship(ctx, channel, user, f, at)
 		}); err != nil {
@@ -269,7 +269,7 @@ func (w *Webhook) friendship(ctx context.Context, log *eventLog, channel, user s
 
 func (w *Webhook) notice(ctx context.Context, log *eventLog, channel, user, text string) error {
 	return w.retrying(ctx, log, func(ctx context.Context) error {
-		return w.desk.Notice(ctx, channel, user, text)
+		return w.cfg.Desk.Notice(ctx, channel, user, text)
 	})
 }
 

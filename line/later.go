@@ -50,27 +50,27 @@ type Completer interface {
 
 var _ Completer = (*enquiry.Desk)(nil)
 
-// newLater returns the queue of w's look-ups, fetchers at a time and at
-// most queue waiting: names from LINE's profiles,
-// content with w.content into w.blobs.
-func (w *Webhook) newLater(fetchers, queue int) *later.Queue {
+// newLater returns the queue of w's look-ups, WebhookConfig.Fetchers at
+// a time and at most queue waiting: names from LINE's profiles, content
+// with WebhookConfig.Content into Blobs.
+func (w *Webhook) newLater(queue int) *later.Queue {
 	cfg := later.Config{
-		Desk: w.desk, Channels: w.channels, Kind: "line",
+		Desk: w.cfg.Desk, Channels: w.cfg.Channels, Kind: "line",
 		NotReady: ErrNotReady,
 		Key:      func(ch enquiry.Channel, src later.Source) string { return "line/" + ch.ID + "/" + src.ExternalID },
 		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonExternal, NotReady: reasonPending, Lost: reasonLost},
-		Fetchers: fetchers, Queue: queue, Pause: cmp.Or(max(w.retryInterval, 0), DefaultRetryInterval),
+		Fetchers: w.cfg.Fetchers, Queue: queue, Pause: cmp.Or(max(w.cfg.RetryInterval, 0), DefaultRetryInterval),
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
 		Clock: w.clock, Logger: w.log, Service: "line webhook",
 	}
-	if w.content != nil {
+	if w.cfg.Content != nil {
 		cfg.Name = func(ctx context.Context, ch enquiry.Channel, user string) (string, error) {
-			p, err := w.content.Profile(ctx, ch, user)
+			p, err := w.cfg.Content.Profile(ctx, ch, user)
 			return media.CutText(p.DisplayName, maxDisplayName), err
 		}
 		cfg.Content = func(ctx context.Context, ch enquiry.Channel, src later.Source, key string) (enquiry.MediaRef, error) {
-			return w.content.FetchContent(ctx, ch, ContentSource{MessageID: src.ExternalID, Kind: src.Kind,
-				ExternalURL: src.URL, PreviewURL: src.PreviewURL, Duration: src.Duration}, w.blobs, key)
+			return w.cfg.Content.FetchContent(ctx, ch, ContentSource{MessageID: src.ExternalID, Kind: src.Kind,
+				ExternalURL: src.URL, PreviewURL: src.PreviewURL, Duration: src.Duration}, w.cfg.Blobs, key)
 		}
 	}
 	return later.New(cfg)

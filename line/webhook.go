@@ -91,22 +91,12 @@ type WebhookConfig struct {
 // their events to the desk. It is an http.Handler; Run processes the
 // recorded events. It is safe for concurrent use.
 type Webhook struct {
-	channels  ChannelLookup
-	events    inbox.Store
-	desk      Desk
-	content   ContentFetcher
-	blobs     enquiry.BlobStore
-	channelID func(*http.Request) string
-	maxBody   int64
-	timeout   time.Duration
-	log       *slog.Logger
-	clock     enquiry.Clock
-	workers   *inbox.Workers
-	later     *later.Queue  // the look-ups of names and content
-	run       *later.Runner // the workers and the look-ups' fetchers
-	// fetchers and retryInterval are WebhookConfig's, for newLater.
-	fetchers      int
-	retryInterval time.Duration
+	cfg     WebhookConfig // as given, ChannelID defaulted
+	log     *slog.Logger
+	clock   enquiry.Clock
+	workers *inbox.Workers
+	later   *later.Queue  // the look-ups of names and content
+	run     *later.Runner // the workers and the look-ups' fetchers
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -121,27 +111,9 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if cfg.Channels == nil || cfg.Events == nil || cfg.Desk == nil {
 		panic("line: NewWebhook needs WebhookConfig.Channels, Events and Desk")
 	}
-	w := &Webhook{
-		channels:  cfg.Channels,
-		events:    cfg.Events,
-		desk:      cfg.Desk,
-		content:   cfg.Content,
-		blobs:     cfg.Blobs,
-		channelID: cfg.ChannelID,
-		maxBody:   cfg.MaxBodyBytes,
-		timeout:   cfg.ReadTimeout,
-		log:       cfg.Logger,
-		clock:     clock.Or(cfg.Clock),
-		sleep:     clock.Sleep,
-	}
-	if w.channelID == nil {
-		w.channelID = func(r *http.Request) string { return r.PathValue("channel") }
-	}
-	if w.maxBody <= 0 {
-		w.maxBody = DefaultMaxBodyBytes
-	}
-	if w.timeout <= 0 {
-		w.timeout = DefaultReadTimeout
+	w := &Webhook{cfg: cfg, log: cfg.Logger, clock: clock.Or(cfg.Clock), sleep: clock.Sleep}
+	if w.cfg.ChannelID == nil {
+		w.cfg.ChannelID = func(r *http.Request) string { return r.PathValue("channel") }
 	}
 	if w.log == nil {
 		w.log = slog.Default()
@@ -155,8 +127,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		Logger:        w.log,
 		Clock:         w.clock,
 	})
-	w.fetchers, w.retryInterval = cfg.Fetchers, cfg.RetryInterval
-	w.later = w.newLater(cfg.Fetchers, 0)
+	w.later = w.newLater(0)
 	w.run = later.NewRunner(w.workers, w.later)
 	return w
 }
@@ -178,14 +149,14 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 // keeps them and sends nothing). LINE's verification request (no events)
 // gets 200.
 func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	b, ok := hookbody.Begin(rw, r, hookbody.Limits{MaxBytes: w.maxBody, Timeout: w.timeout})
+	b, ok := hookbody.Begin(rw, r, hookbody.Limits{MaxBytes: w.cfg.MaxBodyBytes, Timeout: w.cfg.ReadTimeout})
 	if !ok {
 		return
 	}
-	ctx, id := r.Context(), w.channelID(r)
+	ctx, id := r.Context(), w.cfg.ChannelID(r)
 	signed := hookbody.Signed{Header: SignatureHeader, NotFound: enquiry.ErrNotFound, Verify: VerifySignature,
 		Service: "line webhook", Channel: id, Log: w.log}
-	ch, err := w.channels.Channel(ctx, id)
+	ch, err := w.cfg.Channels.Channel(ctx, id)
 	if !b.Found(err, signed) {
 		return
 	}
@@ -212,7 +183,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		e := &batch.Events[i]
 		records[i] = inbox.Record{Channel: ch.ID, ID: e.ID, Key: e.Key(), Received: now, Payload: e.Raw}
 	}
-	fresh, err := w.events.AppendEvents(ctx, records)
+	fresh, err := w.cfg.Events.AppendEvents(ctx, records)
 	if err != nil {
 		w.log.ErrorContext(ctx, "line webhook: recording events failed; LINE will redeliver", "channel", ch.ID, "events", len(records), "err", err)
 		http.Error(rw, "cannot record events", http.StatusInternalServerError)

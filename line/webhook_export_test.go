@@ -24,7 +24,7 @@ func ProcessEvent(ctx context.Context, w *Webhook, ev inbox.Record) bool {
 // SetFetchQueue makes w queue at most n names and contents to fetch, so
 // tests can fill the queue. Call it before Run.
 func SetFetchQueue(w *Webhook, n int) {
-	w.later = w.newLater(w.fetchers, n)
+	w.later = w.newLater(n)
 	w.run = later.NewRunner(w.workers, w.later)
 }
 
