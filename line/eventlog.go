@@ -8,22 +8,14 @@ import (
 )
 
 // eventLog logs about one event processed, with its channel, ID and type
-// as attributes. The logger that carries them is made at the first line
-// logged, as most events log none: slog.Logger.With copies the logger and
-// its attributes (half a dozen allocations, and more work with a handler
-// that formats them ahead) for every event otherwise. It is used by one
-// goroutine at a time.
+// as attributes. They are added to each record logged, as most events
+// log none: slog.Logger.With would copy the logger and its attributes
+// (half a dozen allocations, and more work with a handler that formats
+// them ahead) for every event. The zero value but for base is ready; it
+// is used by one goroutine at a time.
 type eventLog struct {
 	base             *slog.Logger
 	channel, id, typ string
-	l                *slog.Logger
-}
-
-func (e *eventLog) logger() *slog.Logger {
-	if e.l == nil {
-		e.l = e.base.With("channel", e.channel, "event", e.id, "type", e.typ)
-	}
-	return e.l
 }
 
 // log logs as slog.Logger's Log does, with its caller as the record's
@@ -35,6 +27,7 @@ func (e *eventLog) log(ctx context.Context, level slog.Level, msg string, args .
 	var pcs [1]uintptr
 	runtime.Callers(2, pcs[:]) // skip Callers and log
 	r := slog.NewRecord(time.Now(), level, msg, pcs[0])
+	r.AddAttrs(slog.String("channel", e.channel), slog.String("event", e.id), slog.String("type", e.typ))
 	r.Add(args...)
-	_ = e.logger().Handler().Handle(ctx, r)
+	_ = e.base.Handler().Handle(ctx, r)
 }
