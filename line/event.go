@@ -61,7 +61,7 @@ var errLater = errors.New("line: processing the event failed for now; it is retr
 func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 	d := readDetail(rec.Payload)
 	d.WebhookEventID = rec.ID // as recorded: not derived again from the payload
-	ev := d.header.event(rec.Payload)
+	ev := d.event(rec.Payload)
 	log := &eventLog{base: w.log, channel: rec.Channel, id: rec.ID, typ: ev.Type}
 	if ev.Type == "" {
 		log.log(ctx, slog.LevelWarn, "line webhook: event has no usable type; recorded, not processed")

@@ -36,7 +36,10 @@ var (
 	commonSources = []string{SourceUser, SourceGroup, SourceRoom}
 )
 
-var sourceKeys = []string{"type", "userId", "groupId", "roomId"}
+var (
+	sourceKeys   = []string{"type", "userId", "groupId", "roomId"}
+	deliveryKeys = []string{"isRedelivery"}
+)
 
 // textKeys are the keys of a text message that the workers read; the
 // last two (emojis, mention) make the fast path give up.
@@ -77,24 +80,23 @@ func scanDetail(raw []byte) (d detail, ok bool) {
 // readEvent reads an event's header and the raw parts of its kinds; ok
 // is false when the fast path gives up.
 func readEvent(s *hookjson.Scanner) (d detail, ok bool) {
-	h := &d.header
 	ok = s.Fields(eventKeys, func(i int) (ok bool) {
 		switch i {
 		case 0:
-			h.Type, ok = s.StringOf(commonTypes)
+			d.Type, ok = s.StringOf(commonTypes)
 		case 1:
-			h.WebhookEventID, ok = s.String()
+			d.WebhookEventID, ok = s.String()
 		case 2:
-			h.Timestamp, ok = s.Int64()
+			d.Timestamp, ok = s.Int64()
 		case 3:
-			h.Mode, ok = s.StringOf(commonModes)
+			d.Mode, ok = s.StringOf(commonModes)
 		case 4:
-			h.ReplyToken, ok = s.String()
+			d.ReplyToken, ok = s.String()
 		case 5:
-			ok = readSource(s, h)
+			ok = readSource(s, &d)
 		case 6:
 			ok = s.Fields(deliveryKeys, func(int) (ok bool) {
-				h.DeliveryContext.IsRedelivery, ok = s.Bool()
+				d.DeliveryContext.IsRedelivery, ok = s.Bool()
 				return ok
 			})
 		case 7:
@@ -111,19 +113,17 @@ func readEvent(s *hookjson.Scanner) (d detail, ok bool) {
 	return d, ok
 }
 
-var deliveryKeys = []string{"isRedelivery"}
-
-func readSource(s *hookjson.Scanner, h *header) bool {
+func readSource(s *hookjson.Scanner, d *detail) bool {
 	return s.Fields(sourceKeys, func(i int) (ok bool) {
 		switch i {
 		case 0:
-			h.Source.Type, ok = s.StringOf(commonSources)
+			d.Source.Type, ok = s.StringOf(commonSources)
 		case 1:
-			h.Source.UserID, ok = s.String()
+			d.Source.UserID, ok = s.String()
 		case 2:
-			h.Source.GroupID, ok = s.String()
+			d.Source.GroupID, ok = s.String()
 		case 3:
-			h.Source.RoomID, ok = s.String()
+			d.Source.RoomID, ok = s.String()
 		}
 		return ok
 	})

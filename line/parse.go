@@ -111,24 +111,6 @@ func (e *Event) Key() string {
 	return e.Source.UserID
 }
 
-// header is the part of an event that intake reads before answering.
-type header struct {
-	Type           string `json:"type"`
-	WebhookEventID string `json:"webhookEventId"`
-	Timestamp      int64  `json:"timestamp"`
-	Mode           string `json:"mode"`
-	ReplyToken     string `json:"replyToken"`
-	Source         struct {
-		Type    string `json:"type"`
-		UserID  string `json:"userId"`
-		GroupID string `json:"groupId"`
-		RoomID  string `json:"roomId"`
-	} `json:"source"`
-	DeliveryContext struct {
-		IsRedelivery bool `json:"isRedelivery"`
-	} `json:"deliveryContext"`
-}
-
 // ParseEvents parses a webhook request body that has already been read
 // (and its signature verified). It fails, with a *MalformedError, only when
 // the body is not a JSON object with an "events" array; an event with no
@@ -168,14 +150,28 @@ func parseSlow(body []byte) (*Batch, error) {
 	return b, nil
 }
 
-// detail is an event as intake and the workers read it: its header, and
-// the part of each kind the desk uses, kept raw and decoded only for the
-// event's own kind (as the SDK does: a stray field of another kind never
-// matters). This reads an event in one pass where the SDK's
-// UnmarshalEvent takes several (29 µs and 140 allocations for a text
-// message on the machine of BENCHMARKS.md).
+// detail is an event as intake and the workers read it: its header
+// (what intake needs before answering), and the part of each kind the
+// desk uses, kept raw and decoded only for the event's own kind (as the
+// SDK does: a stray field of another kind never matters). This reads an
+// event in one pass where the SDK's UnmarshalEvent takes several (29 µs
+// and 140 allocations for a text message on the machine of
+// BENCHMARKS.md).
 type detail struct {
-	header
+	Type           string `json:"type"`
+	WebhookEventID string `json:"webhookEventId"`
+	Timestamp      int64  `json:"timestamp"`
+	Mode           string `json:"mode"`
+	ReplyToken     string `json:"replyToken"`
+	Source         struct {
+		Type    string `json:"type"`
+		UserID  string `json:"userId"`
+		GroupID string `json:"groupId"`
+		RoomID  string `json:"roomId"`
+	} `json:"source"`
+	DeliveryContext struct {
+		IsRedelivery bool `json:"isRedelivery"`
+	} `json:"deliveryContext"`
 	Message  json.RawMessage `json:"message"`
 	Unsend   json.RawMessage `json:"unsend"`
 	Follow   json.RawMessage `json:"follow"`
@@ -197,14 +193,14 @@ func readDetail(raw []byte) detail {
 func decodeDetail(raw []byte) detail {
 	var d detail
 	if json.Unmarshal(raw, &d) != nil {
-		return detail{header: header{WebhookEventID: d.WebhookEventID}}
+		return detail{WebhookEventID: d.WebhookEventID}
 	}
 	return d
 }
 
 // event is the Event for raw with the header h read from it (a zero
 // header but for the ID when raw could not be read as one).
-func (h *header) event(raw json.RawMessage) Event {
+func (h *detail) event(raw json.RawMessage) Event {
 	e := Event{
 		Type:       h.Type,
 		ID:         h.WebhookEventID,

@@ -41,7 +41,7 @@ var (
 func ReadText(raw []byte) (ev Event, m any, readToken string, ok bool) {
 	d, ok := scanDetail(raw)
 	m, token, text := readText(d.Message)
-	return d.header.event(raw), m, token, ok && d.Type == "message" && text
+	return d.event(raw), m, token, ok && d.Type == "message" && text
 }
 
 // ReadSlow is what the workers read of a recorded message event with
@@ -51,7 +51,7 @@ func ReadSlow(raw []byte) (ev Event, m any, token string, err error) {
 	d := decodeDetail(raw)
 	content, err := webhook.UnmarshalMessageContent(d.Message)
 	if err != nil {
-		return d.header.event(raw), nil, "", err
+		return d.event(raw), nil, "", err
 	}
-	return d.header.event(raw), content, readToken(d.Message), nil
+	return d.event(raw), content, readToken(d.Message), nil
 }
