@@ -1,8 +1,6 @@
 package line
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -211,8 +209,7 @@ func (h *detail) event(raw json.RawMessage) Event {
 		Raw:        raw,
 	}
 	if e.ID == "" {
-		sum := sha256.Sum256(raw)
-		e.ID = "sha256:" + hex.EncodeToString(sum[:16])
+		e.ID = hookjson.DerivedID(raw)
 	}
 	if h.Timestamp > 0 {
 		e.Time = time.UnixMilli(h.Timestamp)

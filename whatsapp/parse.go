@@ -2,8 +2,6 @@ package whatsapp
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -313,8 +311,7 @@ func parseMessage(raw json.RawMessage) Message {
 
 func (m *Message) ensureID() {
 	if m.ID == "" {
-		sum := sha256.Sum256(m.Raw)
-		m.ID = "sha256:" + hex.EncodeToString(sum[:16])
+		m.ID = hookjson.DerivedID(m.Raw)
 	}
 }
 

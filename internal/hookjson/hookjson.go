@@ -1,11 +1,13 @@
 // Package hookjson holds what every connector's webhook parser does alike
 // with a JSON body from outside: find where it starts, say
-// what is wrong with it without quoting it, and keep the IDs of one
-// body's items apart.
+// what is wrong with it without quoting it, give an ID to an item that
+// has none, and keep the IDs of one body's items apart.
 package hookjson
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -37,6 +39,14 @@ func Fault(err error) (offset int64, reason string) {
 		return typ.Offset, strconv.Quote(typ.Field) + " has the wrong JSON type"
 	}
 	return 0, "invalid JSON"
+}
+
+// DerivedID is the ID of an item that came without one: "sha256:" and
+// the hex of the first half of the SHA-256 of its bytes as received, so
+// a redelivery of the same bytes gets the same ID.
+func DerivedID(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return "sha256:" + hex.EncodeToString(sum[:16])
 }
 
 // DedupeIDs gives a suffix ("#" and its index) to the ID of an item that

@@ -46,3 +46,14 @@ func TestFirstNonSpace(t *testing.T) {
 		}
 	}
 }
+
+func TestDerivedIDIsTheSameForTheSameBytesOnly(t *testing.T) {
+	a, b := DerivedID([]byte(`{"type":"x"}`)), DerivedID([]byte(`{"type":"x"}`))
+	// printf '%s' '{"type":"x"}' | sha256sum | cut -c1-32
+	if want := "sha256:c432d16d2a54b09f4af18a18a547a31b"; a != want || b != want {
+		t.Fatalf("IDs %q and %q, want %q for both", a, b, want)
+	}
+	if c := DerivedID([]byte(`{"type":"y"}`)); c == a {
+		t.Fatalf("other bytes, the same ID %q", c)
+	}
+}
