@@ -86,3 +86,31 @@ func FuzzScanner(f *testing.F) {
 		}
 	})
 }
+
+func TestFieldsReadsKnownKeysOnceAndGivesUpWhereEncodingJSONReadsOtherwise(t *testing.T) {
+	known := []string{"type", "id"}
+	read := func(in string) (map[string]string, bool) {
+		got := map[string]string{}
+		var s Scanner
+		s.Reset([]byte(in))
+		ok := s.Fields(known, func(i int) bool {
+			v, ok := s.String()
+			got[known[i]] = v
+			return ok
+		})
+		return got, ok && s.End()
+	}
+	got, ok := read(`{"id":"1","other":{"type":"x"},"type":"text"}`)
+	if !ok || got["id"] != "1" || got["type"] != "text" || len(got) != 2 {
+		t.Fatalf("read %v, %v; want id 1 and type text, the other key skipped", got, ok)
+	}
+	for name, in := range map[string]string{
+		"a known key repeated (encoding/json keeps the last)": `{"type":"a","type":"b"}`,
+		"a known key in another case":                         `{"Type":"a"}`,
+		"a known key's value of another type":                 `{"id":1}`,
+	} {
+		if _, ok := read(in); ok {
+			t.Errorf("%s: %s was read", name, in)
+		}
+	}
+}
