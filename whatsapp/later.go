@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -66,15 +65,10 @@ func (completer) SetCustomerName(context.Context, string, string, string) error 
 // fetching is what a Webhook keeps to run its fetchers beside the inbox.
 type fetching struct {
 	later *later.Queue
+	run   *later.Runner // the inbox's workers and the fetchers
 	clock clock.Clock
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
-	// mu guards running; fetched is closed when Shutdown has drained
-	// the fetchers, so Run may return.
-	mu       sync.Mutex
-	running  bool
-	fetched  chan struct{}
-	fetchEnd sync.Once
 }
 
 // newLater returns the queue of w's downloads, fetchers at a time and at
@@ -108,43 +102,4 @@ func (w *Webhook) download(ctx context.Context, ch enquiry.Channel, src later.So
 		return enquiry.MediaRef{}, err
 	}
 	return enquiry.MediaRef{Kind: v.Kind, Format: v.Format, Size: v.Size, Key: key}, nil
-}
-
-// runFetching runs the fetchers while run (the inbox's workers) runs,
-// and after it, when Shutdown stopped it, until Shutdown has drained
-// them; see Webhook.Run.
-func (w *Webhook) runFetching(ctx context.Context, run func(context.Context) error) error {
-	w.mu.Lock()
-	if w.running {
-		w.mu.Unlock()
-		return inbox.ErrRunning
-	}
-	w.running = true
-	w.mu.Unlock()
-
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	wg.Go(func() { w.later.Run(fctx) })
-	err := run(ctx)
-	if ctx.Err() == nil { // stopped by Shutdown: let it drain the fetchers
-		select {
-		case <-w.fetched:
-		case <-ctx.Done():
-		}
-	}
-	cancel()
-	wg.Wait()
-	return err
-}
-
-// drainFetching waits, after shutdown (the inbox's), until the downloads
-// are done or ctx is, and lets Run return.
-func (w *Webhook) drainFetching(ctx context.Context, shutdown func(context.Context) error) error {
-	err := shutdown(ctx)
-	if err == nil {
-		err = w.later.Drain(ctx)
-	}
-	w.fetchEnd.Do(func() { close(w.fetched) })
-	return err
 }

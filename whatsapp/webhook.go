@@ -10,6 +10,7 @@ import (
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/internal/clock"
+	"github.com/socialdesk/socialdesk/internal/later"
 )
 
 // Desk is what the webhook's workers hand customers' messages to;
@@ -108,7 +109,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		return err == nil
 	})
 	w := &Webhook{events: events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels, log: cfg.Logger,
-		fetching: fetching{clock: clock.Or(cfg.Clock), sleep: clock.Sleep, fetched: make(chan struct{})}}
+		fetching: fetching{clock: clock.Or(cfg.Clock), sleep: clock.Sleep}}
 	if w.log == nil {
 		w.log = slog.Default()
 	}
@@ -120,6 +121,7 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	w.inbox = inbox.New(events, w.handle, inbox.Options{Workers: cfg.Workers, QueueSize: cfg.QueueSize,
 		RetryInterval: cfg.RetryInterval, KeepEvents: cfg.KeepEvents, Instance: cfg.Instance, Logger: w.log, Clock: cfg.Clock})
 	w.later = w.newLater(cfg.Fetchers, 0, cfg.RetryInterval)
+	w.run = later.NewRunner(w.inbox, w.later)
 	return w
 }
 
@@ -133,14 +135,14 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) { w.intake.
 // downloads of customers' media (WebhookConfig.Fetchers), first of
 // content a previous process left pending (see RefetchWindow). It
 // returns inbox.ErrRunning when already running.
-func (w *Webhook) Run(ctx context.Context) error { return w.runFetching(ctx, w.inbox.Run) }
+func (w *Webhook) Run(ctx context.Context) error { return w.run.Run(ctx) }
 
 // Shutdown stops queueing new events (they are still recorded), waits
 // until the queued ones are handled and the media they download are in,
 // or ctx is done, and makes Run return. It returns ctx.Err() if ctx
 // ended first; content still downloading then stays pending, and the
 // next start fetches it again.
-func (w *Webhook) Shutdown(ctx context.Context) error { return w.drainFetching(ctx, w.inbox.Shutdown) }
+func (w *Webhook) Shutdown(ctx context.Context) error { return w.run.Shutdown(ctx) }
 
 // event is an inbox payload: one message or one status.
 type event struct {
