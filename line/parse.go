@@ -84,13 +84,14 @@ type Event struct {
 	Raw json.RawMessage
 }
 
-// EventSource is who an event came from.
+// EventSource is who an event came from; its JSON names are those of
+// LINE's "source" object, from which both readers of an event fill it.
 type EventSource struct {
 	// Type is SourceUser, SourceGroup or SourceRoom ("" if absent).
-	Type    string
-	UserID  string
-	GroupID string
-	RoomID  string
+	Type    string `json:"type"`
+	UserID  string `json:"userId"`
+	GroupID string `json:"groupId"`
+	RoomID  string `json:"roomId"`
 }
 
 // Standby reports whether the event was sent in standby mode: it is
@@ -156,17 +157,12 @@ func parseSlow(body []byte) (*Batch, error) {
 // and 140 allocations for a text message on the machine of
 // BENCHMARKS.md).
 type detail struct {
-	Type           string `json:"type"`
-	WebhookEventID string `json:"webhookEventId"`
-	Timestamp      int64  `json:"timestamp"`
-	Mode           string `json:"mode"`
-	ReplyToken     string `json:"replyToken"`
-	Source         struct {
-		Type    string `json:"type"`
-		UserID  string `json:"userId"`
-		GroupID string `json:"groupId"`
-		RoomID  string `json:"roomId"`
-	} `json:"source"`
+	Type            string      `json:"type"`
+	WebhookEventID  string      `json:"webhookEventId"`
+	Timestamp       int64       `json:"timestamp"`
+	Mode            string      `json:"mode"`
+	ReplyToken      string      `json:"replyToken"`
+	Source          EventSource `json:"source"`
 	DeliveryContext struct {
 		IsRedelivery bool `json:"isRedelivery"`
 	} `json:"deliveryContext"`
@@ -204,7 +200,7 @@ func (h *detail) event(raw json.RawMessage) Event {
 		ID:         h.WebhookEventID,
 		Mode:       h.Mode,
 		Redelivery: h.DeliveryContext.IsRedelivery,
-		Source:     EventSource{Type: h.Source.Type, UserID: h.Source.UserID, GroupID: h.Source.GroupID, RoomID: h.Source.RoomID},
+		Source:     h.Source,
 		ReplyToken: h.ReplyToken,
 		Raw:        raw,
 	}
