@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -89,7 +90,7 @@ func (w *Webhook) status(ctx context.Context, ev inbox.Record, s *Status) error 
 		r.State, r.Reason = enquiry.Failed, "WhatsApp could not deliver it"
 		if len(s.Errors) > 0 {
 			p := s.Errors[0]
-			r.Reason = fmt.Sprintf("WhatsApp could not deliver it (code %d: %s)", p.Code, cmpOr(p.Message, p.Title))
+			r.Reason = fmt.Sprintf("WhatsApp could not deliver it (code %d: %s)", p.Code, cmp.Or(p.Message, p.Title))
 		}
 	default:
 		return nil // "sent" the desk knows from the send's answer
@@ -149,11 +150,4 @@ func article(kind string) string {
 		return "an " + kind + " message"
 	}
 	return "a " + kind + " message"
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
