@@ -24,23 +24,27 @@
 // (EndLeases) instead of waiting for them. Transcripts page by
 // keyset on (enquiry, seq), and each enquiry's seq is assigned under its
 // row lock, without gaps. Receive, the hot path, is one round trip: the
-// function socialdesk_receive does it inside the database.
+// functions socialdesk_receive and socialdesk_receive_batch do it inside
+// the database.
 //
 // # Group commit
 //
 // Each commit waits for the database to flush its log to disk, and that
 // wait, not the work, bounds how many messages one caller at a time can
 // receive. So a Store combines concurrent Receive calls: it runs at most
-// eight Receive transactions at once (fewer if its pool has fewer
-// connections); a call that finds one free runs at once, alone (the
-// database flushes the commits in flight together), and the calls that
-// arrive while all are busy queue and go together,
-// up to 64, in the next transaction, in one round trip and one commit.
-// Each call still gets the result it would get alone: a batch runs its
-// messages one after the other (a customer's messages in their order of
-// arrival), and if one fails, the database rolls the batch back and each
-// of its messages is received again alone. Nothing is acknowledged before
-// it is committed; synchronous_commit stays as the database sets it.
+// two Receive transactions at once (one if its pool has one connection),
+// never two with messages of one customer; a call that
+// finds one free runs at once, alone, and the calls that arrive while all
+// are busy queue and go together, up to 64, in the next transaction. Its
+// messages to customers' open enquiries go as arrays to the function
+// socialdesk_receive_batch, one statement for all of them; the others (a
+// customer's first message, which opens an enquiry, and duplicates) then
+// go as a pipeline of socialdesk_receive calls. Each call still gets the
+// result it would get alone: a batch runs its messages as if one after
+// the other (a customer's messages in their order of arrival), and if one
+// fails, the database rolls the batch back and the others are received
+// again without it. Nothing is acknowledged before it is committed;
+// synchronous_commit stays as the database sets it.
 //
 // # Schema
 //

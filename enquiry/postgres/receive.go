@@ -39,15 +39,19 @@ func placeholders(from, to int) string {
 // Group commit: a commit waits for the database to flush its log to disk,
 // which takes milliseconds, so Receive combines the calls that arrive at
 // once into one transaction. A Store runs at most maxInFlight Receive
-// transactions at a time, and no more than its pool has connections. A
-// call that finds one free runs alone, at once; the others queue, and
-// whoever frees a transaction takes up to maxBatch of them into the next
-// one. A lone caller never waits for company. The database itself flushes
-// the commits of transactions in flight together, so a few callers do
-// best each in a transaction of their own (BENCHMARKS.md: 8 in flight
-// against 2 at 8 callers); many share them.
+// transactions at a time, and no more than its pool has connections, and
+// no two of them carry messages of one customer: they would wait for each
+// other's commit on the customer's enquiry, holding their other
+// customers' meanwhile. A call that finds a transaction free, and its
+// customer in none, runs alone, at once; the others queue, and whoever
+// frees a transaction takes up to maxBatch of them (of customers in no
+// other transaction) into the next one. A lone caller never waits for
+// company. Two at once did best (BENCHMARKS.md, issue 22): a batch's
+// statement costs about 0.3 ms however few its messages, and about 50 us
+// a message more, so fewer and larger batches cost less; two let one
+// batch's statement run while the other's commit is flushed.
 const (
-	maxInFlight = 8
+	maxInFlight = 2
 	maxBatch    = 64
 )
 
@@ -55,26 +59,31 @@ const (
 type receiver struct {
 	limit    int // Receive transactions at most at once; 0 means maxInFlight
 	mu       sync.Mutex
-	inFlight int            // Receive transactions running
-	queue    []*receiveCall // calls waiting for one
-	runners  sync.WaitGroup // the goroutines running batches
+	inFlight int                  // Receive transactions running
+	queue    []*receiveCall       // calls waiting for one
+	busy     map[customerKey]bool // the customers of the transactions running
+	runners  sync.WaitGroup       // the goroutines running batches
+	plans    planCache            // the enquiries' plans, as batches decode them
 
 	// For benchmarks: transactions begun, and the messages they carried.
 	txs, msgs atomic.Int64
 }
 
+// customerKey names a customer of a channel.
+type customerKey struct{ channel, customer string }
+
 // receiveCall is a Receive waiting in the queue or in a batch.
 type receiveCall struct {
-	args              []any
-	channel, customer string        // the lock order of a batch
-	done              chan struct{} // closed when r and err, or alone, are set
-	r                 enquiry.Received
-	err               error
-	alone             bool // the batch was rolled back: run the message alone
+	a    *enquiry.Arrival
+	key  customerKey   // the arrival's; also the lock order of a batch
+	done chan struct{} // closed when r and err are set
+	r    enquiry.Received
+	err  error
 
 	// Guarded by receiver.mu.
-	batch *receiveBatch // the batch that took the call; nil while queued
-	gone  bool          // the caller stopped waiting
+	batch    *receiveBatch // the batch that took the call; nil while queued
+	gone     bool          // the caller stopped waiting
+	finished bool          // done is closed, or about to be
 }
 
 // receiveBatch is one transaction of queued calls.
@@ -92,9 +101,11 @@ type receiveBatch struct {
 // as it was.
 //
 // Concurrent calls share transactions (group commit): a call that arrives
-// while the store is busy joins the next batch, which runs in one round
-// trip and one commit. Each call's result is what it would be alone, as
-// if the batch's calls ran one after the other, and a message that fails
+// while the store is busy joins the next batch, whose messages to open
+// enquiries go in one statement and one commit, and the others (a
+// customer's first, a duplicate) in a second. Each call's result is what
+// it would be alone, as if the batch's calls ran one after the other (a
+// duplicate's enquiry is as the batch left it), and a message that fails
 // in a batch fails only its own call. Receive returns after its message is
 // committed; if ctx ends first it returns ctx.Err(), and the message may
 // have been committed all the same: a redelivery with the same ExternalID
@@ -103,11 +114,10 @@ type receiveBatch struct {
 // began; two customers' messages with one ID committed at the same moment
 // are both kept, and may both go unreported.
 func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Received, error) {
-	args := receiveArgs(&a)
-	c := &receiveCall{args: args, channel: a.Enquiry.Channel, customer: a.Enquiry.Customer.ID, done: make(chan struct{})}
+	c := &receiveCall{a: &a, key: customerKey{a.Enquiry.Channel, a.Enquiry.Customer.ID}, done: make(chan struct{})}
 	if s.enqueue(c) {
-		r, err := s.receiveAlone(ctx, args)
-		s.release()
+		r, err := s.receiveAlone(ctx, receiveArgs(&a))
+		s.release(c.key)
 		return r, err
 	}
 	select {
@@ -115,9 +125,6 @@ func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Receive
 	case <-ctx.Done():
 		s.abandon(c)
 		return enquiry.Received{}, ctx.Err()
-	}
-	if c.alone {
-		return s.receiveAlone(ctx, args)
 	}
 	return c.r, c.err
 }
@@ -177,23 +184,49 @@ func scanReceived(row pgx.Row) (enquiry.Received, error) {
 func (s *Store) enqueue(c *receiveCall) bool {
 	s.rx.mu.Lock()
 	defer s.rx.mu.Unlock()
-	limit := s.rx.limit
-	if limit <= 0 {
-		limit = maxInFlight
-	}
-	if s.rx.inFlight < limit && len(s.rx.queue) == 0 {
+	if s.rx.inFlight < s.limit() && !s.rx.busy[c.key] && !s.queued(c.key) {
 		s.rx.inFlight++
+		s.markBusy(c.key)
 		return true
 	}
 	s.rx.queue = append(s.rx.queue, c)
 	return false
 }
 
-// release frees the transaction of a call that ran alone, or hands it to
-// a goroutine that runs the queued calls.
-func (s *Store) release() {
+// limit returns how many Receive transactions may run at once.
+func (s *Store) limit() int {
+	if s.rx.limit <= 0 {
+		return maxInFlight
+	}
+	return s.rx.limit
+}
+
+// queued reports whether a call of customer k waits in the queue (a
+// later one must not overtake it). The caller holds rx.mu.
+func (s *Store) queued(k customerKey) bool {
+	for _, c := range s.rx.queue {
+		if c.key == k && !c.gone {
+			return true
+		}
+	}
+	return false
+}
+
+// markBusy records that customer k has messages in a running
+// transaction. The caller holds rx.mu.
+func (s *Store) markBusy(k customerKey) {
+	if s.rx.busy == nil {
+		s.rx.busy = make(map[customerKey]bool)
+	}
+	s.rx.busy[k] = true
+}
+
+// release frees the transaction of a call of customer k that ran alone,
+// or hands it to a goroutine that runs the queued calls.
+func (s *Store) release(k customerKey) {
 	s.rx.mu.Lock()
 	defer s.rx.mu.Unlock()
+	delete(s.rx.busy, k)
 	if len(s.rx.queue) == 0 {
 		s.rx.inFlight--
 		return
@@ -202,42 +235,66 @@ func (s *Store) release() {
 	go s.runBatches()
 }
 
-// runBatches runs batches of queued calls until none is left.
+// runBatches runs batches of queued calls until none is left that it may
+// take.
 func (s *Store) runBatches() {
 	defer s.rx.runners.Done()
+	var done []*receiveCall
 	for {
-		ctx, cancel, calls := s.nextBatch()
+		ctx, cancel, calls := s.nextBatch(done)
 		if calls == nil {
 			return
 		}
 		s.runBatch(ctx, calls)
 		cancel()
+		done = calls
 	}
 }
 
-// nextBatch takes up to maxBatch queued calls whose callers still wait,
-// with a context that ends when none of them does. With none, it frees
-// the transaction and returns nil.
-func (s *Store) nextBatch() (context.Context, context.CancelFunc, []*receiveCall) {
+// nextBatch frees the customers of the calls of the batch done, and takes
+// up to maxBatch queued calls whose callers still wait and whose
+// customers are in no running transaction, with a context that ends when
+// none of the callers waits. With none, it frees the transaction and
+// returns nil; with more left to take and a transaction free, it starts
+// another goroutine for them.
+func (s *Store) nextBatch(done []*receiveCall) (context.Context, context.CancelFunc, []*receiveCall) {
 	s.rx.mu.Lock()
 	defer s.rx.mu.Unlock()
-	var calls []*receiveCall
-	n := 0
+	for _, c := range done {
+		delete(s.rx.busy, c.key)
+	}
+	var (
+		calls   []*receiveCall
+		taken   = make(map[customerKey]bool)
+		skipped = false
+	)
+	rest := s.rx.queue[:0]
 	for _, c := range s.rx.queue {
-		n++
-		if !c.gone {
+		switch {
+		case c.gone:
+		case len(calls) < maxBatch && (taken[c.key] || !s.rx.busy[c.key]):
 			calls = append(calls, c)
-			if len(calls) == maxBatch {
-				break
+			taken[c.key] = true
+		default:
+			if !s.rx.busy[c.key] {
+				skipped = true // room for another batch
 			}
+			rest = append(rest, c)
 		}
 	}
-	rest := copy(s.rx.queue, s.rx.queue[n:])
-	clear(s.rx.queue[rest:])
-	s.rx.queue = s.rx.queue[:rest]
+	clear(s.rx.queue[len(rest):])
+	s.rx.queue = rest
 	if len(calls) == 0 {
 		s.rx.inFlight--
 		return nil, nil, nil
+	}
+	for k := range taken {
+		s.markBusy(k)
+	}
+	if skipped && s.rx.inFlight < s.limit() {
+		s.rx.inFlight++
+		s.rx.runners.Add(1)
+		go s.runBatches()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &receiveBatch{waiting: len(calls), cancel: cancel}
@@ -254,7 +311,7 @@ func (s *Store) abandon(c *receiveCall) {
 	s.rx.mu.Lock()
 	defer s.rx.mu.Unlock()
 	c.gone = true
-	if b := c.batch; b != nil {
+	if b := c.batch; b != nil && !c.finished {
 		b.waiting--
 		if b.waiting == 0 {
 			b.cancel()
@@ -262,39 +319,108 @@ func (s *Store) abandon(c *receiveCall) {
 	}
 }
 
-// runBatch runs calls in one transaction, in one round trip: its
-// statements run one after the other in the implicit transaction of a
-// pipeline, and commit together. If one fails, PostgreSQL rolls them all
-// back, and each caller runs its message alone, which gives it exactly
-// the result of a lone call.
-func (s *Store) runBatch(ctx context.Context, calls []*receiveCall) {
-	defer func() {
-		for _, c := range calls {
-			close(c.done)
+// finish hands calls their results: their callers no longer wait for
+// the batch, and a batch whose callers have all been answered or stopped
+// waiting is cancelled.
+func (s *Store) finish(calls []*receiveCall) {
+	s.rx.mu.Lock()
+	for _, c := range calls {
+		if b := c.batch; b != nil && !c.gone && !c.finished {
+			b.waiting--
+			if b.waiting == 0 {
+				b.cancel()
+			}
 		}
-	}()
-	if len(calls) == 1 {
-		c := calls[0]
-		c.r, c.err = s.receiveAlone(ctx, c.args)
+		c.finished = true
+	}
+	s.rx.mu.Unlock()
+	for _, c := range calls {
+		close(c.done)
+	}
+}
+
+// waiting returns the calls whose callers still wait.
+func (s *Store) waiting(calls []*receiveCall) []*receiveCall {
+	s.rx.mu.Lock()
+	defer s.rx.mu.Unlock()
+	var out []*receiveCall
+	for _, c := range calls {
+		if !c.gone {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// runBatch runs calls in one transaction, or two. Those whose customers
+// have an open enquiry join it in one statement (joinBatch); the rest
+// (their customers have none open, they are duplicates, or the statement
+// failed) then run as a pipeline of socialdesk_receive calls
+// (runPipeline). Each call gets the result it would get alone, with a
+// customer's messages in their order of arrival.
+func (s *Store) runBatch(ctx context.Context, calls []*receiveCall) {
+	if len(calls) > 1 {
+		calls = s.joinBatch(ctx, calls)
+	}
+	if calls = s.finishGone(calls); len(calls) == 0 {
 		return
 	}
-
 	// Every batch locks customers' enquiries in one order, so batches
 	// running at once, here or in other replicas, never deadlock; each
 	// customer's messages keep their order of arrival.
 	slices.SortStableFunc(calls, func(a, b *receiveCall) int {
-		return cmp.Or(strings.Compare(a.channel, b.channel), strings.Compare(a.customer, b.customer))
+		return cmp.Or(strings.Compare(a.key.channel, b.key.channel), strings.Compare(a.key.customer, b.key.customer))
 	})
+	s.runPipeline(ctx, calls)
+	s.finish(calls)
+}
+
+// finishGone finishes the calls whose callers stopped waiting, with
+// nothing done, and returns the others.
+func (s *Store) finishGone(calls []*receiveCall) []*receiveCall {
+	s.rx.mu.Lock()
+	var gone, left []*receiveCall
+	for _, c := range calls {
+		if c.gone {
+			gone = append(gone, c)
+		} else {
+			left = append(left, c)
+		}
+	}
+	s.rx.mu.Unlock()
+	for _, c := range gone {
+		c.err = context.Canceled
+	}
+	s.finish(gone)
+	return left
+}
+
+// runPipeline runs calls in one transaction, in one round trip: its
+// statements run one after the other in the implicit transaction of a
+// pipeline, and commit together. If one fails, PostgreSQL rolls them all
+// back: the calls before it run again, then the failing one alone (which
+// gives it exactly the result of a lone call), then the calls after it.
+func (s *Store) runPipeline(ctx context.Context, calls []*receiveCall) {
+	if len(calls) <= 1 {
+		for _, c := range calls {
+			c.r, c.err = s.receiveAlone(ctx, receiveArgs(c.a))
+		}
+		return
+	}
 	b := &pgx.Batch{}
 	for _, c := range calls {
-		b.Queue(receiveSQL, c.args...)
+		b.Queue(receiveSQL, receiveArgs(c.a)...)
 	}
 	s.rx.txs.Add(1)
 	s.rx.msgs.Add(int64(len(calls)))
 	res := s.pool.SendBatch(ctx, b)
-	var err error
-	for _, c := range calls {
+	var (
+		err    error
+		failed = len(calls) // the failing call, if one did
+	)
+	for i, c := range calls {
 		if c.r, err = scanReceived(res.QueryRow()); err != nil {
+			failed = i
 			break
 		}
 	}
@@ -304,15 +430,23 @@ func (s *Store) runBatch(ctx context.Context, calls []*receiveCall) {
 	if err == nil {
 		return
 	}
-	// An error from PostgreSQL rolled the transaction back. Any other
-	// (the connection failed) leaves the outcome unknown, as it does for
-	// a lone call: the callers get the error.
 	var pe *pgconn.PgError
-	rolledBack := errors.As(err, &pe)
-	for _, c := range calls {
-		c.r, c.alone = enquiry.Received{}, rolledBack
-		if !rolledBack {
-			c.err = wrap(err, "receiving a message")
+	if !errors.As(err, &pe) {
+		// The connection failed: the outcome is unknown, as it is for a
+		// lone call, and the callers get the error.
+		for _, c := range calls {
+			c.r, c.err = enquiry.Received{}, wrap(err, "receiving a message")
 		}
+		return
 	}
+	if failed == len(calls) { // the commit failed: nobody in particular
+		for _, c := range calls {
+			c.r, c.err = s.receiveAlone(ctx, receiveArgs(c.a))
+		}
+		return
+	}
+	s.runPipeline(ctx, calls[:failed])
+	c := calls[failed]
+	c.r, c.err = s.receiveAlone(ctx, receiveArgs(c.a))
+	s.runPipeline(ctx, calls[failed+1:])
 }

@@ -27,33 +27,37 @@ func lockWaiters(ctx context.Context, pool *pgxpool.Pool, schema string) int {
 	return n
 }
 
-// occupy fills every Receive transaction of s with a message of customer
-// "blocker" of channel c, each waiting for that customer's enquiry, which
-// another session locks; Receive calls made until the returned release is
-// called queue, so they form one batch. release lets the blockers finish.
+// occupy fills every Receive transaction of s with a message of a
+// customer "blocker-i" of channel c (one per transaction: the store never
+// runs two of one customer at once), each waiting for that customer's
+// enquiry, which another session locks; Receive calls made until the
+// returned release is called queue, so they form one batch. release lets
+// the blockers finish.
 func occupy(t *testing.T, s *postgres.Store, schema string) (release func()) {
 	t.Helper()
 	ctx := context.Background()
-	first, err := s.Receive(ctx, arrival("c", "blocker", "blocker-0", t0))
-	require.NoError(t, err)
 	pool := newPool(t, schema)
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
 	t.Cleanup(func() { tx.Rollback(ctx) })
-	_, err = tx.Exec(ctx, "SELECT 1 FROM enquiries WHERE id = $1 FOR UPDATE", first.Enquiry.ID)
-	require.NoError(t, err)
+	for i := range s.ReceiveLimit() {
+		first, err := s.Receive(ctx, arrival("c", fmt.Sprint("blocker-", i), fmt.Sprint("blocker-", i, "-0"), t0))
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, "SELECT 1 FROM enquiries WHERE id = $1 FOR UPDATE", first.Enquiry.ID)
+		require.NoError(t, err)
+	}
 
 	var wg sync.WaitGroup
 	for i := range s.ReceiveLimit() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.Receive(ctx, arrival("c", "blocker", fmt.Sprint("blocker-", i+1), t0))
+			_, err := s.Receive(ctx, arrival("c", fmt.Sprint("blocker-", i), fmt.Sprint("blocker-", i, "-1"), t0))
 			assert.NoError(t, err)
 		}()
 	}
 	require.Eventually(t, func() bool { return lockWaiters(ctx, pool, schema) == s.ReceiveLimit() },
-		10*time.Second, 5*time.Millisecond, "the blockers wait for the enquiry")
+		10*time.Second, 5*time.Millisecond, "the blockers wait for their enquiries")
 	require.Zero(t, s.Queued())
 	return func() {
 		require.NoError(t, tx.Commit(ctx))

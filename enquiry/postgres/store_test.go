@@ -710,9 +710,12 @@ func assertSameChannel(t *testing.T, want, got enquiry.Channel) {
 func TestReceiveOfOneMessageByTwoBlockedCallersRecordsItOnce(t *testing.T) {
 	// Both deliveries pass the duplicate check before either appends: a
 	// transaction holding the enquiry's row lock keeps them waiting there.
+	// They come through two stores on one schema, as from two replicas:
+	// one store runs one customer's messages one transaction at a time.
 	ctx := context.Background()
 	schema := newSchema(t)
 	s := newStoreIn(t, schema, postgres.Options{})
+	replicas := []*postgres.Store{s, postgres.New(newPool(t, schema), postgres.Options{})}
 	createChannels(t, s, "c")
 	first, err := s.Receive(ctx, arrival("c", "u", "m1", t0))
 	require.NoError(t, err)
@@ -725,7 +728,7 @@ func TestReceiveOfOneMessageByTwoBlockedCallersRecordsItOnce(t *testing.T) {
 	require.NoError(t, err)
 
 	results := make(chan enquiry.Received, 2)
-	for range 2 {
+	for _, s := range replicas {
 		go func() {
 			r, err := s.Receive(ctx, arrival("c", "u", "m2", t0))
 			assert.NoError(t, err)
