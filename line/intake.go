@@ -23,7 +23,7 @@ type Desk interface {
 	// if there is one (e.g. "the customer blocked the account").
 	Notice(ctx context.Context, channel, customer, text string) error
 	// Completer fills in names and content fetched after Receive.
-	Completer
+	enquiry.Completer
 }
 
 // FriendshipRecorder is a Desk that keeps whether each customer has the

@@ -32,24 +32,6 @@ const (
 
 const reasonLost = "The content was not downloaded in time: the desk restarted while fetching it."
 
-// Completer is the part of a Desk that lets the webhook fill in, after
-// Receive, what it fetches off the customer's queue; *enquiry.Desk
-// implements it. Its methods must be safe for concurrent use.
-type Completer interface {
-	// SetCustomerName records the customer's display name.
-	SetCustomerName(ctx context.Context, channel, customer, name string) error
-	// AttachContent records a pending message's content, stored in the
-	// blob store and accepted by package media.
-	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
-	// ContentUnavailable records why a pending message has no content.
-	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
-	// PendingContent returns messages whose content is still pending,
-	// oldest first, at most limit.
-	PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error)
-}
-
-var _ Completer = (*enquiry.Desk)(nil)
-
 // newLater returns the queue of w's look-ups, WebhookConfig.Fetchers at
 // a time and at most queue waiting: names from LINE's profiles, content
 // with WebhookConfig.Content into Blobs.

@@ -37,30 +37,9 @@ const (
 	reasonLost   = "The content was not downloaded in time: the desk restarted while fetching it."
 )
 
-// Completer is the part of a Desk that lets the webhook settle, after
-// Receive, the content it fetches off the customer's queue;
-// *enquiry.Desk implements it. Its methods must be safe for concurrent use.
-type Completer interface {
-	// AttachContent records a pending message's content, stored in the
-	// blob store and accepted by package media.
-	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
-	// ContentUnavailable records why a pending message has no content.
-	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
-	// PendingContent returns messages whose content is still pending,
-	// oldest first, at most limit.
-	PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error)
-}
-
-var _ Completer = (*enquiry.Desk)(nil)
-
 // errNoMediaID: a pending message that does not say its media ID (one
 // recorded before media IDs were kept) cannot be fetched again.
 var errNoMediaID = errors.New("whatsapp: the pending message has no media ID to download")
-
-// completer is a Completer as later.Desk; names are never looked up.
-type completer struct{ Completer }
-
-func (completer) SetCustomerName(context.Context, string, string, string) error { return nil }
 
 // fetching is what a Webhook keeps to run its fetchers beside the inbox.
 type fetching struct {
@@ -77,7 +56,7 @@ type fetching struct {
 // w.content into w.blobs, by media ID.
 func (w *Webhook) newLater(fetchers, queue int, pause time.Duration) *later.Queue {
 	cfg := later.Config{
-		Desk: completer{w.desk}, Channels: w.channels, Kind: ChannelKind, StrictKind: true,
+		Desk: w.desk, Channels: w.channels, Kind: ChannelKind, StrictKind: true,
 		Key:      func(ch enquiry.Channel, src later.Source) string { return "whatsapp/" + ch.ID + "/" + src.ExternalID },
 		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonFailed, NotReady: reasonFailed, Lost: reasonLost},
 		Fetchers: fetchers, Queue: queue, Pause: cmp.Or(max(pause, 0), inbox.DefaultRetryInterval),

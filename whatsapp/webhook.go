@@ -19,8 +19,9 @@ import (
 // after a crash or a failed acknowledgement).
 type Desk interface {
 	Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Received, error)
-	// Completer settles media content fetched after Receive.
-	Completer
+	// Completer settles media content fetched after Receive (names
+	// come with the messages: SetCustomerName is never called).
+	enquiry.Completer
 	// DeliveryStatus records what the platform said became of a sent
 	// message, named by the receipt's request ID.
 	DeliveryStatus(ctx context.Context, channel, customer string, s enquiry.StatusReport) error

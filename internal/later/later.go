@@ -66,22 +66,6 @@ var nameBackoff = backoff.Policy{Base: time.Second, Max: 10 * time.Second}
 // at most contentMaxStep, while the waits total at most contentWait.
 var contentBackoff = backoff.Policy{Base: time.Second, Max: contentMaxStep}
 
-// Desk is the part of the desk that the fetches fill in;
-// *enquiry.Desk implements it. Its methods must be safe for concurrent use.
-type Desk interface {
-	// SetCustomerName records the customer's display name.
-	SetCustomerName(ctx context.Context, channel, customer, name string) error
-	// AttachContent records a pending message's content.
-	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
-	// ContentUnavailable records why a pending message has no content.
-	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
-	// PendingContent returns messages whose content is still pending,
-	// oldest first, at most limit.
-	PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error)
-}
-
-var _ Desk = (*enquiry.Desk)(nil)
-
 // Source says where a pending message's content is: ExternalID is the
 // platform's message ID, Kind "image", "video" or "audio", URL, when
 // set, where an external provider keeps it, and PlatformID, when set,
@@ -105,7 +89,7 @@ type Reasons struct {
 // Name no names are looked up, and without Content no content is fetched.
 type Config struct {
 	// Desk receives what is fetched, and tells what is still pending.
-	Desk Desk
+	Desk enquiry.Completer
 	// Channels finds a fetch's channel (its credentials, its kind);
 	// enquiry.Store and *enquiry.Desk implement it.
 	Channels interface {
