@@ -29,11 +29,6 @@ const (
 	deskAttempts = 3
 	deskBackoff  = 200 * time.Millisecond
 	maxPostback  = 300 // characters of postback data shown to staff
-	// maxDisplayName caps a customer's display name from LINE's profile
-	// API, in UTF-16 units. LINE allows 20 characters (40 units if all
-	// are emoji); the margin keeps any real name whole, and the cap keeps
-	// a fault upstream from filling every list staff see.
-	maxDisplayName = 100
 )
 
 // Notes for staff. They are system notes in the customer's enquiry and are

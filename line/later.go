@@ -1,13 +1,11 @@
 package line
 
 import (
-	"cmp"
 	"context"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/internal/later"
-	"github.com/socialdesk/socialdesk/media"
 )
 
 // Customers' display names and media content are fetched off the
@@ -37,18 +35,16 @@ const reasonLost = "The content was not downloaded in time: the desk restarted w
 // with WebhookConfig.Content into Blobs.
 func (w *Webhook) newLater(queue int) *later.Queue {
 	cfg := later.Config{
-		Desk: w.cfg.Desk, Channels: w.cfg.Channels, Kind: "line",
-		NotReady: ErrNotReady,
-		Key:      func(ch enquiry.Channel, src later.Source) string { return "line/" + ch.ID + "/" + src.ExternalID },
+		Desk: w.cfg.Desk, Channels: w.cfg.Channels, Kind: ChannelKind, NotReady: ErrNotReady,
 		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonExternal, NotReady: reasonPending, Lost: reasonLost},
-		Fetchers: w.cfg.Fetchers, Queue: queue, Pause: cmp.Or(max(w.cfg.RetryInterval, 0), DefaultRetryInterval),
+		Fetchers: w.cfg.Fetchers, Queue: queue, Pause: w.cfg.RetryInterval,
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
-		Clock: w.clock, Logger: w.log, Service: "line webhook",
+		Clock: w.clock, Logger: w.log,
 	}
 	if w.cfg.Content != nil {
 		cfg.Name = func(ctx context.Context, ch enquiry.Channel, user string) (string, error) {
 			p, err := w.cfg.Content.Profile(ctx, ch, user)
-			return media.CutText(p.DisplayName, maxDisplayName), err
+			return p.DisplayName, err
 		}
 		cfg.Content = func(ctx context.Context, ch enquiry.Channel, src later.Source, key string) (enquiry.MediaRef, error) {
 			return w.cfg.Content.FetchContent(ctx, ch, ContentSource{MessageID: src.ExternalID, Kind: src.Kind,

@@ -1,13 +1,11 @@
 package whatsapp
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
-	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/later"
 	"github.com/socialdesk/socialdesk/media"
@@ -57,11 +55,10 @@ type fetching struct {
 func (w *Webhook) newLater(fetchers, queue int, pause time.Duration) *later.Queue {
 	cfg := later.Config{
 		Desk: w.desk, Channels: w.channels, Kind: ChannelKind, StrictKind: true,
-		Key:      func(ch enquiry.Channel, src later.Source) string { return "whatsapp/" + ch.ID + "/" + src.ExternalID },
 		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonFailed, NotReady: reasonFailed, Lost: reasonLost},
-		Fetchers: fetchers, Queue: queue, Pause: cmp.Or(max(pause, 0), inbox.DefaultRetryInterval),
+		Fetchers: fetchers, Queue: queue, Pause: pause,
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
-		Clock: w.clock, Logger: w.log, Service: "whatsapp webhook",
+		Clock: w.clock, Logger: w.log,
 	}
 	if w.content != nil && w.blobs != nil && w.channels != nil {
 		cfg.Content = w.download

@@ -19,6 +19,7 @@
 package later
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -26,6 +27,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/internal/backoff"
 	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/retry"
@@ -103,29 +105,29 @@ type Config struct {
 	Kind       string
 	StrictKind bool
 	// Name looks a customer's display name up ("" when the platform has
-	// none); the queue remembers each for an hour (Known).
+	// none); the queue cuts it to enquiry.MaxCustomerName and remembers
+	// each for an hour (Known).
 	Name func(ctx context.Context, ch enquiry.Channel, customer string) (string, error)
 	// Content stores a message's content in the blob store under key
-	// and returns its reference; a *media.Error means it was refused,
+	// ("<Kind>/<channel ID>/<ExternalID>") and returns its reference; a *media.Error means it was refused,
 	// an error matching NotReady that the platform is still preparing
 	// it, another retryable error (internal/retry) to try again.
 	Content  func(ctx context.Context, ch enquiry.Channel, src Source, key string) (enquiry.MediaRef, error)
 	NotReady error
-	// Key is the blob store key of a message's content.
-	Key     func(ch enquiry.Channel, src Source) string
-	Reasons Reasons
+	Reasons  Reasons
 	// Fetchers is how many fetches run at once (default
 	// DefaultFetchers); Queue how many may wait (default DefaultQueue).
 	Fetchers, Queue int
 	// Pause is the wait after a read of pending content failed or a
-	// fetch did not fit, before reading again.
+	// fetch did not fit, before reading again (default the inbox's
+	// retry interval, inbox.DefaultRetryInterval).
 	Pause time.Duration
 	// Sleep waits between attempts (default a timer); tests replace it.
-	Sleep  func(ctx context.Context, d time.Duration) error
-	Clock  clock.Clock
+	Sleep func(ctx context.Context, d time.Duration) error
+	Clock clock.Clock
+	// Logger receives what went wrong, each message prefixed with
+	// "<Kind> webhook: ".
 	Logger *slog.Logger
-	// Service prefixes log messages, e.g. "line webhook".
-	Service string
 }
 
 // fetch is one look-up: a customer's name, or the content of a message
@@ -145,9 +147,10 @@ func (f fetch) id() string {
 
 // Queue runs the look-ups. It is safe for concurrent use.
 type Queue struct {
-	cfg   Config
-	queue chan fetch
-	names *ttlcache.Cache[[2]string, string] // names looked up, for nameTTL
+	cfg     Config
+	service string // prefixes log messages
+	queue   chan fetch
+	names   *ttlcache.Cache[[2]string, string] // names looked up, for nameTTL
 
 	mu       sync.Mutex
 	inflight map[string]struct{} // fetches queued or running, by id
@@ -170,8 +173,9 @@ func New(cfg Config) *Queue {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.Pause = cmp.Or(max(cfg.Pause, 0), inbox.DefaultRetryInterval)
 	cfg.Clock = clock.Or(cfg.Clock)
-	q := &Queue{cfg: cfg, queue: make(chan fetch, cfg.Queue), names: ttlcache.New[[2]string, string](4096), inflight: map[string]struct{}{},
+	q := &Queue{service: cfg.Kind + " webhook", cfg: cfg, queue: make(chan fetch, cfg.Queue), names: ttlcache.New[[2]string, string](4096), inflight: map[string]struct{}{},
 		idle: make(chan struct{}), kick: make(chan struct{}, 1)}
 	close(q.idle)
 	return q
@@ -293,7 +297,7 @@ func (q *Queue) sweeper(ctx context.Context) {
 		q.missed = false
 		q.mu.Unlock()
 		if err := q.sweep(ctx); err != nil && ctx.Err() == nil {
-			q.cfg.Logger.ErrorContext(ctx, q.cfg.Service+": reading messages whose content is pending failed; will try again", "err", err)
+			q.cfg.Logger.ErrorContext(ctx, q.service+": reading messages whose content is pending failed; will try again", "err", err)
 			q.mu.Lock()
 			q.missed = true
 			q.mu.Unlock()
@@ -370,7 +374,7 @@ func (q *Queue) channel(ctx context.Context, j fetch) (enquiry.Channel, bool) {
 	if err != nil {
 		if ctx.Err() == nil {
 			log := q.cfg.Logger.With("channel", j.channel)
-			log.WarnContext(ctx, q.cfg.Service+": channel lookup for a fetch failed", "err", err)
+			log.WarnContext(ctx, q.service+": channel lookup for a fetch failed", "err", err)
 			if j.message != "" && errors.Is(err, enquiry.ErrNotFound) {
 				q.giveUp(ctx, log, j, "", q.cfg.Reasons.Failed)
 			}
@@ -399,12 +403,13 @@ func (q *Queue) lookUpName(ctx context.Context, log *slog.Logger, ch enquiry.Cha
 	for attempt := 1; ; attempt++ {
 		n, err := q.cfg.Name(ctx, ch, user)
 		if err == nil {
+			n = media.CutText(n, enquiry.MaxCustomerName) // as the desk records it
 			q.Remember(ch.ID, user, n)
 			if n == "" {
 				return
 			}
 			if err := q.cfg.Desk.SetCustomerName(ctx, ch.ID, user, n); err != nil && ctx.Err() == nil {
-				log.WarnContext(ctx, q.cfg.Service+": recording the customer's name failed", "err", err)
+				log.WarnContext(ctx, q.service+": recording the customer's name failed", "err", err)
 			}
 			return
 		}
@@ -412,7 +417,7 @@ func (q *Queue) lookUpName(ctx context.Context, log *slog.Logger, ch enquiry.Cha
 			return
 		}
 		if !retry.Retryable(err) || attempt == nameAttempts {
-			log.InfoContext(ctx, q.cfg.Service+": profile lookup failed; the customer is shown by ID", "err", err, "attempts", attempt)
+			log.InfoContext(ctx, q.service+": profile lookup failed; the customer is shown by ID", "err", err, "attempts", attempt)
 			return
 		}
 		if q.cfg.Sleep(ctx, nameBackoff.Delay(attempt)) != nil {
@@ -426,7 +431,7 @@ func (q *Queue) lookUpName(ctx context.Context, log *slog.Logger, ch enquiry.Cha
 // attached, or unavailable with the reason (a refusal by package media
 // with its code). When ctx ends first the message stays pending.
 func (q *Queue) fetchContent(ctx context.Context, log *slog.Logger, ch enquiry.Channel, j fetch) {
-	key := q.cfg.Key(ch, j.src)
+	key := q.cfg.Kind + "/" + ch.ID + "/" + j.src.ExternalID // the blob store key
 	waited := time.Duration(0)
 	for attempt := 1; ; attempt++ {
 		ref, err := q.cfg.Content(ctx, ch, j.src, key)
@@ -441,7 +446,7 @@ func (q *Queue) fetchContent(ctx context.Context, log *slog.Logger, ch enquiry.C
 				ref.PreviewURL = j.src.PreviewURL
 			}
 			if err := q.cfg.Desk.AttachContent(ctx, j.message, ref); err != nil && ctx.Err() == nil {
-				log.ErrorContext(ctx, q.cfg.Service+": recording downloaded content failed", "err", err)
+				log.ErrorContext(ctx, q.service+": recording downloaded content failed", "err", err)
 			}
 			return
 		}
@@ -454,7 +459,7 @@ func (q *Queue) fetchContent(ctx context.Context, log *slog.Logger, ch enquiry.C
 		}
 		notReady := q.cfg.NotReady != nil && errors.Is(err, q.cfg.NotReady)
 		if !retry.Retryable(err) || (notReady && waited >= contentWait) || (!notReady && attempt >= contentAttempts) {
-			log.WarnContext(ctx, q.cfg.Service+": content not downloaded; giving up", "err", err, "attempts", attempt, "waited", waited)
+			log.WarnContext(ctx, q.service+": content not downloaded; giving up", "err", err, "attempts", attempt, "waited", waited)
 			reason := q.cfg.Reasons.Failed
 			switch {
 			case notReady:
@@ -477,6 +482,6 @@ func (q *Queue) fetchContent(ctx context.Context, log *slog.Logger, ch enquiry.C
 func (q *Queue) giveUp(ctx context.Context, log *slog.Logger, j fetch, code, reason string) {
 	err := q.cfg.Desk.ContentUnavailable(ctx, j.message, enquiry.UnsupportedNote{Kind: j.src.Kind, Code: code, Reason: reason})
 	if err != nil && ctx.Err() == nil {
-		log.ErrorContext(ctx, q.cfg.Service+": recording content as unavailable failed", "err", err)
+		log.ErrorContext(ctx, q.service+": recording content as unavailable failed", "err", err)
 	}
 }
