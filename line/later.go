@@ -8,15 +8,8 @@ import (
 	"github.com/socialdesk/socialdesk/internal/later"
 )
 
-// Customers' display names and media content are fetched off the
-// customer's queue (by internal/later): the worker records the message
-// at once (under the customer's ID, media with its content pending) and
-// hands the look-ups to a bounded set of fetchers, so a slow profile API
-// or a content URL that never answers holds up nothing the customer
-// sends after. Each fetch is retried a bounded number of times; content
-// then gives up as "content unavailable". What a stopped process was
-// fetching stays pending, and the next start fetches it again (see
-// RefetchWindow).
+// Names and content are fetched off the customer's queue (see the
+// package doc).
 const (
 	// DefaultFetchers is WebhookConfig.Fetchers' default: fetchers mostly
 	// wait on the platform, so 16 keep 60 new customers' names, each

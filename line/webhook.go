@@ -66,15 +66,11 @@ type WebhookConfig struct {
 	// customer's later messages.
 	Fetchers int
 	// Workers, QueueSize, RetryInterval, KeepEvents and Instance are
-	// inbox.Options', which documents them and their defaults: how many
-	// events are processed at once (16), how many recorded events wait in
-	// memory (10,000; the rest wait in the store, in order), how often
-	// those whose processing failed for now (the desk or LINE
-	// unavailable) are tried again (1 minute), how long processed events
-	// are remembered so that LINE's redeliveries are dropped (7 days),
-	// and this process's name among the replicas sharing Events, when
-	// the store leases keys (inbox.Leaser). Replicas must never share a
-	// name.
+	// inbox.Options', which documents them: how many events are processed
+	// at once, how many wait in memory, how often those that failed for
+	// now are tried again, how long processed events are remembered to
+	// drop LINE's redeliveries, and this process's name among replicas
+	// sharing Events (never shared by two).
 	Workers       int
 	QueueSize     int
 	RetryInterval time.Duration
@@ -194,25 +190,15 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 }
 
 // Run processes recorded events until ctx is done or Shutdown has
-// drained the queue: first what a previous process left pending, then
-// each new event after its webhook request is answered. It also runs the
-// fetchers of names and content (WebhookConfig.Fetchers), first for
-// content a previous process left pending (see RefetchWindow). When ctx ends,
-// each worker finishes or abandons (leaving it pending, for the next
-// start) the event it is on, and Run returns nil. Run returns ErrRunning
-// if called while running. While it runs, it also deletes processed
-// events older than KeepEvents, when the store can (inbox.Pruner).
-//
-// The workers are package inbox's (inbox.Workers), whose Run documents
-// what several replicas on one shared inbox (as enquiry/postgres allows)
-// may expect: with a store that leases keys (MemStore and
-// enquiry/postgres do), one replica at a time handles a customer's
-// events, in the order they were recorded, whichever replica recorded
-// them, and a replica that dies holding a customer's lease delays that
-// customer's events by about 30 s (not at all when it restarts under the
-// same Instance name). An event handed over twice (a replica stalled past
-// its lease, or a store that does not lease keys) reaches Desk.Receive,
-// which drops a repeated message; a Notice may then appear twice.
+// drained the queue, as inbox.Workers.Run does (whose doc says what
+// several replicas sharing one inbox may expect): first what a previous
+// process left pending, then each new event after its webhook request is
+// answered, a customer's events in order. It also runs the fetchers of
+// names and content (WebhookConfig.Fetchers), first for content a
+// previous process left pending (see RefetchWindow). It returns
+// ErrRunning if called while running. An event handed over twice (a
+// replica stalled past its lease, say) reaches Desk.Receive, which drops
+// a repeated message; a Notice may then appear twice.
 func (w *Webhook) Run(ctx context.Context) error { return w.run.Run(ctx) }
 
 // Shutdown stops queueing new events (they are still recorded and
