@@ -23,7 +23,7 @@ import (
 
 // Attempts and waits for work after the answer. An event whose desk
 // calls fail for now is handled again, deskAttempts times in a row, and
-// then left for the sweep (RetryInterval); the desk's methods are
+// then left for the sweep (Inbox.RetryInterval); the desk's methods are
 // idempotent, so a call that succeeded before is harmless again. Content
 // LINE is still preparing is awaited off the customer's queue
 // (later.go), then recorded as unavailable.

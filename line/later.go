@@ -30,7 +30,7 @@ func (w *Webhook) newLater(queue int) *later.Queue {
 	cfg := later.Config{
 		Desk: w.cfg.Desk, Channels: w.cfg.Channels, Kind: ChannelKind, NotReady: ErrNotReady,
 		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonExternal, NotReady: reasonPending, Lost: reasonLost},
-		Fetchers: w.cfg.Fetchers, Queue: queue, Pause: w.cfg.RetryInterval,
+		Fetchers: w.cfg.Fetchers, Queue: queue, Pause: w.cfg.Inbox.RetryInterval,
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
 		Clock: w.clock, Logger: w.log,
 	}

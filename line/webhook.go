@@ -15,12 +15,8 @@ import (
 
 // Defaults for WebhookConfig's zero fields.
 const (
-	DefaultMaxBodyBytes  = hookbody.DefaultMaxBytes   // 1 MiB; LINE's bodies are far smaller
-	DefaultReadTimeout   = hookbody.DefaultTimeout    // 10 s
-	DefaultWorkers       = inbox.DefaultWorkers       // 16
-	DefaultQueueSize     = inbox.DefaultQueueSize     // 10,000
-	DefaultRetryInterval = inbox.DefaultRetryInterval // 1 minute
-	DefaultKeepEvents    = inbox.DefaultKeepEvents    // 7 days
+	DefaultMaxBodyBytes = hookbody.DefaultMaxBytes // 1 MiB; LINE's bodies are far smaller
+	DefaultReadTimeout  = hookbody.DefaultTimeout  // 10 s
 )
 
 // WebhookConfig configures a Webhook. Channels, Events and Desk are
@@ -65,17 +61,14 @@ type WebhookConfig struct {
 	// LINE, so a slow or silent content URL never holds up the
 	// customer's later messages.
 	Fetchers int
-	// Workers, QueueSize, RetryInterval, KeepEvents and Instance are
-	// inbox.Options', which documents them: how many events are processed
-	// at once, how many wait in memory, how often those that failed for
-	// now are tried again, how long processed events are remembered to
-	// drop LINE's redeliveries, and this process's name among replicas
-	// sharing Events (never shared by two).
-	Workers       int
-	QueueSize     int
-	RetryInterval time.Duration
-	KeepEvents    time.Duration
-	Instance      string
+	// Inbox configures the workers; inbox.Options documents each field
+	// and its default: how many events are processed at once, how many
+	// wait in memory, how often those that failed for now are tried again
+	// (also the fetchers' pause after a miss), how long processed events
+	// are remembered to drop LINE's redeliveries, and this process's name
+	// among replicas sharing Events (never shared by two). Its Logger and
+	// Clock are the webhook's.
+	Inbox inbox.Options
 	// Logger receives structured logs (default slog.Default()). Logs
 	// carry channel and event IDs, never secrets or message text.
 	Logger *slog.Logger
@@ -114,15 +107,9 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if w.log == nil {
 		w.log = slog.Default()
 	}
-	w.workers = inbox.New(cfg.Events, w.process, inbox.Options{
-		Workers:       cfg.Workers,
-		QueueSize:     cfg.QueueSize,
-		RetryInterval: cfg.RetryInterval,
-		KeepEvents:    cfg.KeepEvents,
-		Instance:      cfg.Instance,
-		Logger:        w.log,
-		Clock:         w.clock,
-	})
+	opts := cfg.Inbox
+	opts.Logger, opts.Clock = w.log, w.clock
+	w.workers = inbox.New(cfg.Events, w.process, opts)
 	w.later = w.newLater(0)
 	w.run = later.NewRunner(w.workers, w.later)
 	return w

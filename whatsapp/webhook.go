@@ -60,13 +60,10 @@ type WebhookConfig struct {
 	ChannelID    func(r *http.Request) string
 	MaxBodyBytes int64
 	ReadTimeout  time.Duration
-	// Workers, QueueSize, RetryInterval, KeepEvents and Instance are
-	// inbox.Options'.
-	Workers       int
-	QueueSize     int
-	RetryInterval time.Duration
-	KeepEvents    time.Duration
-	Instance      string
+	// Inbox configures the workers (see inbox.Options); its
+	// RetryInterval is also the fetchers' pause after a miss. Its Logger
+	// and Clock are the webhook's.
+	Inbox inbox.Options
 	// Logger receives structured logs (default slog.Default()), never a
 	// secret or a message's text.
 	Logger *slog.Logger
@@ -119,9 +116,10 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	}
 	w.intake = NewIntake(IntakeConfig{Apps: cfg.Apps, Recorder: recorder{w}, ChannelID: cfg.ChannelID,
 		MaxBodyBytes: cfg.MaxBodyBytes, ReadTimeout: cfg.ReadTimeout, Logger: w.log, Clock: cfg.Clock})
-	w.inbox = inbox.New(events, w.handle, inbox.Options{Workers: cfg.Workers, QueueSize: cfg.QueueSize,
-		RetryInterval: cfg.RetryInterval, KeepEvents: cfg.KeepEvents, Instance: cfg.Instance, Logger: w.log, Clock: cfg.Clock})
-	w.later = w.newLater(cfg.Fetchers, 0, cfg.RetryInterval)
+	opts := cfg.Inbox
+	opts.Logger, opts.Clock = w.log, cfg.Clock
+	w.inbox = inbox.New(events, w.handle, opts)
+	w.later = w.newLater(cfg.Fetchers, 0, opts.RetryInterval)
 	w.run = later.NewRunner(w.inbox, w.later)
 	return w
 }
