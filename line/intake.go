@@ -37,12 +37,6 @@ type FriendshipRecorder interface {
 
 var _ FriendshipRecorder = (*enquiry.Desk)(nil)
 
-// ChannelLookup looks channels up by ID; enquiry.Store and *enquiry.Desk
-// implement it. It returns enquiry.ErrNotFound for an unknown channel.
-type ChannelLookup interface {
-	Channel(ctx context.Context, id string) (enquiry.Channel, error)
-}
-
 // ContentFetcher downloads what customers send and tells who they are;
 // the LINE API client of this package implements it.
 type ContentFetcher interface {

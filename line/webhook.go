@@ -23,7 +23,7 @@ const (
 // required; every other zero field means its documented default.
 type WebhookConfig struct {
 	// Channels finds the channel a request is for (its secret, its state).
-	Channels ChannelLookup
+	Channels enquiry.ChannelLookup
 	// Events is the durable inbox: every event is recorded here before
 	// the webhook answers, and marked done once the desk has it.
 	// enquiry.MemStore and enquiry/postgres are inboxes.

@@ -50,9 +50,7 @@ type WebhookConfig struct {
 	Blobs   enquiry.BlobStore
 	// Channels tells a channel's phone number and token, for downloads
 	// (enquiry.Store and *enquiry.Desk implement it); needed with Content.
-	Channels interface {
-		Channel(ctx context.Context, id string) (enquiry.Channel, error)
-	}
+	Channels enquiry.ChannelLookup
 	// Fetchers is how many media downloads run at once, off the
 	// customers' queues (default DefaultFetchers).
 	Fetchers int
@@ -85,11 +83,9 @@ type Webhook struct {
 	desk     Desk
 	content  *Client
 	blobs    enquiry.BlobStore
-	channels interface {
-		Channel(ctx context.Context, id string) (enquiry.Channel, error)
-	}
-	log   *slog.Logger
-	inbox *inbox.Workers
+	channels enquiry.ChannelLookup
+	log      *slog.Logger
+	inbox    *inbox.Workers
 
 	fetching // the media downloads, off the customers' queues (later.go)
 }

@@ -94,9 +94,7 @@ type Config struct {
 	Desk enquiry.Completer
 	// Channels finds a fetch's channel (its credentials, its kind);
 	// enquiry.Store and *enquiry.Desk implement it.
-	Channels interface {
-		Channel(ctx context.Context, id string) (enquiry.Channel, error)
-	}
+	Channels enquiry.ChannelLookup
 	// Kind is the channel kind whose pending content the queue fetches;
 	// content of channels of other kinds is left to their connectors.
 	// A channel with no Kind counts as Kind, unless StrictKind: a
