@@ -8,8 +8,6 @@ import (
 	"github.com/socialdesk/socialdesk/internal/later"
 )
 
-// Names and content are fetched off the customer's queue (see the
-// package doc).
 const (
 	// DefaultFetchers is WebhookConfig.Fetchers' default: fetchers mostly
 	// wait on the platform, so 16 keep 60 new customers' names, each
@@ -21,15 +19,13 @@ const (
 	RefetchWindow = later.RefetchWindow
 )
 
-const reasonLost = "The content was not downloaded in time: the desk restarted while fetching it."
-
 // newLater returns the queue of w's look-ups, WebhookConfig.Fetchers at
 // a time and at most queue waiting: names from LINE's profiles, content
 // with WebhookConfig.Content into Blobs.
 func (w *Webhook) newLater(queue int) *later.Queue {
 	cfg := later.Config{
 		Desk: w.cfg.Desk, Channels: w.cfg.Channels, Kind: ChannelKind, NotReady: ErrNotReady,
-		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonExternal, NotReady: reasonPending, Lost: reasonLost},
+		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonExternal, NotReady: reasonPending},
 		Fetchers: w.cfg.Fetchers, Queue: queue, Pause: w.cfg.Inbox.RetryInterval,
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
 		Clock: w.clock, Logger: w.log,

@@ -30,10 +30,7 @@ const (
 	RefetchWindow = later.RefetchWindow
 )
 
-const (
-	reasonFailed = "The content could not be downloaded from WhatsApp."
-	reasonLost   = "The content was not downloaded in time: the desk restarted while fetching it."
-)
+const reasonFailed = "The content could not be downloaded from WhatsApp."
 
 // errNoMediaID: a pending message that does not say its media ID (one
 // recorded before media IDs were kept) cannot be fetched again.
@@ -55,7 +52,7 @@ type fetching struct {
 func (w *Webhook) newLater(fetchers, queue int, pause time.Duration) *later.Queue {
 	cfg := later.Config{
 		Desk: w.desk, Channels: w.channels, Kind: ChannelKind, StrictKind: true,
-		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonFailed, NotReady: reasonFailed, Lost: reasonLost},
+		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonFailed, NotReady: reasonFailed},
 		Fetchers: fetchers, Queue: queue, Pause: pause,
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
 		Clock: w.clock, Logger: w.log,

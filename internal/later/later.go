@@ -84,8 +84,11 @@ type Reasons struct {
 	Failed   string // the platform did not give it
 	External string // the external provider (Source.URL) did not give it
 	NotReady string // the platform did not prepare it in time
-	Lost     string // still pending at start, older than RefetchWindow
+	Lost     string // still pending at start, older than RefetchWindow (default ReasonLost)
 }
+
+// ReasonLost is Reasons.Lost's default.
+const ReasonLost = "The content was not downloaded in time: the desk restarted while fetching it."
 
 // Config configures a Queue. Desk and Channels are required; without
 // Name no names are looked up, and without Content no content is fetched.
@@ -172,6 +175,7 @@ func New(cfg Config) *Queue {
 		cfg.Logger = slog.Default()
 	}
 	cfg.Pause = cmp.Or(max(cfg.Pause, 0), inbox.DefaultRetryInterval)
+	cfg.Reasons.Lost = cmp.Or(cfg.Reasons.Lost, ReasonLost)
 	cfg.Clock = clock.Or(cfg.Clock)
 	q := &Queue{service: cfg.Kind + " webhook", cfg: cfg, queue: make(chan fetch, cfg.Queue), names: ttlcache.New[[2]string, string](4096), inflight: map[string]struct{}{},
 		idle: make(chan struct{}), kick: make(chan struct{}, 1)}
