@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -90,9 +91,6 @@ type Webhook struct {
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
-// ErrRunning is returned by Run when the webhook is already running.
-var ErrRunning = inbox.ErrRunning
-
 // NewWebhook returns a Webhook for cfg. It does no I/O. It panics if
 // cfg.Channels, cfg.Events or cfg.Desk is nil: that is a wiring mistake,
 // better found at start than on LINE's first request.
@@ -100,12 +98,9 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if cfg.Channels == nil || cfg.Events == nil || cfg.Desk == nil {
 		panic("line: NewWebhook needs WebhookConfig.Channels, Events and Desk")
 	}
-	w := &Webhook{cfg: cfg, log: cfg.Logger, clock: clock.Or(cfg.Clock), sleep: clock.Sleep}
+	w := &Webhook{cfg: cfg, log: cmp.Or(cfg.Logger, slog.Default()), clock: clock.Or(cfg.Clock), sleep: clock.Sleep}
 	if w.cfg.ChannelID == nil {
 		w.cfg.ChannelID = func(r *http.Request) string { return r.PathValue("channel") }
-	}
-	if w.log == nil {
-		w.log = slog.Default()
 	}
 	opts := cfg.Inbox
 	opts.Logger, opts.Clock = w.log, w.clock
@@ -183,7 +178,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // answered, a customer's events in order. It also runs the fetchers of
 // names and content (WebhookConfig.Fetchers), first for content a
 // previous process left pending (see RefetchWindow). It returns
-// ErrRunning if called while running. An event handed over twice (a
+// inbox.ErrRunning if called while running. An event handed over twice (a
 // replica stalled past its lease, say) reaches Desk.Receive, which drops
 // a repeated message; a Notice may then appear twice.
 func (w *Webhook) Run(ctx context.Context) error { return w.run.Run(ctx) }

@@ -326,7 +326,7 @@ func TestRunTwiceIsAnError(t *testing.T) {
 	for range 2 {
 		go func() { results <- h.hook.Run(ctx) }()
 	}
-	wantTrue(t, errors.Is(<-results, line.ErrRunning), "the second Run returns ErrRunning at once")
+	wantTrue(t, errors.Is(<-results, inbox.ErrRunning), "the second Run returns ErrRunning at once")
 	cancel()
 	needNoErr(t, <-results)
 }

@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -102,11 +103,8 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		_, err := cfg.Apps.App(context.Background(), channel)
 		return err == nil
 	})
-	w := &Webhook{events: events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels, log: cfg.Logger,
-		fetching: fetching{clock: clock.Or(cfg.Clock), sleep: clock.Sleep}}
-	if w.log == nil {
-		w.log = slog.Default()
-	}
+	w := &Webhook{events: events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels,
+		log: cmp.Or(cfg.Logger, slog.Default()), fetching: fetching{clock: clock.Or(cfg.Clock), sleep: clock.Sleep}}
 	if w.channels == nil {
 		w.content = nil
 	}
