@@ -55,12 +55,9 @@ type WebhookConfig struct {
 	// With a ResponseWriter that has no read deadlines
 	// (httptest.ResponseRecorder), the body is read without one.
 	ReadTimeout time.Duration
-	// Fetchers is how many names and contents are fetched at once
-	// (default DefaultFetchers). A message is recorded before its
-	// content is fetched, with its content pending, and the customer's
-	// enquiry is listed before their name is known: neither waits for
-	// LINE, so a slow or silent content URL never holds up the
-	// customer's later messages.
+	// Fetchers is how many names and contents are fetched at once, off
+	// the customers' queues, as the package doc tells (default
+	// DefaultFetchers).
 	Fetchers int
 	// Inbox configures the workers; inbox.Options documents each field
 	// and its default: how many events are processed at once, how many
