@@ -167,9 +167,6 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 		c          enquiry.Content
 		src        later.Source // for media: where its content is
 	)
-	unsupported := func(kind, reason string) enquiry.Content {
-		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: kind, Reason: reason}}
-	}
 	switch m := m.(type) {
 	case webhook.TextMessageContent:
 		id, c, quoted = m.Id, enquiry.Content{Kind: enquiry.Text, Text: m.Text, QuoteToken: m.QuoteToken}, m.QuotedMessageId
@@ -180,9 +177,9 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 	case webhook.AudioMessageContent:
 		id, src = m.Id, contentSource(m.Id, "audio", m.ContentProvider, m.Duration)
 	case webhook.FileMessageContent:
-		id, c = m.Id, unsupported("file", reasonFile)
+		id, c = m.Id, enquiry.UnsupportedNote{Kind: "file", Reason: reasonFile}.Content()
 	case webhook.LocationMessageContent:
-		id, c = m.Id, unsupported("location", reasonLocation)
+		id, c = m.Id, enquiry.UnsupportedNote{Kind: "location", Reason: reasonLocation}.Content()
 	case webhook.StickerMessageContent:
 		id, quoted = m.Id, m.QuotedMessageId
 		c = enquiry.Content{Kind: enquiry.Sticker, QuoteToken: m.QuoteToken, Sticker: &enquiry.StickerRef{
@@ -194,9 +191,9 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 		if kind == "" || len(kind) > 40 || !utf8.ValidString(kind) {
 			kind = "unknown"
 		}
-		c = unsupported(kind, fmt.Sprintf("The customer sent a %s message, which is not supported.", kind))
+		c = enquiry.UnsupportedNote{Kind: kind, Reason: fmt.Sprintf("The customer sent a %s message, which is not supported.", kind)}.Content()
 	default:
-		c = unsupported("unknown", reasonUnknown)
+		c = enquiry.UnsupportedNote{Kind: "unknown", Reason: reasonUnknown}.Content()
 	}
 	if src.Kind != "" {
 		c = w.pending(src, c.QuoteToken)
