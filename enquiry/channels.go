@@ -107,6 +107,16 @@ func (d *Desk) DeleteChannel(ctx context.Context, id string, force bool) error {
 	return nil
 }
 
+// ChannelLookup looks channels up by ID, as a connector does for each
+// request and each fetch; Store and *Desk implement it. It returns
+// ErrNotFound for an unknown channel. Its methods must be safe for
+// concurrent use.
+type ChannelLookup interface {
+	Channel(ctx context.Context, id string) (Channel, error)
+}
+
+var _ ChannelLookup = (*Desk)(nil)
+
 // Channel returns a channel.
 func (d *Desk) Channel(ctx context.Context, id string) (Channel, error) {
 	return d.store.Channel(ctx, id)

@@ -82,6 +82,26 @@ func (k Completion) apply(c *Content) {
 	c.Kind, c.Media, c.Unsupported, c.State = Unsupported, nil, &n, ContentUnavailable
 }
 
+// Completer is the part of a desk that a connector fills in, after
+// Receive, with what it fetches off the customer's queue: the customer's
+// display name and a media message's content. *Desk implements it;
+// connectors' webhooks take one (line.Desk, whatsapp.Desk, with the other
+// methods each needs). Its methods must be safe for concurrent use.
+type Completer interface {
+	// SetCustomerName records the customer's display name.
+	SetCustomerName(ctx context.Context, channel, customer, name string) error
+	// AttachContent records a pending message's content, stored in the
+	// blob store and accepted by package media.
+	AttachContent(ctx context.Context, message string, ref MediaRef) error
+	// ContentUnavailable records why a pending message has no content.
+	ContentUnavailable(ctx context.Context, message string, why UnsupportedNote) error
+	// PendingContent returns messages whose content is still pending,
+	// oldest first, at most limit.
+	PendingContent(ctx context.Context, limit int) ([]Message, error)
+}
+
+var _ Completer = (*Desk)(nil)
+
 // SetCustomerName records the customer's display name, cut to
 // MaxCustomerName, on the customer and on their open enquiry. Live views
 // learn it from an EnquiryChanged event. Connectors call it once they

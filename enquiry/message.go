@@ -149,6 +149,10 @@ type UnsupportedNote struct {
 	Reason string `json:"reason"`         // a sentence for staff
 }
 
+// Content is the content of a customer message the desk does not show,
+// for the reason n gives: Kind Unsupported, with n as its Unsupported.
+func (n UnsupportedNote) Content() Content { return Content{Kind: Unsupported, Unsupported: &n} }
+
 // DeliveryState is where an outbound message is on its way out.
 type DeliveryState string
 

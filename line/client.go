@@ -27,7 +27,8 @@ const (
 	DefaultDataAPIBase = "https://api-data.line.me"
 )
 
-// Defaults of Config's zero fields.
+// Defaults of Config's zero fields. The retries' and timeouts' are the
+// API client's (internal/apiclient), which every connector shares.
 const (
 	// DefaultRateLimit is LINE's limit for most endpoints: 2,000 requests
 	// per second per channel per endpoint.
@@ -36,20 +37,13 @@ const (
 	// used. LINE accepts a reply token for about a minute; this keeps a
 	// margin for the request's own time.
 	DefaultReplyFreshness = 50 * time.Second
-	// DefaultMaxAttempts bounds the attempts of one request.
-	DefaultMaxAttempts = 5
-	// DefaultRetryDeadline bounds the time spent retrying one request.
-	DefaultRetryDeadline = 30 * time.Second
-	// DefaultBackoffBase is the first wait between attempts; it doubles.
-	DefaultBackoffBase = 250 * time.Millisecond
-	// DefaultBackoffMax caps the wait between attempts.
-	DefaultBackoffMax = 8 * time.Second
-	// DefaultRequestTimeout bounds one API request.
-	DefaultRequestTimeout = 15 * time.Second
-	// DefaultContentTimeout bounds one content download.
-	DefaultContentTimeout = 10 * time.Minute
-	// DefaultProfileTTL is how long a profile is cached.
-	DefaultProfileTTL = time.Hour
+	DefaultMaxAttempts    = apiclient.DefaultMaxAttempts    // 5 attempts of one request
+	DefaultRetryDeadline  = apiclient.DefaultRetryDeadline  // 30 s retrying one request
+	DefaultBackoffBase    = apiclient.DefaultBackoffBase    // 250 ms, the first wait; it doubles
+	DefaultBackoffMax     = apiclient.DefaultBackoffMax     // 8 s, the longest wait
+	DefaultRequestTimeout = apiclient.DefaultRequestTimeout // 15 s for one API request
+	DefaultContentTimeout = 10 * time.Minute                // for one content download
+	DefaultProfileTTL     = time.Hour                       // how long a profile is cached
 )
 
 // Config configures a Client. Its zero value means the documented defaults.
@@ -152,7 +146,7 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error) *Cl
 		profiles: ttlcache.New[string, Profile](maxProfilesCached), quotas: map[string]quotaMark{}}
 	c.api = apiclient.New(apiclient.Config{
 		Service: "line", HTTPClient: cfg.HTTPClient,
-		RateLimit: cfg.RateLimit, Burst: cfg.Burst, EndpointLimits: cfg.EndpointLimits,
+		RateLimit: cmp.Or(cfg.RateLimit, DefaultRateLimit), Burst: cfg.Burst, EndpointLimits: cfg.EndpointLimits,
 		MaxAttempts: cfg.MaxAttempts, RetryDeadline: cfg.RetryDeadline,
 		Backoff: backoff.Policy{
 			Base: cmp.Or(max(cfg.BackoffBase, 0), DefaultBackoffBase), Max: cmp.Or(max(cfg.BackoffMax, 0), DefaultBackoffMax), Jitter: true},

@@ -15,23 +15,18 @@
 //
 // A Webhook is the http.Handler that LINE posts events to, one path per
 // channel. It answers within LINE's 2-second budget by doing only what
-// must happen before the answer: it refuses what it can from the
-// request's head without reading the body (unknown channel 404, no
-// signature 401, declared length over the limit 413), reads the body
-// under a deadline (408) and a limit (413) into a buffer that grows with
-// what arrives, verifies the X-Line-Signature with the channel's secret
-// in constant time (401), parses the events (400, never echoing the
-// body), and records them durably in an inbox.Store, which drops
-// redeliveries by webhookEventId (500 if the store fails, so LINE
-// redelivers). Everything
-// slow happens after the answer. A bounded pool of workers hands each
-// customer's events to the desk in order; it never waits for LINE: a
-// message is recorded at once, under the customer's ID, and an image,
-// video or audio with its content pending. The customer's profile and
-// the content (from LINE or an external provider) are fetched off the
-// customer's queue by a bounded set of fetchers, with bounded retries,
-// and fill in the name, the content or "content unavailable" when they
-// come (the Completer methods of Desk), so a URL that never answers
+// must happen before the answer: it reads the body under a deadline and
+// a limit, verifies the X-Line-Signature with the channel's secret,
+// parses the events and records them durably in an inbox.Store, which
+// drops redeliveries by webhookEventId (ServeHTTP lists its answers).
+// Everything slow happens after the answer. A bounded pool of workers
+// hands each customer's events to the desk in order; it never waits for
+// LINE: a message is recorded at once, under the customer's ID, and an
+// image, video or audio with its content pending. The customer's profile
+// and the content (from LINE or an external provider) are fetched off
+// the customer's queue by a bounded set of fetchers, with bounded
+// retries, and fill in the name, the content or "content unavailable"
+// when they come (enquiry.Completer), so a URL that never answers
 // silences nobody. A recorded event is never lost: after a crash, Run
 // replays what the store still has pending, and fetches again the
 // content of recent messages left pending (RefetchWindow).

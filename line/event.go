@@ -21,19 +21,16 @@ import (
 	"github.com/socialdesk/socialdesk/media"
 )
 
-// Attempts and waits for work after the answer. A desk call that fails
-// for now is tried deskAttempts times in a row and then left for the
-// sweep (RetryInterval); content LINE is still preparing is awaited off
-// the customer's queue (later.go), then recorded as unavailable.
+// Attempts and waits for work after the answer. An event whose desk
+// calls fail for now is handled again, deskAttempts times in a row, and
+// then left for the sweep (Inbox.RetryInterval); the desk's methods are
+// idempotent, so a call that succeeded before is harmless again. Content
+// LINE is still preparing is awaited off the customer's queue
+// (later.go), then recorded as unavailable.
 const (
 	deskAttempts = 3
 	deskBackoff  = 200 * time.Millisecond
 	maxPostback  = 300 // characters of postback data shown to staff
-	// maxDisplayName caps a customer's display name from LINE's profile
-	// API, in UTF-16 units. LINE allows 20 characters (40 units if all
-	// are emoji); the margin keeps any real name whole, and the cap keeps
-	// a fault upstream from filling every list staff see.
-	maxDisplayName = 100
 )
 
 // Notes for staff. They are system notes in the customer's enquiry and are
@@ -56,8 +53,9 @@ var errLater = errors.New("line: processing the event failed for now; it is retr
 
 // process is the inbox's Handler: it turns one recorded event into desk
 // calls, in a worker, after the webhook has answered. It returns nil when
-// the event is handled or never can be, errLater when it failed for now,
-// and ctx's error when ctx ended first.
+// the event is handled or never can be (a final error, logged), errLater
+// when it failed for now deskAttempts times, and ctx's error when ctx
+// ended first.
 func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 	d := readDetail(rec.Payload)
 	d.WebhookEventID = rec.ID // as recorded: not derived again from the payload
@@ -77,11 +75,32 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 		log.log(ctx, slog.LevelInfo, "line webhook: event has no user; recorded, not processed")
 		return nil
 	}
-	var ch enquiry.Channel
-	if err := w.retrying(ctx, log, func(ctx context.Context) (err error) {
-		ch, err = w.cfg.Channels.Channel(ctx, rec.Channel)
-		return err
-	}); err != nil || ch.ID == "" {
+	wait := deskBackoff
+	for attempt := 1; ; attempt++ {
+		err := w.handle(ctx, log, rec.Channel, &ev, &d)
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case final(err):
+			log.log(ctx, slog.LevelInfo, "line webhook: event not applicable; recorded", "err", err)
+			return nil
+		case attempt == deskAttempts:
+			log.log(ctx, slog.LevelError, "line webhook: processing failed; will retry", "err", err, "attempts", attempt)
+			return errLater
+		}
+		if w.sleep(ctx, wait) != nil {
+			return cmp.Or(ctx.Err(), errLater)
+		}
+		wait *= 2
+	}
+}
+
+// handle makes an event's desk calls, once.
+func (w *Webhook) handle(ctx context.Context, log *eventLog, channel string, ev *Event, d *detail) error {
+	ch, err := w.cfg.Channels.Channel(ctx, channel)
+	if err != nil || ch.ID == "" {
 		return err
 	}
 	user := ev.Source.UserID
@@ -100,22 +119,20 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 	switch ev.Type {
 	case "message":
 		if m, token, ok := readText(d.Message); ok {
-			return w.message(ctx, log, ch, &ev, m, token)
+			return w.message(ctx, log, ch, ev, m, token)
 		}
 		m, err := webhook.UnmarshalMessageContent(d.Message)
 		if err != nil {
 			log.log(ctx, slog.LevelWarn, "line webhook: message cannot be decoded; recorded as unsupported")
-			return w.message(ctx, log, ch, &ev, nil, "") // an unknown kind of message
+			return w.message(ctx, log, ch, ev, nil, "") // an unknown kind of message
 		}
-		return w.message(ctx, log, ch, &ev, m, readToken(d.Message))
+		return w.message(ctx, log, ch, ev, m, readToken(d.Message))
 	case "unsend":
 		var u *webhook.UnsendDetail
 		if !part(d.Unsend, &u) || u == nil || u.MessageId == "" {
 			return nil
 		}
-		return w.retrying(ctx, log, func(ctx context.Context) error {
-			return w.cfg.Desk.Unsend(ctx, ch.ID, user, u.MessageId)
-		})
+		return w.cfg.Desk.Unsend(ctx, ch.ID, user, u.MessageId)
 	case "follow":
 		var f *webhook.FollowDetail
 		if !part(d.Follow, &f) {
@@ -125,16 +142,16 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 		if f != nil && f.IsUnblocked {
 			note = noteUnblock
 		}
-		return w.friendship(ctx, log, ch.ID, user, enquiry.Friend, ev.Time, note)
+		return w.friendship(ctx, ch.ID, user, enquiry.Friend, ev.Time, note)
 	case "unfollow":
 		w.later.Forget(ch.ID, user)
-		return w.friendship(ctx, log, ch.ID, user, enquiry.Blocked, ev.Time, noteUnfollow)
+		return w.friendship(ctx, ch.ID, user, enquiry.Blocked, ev.Time, noteUnfollow)
 	case "postback":
 		var p *webhook.PostbackContent
 		if !part(d.Postback, &p) || p == nil {
 			return nil
 		}
-		return w.notice(ctx, log, ch.ID, user, postbackNote(p))
+		return w.cfg.Desk.Notice(ctx, ch.ID, user, postbackNote(p))
 	default:
 		log.log(ctx, slog.LevelDebug, "line webhook: event kind not used by the desk; recorded")
 		return nil
@@ -150,9 +167,6 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 		c          enquiry.Content
 		src        later.Source // for media: where its content is
 	)
-	unsupported := func(kind, reason string) enquiry.Content {
-		return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: kind, Reason: reason}}
-	}
 	switch m := m.(type) {
 	case webhook.TextMessageContent:
 		id, c, quoted = m.Id, enquiry.Content{Kind: enquiry.Text, Text: m.Text, QuoteToken: m.QuoteToken}, m.QuotedMessageId
@@ -163,9 +177,9 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 	case webhook.AudioMessageContent:
 		id, src = m.Id, contentSource(m.Id, "audio", m.ContentProvider, m.Duration)
 	case webhook.FileMessageContent:
-		id, c = m.Id, unsupported("file", reasonFile)
+		id, c = m.Id, enquiry.UnsupportedNote{Kind: "file", Reason: reasonFile}.Content()
 	case webhook.LocationMessageContent:
-		id, c = m.Id, unsupported("location", reasonLocation)
+		id, c = m.Id, enquiry.UnsupportedNote{Kind: "location", Reason: reasonLocation}.Content()
 	case webhook.StickerMessageContent:
 		id, quoted = m.Id, m.QuotedMessageId
 		c = enquiry.Content{Kind: enquiry.Sticker, QuoteToken: m.QuoteToken, Sticker: &enquiry.StickerRef{
@@ -177,9 +191,9 @@ func (w *Webhook) message(ctx context.Context, log *eventLog, ch enquiry.Channel
 		if kind == "" || len(kind) > 40 || !utf8.ValidString(kind) {
 			kind = "unknown"
 		}
-		c = unsupported(kind, fmt.Sprintf("The customer sent a %s message, which is not supported.", kind))
+		c = enquiry.UnsupportedNote{Kind: kind, Reason: fmt.Sprintf("The customer sent a %s message, which is not supported.", kind)}.Content()
 	default:
-		c = unsupported("unknown", reasonUnknown)
+		c = enquiry.UnsupportedNote{Kind: "unknown", Reason: reasonUnknown}.Content()
 	}
 	if src.Kind != "" {
 		c = w.pending(src, c.QuoteToken)
@@ -224,20 +238,16 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 	if in.Time.IsZero() {
 		in.Time = w.clock.Now()
 	}
-	var r enquiry.Received
-	err := w.retrying(ctx, log, func(ctx context.Context) (err error) {
-		r, err = w.cfg.Desk.Receive(ctx, in)
-		if err == nil && r.ReusedID {
-			// LINE's message IDs are global: another customer's message
-			// had this one. A forgery or a fault upstream; the message
-			// is kept. Reported once: a redelivery is a duplicate.
-			log.log(ctx, slog.LevelWarn, "line webhook: message ID already recorded for another customer; kept as this customer's message",
-				"message", id, "enquiry", r.Enquiry.ID)
-		}
-		return err
-	})
+	r, err := w.cfg.Desk.Receive(ctx, in)
 	if err != nil || r.Message.ID == "" {
 		return err
+	}
+	if r.ReusedID {
+		// LINE's message IDs are global: another customer's message had
+		// this one. A forgery or a fault upstream; the message is kept.
+		// Reported once: a redelivery is a duplicate.
+		log.log(ctx, slog.LevelWarn, "line webhook: message ID already recorded for another customer; kept as this customer's message",
+			"message", id, "enquiry", r.Enquiry.ID)
 	}
 	// A redelivery (Duplicate) whose content is still pending was cut
 	// off mid-fetch: fetch it again.
@@ -256,48 +266,19 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 
 // friendship records a follow or block on the customer, when the desk
 // keeps friendships (FriendshipRecorder), and then the note for staff.
-func (w *Webhook) friendship(ctx context.Context, log *eventLog, channel, user string, f enquiry.Friendship, at time.Time, note string) error {
+// A friendship the desk finds not applicable still gets its note.
+func (w *Webhook) friendship(ctx context.Context, channel, user string, f enquiry.Friendship, at time.Time, note string) error {
 	if rec, ok := w.cfg.Desk.(FriendshipRecorder); ok {
-		if err := w.retrying(ctx, log, func(ctx context.Context) error {
-			return rec.SetFriendship(ctx, channel, user, f, at)
-		}); err != nil {
+		if err := rec.SetFriendship(ctx, channel, user, f, at); err != nil && !final(err) {
 			return err
 		}
 	}
-	return w.notice(ctx, log, channel, user, note)
+	return w.cfg.Desk.Notice(ctx, channel, user, note)
 }
 
-func (w *Webhook) notice(ctx context.Context, log *eventLog, channel, user, text string) error {
-	return w.retrying(ctx, log, func(ctx context.Context) error {
-		return w.cfg.Desk.Notice(ctx, channel, user, text)
-	})
-}
-
-// retrying calls f up to deskAttempts times while it fails for now, and
-// then returns errLater. An error that can never succeed (not found,
-// invalid, closed) is logged and the event is done (nil); when ctx ends,
-// it returns ctx's error.
-func (w *Webhook) retrying(ctx context.Context, log *eventLog, f func(context.Context) error) error {
-	wait := deskBackoff
-	for attempt := 1; ; attempt++ {
-		err := f(ctx)
-		switch {
-		case err == nil:
-			return nil
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case errors.Is(err, enquiry.ErrNotFound), errors.Is(err, enquiry.ErrInvalid), errors.Is(err, enquiry.ErrClosed):
-			log.log(ctx, slog.LevelInfo, "line webhook: event not applicable; recorded", "err", err)
-			return nil
-		case attempt == deskAttempts:
-			log.log(ctx, slog.LevelError, "line webhook: processing failed; will retry", "err", err, "attempts", attempt)
-			return errLater
-		}
-		if w.sleep(ctx, wait) != nil {
-			return cmp.Or(ctx.Err(), errLater)
-		}
-		wait *= 2
-	}
+// final reports whether a desk call's error says it can never succeed.
+func final(err error) bool {
+	return errors.Is(err, enquiry.ErrNotFound) || errors.Is(err, enquiry.ErrInvalid) || errors.Is(err, enquiry.ErrClosed)
 }
 
 // contentSource is where a media message's content is: on LINE, or

@@ -23,7 +23,7 @@ type Desk interface {
 	// if there is one (e.g. "the customer blocked the account").
 	Notice(ctx context.Context, channel, customer, text string) error
 	// Completer fills in names and content fetched after Receive.
-	Completer
+	enquiry.Completer
 }
 
 // FriendshipRecorder is a Desk that keeps whether each customer has the
@@ -36,12 +36,6 @@ type FriendshipRecorder interface {
 }
 
 var _ FriendshipRecorder = (*enquiry.Desk)(nil)
-
-// ChannelLookup looks channels up by ID; enquiry.Store and *enquiry.Desk
-// implement it. It returns enquiry.ErrNotFound for an unknown channel.
-type ChannelLookup interface {
-	Channel(ctx context.Context, id string) (enquiry.Channel, error)
-}
 
 // ContentFetcher downloads what customers send and tells who they are;
 // the LINE API client of this package implements it.

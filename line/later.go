@@ -1,24 +1,13 @@
 package line
 
 import (
-	"cmp"
 	"context"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/internal/later"
-	"github.com/socialdesk/socialdesk/media"
 )
 
-// Customers' display names and media content are fetched off the
-// customer's queue (by internal/later): the worker records the message
-// at once (under the customer's ID, media with its content pending) and
-// hands the look-ups to a bounded set of fetchers, so a slow profile API
-// or a content URL that never answers holds up nothing the customer
-// sends after. Each fetch is retried a bounded number of times; content
-// then gives up as "content unavailable". What a stopped process was
-// fetching stays pending, and the next start fetches it again (see
-// RefetchWindow).
 const (
 	// DefaultFetchers is WebhookConfig.Fetchers' default: fetchers mostly
 	// wait on the platform, so 16 keep 60 new customers' names, each
@@ -30,43 +19,21 @@ const (
 	RefetchWindow = later.RefetchWindow
 )
 
-const reasonLost = "The content was not downloaded in time: the desk restarted while fetching it."
-
-// Completer is the part of a Desk that lets the webhook fill in, after
-// Receive, what it fetches off the customer's queue; *enquiry.Desk
-// implements it. Its methods must be safe for concurrent use.
-type Completer interface {
-	// SetCustomerName records the customer's display name.
-	SetCustomerName(ctx context.Context, channel, customer, name string) error
-	// AttachContent records a pending message's content, stored in the
-	// blob store and accepted by package media.
-	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
-	// ContentUnavailable records why a pending message has no content.
-	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
-	// PendingContent returns messages whose content is still pending,
-	// oldest first, at most limit.
-	PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error)
-}
-
-var _ Completer = (*enquiry.Desk)(nil)
-
 // newLater returns the queue of w's look-ups, WebhookConfig.Fetchers at
 // a time and at most queue waiting: names from LINE's profiles, content
 // with WebhookConfig.Content into Blobs.
 func (w *Webhook) newLater(queue int) *later.Queue {
 	cfg := later.Config{
-		Desk: w.cfg.Desk, Channels: w.cfg.Channels, Kind: "line",
-		NotReady: ErrNotReady,
-		Key:      func(ch enquiry.Channel, src later.Source) string { return "line/" + ch.ID + "/" + src.ExternalID },
-		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonExternal, NotReady: reasonPending, Lost: reasonLost},
-		Fetchers: w.cfg.Fetchers, Queue: queue, Pause: cmp.Or(max(w.cfg.RetryInterval, 0), DefaultRetryInterval),
+		Desk: w.cfg.Desk, Channels: w.cfg.Channels, Kind: ChannelKind, NotReady: ErrNotReady,
+		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonExternal, NotReady: reasonPending},
+		Fetchers: w.cfg.Fetchers, Queue: queue, Pause: w.cfg.Inbox.RetryInterval,
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
-		Clock: w.clock, Logger: w.log, Service: "line webhook",
+		Clock: w.clock, Logger: w.log,
 	}
 	if w.cfg.Content != nil {
 		cfg.Name = func(ctx context.Context, ch enquiry.Channel, user string) (string, error) {
 			p, err := w.cfg.Content.Profile(ctx, ch, user)
-			return media.CutText(p.DisplayName, maxDisplayName), err
+			return p.DisplayName, err
 		}
 		cfg.Content = func(ctx context.Context, ch enquiry.Channel, src later.Source, key string) (enquiry.MediaRef, error) {
 			return w.cfg.Content.FetchContent(ctx, ch, ContentSource{MessageID: src.ExternalID, Kind: src.Kind,

@@ -3,7 +3,6 @@ package line
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/socialdesk/socialdesk/internal/hookjson"
@@ -14,21 +13,10 @@ import (
 // part of the body.
 var ErrMalformed = errors.New("line: malformed webhook body")
 
-// MalformedError says where a webhook body stopped making sense. It
-// matches ErrMalformed with errors.Is. It carries no part of the body.
-type MalformedError struct {
-	// Offset is the byte offset at which the problem was found, when known.
-	Offset int64
-	// Reason is a short description, e.g. "not a JSON object".
-	Reason string
-}
-
-func (e *MalformedError) Error() string {
-	return "line: malformed webhook body: " + e.Reason + " (at byte " + strconv.FormatInt(e.Offset, 10) + ")"
-}
-
-// Unwrap returns ErrMalformed.
-func (e *MalformedError) Unwrap() error { return ErrMalformed }
+// MalformedError says where a webhook body stopped making sense, and
+// carries no part of the body. Its Err is ErrMalformed, which it matches
+// with errors.Is.
+type MalformedError = hookjson.Error
 
 // Event modes, from LINE's webhook reference.
 const (
@@ -117,8 +105,8 @@ func (e *Event) Key() string {
 // does not fail its neighbours. LINE's verification request, with an empty
 // events array, gives a Batch with no events. It is safe for concurrent use.
 func ParseEvents(body []byte) (*Batch, error) {
-	if i := hookjson.FirstNonSpace(body); i < 0 || body[i] != '{' {
-		return nil, &MalformedError{Offset: int64(max(i, 0)), Reason: "not a JSON object"}
+	if err := hookjson.Object(body, ErrMalformed); err != nil {
+		return nil, err
 	}
 	b, ok := parseFast(body)
 	if !ok {
@@ -139,7 +127,7 @@ func parseSlow(body []byte) (*Batch, error) {
 		Events      []json.RawMessage `json:"events"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, malformedJSON(err)
+		return nil, hookjson.Malformed(ErrMalformed, err)
 	}
 	b := &Batch{Destination: env.Destination, Events: make([]Event, len(env.Events))}
 	for i, raw := range env.Events {
@@ -216,10 +204,3 @@ func (h *detail) event(raw json.RawMessage) Event {
 // eventID and eventRaw give hookjson.DedupeIDs an event's ID and bytes.
 func eventID(e *Event) *string { return &e.ID }
 func eventRaw(e *Event) []byte { return e.Raw }
-
-// malformedJSON is a decoding error as a *MalformedError that never
-// quotes the body.
-func malformedJSON(err error) error {
-	off, why := hookjson.Fault(err)
-	return &MalformedError{Offset: off, Reason: why}
-}

@@ -36,13 +36,8 @@ func (c *Client) MarkRead(ctx context.Context, ch enquiry.Channel, customer, tok
 	case token == "":
 		return ErrNoReadToken
 	}
-	body, err := json.Marshal(struct {
-		MarkAsReadToken string `json:"markAsReadToken"`
-	}{token})
-	if err != nil {
-		return err
-	}
-	_, err = c.api.Send(ctx, c.request("mark as read", endpointMarkRead, ch, body))
+	body, _ := json.Marshal(map[string]string{"markAsReadToken": token})
+	_, err := c.api.Send(ctx, c.request("mark as read", endpointMarkRead, ch, body))
 	if err != nil {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "line: mark as read failed",
 			slog.String("channel", ch.ID), slog.Bool("retryable", retry.Retryable(err)), slog.String("error", err.Error()))

@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -15,19 +16,15 @@ import (
 
 // Defaults for WebhookConfig's zero fields.
 const (
-	DefaultMaxBodyBytes  = hookbody.DefaultMaxBytes   // 1 MiB; LINE's bodies are far smaller
-	DefaultReadTimeout   = hookbody.DefaultTimeout    // 10 s
-	DefaultWorkers       = inbox.DefaultWorkers       // 16
-	DefaultQueueSize     = inbox.DefaultQueueSize     // 10,000
-	DefaultRetryInterval = inbox.DefaultRetryInterval // 1 minute
-	DefaultKeepEvents    = inbox.DefaultKeepEvents    // 7 days
+	DefaultMaxBodyBytes = hookbody.DefaultMaxBytes // 1 MiB; LINE's bodies are far smaller
+	DefaultReadTimeout  = hookbody.DefaultTimeout  // 10 s
 )
 
 // WebhookConfig configures a Webhook. Channels, Events and Desk are
 // required; every other zero field means its documented default.
 type WebhookConfig struct {
 	// Channels finds the channel a request is for (its secret, its state).
-	Channels ChannelLookup
+	Channels enquiry.ChannelLookup
 	// Events is the durable inbox: every event is recorded here before
 	// the webhook answers, and marked done once the desk has it.
 	// enquiry.MemStore and enquiry/postgres are inboxes.
@@ -58,28 +55,18 @@ type WebhookConfig struct {
 	// With a ResponseWriter that has no read deadlines
 	// (httptest.ResponseRecorder), the body is read without one.
 	ReadTimeout time.Duration
-	// Fetchers is how many names and contents are fetched at once
-	// (default DefaultFetchers). A message is recorded before its
-	// content is fetched, with its content pending, and the customer's
-	// enquiry is listed before their name is known: neither waits for
-	// LINE, so a slow or silent content URL never holds up the
-	// customer's later messages.
+	// Fetchers is how many names and contents are fetched at once, off
+	// the customers' queues, as the package doc tells (default
+	// DefaultFetchers).
 	Fetchers int
-	// Workers, QueueSize, RetryInterval, KeepEvents and Instance are
-	// inbox.Options', which documents them and their defaults: how many
-	// events are processed at once (16), how many recorded events wait in
-	// memory (10,000; the rest wait in the store, in order), how often
-	// those whose processing failed for now (the desk or LINE
-	// unavailable) are tried again (1 minute), how long processed events
-	// are remembered so that LINE's redeliveries are dropped (7 days),
-	// and this process's name among the replicas sharing Events, when
-	// the store leases keys (inbox.Leaser). Replicas must never share a
-	// name.
-	Workers       int
-	QueueSize     int
-	RetryInterval time.Duration
-	KeepEvents    time.Duration
-	Instance      string
+	// Inbox configures the workers; inbox.Options documents each field
+	// and its default: how many events are processed at once, how many
+	// wait in memory, how often those that failed for now are tried again
+	// (also the fetchers' pause after a miss), how long processed events
+	// are remembered to drop LINE's redeliveries, and this process's name
+	// among replicas sharing Events (never shared by two). Its Logger and
+	// Clock are the webhook's.
+	Inbox inbox.Options
 	// Logger receives structured logs (default slog.Default()). Logs
 	// carry channel and event IDs, never secrets or message text.
 	Logger *slog.Logger
@@ -101,9 +88,6 @@ type Webhook struct {
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
-// ErrRunning is returned by Run when the webhook is already running.
-var ErrRunning = inbox.ErrRunning
-
 // NewWebhook returns a Webhook for cfg. It does no I/O. It panics if
 // cfg.Channels, cfg.Events or cfg.Desk is nil: that is a wiring mistake,
 // better found at start than on LINE's first request.
@@ -111,22 +95,13 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 	if cfg.Channels == nil || cfg.Events == nil || cfg.Desk == nil {
 		panic("line: NewWebhook needs WebhookConfig.Channels, Events and Desk")
 	}
-	w := &Webhook{cfg: cfg, log: cfg.Logger, clock: clock.Or(cfg.Clock), sleep: clock.Sleep}
+	w := &Webhook{cfg: cfg, log: cmp.Or(cfg.Logger, slog.Default()), clock: clock.Or(cfg.Clock), sleep: clock.Sleep}
 	if w.cfg.ChannelID == nil {
 		w.cfg.ChannelID = func(r *http.Request) string { return r.PathValue("channel") }
 	}
-	if w.log == nil {
-		w.log = slog.Default()
-	}
-	w.workers = inbox.New(cfg.Events, w.process, inbox.Options{
-		Workers:       cfg.Workers,
-		QueueSize:     cfg.QueueSize,
-		RetryInterval: cfg.RetryInterval,
-		KeepEvents:    cfg.KeepEvents,
-		Instance:      cfg.Instance,
-		Logger:        w.log,
-		Clock:         w.clock,
-	})
+	opts := cfg.Inbox
+	opts.Logger, opts.Clock = w.log, w.clock
+	w.workers = inbox.New(cfg.Events, w.process, opts)
 	w.later = w.newLater(0)
 	w.run = later.NewRunner(w.workers, w.later)
 	return w
@@ -194,25 +169,15 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 }
 
 // Run processes recorded events until ctx is done or Shutdown has
-// drained the queue: first what a previous process left pending, then
-// each new event after its webhook request is answered. It also runs the
-// fetchers of names and content (WebhookConfig.Fetchers), first for
-// content a previous process left pending (see RefetchWindow). When ctx ends,
-// each worker finishes or abandons (leaving it pending, for the next
-// start) the event it is on, and Run returns nil. Run returns ErrRunning
-// if called while running. While it runs, it also deletes processed
-// events older than KeepEvents, when the store can (inbox.Pruner).
-//
-// The workers are package inbox's (inbox.Workers), whose Run documents
-// what several replicas on one shared inbox (as enquiry/postgres allows)
-// may expect: with a store that leases keys (MemStore and
-// enquiry/postgres do), one replica at a time handles a customer's
-// events, in the order they were recorded, whichever replica recorded
-// them, and a replica that dies holding a customer's lease delays that
-// customer's events by about 30 s (not at all when it restarts under the
-// same Instance name). An event handed over twice (a replica stalled past
-// its lease, or a store that does not lease keys) reaches Desk.Receive,
-// which drops a repeated message; a Notice may then appear twice.
+// drained the queue, as inbox.Workers.Run does (whose doc says what
+// several replicas sharing one inbox may expect): first what a previous
+// process left pending, then each new event after its webhook request is
+// answered, a customer's events in order. It also runs the fetchers of
+// names and content (WebhookConfig.Fetchers), first for content a
+// previous process left pending (see RefetchWindow). It returns
+// inbox.ErrRunning if called while running. An event handed over twice (a
+// replica stalled past its lease, say) reaches Desk.Receive, which drops
+// a repeated message; a Notice may then appear twice.
 func (w *Webhook) Run(ctx context.Context) error { return w.run.Run(ctx) }
 
 // Shutdown stops queueing new events (they are still recorded and

@@ -80,7 +80,7 @@ func BenchmarkWebhook(b *testing.B) {
 	var hook *line.Webhook
 	renew := func() {
 		hook = line.NewWebhook(line.WebhookConfig{Channels: chans, Events: enquiry.NewMemStore(), Desk: newFakeDesk(),
-			Logger: quietLogger(), QueueSize: 2 * ring})
+			Logger: quietLogger(), Inbox: inbox.Options{QueueSize: 2 * ring}})
 	}
 	renew()
 	br := newBenchRequest()

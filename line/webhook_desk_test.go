@@ -14,9 +14,9 @@ import (
 
 // The desk and its store are what the webhook is built for.
 var (
-	_ line.Desk          = (*enquiry.Desk)(nil)
-	_ line.ChannelLookup = (*enquiry.Desk)(nil)
-	_ line.ChannelLookup = enquiry.Store(nil)
+	_ line.Desk             = (*enquiry.Desk)(nil)
+	_ enquiry.ChannelLookup = (*enquiry.Desk)(nil)
+	_ enquiry.ChannelLookup = enquiry.Store(nil)
 	// And the LINE client is what it fetches content and names with.
 	_ line.ContentFetcher = (*line.Client)(nil)
 )

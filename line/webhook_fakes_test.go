@@ -106,7 +106,7 @@ func (m *memEvents) pending() int {
 	return n
 }
 
-// hookChannels is a ChannelLookup over a fixed set.
+// hookChannels is an enquiry.ChannelLookup over a fixed set.
 type hookChannels map[string]enquiry.Channel
 
 func (c hookChannels) Channel(ctx context.Context, id string) (enquiry.Channel, error) {

@@ -38,7 +38,7 @@ func TestWebhookPrunesProcessedEventsOlderThanKeepEvents(t *testing.T) {
 			h := newHookHarness(t, func(c *line.WebhookConfig) {
 				c.Events = pruningEvents{c.Events.(*memEvents), cutoffs}
 				c.Clock = clock.NewFake(now)
-				c.KeepEvents = tt.keep
+				c.Inbox.KeepEvents = tt.keep
 			})
 			h.start(t)
 			select {
@@ -55,7 +55,7 @@ func TestWebhookNeverPrunesWithNegativeKeepEvents(t *testing.T) {
 	cutoffs := make(chan time.Time, 10)
 	h := newHookHarness(t, func(c *line.WebhookConfig) {
 		c.Events = pruningEvents{c.Events.(*memEvents), cutoffs}
-		c.KeepEvents = -1
+		c.Inbox.KeepEvents = -1
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan error)

@@ -24,7 +24,7 @@ type replica struct {
 func startReplica(t *testing.T, name string, store inbox.Store, desk line.Desk) *replica {
 	t.Helper()
 	hook := line.NewWebhook(line.WebhookConfig{Channels: hookChannelSet(), Events: store, Desk: desk,
-		Logger: quietLogger(), Instance: name})
+		Logger: quietLogger(), Inbox: inbox.Options{Instance: name}})
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhook/line/{channel}", hook)
 	srv := httptest.NewServer(mux)

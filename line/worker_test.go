@@ -40,7 +40,7 @@ func inOrder(t *testing.T, calls []deskCall, customers, per int) {
 
 func TestWorkersKeepEachCustomersOrder(t *testing.T) {
 	const customers, per = 8, 40
-	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 4 })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Inbox.Workers = 4 })
 	h.desk.hook = func(deskCall) error {
 		if rand.IntN(3) == 0 {
 			runtime.Gosched() // shake the interleaving
@@ -64,7 +64,7 @@ func TestWorkersKeepEachCustomersOrder(t *testing.T) {
 }
 
 func TestWorkersKeepOrderWithinOneBatch(t *testing.T) {
-	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 8 })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Inbox.Workers = 8 })
 	h.start(t)
 	var events []json.RawMessage
 	for i := range 20 {
@@ -76,7 +76,7 @@ func TestWorkersKeepOrderWithinOneBatch(t *testing.T) {
 
 func TestWorkersServeCustomersInParallel(t *testing.T) {
 	release := make(chan struct{})
-	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 2 })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Inbox.Workers = 2 })
 	h.desk.hook = func(c deskCall) error {
 		if c.Customer == hookCustomer(0) {
 			<-release
@@ -93,7 +93,7 @@ func TestWorkersServeCustomersInParallel(t *testing.T) {
 
 func TestWorkersHandleConcurrentDeliveriesAndRedeliveriesOnce(t *testing.T) {
 	const senders, per = 8, 30
-	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 4; c.QueueSize = 16 })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Inbox.Workers = 4; c.Inbox.QueueSize = 16 })
 	h.start(t)
 	var wg sync.WaitGroup
 	for s := range senders {
@@ -122,7 +122,7 @@ func TestWorkersHandleConcurrentDeliveriesAndRedeliveriesOnce(t *testing.T) {
 func TestWorkersOverflowWaitsInTheStoreAndKeepsOrder(t *testing.T) {
 	const customers, per = 3, 10
 	release := make(chan struct{})
-	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 2; c.QueueSize = 4 })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Inbox.Workers = 2; c.Inbox.QueueSize = 4 })
 	h.desk.hook = func(deskCall) error { <-release; return nil }
 	h.start(t)
 	for i := range per {
@@ -158,7 +158,7 @@ func TestWorkersReplayPendingEventsOnStart(t *testing.T) {
 func TestWorkersRetryWhenTheDeskFailsForNow(t *testing.T) {
 	var mu sync.Mutex
 	failures := 4 // more than one worker's attempts in a row
-	h := newHookHarness(t, func(c *line.WebhookConfig) { c.RetryInterval = 5 * time.Millisecond })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Inbox.RetryInterval = 5 * time.Millisecond })
 	h.desk.hook = func(c deskCall) error {
 		mu.Lock()
 		defer mu.Unlock()
@@ -267,7 +267,7 @@ func TestWorkersLookUpEachCustomersNameOnce(t *testing.T) {
 
 func TestShutdownFinishesQueuedWorkAndTakesNoMore(t *testing.T) {
 	release, entered := make(chan struct{}), make(chan struct{}, 3)
-	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 1 })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Inbox.Workers = 1 })
 	h.desk.hook = func(deskCall) error { entered <- struct{}{}; <-release; return nil }
 	h.start(t)
 	// The first event is being worked on (so the first sweep is done and
@@ -308,7 +308,7 @@ func TestShutdownGivesUpWhenItsContextEnds(t *testing.T) {
 }
 
 func TestEventsArrivingBeforeTheFirstSweepWaitBehindOlderPendingOnes(t *testing.T) {
-	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Workers = 1 })
+	h := newHookHarness(t, func(c *line.WebhookConfig) { c.Inbox.Workers = 1 })
 	// Recorded, never processed: what a stopped process left.
 	for i := range 3 {
 		h.post(linetest.NewWebhookRequest(hookSecret, hookURL, linetest.TextEvent(hookUser, strconv.Itoa(i))))
@@ -326,7 +326,7 @@ func TestRunTwiceIsAnError(t *testing.T) {
 	for range 2 {
 		go func() { results <- h.hook.Run(ctx) }()
 	}
-	wantTrue(t, errors.Is(<-results, line.ErrRunning), "the second Run returns ErrRunning at once")
+	wantTrue(t, errors.Is(<-results, inbox.ErrRunning), "the second Run returns ErrRunning at once")
 	cancel()
 	needNoErr(t, <-results)
 }

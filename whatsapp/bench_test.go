@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/media"
 	"github.com/socialdesk/socialdesk/whatsapp"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsapptest"
@@ -105,7 +106,7 @@ func BenchmarkWebhook(b *testing.B) {
 	var hook *whatsapp.Webhook
 	renew := func() {
 		hook = whatsapp.NewWebhook(whatsapp.WebhookConfig{Apps: whatsapp.StaticApps{"wa": {AppSecret: appSecret}},
-			Events: enquiry.NewMemStore(), Desk: nullDesk{}, Logger: quiet(), QueueSize: 2 * ring})
+			Events: enquiry.NewMemStore(), Desk: nullDesk{}, Logger: quiet(), Inbox: inbox.Options{QueueSize: 2 * ring}})
 	}
 	renew()
 	r := httptest.NewRequest(http.MethodPost, hookPath, nil)

@@ -1,13 +1,11 @@
 package whatsapp
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
-	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/later"
 	"github.com/socialdesk/socialdesk/media"
@@ -32,35 +30,11 @@ const (
 	RefetchWindow = later.RefetchWindow
 )
 
-const (
-	reasonFailed = "The content could not be downloaded from WhatsApp."
-	reasonLost   = "The content was not downloaded in time: the desk restarted while fetching it."
-)
-
-// Completer is the part of a Desk that lets the webhook settle, after
-// Receive, the content it fetches off the customer's queue;
-// *enquiry.Desk implements it. Its methods must be safe for concurrent use.
-type Completer interface {
-	// AttachContent records a pending message's content, stored in the
-	// blob store and accepted by package media.
-	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
-	// ContentUnavailable records why a pending message has no content.
-	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
-	// PendingContent returns messages whose content is still pending,
-	// oldest first, at most limit.
-	PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error)
-}
-
-var _ Completer = (*enquiry.Desk)(nil)
+const reasonFailed = "The content could not be downloaded from WhatsApp."
 
 // errNoMediaID: a pending message that does not say its media ID (one
 // recorded before media IDs were kept) cannot be fetched again.
 var errNoMediaID = errors.New("whatsapp: the pending message has no media ID to download")
-
-// completer is a Completer as later.Desk; names are never looked up.
-type completer struct{ Completer }
-
-func (completer) SetCustomerName(context.Context, string, string, string) error { return nil }
 
 // fetching is what a Webhook keeps to run its fetchers beside the inbox.
 type fetching struct {
@@ -77,12 +51,11 @@ type fetching struct {
 // w.content into w.blobs, by media ID.
 func (w *Webhook) newLater(fetchers, queue int, pause time.Duration) *later.Queue {
 	cfg := later.Config{
-		Desk: completer{w.desk}, Channels: w.channels, Kind: ChannelKind, StrictKind: true,
-		Key:      func(ch enquiry.Channel, src later.Source) string { return "whatsapp/" + ch.ID + "/" + src.ExternalID },
-		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonFailed, NotReady: reasonFailed, Lost: reasonLost},
-		Fetchers: fetchers, Queue: queue, Pause: cmp.Or(max(pause, 0), inbox.DefaultRetryInterval),
+		Desk: w.desk, Channels: w.channels, Kind: ChannelKind, StrictKind: true,
+		Reasons:  later.Reasons{Failed: reasonFailed, External: reasonFailed, NotReady: reasonFailed},
+		Fetchers: fetchers, Queue: queue, Pause: pause,
 		Sleep: func(ctx context.Context, d time.Duration) error { return w.sleep(ctx, d) },
-		Clock: w.clock, Logger: w.log, Service: "whatsapp webhook",
+		Clock: w.clock, Logger: w.log,
 	}
 	if w.content != nil && w.blobs != nil && w.channels != nil {
 		cfg.Content = w.download

@@ -15,22 +15,10 @@ import (
 // contains any part of the body.
 var ErrMalformed = errors.New("whatsapp: malformed webhook body")
 
-// MalformedError says where a webhook body stopped making sense. It
-// matches ErrMalformed with errors.Is. It carries no part of the body. It
-// is immutable and safe for concurrent use.
-type MalformedError struct {
-	// Offset is the byte offset at which the problem was found, when known.
-	Offset int64
-	// Reason is a short description, e.g. "not a JSON object".
-	Reason string
-}
-
-func (e *MalformedError) Error() string {
-	return "whatsapp: malformed webhook body: " + e.Reason + " (at byte " + strconv.FormatInt(e.Offset, 10) + ")"
-}
-
-// Unwrap returns ErrMalformed.
-func (e *MalformedError) Unwrap() error { return ErrMalformed }
+// MalformedError says where a webhook body stopped making sense, and
+// carries no part of the body. Its Err is ErrMalformed, which it matches
+// with errors.Is. It is immutable and safe for concurrent use.
+type MalformedError = hookjson.Error
 
 // ParseNotification parses a webhook request body (already verified with
 // VerifySignature) into its changes. It is strict about the envelope — a
@@ -42,15 +30,15 @@ func (e *MalformedError) Unwrap() error { return ErrMalformed }
 // and status keeps its JSON in Raw. Errors are *MalformedError and never
 // quote the body. It is safe for concurrent use.
 func ParseNotification(body []byte) (Notification, error) {
-	if i := hookjson.FirstNonSpace(body); i < 0 || body[i] != '{' {
-		return Notification{}, &MalformedError{Offset: int64(max(i, 0)), Reason: "not a JSON object"}
+	if err := hookjson.Object(body, ErrMalformed); err != nil {
+		return Notification{}, err
 	}
 	var w wireBody
 	if err := json.Unmarshal(body, &w); err != nil {
-		return Notification{}, malformedJSON(err)
+		return Notification{}, hookjson.Malformed(ErrMalformed, err)
 	}
 	if w.Object != ObjectWhatsApp {
-		return Notification{}, &MalformedError{Reason: "\"object\" is not " + ObjectWhatsApp}
+		return Notification{}, &MalformedError{Reason: "\"object\" is not " + ObjectWhatsApp, Err: ErrMalformed}
 	}
 	n := Notification{Object: w.Object}
 	for _, e := range w.Entry {
@@ -96,7 +84,7 @@ func parseChange(account string, c wireChange) (Change, error) {
 	}
 	var v wireValue
 	if err := json.Unmarshal(c.Value, &v); err != nil {
-		return Change{}, &MalformedError{Reason: "a messages change's value is not an object of arrays"}
+		return Change{}, &MalformedError{Reason: "a messages change's value is not an object of arrays", Err: ErrMalformed}
 	}
 	ch.PhoneNumberID, ch.DisplayPhoneNumber = v.Metadata.PhoneNumberID, v.Metadata.DisplayPhoneNumber
 	names := make(map[string]string, len(v.Contacts))
@@ -362,10 +350,3 @@ func parseProblems(raws []json.RawMessage) []Problem {
 // messageID and messageRaw give hookjson.DedupeIDs a message's ID and bytes.
 func messageID(m *Message) *string { return &m.ID }
 func messageRaw(m *Message) []byte { return m.Raw }
-
-// malformedJSON is a decoding error as a *MalformedError that never
-// quotes the body.
-func malformedJSON(err error) error {
-	off, why := hookjson.Fault(err)
-	return &MalformedError{Offset: off, Reason: why}
-}

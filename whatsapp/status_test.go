@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/whatsapp"
 	"github.com/socialdesk/socialdesk/whatsapp/whatsapptest"
 )
@@ -21,7 +22,7 @@ func TestAStatusOfAnUnknownMessageIsRetriedForAWhileByTheInjectedClock(t *testin
 	hook := whatsapp.NewWebhook(whatsapp.WebhookConfig{
 		Apps:   whatsapp.StaticApps{"wa": {AppSecret: "app-secret", VerifyToken: "verify-me"}},
 		Events: r.store, Desk: r.desk, Channels: r.store, Logger: quiet(),
-		Clock: r.clock, RetryInterval: 5 * time.Millisecond,
+		Clock: r.clock, Inbox: inbox.Options{RetryInterval: 5 * time.Millisecond},
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

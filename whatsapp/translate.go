@@ -53,7 +53,7 @@ func (w *Webhook) message(ctx context.Context, channel string, m *Message) error
 	c := content(m)
 	fetch := m.Media != nil && c.Kind != enquiry.Unsupported
 	if fetch && (w.content == nil || w.blobs == nil) {
-		c = unsupported(m.Type, "", "The customer sent "+article(m.Type)+"; content download is not configured.")
+		c = enquiry.UnsupportedNote{Kind: m.Type, Reason: "The customer sent " + article(m.Type) + "; content download is not configured."}.Content()
 		fetch = false
 	}
 	if fetch {
@@ -128,7 +128,7 @@ func content(m *Message) enquiry.Content {
 			c.Text = strings.TrimSpace(fmt.Sprintf("Location: %s %s (%.6f, %.6f)", l.Name, l.Address, l.Latitude, l.Longitude))
 		}
 	default:
-		n := unsupported(m.Type, "", "The customer sent "+article(m.Type)+", which the desk does not show.")
+		n := enquiry.UnsupportedNote{Kind: m.Type, Reason: "The customer sent " + article(m.Type) + ", which the desk does not show."}.Content()
 		n.ReadToken, n.QuoteToken, n.Quote = c.ReadToken, c.QuoteToken, c.Quote
 		return n
 	}
@@ -136,10 +136,6 @@ func content(m *Message) enquiry.Content {
 		c.Text = "(empty " + m.Type + " message)"
 	}
 	return c
-}
-
-func unsupported(kind, code, reason string) enquiry.Content {
-	return enquiry.Content{Kind: enquiry.Unsupported, Unsupported: &enquiry.UnsupportedNote{Kind: kind, Code: code, Reason: reason}}
 }
 
 func article(kind string) string {

@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -19,8 +20,9 @@ import (
 // after a crash or a failed acknowledgement).
 type Desk interface {
 	Receive(ctx context.Context, in enquiry.Inbound) (enquiry.Received, error)
-	// Completer settles media content fetched after Receive.
-	Completer
+	// Completer settles media content fetched after Receive (names
+	// come with the messages: SetCustomerName is never called).
+	enquiry.Completer
 	// DeliveryStatus records what the platform said became of a sent
 	// message, named by the receipt's request ID.
 	DeliveryStatus(ctx context.Context, channel, customer string, s enquiry.StatusReport) error
@@ -49,9 +51,7 @@ type WebhookConfig struct {
 	Blobs   enquiry.BlobStore
 	// Channels tells a channel's phone number and token, for downloads
 	// (enquiry.Store and *enquiry.Desk implement it); needed with Content.
-	Channels interface {
-		Channel(ctx context.Context, id string) (enquiry.Channel, error)
-	}
+	Channels enquiry.ChannelLookup
 	// Fetchers is how many media downloads run at once, off the
 	// customers' queues (default DefaultFetchers).
 	Fetchers int
@@ -59,13 +59,10 @@ type WebhookConfig struct {
 	ChannelID    func(r *http.Request) string
 	MaxBodyBytes int64
 	ReadTimeout  time.Duration
-	// Workers, QueueSize, RetryInterval, KeepEvents and Instance are
-	// inbox.Options'.
-	Workers       int
-	QueueSize     int
-	RetryInterval time.Duration
-	KeepEvents    time.Duration
-	Instance      string
+	// Inbox configures the workers (see inbox.Options); its
+	// RetryInterval is also the fetchers' pause after a miss. Its Logger
+	// and Clock are the webhook's.
+	Inbox inbox.Options
 	// Logger receives structured logs (default slog.Default()), never a
 	// secret or a message's text.
 	Logger *slog.Logger
@@ -87,11 +84,9 @@ type Webhook struct {
 	desk     Desk
 	content  *Client
 	blobs    enquiry.BlobStore
-	channels interface {
-		Channel(ctx context.Context, id string) (enquiry.Channel, error)
-	}
-	log   *slog.Logger
-	inbox *inbox.Workers
+	channels enquiry.ChannelLookup
+	log      *slog.Logger
+	inbox    *inbox.Workers
 
 	fetching // the media downloads, off the customers' queues (later.go)
 }
@@ -108,19 +103,17 @@ func NewWebhook(cfg WebhookConfig) *Webhook {
 		_, err := cfg.Apps.App(context.Background(), channel)
 		return err == nil
 	})
-	w := &Webhook{events: events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels, log: cfg.Logger,
-		fetching: fetching{clock: clock.Or(cfg.Clock), sleep: clock.Sleep}}
-	if w.log == nil {
-		w.log = slog.Default()
-	}
+	w := &Webhook{events: events, desk: cfg.Desk, content: cfg.Content, blobs: cfg.Blobs, channels: cfg.Channels,
+		log: cmp.Or(cfg.Logger, slog.Default()), fetching: fetching{clock: clock.Or(cfg.Clock), sleep: clock.Sleep}}
 	if w.channels == nil {
 		w.content = nil
 	}
 	w.intake = NewIntake(IntakeConfig{Apps: cfg.Apps, Recorder: recorder{w}, ChannelID: cfg.ChannelID,
 		MaxBodyBytes: cfg.MaxBodyBytes, ReadTimeout: cfg.ReadTimeout, Logger: w.log, Clock: cfg.Clock})
-	w.inbox = inbox.New(events, w.handle, inbox.Options{Workers: cfg.Workers, QueueSize: cfg.QueueSize,
-		RetryInterval: cfg.RetryInterval, KeepEvents: cfg.KeepEvents, Instance: cfg.Instance, Logger: w.log, Clock: cfg.Clock})
-	w.later = w.newLater(cfg.Fetchers, 0, cfg.RetryInterval)
+	opts := cfg.Inbox
+	opts.Logger, opts.Clock = w.log, cfg.Clock
+	w.inbox = inbox.New(events, w.handle, opts)
+	w.later = w.newLater(cfg.Fetchers, 0, opts.RetryInterval)
 	w.run = later.NewRunner(w.inbox, w.later)
 	return w
 }

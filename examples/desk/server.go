@@ -63,7 +63,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	if s.wa != nil { // one store, two connectors: LINE's workers leave wa alone
 		lineEvents = inbox.Only(store, func(ch string) bool { return ch != whatsappdesk.ChannelID })
 	}
-	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: lineEvents, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Instance: cfg.Instance})
+	s.webhook = line.NewWebhook(line.WebhookConfig{Channels: s.desk, Events: lineEvents, Desk: s.desk, Content: s.line, Blobs: blobs, Logger: log, Inbox: inbox.Options{Instance: cfg.Instance}})
 	connectors := []deskhttp.Connector{linedesk.Connector(linedesk.Config{Client: s.line, Store: store, PublicURL: s.publicURL, Offline: cfg.Demo})}
 	if s.wa != nil {
 		connectors = append(connectors, s.wa.Connector())

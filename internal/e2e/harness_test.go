@@ -255,7 +255,7 @@ func (r *rig) start(name string, replayFirst bool) *instance {
 	}
 	hook := line.NewWebhook(line.WebhookConfig{
 		Channels: desk, Events: &mortalEvents{eventLog: r.events, dead: dead}, Desk: desk, Content: client, Blobs: r.blobs, Logger: log,
-		RetryInterval: 200 * time.Millisecond, Instance: name,
+		Inbox: inbox.Options{RetryInterval: 200 * time.Millisecond, Instance: name},
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{name: name, dead: dead, desk: desk, hook: hook, transport: tr, cancel: cancel}

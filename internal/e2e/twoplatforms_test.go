@@ -98,9 +98,9 @@ func newTwoDesk(t *testing.T) *twoDesk {
 	}
 	// One store, two connectors: LINE's workers leave WhatsApp's channel alone.
 	lineEvents := inbox.Only(store, func(ch string) bool { return ch != waChannel })
-	lh := line.NewWebhook(line.WebhookConfig{Channels: d.desk, Events: lineEvents, Desk: d.desk, Content: lc, Blobs: d.blobs, Logger: log, RetryInterval: 100 * time.Millisecond})
+	lh := line.NewWebhook(line.WebhookConfig{Channels: d.desk, Events: lineEvents, Desk: d.desk, Content: lc, Blobs: d.blobs, Logger: log, Inbox: inbox.Options{RetryInterval: 100 * time.Millisecond}})
 	wh := whatsapp.NewWebhook(whatsapp.WebhookConfig{Apps: whatsapp.StaticApps{waChannel: {AppSecret: waSecret, VerifyToken: "v"}},
-		Events: store, Desk: d.desk, Content: wc, Blobs: d.blobs, Channels: d.desk, Logger: log, RetryInterval: 100 * time.Millisecond})
+		Events: store, Desk: d.desk, Content: wc, Blobs: d.blobs, Channels: d.desk, Logger: log, Inbox: inbox.Options{RetryInterval: 100 * time.Millisecond}})
 	d.mux.Handle("/webhook/line/{channel}", lh)
 	d.mux.Handle("/webhook/whatsapp/{channel}", wh)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -26,6 +26,47 @@ func FirstNonSpace(b []byte) int {
 	return -1
 }
 
+// Error is a connector's refusal of a body that is not its platform's
+// webhook body: where it stopped making sense and why, never any part of
+// the body. It matches Err, the connector's ErrMalformed, with errors.Is;
+// connectors export it as their MalformedError. It is immutable and safe
+// for concurrent use.
+type Error struct {
+	// Offset is the byte offset at which the problem was found, when known.
+	Offset int64
+	// Reason is a short description, e.g. "not a JSON object".
+	Reason string
+	// Err is the connector's ErrMalformed, whose message starts Error's.
+	Err error
+}
+
+func (e *Error) Error() string {
+	prefix := "malformed webhook body"
+	if e.Err != nil {
+		prefix = e.Err.Error()
+	}
+	return prefix + ": " + e.Reason + " (at byte " + strconv.FormatInt(e.Offset, 10) + ")"
+}
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Object returns nil when body starts (after whitespace) as a JSON object
+// does, and otherwise an *Error under sentinel: "not a JSON object".
+func Object(body []byte, sentinel error) error {
+	if i := FirstNonSpace(body); i < 0 || body[i] != '{' {
+		return &Error{Offset: int64(max(i, 0)), Reason: "not a JSON object", Err: sentinel}
+	}
+	return nil
+}
+
+// Malformed is the *Error under sentinel of err, an error decoding the
+// body, with Fault's offset and reason.
+func Malformed(sentinel, err error) *Error {
+	off, why := Fault(err)
+	return &Error{Offset: off, Reason: why, Err: sentinel}
+}
+
 // Fault says where and how a decoding error found the body wrong, in
 // words that never quote the body: a syntax error's message quotes the
 // offending character, a type error's the offending number.

@@ -2,6 +2,7 @@ package hookjson
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -55,5 +56,28 @@ func TestDerivedIDIsTheSameForTheSameBytesOnly(t *testing.T) {
 	}
 	if c := DerivedID([]byte(`{"type":"y"}`)); c == a {
 		t.Fatalf("other bytes, the same ID %q", c)
+	}
+}
+
+func TestErrorsSayWhereUnderTheConnectorsSentinel(t *testing.T) {
+	errX := errors.New("x: malformed webhook body")
+	if err := Object([]byte(" \n{}"), errX); err != nil {
+		t.Errorf("an object is refused: %v", err)
+	}
+	err := Object([]byte("  [1]"), errX)
+	var e *Error
+	if !errors.As(err, &e) || e.Offset != 2 || !errors.Is(err, errX) {
+		t.Fatalf("Object([1]) = %#v", err)
+	}
+	if got, want := err.Error(), "x: malformed webhook body: not a JSON object (at byte 2)"; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	var v struct{ A int }
+	m := Malformed(errX, json.Unmarshal([]byte(`{"A":"secret-ish"}`), &v))
+	if !errors.Is(m, errX) || strings.Contains(m.Error(), "secret-ish") || m.Offset == 0 {
+		t.Errorf("Malformed = %q (offset %d)", m.Error(), m.Offset)
+	}
+	if got := (&Error{Reason: "r"}).Error(); got != "malformed webhook body: r (at byte 0)" {
+		t.Errorf("without a sentinel: %q", got)
 	}
 }

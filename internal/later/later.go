@@ -19,6 +19,7 @@
 package later
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -26,6 +27,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/enquiry"
+	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/internal/backoff"
 	"github.com/socialdesk/socialdesk/internal/clock"
 	"github.com/socialdesk/socialdesk/internal/retry"
@@ -66,22 +68,6 @@ var nameBackoff = backoff.Policy{Base: time.Second, Max: 10 * time.Second}
 // at most contentMaxStep, while the waits total at most contentWait.
 var contentBackoff = backoff.Policy{Base: time.Second, Max: contentMaxStep}
 
-// Desk is the part of the desk that the fetches fill in;
-// *enquiry.Desk implements it. Its methods must be safe for concurrent use.
-type Desk interface {
-	// SetCustomerName records the customer's display name.
-	SetCustomerName(ctx context.Context, channel, customer, name string) error
-	// AttachContent records a pending message's content.
-	AttachContent(ctx context.Context, message string, ref enquiry.MediaRef) error
-	// ContentUnavailable records why a pending message has no content.
-	ContentUnavailable(ctx context.Context, message string, why enquiry.UnsupportedNote) error
-	// PendingContent returns messages whose content is still pending,
-	// oldest first, at most limit.
-	PendingContent(ctx context.Context, limit int) ([]enquiry.Message, error)
-}
-
-var _ Desk = (*enquiry.Desk)(nil)
-
 // Source says where a pending message's content is: ExternalID is the
 // platform's message ID, Kind "image", "video" or "audio", URL, when
 // set, where an external provider keeps it, and PlatformID, when set,
@@ -98,19 +84,20 @@ type Reasons struct {
 	Failed   string // the platform did not give it
 	External string // the external provider (Source.URL) did not give it
 	NotReady string // the platform did not prepare it in time
-	Lost     string // still pending at start, older than RefetchWindow
+	Lost     string // still pending at start, older than RefetchWindow (default ReasonLost)
 }
+
+// ReasonLost is Reasons.Lost's default.
+const ReasonLost = "The content was not downloaded in time: the desk restarted while fetching it."
 
 // Config configures a Queue. Desk and Channels are required; without
 // Name no names are looked up, and without Content no content is fetched.
 type Config struct {
 	// Desk receives what is fetched, and tells what is still pending.
-	Desk Desk
+	Desk enquiry.Completer
 	// Channels finds a fetch's channel (its credentials, its kind);
 	// enquiry.Store and *enquiry.Desk implement it.
-	Channels interface {
-		Channel(ctx context.Context, id string) (enquiry.Channel, error)
-	}
+	Channels enquiry.ChannelLookup
 	// Kind is the channel kind whose pending content the queue fetches;
 	// content of channels of other kinds is left to their connectors.
 	// A channel with no Kind counts as Kind, unless StrictKind: a
@@ -119,29 +106,29 @@ type Config struct {
 	Kind       string
 	StrictKind bool
 	// Name looks a customer's display name up ("" when the platform has
-	// none); the queue remembers each for an hour (Known).
+	// none); the queue cuts it to enquiry.MaxCustomerName and remembers
+	// each for an hour (Known).
 	Name func(ctx context.Context, ch enquiry.Channel, customer string) (string, error)
 	// Content stores a message's content in the blob store under key
-	// and returns its reference; a *media.Error means it was refused,
+	// ("<Kind>/<channel ID>/<ExternalID>") and returns its reference; a *media.Error means it was refused,
 	// an error matching NotReady that the platform is still preparing
 	// it, another retryable error (internal/retry) to try again.
 	Content  func(ctx context.Context, ch enquiry.Channel, src Source, key string) (enquiry.MediaRef, error)
 	NotReady error
-	// Key is the blob store key of a message's content.
-	Key     func(ch enquiry.Channel, src Source) string
-	Reasons Reasons
+	Reasons  Reasons
 	// Fetchers is how many fetches run at once (default
 	// DefaultFetchers); Queue how many may wait (default DefaultQueue).
 	Fetchers, Queue int
 	// Pause is the wait after a read of pending content failed or a
-	// fetch did not fit, before reading again.
+	// fetch did not fit, before reading again (default the inbox's
+	// retry interval, inbox.DefaultRetryInterval).
 	Pause time.Duration
 	// Sleep waits between attempts (default a timer); tests replace it.
-	Sleep  func(ctx context.Context, d time.Duration) error
-	Clock  clock.Clock
+	Sleep func(ctx context.Context, d time.Duration) error
+	Clock clock.Clock
+	// Logger receives what went wrong, each message prefixed with
+	// "<Kind> webhook: ".
 	Logger *slog.Logger
-	// Service prefixes log messages, e.g. "line webhook".
-	Service string
 }
 
 // fetch is one look-up: a customer's name, or the content of a message
@@ -161,9 +148,10 @@ func (f fetch) id() string {
 
 // Queue runs the look-ups. It is safe for concurrent use.
 type Queue struct {
-	cfg   Config
-	queue chan fetch
-	names *ttlcache.Cache[[2]string, string] // names looked up, for nameTTL
+	cfg     Config
+	service string // prefixes log messages
+	queue   chan fetch
+	names   *ttlcache.Cache[[2]string, string] // names looked up, for nameTTL
 
 	mu       sync.Mutex
 	inflight map[string]struct{} // fetches queued or running, by id
@@ -186,8 +174,10 @@ func New(cfg Config) *Queue {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.Pause = cmp.Or(max(cfg.Pause, 0), inbox.DefaultRetryInterval)
+	cfg.Reasons.Lost = cmp.Or(cfg.Reasons.Lost, ReasonLost)
 	cfg.Clock = clock.Or(cfg.Clock)
-	q := &Queue{cfg: cfg, queue: make(chan fetch, cfg.Queue), names: ttlcache.New[[2]string, string](4096), inflight: map[string]struct{}{},
+	q := &Queue{service: cfg.Kind + " webhook", cfg: cfg, queue: make(chan fetch, cfg.Queue), names: ttlcache.New[[2]string, string](4096), inflight: map[string]struct{}{},
 		idle: make(chan struct{}), kick: make(chan struct{}, 1)}
 	close(q.idle)
 	return q
@@ -309,7 +299,7 @@ func (q *Queue) sweeper(ctx context.Context) {
 		q.missed = false
 		q.mu.Unlock()
 		if err := q.sweep(ctx); err != nil && ctx.Err() == nil {
-			q.cfg.Logger.ErrorContext(ctx, q.cfg.Service+": reading messages whose content is pending failed; will try again", "err", err)
+			q.cfg.Logger.ErrorContext(ctx, q.service+": reading messages whose content is pending failed; will try again", "err", err)
 			q.mu.Lock()
 			q.missed = true
 			q.mu.Unlock()
@@ -386,7 +376,7 @@ func (q *Queue) channel(ctx context.Context, j fetch) (enquiry.Channel, bool) {
 	if err != nil {
 		if ctx.Err() == nil {
 			log := q.cfg.Logger.With("channel", j.channel)
-			log.WarnContext(ctx, q.cfg.Service+": channel lookup for a fetch failed", "err", err)
+			log.WarnContext(ctx, q.service+": channel lookup for a fetch failed", "err", err)
 			if j.message != "" && errors.Is(err, enquiry.ErrNotFound) {
 				q.giveUp(ctx, log, j, "", q.cfg.Reasons.Failed)
 			}
@@ -415,12 +405,13 @@ func (q *Queue) lookUpName(ctx context.Context, log *slog.Logger, ch enquiry.Cha
 	for attempt := 1; ; attempt++ {
 		n, err := q.cfg.Name(ctx, ch, user)
 		if err == nil {
+			n = media.CutText(n, enquiry.MaxCustomerName) // as the desk records it
 			q.Remember(ch.ID, user, n)
 			if n == "" {
 				return
 			}
 			if err := q.cfg.Desk.SetCustomerName(ctx, ch.ID, user, n); err != nil && ctx.Err() == nil {
-				log.WarnContext(ctx, q.cfg.Service+": recording the customer's name failed", "err", err)
+				log.WarnContext(ctx, q.service+": recording the customer's name failed", "err", err)
 			}
 			return
 		}
@@ -428,7 +419,7 @@ func (q *Queue) lookUpName(ctx context.Context, log *slog.Logger, ch enquiry.Cha
 			return
 		}
 		if !retry.Retryable(err) || attempt == nameAttempts {
-			log.InfoContext(ctx, q.cfg.Service+": profile lookup failed; the customer is shown by ID", "err", err, "attempts", attempt)
+			log.InfoContext(ctx, q.service+": profile lookup failed; the customer is shown by ID", "err", err, "attempts", attempt)
 			return
 		}
 		if q.cfg.Sleep(ctx, nameBackoff.Delay(attempt)) != nil {
@@ -442,7 +433,7 @@ func (q *Queue) lookUpName(ctx context.Context, log *slog.Logger, ch enquiry.Cha
 // attached, or unavailable with the reason (a refusal by package media
 // with its code). When ctx ends first the message stays pending.
 func (q *Queue) fetchContent(ctx context.Context, log *slog.Logger, ch enquiry.Channel, j fetch) {
-	key := q.cfg.Key(ch, j.src)
+	key := q.cfg.Kind + "/" + ch.ID + "/" + j.src.ExternalID // the blob store key
 	waited := time.Duration(0)
 	for attempt := 1; ; attempt++ {
 		ref, err := q.cfg.Content(ctx, ch, j.src, key)
@@ -457,7 +448,7 @@ func (q *Queue) fetchContent(ctx context.Context, log *slog.Logger, ch enquiry.C
 				ref.PreviewURL = j.src.PreviewURL
 			}
 			if err := q.cfg.Desk.AttachContent(ctx, j.message, ref); err != nil && ctx.Err() == nil {
-				log.ErrorContext(ctx, q.cfg.Service+": recording downloaded content failed", "err", err)
+				log.ErrorContext(ctx, q.service+": recording downloaded content failed", "err", err)
 			}
 			return
 		}
@@ -470,7 +461,7 @@ func (q *Queue) fetchContent(ctx context.Context, log *slog.Logger, ch enquiry.C
 		}
 		notReady := q.cfg.NotReady != nil && errors.Is(err, q.cfg.NotReady)
 		if !retry.Retryable(err) || (notReady && waited >= contentWait) || (!notReady && attempt >= contentAttempts) {
-			log.WarnContext(ctx, q.cfg.Service+": content not downloaded; giving up", "err", err, "attempts", attempt, "waited", waited)
+			log.WarnContext(ctx, q.service+": content not downloaded; giving up", "err", err, "attempts", attempt, "waited", waited)
 			reason := q.cfg.Reasons.Failed
 			switch {
 			case notReady:
@@ -493,6 +484,6 @@ func (q *Queue) fetchContent(ctx context.Context, log *slog.Logger, ch enquiry.C
 func (q *Queue) giveUp(ctx context.Context, log *slog.Logger, j fetch, code, reason string) {
 	err := q.cfg.Desk.ContentUnavailable(ctx, j.message, enquiry.UnsupportedNote{Kind: j.src.Kind, Code: code, Reason: reason})
 	if err != nil && ctx.Err() == nil {
-		log.ErrorContext(ctx, q.cfg.Service+": recording content as unavailable failed", "err", err)
+		log.ErrorContext(ctx, q.service+": recording content as unavailable failed", "err", err)
 	}
 }

@@ -85,7 +85,6 @@ func TestQueue(t *testing.T) {
 			}
 			return enquiry.MediaRef{Kind: "image", Format: "png", Size: 3}, nil
 		},
-		Key:     func(ch enquiry.Channel, src Source) string { return ch.ID + "/" + src.ExternalID },
 		Reasons: Reasons{Failed: "failed", External: "external", NotReady: "not ready", Lost: "lost"},
 		Sleep:   func(ctx context.Context, d time.Duration) error { return ctx.Err() },
 	})
@@ -121,7 +120,7 @@ func TestQueue(t *testing.T) {
 	})
 	t.Run("content is attached under its key, with what was known before", func(t *testing.T) {
 		ref := d.attached["m1"]
-		if ref.Key != "c/x" || ref.Duration != time.Second || ref.Format != "png" {
+		if ref.Key != "k/c/x" || ref.Duration != time.Second || ref.Format != "png" {
 			t.Errorf("attached %+v", ref)
 		}
 	})
@@ -177,7 +176,6 @@ func TestSweepAtStart(t *testing.T) {
 					fetched, ids[src.ExternalID] = append(fetched, src.ExternalID), src.PlatformID
 					return enquiry.MediaRef{Kind: "image", Format: "png", Size: 3}, nil
 				},
-				Key:   func(ch enquiry.Channel, src Source) string { return ch.ID + "/" + src.ExternalID },
 				Sleep: func(ctx context.Context, d time.Duration) error { <-ctx.Done(); return ctx.Err() },
 			})
 			ctx, cancel := context.WithCancel(context.Background())

@@ -116,7 +116,7 @@ func (s *Setup) EnsureChannel(ctx context.Context, desk *enquiry.Desk, template 
 func (s *Setup) Webhook(events inbox.Store, desk *enquiry.Desk, blobs enquiry.BlobStore, log *slog.Logger) *whatsapp.Webhook {
 	return whatsapp.NewWebhook(whatsapp.WebhookConfig{
 		Apps:   whatsapp.StaticApps{ChannelID: {AppSecret: s.cfg.AppSecret, VerifyToken: s.cfg.VerifyToken}},
-		Events: events, Desk: desk, Content: s.client, Blobs: blobs, Channels: desk, Logger: log, Instance: s.cfg.Instance,
+		Events: events, Desk: desk, Content: s.client, Blobs: blobs, Channels: desk, Logger: log, Inbox: inbox.Options{Instance: s.cfg.Instance},
 	})
 }
 
