@@ -150,11 +150,7 @@ func TestReceiveRunsOneCustomersCallsInOneTransactionAtATime(t *testing.T) {
 	first, err := s.Receive(ctx, arrival("c", "u1", "m0", t0))
 	require.NoError(t, err)
 	pool := newPool(t, schema)
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, "SELECT 1 FROM enquiries WHERE id = $1 FOR UPDATE", first.Enquiry.ID)
-	require.NoError(t, err)
+	tx := lockEnquiry(t, schema, first.Enquiry.ID)
 
 	errs := make(chan error, 3)
 	receive := func(customer, external string) {

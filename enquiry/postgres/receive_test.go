@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,6 +64,21 @@ func occupy(t *testing.T, s *postgres.Store, schema string) (release func()) {
 		require.NoError(t, tx.Commit(ctx))
 		wg.Wait()
 	}
+}
+
+// lockEnquiry begins a transaction in another session of schema that
+// holds enquiry id's row lock, as a busy replica would: Receive calls of
+// its customer wait until the caller commits it (the test's end rolls it
+// back otherwise).
+func lockEnquiry(t *testing.T, schema, id string) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := newPool(t, schema).Begin(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { tx.Rollback(ctx) })
+	_, err = tx.Exec(ctx, "SELECT 1 FROM enquiries WHERE id = $1 FOR UPDATE", id)
+	require.NoError(t, err)
+	return tx
 }
 
 // receiveBatch receives arrivals in one batch and returns each call's result.
@@ -253,11 +269,7 @@ func TestReceiveCancelledInAFlightBatchLeavesTheOthersAlone(t *testing.T) {
 	u1, err := s.Receive(ctx, arrival("c", "u1", "m0", t0))
 	require.NoError(t, err)
 	pool := newPool(t, schema)
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, "SELECT 1 FROM enquiries WHERE id = $1 FOR UPDATE", u1.Enquiry.ID)
-	require.NoError(t, err)
+	tx := lockEnquiry(t, schema, u1.Enquiry.ID)
 
 	release := occupy(t, s, schema)
 	cctx, cancel := context.WithCancel(ctx)
@@ -308,11 +320,7 @@ func TestReceiveBatchWhoseCallersAllStopWaitingIsCancelled(t *testing.T) {
 	u1, err := s.Receive(ctx, arrival("c", "u1", "m0", t0))
 	require.NoError(t, err)
 	pool := newPool(t, schema)
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, "SELECT 1 FROM enquiries WHERE id = $1 FOR UPDATE", u1.Enquiry.ID)
-	require.NoError(t, err)
+	tx := lockEnquiry(t, schema, u1.Enquiry.ID)
 
 	release := occupy(t, s, schema)
 	cctx, cancel := context.WithCancel(ctx)

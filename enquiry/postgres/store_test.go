@@ -721,11 +721,7 @@ func TestReceiveOfOneMessageByTwoBlockedCallersRecordsItOnce(t *testing.T) {
 	require.NoError(t, err)
 
 	pool := newPool(t, schema)
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, "SELECT 1 FROM enquiries WHERE id = $1 FOR UPDATE", first.Enquiry.ID)
-	require.NoError(t, err)
+	tx := lockEnquiry(t, schema, first.Enquiry.ID)
 
 	results := make(chan enquiry.Received, 2)
 	for _, s := range replicas {
@@ -736,10 +732,7 @@ func TestReceiveOfOneMessageByTwoBlockedCallersRecordsItOnce(t *testing.T) {
 		}()
 	}
 	require.Eventually(t, func() bool {
-		var waiting int
-		err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE application_name = $1 AND wait_event_type = 'Lock' AND query LIKE '%socialdesk_receive%'`, schema).Scan(&waiting)
-		return err == nil && waiting == 2
+		return lockWaiters(ctx, pool, schema) == 2
 	}, 10*time.Second, 10*time.Millisecond, "both deliveries wait for the enquiry")
 	require.NoError(t, tx.Commit(ctx))
 
