@@ -85,7 +85,7 @@ func TestEachKindSendsThroughItsOwnConnectorByItsOwnRules(t *testing.T) {
 		t.Fatalf("11 units on the chat kind: err = %v, want text_too_long", err)
 	}
 
-	t.Run("batches are cut at the kind's MaxBatch", func(t *testing.T) {
+	t.Run("staff messages go one a request, in order, with the window as FreeUntil", func(t *testing.T) {
 		chat.mu.Lock()
 		chat.sent = nil
 		chat.mu.Unlock()
@@ -97,13 +97,18 @@ func TestEachKindSendsThroughItsOwnConnectorByItsOwnRules(t *testing.T) {
 		f.flush()
 		chat.mu.Lock()
 		defer chat.mu.Unlock()
+		var texts []string
 		for _, out := range chat.sent {
-			if len(out.Messages) > 2 {
-				t.Fatalf("a request carried %d messages, the kind allows 2", len(out.Messages))
+			if len(out.Messages) != 1 {
+				t.Fatalf("a request carried %d messages; each staff message is its own batch", len(out.Messages))
 			}
+			texts = append(texts, out.Messages[0].Content.Text)
 			if want := start.Add(24 * time.Hour); !out.FreeUntil.Equal(want) {
 				t.Fatalf("FreeUntil = %v, want %v", out.FreeUntil, want)
 			}
+		}
+		if got := strings.Join(texts, ","); got != "a,b,c" {
+			t.Fatalf("sent %q, want a,b,c in order", got)
 		}
 	})
 }
