@@ -15,7 +15,6 @@ import (
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/internal/apiclient"
-	"github.com/socialdesk/socialdesk/internal/retry"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -82,13 +81,7 @@ func (c *Client) Download(ctx context.Context, from Number, mediaID, kind string
 	}
 	req := &apiclient.Request{Op: "media download", Method: http.MethodGet, URL: info.URL,
 		Channel: from.PhoneNumberID, Token: from.Token, Timeout: c.contentTimeout}
-	put := func(r io.Reader) (int64, error) {
-		n, err := blobs.Put(ctx, key, r)
-		if err != nil {
-			err = retry.Error(err, true)
-		}
-		return n, err
-	}
+	put := func(r io.Reader) (int64, error) { return blobs.Put(ctx, key, r) }
 	limit := policy.Limit(want)
 	if want == media.KindSticker {
 		limit = max(limit, policy.MaxAnimatedStickerBytes)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/socialdesk/socialdesk/internal/retry"
 	"github.com/socialdesk/socialdesk/media"
 )
 
@@ -64,7 +65,9 @@ func (c *Client) Download(ctx context.Context, req *Request, limit int64, check 
 	case r.err != nil && !errors.Is(r.err, errStopped):
 		return r.v, n, r.err
 	case perr != nil:
-		return r.v, n, fmt.Errorf("%s: %s: storing content: %w", c.cfg.Service, req.Op, perr)
+		// A store that failed (full, unreachable) may take it later: the
+		// connectors' fetchers try again, a bounded number of times.
+		return r.v, n, retry.Error(fmt.Errorf("%s: %s: storing content: %w", c.cfg.Service, req.Op, perr), true)
 	}
 	return r.v, n, nil
 }

@@ -106,7 +106,7 @@ func TestDownload(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a failure of put is returned wrapped", func(t *testing.T) {
+	t.Run("a failure of put is returned wrapped, and may be tried again", func(t *testing.T) {
 		srv, _ := server(t, func(n int, w http.ResponseWriter) { io.WriteString(w, body) })
 		c, _, _ := fakeClient(Config{Service: "svc"})
 		full := errors.New("disk full")
@@ -114,6 +114,9 @@ func TestDownload(t *testing.T) {
 		_, _, err := c.Download(context.Background(), &Request{Op: "content", Method: http.MethodGet, URL: srv.URL}, -1, judge, put)
 		if !errors.Is(err, full) || !strings.HasPrefix(err.Error(), "svc: content: storing content") {
 			t.Fatalf("got %v, want put's failure, wrapped", err)
+		}
+		if !retry.Retryable(err) {
+			t.Errorf("a blob store's failure is not retryable: %v", err)
 		}
 	})
 }
