@@ -2,39 +2,16 @@ package line_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/socialdesk/socialdesk/line"
+	"github.com/socialdesk/socialdesk/line/linetest"
 )
-
-// signedHook is a webhook that answers 200 to requests signed with secret
-// and 401 to others, as line's intake does.
-func signedHook(t testing.TB, secret string) *httptest.Server {
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(body)
-		got, _ := base64.StdEncoding.DecodeString(r.Header.Get("X-Line-Signature"))
-		if !hmac.Equal(got, mac.Sum(nil)) {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
 
 func TestWebhookEndpointSettings(t *testing.T) {
 	is := outCheck(t)
 	f := newFixture(t, line.Config{})
-	hook := signedHook(t, secret)
+	hook := linetest.Endpoint(t, secret)
 	is.NoErr(f.c.SetWebhookEndpoint(context.Background(), f.ch, hook.URL))
 	wh, err := f.c.WebhookEndpoint(context.Background(), f.ch)
 	is.NoErr(err)

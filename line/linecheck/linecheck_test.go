@@ -2,14 +2,7 @@ package linecheck_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
-	"github.com/socialdesk/socialdesk/setup"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -17,6 +10,7 @@ import (
 	"github.com/socialdesk/socialdesk/line"
 	"github.com/socialdesk/socialdesk/line/linecheck"
 	"github.com/socialdesk/socialdesk/line/linetest"
+	"github.com/socialdesk/socialdesk/setup"
 )
 
 const (
@@ -43,24 +37,6 @@ func newFixture(t testing.TB, cfg line.Config) fixture {
 	return fixture{p: p, c: line.NewClient(cfg), ch: ch}
 }
 
-// signedHook is a webhook that answers 200 to requests signed with secret
-// and 401 to others, as line's intake does.
-func signedHook(t testing.TB, secret string) *httptest.Server {
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(body)
-		got, _ := base64.StdEncoding.DecodeString(r.Header.Get("X-Line-Signature"))
-		if !hmac.Equal(got, mac.Sum(nil)) {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
 func statuses(checks []setup.Check) map[string]setup.Status {
 	m := map[string]setup.Status{}
 	for _, c := range checks {
@@ -79,8 +55,8 @@ func detail(checks []setup.Check, name string) string {
 }
 
 func TestRun(t *testing.T) {
-	hook := signedHook(t, secret)
-	other := signedHook(t, secret) // a webhook that is not this desk's
+	hook := linetest.Endpoint(t, secret)
+	other := linetest.Endpoint(t, secret) // a webhook that is not this desk's
 	desk := linecheck.Config{WebhookURL: hook.URL}
 	type fix = func(f fixture, ch *enquiry.Channel) linecheck.Config
 	cases := []struct {

@@ -8,10 +8,12 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -26,6 +28,23 @@ func SignBody(secret string, body []byte) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// Endpoint starts a host's webhook endpoint for tests of what LINE's
+// endpoint test reaches: it answers 200 to a request whose
+// X-Line-Signature is the body's signature under secret, and 401 to any
+// other. The test's end closes it.
+func Endpoint(t testing.TB, secret string) *httptest.Server {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil || !hmac.Equal([]byte(r.Header.Get("X-Line-Signature")), []byte(SignBody(secret, body))) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(s.Close)
+	return s
 }
 
 // WebhookBody returns a webhook request body with the events in order, as

@@ -1,6 +1,7 @@
 package linetest_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -121,5 +122,31 @@ func TestWebhookBodyOfNoEventsIsLINEsVerification(t *testing.T) {
 	got := string(linetest.WebhookBody("U1"))
 	if got != `{"destination":"U1","events":[]}` {
 		t.Errorf("got %s", got)
+	}
+}
+
+func TestEndpointAnswersOnlyWhatIsSignedWithItsSecret(t *testing.T) {
+	hook := linetest.Endpoint(t, "s3cret")
+	body := linetest.WebhookBody(linetest.Destination)
+	for _, tc := range []struct {
+		name, signature string
+		want            int
+	}{
+		{"signed with its secret", linetest.SignBody("s3cret", body), http.StatusOK},
+		{"signed with another", linetest.SignBody("other", body), http.StatusUnauthorized},
+		{"unsigned", "", http.StatusUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, hook.URL, bytes.NewReader(body))
+			req.Header.Set("X-Line-Signature", tc.signature)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tc.want {
+				t.Fatalf("answered %d, want %d", res.StatusCode, tc.want)
+			}
+		})
 	}
 }
