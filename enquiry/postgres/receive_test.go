@@ -81,26 +81,6 @@ func lockEnquiry(t *testing.T, schema, id string) pgx.Tx {
 	return tx
 }
 
-// receiveBatch receives arrivals in one batch and returns each call's result.
-func receiveBatch(t *testing.T, s *postgres.Store, schema string, arrivals []enquiry.Arrival) ([]enquiry.Received, []error) {
-	t.Helper()
-	release := occupy(t, s, schema)
-	got := make([]enquiry.Received, len(arrivals))
-	errs := make([]error, len(arrivals))
-	var wg sync.WaitGroup
-	for i, a := range arrivals {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			got[i], errs[i] = s.Receive(context.Background(), a)
-		}()
-	}
-	require.Eventually(t, func() bool { return s.Queued() == len(arrivals) }, 10*time.Second, time.Millisecond, "the calls queue")
-	release()
-	wg.Wait()
-	return got, errs
-}
-
 func TestReceiveFrom200GoroutinesForOneCustomerNumbersMessagesWithoutGaps(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t, "c")
@@ -140,7 +120,7 @@ func TestReceiveInOneBatchRunsMessagesAsIfOneAfterTheOther(t *testing.T) {
 	schema := newSchema(t)
 	s := newStoreIn(t, schema, postgres.Options{})
 	createChannels(t, s, "c")
-	got, errs := receiveBatch(t, s, schema, []enquiry.Arrival{
+	got, errs := receiveInOrder(t, s, schema, []enquiry.Arrival{
 		arrival("c", "u1", "a", t0),
 		arrival("c", "u2", "b", t0),
 		arrival("c", "u1", "c", t0.Add(time.Second)),
@@ -167,7 +147,7 @@ func TestReceiveInOneBatchRecordsARepeatedMessageOnce(t *testing.T) {
 	schema := newSchema(t)
 	s := newStoreIn(t, schema, postgres.Options{})
 	createChannels(t, s, "c")
-	got, errs := receiveBatch(t, s, schema, []enquiry.Arrival{
+	got, errs := receiveInOrder(t, s, schema, []enquiry.Arrival{
 		arrival("c", "u1", "m1", t0),
 		arrival("c", "u1", "m1", t0), // a redelivery, with fresh enquiry and message IDs
 		arrival("c", "u2", "m2", t0),
@@ -207,7 +187,7 @@ func TestReceiveInOneBatchFailsOnlyTheMessageForAnUnknownChannel(t *testing.T) {
 	schema := newSchema(t)
 	s := newStoreIn(t, schema, postgres.Options{})
 	createChannels(t, s, "c")
-	got, errs := receiveBatch(t, s, schema, []enquiry.Arrival{
+	got, errs := receiveInOrder(t, s, schema, []enquiry.Arrival{
 		arrival("c", "u1", "m1", t0),
 		arrival("gone", "u2", "m2", t0),
 		arrival("c", "u3", "m3", t0),
