@@ -1,6 +1,7 @@
 package enquiry
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -32,12 +33,28 @@ func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Me
 		}
 	}
 	maxBatch := d.kind(c.ch.Kind).MaxBatch
+	var prev string // the batch of the previous send
 	for rest := pending; len(rest) > 0; {
 		n := 1
 		for n < len(rest) && n < maxBatch && rest[n].Batch == rest[0].Batch {
 			n++
 		}
-		d.sendBatch(ctx, c, e, rest[:n])
+		// The retry key of what is pending of a batch is the batch's ID,
+		// also when an earlier attempt's outcome was recorded for some of
+		// its messages only: the platform then takes the rest as the
+		// request it already carried out. A later part of a batch cut at
+		// the kind's MaxBatch has a key of its own, its first message's ID,
+		// so the platform does not take it for the first part. (Should an
+		// attempt at a cut batch be recorded for only some messages of a
+		// part, the parts are cut anew from what is pending and their
+		// keys move with them; batches are at most a few auto-messages,
+		// within every kind's MaxBatch but WhatsApp's, which sends no key.)
+		key := cmp.Or(rest[0].Batch, rest[0].ID)
+		if rest[0].Batch != "" && rest[0].Batch == prev {
+			key = rest[0].ID
+		}
+		prev = rest[0].Batch
+		d.sendBatch(ctx, c, e, rest[:n], key)
 		rest = rest[n:]
 	}
 }
@@ -89,7 +106,7 @@ var redelivery = backoff.Policy{Base: 2 * time.Second, Max: 5 * time.Minute}
 // deliver the messages twice. A send cut off because ctx ended (the desk
 // stopping, a caller gone) has no known outcome either: it stays pending
 // with its handle and is retried, the same way, after a short backoff.
-func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch []Message) {
+func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch []Message, key string) {
 	var rcpt Receipt
 	var err error
 	k := d.kind(c.ch.Kind)
@@ -110,10 +127,7 @@ func (d *Desk) sendBatch(ctx context.Context, c *deskChannel, e Enquiry, batch [
 			break
 		}
 		// The sender gets its own copy: the desk records outcomes on batch.
-		// The retry key is the first message's ID: the Batch's own ID for
-		// a whole batch, and a key of its own for each part of a batch cut
-		// at the kind's MaxBatch, so the platform takes every part once.
-		out := Outbound{Channel: c.ch, Customer: e.Customer, Messages: slices.Clone(batch), RetryKey: batch[0].ID}
+		out := Outbound{Channel: c.ch, Customer: e.Customer, Messages: slices.Clone(batch), RetryKey: key}
 		if out.FreeUntil, err = d.windowEnd(ctx, k, e); err != nil {
 			err = retry.Error(err, true) // the store did not answer: try later
 		} else if !out.FreeUntil.IsZero() && !d.clock.Now().Before(out.FreeUntil) {

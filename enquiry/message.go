@@ -214,8 +214,8 @@ type Message struct {
 	ExternalID string `json:"externalId,omitempty"`
 	// Batch groups outbound messages sent in one request: the ID of the
 	// batch's first message, which is also the request's retry key. A
-	// batch longer than its kind's Kind.MaxBatch is cut into requests,
-	// each keyed by the ID of its own first message.
+	// batch longer than its kind's Kind.MaxBatch is cut into requests; the
+	// later ones are keyed by the ID of their own first message.
 	Batch    string    `json:"batch,omitempty"`
 	Delivery *Delivery `json:"delivery,omitempty"`
 	// Unsent is set when the customer unsent the message on the platform.

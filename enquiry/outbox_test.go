@@ -228,3 +228,37 @@ func TestABatchCutAtTheKindsMaxBatchHasAKeyPerSend(t *testing.T) {
 	}
 	assert.NotEqual(t, s.sent[0].RetryKey, s.sent[1].RetryKey)
 }
+
+// A batch whose send was carried out but whose outcome was recorded for
+// only some of its messages (the process died between two of them) is
+// sent again with the batch's key, so a keyed platform takes what is left
+// as the request it already carried out, not as a new one.
+func TestWhatIsLeftOfABatchIsResentWithTheBatchsKey(t *testing.T) {
+	f := newFixture(t, enquiry.Config{}, func(ch *enquiry.Channel) { ch.Routing = nil }) // Welcome and Away at once
+	r := f.receiveOn("main", "U1", "m1", "hi")
+	f.flush()
+	var out []enquiry.Message
+	for _, m := range f.transcript(r.Enquiry.ID) {
+		if m.Delivery != nil {
+			out = append(out, m)
+		}
+	}
+	require.Len(t, out, 2)
+	require.Len(t, f.sender.sent, 1, "the Welcome and the Away go in one request")
+	batch := f.sender.sent[0].RetryKey
+	require.Equal(t, out[0].Batch, batch)
+
+	// The Away's outcome was never recorded: it is pending again, its lease gone.
+	away := out[1]
+	del := *away.Delivery
+	del.State, del.RequestID, del.LeaseUntil, del.Owner = enquiry.Pending, "", time.Time{}, ""
+	require.NoError(t, f.store.SetDelivery(t.Context(), away.ID, del))
+	f.tick(time.Minute)
+	f.flush()
+
+	require.Len(t, f.sender.sent, 2, "what is left is sent again")
+	again := f.sender.sent[1]
+	require.Len(t, again.Messages, 1)
+	assert.Equal(t, away.ID, again.Messages[0].ID)
+	assert.Equal(t, batch, again.RetryKey, "the batch's key, not the Away's own")
+}
