@@ -34,13 +34,15 @@ DECLARE
 	v_locked text[];
 BEGIN
 	-- Lock the open enquiries the messages join, in one order, so that
-	-- batches running at once never deadlock. Only these are joined: an
+	-- batches running at once never deadlock: byte order (COLLATE "C"),
+	-- the order in which the store's pipelines lock them (strings.Compare),
+	-- whatever the database's collation. Only these are joined: an
 	-- enquiry opened since is left to socialdesk_receive.
 	SELECT array_agg(l.id) INTO v_locked FROM (
 		SELECT e.id FROM enquiries e
 		WHERE (e.channel, e.customer) IN (SELECT k.c, k.u FROM unnest(p_channel, p_customer) k(c, u))
 			AND e.state <> 'closed'
-		ORDER BY e.channel, e.customer
+		ORDER BY e.channel COLLATE "C", e.customer COLLATE "C"
 		FOR UPDATE
 	) l;
 
