@@ -339,19 +339,6 @@ func (s *Store) finish(calls []*receiveCall) {
 	}
 }
 
-// waiting returns the calls whose callers still wait.
-func (s *Store) waiting(calls []*receiveCall) []*receiveCall {
-	s.rx.mu.Lock()
-	defer s.rx.mu.Unlock()
-	var out []*receiveCall
-	for _, c := range calls {
-		if !c.gone {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // runBatch runs calls in one transaction, or two. Those whose customers
 // have an open enquiry join it in one statement (joinBatch); the rest
 // (their customers have none open, they are duplicates, or the statement

@@ -315,7 +315,9 @@ func (c *planCache) decode(b []byte) (routing.Plan, error) {
 		if len(c.plans) >= planCacheSize || c.plans == nil {
 			c.plans = make(map[string]routing.Plan, planCacheSize)
 		}
-		c.plans[string(b)] = routing.Plan{Steps: slices.Clone(p.Steps)}
+		kept := p
+		kept.Steps = slices.Clone(p.Steps)
+		c.plans[string(b)] = kept
 		c.mu.Unlock()
 		return p, nil
 	}
