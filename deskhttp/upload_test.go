@@ -194,17 +194,6 @@ func (d *servedDesk) fetch(t *testing.T, u string, header ...string) (*http.Resp
 	return res, body
 }
 
-// messageID is the id of the message in an answer of POST …/media.
-func messageID(t *testing.T, v map[string]any) string {
-	t.Helper()
-	m, _ := v["message"].(map[string]any)
-	id, _ := m["id"].(string)
-	if id == "" {
-		t.Fatalf("the answer has no message: %v", v)
-	}
-	return id
-}
-
 func TestAnUploadedImageReachesTheCustomerAtASignedURL(t *testing.T) {
 	d := serveLINEDesk(t)
 	img := fixture(t, "ok.png")

@@ -70,11 +70,6 @@ func TestDeletingTheDemoChannelNeedsForce(t *testing.T) {
 	}
 }
 
-func mustJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
 func TestEventsStreamTheLifecycle(t *testing.T) {
 	ts, _ := demoDesk(t)
 	resp, err := http.Get(ts.URL + "/api/events")
