@@ -5,8 +5,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/socialdesk/socialdesk/deskhttp"
+	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/examples/desk/internal/demo"
 )
 
@@ -44,5 +48,37 @@ func TestDemoStaffPasswordsAreServedInDemoModeOnly(t *testing.T) {
 	real := startLINE(t, nil)
 	if code, v := real.api("GET", "/demo/staff", ""); code != http.StatusNotFound {
 		t.Fatalf("GET /demo/staff in real mode: %d %v, want 404", code, v)
+	}
+}
+
+// TestDemoPasswordsAreThisProcesssOwn: a demo account kept in the store
+// from an earlier run (a database that ran the demo) no longer signs in
+// with that run's password, only with this run's.
+func TestDemoPasswordsAreThisProcesssOwn(t *testing.T) {
+	ctx := t.Context()
+	store := enquiry.NewMemStore()
+	old, err := enquiry.HashPassword("alice-demo-password") // the one published before
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := store.CreateAccount(ctx, enquiry.Account{ID: "alice", First: "Alice", Role: enquiry.RoleStaff, PasswordHash: old, Created: now, Updated: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.AddStaff(ctx, &deskhttp.StoreAccounts{Store: store}, &enquiry.Roster{}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := store.Account(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enquiry.CheckPassword(a.PasswordHash, "alice-demo-password") {
+		t.Fatal("alice still signs in with the earlier run's demo password")
+	}
+	if !enquiry.CheckPassword(a.PasswordHash, demo.Password("alice")) {
+		t.Fatal("alice does not sign in with this run's demo password")
+	}
+	if demo.Password("alice") == "alice-demo-password" || demo.Password("alice") == demo.Password("bob") {
+		t.Fatalf("demo passwords %q and %q: want them drawn by the process, one per staff member", demo.Password("alice"), demo.Password("bob"))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -348,8 +349,8 @@ func (d *Demo) Channel(deskURL string) enquiry.Channel {
 
 // AddStaff adds the demo's staff, alice (Alice Chen) and bob (Bob
 // Tanaka), to the accounts (staff, with the passwords Password gives, for
-// the demo page's one-click sign-in) unless they are there from an
-// earlier run, and to r, available.
+// the demo page's one-click sign-in; an account kept from an earlier run
+// gets this run's password), and to r, available.
 func AddStaff(ctx context.Context, accounts *deskhttp.StoreAccounts, r *enquiry.Roster) error {
 	hashes, err := demoHashes()
 	if err != nil {
@@ -359,7 +360,15 @@ func AddStaff(ctx context.Context, accounts *deskhttp.StoreAccounts, r *enquiry.
 	for i, st := range demoStaff {
 		a := enquiry.Account{ID: st.id, First: st.name.First, Last: st.name.Last, Role: enquiry.RoleStaff,
 			PasswordHash: hashes[i], Created: now, Updated: now}
-		if err := accounts.Store.CreateAccount(ctx, a); err != nil && !errors.Is(err, enquiry.ErrAccountExists) {
+		err := accounts.Store.CreateAccount(ctx, a)
+		if errors.Is(err, enquiry.ErrAccountExists) { // from an earlier run: this run's password
+			var kept enquiry.Account
+			if kept, err = accounts.Store.Account(ctx, st.id); err == nil {
+				kept.PasswordHash, kept.Updated = hashes[i], now
+				err = accounts.Store.UpdateAccount(ctx, kept)
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("adding the demo's staff: %w", err)
 		}
 		r.Add(st.id, st.name, 0)
@@ -389,8 +398,18 @@ var demoStaff = []struct {
 }{{"alice", automsg.Staff{First: "Alice", Last: "Chen"}}, {"bob", automsg.Staff{First: "Bob", Last: "Tanaka"}}}
 
 // Password is a demo staff member's password, which the demo page shows
-// so that one click signs in as them. It is no secret: demo mode only.
-func Password(staff string) string { return staff + "-demo-password" }
+// so that one click signs in as them: no secret while the demo runs, but
+// drawn afresh by each process (AddStaff sets it), so that a database
+// that once ran the demo does not keep accounts with a known password
+// for the day it serves the desk for real.
+func Password(staff string) string { return staff + "-demo-" + passwordSalt() }
+
+// passwordSalt is the random part of this process's demo passwords.
+var passwordSalt = sync.OnceValue(func() string {
+	var b [9]byte
+	rand.Read(b[:]) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(b[:])
+})
 
 // listStaff serves GET /demo/staff: the demo's staff with their
 // passwords, for the demo page's "sign in as" buttons.
