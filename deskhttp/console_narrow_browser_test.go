@@ -22,21 +22,27 @@ func uncovered(id string) string {
 }
 
 // TestConsoleAtAPhonesWidthWithThePhoneOpenInBrowser: at 390×844 with
-// the demo's customer phone open, the navigation and the phone's Hide
-// button stay visible and clickable (nothing covers their centres), and
-// both work; the same on a small laptop's width, where the panel lies
-// over the console below the top bar.
+// the demo's customer phone open, the navigation (an admin's, with Staff
+// and Reports) and the phone's Hide button stay visible and clickable
+// (nothing covers their centres), and both work; the same on a small
+// laptop's width, where the panel lies over the console below the top
+// bar.
 func TestConsoleAtAPhonesWidthWithThePhoneOpenInBrowser(t *testing.T) {
-	d := serveDesk(t, Config{Console: Console{Demo: true}})
+	d, _, _ := accountsDesk(t, Config{Console: Console{Demo: true}})
 	openEnquiry(t, d)
 	c := browser(t)
+	c.expect("401") // the console's first requests, before sign-in
 	c.expect("404") // the demo phone's fake LINE (/demo/…) is examples/desk's, not deskhttp's
 	c.expect("422") // the channels page checks channel shop, which has no LINE credentials
 	dir := screenshotDir(t)
-	nav := []string{"nav-enquiries", "nav-channels", "phone-toggle"}
+	// Carol is an admin, whose navigation is the longest: it has Staff.
+	nav := []string{"nav-enquiries", "nav-channels", "nav-staff", "nav-reports", "phone-toggle"}
 
 	c.do("open the console at a phone's width", chromedp.EmulateViewport(390, 844), chromedp.Navigate(d.url+"/"))
-	c.waitFor("the console is live", `document.getElementById('live').classList.contains('on')`)
+	c.waitFor("sign-in is asked for", `document.getElementById('token-dialog').open`)
+	c.do("sign in as carol", chromedp.SendKeys(chromedp.ID("signin-staff"), "carol"), chromedp.SendKeys(chromedp.ID("signin-password"), adminPassword),
+		chromedp.Click(chromedp.CSS("#token-form button")))
+	c.waitFor("the console is live, with the Staff page", `document.getElementById('live').classList.contains('on') && !document.getElementById('nav-staff').hidden`)
 	c.waitFor("the Show phone button is there", uncovered("phone-toggle"))
 	c.do("show the phone", chromedp.Click(chromedp.ID("phone-toggle")))
 	c.waitFor("the phone is open", `!document.getElementById('phone-panel').hidden && document.getElementById('phone-toggle').textContent === 'Hide phone'`)

@@ -148,7 +148,30 @@ func (s *shift) tab(state string) {
 func (s *shift) open(name string) {
 	s.t.Helper()
 	s.c.do("open "+name+"'s room", chromedp.Click(chromedp.CSS(`#enquiry-list a[data-enquiry="`+s.customers[name]+`"]`)))
-	s.c.waitFor(name+"'s room is open", `document.getElementById('room-title').textContent === `+js(name)+` && document.getElementById('transcript').getAttribute('aria-busy') === 'false'`)
+	s.c.waitFor(name+"'s room is open", inRoom(name))
+}
+
+// inRoom is JavaScript that is true when the room of the customer called
+// name is open and its transcript loaded.
+func inRoom(name string) string {
+	return `document.getElementById('room-title').textContent === ` + js(name) + ` && document.getElementById('transcript').getAttribute('aria-busy') === 'false'`
+}
+
+// waitReceived waits until the customer's phone on p has received a
+// message that is what want says, and returns it: the desk's outbox sends
+// after the request that queued the message has been answered.
+func waitReceived(t testing.TB, p *linetest.Platform, customer string, want func(linetest.Message) bool) linetest.Message {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // a bound, not a speed goal
+	for {
+		if i := slices.IndexFunc(p.Received(customer), want); i >= 0 {
+			return p.Received(customer)[i]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the phone of %s received %+v, not the message the test waits for", customer, p.Received(customer))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // shiftSteps is the walk, in order: a name (the screenshot's) and what
@@ -198,6 +221,16 @@ var shiftSteps = []struct {
 		s.c.waitFor("alice attends, under Mine", `document.getElementById('room-meta').textContent.includes('attended by Alice') && document.getElementById('tab-mine').getAttribute('aria-selected') === 'true' && `+s.row("Yui")+` !== null && document.querySelector('[data-count=mine]').textContent === '1'`)
 		s.c.waitFor("Ken is not under Mine", s.row("Ken")+` === null`)
 	}},
+	{"the agent reloads the console, which opens on Mine", func(s *shift) {
+		s.c.do("reload the console in Yui's room", chromedp.Reload())
+		s.c.waitFor("Yui's room is open again", inRoom("Yui"))
+		// The console opens the room once the list is loaded and its
+		// default tab chosen, so the tab is the default one by now.
+		if got := s.c.eval(`document.querySelector('[role=tab][aria-selected=true]').id`); got != "tab-mine" {
+			s.t.Fatalf("the reloaded console shows %s, want tab-mine: alice attends Yui", got)
+		}
+		s.c.waitFor("Yui is listed under Mine", s.row("Yui")+` !== null && `+s.row("Ken")+` === null`)
+	}},
 	{"Yui writes again while the agent is elsewhere", func(s *shift) {
 		s.c.do("go back to the list", chromedp.Navigate(s.d.url+"/#/"))
 		s.c.waitFor("no room is open", `document.getElementById('room').hidden`)
@@ -245,14 +278,7 @@ var shiftSteps = []struct {
 		s.c.do("insert it with Enter", enterKey)
 		s.c.waitFor("the reply box holds the rendered text", `document.getElementById('reply').value === `+js(want))
 		s.c.do("send it", chromedp.Click(chromedp.ID("send")))
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) { // a bound, not a speed goal
-			if slices.ContainsFunc(s.line.Received("U-yui"), func(m linetest.Message) bool { return m.Text == want }) {
-				break
-			}
-			if time.Now().After(deadline) {
-				s.t.Fatalf("Yui's phone received %+v, not the canned reply", s.line.Received("U-yui"))
-			}
-		}
+		waitReceived(s.t, s.line, "U-yui", func(m linetest.Message) bool { return m.Text == want })
 	}},
 	{"the agent sends Yui a photo, which reaches her phone on LINE", func(s *shift) {
 		s.c.waitFor("alice may attach media", `!document.getElementById('attach').disabled && !document.getElementById('attach').hidden`)
@@ -262,20 +288,13 @@ var shiftSteps = []struct {
 		}
 		s.c.do("attach an image", chromedp.SetUploadFiles(chromedp.ID("attach-file"), []string{img}))
 		s.c.waitFor("the image is in the transcript", `[...document.querySelectorAll('#transcript .msg.staff img')].length === 1`)
-		var got *linetest.Message
-		for deadline := time.Now().Add(10 * time.Second); got == nil; time.Sleep(50 * time.Millisecond) { // a bound, not a speed goal: the outbox sends after the upload's answer
-			for _, m := range s.line.Received("U-yui") {
-				if m.Type == "image" {
-					got = &m
-				}
-			}
-			if got == nil && time.Now().After(deadline) {
-				s.t.Fatalf("Yui's phone received %+v, no image", s.line.Received("U-yui"))
-			}
-		}
+		got := waitReceived(s.t, s.line, "U-yui", func(m linetest.Message) bool { return m.Type == "image" })
 		if res, body := s.d.fetch(s.t, got.OriginalContentURL); res.StatusCode != http.StatusOK || !bytes.Equal(body, fixture(s.t, "ok.png")) {
 			s.t.Fatalf("GET the image's URL LINE was given: %s, %d bytes, want 200 and the image", res.Status, len(body))
 		}
+		s.c.waitFor("Yui's row shows the image's label and its time",
+			`(() => { const a = `+s.row("Yui")+`; const at = a && a.querySelector('time.last-at');
+				return a && a.querySelector('.last.label')?.textContent === 'Image' && at.textContent.trim().length > 0 && at.getAttribute('datetime').length > 0; })()`)
 	}},
 	{"the agent invites bob into Yui's room", func(s *shift) {
 		s.c.do("open the invite picker", chromedp.Click(chromedp.ID("invite")))

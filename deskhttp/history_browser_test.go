@@ -14,7 +14,8 @@ import (
 // who wrote before, the panel shows who they are, that they follow the
 // account, and their earlier enquiry with its transcript; a search finds
 // the earlier messages, the note for staff marked, and opening a hit opens
-// its enquiry at the message.
+// its enquiry at the message; the panel of a customer who blocked the
+// account says so.
 func TestConsoleCustomerPanelAndSearchInBrowser(t *testing.T) {
 	d, _, _ := accountsDesk(t, Config{})
 	ctx := context.Background()
@@ -48,6 +49,9 @@ func TestConsoleCustomerPanelAndSearchInBrowser(t *testing.T) {
 	}
 	now := say("Ukim", "Kim", "m2", "Hello again, a question about returns")
 	say("Unok", "Nok", "m3", "ยังไม่ได้รับพัสดุเลยค่ะ")
+	if err := d.desk.SetFriendship(ctx, "shop", "Unok", enquiry.Blocked, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 
 	dir := screenshotDir(t)
 	c := browser(t)
@@ -89,6 +93,12 @@ func TestConsoleCustomerPanelAndSearchInBrowser(t *testing.T) {
 	c.do("search in Thai", chromedp.SetValue(chromedp.ID("search-q"), "พัสดุ"), chromedp.Click(chromedp.ID("search-go")))
 	c.waitFor("Nok's message is found inside its run of Thai letters", `(() => { const hits = [...document.querySelectorAll('#search-list .search-hit')];
 		return hits.length === 1 && hits[0].querySelector('.name')?.textContent === 'Nok' && hits[0].querySelector('mark')?.textContent === 'พัสดุ'; })()`)
+	c.do("open Nok's hit", chromedp.Click(chromedp.CSS(`#search-list .search-hit`)))
+	c.waitFor("the panel shows that Nok blocked the account, and no earlier enquiry",
+		`(() => { const p = document.getElementById('customer-panel'); return p && !p.hidden &&
+			p.querySelector('.customer-name')?.textContent === 'Nok' && p.querySelector('.badge.blocked')?.textContent === 'Blocked the account' &&
+			!p.querySelector('.badge.following') && p.querySelectorAll('.past-item').length === 0; })()`)
+	c.screenshot(dir, "history-4-blocked.png")
 	c.do("clear the search", chromedp.Click(chromedp.ID("search-clear")))
 	c.waitFor("the enquiry list is back", `document.getElementById('search-results').hidden && document.getElementById('enquiry-panel').offsetParent !== null`)
 
@@ -100,5 +110,5 @@ func TestConsoleCustomerPanelAndSearchInBrowser(t *testing.T) {
 			if (!p || p.hidden || !p.querySelector('.past-item')) return false;
 			const a = p.getBoundingClientRect(), b = tr.getBoundingClientRect();
 			return a.bottom <= b.top + 1 && a.left >= 0 && a.right <= 391 && b.height > 100; })()`)
-	c.screenshot(dir, "history-4-narrow-room.png")
+	c.screenshot(dir, "history-5-narrow-room.png")
 }

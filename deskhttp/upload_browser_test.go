@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/socialdesk/socialdesk/line/linetest"
 )
 
 // TestConsoleAttachesMediaInBrowser: alice attaches an image in the room
@@ -30,11 +32,11 @@ func TestConsoleAttachesMediaInBrowser(t *testing.T) {
 	}
 	c.do("attach an image", chromedp.SetUploadFiles(chromedp.ID("attach-file"), []string{img}))
 	c.waitFor("the image is in the transcript", `[...document.querySelectorAll('#transcript .msg.staff img')].length === 1`)
-	got := d.received()
-	if len(got) != 1 || got[0].Type != "image" {
-		t.Fatalf("the customer received %+v, want the image", got)
+	got := waitReceived(t, d.p, "U1", func(m linetest.Message) bool { return m.Type == "image" })
+	if n := len(d.received()); n != 1 {
+		t.Fatalf("the customer received %+v, want the image alone", d.received())
 	}
-	if res, body := d.fetch(t, got[0].OriginalContentURL); res.StatusCode != http.StatusOK || !bytes.Equal(body, fixture(t, "ok.png")) {
+	if res, body := d.fetch(t, got.OriginalContentURL); res.StatusCode != http.StatusOK || !bytes.Equal(body, fixture(t, "ok.png")) {
 		t.Fatalf("GET the image's URL: %s, %d bytes, want 200 and the image", res.Status, len(body))
 	}
 
