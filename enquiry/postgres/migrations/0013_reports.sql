@@ -1,4 +1,4 @@
--- 0011: what a report reads of each enquiry, one index probe each.
+-- 0013: what a report reads of each enquiry, one index probe each.
 --
 -- enquiry.ReportStore.Report looks up, for every enquiry of its range,
 -- the first staff message (its first-response time) and the first attend
