@@ -372,14 +372,16 @@ func (h *Handler) markRead(w http.ResponseWriter, r *http.Request) {
 }
 
 // channelJSON is a channel as the API shows and takes it. Credentials
-// are write-only: responses say only whether they are set.
+// are write-only: responses say only whether they are set. Once decoded
+// they are held as enquiry.Secret, so a channelJSON printed, marshalled
+// or logged shows "[redacted]" in their place.
 type channelJSON struct {
 	ID           string               `json:"id"`
 	Name         string               `json:"name"`
 	Kind         string               `json:"kind"`
 	Account      string               `json:"account,omitempty"`
-	Secret       string               `json:"secret,omitempty"`
-	Token        string               `json:"token,omitempty"`
+	Secret       enquiry.Secret       `json:"secret,omitempty"`
+	Token        enquiry.Secret       `json:"token,omitempty"`
 	HasSecret    bool                 `json:"hasSecret"`
 	HasToken     bool                 `json:"hasToken"`
 	Routing      *routing.Rule        `json:"routing,omitempty"`
@@ -448,7 +450,7 @@ func (h *Handler) createChannel(w http.ResponseWriter, r *http.Request) {
 	}
 	ch := enquiry.Channel{
 		ID: b.ID, Name: b.Name, Kind: b.Kind, Account: b.Account,
-		Credentials: enquiry.Credentials{Secret: enquiry.Secret(b.Secret), Token: enquiry.Secret(b.Token)},
+		Credentials: enquiry.Credentials{Secret: b.Secret, Token: b.Token},
 		Routing:     b.Routing, AutoMessages: b.AutoMessages, CustomInfo: b.CustomInfo, CustomInfoOn: b.CustomInfoOn, State: b.State,
 	}
 	if conn.NeedsCredentials != "" && (ch.Credentials.Secret.IsZero() || ch.Credentials.Token.IsZero()) {
@@ -477,16 +479,7 @@ func (h *Handler) editChannel(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	var b struct {
-		Name         *string               `json:"name"`
-		Secret       *string               `json:"secret"`
-		Token        *string               `json:"token"`
-		Routing      json.RawMessage       `json:"routing"`
-		AutoMessages *automsg.Settings     `json:"autoMessages"`
-		CustomInfo   *string               `json:"customInfo"`
-		CustomInfoOn *bool                 `json:"customInfoOn"`
-		State        *enquiry.ChannelState `json:"state"`
-	}
+	var b channelEdit
 	if !readJSON(w, r, &b) {
 		return
 	}
@@ -495,12 +488,8 @@ func (h *Handler) editChannel(w http.ResponseWriter, r *http.Request) {
 	set(&ch.CustomInfoOn, b.CustomInfoOn)
 	set(&ch.State, b.State)
 	set(&ch.AutoMessages, b.AutoMessages)
-	if b.Secret != nil {
-		ch.Credentials.Secret = enquiry.Secret(*b.Secret)
-	}
-	if b.Token != nil {
-		ch.Credentials.Token = enquiry.Secret(*b.Token)
-	}
+	set(&ch.Credentials.Secret, b.Secret)
+	set(&ch.Credentials.Token, b.Token)
 	if len(b.Routing) > 0 {
 		if string(b.Routing) == "null" {
 			ch.Routing = nil
@@ -519,6 +508,21 @@ func (h *Handler) editChannel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"channel": h.channelView(ch)})
+}
+
+// channelEdit is the body of a channel edit: each field present replaces
+// the channel's. The credentials are held as enquiry.Secret from the
+// moment they are decoded, so an edit printed, marshalled or logged shows
+// "[redacted]" in their place.
+type channelEdit struct {
+	Name         *string               `json:"name"`
+	Secret       *enquiry.Secret       `json:"secret"`
+	Token        *enquiry.Secret       `json:"token"`
+	Routing      json.RawMessage       `json:"routing"`
+	AutoMessages *automsg.Settings     `json:"autoMessages"`
+	CustomInfo   *string               `json:"customInfo"`
+	CustomInfoOn *bool                 `json:"customInfoOn"`
+	State        *enquiry.ChannelState `json:"state"`
 }
 
 func set[T any](dst *T, src *T) {

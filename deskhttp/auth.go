@@ -78,12 +78,16 @@ var ErrUnauthenticated = errors.New("deskhttp: no valid credential")
 // the admin role, such as the host's DESK_TOKEN: a request with
 // Authorization: Bearer token acts as the staff member its body names.
 // An empty token accepts nothing. It is safe for concurrent use.
-func ServiceToken(token string) Authenticator { return serviceToken(token) }
+// The Authenticator prints, marshals and logs as "[redacted]".
+func ServiceToken(token string) Authenticator { return serviceToken{enquiry.Secret(token)} }
 
-type serviceToken string
+// serviceToken embeds the token as an enquiry.Secret, whose methods
+// (Format, MarshalJSON, MarshalText, LogValue) it takes on: printed with
+// any verb, marshalled or logged, it shows "[redacted]", never the token.
+type serviceToken struct{ enquiry.Secret }
 
 func (s serviceToken) Authenticate(_ context.Context, c Credential) (Principal, error) {
-	if s == "" || c.Bearer.IsZero() || subtle.ConstantTimeCompare([]byte(c.Bearer.Reveal()), []byte(s)) != 1 {
+	if s.IsZero() || c.Bearer.IsZero() || subtle.ConstantTimeCompare([]byte(c.Bearer.Reveal()), []byte(s.Reveal())) != 1 {
 		return Principal{}, ErrUnauthenticated
 	}
 	return Principal{Role: RoleAdmin, Via: ViaService}, nil

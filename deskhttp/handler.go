@@ -3,6 +3,8 @@ package deskhttp
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -135,6 +137,15 @@ func New(cfg Config) (*Handler, error) {
 	h.streams = newHub(cfg.Feed, cfg.Limits.Streams, h.log, h.closing)
 	h.routes()
 	return h, nil
+}
+
+// Format prints the handler as "&deskhttp.Handler{[redacted]}" with every
+// verb (%v, %+v, %#v and %s included; %p still prints its address): its
+// configuration holds secrets, the service token among them and the
+// media links' signing key, which fmt would print raw from unexported
+// fields. A log line through log/slog's text handler prints the same.
+func (h *Handler) Format(f fmt.State, verb rune) {
+	io.WriteString(f, "&deskhttp.Handler{[redacted]}")
 }
 
 // ServeHTTP serves r with its deadlines, after authenticating every /api

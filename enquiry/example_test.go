@@ -30,7 +30,8 @@ func Example() {
 	}
 	_, err = desk.CreateChannel(ctx, enquiry.Channel{
 		ID: "shop", Name: "Shop", Kind: "social",
-		Routing: staffRule("alice"),
+		// Ring alice, the one staff member, for the default timeout.
+		Routing: &routing.Rule{Node: routing.Node{Alternative: []routing.Destination{routing.ToStaff("alice")}}},
 		AutoMessages: automsg.Settings{
 			Welcome: automsg.Message{On: true, Text: "Thanks for your message!"},
 			Close:   automsg.Message{On: true, Text: "Glad we could help."},

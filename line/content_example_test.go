@@ -1,9 +1,12 @@
 package line_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/line"
@@ -16,13 +19,17 @@ func ExampleClient_FetchContent() {
 	p := linetest.New()
 	defer p.Close()
 	p.AddChannel(linetest.Channel{Token: "access-token", BotUserID: "Ubot"})
-	p.AddContent("468789577898262530", linetest.Content{Data: pngBytes(32, 32), ContentType: "image/png"})
+	var photo bytes.Buffer // the customer's image: a grey 32×32 PNG
+	if err := png.Encode(&photo, image.NewGray(image.Rect(0, 0, 32, 32))); err != nil {
+		panic(err)
+	}
+	p.AddContent("468789577898262530", linetest.Content{Data: photo.Bytes(), ContentType: "image/png"})
 	p.AddContent("468789577898262531", linetest.Content{Data: []byte("an mp4 being prepared"), Transcoding: "processing"})
 
 	client := line.NewClient(line.Config{APIBase: p.URL(), DataAPIBase: p.DataURL()})
 	ch := enquiry.Channel{ID: "support", Kind: "line", State: enquiry.Active,
 		Credentials: enquiry.Credentials{Token: "access-token"}}
-	blobs := &outBlobs{} // the host's enquiry.BlobStore
+	blobs := &enquiry.MemBlobs{} // the host's enquiry.BlobStore
 
 	ref, err := client.FetchContent(context.Background(), ch,
 		line.ContentSource{MessageID: "468789577898262530", Kind: "image"}, blobs, "support/468789577898262530")

@@ -116,7 +116,14 @@ func ExampleUTF16Len() {
 // Each platform has its policy: the same JPEG of 6 MB may cross a LINE
 // channel but not a WhatsApp one.
 func ExamplePolicy_perPlatform() {
-	jpeg := bigJPEG(6_000_000)
+	// A JPEG of 6 MB: a small photo whose scan is padded with zero
+	// bytes before its end-of-image marker (FF D9).
+	photo, err := os.ReadFile("testdata/fixtures/ok.jpg")
+	if err != nil {
+		panic(err)
+	}
+	jpeg := append(photo[:len(photo)-2:len(photo)-2], make([]byte, 6_000_000)...)
+	jpeg = append(jpeg, 0xFF, 0xD9)
 	for _, p := range []media.Policy{media.LINE, media.WhatsApp} {
 		_, err := p.Check(bytes.NewReader(jpeg), int64(len(jpeg)))
 		fmt.Printf("%s: %v\n", p.Platform, err)
