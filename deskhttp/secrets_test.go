@@ -2,6 +2,7 @@ package deskhttp
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding"
 	"encoding/hex"
 	"encoding/json"
@@ -177,6 +178,38 @@ func TestDeskSecretsNeverLog(t *testing.T) {
 				log.Info("serving", slog.Group("desk", "value", lv.v))
 				assertNoLeak(t, buf.String(), shown)
 			})
+		}
+	}
+}
+
+// TestMemSessionsPrintNoSession: the in-memory sessions print and log
+// neither a session nor its hash (the keys of their map).
+func TestMemSessionsPrintNoSession(t *testing.T) {
+	sessions := &MemSessions{}
+	v, err := sessions.New(t.Context(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256([]byte(v.Reveal()))
+	forms := []string{v.Reveal(), hex.EncodeToString(h[:]), strings.Trim(fmt.Sprint(h[:8]), "[]")}
+	var outs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		outs = append(outs, fmt.Sprintf(verb, sessions), fmt.Sprintf(verb, struct{ S *MemSessions }{sessions}))
+	}
+	for _, text := range []bool{true, false} {
+		var b bytes.Buffer
+		var lh slog.Handler = slog.NewJSONHandler(&b, nil)
+		if text {
+			lh = slog.NewTextHandler(&b, nil)
+		}
+		slog.New(lh).Info("sessions", "sessions", sessions)
+		outs = append(outs, b.String())
+	}
+	for _, out := range outs {
+		for _, f := range forms {
+			if strings.Contains(out, f) {
+				t.Fatalf("the output holds a session or its hash (%q):\n%s", f, out)
+			}
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -46,6 +48,15 @@ type memSession struct {
 }
 
 var _ Sessions = (*MemSessions)(nil)
+
+// Format prints the sessions as "&deskhttp.MemSessions{[redacted]}" with
+// every verb (%p still prints the address): fmt would print the sessions'
+// hashes, the keys of an unexported map, which stay out of output like
+// every credential and its hash. A log line through log/slog's text
+// handler prints the same.
+func (s *MemSessions) Format(f fmt.State, verb rune) {
+	io.WriteString(f, "&deskhttp.MemSessions{[redacted]}")
+}
 
 func (s *MemSessions) now() time.Time {
 	if s.Now == nil {
