@@ -127,8 +127,8 @@ type MediaRef struct {
 	PreviewURL string `json:"previewUrl,omitempty"`
 	// PreviewKey names a preview image of the content (JPEG or PNG) in
 	// the host's BlobStore, when one was stored with it: a host's URL
-	// signer hands it to platforms that show one (LINE's videos, and
-	// images over 1 MB).
+	// signer hands it to platforms that show one (some show one with
+	// every video, and with large images).
 	PreviewKey string `json:"previewKey,omitempty"`
 	// Duration of audio and video, when known.
 	Duration time.Duration `json:"duration,omitempty"`
