@@ -61,7 +61,10 @@ const (
 
 // Content is a message's payload; Kind says which field is set.
 type Content struct {
-	Kind        ContentKind      `json:"kind"`
+	Kind ContentKind `json:"kind"`
+	// Text is a text's or a note's words; beside a customer's media (or
+	// the note on content the desk does not show), the caption the
+	// customer wrote with it, when the platform has captions.
 	Text        string           `json:"text,omitempty"`
 	Media       *MediaRef        `json:"media,omitempty"`
 	Sticker     *StickerRef      `json:"sticker,omitempty"`
