@@ -48,7 +48,8 @@ func (d *Desk) deliver(ctx context.Context, c *deskChannel, e Enquiry, msgs []Me
 		// attempt at a cut batch be recorded for only some messages of a
 		// part, the parts are cut anew from what is pending and their
 		// keys move with them; batches are at most a few auto-messages,
-		// within every kind's MaxBatch but WhatsApp's, which sends no key.)
+		// within every kind's MaxBatch but that of a connector which sends
+		// one message a request and takes no key.)
 		key := cmp.Or(rest[0].Batch, rest[0].ID)
 		if rest[0].Batch != "" && rest[0].Batch == prev {
 			key = rest[0].ID

@@ -70,18 +70,18 @@ func TestNewNeedsASenderForEveryKind(t *testing.T) {
 func TestEachKindSendsThroughItsOwnConnectorByItsOwnRules(t *testing.T) {
 	f, chat := newChatFixture(t)
 	social := f.receiveOn("main", "U1", "l1", "hello").Enquiry.ID
-	wa := f.receiveOn("chat", "P1", "w1", "hello").Enquiry.ID
+	other := f.receiveOn("chat", "P1", "w1", "hello").Enquiry.ID
 	equal(t, "default sender", f.sender.texts(), []string{"push:Welcome!"})
 	equal(t, "chat sender", chat.texts(), []string{"push:Hi!"})
 
 	f.desk.Attend(t.Context(), social, "alice")
-	f.desk.Attend(t.Context(), wa, "alice")
+	f.desk.Attend(t.Context(), other, "alice")
 	long := enquiry.Content{Kind: enquiry.Text, Text: "eleven char"}
 	if _, err := f.desk.Send(t.Context(), social, "alice", long); err != nil {
 		t.Fatalf("11 units on the default kind: %v", err)
 	}
 	var me *media.Error
-	if _, err := f.desk.Send(t.Context(), wa, "alice", long); !errors.As(err, &me) || me.Code != media.CodeTextTooLong {
+	if _, err := f.desk.Send(t.Context(), other, "alice", long); !errors.As(err, &me) || me.Code != media.CodeTextTooLong {
 		t.Fatalf("11 units on the chat kind: err = %v, want text_too_long", err)
 	}
 
@@ -90,7 +90,7 @@ func TestEachKindSendsThroughItsOwnConnectorByItsOwnRules(t *testing.T) {
 		chat.sent = nil
 		chat.mu.Unlock()
 		for _, s := range []string{"a", "b", "c"} {
-			if _, err := f.desk.Send(t.Context(), wa, "alice", enquiry.Content{Kind: enquiry.Text, Text: s}); err != nil {
+			if _, err := f.desk.Send(t.Context(), other, "alice", enquiry.Content{Kind: enquiry.Text, Text: s}); err != nil {
 				t.Fatal(err)
 			}
 		}

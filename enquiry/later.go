@@ -84,9 +84,9 @@ func (k Completion) apply(c *Content) {
 
 // Completer is the part of a desk that a connector fills in, after
 // Receive, with what it fetches off the customer's queue: the customer's
-// display name and a media message's content. *Desk implements it;
-// connectors' webhooks take one (line.Desk, whatsapp.Desk, with the other
-// methods each needs). Its methods must be safe for concurrent use.
+// display name and a media message's content. *Desk implements it; each
+// connector's webhook takes one, within an interface of its own that adds
+// the other methods it needs. Its methods must be safe for concurrent use.
 type Completer interface {
 	// SetCustomerName records the customer's display name.
 	SetCustomerName(ctx context.Context, channel, customer, name string) error

@@ -15,7 +15,7 @@ import (
 func TestMemStoreIntakeDoesNotWaitForTheDesk(t *testing.T) {
 	ctx := context.Background()
 	s := NewMemStore()
-	if err := s.CreateChannel(ctx, Channel{ID: "ch1", Name: "Shop", Kind: "line"}); err != nil {
+	if err := s.CreateChannel(ctx, Channel{ID: "ch1", Name: "Shop", Kind: "chat"}); err != nil {
 		t.Fatal(err)
 	}
 	s.mu.Lock()

@@ -61,7 +61,10 @@ const (
 
 // Content is a message's payload; Kind says which field is set.
 type Content struct {
-	Kind        ContentKind      `json:"kind"`
+	Kind ContentKind `json:"kind"`
+	// Text is a text's or a note's words; beside a customer's media (or
+	// the note on content the desk does not show), the caption the
+	// customer wrote with it, when the platform has captions.
 	Text        string           `json:"text,omitempty"`
 	Media       *MediaRef        `json:"media,omitempty"`
 	Sticker     *StickerRef      `json:"sticker,omitempty"`
@@ -127,8 +130,8 @@ type MediaRef struct {
 	PreviewURL string `json:"previewUrl,omitempty"`
 	// PreviewKey names a preview image of the content (JPEG or PNG) in
 	// the host's BlobStore, when one was stored with it: a host's URL
-	// signer hands it to platforms that show one (LINE's videos, and
-	// images over 1 MB).
+	// signer hands it to platforms that show one (some show one with
+	// every video, and with large images).
 	PreviewKey string `json:"previewKey,omitempty"`
 	// Duration of audio and video, when known.
 	Duration time.Duration `json:"duration,omitempty"`

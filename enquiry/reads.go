@@ -183,8 +183,10 @@ func excerpt(c Content) string {
 }
 
 // quotes fills in what the customer messages among ms quote, from the
-// enquiry's transcript: a quoted message the enquiry does not have keeps
-// only its ExternalID.
+// enquiry's transcript: the customer's messages by their ExternalID, the
+// messages sent to the customer by their send's Delivery.RequestID (as a
+// StatusReport names them). A quoted message the enquiry does not have
+// keeps only its ExternalID.
 func (d *Desk) quotes(ctx context.Context, id string, ms []Message) error {
 	want := map[string][]*Quote{}
 	for i := range ms {
@@ -196,14 +198,18 @@ func (d *Desk) quotes(ctx context.Context, id string, ms []Message) error {
 		return nil
 	}
 	return d.eachMessage(ctx, id, func(m *Message) bool {
-		if qs, ok := want[m.ExternalID]; ok && m.ExternalID != "" {
+		ext := m.ExternalID
+		if m.Direction == Out && m.Delivery != nil {
+			ext = m.Delivery.RequestID // the platform's name for it, as in a StatusReport
+		}
+		if qs, ok := want[ext]; ok && ext != "" {
 			for _, q := range qs {
 				q.Message, q.Text = m.ID, excerpt(m.Content)
 				if m.Unsent {
 					q.Text = ""
 				}
 			}
-			delete(want, m.ExternalID)
+			delete(want, ext)
 		}
 		return len(want) > 0
 	})

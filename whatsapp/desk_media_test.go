@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -36,6 +38,9 @@ func TestStaffSendMediaToWhatsApp(t *testing.T) {
 		{"an image is uploaded and sent by its media ID", enquiry.Image, jpegOf(t, 0), "image/jpeg"},
 		{"a 4 MB JPEG, within WhatsApp's 5 MB, goes too", enquiry.Image, jpegOf(t, 4_000_000), "image/jpeg"},
 		{"a PNG keeps its type", enquiry.Image, tinyPNG(), "image/png"},
+		{"an MP3 is uploaded as audio", enquiry.Audio, testdata(t, "ok.mp3"), "audio/mpeg"},
+		{"an M4A is uploaded as MPEG-4 audio", enquiry.Audio, testdata(t, "ok.m4a"), "audio/mp4"},
+		{"an H.264 and AAC MP4 is uploaded as video", enquiry.Video, testdata(t, "ok-h264-aac.mp4"), "video/mp4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,7 +52,7 @@ func TestStaffSendMediaToWhatsApp(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Send: %v", err)
 			}
-			r.eventually("the image reaches the customer", func() bool { return len(r.platform.Received(customer)) == 2 })
+			r.eventually("the media reaches the customer", func() bool { return len(r.platform.Received(customer)) == 2 })
 			got := r.platform.Received(customer)[1]
 			if got.Type != string(tt.kind) || got.MediaID == "" || got.Link != "" {
 				t.Fatalf("sent %+v, want a %s by media ID", got, tt.kind)
@@ -163,4 +168,15 @@ func TestClientUpload(t *testing.T) {
 			t.Fatalf("upload %d with half the answers failing: %v, want it retried", i, err)
 		}
 	}
+}
+
+// testdata is a media file of testdata/media (copies of the shared
+// fixtures, all accepted by WhatsApp's rules).
+func testdata(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "media", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

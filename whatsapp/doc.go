@@ -49,6 +49,18 @@
 //	desk, _ := enquiry.New(enquiry.Config{Kinds: map[string]enquiry.Kind{whatsapp.ChannelKind: whatsapp.DeskKind(wa, blobs)}})
 //	hook := whatsapp.NewWebhook(whatsapp.WebhookConfig{Apps: apps, Events: store, Desk: desk, Content: wa, Blobs: blobs, Channels: desk})
 //
+// What the transcript holds of each kind of customer message: texts,
+// interactive and button replies as texts; images, video and audio as
+// media, with an image's or video's caption as the message's Text beside
+// it; a location, and shared contact cards (each card's name and phone
+// numbers), as a text; a reaction as the text "Reacted with" and its
+// emoji ("Removed a reaction" when taken back) that quotes the message it
+// reacts to, the customer's or the desk's; a sticker as an
+// enquiry.Sticker named by its media ID, its image not downloaded; a
+// document as an unsupported note that names its file and says the desk
+// does not show documents, its caption kept as Text; any other type as
+// an unsupported note.
+//
 // Not here yet: template messages.
 //
 // Package whatsapp/whatsapptest is a fake Cloud API platform for tests.

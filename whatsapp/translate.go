@@ -51,7 +51,7 @@ func (w *Webhook) handle(ctx context.Context, ev inbox.Record) error {
 // (later.go): nothing here waits for WhatsApp's media server.
 func (w *Webhook) message(ctx context.Context, channel string, m *Message) error {
 	c := content(m)
-	fetch := m.Media != nil && c.Kind != enquiry.Unsupported
+	fetch := m.Media != nil && (c.Kind == enquiry.Image || c.Kind == enquiry.Video || c.Kind == enquiry.Audio)
 	if fetch && (w.content == nil || w.blobs == nil) {
 		c = enquiry.UnsupportedNote{Kind: m.Type, Reason: "The customer sent " + article(m.Type) + "; content download is not configured."}.Content()
 		fetch = false
@@ -105,7 +105,10 @@ func (w *Webhook) status(ctx context.Context, ev inbox.Record, s *Status) error 
 	return err
 }
 
-// content is what the desk records of a customer message.
+// content is what the desk records of a customer message. A media
+// message's caption is its Text, beside the media; a document is a note
+// that names its file; a reaction is a text with the emoji that quotes
+// the message reacted to; a sticker is a sticker whose ID is its media ID.
 func content(m *Message) enquiry.Content {
 	c := enquiry.Content{ReadToken: m.ID, QuoteToken: m.ID}
 	if m.Context != nil && m.Context.ID != "" {
@@ -117,9 +120,9 @@ func content(m *Message) enquiry.Content {
 	case TypeInteractive, TypeButton:
 		c.Kind, c.Text = enquiry.Text, m.Text
 	case TypeImage:
-		c.Kind = enquiry.Image
+		c.Kind, c.Text = enquiry.Image, m.Text
 	case TypeVideo:
-		c.Kind = enquiry.Video
+		c.Kind, c.Text = enquiry.Video, m.Text
 	case TypeAudio:
 		c.Kind = enquiry.Audio
 	case TypeLocation:
@@ -127,6 +130,30 @@ func content(m *Message) enquiry.Content {
 		if l := m.Location; l != nil {
 			c.Text = strings.TrimSpace(fmt.Sprintf("Location: %s %s (%.6f, %.6f)", l.Name, l.Address, l.Latitude, l.Longitude))
 		}
+	case TypeContacts:
+		c.Kind, c.Text = enquiry.Text, contactsText(m.Contacts)
+	case TypeReaction:
+		// A reaction is not a message to quote or mark read: it is
+		// shown as the emoji, quoting the message it reacts to.
+		c = enquiry.Content{Kind: enquiry.Text, Text: "Reacted with " + m.Reaction.Emoji}
+		if m.Reaction.Emoji == "" {
+			c.Text = "Removed a reaction"
+		}
+		if m.Reaction.MessageID != "" {
+			c.Quote = &enquiry.Quote{ExternalID: m.Reaction.MessageID}
+		}
+	case TypeSticker:
+		// Sticker images are not downloaded: the sticker is named by
+		// its media ID, in no package.
+		c.Kind, c.Sticker = enquiry.Sticker, &enquiry.StickerRef{ID: m.Media.ID}
+	case TypeDocument:
+		why := "The customer sent a document. The desk does not show documents; ask for its content another way."
+		if name := media.CutText(m.Media.Filename, maxFilename); name != "" {
+			why = "The customer sent the document \"" + name + "\". The desk does not show documents; ask for its content another way."
+		}
+		n := enquiry.UnsupportedNote{Kind: m.Type, Reason: why}.Content()
+		n.Text, n.ReadToken, n.QuoteToken, n.Quote = m.Text, c.ReadToken, c.QuoteToken, c.Quote
+		return n
 	default:
 		n := enquiry.UnsupportedNote{Kind: m.Type, Reason: "The customer sent " + article(m.Type) + ", which the desk does not show."}.Content()
 		n.ReadToken, n.QuoteToken, n.Quote = c.ReadToken, c.QuoteToken, c.Quote
@@ -136,6 +163,31 @@ func content(m *Message) enquiry.Content {
 		c.Text = "(empty " + m.Type + " message)"
 	}
 	return c
+}
+
+// maxFilename is how much of a document's file name a note quotes, in
+// UTF-16 code units.
+const maxFilename = 200
+
+// contactsText is the shared contact cards as one text: each card's name
+// and phone numbers.
+func contactsText(cards []SharedContact) string {
+	label := "Contact: "
+	if len(cards) > 1 {
+		label = "Contacts: "
+	}
+	var b strings.Builder
+	b.WriteString(label)
+	for i, sc := range cards {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(cmp.Or(strings.TrimSpace(sc.Name), "(no name)"))
+		if len(sc.Phones) > 0 {
+			b.WriteString(", " + strings.Join(sc.Phones, ", "))
+		}
+	}
+	return b.String()
 }
 
 func article(kind string) string {

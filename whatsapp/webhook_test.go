@@ -251,3 +251,22 @@ func jpegOf(t *testing.T, n int) []byte {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestAFailedStatusShowsStaffWhyWithItsErrorCode: Meta reports, after
+// the send was accepted, that the Welcome could not be delivered; staff
+// see it failed, and why, with the error code.
+func TestAFailedStatusShowsStaffWhyWithItsErrorCode(t *testing.T) {
+	r := newDeskRig(t)
+	r.post(whatsapptest.Text(customer, "Hello"))
+	r.eventually("the Welcome reaches the customer", func() bool { return len(r.platform.Received(customer)) == 1 })
+	welcome := r.platform.Received(customer)[0].ID
+	r.post(whatsapptest.StatusFailed(welcome, customer, 131026, "Message undeliverable"))
+	r.eventually("the Welcome is failed", func() bool {
+		_, ms := r.transcript()
+		return len(ms) == 2 && ms[1].Delivery != nil && ms[1].Delivery.State == enquiry.Failed
+	})
+	_, ms := r.transcript()
+	if got, want := ms[1].Delivery.Reason, "WhatsApp could not deliver it (code 131026: Message undeliverable)"; got != want {
+		t.Fatalf("reason %q, want %q", got, want)
+	}
+}

@@ -661,8 +661,9 @@
   }
 
   // deliveryRank orders a message's delivery states: a late copy never
-  // takes one back.
-  const deliveryRank = { pending: 0, sent: 1, failed: 1, quota_exhausted: 1 };
+  // takes one back. A platform may report a sent or delivered message
+  // failed after all, never a read one.
+  const deliveryRank = { pending: 0, sent: 1, quota_exhausted: 1, delivered: 2, read: 3, failed: 3 };
 
   function upsertMessage(m) {
     const had = S.room.messages.get(m.id);
@@ -712,11 +713,16 @@
     if (m.author !== 'system') li.append(el('span', { class: 'who', dir: 'auto', text: who }));
     if (m.quote) li.append(quoteView(m.quote));
     li.append(messageBody(m));
+    // A caption the customer wrote with an image, a video or a document.
+    if (m.text && m.kind !== 'text' && m.kind !== 'note' && !m.unsent) li.append(el('p', { class: 'text caption', dir: 'auto', text: m.text }));
     if (m.originalLength && !m.unsent) li.append(el('p', { class: 'note cut', text: cutNote(m) }));
     const foot = el('span', { class: 'when' }, el('time', { datetime: m.time, text: fmtTime(m.time) }));
     if (m.direction === 'out' && m.kind !== 'note') {
       const d = m.delivery || 'pending';
-      const words = { pending: 'sending…', sent: 'sent', failed: 'not delivered', quota_exhausted: 'not sent: monthly message quota reached' }[d] || d;
+      const words = {
+        pending: 'sending…', sent: 'sent', delivered: 'delivered to the customer', read: 'read by the customer',
+        failed: 'not delivered', quota_exhausted: 'not sent: monthly message quota reached',
+      }[d] || d;
       foot.append(' · ', el('span', { class: 'delivery ' + d, text: words + (d === 'failed' && m.deliveryReason ? ': ' + m.deliveryReason : '') }));
     }
     if (m.quotable) {
@@ -788,7 +794,7 @@
       case 'sticker': {
         const s = m.sticker || {};
         const words = s.keywords && s.keywords.length ? ' (' + s.keywords.slice(0, 3).join(', ') + ')' : '';
-        return el('p', { class: 'sticker', text: 'Sticker' + words, title: 'LINE sticker ' + (s.package || '?') + '/' + (s.id || '?') });
+        return el('p', { class: 'sticker', text: 'Sticker' + words, title: 'Sticker ' + [s.package, s.id].filter(Boolean).join('/') });
       }
       case 'unsupported': {
         const u = m.unsupported || {};

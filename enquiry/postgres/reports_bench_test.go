@@ -20,7 +20,7 @@ import (
 // The benchmark vacuums the tables after it.
 const reportSeedSQL = `
 INSERT INTO channels (id, name, kind, auto_messages, state)
-SELECT 'ch' || c, 'Channel ' || c, 'line', '{}', 'active' FROM generate_series(0, 4) c;
+SELECT 'ch' || c, 'Channel ' || c, 'chat', '{}', 'active' FROM generate_series(0, 4) c;
 
 CREATE TABLE seed AS
 SELECT i, opened, missed, attended, closed,

@@ -2,8 +2,11 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/socialdesk/socialdesk/enquiry"
 )
 
 // TestConsoleWithLINEAndWhatsAppInBrowser: the demo as it starts, with a
@@ -11,9 +14,10 @@ import (
 // opens the first; the WhatsApp channel's set-up check runs against the
 // fake Cloud API; the phone offers the LINE customers and the WhatsApp
 // customer apart, and the WhatsApp customer's message opens an enquiry of
-// channel wa in the console.
+// channel wa in the console, where the Welcome's delivery states, as
+// WhatsApp reports them, read in words.
 func TestConsoleWithLINEAndWhatsAppInBrowser(t *testing.T) {
-	url, browserCtx, dir := browserTest(t, config{})
+	url, browserCtx, dir, srv := browserTestServer(t, config{})
 	c, closeTab := openPage(t, browserCtx, "two channels", dir)
 	defer closeTab()
 	item := func(name string) string {
@@ -55,5 +59,29 @@ func TestConsoleWithLINEAndWhatsAppInBrowser(t *testing.T) {
 	c.waitFor("the console lists it", `document.querySelectorAll('#enquiry-list li').length >= 1`)
 	c.do("open its room", chromedp.Click(chromedp.CSS(`#enquiry-list li a, #enquiry-list li button, #enquiry-list li`)))
 	c.waitFor("the reply counts by WhatsApp's limit", `(document.getElementById('reply-count')?.textContent || '').includes('/ 4,096')`)
+	es, err := srv.desk.Enquiries(t.Context(), enquiry.Filter{Channel: "wa"})
+	if err != nil || len(es) != 1 {
+		t.Fatalf("%d enquiries of channel wa (%v), want 1", len(es), err)
+	}
+	ms, err := srv.desk.Transcript(t.Context(), es[0].ID, 0, 10)
+	if err != nil || len(ms) != 2 || ms[1].Delivery == nil {
+		t.Fatalf("transcript %+v (%v), want the message and the Welcome", ms, err)
+	}
+	for _, st := range []struct {
+		state enquiry.DeliveryState
+		words string
+	}{{enquiry.Delivered, "delivered to the customer"}, {enquiry.Read, "read by the customer"}} {
+		if err := srv.desk.DeliveryStatus(t.Context(), "wa", es[0].Customer.ID, enquiry.StatusReport{RequestID: ms[1].Delivery.RequestID, State: st.state}); err != nil {
+			t.Fatal(err)
+		}
+		c.waitFor("the Welcome shown "+st.words, `document.querySelector('#transcript .msg.bot .delivery.`+string(st.state)+`')?.textContent === `+js(st.words))
+	}
+	// A document, as package whatsapp records it, shows its caption.
+	doc := enquiry.UnsupportedNote{Kind: "document", Reason: `The customer sent the document "invoice.pdf". The desk does not show documents; ask for its content another way.`}.Content()
+	doc.Text = "My invoice"
+	if _, err := srv.desk.Receive(t.Context(), enquiry.Inbound{Channel: "wa", Customer: es[0].Customer, ExternalID: "wamid.doc", Time: time.Now(), Content: doc}); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("the document's note with its caption", `[...document.querySelectorAll('#transcript .msg.customer')].some((m) => m.querySelector('.unsupported')?.textContent.includes('invoice.pdf') && m.querySelector('.caption')?.textContent === 'My invoice')`)
 	c.screenshot("two-channels-console.png")
 }

@@ -2,10 +2,12 @@ package e2e_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"image"
 	"image/jpeg"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/socialdesk/socialdesk/automsg"
+	"github.com/socialdesk/socialdesk/deskhttp"
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
 	"github.com/socialdesk/socialdesk/internal/clock"
@@ -36,6 +39,8 @@ const (
 
 // twoDesk is one desk serving a LINE channel and a WhatsApp channel, with
 // both webhooks on one mux, against both fake platforms with faults on.
+// As a real host does, it serves staff's media to LINE at https URLs that
+// deskhttp signs (media).
 type twoDesk struct {
 	t     *testing.T
 	desk  *enquiry.Desk
@@ -44,6 +49,7 @@ type twoDesk struct {
 	clock *clock.Fake
 	blobs *enquiry.MemBlobs
 	mux   *http.ServeMux
+	media *httptest.Server
 }
 
 func newTwoDesk(t *testing.T) *twoDesk {
@@ -69,8 +75,16 @@ func newTwoDesk(t *testing.T) *twoDesk {
 			t.Logf("logs:\n%s", tail(logs.String(), 32<<10))
 		}
 	})
+	// The desk's HTTP handler signs the media URLs LINE fetches; it is
+	// made once the desk exists, before anything is sent.
+	var links *deskhttp.Handler
+	d.media = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { links.ServeHTTP(w, r) }))
+	t.Cleanup(d.media.Close)
 	lc := line.NewClient(line.Config{APIBase: d.line.URL(), DataAPIBase: d.line.DataURL(), Logger: log,
-		BackoffBase: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond, MaxAttempts: 12, RequestTimeout: requestTimeout})
+		BackoffBase: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond, MaxAttempts: 12, RequestTimeout: requestTimeout,
+		MediaURL: func(ctx context.Context, ref enquiry.MediaRef) (string, string, error) {
+			return links.MediaURL(ctx, ref)
+		}})
 	wc := whatsapp.NewClient(whatsapp.Config{APIBase: d.wa.URL(), Logger: log,
 		BackoffBase: 5 * time.Millisecond, BackoffMax: 50 * time.Millisecond, MaxAttempts: 12})
 	roster := &enquiry.Roster{}
@@ -79,9 +93,15 @@ func newTwoDesk(t *testing.T) *twoDesk {
 	roster.SetPresence("alice", routing.Available)
 	roster.SetPresence("bob", routing.Available)
 	var err error
-	d.desk, err = enquiry.New(enquiry.Config{Store: store, Directory: roster, Blobs: d.blobs, Clock: d.clock, Logger: log,
+	feed := &enquiry.Feed{}
+	d.desk, err = enquiry.New(enquiry.Config{Store: store, Directory: roster, Blobs: d.blobs, Clock: d.clock, Logger: log, Sink: feed,
 		Kinds:        map[string]enquiry.Kind{line.ChannelKind: line.DeskKind(lc), whatsapp.ChannelKind: whatsapp.DeskKind(wc, d.blobs)},
 		TickInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err = deskhttp.New(deskhttp.Config{Desk: d.desk, Feed: feed, Roster: roster, Blobs: d.blobs, Logger: log,
+		Media: deskhttp.MediaLinks{PublicURL: d.media.URL, Key: "e2e-media-key-5c8a1f3e9b2d7a6c4e0f1b8d3a9c2e7f"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,24 +155,47 @@ func (d *twoDesk) waPost(body []byte) {
 	d.serve(whatsapptest.NewSignedRequest(waSecret, "/webhook/whatsapp/"+waChannel, body))
 }
 
-// lineGot and waGot are the texts each customer has received.
+// lineGot and waGot are the texts each customer has received, and
+// "image" for each image.
 func (d *twoDesk) lineGot() []string {
 	var out []string
-	for _, del := range append(d.line.Replies(), d.line.Pushes()...) {
-		if del.To == lineUser {
-			for _, m := range del.Messages {
-				out = append(out, m.Text)
-			}
-		}
+	for _, m := range d.lineMessages() {
+		out = append(out, cmp.Or(m.Text, m.Type))
 	}
 	slices.Sort(out)
 	return out
 }
 
+// lineMessages are the messages the LINE customer has received.
+func (d *twoDesk) lineMessages() []linetest.Message {
+	var out []linetest.Message
+	for _, del := range append(d.line.Replies(), d.line.Pushes()...) {
+		if del.To == lineUser {
+			out = append(out, del.Messages...)
+		}
+	}
+	return out
+}
+
+// fetch is what LINE gets from a media URL the desk gave it.
+func (d *twoDesk) fetch(url string) []byte {
+	d.t.Helper()
+	resp, err := d.media.Client().Get(url)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		d.t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
+	}
+	return b
+}
+
 func (d *twoDesk) waGot() []string {
 	var out []string
 	for _, s := range d.wa.Received(waCustomer) {
-		out = append(out, s.Text)
+		out = append(out, cmp.Or(s.Text, s.Type))
 	}
 	slices.Sort(out)
 	return out
@@ -243,10 +286,14 @@ func TestALINECustomerAndAWhatsAppCustomerAtOnceOnOneDesk(t *testing.T) {
 	})
 
 	t.Run("a 6 MB JPEG passes LINE's rules and is refused by WhatsApp's", func(t *testing.T) {
-		if _, err := d.blobs.Put(t.Context(), "big.jpg", bytes.NewReader(bigJPEG(t, 6_000_000))); err != nil {
-			t.Fatal(err)
+		big, preview := bigJPEG(t, 6_000_000), bigJPEG(t, 0)
+		// As the console uploads it: the image, and a preview for LINE.
+		for key, data := range map[string][]byte{"big.jpg": big, "big-preview.jpg": preview} {
+			if _, err := d.blobs.Put(t.Context(), key, bytes.NewReader(data)); err != nil {
+				t.Fatal(err)
+			}
 		}
-		img := enquiry.Content{Kind: enquiry.Image, Media: &enquiry.MediaRef{Key: "big.jpg"}}
+		img := enquiry.Content{Kind: enquiry.Image, Media: &enquiry.MediaRef{Key: "big.jpg", PreviewKey: "big-preview.jpg"}}
 		if _, err := d.desk.Send(t.Context(), le.ID, "alice", img); err != nil {
 			t.Fatalf("on LINE: %v", err)
 		}
@@ -254,6 +301,19 @@ func TestALINECustomerAndAWhatsAppCustomerAtOnceOnOneDesk(t *testing.T) {
 		var me *media.Error
 		if !errors.As(err, &me) || me.Code != media.CodeTooLarge {
 			t.Fatalf("on WhatsApp: err = %v, want too_large", err)
+		}
+		var got linetest.Message
+		d.eventually("the image reaches the LINE customer", func() bool {
+			for _, m := range d.lineMessages() {
+				if m.Type == "image" {
+					got = m
+					return true
+				}
+			}
+			return false
+		})
+		if !bytes.Equal(d.fetch(got.OriginalContentURL), big) || !bytes.Equal(d.fetch(got.PreviewImageURL), preview) {
+			t.Fatalf("LINE's URLs %q and %q do not serve the image and its preview", got.OriginalContentURL, got.PreviewImageURL)
 		}
 	})
 
@@ -294,17 +354,38 @@ func TestALINECustomerAndAWhatsAppCustomerAtOnceOnOneDesk(t *testing.T) {
 		if got, want := d.waGot(), []string{"Go ahead", "How can I help?", "Welcome!"}; !slices.Equal(got, want) {
 			t.Fatalf("WhatsApp customer got %q, want %q", got, want)
 		}
-		var texts []string
-		for _, s := range d.lineGot() {
-			if s != "" { // the image has no text
-				texts = append(texts, s)
-			}
-		}
-		if want := []string{"Anything else?", "How can I help?", "Welcome!"}; !slices.Equal(texts, want) {
-			t.Fatalf("LINE customer got %q, want %q", texts, want)
+		if got, want := d.lineGot(), []string{"Anything else?", "How can I help?", "Welcome!", "image"}; !slices.Equal(got, want) {
+			t.Fatalf("LINE customer got %q, want %q", got, want)
 		}
 		if n := d.inbound(le.ID); n != 1 {
 			t.Fatalf("LINE transcript has %d customer messages, want 1", n)
+		}
+		// Every message staff and the desk sent went, media included: none
+		// failed (the refused image and the send after the window were
+		// refused up front, never recorded).
+		var out []enquiry.Message
+		d.eventually("every send settled", func() bool {
+			out = nil
+			for _, e := range []enquiry.Enquiry{le, we} {
+				ms, err := d.desk.Transcript(t.Context(), e.ID, 0, 1000)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range ms {
+					if m.Direction == enquiry.Out && m.Content.Kind != enquiry.Note {
+						out = append(out, m)
+					}
+				}
+			}
+			return !slices.ContainsFunc(out, func(m enquiry.Message) bool { return m.Delivery == nil || m.Delivery.State == enquiry.Pending })
+		})
+		if len(out) != 7 {
+			t.Errorf("%d messages sent, want 7: the Welcome, the answer and one more on each platform, and LINE's image", len(out))
+		}
+		for _, m := range out {
+			if m.Delivery.State != enquiry.Sent {
+				t.Errorf("on %s, %s %q: delivery %+v, want sent", m.Channel, m.Content.Kind, m.Content.Text, m.Delivery)
+			}
 		}
 	})
 }
