@@ -102,3 +102,13 @@ func (e *ValidationError) Unwrap() []error {
 func invalid(field, reason string, err error) error {
 	return &ValidationError{Field: field, Reason: reason, Err: err}
 }
+
+// Permanent reports whether err, from a Desk call a connector makes for
+// a platform's event, says the call can never succeed as it was made:
+// there is no such channel or enquiry (ErrNotFound), a value is invalid
+// (ErrInvalid), or the enquiry is closed (ErrClosed). A connector records
+// such an event as handled, logging why, instead of retrying it; any other
+// error may pass (a store that failed for now), so the event is retried.
+func Permanent(err error) bool {
+	return errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) || errors.Is(err, ErrClosed)
+}

@@ -83,7 +83,7 @@ func (w *Webhook) process(ctx context.Context, rec inbox.Record) error {
 			return nil
 		case ctx.Err() != nil:
 			return ctx.Err()
-		case final(err):
+		case enquiry.Permanent(err):
 			log.log(ctx, slog.LevelInfo, "line webhook: event not applicable; recorded", "err", err)
 			return nil
 		case attempt == deskAttempts:
@@ -269,16 +269,11 @@ func (w *Webhook) receive(ctx context.Context, log *eventLog, ch enquiry.Channel
 // A friendship the desk finds not applicable still gets its note.
 func (w *Webhook) friendship(ctx context.Context, channel, user string, f enquiry.Friendship, at time.Time, note string) error {
 	if rec, ok := w.cfg.Desk.(FriendshipRecorder); ok {
-		if err := rec.SetFriendship(ctx, channel, user, f, at); err != nil && !final(err) {
+		if err := rec.SetFriendship(ctx, channel, user, f, at); err != nil && !enquiry.Permanent(err) {
 			return err
 		}
 	}
 	return w.cfg.Desk.Notice(ctx, channel, user, note)
-}
-
-// final reports whether a desk call's error says it can never succeed.
-func final(err error) bool {
-	return errors.Is(err, enquiry.ErrNotFound) || errors.Is(err, enquiry.ErrInvalid) || errors.Is(err, enquiry.ErrClosed)
 }
 
 // contentSource is where a media message's content is: on LINE, or

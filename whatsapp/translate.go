@@ -18,6 +18,10 @@ import (
 // errLater tells the inbox that an event failed for now.
 var errLater = errors.New("whatsapp: handling the event failed for now; it is retried later")
 
+// errNotYet is status's answer for a status whose message the desk has
+// not recorded as sent: retried, unlike the desk's ErrNotFound.
+var errNotYet = errors.New("whatsapp: the desk has not recorded the message of this status yet")
+
 // statusPatience is how long a status whose message the desk has not
 // recorded as sent yet is retried before it is dropped.
 const statusPatience = 10 * time.Minute
@@ -41,6 +45,10 @@ func (w *Webhook) handle(ctx context.Context, ev inbox.Record) error {
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if enquiry.Permanent(err) { // retrying cannot help: no such channel, say
+		w.log.InfoContext(ctx, "whatsapp webhook: event not applicable; recorded", "channel", ev.Channel, "event", ev.ID, "err", err)
+		return nil
 	}
 	w.log.WarnContext(ctx, "whatsapp webhook: handing an event to the desk failed; retried later", "channel", ev.Channel, "event", ev.ID, "err", err)
 	return errLater
@@ -98,7 +106,7 @@ func (w *Webhook) status(ctx context.Context, ev inbox.Record, s *Status) error 
 	err := w.desk.DeliveryStatus(ctx, ev.Channel, s.RecipientID, r)
 	if errors.Is(err, enquiry.ErrNotFound) {
 		if w.clock.Now().Sub(ev.Received) < statusPatience {
-			return err // the desk may not have recorded the send yet
+			return errNotYet // the desk may not have recorded the send yet
 		}
 		return nil
 	}
