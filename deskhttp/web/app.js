@@ -244,7 +244,6 @@
     $('nav-staff').hidden = !S.admin;
     $('sign-out').hidden = who.via !== 'session';
     $('sign-out').addEventListener('click', guard(signOut));
-    $('staff-form').addEventListener('submit', (ev) => { ev.preventDefault(); guard(addStaff, $('staff-error'))(); });
     showPresence();
     me.addEventListener('change', () => {
       S.me = me.value;
@@ -341,7 +340,7 @@
     }
     if (staff) {
       document.body.classList.remove('in-room');
-      await showStaff();
+      await desk.staffPage.show(); // staff.js
       return;
     }
     if (channels) {
@@ -354,31 +353,6 @@
     } else {
       closeRoom();
     }
-  }
-
-  // ---- staff (admins): the accounts, and a form to add one ----
-
-  async function showStaff() {
-    const r = await api('GET', '/api/staff');
-    const list = $('staff-list');
-    list.replaceChildren();
-    for (const s of r.staff || []) {
-      S.staff.set(s.id, s);
-      list.append(el('li', { 'data-id': s.id },
-        el('span', { class: 'name', dir: 'auto', text: [s.first, s.last].filter(Boolean).join(' ') }),
-        ' ', el('span', { class: 'meta', text: s.id + ' · ' + (s.role || 'staff') + (s.disabled ? ' · disabled' : '') })));
-    }
-  }
-
-  async function addStaff() {
-    const body = {
-      id: $('staff-id').value.trim(), first: $('staff-first').value.trim(), last: $('staff-last').value.trim(),
-      role: $('staff-role').value, password: $('staff-password').value,
-    };
-    await api('POST', '/api/staff', body);
-    $('staff-form').reset();
-    announce(body.first + ' can now sign in as ' + body.id + '.');
-    await showStaff();
   }
 
   async function signOut() {
