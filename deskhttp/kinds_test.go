@@ -3,6 +3,9 @@ package deskhttp
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -37,5 +40,27 @@ func TestTheConsoleLearnsEachKindFromItsConnector(t *testing.T) {
 	}
 	if status, v := d.call(t, "GET", "/api/enquiries/"+rec.Enquiry.ID, ""); status != 200 || v["kind"] != "chat" {
 		t.Fatalf("GET the enquiry: %d, kind %v; want chat", status, v["kind"])
+	}
+}
+
+// TestTheConsoleNamesNoPlatform: the console's pages and scripts leave
+// every platform's name and words to the connectors; only the demo's
+// customer phone (phone.html, phone.js) plays one.
+func TestTheConsoleNamesNoPlatform(t *testing.T) {
+	platform := regexp.MustCompile(`\bLINE\b|(?i:whatsapp)|\bMeta for\b|==\s*['"]line['"]`)
+	err := fs.WalkDir(web, "web", func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || strings.HasPrefix(e.Name(), "phone.") || !(strings.HasSuffix(path, ".js") || strings.HasSuffix(path, ".html")) {
+			return err
+		}
+		b, err := fs.ReadFile(web, path)
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := platform.FindString(line); m != "" {
+				t.Errorf("%s:%d names a platform (%q): %s", path, i+1, m, strings.TrimSpace(line))
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
