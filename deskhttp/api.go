@@ -206,10 +206,13 @@ func (h *Handler) getEnquiry(w http.ResponseWriter, r *http.Request) {
 		// TextLimit is the platform's longest text, in UTF-16 code units
 		// (Connector.MaxTextUnits), when known.
 		TextLimit int `json:"textLimit,omitempty"`
+		// Kind is the channel's kind, whose words the console has from
+		// GET /api/config, when the channel is known.
+		Kind string `json:"kind,omitempty"`
 	}{enquiryJSON: view, Enquiry: view, Messages: out}
 	if ch, err := h.cfg.Desk.Channel(r.Context(), e.Channel); err == nil {
 		c, _ := h.connector(ch.Kind)
-		body.TextLimit = c.MaxTextUnits
+		body.TextLimit, body.Kind = c.MaxTextUnits, ch.Kind
 	}
 	if body.Friendship, err = h.cfg.Desk.Friendship(r.Context(), e.Channel, e.Customer.ID); err != nil {
 		h.fail(w, r, err)

@@ -40,6 +40,47 @@ type Connector struct {
 	// /api/enquiries/{id} shows it as textLimit, so that a console
 	// counts a reply by the platform's rule. 0: not shown.
 	MaxTextUnits int
+	// Words are what the staff console says of the kind's channels, in
+	// the platform's terms; GET /api/config shows them. An empty field
+	// leaves the console's neutral wording.
+	Words Words
+}
+
+// Words are the staff console's platform-specific words for one kind of
+// channel. Each is plain text, shown as it is.
+type Words struct {
+	// Webhook introduces a channel's webhook URL, saying where on the
+	// platform it is entered: "Webhook URL for the LINE Developers
+	// console:".
+	Webhook string `json:"webhook,omitempty"`
+	// Check says what the set-up checks ask the platform.
+	Check string `json:"check,omitempty"`
+	// Credentials names a channel's two credentials together, as in
+	// "Change the …": "channel secret or access token".
+	Credentials string `json:"credentials,omitempty"`
+	// Secret and Token label the fields that change them, with where
+	// on the platform each is found: "Channel secret (Basic settings
+	// tab)".
+	Secret string `json:"secret,omitempty"`
+	Token  string `json:"token,omitempty"`
+	// Blocked says that nothing can be sent to a customer who blocked
+	// the channel's account, and what would change it.
+	Blocked string `json:"blocked,omitempty"`
+}
+
+// kindJSON is a connector as GET /api/config shows it to the console.
+type kindJSON struct {
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	Checks    bool   `json:"checks"`
+	Quota     bool   `json:"quota"`
+	TextLimit int    `json:"textLimit,omitempty"`
+	Words     Words  `json:"words"`
+}
+
+// view returns c as the console sees it.
+func (c Connector) view() kindJSON {
+	return kindJSON{Kind: c.Kind, Name: c.name(), Checks: c.Check != nil, Quota: c.Quota != nil, TextLimit: c.MaxTextUnits, Words: c.Words}
 }
 
 // name returns the platform's name for messages.

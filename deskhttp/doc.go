@@ -9,8 +9,9 @@
 //
 // and runs h.Run(ctx) for live events to flow. The package names no
 // platform: what it knows of a kind of channel (its webhook path, its
-// name in messages, how a new channel is checked, its quota) comes from a
-// Connector the host or the connector package supplies.
+// name in messages, how a new channel is checked, its quota, the
+// console's words for it) comes from a Connector the host or the
+// connector package supplies; the console reads it from GET /api/config.
 //
 // # Who acts
 //

@@ -53,7 +53,8 @@ type Config struct {
 	// a desk behind a TLS-terminating proxy; over TLS it is Secure anyway.
 	SecureCookies bool
 	// Connectors say what the API knows of each kind of channel: its
-	// webhook path, its name in messages, how a new channel is checked.
+	// webhook path, its name in messages, how a new channel is checked,
+	// the console's words for it (GET /api/config lists them).
 	// The first is the default kind of a channel created without one.
 	Connectors []Connector
 	// Console configures the staff console's start-up settings (GET
@@ -210,5 +211,9 @@ func (h *Handler) defaultKind() string {
 func (h *Handler) config(w http.ResponseWriter, r *http.Request) {
 	ids := h.roster.IDs()
 	slices.Sort(ids)
-	writeJSON(w, http.StatusOK, map[string]any{"demo": h.cfg.Console.Demo, "staff": ids, "channel": h.cfg.Console.Channel, "accounts": h.cfg.Accounts != nil})
+	kinds := make([]kindJSON, len(h.cfg.Connectors))
+	for i, c := range h.cfg.Connectors {
+		kinds[i] = c.view()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"demo": h.cfg.Console.Demo, "staff": ids, "channel": h.cfg.Console.Channel, "accounts": h.cfg.Accounts != nil, "kinds": kinds})
 }

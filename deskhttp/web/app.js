@@ -5,7 +5,7 @@
 'use strict';
 
 (() => {
-  const MAX_TEXT_UNITS = 4999; // LINE's limit, in UTF-16 code units, when the desk tells none
+  const MAX_TEXT_UNITS = 4999; // in UTF-16 code units, when the desk tells none
   const MAX_CUSTOM_INFO = 10000; // characters (code points)
   const MAX_CHANNEL_NAME = 40; // characters (code points)
   const PAGE = 500; // messages per transcript request
@@ -24,7 +24,7 @@
   const $ = (id) => document.getElementById(id);
 
   const S = {
-    config: { demo: false, staff: [], channel: '' },
+    config: { demo: false, staff: [], channel: '', kinds: [] },
     staff: new Map(), // id → {id, first, last, presence}
     me: '',
     enquiries: new Map(), // id → enquiry
@@ -230,7 +230,7 @@
     const staff = await api('GET', '/api/staff').catch(() => ({ staff: [] }));
     // A staff member's own session or token acts as them only.
     const who = await api('GET', '/api/session').catch(() => ({}));
-    S.config = Object.assign({ demo: false, staff: [], channel: '' }, config);
+    S.config = Object.assign({ demo: false, staff: [], channel: '', kinds: [] }, config);
     for (const s of staff.staff || []) S.staff.set(s.id, s);
     const ids = S.config.staff && S.config.staff.length ? [...S.config.staff] : [...S.staff.keys()];
     if (who.staff && !ids.includes(who.staff)) ids.push(who.staff);
@@ -244,7 +244,6 @@
     $('nav-staff').hidden = !S.admin;
     $('sign-out').hidden = who.via !== 'session';
     $('sign-out').addEventListener('click', guard(signOut));
-    $('staff-form').addEventListener('submit', (ev) => { ev.preventDefault(); guard(addStaff, $('staff-error'))(); });
     showPresence();
     me.addEventListener('change', () => {
       S.me = me.value;
@@ -341,7 +340,7 @@
     }
     if (staff) {
       document.body.classList.remove('in-room');
-      await showStaff();
+      await desk.staffPage.show(); // staff.js
       return;
     }
     if (channels) {
@@ -354,31 +353,6 @@
     } else {
       closeRoom();
     }
-  }
-
-  // ---- staff (admins): the accounts, and a form to add one ----
-
-  async function showStaff() {
-    const r = await api('GET', '/api/staff');
-    const list = $('staff-list');
-    list.replaceChildren();
-    for (const s of r.staff || []) {
-      S.staff.set(s.id, s);
-      list.append(el('li', { 'data-id': s.id },
-        el('span', { class: 'name', dir: 'auto', text: [s.first, s.last].filter(Boolean).join(' ') }),
-        ' ', el('span', { class: 'meta', text: s.id + ' · ' + (s.role || 'staff') + (s.disabled ? ' · disabled' : '') })));
-    }
-  }
-
-  async function addStaff() {
-    const body = {
-      id: $('staff-id').value.trim(), first: $('staff-first').value.trim(), last: $('staff-last').value.trim(),
-      role: $('staff-role').value, password: $('staff-password').value,
-    };
-    await api('POST', '/api/staff', body);
-    $('staff-form').reset();
-    announce(body.first + ' can now sign in as ' + body.id + '.');
-    await showStaff();
   }
 
   async function signOut() {
@@ -575,6 +549,7 @@
         S.room.customInfo = body.customInfo || '';
         S.room.blocked = body.friendship === 'blocked';
         S.room.textLimit = body.textLimit || 0;
+        S.room.kind = body.kind || '';
         renderRoomHead();
         renderCustomInfo();
       }
@@ -590,8 +565,9 @@
     setText($('room-title'), customerName(e));
     $('room-title').tabIndex = -1;
     const parts = [desk.list.channelName(e), stateWords(e)];
-    if (e.standby) parts.push('standby: another app is active on LINE, nothing can be sent');
-    if (S.room.blocked) parts.push('the customer blocked this account on LINE');
+    const on = ' on ' + platformName(S.room.kind);
+    if (e.standby) parts.push('standby: another app is active' + on + ', nothing can be sent');
+    if (S.room.blocked) parts.push('the customer blocked this account' + on);
     setText($('room-meta'), parts.join(' · '));
     const open = e.state !== 'closed';
     const mine = e.state === 'attending' && (e.staff === S.me || (e.invited || []).includes(S.me));
@@ -610,7 +586,7 @@
     if (!open) note.textContent = 'This enquiry is closed. A new message from the customer opens a new one.';
     else if (e.standby) note.textContent = 'The platform says another app is active on this channel (standby): nothing can be sent.';
     else if (!mine) note.textContent = 'Attend this enquiry to reply.';
-    else if (S.room.blocked) note.textContent = 'The customer blocked this account on LINE: nothing can be sent until they add it again.';
+    else if (S.room.blocked) note.textContent = channelKind(S.room.kind).words.blocked || 'The customer blocked this account: nothing can be sent until they unblock it.';
     countReply();
   }
 
@@ -760,7 +736,7 @@
 
   // markRead tells the desk that the staff member attending the open
   // room has read the customer's messages; the desk marks them read on
-  // LINE once per newest message. Failures only cost the read mark.
+  // the platform once per newest message. Failures only cost the read mark.
   function markRead() {
     const e = S.room && S.room.enquiry;
     if (!e || e.state !== 'attending' || !(e.staff === S.me || (e.invited || []).includes(S.me))) return;
@@ -882,7 +858,7 @@
   // attachMedia sends the file chosen with Attach media: the desk judges
   // it by the channel's rules before storing it, and a refusal shows
   // why. Audio goes with its duration; a video, and an image over 1 MB,
-  // with a preview image drawn here (LINE shows one before it loads).
+  // with a preview image drawn here (a platform may show one before it loads).
   async function attachMedia() {
     const input = $('attach-file');
     const file = input.files && input.files[0];
@@ -917,7 +893,7 @@
     }
   }
 
-  const MAX_PREVIEW_BYTES = 1000000; // LINE's limit for preview images
+  const MAX_PREVIEW_BYTES = 1000000; // the strictest platform's limit for preview images
 
   // mediaDuration is the length of an audio or video file in
   // milliseconds, 0 when the browser cannot tell.
@@ -1069,36 +1045,36 @@
     $('ch-creds').addEventListener('click', guard(saveCredentials, $('check-status')));
   }
 
-  // ---- set-up checks (LINE's, WhatsApp's) ----
+  // ---- set-up checks, and what differs by platform ----
+
+  // channelKind is what the desk's connector says of channel kind kind (GET
+  // /api/config), or a neutral stand-in for a kind it does not know.
+  function channelKind(kind) {
+    const k = (S.config.kinds || []).find((c) => c.kind === kind);
+    return k ? Object.assign({ words: {} }, k) : { kind, name: '', checks: false, quota: false, words: {} };
+  }
 
   // platformName is how the console names a channel kind's platform.
   function platformName(kind) {
-    return { line: 'LINE', whatsapp: 'WhatsApp' }[kind] || kind;
+    return channelKind(kind).name || 'the platform';
   }
 
-  // PLATFORM_WORDS are the channel page's words that differ by platform;
-  // the page as served has LINE's.
-  const PLATFORM_WORDS = {
-    whatsapp: {
-      webhook: 'Callback URL for Meta for Developers (your app → WhatsApp → Configuration):',
-      legend: 'WhatsApp set-up check',
-      hint: 'The desk asks Meta whether this channel can work: the access token, the phone number ID, and the app\'s subscription to the business account\'s webhooks; it checks the app secret\'s form.',
-      creds: 'Change the app secret or access token',
-      secret: 'App secret (App settings → Basic)',
-      token: 'Access token (a system user\'s, with the WhatsApp permissions)',
-    },
-  };
-  let lineWords = null; // the page's own, read once
+  let pageWords = null; // the page's own, neutral, read once
 
-  // platformWords puts the words of channel kind kind on the channel page.
+  // platformWords puts the words of channel kind kind on the channel page:
+  // the connector's, else the page's own.
   function platformWords(kind) {
     const nodes = {
-      webhook: $('ch-webhook-where'), legend: $('check-legend'), hint: $('check-hint'), creds: $('creds-summary'),
+      webhook: $('ch-webhook-where'), legend: $('check-legend'), check: $('check-hint'), credentials: $('creds-summary'),
       secret: document.querySelector('label[for="ch-secret"]'), token: document.querySelector('label[for="ch-token"]'),
     };
-    if (!lineWords) lineWords = Object.fromEntries(Object.entries(nodes).map(([k, n]) => [k, n.textContent]));
-    const words = PLATFORM_WORDS[kind] || lineWords;
-    for (const [k, n] of Object.entries(nodes)) setText(n, words[k] || lineWords[k]);
+    if (!pageWords) pageWords = Object.fromEntries(Object.entries(nodes).map(([k, n]) => [k, n.textContent]));
+    const k = channelKind(kind);
+    const words = Object.assign({}, k.words, {
+      legend: k.name ? k.name + ' set-up check' : '',
+      credentials: k.words.credentials ? 'Change the ' + k.words.credentials : '',
+    });
+    for (const [key, n] of Object.entries(nodes)) setText(n, words[key] || pageWords[key]);
   }
 
   const CHECK_WORDS = { ok: 'OK', warning: 'Look at this', error: 'Problem', skipped: 'Not checked' };
@@ -1147,7 +1123,7 @@
     const body = {};
     if ($('ch-secret').value) body.secret = $('ch-secret').value;
     if ($('ch-token').value) body.token = $('ch-token').value;
-    if (!body.secret && !body.token) throw new ApiError(0, 'invalid', 'Enter a new channel secret or access token first.');
+    if (!body.secret && !body.token) throw new ApiError(0, 'invalid', 'Enter a new ' + (channelKind(c.kind).words.credentials || 'secret or access token') + ' first.');
     const res = await api('PATCH', '/api/channels/' + encodeURIComponent(c.id), body);
     $('ch-secret').value = '';
     $('ch-token').value = '';
@@ -1161,7 +1137,7 @@
     S.channel = c;
     document.dispatchEvent(new CustomEvent('socialdesk:channel', { detail: c })); // canned.js
     renderChecks(c.check);
-    if (!c.check && !same && c.kind === 'line') guard(runCheck, $('check-status'))(); // never checked: a new channel
+    if (!c.check && !same && channelKind(c.kind).checks) guard(runCheck, $('check-status'))(); // never checked: a new channel
     $('channel-form').hidden = false;
     $('channel-none').hidden = true;
     setText($('channel-title'), c.name);
@@ -1188,12 +1164,12 @@
     checkRouting();
     syncEditorFromJSON();
     schedulePreview();
-    if (c.kind === 'line') showQuota(c.id); // WhatsApp has no monthly quota to show
+    if (channelKind(c.kind).quota) showQuota(c.id); // not every platform has a monthly quota
     else setText($('ch-quota'), '');
   }
 
-  // showQuota says how much of LINE's monthly message quota the channel
-  // used, and whether pushes stopped because it ran out.
+  // showQuota says how much of its platform's monthly message quota the
+  // channel used, and whether pushes stopped because it ran out.
   async function showQuota(id) {
     const p = $('ch-quota');
     setText(p, '');
@@ -1202,10 +1178,10 @@
     try {
       q = (await api('GET', '/api/channels/' + encodeURIComponent(id) + '/quota')).quota;
     } catch (e) {
-      return; // not a LINE channel, or the desk is away: nothing to say
+      return; // no quota for this channel, or the desk is away: nothing to say
     }
     if (!S.channel || S.channel.id !== id) return;
-    let text = q.readError ? 'Monthly message quota: LINE could not be asked (' + q.readError + ').'
+    let text = q.readError ? 'Monthly message quota: ' + platformName(S.channel.kind) + ' could not be asked (' + q.readError + ').'
       : q.limited ? 'Monthly message quota: ' + q.used + ' of ' + q.limit + ' pushes used this month; replies are free.'
         : 'Monthly message quota: no limit; ' + q.used + ' pushed this month.';
     if (q.exhausted) {
@@ -1744,7 +1720,7 @@
 
   async function deleteChannel() {
     const c = S.channel;
-    const ok = await confirmDialog('Delete ' + c.name + '?', 'The channel, its settings and its enquiries are removed from the desk. LINE will keep sending to the webhook until you change it there.', 'Delete channel');
+    const ok = await confirmDialog('Delete ' + c.name + '?', 'The channel, its settings and its enquiries are removed from the desk. ' + platformName(c.kind).replace(/^./, (x) => x.toUpperCase()) + ' will keep sending to the webhook until you change it there.', 'Delete channel');
     if (!ok) return;
     const path = '/api/channels/' + encodeURIComponent(c.id);
     try {

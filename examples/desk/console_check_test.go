@@ -53,7 +53,7 @@ func TestConsoleSetUpCheckInBrowser(t *testing.T) {
 
 	// A secret that is not LINE's, saved: the check runs at once and fails it.
 	c.do("save a wrong channel secret",
-		chromedp.Click(chromedp.CSS("#line-check details summary")),
+		chromedp.Click(chromedp.CSS("#setup-check details summary")),
 		chromedp.SendKeys(chromedp.ID("ch-secret"), "00000000000000000000000000000000"),
 		chromedp.Click(chromedp.ID("ch-creds")))
 	c.waitFor("the channel secret fails with its fix", statusOf("channel secret", "error"))

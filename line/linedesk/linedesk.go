@@ -49,12 +49,22 @@ func Connector(cfg Config) deskhttp.Connector {
 	c := deskhttp.Connector{
 		Kind: "line", Name: "LINE", Webhook: Webhook,
 		NeedsCredentials: "a LINE channel needs its channel secret and channel access token (LINE Developers console → your channel → Basic settings / Messaging API)",
-		Quota:            cfg.quota, Check: cfg.check, MaxTextUnits: media.LINE.MaxTextUnits,
+		Quota:            cfg.quota, Check: cfg.check, MaxTextUnits: media.LINE.MaxTextUnits, Words: words,
 	}
 	if !cfg.Offline {
 		c.Connect = cfg.connect
 	}
 	return c
+}
+
+// words are the staff console's words for LINE channels.
+var words = deskhttp.Words{
+	Webhook:     "Webhook URL for the LINE Developers console:",
+	Check:       "The desk asks LINE whether this channel can work: the access token, the account, the webhook URL and “Use webhook”, LINE's own webhook test, and the channel secret against LINE's signed test request.",
+	Credentials: "channel secret or access token",
+	Secret:      "Channel secret (Basic settings tab)",
+	Token:       "Channel access token (Messaging API tab)",
+	Blocked:     "The customer blocked this account on LINE: nothing can be sent until they add it again.",
 }
 
 // connect asks LINE for a new channel's bot user ID, so that one account

@@ -127,10 +127,19 @@ func (s *Setup) Webhook(events inbox.Store, desk *enquiry.Desk, blobs enquiry.Bl
 func (s *Setup) Connector() deskhttp.Connector {
 	return deskhttp.Connector{Kind: whatsapp.ChannelKind, Name: "WhatsApp", Webhook: Webhook,
 		NeedsCredentials: "a WhatsApp channel needs its app secret and an access token (Meta for Developers → your app → WhatsApp → API Setup)",
-		MaxTextUnits:     media.WhatsApp.MaxTextUnits,
+		MaxTextUnits:     media.WhatsApp.MaxTextUnits, Words: words,
 		Check: func(ctx context.Context, ch enquiry.Channel) deskhttp.CheckReport {
 			return deskhttp.Report(s.client.Doctor(ctx, ch), time.Now())
 		}}
+}
+
+// words are the staff console's words for WhatsApp channels.
+var words = deskhttp.Words{
+	Webhook:     "Callback URL for Meta for Developers (your app → WhatsApp → Configuration):",
+	Check:       "The desk asks Meta whether this channel can work: the access token, the phone number ID, and the app's subscription to the business account's webhooks; it checks the app secret's form.",
+	Credentials: "app secret or access token",
+	Secret:      "App secret (App settings → Basic)",
+	Token:       "Access token (a system user's, with the WhatsApp permissions)",
 }
 
 // Diagnose is a host's start-up check of the WhatsApp channel ch: it runs
