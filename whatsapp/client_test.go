@@ -177,7 +177,9 @@ func TestClientMarkReadIsRetriedOnServerErrors(t *testing.T) {
 }
 
 func TestClientTimeoutIsUncertain(t *testing.T) {
-	f := newClientFixture(t, whatsapp.Config{RequestTimeout: 50 * time.Millisecond})
+	// Long enough for the request to reach the platform on a loaded
+	// machine (at 50 ms it sometimes did not: 0 calls), which then holds it.
+	f := newClientFixture(t, whatsapp.Config{RequestTimeout: 500 * time.Millisecond})
 	f.p.SetFaults(whatsapptest.Faults{Timeouts: 1, Delay: time.Minute})
 	before := f.calls()
 	_, err := f.c.SendText(context.Background(), f.from, waCustomer, "x", "")
