@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -51,32 +52,58 @@ func TestDemoStaffPasswordsAreServedInDemoModeOnly(t *testing.T) {
 	}
 }
 
-// TestDemoPasswordsAreThisProcesssOwn: a demo account kept in the store
-// from an earlier run (a database that ran the demo) no longer signs in
-// with that run's password, only with this run's.
-func TestDemoPasswordsAreThisProcesssOwn(t *testing.T) {
+// TestDemoStaffKeptInTheStore: on a store that already has the demo's
+// staff IDs, the demo resets only an account that still has the demo
+// password published before each process drew its own, and offers
+// one-click sign-in only as the accounts it added or reset; a real
+// staff member who happens to be called alice is left alone.
+func TestDemoStaffKeptInTheStore(t *testing.T) {
 	ctx := t.Context()
 	store := enquiry.NewMemStore()
-	old, err := enquiry.HashPassword("alice-demo-password") // the one published before
+	accounts := &deskhttp.StoreAccounts{Store: store}
+	legacy, err := enquiry.HashPassword("alice-demo-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := enquiry.HashPassword("bob-real-password-kept")
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if err := store.CreateAccount(ctx, enquiry.Account{ID: "alice", First: "Alice", Role: enquiry.RoleStaff, PasswordHash: old, Created: now, Updated: now}); err != nil {
-		t.Fatal(err)
+	for _, a := range []enquiry.Account{
+		{ID: "alice", First: "Alice", Role: enquiry.RoleStaff, PasswordHash: legacy, Created: now, Updated: now},
+		{ID: "bob", First: "Bob", Last: "Real", Role: enquiry.RoleAdmin, PasswordHash: real, Created: now, Updated: now},
+	} {
+		if err := store.CreateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := demo.AddStaff(ctx, &deskhttp.StoreAccounts{Store: store}, &enquiry.Roster{}); err != nil {
-		t.Fatal(err)
-	}
-	a, err := store.Account(ctx, "alice")
+	session, err := accounts.New(ctx, "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if enquiry.CheckPassword(a.PasswordHash, "alice-demo-password") {
-		t.Fatal("alice still signs in with the earlier run's demo password")
+	d := demo.New()
+	t.Cleanup(d.Close)
+	if err := d.AddStaff(ctx, accounts, &enquiry.Roster{}); err != nil {
+		t.Fatal(err)
 	}
-	if !enquiry.CheckPassword(a.PasswordHash, demo.Password("alice")) {
-		t.Fatal("alice does not sign in with this run's demo password")
+	alice, _ := store.Account(ctx, "alice")
+	if enquiry.CheckPassword(alice.PasswordHash, "alice-demo-password") || !enquiry.CheckPassword(alice.PasswordHash, demo.Password("alice")) {
+		t.Fatal("alice, a demo account with the published password, does not have this run's password instead")
+	}
+	if _, err := accounts.Staff(ctx, session); err == nil {
+		t.Fatal("a session alice began with the published password still works")
+	}
+	bob, _ := store.Account(ctx, "bob")
+	if bob.Role != enquiry.RoleAdmin || bob.Last != "Real" || !enquiry.CheckPassword(bob.PasswordHash, "bob-real-password-kept") {
+		t.Fatalf("the real bob was changed: %+v", bob)
+	}
+	mux := http.NewServeMux()
+	d.Routes(mux)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/demo/staff", nil))
+	if body := rec.Body.String(); !strings.Contains(body, demo.Password("alice")) || strings.Contains(body, `"bob"`) {
+		t.Fatalf("GET /demo/staff = %s; want alice with this run's password and not bob", body)
 	}
 	if demo.Password("alice") == "alice-demo-password" || demo.Password("alice") == demo.Password("bob") {
 		t.Fatalf("demo passwords %q and %q: want them drawn by the process, one per staff member", demo.Password("alice"), demo.Password("bob"))

@@ -65,7 +65,7 @@ func (s *server) setUpStaff(ctx context.Context) error {
 	if err := s.http.LoadAccounts(ctx); err != nil || !s.cfg.Demo {
 		return err
 	}
-	return demo.AddStaff(ctx, s.staff, s.roster)
+	return s.demo.AddStaff(ctx, s.staff, s.roster)
 }
 
 // setUpChannel creates the channel this host serves, if it is not there

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -71,6 +72,7 @@ type Demo struct {
 	mu     sync.Mutex
 	sent   map[string][]phoneMessage // what each customer sent
 	quoted map[string]string         // quote token → what the customer's message showed
+	staff  []int                     // the demoStaff AddStaff added, who sign in with Password
 }
 
 // phoneMessage is one line of a customer's phone screen.
@@ -129,7 +131,7 @@ func (d *Demo) customers() []linetest.User {
 // Routes mounts the phone page's API on mux.
 func (d *Demo) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /demo/customers", d.listCustomers)
-	mux.HandleFunc("GET /demo/staff", listStaff)
+	mux.HandleFunc("GET /demo/staff", d.listStaff)
 	mux.HandleFunc("POST /demo/customers/{id}/messages", d.send)
 	mux.HandleFunc("GET /demo/customers/{id}/messages", d.phone)
 }
@@ -348,10 +350,14 @@ func (d *Demo) Channel(deskURL string) enquiry.Channel {
 }
 
 // AddStaff adds the demo's staff, alice (Alice Chen) and bob (Bob
-// Tanaka), to the accounts (staff, with the passwords Password gives, for
-// the demo page's one-click sign-in; an account kept from an earlier run
-// gets this run's password), and to r, available.
-func AddStaff(ctx context.Context, accounts *deskhttp.StoreAccounts, r *enquiry.Roster) error {
+// Tanaka), to the accounts (staff, with the passwords Password gives) and
+// to r, available; the demo page offers one-click sign-in as those it
+// added. An account of that ID already in the store (a database that ran
+// the demo, or serves a real alice) is left as it is, unless it still has
+// the demo password published before passwords were drawn per process
+// (legacyPassword): that one gets this run's password, and its sessions
+// end.
+func (d *Demo) AddStaff(ctx context.Context, accounts *deskhttp.StoreAccounts, r *enquiry.Roster) error {
 	hashes, err := demoHashes()
 	if err != nil {
 		return err
@@ -361,21 +367,33 @@ func AddStaff(ctx context.Context, accounts *deskhttp.StoreAccounts, r *enquiry.
 		a := enquiry.Account{ID: st.id, First: st.name.First, Last: st.name.Last, Role: enquiry.RoleStaff,
 			PasswordHash: hashes[i], Created: now, Updated: now}
 		err := accounts.Store.CreateAccount(ctx, a)
-		if errors.Is(err, enquiry.ErrAccountExists) { // from an earlier run: this run's password
+		if errors.Is(err, enquiry.ErrAccountExists) {
 			var kept enquiry.Account
-			if kept, err = accounts.Store.Account(ctx, st.id); err == nil {
-				kept.PasswordHash, kept.Updated = hashes[i], now
-				err = accounts.Store.UpdateAccount(ctx, kept)
+			if kept, err = accounts.Store.Account(ctx, st.id); err != nil || !enquiry.CheckPassword(kept.PasswordHash, legacyPassword(st.id)) {
+				if err != nil {
+					return fmt.Errorf("adding the demo's staff: %w", err)
+				}
+				continue // not the demo's to change
 			}
+			pw := enquiry.Secret(Password(st.id))
+			_, err = accounts.UpdateAccount(ctx, st.id, deskhttp.AccountChange{Password: &pw})
 		}
 		if err != nil {
 			return fmt.Errorf("adding the demo's staff: %w", err)
 		}
+		d.mu.Lock()
+		d.staff = append(d.staff, i)
+		d.mu.Unlock()
 		r.Add(st.id, st.name, 0)
 		r.SetPresence(st.id, routing.Available)
 	}
 	return nil
 }
+
+// legacyPassword is the demo password a staff member had before each
+// process drew its own: published, so an account that still has it is
+// the demo's.
+func legacyPassword(staff string) string { return staff + "-demo-password" }
 
 // demoHashes hashes the demo staff's passwords once per process: argon2id
 // is slow on purpose, and a test binary starts many demo desks.
@@ -412,15 +430,20 @@ var passwordSalt = sync.OnceValue(func() string {
 })
 
 // listStaff serves GET /demo/staff: the demo's staff with their
-// passwords, for the demo page's "sign in as" buttons.
-func listStaff(w http.ResponseWriter, _ *http.Request) {
+// passwords, for the demo page's "sign in as" buttons: those AddStaff
+// added, who sign in with them.
+func (d *Demo) listStaff(w http.ResponseWriter, _ *http.Request) {
 	type s struct {
 		ID       string `json:"id"`
 		Name     string `json:"name"`
 		Password string `json:"password"`
 	}
-	out := make([]s, 0, len(demoStaff))
-	for _, st := range demoStaff {
+	d.mu.Lock()
+	added := slices.Clone(d.staff)
+	d.mu.Unlock()
+	out := make([]s, 0, len(added))
+	for _, i := range added {
+		st := demoStaff[i]
 		out = append(out, s{st.id, st.name.First + " " + st.name.Last, Password(st.id)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"staff": out})
