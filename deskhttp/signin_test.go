@@ -330,6 +330,30 @@ func TestStaffManagementAPI(t *testing.T) {
 	}
 }
 
+// TestTheLastAdminIsKept: the desk's one enabled admin account can be
+// neither disabled nor made staff (409 last_admin), by itself or by
+// another credential; once a second admin exists, either may go.
+func TestTheLastAdminIsKept(t *testing.T) {
+	d, _, _ := accountsDesk(t, Config{})
+	admin := d.signIn(t, "carol", adminPassword)
+	for _, body := range []string{`{"disabled":true}`, `{"role":"staff"}`} {
+		for _, who := range [][]string{admin, {"Authorization", "Bearer service"}} {
+			if status, v := d.call(t, "PATCH", "/api/staff/carol", body, who...); status != http.StatusConflict || errCode(v) != "last_admin" {
+				t.Fatalf("PATCH the last admin %s: %d %v; want 409 last_admin", body, status, v)
+			}
+		}
+	}
+	if status, v := d.call(t, "PATCH", "/api/staff/carol", `{"first":"Caroline","disabled":false}`, admin...); status != 200 {
+		t.Fatalf("PATCH the last admin's name: %d %v", status, v)
+	}
+	if status, v := d.call(t, "PATCH", "/api/staff/alice", `{"role":"admin"}`, admin...); status != 200 {
+		t.Fatalf("PATCH alice to admin: %d %v", status, v)
+	}
+	if status, v := d.call(t, "PATCH", "/api/staff/carol", `{"role":"staff"}`, admin...); status != 200 || v["staff"].(map[string]any)["role"] != "staff" {
+		t.Fatalf("PATCH carol to staff beside another admin: %d %v", status, v)
+	}
+}
+
 func TestCredentialsNeverPrint(t *testing.T) {
 	c := Credential{Bearer: enquiry.Secret("bearer-value-123"), Session: enquiry.Secret("session-value-456")}
 	b, _ := json.Marshal(c)

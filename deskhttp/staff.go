@@ -142,6 +142,17 @@ func (h *Handler) editStaff(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "invalid", `role is "admin" or "staff"`)
 		return
 	}
+	if (b.Disabled != nil && *b.Disabled) || (b.Role != nil && *b.Role != RoleAdmin) {
+		last, err := lastAdmin(r.Context(), accts, r.PathValue("id"))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if last {
+			writeError(w, http.StatusConflict, "last_admin", "this is the desk's last enabled admin account: make another staff member an admin first")
+			return
+		}
+	}
 	a, err := accts.UpdateAccount(r.Context(), r.PathValue("id"), AccountChange{First: b.First, Last: b.Last, Role: b.Role, Disabled: b.Disabled, Password: b.Password})
 	if err != nil {
 		h.fail(w, r, err)
@@ -149,6 +160,24 @@ func (h *Handler) editStaff(w http.ResponseWriter, r *http.Request) {
 	}
 	h.syncRoster(a)
 	writeJSON(w, http.StatusOK, map[string]any{"staff": h.staffView(a)})
+}
+
+// lastAdmin reports whether id is the one enabled admin account, which
+// editStaff keeps from being disabled or demoted: nobody could then
+// manage the desk but through a service credential.
+func lastAdmin(ctx context.Context, accts Accounts, id string) (bool, error) {
+	all, err := accts.Accounts(ctx)
+	if err != nil {
+		return false, err
+	}
+	admins, isAdmin := 0, false
+	for _, a := range all {
+		if a.Role == RoleAdmin && !a.Disabled {
+			admins++
+			isAdmin = isAdmin || a.ID == id
+		}
+	}
+	return isAdmin && admins == 1, nil
 }
 
 // newToken serves POST /api/staff/{id}/tokens (admin): the token's value
