@@ -2,6 +2,8 @@ package enquiry
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"sort"
@@ -42,6 +44,15 @@ type MemStore struct {
 
 	staff  memAccounts // staff accounts and tokens, under their own lock
 	canned memCanned   // canned replies, under their own lock (canned_memstore.go)
+}
+
+// Format prints the store as "&enquiry.MemStore{[redacted]}" with every
+// verb (%p still prints its address): it keeps staff accounts with their
+// password hashes and the hashes of their tokens and sessions, which fmt
+// would print raw from unexported fields. A log line through log/slog's
+// text handler prints the same.
+func (s *MemStore) Format(f fmt.State, verb rune) {
+	io.WriteString(f, "&enquiry.MemStore{[redacted]}")
 }
 
 // memChannels is one version of a MemStore's channels; it is never

@@ -207,3 +207,41 @@ func TestSecretEmptyAndReveal(t *testing.T) {
 		t.Fatalf("Reveal = %q, want the value", s.Reveal())
 	}
 }
+
+// TestAMemStorePrintsNoCredential: a MemStore keeps accounts, tokens and
+// sessions by their hashes; none of them, nor a channel's credentials,
+// reaches fmt's output or a log line.
+func TestAMemStorePrintsNoCredential(t *testing.T) {
+	ctx := t.Context()
+	s := enquiry.NewMemStore()
+	pw, err := enquiry.HashPassword("store-password-kept-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := s.CreateAccount(ctx, enquiry.Account{ID: "alice", First: "Alice", Role: enquiry.RoleStaff, PasswordHash: pw, Created: now, Updated: now}); err != nil {
+		t.Fatal(err)
+	}
+	tok, sess := enquiry.TokenHash("token-value-0123456789"), enquiry.TokenHash("session-value-9876543210")
+	if err := s.CreateToken(ctx, enquiry.Token{ID: "t1", Staff: "alice", Hash: tok, Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateSession(ctx, enquiry.Session{Staff: "alice", Hash: sess, Created: now, Expires: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	forms := []string{pw.Reveal(), pw.Reveal()[len(pw.Reveal())-12:], tok.Reveal(), sess.Reveal()}
+	var outs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		outs = append(outs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, struct{ S *enquiry.MemStore }{s}))
+	}
+	var b bytes.Buffer
+	slog.New(slog.NewTextHandler(&b, nil)).Info("store", "store", s)
+	outs = append(outs, b.String())
+	for _, out := range outs {
+		for _, f := range forms {
+			if strings.Contains(out, f) {
+				t.Fatalf("the output holds a credential's hash (%q):\n%s", f, out)
+			}
+		}
+	}
+}
