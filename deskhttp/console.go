@@ -12,10 +12,11 @@ import (
 //go:embed web
 var web embed.FS
 
-// consoleHandler serves the staff console: index.html at "/", the
-// customer phone at "/phone.html" and their CSS and JavaScript. Files are
-// revalidated on every load (no-cache), so a new build is never mixed with
-// an old one; anything else is 404. It is safe for concurrent use.
+// consoleHandler serves the staff console: index.html at "/" and its CSS,
+// JavaScript and icon. Files are revalidated on every load (no-cache), so
+// a new build is never mixed with an old one; anything else is 404, the
+// demo's customer phone included, which a demo host serves itself. It is
+// safe for concurrent use.
 func consoleHandler() http.Handler {
 	root, err := fs.Sub(web, "web")
 	if err != nil {

@@ -32,7 +32,7 @@ func TestConsoleAtAPhonesWidthWithThePhoneOpenInBrowser(t *testing.T) {
 	openEnquiry(t, d)
 	c := browser(t)
 	c.expect("401") // the console's first requests, before sign-in
-	c.expect("404") // the demo phone's fake LINE (/demo/…) is examples/desk's, not deskhttp's
+	c.expect("404") // the demo phone (phone.html and its /demo/… API) is examples/desk's, not deskhttp's: the panel is measured, not its page
 	c.expect("422") // the channels page checks channel shop, which has no LINE credentials
 	dir := screenshotDir(t)
 	// Carol is an admin, whose navigation is the longest: it has Staff.

@@ -44,12 +44,11 @@ func TestTheConsoleLearnsEachKindFromItsConnector(t *testing.T) {
 }
 
 // TestTheConsoleNamesNoPlatform: the console's pages and scripts leave
-// every platform's name and words to the connectors; only the demo's
-// customer phone (phone.html, phone.js) plays one.
+// every platform's name and words to the connectors.
 func TestTheConsoleNamesNoPlatform(t *testing.T) {
 	platform := regexp.MustCompile(`\bLINE\b|(?i:whatsapp)|\bMeta for\b|==\s*['"]line['"]`)
 	err := fs.WalkDir(web, "web", func(path string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || strings.HasPrefix(e.Name(), "phone.") || !(strings.HasSuffix(path, ".js") || strings.HasSuffix(path, ".html")) {
+		if err != nil || e.IsDir() || !(strings.HasSuffix(path, ".js") || strings.HasSuffix(path, ".html")) {
 			return err
 		}
 		b, err := fs.ReadFile(web, path)

@@ -1,7 +1,8 @@
 // Package demo is the desk's customer simulator: LINE users who message
 // the demo channel through an embedded fake LINE platform, as LINE would
 // (signed webhooks, reply tokens, content on the data API), and the
-// phone page's API under /demo/.
+// customer phone they use: its page at /phone.html and its API under
+// /demo/.
 package demo
 
 import (
@@ -128,8 +129,11 @@ func (d *Demo) customers() []linetest.User {
 	return append(demoCustomers[:len(demoCustomers):len(demoCustomers)], waCustomer)
 }
 
-// Routes mounts the phone page's API on mux.
+// Routes mounts the customer phone on mux: its page and script, which
+// take precedence over a catch-all "/" such as deskhttp's, and its API.
 func (d *Demo) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /phone.html", phoneFile("phone.html"))
+	mux.HandleFunc("GET /phone.js", phoneFile("phone.js"))
 	mux.HandleFunc("GET /demo/customers", d.listCustomers)
 	mux.HandleFunc("GET /demo/staff", d.listStaff)
 	mux.HandleFunc("POST /demo/customers/{id}/messages", d.send)
