@@ -2,6 +2,7 @@ package whatsapp_test
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -74,6 +75,43 @@ func FuzzParseNotification(f *testing.F) {
 					t.Fatalf("message %+v lacks an ID, a Kind or Raw", m)
 				}
 			}
+		}
+	})
+}
+
+// FuzzParseNotificationFast checks ParseNotification's fast path against
+// its encoding/json path: wherever the fast path answers, the answer is
+// the one the encoding/json path gives, Raw values included.
+func FuzzParseNotificationFast(f *testing.F) {
+	for _, name := range []string{"messages.json", "statuses.json"} {
+		f.Add(readFixture(f, name))
+	}
+	b := whatsapptest.Business{Account: "1", PhoneNumberID: "2", DisplayPhoneNumber: "3"}
+	f.Add(whatsapptest.Body(b, whatsapptest.Text("1", "hi", whatsapptest.WithName("Ann")), whatsapptest.Text("2", "hé \\u00e9 \"x\""),
+		whatsapptest.StatusDelivered("wamid.1", "1"), whatsapptest.StatusFailed("wamid.2", "1", 131047, "Re-engagement message")))
+	f.Add(whatsapptest.Body(b, whatsapptest.Text("1", "a", whatsapptest.WithID("w")), whatsapptest.Text("1", "b", whatsapptest.WithID("w"))))
+	value := func(v string) []byte {
+		return []byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"value":` + v + `,"field":"messages"}],"id":"9"}]}`)
+	}
+	f.Add(value(`{"contacts":[{"wa_id":"1","profile":{"name":"A"}},{"wa_id":"1","profile":{"name":"B"}}],"messages":[{"from":"1","type":"text","text":{"body":"x"},"timestamp":1700000000}]}`))
+	f.Add(value(`{"messages":[{"from":"1","type":"text","text":{"body":"x"},"timestamp":"017"},{"type":"text","text":{"body":"x"},"context":{"id":"w","from":"2","forwarded":true}}]}`))
+	f.Add(value(`{"messages":[{"id":"1","ID":"2","type":"text","text":{"body":"x"}}]}`))
+	f.Add(value(`{"messages":[{"id":"1","type":"text","text":{"body":"x"},"timestamp":"\u0031"}]}`))
+	f.Add(value(`{"messages":[{"id":"1","type":"text","text":{"body":"x"},"timestamp":"99999999999999999999"}]}`))
+	f.Add(value(`{"statuses":[{"id":"w","status":"failed","errors":[{"code":1.5}]}],"errors":[{"code":1,"title":"t","error_data":{"details":"d"}}]}`))
+	f.Add(value(`null`))
+	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"account_update","value":{"a":[1,2.5e3,true,null]}}]}],"object":"x"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fast, ok := whatsapp.ParseFast(body)
+		if !ok {
+			return
+		}
+		slow, err := whatsapp.ParseSlow(body)
+		if err != nil {
+			t.Fatalf("the fast path read a body the encoding/json path refuses (%v)", err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("fast path:\n%+v\nencoding/json path:\n%+v", fast, slow)
 		}
 	})
 }

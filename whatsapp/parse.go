@@ -33,6 +33,15 @@ func ParseNotification(body []byte) (Notification, error) {
 	if err := hookjson.Object(body, ErrMalformed); err != nil {
 		return Notification{}, err
 	}
+	if n, ok := parseFast(body); ok { // the usual body (fastparse.go)
+		return n, nil
+	}
+	return parseSlow(body)
+}
+
+// parseSlow is ParseNotification with encoding/json: every body the fast
+// path gives up on.
+func parseSlow(body []byte) (Notification, error) {
 	var w wireBody
 	if err := json.Unmarshal(body, &w); err != nil {
 		return Notification{}, hookjson.Malformed(ErrMalformed, err)
@@ -87,28 +96,40 @@ func parseChange(account string, c wireChange) (Change, error) {
 		return Change{}, &MalformedError{Reason: "a messages change's value is not an object of arrays", Err: ErrMalformed}
 	}
 	ch.PhoneNumberID, ch.DisplayPhoneNumber = v.Metadata.PhoneNumberID, v.Metadata.DisplayPhoneNumber
-	names := make(map[string]string, len(v.Contacts))
 	for _, raw := range v.Contacts {
 		var w wireContact
 		if json.Unmarshal(raw, &w) != nil {
 			continue
 		}
 		ch.Contacts = append(ch.Contacts, Contact{WaID: w.WaID, Name: w.Profile.Name})
-		if _, seen := names[w.WaID]; !seen {
-			names[w.WaID] = w.Profile.Name
-		}
 	}
 	for _, raw := range v.Messages {
-		m := parseMessage(raw)
-		m.ProfileName = names[m.From]
-		ch.Messages = append(ch.Messages, m)
+		ch.Messages = append(ch.Messages, parseMessage(raw))
 	}
 	for _, raw := range v.Statuses {
 		ch.Statuses = append(ch.Statuses, parseStatus(raw))
 	}
 	ch.Errors = parseProblems(v.Errors)
-	hookjson.DedupeIDs(ch.Messages, messageID, messageRaw)
+	ch.nameSenders()
 	return ch, nil
+}
+
+// nameSenders gives each message its sender's profile name, the first
+// the change's contacts give the sender's WhatsApp ID, and tells apart
+// messages that repeat an ID with other content (hookjson.DedupeIDs).
+func (ch *Change) nameSenders() {
+	if len(ch.Contacts) > 0 && len(ch.Messages) > 0 {
+		names := make(map[string]string, len(ch.Contacts))
+		for _, c := range ch.Contacts {
+			if _, seen := names[c.WaID]; !seen {
+				names[c.WaID] = c.Name
+			}
+		}
+		for i := range ch.Messages {
+			ch.Messages[i].ProfileName = names[ch.Messages[i].From]
+		}
+	}
+	hookjson.DedupeIDs(ch.Messages, messageID, messageRaw)
 }
 
 type wireContact struct {
