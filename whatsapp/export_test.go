@@ -15,3 +15,14 @@ var (
 	ParseFast = parseFast
 	ParseSlow = parseSlow
 )
+
+// ReadEvent reads an inbox payload as the workers do.
+func ReadEvent(payload []byte) (*Message, *Status, error) {
+	e, err := readEvent(payload)
+	return e.Message, e.Status, err
+}
+
+// Record records n in w's inbox as its intake does.
+func Record(ctx context.Context, w *Webhook, channel string, n Notification, received time.Time) error {
+	return recorder{w}.Record(ctx, channel, n, received)
+}

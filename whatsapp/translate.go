@@ -3,7 +3,6 @@ package whatsapp
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,12 +27,11 @@ const statusPatience = 10 * time.Minute
 
 // handle is the inbox's Handler: one message or status, to the desk.
 func (w *Webhook) handle(ctx context.Context, ev inbox.Record) error {
-	var e event
-	if err := json.Unmarshal(ev.Payload, &e); err != nil {
+	e, err := readEvent(ev.Payload)
+	if err != nil {
 		w.log.ErrorContext(ctx, "whatsapp webhook: recorded event unreadable; dropped", "channel", ev.Channel, "event", ev.ID, "err", err)
 		return nil
 	}
-	var err error
 	switch {
 	case e.Message != nil:
 		err = w.message(ctx, ev.Channel, e.Message)

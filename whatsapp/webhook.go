@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/socialdesk/socialdesk/enquiry"
 	"github.com/socialdesk/socialdesk/inbox"
@@ -137,10 +138,76 @@ func (w *Webhook) Run(ctx context.Context) error { return w.run.Run(ctx) }
 // next start fetches it again.
 func (w *Webhook) Shutdown(ctx context.Context) error { return w.run.Shutdown(ctx) }
 
-// event is an inbox payload: one message or one status.
+// event is an inbox payload: one message or one status. It holds the
+// message's or status's JSON as Meta sent it (its Raw) and, of a message,
+// what the rest of the body said: its ID (derived, or told apart from
+// another message's) and its sender's profile name; readEvent parses it
+// again. Records of versions before issue 20 hold the parsed Message or
+// Status instead, which readEvent reads as they are.
 type event struct {
 	Message *Message `json:"message,omitempty"`
 	Status  *Status  `json:"status,omitempty"`
+
+	ID          string          `json:"id,omitempty"`
+	ProfileName string          `json:"profile_name,omitempty"`
+	RawMessage  json.RawMessage `json:"raw_message,omitempty"`
+	RawStatus   json.RawMessage `json:"raw_status,omitempty"`
+}
+
+// readEvent reads an inbox payload of either form into its Message or
+// Status.
+func readEvent(payload []byte) (event, error) {
+	var e event
+	if err := json.Unmarshal(payload, &e); err != nil {
+		return event{}, err
+	}
+	switch {
+	case e.RawMessage != nil:
+		m := parseMessage(e.RawMessage)
+		m.ID, m.ProfileName = e.ID, e.ProfileName
+		e.Message = &m
+	case e.RawStatus != nil:
+		s := parseStatus(e.RawStatus)
+		e.Status = &s
+	}
+	return e, nil
+}
+
+// messagePayload and statusPayload are the payloads of a message and a
+// status, written without reflection: their Raw is valid JSON already.
+func messagePayload(m *Message) []byte {
+	b := make([]byte, 0, len(`{"id":,"profile_name":,"raw_message":}`)+len(m.ID)+len(m.ProfileName)+len(m.Raw)+8)
+	b = append(b, `{"id":`...)
+	b = appendString(b, m.ID)
+	b = append(b, `,"profile_name":`...)
+	b = appendString(b, m.ProfileName)
+	b = append(b, `,"raw_message":`...)
+	b = append(b, m.Raw...)
+	return append(b, '}')
+}
+
+func statusPayload(s *Status) []byte {
+	b := make([]byte, 0, len(`{"raw_status":}`)+len(s.Raw))
+	b = append(b, `{"raw_status":`...)
+	b = append(b, s.Raw...)
+	return append(b, '}')
+}
+
+// appendString appends s as a JSON string: as it is between quotes when
+// it is UTF-8 without quotes, backslashes or control characters (IDs and
+// names nearly always are), else as encoding/json writes it.
+func appendString(b []byte, s string) []byte {
+	plain := utf8.ValidString(s)
+	for i := 0; plain && i < len(s); i++ {
+		plain = s[i] >= 0x20 && s[i] != '"' && s[i] != '\\'
+	}
+	if plain {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	q, _ := json.Marshal(s) // a string always encodes
+	return append(b, q...)
 }
 
 // recorder appends a notification's messages and statuses to the inbox.
@@ -150,26 +217,14 @@ type recorder struct{ w *Webhook }
 // status's "status:" and its EventID; both are keyed by the customer.
 func (r recorder) Record(ctx context.Context, channel string, n Notification, received time.Time) error {
 	var evs []inbox.Record
-	add := func(id, key string, e event) error {
-		b, err := json.Marshal(e)
-		if err != nil {
-			return err
-		}
-		evs = append(evs, inbox.Record{Channel: channel, ID: id, Key: key, Received: received, Payload: b})
-		return nil
-	}
 	for _, c := range n.Changes {
 		for i := range c.Messages {
 			m := &c.Messages[i]
-			if err := add(m.ID, m.From, event{Message: m}); err != nil {
-				return err
-			}
+			evs = append(evs, inbox.Record{Channel: channel, ID: m.ID, Key: m.From, Received: received, Payload: messagePayload(m)})
 		}
 		for i := range c.Statuses {
 			s := &c.Statuses[i]
-			if err := add("status:"+s.EventID(), s.RecipientID, event{Status: s}); err != nil {
-				return err
-			}
+			evs = append(evs, inbox.Record{Channel: channel, ID: "status:" + s.EventID(), Key: s.RecipientID, Received: received, Payload: statusPayload(s)})
 		}
 	}
 	if len(evs) == 0 {
