@@ -30,11 +30,15 @@ type AccountChange struct {
 }
 
 // Token is a staff member's API token as the API shows it: its ID, never
-// its value, which is shown once when it is made.
+// its value, which is shown once when it is made, nor its hash.
 type Token struct {
-	ID      string    `json:"id"`
-	Staff   string    `json:"staff"`
+	ID    string `json:"id"`
+	Staff string `json:"staff"`
+	// Label says what the token is for, for people; it may be empty.
+	Label   string    `json:"label,omitempty"`
 	Created time.Time `json:"created"`
+	// Revoked is when the token was revoked; zero while it is in force.
+	Revoked time.Time `json:"revoked,omitzero"`
 }
 
 // Errors an Accounts implementation returns (or wraps).
@@ -65,8 +69,11 @@ type Accounts interface {
 	// NewToken makes an API token for staff and returns it with its
 	// value, which is not kept.
 	NewToken(ctx context.Context, staff string) (Token, enquiry.Secret, error)
-	// RevokeToken deletes staff's token tokenID; ErrNoAccount when there
-	// is none.
+	// Tokens returns staff's tokens, revoked ones included, oldest
+	// first; ErrNoAccount when there is no such account.
+	Tokens(ctx context.Context, staff string) ([]Token, error)
+	// RevokeToken revokes staff's token tokenID; ErrNoAccount when there
+	// is none in force.
 	RevokeToken(ctx context.Context, staff, tokenID string) error
 	// TokenAccount returns the account a token's value belongs to;
 	// ErrUnauthenticated when it belongs to none.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -16,14 +17,20 @@ type fakeAccounts struct {
 	mu       sync.Mutex
 	accounts map[string]Account
 	password map[string][32]byte // by staff ID
-	tokens   map[[32]byte]Token  // by hash of the value
+	tokens   []fakeToken         // oldest first
 	n        int
+}
+
+// fakeToken is a token the fake keeps, with the hash of its value.
+type fakeToken struct {
+	hash [32]byte
+	Token
 }
 
 var _ Accounts = (*fakeAccounts)(nil)
 
 func newFakeAccounts() *fakeAccounts {
-	return &fakeAccounts{accounts: map[string]Account{}, password: map[string][32]byte{}, tokens: map[[32]byte]Token{}}
+	return &fakeAccounts{accounts: map[string]Account{}, password: map[string][32]byte{}}
 }
 
 func hash(s enquiry.Secret) [32]byte { return sha256.Sum256([]byte(s.Reveal())) }
@@ -95,16 +102,31 @@ func (f *fakeAccounts) NewToken(_ context.Context, staff string) (Token, enquiry
 	f.n++
 	t := Token{ID: fmt.Sprint("t", f.n), Staff: staff, Created: time.Now()}
 	v := enquiry.Secret(fmt.Sprintf("sdt_%s_%d_%d", staff, f.n, time.Now().UnixNano()))
-	f.tokens[hash(v)] = t
+	f.tokens = append(f.tokens, fakeToken{hash(v), t})
 	return t, v, nil
+}
+
+func (f *fakeAccounts) Tokens(_ context.Context, staff string) ([]Token, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.accounts[staff]; !ok {
+		return nil, ErrNoAccount
+	}
+	out := []Token{}
+	for _, t := range f.tokens {
+		if t.Staff == staff {
+			out = append(out, t.Token)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeAccounts) RevokeToken(_ context.Context, staff, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for k, t := range f.tokens {
-		if t.ID == id && t.Staff == staff {
-			delete(f.tokens, k)
+	for i, t := range f.tokens {
+		if t.ID == id && t.Staff == staff && t.Revoked.IsZero() {
+			f.tokens[i].Revoked = time.Now()
 			return nil
 		}
 	}
@@ -114,11 +136,11 @@ func (f *fakeAccounts) RevokeToken(_ context.Context, staff, id string) error {
 func (f *fakeAccounts) TokenAccount(_ context.Context, v enquiry.Secret) (Account, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	t, ok := f.tokens[hash(v)]
-	if !ok {
+	i := slices.IndexFunc(f.tokens, func(t fakeToken) bool { return t.hash == hash(v) && t.Revoked.IsZero() })
+	if i < 0 {
 		return Account{}, ErrUnauthenticated
 	}
-	a, ok := f.accounts[t.Staff]
+	a, ok := f.accounts[f.tokens[i].Staff]
 	if !ok {
 		return Account{}, ErrUnauthenticated
 	}

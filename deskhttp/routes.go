@@ -42,6 +42,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /api/staff", h.listStaff)
 	m.HandleFunc("POST /api/staff", need(RoleAdmin, h.createStaff))
 	m.HandleFunc("PATCH /api/staff/{id}", need(RoleAdmin, h.editStaff))
+	m.HandleFunc("GET /api/staff/{id}/tokens", need(RoleAdmin, h.listTokens))
 	m.HandleFunc("POST /api/staff/{id}/tokens", need(RoleAdmin, h.newToken))
 	m.HandleFunc("DELETE /api/staff/{id}/tokens/{tokenID}", need(RoleAdmin, h.revokeToken))
 	m.HandleFunc("POST /api/staff/{id}/presence", need(RoleStaff, h.setPresence))

@@ -330,6 +330,63 @@ func TestStaffManagementAPI(t *testing.T) {
 	}
 }
 
+// TestAnAdminListsAStaffMembersTokens: GET /api/staff/{id}/tokens lists
+// a staff member's tokens oldest first, a revoked one with when it was
+// revoked, and never a token's value or hash; it needs the admin role.
+func TestAnAdminListsAStaffMembersTokens(t *testing.T) {
+	d, _, _ := accountsDesk(t, Config{})
+	admin := d.signIn(t, "carol", adminPassword)
+	if res, body := d.send(t, "POST", "/api/staff", `{"id":"dave","first":"Dave","password":"dave-secret-pass"}`, admin...); res.StatusCode != 201 {
+		t.Fatalf("POST /api/staff: %s %s", res.Status, body)
+	}
+	var made []struct{ ID, Token string }
+	for range 2 {
+		res, body := d.send(t, "POST", "/api/staff/dave/tokens", "", admin...)
+		var tok struct{ ID, Token string }
+		if err := json.Unmarshal([]byte(body), &tok); err != nil || res.StatusCode != 201 {
+			t.Fatalf("POST tokens: %s %s", res.Status, body)
+		}
+		made = append(made, tok)
+	}
+	if res, _ := d.send(t, "DELETE", "/api/staff/dave/tokens/"+made[0].ID, "", admin...); res.StatusCode != 204 {
+		t.Fatalf("revoking the first token: %s", res.Status)
+	}
+
+	res, body := d.send(t, "GET", "/api/staff/dave/tokens", "", admin...)
+	var list struct {
+		Tokens []struct {
+			ID, Created, Revoked string
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &list); err != nil || res.StatusCode != 200 {
+		t.Fatalf("GET /api/staff/dave/tokens: %s %s", res.Status, body)
+	}
+	if len(list.Tokens) != 2 || list.Tokens[0].ID != made[0].ID || list.Tokens[1].ID != made[1].ID {
+		t.Fatalf("GET /api/staff/dave/tokens: %s; want %s then %s", body, made[0].ID, made[1].ID)
+	}
+	if list.Tokens[0].Revoked == "" || list.Tokens[1].Revoked != "" || list.Tokens[0].Created == "" {
+		t.Fatalf("GET /api/staff/dave/tokens: %s; want the first revoked, the second not", body)
+	}
+	for _, tok := range made {
+		if strings.Contains(body, tok.Token) || strings.Contains(body, fmt.Sprintf("%x", hash(enquiry.Secret(tok.Token)))) || strings.Contains(body, "hash") {
+			t.Fatalf("GET /api/staff/dave/tokens: %s holds a token's value or hash", body)
+		}
+	}
+
+	t.Run("a staff session may not list them", func(t *testing.T) {
+		status, v := d.call(t, "GET", "/api/staff/dave/tokens", "", d.signIn(t, "alice", alicePassword)...)
+		if e, _ := v["error"].(map[string]any); status != 403 || e["role"] != "admin" {
+			t.Fatalf("GET /api/staff/dave/tokens as alice: %d %v; want 403 naming the admin role", status, v)
+		}
+	})
+	t.Run("an unknown staff member is not found", func(t *testing.T) {
+		status, v := d.call(t, "GET", "/api/staff/no-such/tokens", "", admin...)
+		if e, _ := v["error"].(map[string]any); status != 404 || e["code"] != "not_found" {
+			t.Fatalf("GET /api/staff/no-such/tokens: %d %v; want 404 not_found", status, v)
+		}
+	})
+}
+
 // TestTheLastAdminIsKept: the desk's one enabled admin account can be
 // neither disabled nor made staff (409 last_admin), by itself or by
 // another credential; once a second admin exists, either may go.

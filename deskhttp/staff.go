@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/socialdesk/socialdesk/automsg"
 	"github.com/socialdesk/socialdesk/enquiry"
@@ -197,6 +198,34 @@ func (h *Handler) newToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": tok.ID, "staff": tok.Staff, "created": tok.Created, "token": value.Reveal()})
+}
+
+// tokenJSON is a token as GET /api/staff/{id}/tokens shows it: never its
+// value or its hash.
+type tokenJSON struct {
+	ID      string    `json:"id"`
+	Label   string    `json:"label,omitempty"`
+	Created time.Time `json:"created"`
+	Revoked time.Time `json:"revoked,omitzero"`
+}
+
+// listTokens serves GET /api/staff/{id}/tokens (admin): the staff
+// member's tokens, revoked ones included, oldest first.
+func (h *Handler) listTokens(w http.ResponseWriter, r *http.Request) {
+	accts, ok := h.accounts(w)
+	if !ok {
+		return
+	}
+	list, err := accts.Tokens(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := make([]tokenJSON, len(list))
+	for i, t := range list {
+		out[i] = tokenJSON{ID: t.ID, Label: t.Label, Created: t.Created, Revoked: t.Revoked}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": out})
 }
 
 // revokeToken serves DELETE /api/staff/{id}/tokens/{tokenID} (admin).

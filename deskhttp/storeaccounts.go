@@ -185,7 +185,21 @@ func (s *StoreAccounts) NewToken(ctx context.Context, staff string) (Token, enqu
 	if err := s.Store.CreateToken(ctx, t); err != nil {
 		return Token{}, "", notFound(err)
 	}
-	return Token{ID: t.ID, Staff: t.Staff, Created: t.Created}, plain, nil
+	return Token{ID: t.ID, Staff: t.Staff, Label: t.Label, Created: t.Created}, plain, nil
+}
+
+// Tokens returns staff's tokens, revoked ones included, oldest first:
+// ErrNoAccount when there is no such account.
+func (s *StoreAccounts) Tokens(ctx context.Context, staff string) ([]Token, error) {
+	list, err := s.Store.Tokens(ctx, staff)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	out := make([]Token, len(list))
+	for i, t := range list {
+		out[i] = Token{ID: t.ID, Staff: t.Staff, Label: t.Label, Created: t.Created, Revoked: t.Revoked}
+	}
+	return out, nil
 }
 
 // RevokeToken revokes staff's token tokenID at once: ErrNoAccount when

@@ -236,6 +236,30 @@ func testStoreAccounts(t *testing.T, newStore func(t *testing.T) enquiry.Account
 			}
 		}
 	})
+	t.Run("an account's tokens are listed oldest first, a revoked one with when", func(t *testing.T) {
+		s, _, clock := setup(t)
+		first, _, err := s.NewToken(ctx, "dave")
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Add(time.Minute)
+		second, _, err := s.NewToken(ctx, "dave")
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Add(time.Minute)
+		if err := s.RevokeToken(ctx, "dave", first.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Tokens(ctx, "dave")
+		want := []Token{{ID: first.ID, Staff: "dave", Created: first.Created, Revoked: clock.Now()}, second}
+		if err != nil || len(got) != 2 || !sameToken(got[0], want[0]) || !sameToken(got[1], want[1]) {
+			t.Fatalf("Tokens = %+v, %v; want %+v", got, err, want)
+		}
+		if _, err := s.Tokens(ctx, "zed"); !errors.Is(err, ErrNoAccount) {
+			t.Errorf("Tokens of zed: %v; want ErrNoAccount", err)
+		}
+	})
 	t.Run("a token of no account or a made-up token is refused", func(t *testing.T) {
 		s, _, _ := setup(t)
 		if _, _, err := s.NewToken(ctx, "zed"); !errors.Is(err, ErrNoAccount) {
@@ -426,4 +450,10 @@ func TestStoreAccountsAppliesTwoEditsAtOnceBoth(t *testing.T) {
 	if a, _ := s.Account(ctx, "dave"); a.First != "David" || a.Last != "Park" {
 		t.Fatalf("after two edits at once: %+v; want both, David Park", a)
 	}
+}
+
+// sameToken reports whether a and b are the same token at the same
+// instants, whatever the time zone a store reads them in.
+func sameToken(a, b Token) bool {
+	return a.ID == b.ID && a.Staff == b.Staff && a.Label == b.Label && a.Created.Equal(b.Created) && a.Revoked.Equal(b.Revoked)
 }
