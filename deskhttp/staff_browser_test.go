@@ -8,9 +8,11 @@ import (
 )
 
 // TestConsoleAdminManagesAStaffMemberInBrowser: on the Staff page an
-// admin makes alice an admin and back, sets her a new password, creates
-// an API token for her (its value shown once, to copy), which works until
-// it is revoked, and disables her, which ends her session at once.
+// admin makes alice an admin and back, sets her a new password, sees the
+// API token made for her elsewhere listed, creates another (its value
+// shown once, to copy), which is listed and works until it is revoked,
+// then listed as revoked, and disables her, which ends her session at
+// once.
 func TestConsoleAdminManagesAStaffMemberInBrowser(t *testing.T) {
 	d, accts, _ := accountsDesk(t, Config{})
 	ctx := context.Background()
@@ -26,9 +28,15 @@ func TestConsoleAdminManagesAStaffMemberInBrowser(t *testing.T) {
 	c.do("sign in as carol", chromedp.SetValue(chromedp.ID("signin-staff"), "carol"), chromedp.SetValue(chromedp.ID("signin-password"), adminPassword),
 		chromedp.Click(chromedp.CSS("#token-form button")))
 	c.waitFor("carol is signed in", `!document.getElementById('token-dialog').open && !document.getElementById('nav-staff').hidden`)
+	older, _, err := accts.NewToken(ctx, "alice") // made elsewhere, before the page opens
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := func(id string) string { return inRow(`.token-list li[data-token="` + id + `"]`) }
 	c.do("open the Staff page", chromedp.Click(chromedp.ID("nav-staff")))
 	c.waitFor("alice is listed", `document.querySelector('`+row+`') !== null`)
 	c.do("open alice's Manage panel", chromedp.Click(chromedp.CSS(inRow(".staff-manage summary"))))
+	c.waitFor("the token made elsewhere is listed, to revoke", `document.querySelector('`+listed(older.ID)+` .token-revoke') !== null`)
 	c.waitFor("carol may not disable herself", `document.querySelector('#staff-list li[data-id="carol"] .staff-toggle').disabled`)
 
 	role := func(want Role) {
@@ -57,8 +65,15 @@ func TestConsoleAdminManagesAStaffMemberInBrowser(t *testing.T) {
 	if res, body := d.send(t, "GET", "/api/session", "", "Authorization", "Bearer "+token); res.StatusCode != 200 {
 		t.Fatalf("the new token: %s %s; want 200", res.Status, body)
 	}
-	c.do("revoke it", chromedp.Click(chromedp.CSS(inRow(".token-revoke"))))
-	c.waitFor("it is no longer listed nor shown", `document.querySelector('`+inRow(".token-revoke")+`') === null && document.querySelector('`+inRow(".token-value")+`') === null`)
+	list, err := accts.Tokens(ctx, "alice")
+	if err != nil || len(list) != 2 {
+		t.Fatalf("alice's tokens: %+v, %v; want two", list, err)
+	}
+	made := list[1]
+	c.waitFor("the new token is listed after the older one, to revoke", `document.querySelector('`+listed(made.ID)+` .token-revoke') !== null && document.querySelector('`+listed(older.ID)+`').nextElementSibling === document.querySelector('`+listed(made.ID)+`')`)
+	c.do("revoke it", chromedp.Click(chromedp.CSS(listed(made.ID)+" .token-revoke")))
+	c.waitFor("it is listed as revoked, no longer shown, and the older one is still in force", `document.querySelector('`+listed(made.ID)+` .token-revoked') !== null && document.querySelector('`+listed(made.ID)+` .token-revoked').textContent.startsWith('revoked ') && document.querySelector('`+listed(made.ID)+` .token-revoke') === null && document.querySelector('`+inRow(".token-value")+`') === null && document.querySelector('`+listed(older.ID)+` .token-revoke') !== null`)
+	c.screenshot(shots, "staff-1b-revoked-token.png")
 	if res, _ := d.send(t, "GET", "/api/session", "", "Authorization", "Bearer "+token); res.StatusCode != 401 {
 		t.Fatalf("the revoked token: %s; want 401", res.Status)
 	}

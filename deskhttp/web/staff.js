@@ -1,26 +1,29 @@
 // socialdesk staff console: the Staff page, for admins (issue 17). It
 // lists the staff accounts and adds one; each account's Manage panel
 // changes its role, disables or enables it, sets a new password, makes an
-// API token (its value shown once, to copy) and revokes tokens. The desk
-// does not list an account's tokens: the page lists those it made, and
-// revokes any other by the ID shown when it was made. Loaded after
-// app.js, whose router calls show through window.socialdesk.staffPage.
+// API token (its value shown once, to copy), and lists the account's
+// tokens, each with when it was made and when it was revoked or a button
+// to revoke it. Loaded after app.js, whose router calls show through
+// window.socialdesk.staffPage.
 'use strict';
 
 (() => {
   const D = window.socialdesk;
   const { S, $, el, api, guard, announce, setText } = D;
 
-  const made = new Map(); // staff ID → [{id, created}], the tokens made on this page
+  const tokens = new Map(); // staff ID → their tokens, loaded when their Manage panel is open
   let fresh = null; // {staff, id, token}: the token just made, shown once
   const open = new Set(); // staff IDs whose Manage panel is open
 
   const path = (id) => '/api/staff/' + encodeURIComponent(id);
   const fullName = (s) => [s.first, s.last].filter(Boolean).join(' ') || s.id;
 
-  // show loads the accounts and draws the list.
+  // show loads the accounts, and the tokens of those whose Manage panel
+  // is open, and draws the list.
   async function show() {
     const r = await api('GET', '/api/staff');
+    const ids = new Set((r.staff || []).map((s) => s.id));
+    await Promise.all([...open].filter((id) => ids.has(id)).map(loadTokens));
     const list = $('staff-list');
     list.replaceChildren();
     for (const s of r.staff || []) {
@@ -57,13 +60,7 @@
 
     const newToken = el('button', { type: 'button', class: 'secondary staff-newtoken', text: 'Create API token' });
     newToken.addEventListener('click', guard(() => createToken(s), error));
-    const revokeID = el('input', { class: 'staff-revoke-id', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'ID of a token of ' + fullName(s) + ' to revoke' });
-    const revokeByID = el('button', { type: 'button', class: 'secondary staff-revoke', text: 'Revoke' });
-    revokeByID.addEventListener('click', guard(async () => {
-      const id = revokeID.value.trim();
-      if (!id) return setText(error, 'Enter the token ID first.');
-      await revoke(s, id);
-    }, error));
+    const tokenArea = el('div', { class: 'staff-tokens' }, tokenList(s, error));
 
     const panel = el('details', { class: 'staff-manage', open: open.has(s.id) },
       el('summary', { text: 'Manage' }),
@@ -72,11 +69,19 @@
       el('div', { class: 'staff-row' }, el('label', { text: 'New password' }, ' ', password), ' ', setPassword),
       el('div', { class: 'staff-row' }, newToken),
       fresh && fresh.staff === s.id ? tokenBox(fresh) : null,
-      tokenList(s, error),
-      el('div', { class: 'staff-row' }, el('label', { text: 'Revoke a token by its ID' }, ' ', revokeID), ' ', revokeByID),
-      el('p', { class: 'hint', text: 'The desk does not list tokens: this page lists the ones made here; revoke an older one by the ID shown when it was made.' }),
+      tokenArea,
       error);
-    panel.addEventListener('toggle', () => { if (panel.open) open.add(s.id); else open.delete(s.id); });
+    panel.addEventListener('toggle', guard(async () => {
+      if (!panel.open) { // opened again, it loads them afresh
+        open.delete(s.id);
+        tokens.delete(s.id);
+        return;
+      }
+      open.add(s.id);
+      if (tokens.has(s.id)) return;
+      await loadTokens(s.id);
+      tokenArea.replaceChildren(tokenList(s, error));
+    }, error));
     return el('li', { 'data-id': s.id },
       el('span', { class: 'name', dir: 'auto', text: [s.first, s.last].filter(Boolean).join(' ') }),
       ' ', el('span', { class: 'meta', text: s.id + ' · ' + (s.role || 'staff') + (s.disabled ? ' · disabled' : '') }),
@@ -94,7 +99,6 @@
   async function createToken(s) {
     const t = await api('POST', path(s.id) + '/tokens');
     fresh = { staff: s.id, id: t.id, token: t.token };
-    made.set(s.id, [...(made.get(s.id) || []), { id: t.id, created: t.created }]);
     open.add(s.id);
     await show();
     const box = document.querySelector('#staff-list li[data-id="' + CSS.escape(s.id) + '"] .token-value');
@@ -120,24 +124,38 @@
     return el('div', { class: 'token-box', role: 'group', 'aria-label': 'New API token' },
       el('p', { class: 'token-once', text: 'This token is shown only once: copy it now and keep it safe. The desk keeps only its hash.' }),
       el('div', { class: 'staff-row' }, value, ' ', copy, ' ', status),
-      el('p', { class: 'hint', text: 'Token ID ' + t.id + ': revoke it by this ID.' }));
+      el('p', { class: 'hint', text: 'Token ID ' + t.id + ': it is listed below by this ID.' }));
   }
 
-  // tokenList lists the tokens made for s on this page, each revocable.
+  // loadTokens loads the tokens of staff member id, oldest first.
+  async function loadTokens(id) {
+    const r = await api('GET', path(id) + '/tokens');
+    tokens.set(id, r.tokens || []);
+  }
+
+  // tokenList lists s's tokens: when each was made, and when it was
+  // revoked or a button to revoke it. Nothing until they are loaded.
   function tokenList(s, error) {
-    const list = made.get(s.id) || [];
-    if (list.length === 0) return null;
-    return el('ul', { class: 'token-list', 'aria-label': 'Tokens made here' }, ...list.map((t) => {
-      const b = el('button', { type: 'button', class: 'secondary token-revoke', 'data-token': t.id, text: 'Revoke' });
-      b.addEventListener('click', guard(() => revoke(s, t.id), error));
-      return el('li', { 'data-token': t.id }, el('code', { text: t.id }), ' ', el('span', { class: 'meta', text: 'made ' + D.fmtTime(t.created) }), ' ', b);
+    const list = tokens.get(s.id);
+    if (!list) return null;
+    if (list.length === 0) return el('p', { class: 'hint token-none', text: fullName(s) + ' has no API tokens.' });
+    return el('ul', { class: 'token-list', 'aria-label': 'API tokens of ' + fullName(s) }, ...list.map((t) => {
+      let state;
+      if (t.revoked) {
+        state = el('span', { class: 'meta token-revoked', text: 'revoked ' + D.fmtTime(t.revoked) });
+      } else {
+        state = el('button', { type: 'button', class: 'secondary token-revoke', 'data-token': t.id, 'aria-label': 'Revoke token ' + t.id, text: 'Revoke' });
+        state.addEventListener('click', guard(() => revoke(s, t.id), error));
+      }
+      return el('li', { 'data-token': t.id, class: t.revoked ? 'revoked' : null },
+        el('code', { text: t.id }), t.label ? el('span', { dir: 'auto', text: ' ' + t.label }) : null,
+        ' ', el('span', { class: 'meta', text: 'made ' + D.fmtTime(t.created) }), ' ', state);
     }));
   }
 
   // revoke revokes s's token id.
   async function revoke(s, id) {
     await api('DELETE', path(s.id) + '/tokens/' + encodeURIComponent(id));
-    made.set(s.id, (made.get(s.id) || []).filter((t) => t.id !== id));
     if (fresh && fresh.id === id) fresh = null;
     announce('Token ' + id + ' of ' + fullName(s) + ' is revoked: it no longer works.');
     await show();
