@@ -132,8 +132,8 @@ func (d *Demo) customers() []linetest.User {
 // Routes mounts the customer phone on mux: its page and script, which
 // take precedence over a catch-all "/" such as deskhttp's, and its API.
 func (d *Demo) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /phone.html", phoneFile("phone.html"))
-	mux.HandleFunc("GET /phone.js", phoneFile("phone.js"))
+	mux.Handle("GET /phone.html", phoneFiles)
+	mux.Handle("GET /phone.js", phoneFiles)
 	mux.HandleFunc("GET /demo/customers", d.listCustomers)
 	mux.HandleFunc("GET /demo/staff", d.listStaff)
 	mux.HandleFunc("POST /demo/customers/{id}/messages", d.send)

@@ -2,7 +2,10 @@ package demo
 
 import (
 	"embed"
+	"io/fs"
 	"net/http"
+
+	"github.com/socialdesk/socialdesk/deskhttp"
 )
 
 // web holds the customer phone: a page and its script, which use the
@@ -11,17 +14,12 @@ import (
 //go:embed web
 var web embed.FS
 
-// phoneFile serves one of the phone's files with the headers deskhttp's
-// console sets on its own: revalidated on every load, and under the same
-// Content Security Policy, which allows no inline script and no other
-// origin.
-func phoneFile(name string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Cache-Control", "no-cache")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
-		http.ServeFileFS(w, r, web, "web/"+name)
+// phoneFiles serves the phone's files with the headers of deskhttp's
+// console (deskhttp.Files).
+var phoneFiles = func() http.Handler {
+	root, err := fs.Sub(web, "web")
+	if err != nil {
+		panic(err) // the embed pattern above guarantees the directory
 	}
-}
+	return deskhttp.Files(root)
+}()
