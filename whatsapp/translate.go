@@ -153,10 +153,11 @@ func content(m *Message) enquiry.Content {
 		// its media ID, in no package.
 		c.Kind, c.Sticker = enquiry.Sticker, &enquiry.StickerRef{ID: m.Media.ID}
 	case TypeDocument:
-		why := "The customer sent a document. The desk does not show documents; ask for its content another way."
+		what := "a document"
 		if name := media.CutText(m.Media.Filename, maxFilename); name != "" {
-			why = "The customer sent the document \"" + name + "\". The desk does not show documents; ask for its content another way."
+			what = "the document \"" + name + "\""
 		}
+		why := "The customer sent " + what + ". The desk does not show documents; ask for its content another way."
 		n := enquiry.UnsupportedNote{Kind: m.Type, Reason: why}.Content()
 		n.Text, n.ReadToken, n.QuoteToken, n.Quote = m.Text, c.ReadToken, c.QuoteToken, c.Quote
 		return n

@@ -373,14 +373,13 @@ func (d *Demo) AddStaff(ctx context.Context, accounts *deskhttp.StoreAccounts, r
 		err := accounts.Store.CreateAccount(ctx, a)
 		if errors.Is(err, enquiry.ErrAccountExists) {
 			var kept enquiry.Account
-			if kept, err = accounts.Store.Account(ctx, st.id); err != nil || !enquiry.CheckPassword(kept.PasswordHash, legacyPassword(st.id)) {
-				if err != nil {
-					return fmt.Errorf("adding the demo's staff: %w", err)
+			if kept, err = accounts.Store.Account(ctx, st.id); err == nil {
+				if !enquiry.CheckPassword(kept.PasswordHash, legacyPassword(st.id)) {
+					continue // not the demo's to change
 				}
-				continue // not the demo's to change
+				pw := enquiry.Secret(Password(st.id))
+				_, err = accounts.UpdateAccount(ctx, st.id, deskhttp.AccountChange{Password: &pw})
 			}
-			pw := enquiry.Secret(Password(st.id))
-			_, err = accounts.UpdateAccount(ctx, st.id, deskhttp.AccountChange{Password: &pw})
 		}
 		if err != nil {
 			return fmt.Errorf("adding the demo's staff: %w", err)
