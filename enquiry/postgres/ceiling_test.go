@@ -37,7 +37,12 @@ const (
 // 100-byte row per transaction (each a commit, synchronous_commit as the
 // server sets it, 2 threads), then Desk.Receive on this store for as long
 // (50 customers with open enquiries, each message new). It reports both
-// rates, desk/pgbench, and both 99th percentile latencies; then, as
+// rates, desk/pgbench, and both 99th percentile latencies, and where
+// /proc and the server's processes can be read (Linux, PostgreSQL on this
+// machine) the CPU time each side cost the machine: every postgres
+// process's per transaction or message, pgbench's own per transaction,
+// this process's (the desk and its callers) per message, and how busy
+// the CPUs were; then, as
 // list-open, how long the store takes to list the channel's open
 // enquiries (median and slowest of 50). Run it with
 // -benchtime 1x; each side runs SOCIALDESK_CEILING_SECONDS (default 5),
@@ -65,6 +70,15 @@ func BenchmarkPGCeiling(b *testing.B) {
 			b.ReportMetric(desk.rate, "desk-msg/s")
 			b.ReportMetric(desk.p99.Seconds()*1000, "desk-p99-ms")
 			b.ReportMetric(desk.rate/ceiling.rate, "desk/pgbench")
+			if ceiling.cpu.postgres > 0 && ceiling.count > 0 && desk.count > 0 {
+				us := func(d time.Duration, n int) float64 { return float64(d.Microseconds()) / float64(n) }
+				b.ReportMetric(us(ceiling.cpu.postgres, ceiling.count), "pgbench-pg-us/tx")
+				b.ReportMetric(us(ceiling.client, ceiling.count), "pgbench-client-us/tx")
+				b.ReportMetric(100*ceiling.cpu.busy, "pgbench-busy-%")
+				b.ReportMetric(us(desk.cpu.postgres, desk.count), "desk-pg-us/msg")
+				b.ReportMetric(us(desk.cpu.self, desk.count), "desk-go-us/msg")
+				b.ReportMetric(100*desk.cpu.busy, "desk-busy-%")
+			}
 		})
 	}
 	b.Run("list-open", func(b *testing.B) {
@@ -101,12 +115,19 @@ func envInt(tb testing.TB, name string, def int) int {
 
 // rate is what one side of BenchmarkPGCeiling achieved.
 type rate struct {
-	rate float64       // per second
-	p99  time.Duration // 99th percentile latency of one call
+	rate   float64       // per second
+	p99    time.Duration // 99th percentile latency of one call
+	count  int           // calls (transactions of pgbench, messages of the desk)
+	cpu    cpuUse        // the machine's CPU time meanwhile
+	client time.Duration // pgbench's own CPU time
 }
 
-// tpsLine is pgbench's summary of the rate.
-var tpsLine = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
+// tpsLine and countLine are pgbench's summary of the rate and of the
+// transactions it ran.
+var (
+	tpsLine   = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
+	countLine = regexp.MustCompile(`(?m)^number of transactions actually processed: ([0-9]+)`)
+)
 
 // runPgbench runs pgbench's one-row insert into a table of schema with
 // clients connections for seconds, and reads its rate and, from its
@@ -135,16 +156,20 @@ func runPgbench(tb testing.TB, pgbench, dsn, schema string, clients, seconds int
 		"-f", script, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(2, clients)), "-T", strconv.Itoa(seconds),
 		"-l", "--log-prefix", filepath.Join(dir, "log"), cfg.Database)
 	cmd.Env = append(os.Environ(), "PGPASSWORD="+cfg.Password, "PGAPPNAME="+schema)
+	before := sampleCPU()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		tb.Fatalf("pgbench: %v\n%s", err, out)
 	}
-	m := tpsLine.FindSubmatch(out)
-	if m == nil {
+	cpu := before.since()
+	m, n := tpsLine.FindSubmatch(out), countLine.FindSubmatch(out)
+	if m == nil || n == nil {
 		tb.Fatalf("pgbench printed no rate:\n%s", out)
 	}
 	tps, _ := strconv.ParseFloat(string(m[1]), 64)
-	return rate{rate: tps, p99: pgbenchP99(tb, dir)}
+	count, _ := strconv.Atoi(string(n[1]))
+	return rate{rate: tps, p99: pgbenchP99(tb, dir), count: count, cpu: cpu,
+		client: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 }
 
 // pgbenchP99 reads the 99th percentile latency from pgbench's
@@ -223,11 +248,12 @@ func runDesk(tb testing.TB, d *enquiry.Desk, callers, seconds int) rate {
 	tb.Helper()
 	ctx := context.Background()
 	var (
-		mu    sync.Mutex
-		lat   []time.Duration
-		wg    sync.WaitGroup
-		start = time.Now()
-		end   = start.Add(time.Duration(seconds) * time.Second)
+		mu     sync.Mutex
+		lat    []time.Duration
+		wg     sync.WaitGroup
+		before = sampleCPU()
+		start  = time.Now()
+		end    = start.Add(time.Duration(seconds) * time.Second)
 	)
 	for g := range callers {
 		wg.Add(1)
@@ -252,7 +278,7 @@ func runDesk(tb testing.TB, d *enquiry.Desk, callers, seconds int) rate {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	return rate{rate: float64(len(lat)) / elapsed.Seconds(), p99: p99(lat)}
+	return rate{rate: float64(len(lat)) / elapsed.Seconds(), p99: p99(lat), count: len(lat), cpu: before.since()}
 }
 
 // fill adds messages to channel main of schema, ten to each of
