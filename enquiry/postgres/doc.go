@@ -23,9 +23,11 @@
 // enquiry.Config.Instance) ends its predecessor's leases at once
 // (EndLeases) instead of waiting for them. Transcripts page by
 // keyset on (enquiry, seq), and each enquiry's seq is assigned under its
-// row lock, without gaps. Receive, the hot path, is one round trip: the
-// functions socialdesk_receive and socialdesk_receive_batch do it inside
-// the database.
+// row lock, without gaps. Receive, the hot path, is one round trip for a
+// message to an open enquiry: the functions socialdesk_receive_one and
+// socialdesk_receive_batch do it inside the database. A customer's first
+// message, which opens an enquiry, and a duplicate take a second, to
+// socialdesk_receive.
 //
 // # Group commit
 //
@@ -36,10 +38,12 @@
 // never two with messages of one customer; a call that
 // finds one free runs at once, alone, and the calls that arrive while all
 // are busy queue and go together, up to 64, in the next transaction. Its
-// messages to customers' open enquiries go as arrays to the function
-// socialdesk_receive_batch, one statement for all of them; the others (a
-// customer's first message, which opens an enquiry, and duplicates) then
-// go as a pipeline of socialdesk_receive calls. Each call still gets the
+// messages to customers' open enquiries go, up to five, as a pipeline of
+// socialdesk_receive_one calls, one plain statement each, and more as
+// arrays to the function socialdesk_receive_batch, one statement for all
+// of them; the others (a customer's first message, which opens an
+// enquiry, and duplicates) then go as a pipeline of socialdesk_receive
+// calls. Each call still gets the
 // result it would get alone: a batch runs its messages as if one after
 // the other (a customer's messages in their order of arrival), and if one
 // fails, the database rolls the batch back and the others are received

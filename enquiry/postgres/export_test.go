@@ -2,6 +2,9 @@ package postgres
 
 import "github.com/socialdesk/socialdesk/enquiry"
 
+// MaxEach is the most Receive calls a batch joins one statement each.
+const MaxEach = maxEach
+
 // ReceiveLimit returns how many Receive transactions s runs at once.
 func (s *Store) ReceiveLimit() int { return s.rx.limit }
 

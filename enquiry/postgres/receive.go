@@ -46,10 +46,12 @@ func placeholders(from, to int) string {
 // customer in none, runs alone, at once; the others queue, and whoever
 // frees a transaction takes up to maxBatch of them (of customers in no
 // other transaction) into the next one. A lone caller never waits for
-// company. Two at once did best (BENCHMARKS.md, issue 22): a batch's
-// statement costs about 0.3 ms however few its messages, and about 50 us
-// a message more, so fewer and larger batches cost less; two let one
-// batch's statement run while the other's commit is flushed.
+// company. Two at once did best (BENCHMARKS.md, issue 22): a large
+// batch's statement costs about 0.2 ms of the database's CPU however few
+// its messages, and 50 to 90 us a message more, so fewer and larger
+// batches cost less; two let one batch's statement run while the other's
+// commit is flushed. Up to maxEach messages cost less as one plain
+// statement each (joinEach), about 0.11 ms a message.
 const (
 	maxInFlight = 2
 	maxBatch    = 64
@@ -102,8 +104,9 @@ type receiveBatch struct {
 //
 // Concurrent calls share transactions (group commit): a call that arrives
 // while the store is busy joins the next batch, whose messages to open
-// enquiries go in one statement and one commit, and the others (a
-// customer's first, a duplicate) in a second. Each call's result is what
+// enquiries go in one transaction and one commit (a statement each for a
+// few, one statement for more), and the others (a customer's first, a
+// duplicate) in a second. Each call's result is what
 // it would be alone, as if the batch's calls ran one after the other (a
 // duplicate's enquiry is as the batch left it), and a message that fails
 // in a batch fails only its own call. Receive returns after its message is
@@ -116,9 +119,11 @@ type receiveBatch struct {
 func (s *Store) Receive(ctx context.Context, a enquiry.Arrival) (enquiry.Received, error) {
 	c := &receiveCall{a: &a, key: customerKey{a.Enquiry.Channel, a.Enquiry.Customer.ID}, done: make(chan struct{})}
 	if s.enqueue(c) {
-		r, err := s.receiveAlone(ctx, receiveArgs(&a))
+		if rest := s.joinEach(ctx, []*receiveCall{c}); len(rest) > 0 {
+			c.r, c.err = s.receiveAlone(ctx, receiveArgs(&a))
+		}
 		s.release(c.key)
-		return r, err
+		return c.r, c.err
 	}
 	select {
 	case <-c.done:
@@ -340,14 +345,17 @@ func (s *Store) finish(calls []*receiveCall) {
 }
 
 // runBatch runs calls in one transaction, or two. Those whose customers
-// have an open enquiry join it in one statement (joinBatch); the rest
-// (their customers have none open, they are duplicates, or the statement
-// failed) then run as a pipeline of socialdesk_receive calls
-// (runPipeline). Each call gets the result it would get alone, with a
-// customer's messages in their order of arrival.
+// have an open enquiry join it: a few as a pipeline of one statement each
+// (joinEach), more in one statement (joinBatch). The rest (their
+// customers have none open, they are duplicates, or the statement failed)
+// then run as a pipeline of socialdesk_receive calls (runPipeline). Each
+// call gets the result it would get alone, with a customer's messages in
+// their order of arrival.
 func (s *Store) runBatch(ctx context.Context, calls []*receiveCall) {
-	if len(calls) > 1 {
+	if len(calls) > maxEach {
 		calls = s.joinBatch(ctx, calls)
+	} else {
+		calls = s.joinEach(ctx, calls)
 	}
 	if calls = s.finishGone(calls); len(calls) == 0 {
 		return

@@ -27,13 +27,54 @@ var receiveBatchSQL = "/* socialdesk_receive_batch */ SELECT r.r_ord, r.r_reused
 	qualify(enquiryColumns, "(r.r_enquiry).") +
 	" FROM socialdesk_receive_batch(" + placeholders(1, 22) + ") r"
 
-// minJoin is the fewest messages joinBatch sends to
-// socialdesk_receive_batch; fewer run as a pipeline of socialdesk_receive
-// calls, which cost less for so few.
-const minJoin = 2
+// receiveValues are what the store sends of an arrival to join its
+// customer's open enquiry: the arguments of socialdesk_receive_one, and
+// one element of each array of socialdesk_receive_batch. They are those
+// socialdesk_receive gets (receiveArgs) but the new enquiry's.
+type receiveValues struct {
+	channel, customer, name             string
+	readOnly                            bool
+	replyHandle                         string
+	replyAt, lastActivity               pgtype.Timestamptz
+	id, direction, authorKind, authorID string
+	at                                  pgtype.Timestamptz
+	content                             []byte
+	externalID, batch                   string
+	state, reason, requestID            string
+	deliveryAt                          pgtype.Timestamptz
+	attempts                            int
+	leaseUntil                          pgtype.Timestamptz
+	unsent                              bool
+}
+
+// valuesOf returns the values of a, whose message's content encodes as
+// content.
+func valuesOf(a *enquiry.Arrival, content []byte) receiveValues {
+	e, m := &a.Enquiry, &a.Message
+	var d enquiry.Delivery
+	if m.Delivery != nil {
+		d = *m.Delivery
+	}
+	return receiveValues{
+		channel: e.Channel, customer: e.Customer.ID, name: cleanText(e.Customer.Name), readOnly: e.ReadOnly,
+		replyHandle: e.Reply.Handle, replyAt: tz(e.Reply.At), lastActivity: tz(e.LastActivity),
+		id: m.ID, direction: string(m.Direction), authorKind: string(m.Author.Kind), authorID: m.Author.ID,
+		at: tz(m.Time), content: content, externalID: m.ExternalID, batch: m.Batch,
+		state: string(d.State), reason: d.Reason, requestID: d.RequestID, deliveryAt: tz(d.At),
+		attempts: d.Attempts, leaseUntil: tz(d.LeaseUntil), unsent: m.Unsent,
+	}
+}
+
+// args returns v in the order of socialdesk_receive_one's parameters.
+func (v *receiveValues) args() []any {
+	return []any{v.channel, v.customer, v.name, v.readOnly, v.replyHandle, v.replyAt, v.lastActivity,
+		v.id, v.direction, v.authorKind, v.authorID, v.at, v.content, v.externalID, v.batch,
+		v.state, v.reason, v.requestID, v.deliveryAt, v.attempts, v.leaseUntil, v.unsent}
+}
 
 // batchColumns are the arguments of socialdesk_receive_batch: one array
-// per column, one element per message, in the batch's order.
+// per column (of receiveValues), one element per message, in the batch's
+// order.
 type batchColumns struct {
 	channel, customer, name             []string
 	readOnly                            []bool
@@ -63,36 +104,31 @@ func (b *batchColumns) reserve(n int) {
 	b.leaseUntil, b.unsent = make([]pgtype.Timestamptz, 0, n), make([]bool, 0, n)
 }
 
-// add appends a's message, whose content encodes as content; the values
-// are those socialdesk_receive gets (receiveArgs).
+// add appends a's message, whose content encodes as content.
 func (b *batchColumns) add(a *enquiry.Arrival, content []byte) {
-	e, m := &a.Enquiry, &a.Message
-	var d enquiry.Delivery
-	if m.Delivery != nil {
-		d = *m.Delivery
-	}
-	b.channel = append(b.channel, e.Channel)
-	b.customer = append(b.customer, e.Customer.ID)
-	b.name = append(b.name, cleanText(e.Customer.Name))
-	b.readOnly = append(b.readOnly, e.ReadOnly)
-	b.replyHandle = append(b.replyHandle, e.Reply.Handle)
-	b.replyAt = append(b.replyAt, tz(e.Reply.At))
-	b.lastActivity = append(b.lastActivity, tz(e.LastActivity))
-	b.id = append(b.id, m.ID)
-	b.direction = append(b.direction, string(m.Direction))
-	b.authorKind = append(b.authorKind, string(m.Author.Kind))
-	b.authorID = append(b.authorID, m.Author.ID)
-	b.at = append(b.at, tz(m.Time))
-	b.content = append(b.content, content)
-	b.externalID = append(b.externalID, m.ExternalID)
-	b.batch = append(b.batch, m.Batch)
-	b.state = append(b.state, string(d.State))
-	b.reason = append(b.reason, d.Reason)
-	b.requestID = append(b.requestID, d.RequestID)
-	b.deliveryAt = append(b.deliveryAt, tz(d.At))
-	b.attempts = append(b.attempts, d.Attempts)
-	b.leaseUntil = append(b.leaseUntil, tz(d.LeaseUntil))
-	b.unsent = append(b.unsent, m.Unsent)
+	v := valuesOf(a, content)
+	b.channel = append(b.channel, v.channel)
+	b.customer = append(b.customer, v.customer)
+	b.name = append(b.name, v.name)
+	b.readOnly = append(b.readOnly, v.readOnly)
+	b.replyHandle = append(b.replyHandle, v.replyHandle)
+	b.replyAt = append(b.replyAt, v.replyAt)
+	b.lastActivity = append(b.lastActivity, v.lastActivity)
+	b.id = append(b.id, v.id)
+	b.direction = append(b.direction, v.direction)
+	b.authorKind = append(b.authorKind, v.authorKind)
+	b.authorID = append(b.authorID, v.authorID)
+	b.at = append(b.at, v.at)
+	b.content = append(b.content, v.content)
+	b.externalID = append(b.externalID, v.externalID)
+	b.batch = append(b.batch, v.batch)
+	b.state = append(b.state, v.state)
+	b.reason = append(b.reason, v.reason)
+	b.requestID = append(b.requestID, v.requestID)
+	b.deliveryAt = append(b.deliveryAt, v.deliveryAt)
+	b.attempts = append(b.attempts, v.attempts)
+	b.leaseUntil = append(b.leaseUntil, v.leaseUntil)
+	b.unsent = append(b.unsent, v.unsent)
 }
 
 // args returns the columns in the order of socialdesk_receive_batch's
@@ -143,8 +179,8 @@ func (s *Store) joinBatch(ctx context.Context, calls []*receiveCall) (rest []*re
 		cols.add(c.a, b)
 		n++
 	}
-	if n < minJoin {
-		return calls
+	if n <= maxEach {
+		return s.joinEach(ctx, calls) // fewer cost less one by one
 	}
 
 	s.rx.txs.Add(1)

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -38,13 +39,21 @@ func receiveInOrder(t *testing.T, s *postgres.Store, schema string, arrivals []e
 }
 
 // A batch joins the messages of customers with an open enquiry in one
-// statement, and the store builds their results from what it sent: each
-// is what the same call returns alone, in a store that received the
+// statement (more than postgres.MaxEach of them) or one statement each
+// (up to MaxEach), and the store builds their results from what it sent:
+// each is what the same call returns alone, in a store that received the
 // batch's messages one at a time, down to the microsecond, the
 // replacement of U+0000 and of bytes that are not UTF-8, and the
 // delivery fields Receive does not write. A duplicate's enquiry is the
 // enquiry as the batch left it.
 func TestReceiveInOneBatchReturnsWhatLoneCallsReturn(t *testing.T) {
+	t.Run("in one statement", func(t *testing.T) { testBatchAsAlone(t, 0) })
+	t.Run("one statement each", func(t *testing.T) { testBatchAsAlone(t, postgres.MaxEach) })
+}
+
+// testBatchAsAlone receives a batch of messages in batches of size (all
+// in one if 0) and checks each result against a lone call's.
+func testBatchAsAlone(t *testing.T, size int) {
 	ctx := context.Background()
 	at := t0.Add(time.Hour + 123456789*time.Nanosecond)
 	msg := func(customer, external string, at time.Time, edit func(a *enquiry.Arrival)) enquiry.Arrival {
@@ -97,7 +106,18 @@ func TestReceiveInOneBatchReturnsWhatLoneCallsReturn(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, msgs := batched.Transactions()
-	got, errs := receiveInOrder(t, batched, schema, batch)
+	if size == 0 {
+		size = len(batch)
+	}
+	require.Greater(t, len(batch), postgres.MaxEach, "the whole batch is one statement")
+	var (
+		got  []enquiry.Received
+		errs []error
+	)
+	for part := range slices.Chunk(batch, size) {
+		g, e := receiveInOrder(t, batched, schema, part)
+		got, errs = append(got, g...), append(errs, e...)
+	}
 	_, msgs2 := batched.Transactions()
 	require.Greater(t, msgs2-msgs, int64(len(batch)), "the batch ran (and its left-overs after)")
 

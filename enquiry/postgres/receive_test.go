@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +29,9 @@ func lockWaiters(ctx context.Context, pool *pgxpool.Pool, schema string) int {
 	return n
 }
 
+// blockers numbers the messages of occupy's blockers, new in every call.
+var blockers atomic.Int64
+
 // occupy fills every Receive transaction of s with a message of a
 // customer "blocker-i" of channel c (one per transaction: the store never
 // runs two of one customer at once), each waiting for that customer's
@@ -42,7 +46,7 @@ func occupy(t *testing.T, s *postgres.Store, schema string) (release func()) {
 	require.NoError(t, err)
 	t.Cleanup(func() { tx.Rollback(ctx) })
 	for i := range s.ReceiveLimit() {
-		first, err := s.Receive(ctx, arrival("c", fmt.Sprint("blocker-", i), fmt.Sprint("blocker-", i, "-0"), t0))
+		first, err := s.Receive(ctx, arrival("c", fmt.Sprint("blocker-", i), fmt.Sprint("blocker-", i, "-", blockers.Add(1)), t0))
 		require.NoError(t, err)
 		_, err = tx.Exec(ctx, "SELECT 1 FROM enquiries WHERE id = $1 FOR UPDATE", first.Enquiry.ID)
 		require.NoError(t, err)
@@ -53,7 +57,7 @@ func occupy(t *testing.T, s *postgres.Store, schema string) (release func()) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.Receive(ctx, arrival("c", fmt.Sprint("blocker-", i), fmt.Sprint("blocker-", i, "-1"), t0))
+			_, err := s.Receive(ctx, arrival("c", fmt.Sprint("blocker-", i), fmt.Sprint("blocker-", i, "-", blockers.Add(1)), t0))
 			assert.NoError(t, err)
 		}()
 	}
