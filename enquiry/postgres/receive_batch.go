@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -258,27 +259,9 @@ func (s *Store) queryBatch(ctx context.Context, cols *batchColumns, n int) ([]ba
 			r   batchRow
 			ord int64
 		)
-		dest := []any{&ord, &r.reused, &r.seq, &r.name, &r.readOnly, &r.handle, &r.replyAt, &r.activity}
-		const (
-			enquiryAt = 8 // the column of the enquiry's ID
-			planAt    = 8 // the plan's place in enquiryRow.dest
-		)
-		var plan []byte
-		if raw := rows.RawValues(); len(raw) > enquiryAt && raw[enquiryAt] != nil {
-			r.enquiry = &enquiryRow{}
-			e := r.enquiry.dest()
-			e[planAt] = &plan // decoded below, by the cache
-			dest = append(dest, e...)
-		} else {
-			dest = append(dest, make([]any, len(rows.FieldDescriptions())-enquiryAt)...) // nil: skipped
-		}
-		if err := rows.Scan(dest...); err != nil {
+		r.enquiry, err = s.scanJoined(rows, &ord, &r.reused, &r.seq, &r.name, &r.readOnly, &r.handle, &r.replyAt, &r.activity)
+		if err != nil {
 			return nil, err
-		}
-		if r.enquiry != nil {
-			if r.enquiry.e.Plan, err = s.rx.plans.decode(plan); err != nil {
-				return nil, err
-			}
 		}
 		if ord < 1 || ord > int64(n) || out[ord-1].joined {
 			return nil, fmt.Errorf("socialdesk_receive_batch returned message %d of %d", ord, n)
@@ -292,6 +275,37 @@ func (s *Store) queryBatch(ctx context.Context, cols *batchColumns, n int) ([]ba
 		return nil, err
 	}
 	return out, nil
+}
+
+// scanJoined scans the current row of rows into lead and, when the
+// columns after lead hold an enquiry (enquiryColumns), into the enquiry it
+// returns, with the plan decoded by the store's cache; it returns nil
+// when they are NULL.
+func (s *Store) scanJoined(rows pgx.Rows, lead ...any) (*enquiryRow, error) {
+	const planAt = 8 // the plan's place in enquiryRow.dest
+	var (
+		e    *enquiryRow
+		plan []byte
+		dest = lead
+	)
+	if raw := rows.RawValues(); len(raw) > len(lead) && raw[len(lead)] != nil {
+		e = &enquiryRow{}
+		cols := e.dest()
+		cols[planAt] = &plan // decoded below, by the cache
+		dest = append(dest, cols...)
+	} else {
+		dest = append(dest, make([]any, len(rows.FieldDescriptions())-len(lead))...) // nil: skipped
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return nil, err
+	}
+	if e != nil {
+		var err error
+		if e.e.Plan, err = s.rx.plans.decode(plan); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
 }
 
 // storedMessage returns m as socialdesk_receive returns it once stored

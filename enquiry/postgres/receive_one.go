@@ -137,27 +137,8 @@ func (s *Store) scanOne(res pgx.BatchResults, r *oneRow) error {
 		}
 		return errors.New("socialdesk_receive_one returned no row")
 	}
-	const (
-		enquiryAt = 3 // the column of the enquiry's ID
-		planAt    = 8 // the plan's place in enquiryRow.dest
-	)
-	dest := []any{&r.duplicate, &r.reused, &r.seq}
-	var plan []byte
-	if raw := rows.RawValues(); len(raw) > enquiryAt && raw[enquiryAt] != nil {
-		r.enquiry = &enquiryRow{}
-		e := r.enquiry.dest()
-		e[planAt] = &plan // decoded below, by the cache
-		dest = append(dest, e...)
-	} else {
-		dest = append(dest, make([]any, len(rows.FieldDescriptions())-enquiryAt)...) // nil: skipped
-	}
-	if err := rows.Scan(dest...); err != nil {
+	if r.enquiry, err = s.scanJoined(rows, &r.duplicate, &r.reused, &r.seq); err != nil {
 		return err
-	}
-	if r.enquiry != nil {
-		if r.enquiry.e.Plan, err = s.rx.plans.decode(plan); err != nil {
-			return err
-		}
 	}
 	rows.Close()
 	return rows.Err()
