@@ -331,7 +331,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Received, error) {
 		at = now
 	}
 	tmpl := Enquiry{
-		ID: uuid.New(), Channel: in.Channel, Customer: in.Customer, State: Ringing,
+		ID: uuid.NewOrdered(), Channel: in.Channel, Customer: in.Customer, State: Ringing,
 		Opened: now, Updated: now, LastActivity: at, ReadOnly: in.ReadOnly,
 		// Should this desk fail before routing it, another takes over.
 		Timer: RouteTimer, Deadline: now.Add(routeGrace),
@@ -340,7 +340,7 @@ func (d *Desk) Receive(ctx context.Context, in Inbound) (Received, error) {
 		tmpl.Reply = Reply{Handle: in.ReplyHandle, At: at}
 	}
 	msg := Message{
-		ID: uuid.New(), Direction: In, Author: Author{Kind: AuthorCustomer, ID: in.Customer.ID},
+		ID: uuid.NewOrdered(), Direction: In, Author: Author{Kind: AuthorCustomer, ID: in.Customer.ID},
 		Time: at, Content: d.capText(in.Content), ExternalID: in.ExternalID,
 	}
 	if q := in.Content.Quote; q != nil {

@@ -618,7 +618,7 @@ func (d *Desk) Engage(ctx context.Context, channel string, customer Customer, st
 	}
 	now := d.clock.Now()
 	e, opened, err := d.store.Open(ctx, Enquiry{
-		ID: uuid.New(), Channel: channel, Customer: customer, State: Attending, Staff: staff,
+		ID: uuid.NewOrdered(), Channel: channel, Customer: customer, State: Attending, Staff: staff,
 		Direct: true, Opened: now, Updated: now, LastActivity: now,
 	})
 	if err != nil {

@@ -1,6 +1,10 @@
 package uuid
 
-import "testing"
+import (
+	"slices"
+	"testing"
+	"time"
+)
 
 func TestNewIsValidVersion4AndUnique(t *testing.T) {
 	seen := map[string]bool{}
@@ -36,5 +40,38 @@ func TestValid(t *testing.T) {
 		if got := Valid(s); got != want {
 			t.Errorf("Valid(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+func TestNewOrderedIsValidVersion7SortedByTimeAndUnique(t *testing.T) {
+	t0 := time.Date(2026, 12, 8, 1, 2, 3, 4_000_000, time.UTC)
+	var ids []string
+	seen := map[string]bool{}
+	for i := range 1000 {
+		u := orderedAt(t0.Add(time.Duration(i) * time.Millisecond))
+		if !Valid(u) {
+			t.Fatalf("orderedAt = %q, not a valid UUID", u)
+		}
+		if u[14] != '7' {
+			t.Fatalf("orderedAt = %q, version nibble %q, want 7", u, u[14])
+		}
+		if c := u[19]; c != '8' && c != '9' && c != 'a' && c != 'b' {
+			t.Fatalf("orderedAt = %q, variant nibble %q, want 8-b", u, c)
+		}
+		if seen[u] {
+			t.Fatalf("orderedAt repeated %q", u)
+		}
+		seen[u] = true
+		ids = append(ids, u)
+	}
+	if !slices.IsSorted(ids) {
+		t.Error("IDs of later milliseconds do not sort after earlier ones")
+	}
+	// The first 48 bits are the milliseconds: 0x01a2532c02fc is t0.
+	if got, want := ids[0][:13], "01a2532c-02fc"; got != want {
+		t.Errorf("orderedAt(%v) starts %q, want %q", t0, got, want)
+	}
+	if u := NewOrdered(); !Valid(u) || u[14] != '7' {
+		t.Errorf("NewOrdered() = %q", u)
 	}
 }
