@@ -9,21 +9,27 @@ import (
 func TestNewIsValidVersion4AndUnique(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 1000; i++ {
-		u := New()
-		if !Valid(u) {
-			t.Fatalf("New() = %q, not a valid UUID", u)
-		}
-		if u[14] != '4' {
-			t.Fatalf("New() = %q, version nibble %q, want 4", u, u[14])
-		}
-		if c := u[19]; c != '8' && c != '9' && c != 'a' && c != 'b' {
-			t.Fatalf("New() = %q, variant nibble %q, want 8-b", u, c)
-		}
-		if seen[u] {
-			t.Fatalf("New() repeated %q", u)
-		}
-		seen[u] = true
+		checkNew(t, "New()", New(), '4', seen)
 	}
+}
+
+// checkNew fails t unless u, made by name, is a valid UUID of the version,
+// with RFC 9562's variant, and not in seen; it adds u to seen.
+func checkNew(t *testing.T, name, u string, version byte, seen map[string]bool) {
+	t.Helper()
+	if !Valid(u) {
+		t.Fatalf("%s = %q, not a valid UUID", name, u)
+	}
+	if u[14] != version {
+		t.Fatalf("%s = %q, version nibble %q, want %q", name, u, u[14], version)
+	}
+	if c := u[19]; c != '8' && c != '9' && c != 'a' && c != 'b' {
+		t.Fatalf("%s = %q, variant nibble %q, want 8-b", name, u, c)
+	}
+	if seen[u] {
+		t.Fatalf("%s repeated %q", name, u)
+	}
+	seen[u] = true
 }
 
 func TestValid(t *testing.T) {
@@ -49,19 +55,7 @@ func TestNewOrderedIsValidVersion7SortedByTimeAndUnique(t *testing.T) {
 	seen := map[string]bool{}
 	for i := range 1000 {
 		u := orderedAt(t0.Add(time.Duration(i) * time.Millisecond))
-		if !Valid(u) {
-			t.Fatalf("orderedAt = %q, not a valid UUID", u)
-		}
-		if u[14] != '7' {
-			t.Fatalf("orderedAt = %q, version nibble %q, want 7", u, u[14])
-		}
-		if c := u[19]; c != '8' && c != '9' && c != 'a' && c != 'b' {
-			t.Fatalf("orderedAt = %q, variant nibble %q, want 8-b", u, c)
-		}
-		if seen[u] {
-			t.Fatalf("orderedAt repeated %q", u)
-		}
-		seen[u] = true
+		checkNew(t, "orderedAt", u, '7', seen)
 		ids = append(ids, u)
 	}
 	if !slices.IsSorted(ids) {
@@ -71,7 +65,5 @@ func TestNewOrderedIsValidVersion7SortedByTimeAndUnique(t *testing.T) {
 	if got, want := ids[0][:13], "01a2532c-02fc"; got != want {
 		t.Errorf("orderedAt(%v) starts %q, want %q", t0, got, want)
 	}
-	if u := NewOrdered(); !Valid(u) || u[14] != '7' {
-		t.Errorf("NewOrdered() = %q", u)
-	}
+	checkNew(t, "NewOrdered()", NewOrdered(), '7', seen)
 }
