@@ -38,7 +38,7 @@
 // never two with messages of one customer; a call that
 // finds one free runs at once, alone, and the calls that arrive while all
 // are busy queue and go together, up to 64, in the next transaction. Its
-// messages to customers' open enquiries go, up to five, as a pipeline of
+// messages to customers' open enquiries go, up to three, as a pipeline of
 // socialdesk_receive_one calls, one plain statement each, and more as
 // arrays to the function socialdesk_receive_batch, one statement for all
 // of them; the others (a customer's first message, which opens an

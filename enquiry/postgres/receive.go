@@ -46,12 +46,12 @@ func placeholders(from, to int) string {
 // customer in none, runs alone, at once; the others queue, and whoever
 // frees a transaction takes up to maxBatch of them (of customers in no
 // other transaction) into the next one. A lone caller never waits for
-// company. Two at once did best (BENCHMARKS.md, issue 22): a large
-// batch's statement costs about 0.2 ms of the database's CPU however few
-// its messages, and 50 to 90 us a message more, so fewer and larger
-// batches cost less; two let one batch's statement run while the other's
-// commit is flushed. Up to maxEach messages cost less as one plain
-// statement each (joinEach), about 0.11 ms a message.
+// company. Two at once did best (BENCHMARKS.md, issue 22): a batch's
+// statement costs 0.23 to 0.26 ms of the database's CPU however few its
+// messages, and about 60 us a message more, so fewer and larger batches
+// cost less; two let one batch's statement run while the other's commit
+// is flushed. Up to maxEach messages cost less as one plain statement
+// each (joinEach), about 0.12 ms a message.
 const (
 	maxInFlight = 2
 	maxBatch    = 64

@@ -25,11 +25,12 @@ var receiveOneSQL = "/* socialdesk_receive_one */ SELECT r.r_duplicate, r.r_reus
 
 // maxEach is the most calls joinEach sends as a pipeline of
 // socialdesk_receive_one; more go to socialdesk_receive_batch in one
-// statement. In the database's CPU time a socialdesk_receive_one costs
-// about 0.11 ms, a socialdesk_receive_batch about 0.2 ms and 0.05 to
-// 0.09 ms a message more: up to about six messages the pipeline costs less
-// (BENCHMARKS.md, issue 22).
-const maxEach = 5
+// statement. In the database's CPU time (BenchmarkStatementCPU) a
+// socialdesk_receive_one costs about 0.12 ms, a socialdesk_receive_batch
+// 0.23 to 0.26 ms and about 0.06 ms a message more: up to about four
+// messages the pipeline costs the database less, and the store's Go side
+// reads a whole enquiry a message from it (BENCHMARKS.md, issue 22).
+const maxEach = 3
 
 // joinEach receives calls in one transaction, as a pipeline of
 // socialdesk_receive_one calls in (channel, customer) order (the order in
