@@ -39,7 +39,8 @@
 // finds one free runs at once, alone, and the calls that arrive while all
 // are busy queue and go together, up to 64, in the next transaction. Its
 // messages to customers' open enquiries go, up to three, as a pipeline of
-// socialdesk_receive_one calls, one plain statement each, and more as
+// socialdesk_receive_one calls, one plain statement each (one message a
+// customer; the customer's next go after, in order), and more as
 // arrays to the function socialdesk_receive_batch, one statement for all
 // of them; the others (a customer's first message, which opens an
 // enquiry, and duplicates) then go as a pipeline of socialdesk_receive

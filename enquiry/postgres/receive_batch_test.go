@@ -201,3 +201,50 @@ func TestReceiveRunsOneCustomersCallsInOneTransactionAtATime(t *testing.T) {
 	}
 	assert.Equal(t, []string{"1m0", "2m1", "3m2"}, ids)
 }
+
+// A customer's messages keep their order of arrival when the customer's
+// open enquiry is closed and another opened while a batch waits for it:
+// the first message, which then finds none of its own to join, is not
+// overtaken by the second, which would find the new one.
+func TestReceiveKeepsACustomersOrderWhenItsEnquiryIsReplacedMidBatch(t *testing.T) {
+	ctx := context.Background()
+	schema := newSchema(t)
+	s := newStoreIn(t, schema, postgres.Options{})
+	createChannels(t, s, "c")
+	first, err := s.Receive(ctx, arrival("c", "u1", "m0", t0))
+	require.NoError(t, err)
+	tx := lockEnquiry(t, schema, first.Enquiry.ID)
+
+	release := occupy(t, s, schema)
+	got := make([]enquiry.Received, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, external := range []string{"m1", "m2"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = s.Receive(ctx, arrival("c", "u1", external, t0.Add(time.Duration(i+1)*time.Second)))
+		}()
+		require.Eventually(t, func() bool { return s.Queued() == i+1 }, 10*time.Second, time.Millisecond)
+	}
+	release()
+	pool := newPool(t, schema)
+	require.Eventually(t, func() bool { return lockWaiters(ctx, pool, schema) == 1 }, 10*time.Second, 5*time.Millisecond,
+		"the batch waits for u1's enquiry")
+	for _, q := range []string{
+		`UPDATE enquiries SET state = 'closed' WHERE id = '` + first.Enquiry.ID + `'`,
+		`CREATE TEMP TABLE replacement ON COMMIT DROP AS SELECT * FROM enquiries WHERE id = '` + first.Enquiry.ID + `'`,
+		`UPDATE replacement SET id = 'e2', state = 'ringing', last_seq = 0, n = (SELECT max(n) + 1 FROM enquiries)`,
+		`INSERT INTO enquiries OVERRIDING SYSTEM VALUE SELECT * FROM replacement`,
+	} {
+		_, err := tx.Exec(ctx, q)
+		require.NoError(t, err, q)
+	}
+	require.NoError(t, tx.Commit(ctx))
+	wg.Wait()
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	assert.Equal(t, "e2", got[0].Enquiry.ID)
+	assert.Equal(t, "e2", got[1].Enquiry.ID)
+	assert.Equal(t, []int64{1, 2}, []int64{got[0].Message.Seq, got[1].Message.Seq}, "m1 before m2")
+}

@@ -34,12 +34,12 @@ const maxEach = 3
 
 // joinEach receives calls in one transaction, as a pipeline of
 // socialdesk_receive_one calls in (channel, customer) order (the order in
-// which every batch locks enquiries), and finishes each call whose
-// message joined its customer's open enquiry. It returns the calls left
-// for socialdesk_receive, in that order: a customer without an open
-// enquiry, a duplicate (a redelivery within the pipeline included), a
-// message whose content does not encode; and all of them if the database
-// rolled the transaction back. If the connection failed, it finishes every
+// which every batch locks enquiries), one call of each customer, and
+// finishes each call whose message joined its customer's open enquiry. It
+// returns the calls left for socialdesk_receive, in that order: a
+// customer's later calls, a customer without an open enquiry, a
+// duplicate, a message whose content does not encode; and all of them if
+// the database rolled the transaction back. If the connection failed, it finishes every
 // call with the error.
 func (s *Store) joinEach(ctx context.Context, calls []*receiveCall) (rest []*receiveCall) {
 	calls = slices.Clone(calls)
@@ -50,8 +50,17 @@ func (s *Store) joinEach(ctx context.Context, calls []*receiveCall) (rest []*rec
 		sent    []*receiveCall
 		content [][]byte
 		b       = &pgx.Batch{}
+		held    = make(map[customerKey]bool, len(calls))
 	)
 	for _, c := range calls {
+		if held[c.key] {
+			// Each statement sees what committed before it: had the
+			// customer's enquiry been replaced while an earlier one
+			// waited, a later message would join the new enquiry ahead
+			// of it. The customer's later calls go after, in order.
+			continue
+		}
+		held[c.key] = true
 		body, ok := jsonb(c.a.Message.Content).([]byte)
 		if !ok {
 			continue // socialdesk_receive reports the error
