@@ -21,6 +21,13 @@ import (
 // each call's result.
 func receiveInOrder(t *testing.T, s *postgres.Store, schema string, arrivals []enquiry.Arrival) ([]enquiry.Received, []error) {
 	t.Helper()
+	return receiveInOrderWhile(t, s, schema, arrivals, func() {})
+}
+
+// receiveInOrderWhile is receiveInOrder, calling meanwhile once the batch
+// may run and before waiting for its results.
+func receiveInOrderWhile(t *testing.T, s *postgres.Store, schema string, arrivals []enquiry.Arrival, meanwhile func()) ([]enquiry.Received, []error) {
+	t.Helper()
 	release := occupy(t, s, schema)
 	got := make([]enquiry.Received, len(arrivals))
 	errs := make([]error, len(arrivals))
@@ -34,6 +41,7 @@ func receiveInOrder(t *testing.T, s *postgres.Store, schema string, arrivals []e
 		require.Eventually(t, func() bool { return s.Queued() == i+1 }, 10*time.Second, time.Millisecond, "call %d queues", i)
 	}
 	release()
+	meanwhile()
 	wg.Wait()
 	return got, errs
 }
@@ -215,33 +223,23 @@ func TestReceiveKeepsACustomersOrderWhenItsEnquiryIsReplacedMidBatch(t *testing.
 	require.NoError(t, err)
 	tx := lockEnquiry(t, schema, first.Enquiry.ID)
 
-	release := occupy(t, s, schema)
-	got := make([]enquiry.Received, 2)
-	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	for i, external := range []string{"m1", "m2"} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			got[i], errs[i] = s.Receive(ctx, arrival("c", "u1", external, t0.Add(time.Duration(i+1)*time.Second)))
-		}()
-		require.Eventually(t, func() bool { return s.Queued() == i+1 }, 10*time.Second, time.Millisecond)
-	}
-	release()
 	pool := newPool(t, schema)
-	require.Eventually(t, func() bool { return lockWaiters(ctx, pool, schema) == 1 }, 10*time.Second, 5*time.Millisecond,
-		"the batch waits for u1's enquiry")
-	for _, q := range []string{
-		`UPDATE enquiries SET state = 'closed' WHERE id = '` + first.Enquiry.ID + `'`,
-		`CREATE TEMP TABLE replacement ON COMMIT DROP AS SELECT * FROM enquiries WHERE id = '` + first.Enquiry.ID + `'`,
-		`UPDATE replacement SET id = 'e2', state = 'ringing', last_seq = 0, n = (SELECT max(n) + 1 FROM enquiries)`,
-		`INSERT INTO enquiries OVERRIDING SYSTEM VALUE SELECT * FROM replacement`,
-	} {
-		_, err := tx.Exec(ctx, q)
-		require.NoError(t, err, q)
-	}
-	require.NoError(t, tx.Commit(ctx))
-	wg.Wait()
+	got, errs := receiveInOrderWhile(t, s, schema, []enquiry.Arrival{
+		arrival("c", "u1", "m1", t0.Add(time.Second)), arrival("c", "u1", "m2", t0.Add(2*time.Second)),
+	}, func() {
+		require.Eventually(t, func() bool { return lockWaiters(ctx, pool, schema) == 1 }, 10*time.Second, 5*time.Millisecond,
+			"the batch waits for u1's enquiry")
+		for _, q := range []string{
+			`UPDATE enquiries SET state = 'closed' WHERE id = '` + first.Enquiry.ID + `'`,
+			`CREATE TEMP TABLE replacement ON COMMIT DROP AS SELECT * FROM enquiries WHERE id = '` + first.Enquiry.ID + `'`,
+			`UPDATE replacement SET id = 'e2', state = 'ringing', last_seq = 0, n = (SELECT max(n) + 1 FROM enquiries)`,
+			`INSERT INTO enquiries OVERRIDING SYSTEM VALUE SELECT * FROM replacement`,
+		} {
+			_, err := tx.Exec(ctx, q)
+			require.NoError(t, err, q)
+		}
+		require.NoError(t, tx.Commit(ctx))
+	})
 	require.NoError(t, errs[0])
 	require.NoError(t, errs[1])
 	assert.Equal(t, "e2", got[0].Enquiry.ID)
