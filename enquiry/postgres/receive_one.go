@@ -16,10 +16,10 @@ import (
 
 // receiveOneSQL calls the function socialdesk_receive_one
 // (migrations/0016): one message to its customer's open enquiry. It
-// returns whether the message is recorded already, whether another
-// customer's message has its external ID, and, if it joined, its seq and
-// the enquiry as after it.
-var receiveOneSQL = "/* socialdesk_receive_one */ SELECT r.r_duplicate, r.r_reused, r.r_seq, " +
+// returns whether another customer's message has its external ID, and, if
+// the message joined, its seq and the enquiry as after it (a duplicate
+// does not join, and socialdesk_receive then reports it).
+var receiveOneSQL = "/* socialdesk_receive_one */ SELECT r.r_reused, r.r_seq, " +
 	qualify(enquiryColumns, "(r.r_enquiry).") +
 	" FROM socialdesk_receive_one(" + placeholders(1, 22) + ") r"
 
@@ -111,9 +111,9 @@ func (s *Store) joinEach(ctx context.Context, calls []*receiveCall) (rest []*rec
 
 // oneRow is a row of receiveOneSQL.
 type oneRow struct {
-	duplicate, reused bool
-	seq               pgtype.Int8
-	enquiry           *enquiryRow // nil unless the message joined
+	reused  bool
+	seq     pgtype.Int8
+	enquiry *enquiryRow // nil unless the message joined
 }
 
 // sendEach sends the pipeline b of n socialdesk_receive_one calls and
@@ -147,7 +147,7 @@ func (s *Store) scanOne(res pgx.BatchResults, r *oneRow) error {
 		}
 		return errors.New("socialdesk_receive_one returned no row")
 	}
-	if r.enquiry, err = s.scanJoined(rows, &r.duplicate, &r.reused, &r.seq); err != nil {
+	if r.enquiry, err = s.scanJoined(rows, &r.reused, &r.seq); err != nil {
 		return err
 	}
 	rows.Close()
