@@ -363,11 +363,15 @@ func (s *Store) runBatch(ctx context.Context, calls []*receiveCall) {
 	// Every batch locks customers' enquiries in one order, so batches
 	// running at once, here or in other replicas, never deadlock; each
 	// customer's messages keep their order of arrival.
-	slices.SortStableFunc(calls, func(a, b *receiveCall) int {
-		return cmp.Or(strings.Compare(a.key.channel, b.key.channel), strings.Compare(a.key.customer, b.key.customer))
-	})
+	slices.SortStableFunc(calls, byCustomer)
 	s.runPipeline(ctx, calls)
 	s.finish(calls)
+}
+
+// byCustomer orders calls by channel, then customer, byte by byte: the
+// order in which every Receive transaction locks enquiries.
+func byCustomer(a, b *receiveCall) int {
+	return cmp.Or(strings.Compare(a.key.channel, b.key.channel), strings.Compare(a.key.customer, b.key.customer))
 }
 
 // finishGone finishes the calls whose callers stopped waiting, with

@@ -1,11 +1,9 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -39,13 +37,11 @@ const maxEach = 3
 // returns the calls left for socialdesk_receive, in that order: a
 // customer's later calls, a customer without an open enquiry, a
 // duplicate, a message whose content does not encode; and all of them if
-// the database rolled the transaction back. If the connection failed, it finishes every
-// call with the error.
+// the database rolled the transaction back. If the connection failed, it
+// finishes every call with the error.
 func (s *Store) joinEach(ctx context.Context, calls []*receiveCall) (rest []*receiveCall) {
 	calls = slices.Clone(calls)
-	slices.SortStableFunc(calls, func(a, b *receiveCall) int {
-		return cmp.Or(strings.Compare(a.key.channel, b.key.channel), strings.Compare(a.key.customer, b.key.customer))
-	})
+	slices.SortStableFunc(calls, byCustomer)
 	var (
 		sent    []*receiveCall
 		content [][]byte
